@@ -1,0 +1,33 @@
+import { fromCallback } from 'xstate';
+import type { TaskEvent } from './events.js';
+
+/** The clock a deadline actor reads: the system's in a daemon, a simulated one in tests. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: (...args: unknown[]) => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** What a deadline actor waits for: an absolute moment (null: never) and the event it then sends. */
+export interface DeadlineInput {
+  at: number | null;
+  event: { type: TaskEvent['type'] } & Record<string, unknown>;
+}
+
+/**
+ * Actor logic that sends `input.event` to its parent at the absolute moment `input.at`, stamped
+ * with that moment (the fact is "the deadline passed", whenever the timer got to run). Because
+ * the deadline is absolute, an actor restarted after a restore fires at the original moment, or
+ * at once if it has passed.
+ * @example machine.provide({ actors: { deadline: createDeadlineLogic(systemClock) } })
+ */
+export function createDeadlineLogic(clock: Clock) {
+  return fromCallback<TaskEvent, DeadlineInput>(({ input, sendBack }) => {
+    if (input.at === null) return undefined;
+    const handle = clock.setTimeout(
+      () => sendBack({ ...input.event, at: input.at } as never),
+      Math.max(0, input.at - clock.now()),
+    );
+    return () => clock.clearTimeout(handle);
+  });
+}

@@ -1,0 +1,28 @@
+export { taskMachine } from './task-machine.js';
+export type { TaskMachine, SpawnWorkerInput, ChooseModelInput, StopWorkerParams } from './task-machine.js';
+export { replay, applyEvent, stateOf } from './replay.js';
+export type { TaskSnapshot, LogEvent } from './replay.js';
+export { createDeadlineLogic } from './deadline.js';
+export type { Clock, DeadlineInput } from './deadline.js';
+export { TASK_EVENT_TYPES, isTaskEventType, defaultExitKind } from './events.js';
+export type { TaskEvent, TaskEventType, TaskEventOf, TaskCreatedEvent } from './events.js';
+export { planComplete } from './guards.js';
+export { initialContext } from './task-context.js';
+export {
+  TASK_STATES,
+  FINAL_STATES,
+  EMPTY_PLAN,
+  DEFAULT_ANSWER_TIMEOUT_MS,
+  DEFAULT_GRACE_MS,
+} from './types.js';
+export type {
+  TaskState,
+  ErrorKind,
+  TaskError,
+  PlanFacts,
+  PendingQuestion,
+  TaskInput,
+  TaskContext,
+  Deadlines,
+  StartReason,
+} from './types.js';

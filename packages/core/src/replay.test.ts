@@ -1,0 +1,107 @@
+import { createActor, SimulatedClock } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { harness, plan, runningTask, T0 } from '../test/harness.js';
+import { createDeadlineLogic, replay, stateOf, taskMachine, type LogEvent } from './index.js';
+
+const twoOpen = plan({ total: 3, done: 1 });
+
+/** Live runs whose logs replay must reproduce, each ending in a different state. */
+const scenarios: Record<string, () => ReturnType<typeof harness>> = {
+  'answered question': () => {
+    const h = runningTask();
+    h.send({ type: 'plan.changed', plan: plan({ total: 3, done: 1 }) });
+    h.send({ type: 'question.asked', question: { seq: 1, text: 'JWT?' } });
+    h.clock.increment(5_000);
+    h.send({ type: 'question.answered', question: { seq: 1 } });
+    return h;
+  },
+  'timed out, then blocked, then a late answer': () => {
+    const h = runningTask();
+    h.send({ type: 'question.asked', question: { seq: 1, text: 'JWT?' } });
+    h.clock.increment(180_000);
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: plan({ total: 3, blocked: 1 }) });
+    h.clock.increment(3_600_000);
+    h.send({ type: 'question.answered', question: { seq: 1 } });
+    return h;
+  },
+  'failed and retried with another model': () => {
+    const h = runningTask();
+    h.send({ type: 'worker.exited', attempt: 1, code: 1, signal: null, plan: twoOpen, cause: { kind: 'auth', message: 'login' } });
+    h.send({ type: 'retry', model: 'sonnet' });
+    h.send({ type: 'worker.exited', attempt: 2, code: 0, signal: null, plan: plan({ total: 3, done: 3 }) });
+    return h;
+  },
+  'cancelled while waiting': () => {
+    const h = runningTask();
+    h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } });
+    h.send({ type: 'cancel' });
+    return h;
+  },
+};
+
+describe('replay', () => {
+  for (const [name, run] of Object.entries(scenarios)) {
+    it(`rebuilds the live state from the log: ${name}`, () => {
+      const h = run();
+      const replayed = replay(h.log);
+      expect(replayed.value).toEqual(h.state());
+      expect(replayed.context).toEqual(h.context());
+      expect(replayed.status).toBe(h.actor.getSnapshot().status);
+    });
+  }
+
+  it('the logs above cover deadlines fired by the clock, as events', () => {
+    const types = scenarios['timed out, then blocked, then a late answer']!().log.map((e) => e.type);
+    expect(types).toContain('answer.timeout');
+  });
+
+  it('skips unknown event types and notes of states entered', () => {
+    const h = runningTask();
+    const log: LogEvent[] = [...h.log, { type: 'state.entered', at: T0 }, { type: 'from.the.future', at: T0 }];
+    expect(stateOf(replay(log))).toBe('running');
+  });
+
+  it('refuses a log that does not start with task.created', () => {
+    expect(() => replay([{ type: 'start', at: T0 }])).toThrow(/task.created/);
+  });
+
+  it('ignores events after a final state', () => {
+    const h = runningTask();
+    h.send({ type: 'cancel' });
+    expect(stateOf(replay([...h.log, { type: 'retry', at: T0 }]))).toBe('cancelled');
+  });
+});
+
+describe('restore', () => {
+  it('re-arms the answer deadline at the original moment, not a fresh timeout', () => {
+    const h = runningTask();
+    h.send({ type: 'question.asked', question: { seq: 1, text: 'JWT?' } });
+    h.actor.stop(); // the daemon dies
+
+    const clock = new SimulatedClock();
+    clock.set(T0 + 100_000); // a new daemon starts 100 s later and rebuilds the task from its log
+    const snapshot = taskMachine.getPersistedSnapshot(replay(h.log));
+    const actor = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(clock) } }), {
+      snapshot,
+      input: h.input,
+      clock,
+    }).start();
+    expect(actor.getSnapshot().value).toBe('awaiting-answer');
+    clock.increment(79_999);
+    expect(actor.getSnapshot().value).toBe('awaiting-answer');
+    clock.increment(1);
+    expect(actor.getSnapshot().value).toBe('timed-out');
+  });
+
+  it('fires a deadline that passed while no daemon ran at once', () => {
+    const h = runningTask({ input: { timeLimitMs: 60_000 } });
+    h.actor.stop();
+    const clock = new SimulatedClock();
+    clock.set(T0 + 3_600_000);
+    const snapshot = taskMachine.getPersistedSnapshot(replay(h.log));
+    const actor = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(clock) } }), { snapshot, clock, input: h.input }).start();
+    clock.increment(0);
+    expect(actor.getSnapshot().value).toBe('failed');
+    expect(actor.getSnapshot().context.error?.kind).toBe('timeout');
+  });
+});

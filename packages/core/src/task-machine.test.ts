@@ -1,0 +1,308 @@
+import { describe, expect, it } from 'vitest';
+import { plan, runningTask, harness, T0 } from '../test/harness.js';
+import { TASK_STATES, FINAL_STATES, type TaskState } from './index.js';
+
+const allDone = plan({ total: 3, done: 3 });
+const oneBlocked = plan({ total: 3, done: 1, blocked: 1 });
+const oneError = plan({ total: 3, done: 1, error: 1 });
+const twoOpen = plan({ total: 3, done: 1 });
+
+function askedAndWaiting() {
+  const h = runningTask({ input: { answerTimeoutMs: 180_000, graceMs: 60_000 } });
+  h.send({ type: 'question.asked', question: { seq: 1, text: 'JWT or sessions?' } });
+  return h;
+}
+
+describe('task machine: start', () => {
+  it('queued → starting → running, claiming attempt 1 with the task model', () => {
+    const h = harness({ autoStart: false });
+    expect(h.state()).toBe('queued');
+    h.send({ type: 'start' });
+    expect(h.state()).toBe('starting');
+    expect(h.spawns).toEqual([{ id: 'demo-task', attempt: 1, model: 'opus', startReason: 'first' }]);
+    h.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 42 });
+    expect(h.state()).toBe('running');
+    expect(h.context()).toMatchObject({ attempt: 1, modelsTried: ['opus'], workerPid: 42 });
+  });
+
+  it('a spawn error fails the task with its class', () => {
+    const h = harness({ autoStart: false });
+    h.send({ type: 'start' });
+    h.send({ type: 'worker.spawn-failed', attempt: 1, error: { kind: 'cli-missing', message: 'codex: command not found' } });
+    expect(h.state()).toBe('failed');
+    expect(h.context().error).toEqual({ kind: 'cli-missing', message: 'codex: command not found' });
+  });
+
+  it('a worker that exits before its start was recorded is classified all the same', () => {
+    const h = harness({ autoStart: false });
+    h.send({ type: 'start' });
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: allDone });
+    expect(h.state()).toBe('completed');
+  });
+
+  it('a failed dependency fails a queued task with kind dependency', () => {
+    const h = harness();
+    h.send({ type: 'dependency.failed', message: 'api-tests was cancelled' });
+    expect(h.state()).toBe('failed');
+    expect(h.context().error?.kind).toBe('dependency');
+  });
+});
+
+describe('task machine: questions', () => {
+  it('question → awaiting-answer → answer → running', () => {
+    const h = askedAndWaiting();
+    expect(h.state()).toBe('awaiting-answer');
+    expect(h.context().questions).toEqual([{ seq: 1, text: 'JWT or sessions?', askedAt: T0 }]);
+    expect(h.context().deadlines.answer).toBe(T0 + 180_000);
+    expect(h.actor.getSnapshot().hasTag('needs-user')).toBe(true);
+    h.send({ type: 'question.answered', question: { seq: 1 } });
+    expect(h.state()).toBe('running');
+    expect(h.context().questions).toEqual([]);
+  });
+
+  it('a question seen twice is recorded once', () => {
+    const h = askedAndWaiting();
+    h.send({ type: 'question.asked', question: { seq: 1, text: 'JWT or sessions?' } });
+    expect(h.context().questions).toHaveLength(1);
+  });
+
+  it('answers questions in order; the deadline follows the oldest pending one', () => {
+    const h = askedAndWaiting();
+    h.clock.increment(10_000);
+    h.send({ type: 'question.asked', question: { seq: 2, text: 'And the tests?' } });
+    h.send({ type: 'question.answered', question: { seq: 1 } });
+    expect(h.state()).toBe('awaiting-answer');
+    expect(h.context().deadlines.answer).toBe(T0 + 10_000 + 180_000);
+    h.send({ type: 'question.answered', question: { seq: 2 } });
+    expect(h.state()).toBe('running');
+  });
+
+  it('answer timeout → timed-out → an answer still in time → running', () => {
+    const h = askedAndWaiting();
+    h.clock.increment(179_999);
+    expect(h.state()).toBe('awaiting-answer');
+    h.clock.increment(1);
+    expect(h.state()).toBe('timed-out');
+    h.send({ type: 'question.answered', question: { seq: 1 } });
+    expect(h.state()).toBe('running');
+    expect(h.stops).toEqual([]);
+  });
+
+  it('timed-out → worker exits with [?] → blocked → continue with an answer → starting', () => {
+    const h = askedAndWaiting();
+    h.clock.increment(180_000);
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
+    expect(h.state()).toBe('blocked');
+    h.send({ type: 'continue', model: null });
+    expect(h.state()).toBe('running');
+    expect(h.spawns.at(-1)).toEqual({ id: 'demo-task', attempt: 2, model: 'opus', startReason: 'continue' });
+  });
+
+  it('a worker that does not give up after the grace period is stopped, and its exit blocks the task', () => {
+    const h = askedAndWaiting();
+    h.clock.increment(180_000);
+    h.clock.increment(59_999);
+    expect(h.stops).toEqual([]);
+    h.clock.increment(1);
+    expect(h.stops).toEqual(['answer-grace']);
+    expect(h.state()).toBe('timed-out');
+    h.send({ type: 'worker.exited', attempt: 1, code: null, signal: 'SIGTERM', plan: twoOpen });
+    expect(h.state()).toBe('blocked');
+  });
+
+  it('the worker giving up before the dispatcher deadline blocks the task at once', () => {
+    const h = askedAndWaiting();
+    h.clock.increment(120_000);
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
+    expect(h.state()).toBe('blocked');
+    h.clock.increment(120_000);
+    expect(h.state()).toBe('blocked');
+  });
+
+  it('an answer that arrives after the worker gave up continues the task instead of being lost', () => {
+    const h = askedAndWaiting();
+    h.clock.increment(200_000);
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
+    h.send({ type: 'question.answered', question: { seq: 1 } });
+    expect(h.state()).toBe('running');
+    expect(h.spawns.at(-1)?.startReason).toBe('late-answer');
+    expect(h.context().attempt).toBe(2);
+  });
+
+  it('a worker exiting without [?] while a question is pending fails the task', () => {
+    const h = askedAndWaiting();
+    h.send({ type: 'worker.exited', attempt: 1, code: 1, signal: null, plan: twoOpen });
+    expect(h.state()).toBe('failed');
+    expect(h.context().error?.kind).toBe('crash');
+  });
+});
+
+describe('task machine: exits', () => {
+  it('completes only when the worker has exited with every item [x]', () => {
+    const h = runningTask();
+    h.send({ type: 'plan.changed', plan: allDone });
+    h.send({ type: 'worker.done' });
+    expect(h.state()).toBe('running');
+    expect(h.context().doneMarker).toBe(true);
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: allDone });
+    expect(h.state()).toBe('completed');
+    expect(h.actor.getSnapshot().status).toBe('done');
+  });
+
+  it('exit with a [!] item → failed (plan-error), whatever the exit code', () => {
+    const h = runningTask();
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneError });
+    expect(h.state()).toBe('failed');
+    expect(h.context().error?.kind).toBe('plan-error');
+  });
+
+  it('exit with a [?] item → blocked', () => {
+    const h = runningTask();
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
+    expect(h.state()).toBe('blocked');
+  });
+
+  it('exit 0 with items still open → failed, kind incomplete (the plan is the contract)', () => {
+    const h = runningTask();
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: twoOpen });
+    expect(h.state()).toBe('failed');
+    expect(h.context().error).toEqual({ kind: 'incomplete', message: 'the worker exited with code 0 with 2 of 3 items open' });
+  });
+
+  it('exit 0 with an empty plan is incomplete, not completed', () => {
+    const h = runningTask();
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: plan({ total: 0 }) });
+    expect(h.context().error?.kind).toBe('incomplete');
+  });
+
+  it('a non-zero exit keeps the cause a backend classified', () => {
+    const h = runningTask();
+    const cause = { kind: 'quota' as const, message: 'rate limit reached (429)' };
+    h.send({ type: 'worker.exited', attempt: 1, code: 1, signal: null, plan: twoOpen, cause });
+    expect(h.context().error).toEqual(cause);
+  });
+
+  it('an exit record of an older attempt changes nothing', () => {
+    const h = runningTask();
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
+    h.send({ type: 'continue' });
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
+    expect(h.state()).toBe('running');
+  });
+
+  it('a stalled worker fails the task and is stopped', () => {
+    const h = runningTask();
+    h.send({ type: 'worker.stalled' });
+    expect(h.state()).toBe('failed');
+    expect(h.context().error?.kind).toBe('stalled');
+    expect(h.stops).toEqual(['stalled']);
+  });
+
+  it('the wall-clock limit fails the task at the absolute deadline and stops the worker', () => {
+    const h = runningTask({ input: { timeLimitMs: 3_600_000 } });
+    expect(h.context().deadlines.task).toBe(T0 + 3_600_000);
+    h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } });
+    h.clock.increment(3_600_000);
+    expect(h.state()).toBe('failed');
+    expect(h.context().error?.kind).toBe('timeout');
+    expect(h.stops).toEqual(['timeout']);
+  });
+});
+
+describe('task machine: recovery', () => {
+  function failed() {
+    const h = runningTask();
+    h.send({ type: 'worker.exited', attempt: 1, code: 1, signal: null, plan: twoOpen, cause: { kind: 'auth', message: 'not logged in' } });
+    return h;
+  }
+
+  it('retry with the same model → recovering → starting (attempt 2)', () => {
+    const h = failed();
+    h.send({ type: 'retry' });
+    expect(h.state()).toBe('running');
+    expect(h.context()).toMatchObject({ attempt: 2, model: 'opus', modelsTried: ['opus'], error: null });
+    expect(h.spawns.at(-1)?.startReason).toBe('retry');
+  });
+
+  it('retry with another model → recovering → starting with that model', () => {
+    const h = failed();
+    h.send({ type: 'retry', model: 'sonnet' });
+    expect(h.context()).toMatchObject({ attempt: 2, model: 'sonnet', modelsTried: ['opus', 'sonnet'] });
+    expect(h.spawns.at(-1)?.model).toBe('sonnet');
+  });
+
+  it('a host that finds no alternative leaves the task failed with the reason', () => {
+    const h = harness({
+      chooseModel: (input, sendBack) =>
+        sendBack({ type: 'recovery.failed', error: { kind: 'no-alternative', message: `no model left besides ${input.modelsTried.join(', ')}` }, at: input.at }),
+    });
+    h.send({ type: 'start' });
+    h.send({ type: 'worker.exited', attempt: 1, code: 127, signal: null, plan: twoOpen });
+    h.send({ type: 'retry' });
+    expect(h.state()).toBe('failed');
+    expect(h.context().error).toEqual({ kind: 'no-alternative', message: 'no model left besides opus' });
+    expect(h.spawns).toHaveLength(1);
+  });
+
+  it('the chooser sees the requested model, the models tried and the error', () => {
+    const seen: unknown[] = [];
+    const h = harness({ chooseModel: (input) => void seen.push(input) });
+    h.send({ type: 'start' });
+    h.send({ type: 'worker.exited', attempt: 1, code: 1, signal: null, plan: twoOpen, cause: { kind: 'quota', message: '429' } });
+    h.send({ type: 'retry', model: 'sonnet' });
+    expect(h.state()).toBe('recovering');
+    expect(seen).toEqual([
+      { id: 'demo-task', requested: 'sonnet', current: 'opus', modelsTried: ['opus'], error: { kind: 'quota', message: '429' }, at: T0 },
+    ]);
+  });
+});
+
+describe('task machine: cancel', () => {
+  const reach: Record<Exclude<TaskState, 'completed' | 'cancelled'>, () => ReturnType<typeof harness>> = {
+    queued: () => harness(),
+    starting: () => {
+      const h = harness({ autoStart: false });
+      h.send({ type: 'start' });
+      return h;
+    },
+    running: () => runningTask(),
+    'awaiting-answer': () => askedAndWaiting(),
+    'timed-out': () => {
+      const h = askedAndWaiting();
+      h.clock.increment(180_000);
+      return h;
+    },
+    blocked: () => {
+      const h = runningTask();
+      h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
+      return h;
+    },
+    failed: () => {
+      const h = runningTask();
+      h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneError });
+      return h;
+    },
+    recovering: () => {
+      const h = harness({ chooseModel: () => undefined });
+      h.send({ type: 'start' });
+      h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneError });
+      h.send({ type: 'retry' });
+      return h;
+    },
+  };
+
+  it('covers every non-final state', () => {
+    expect(Object.keys(reach).sort()).toEqual(TASK_STATES.filter((s) => !FINAL_STATES.includes(s)).sort());
+  });
+
+  for (const [state, make] of Object.entries(reach)) {
+    it(`cancel from ${state} → cancelled, and the worker is stopped`, () => {
+      const h = make();
+      expect(h.state()).toBe(state);
+      h.send({ type: 'cancel' });
+      expect(h.state()).toBe('cancelled');
+      expect(h.stops).toContain('cancel');
+      expect(h.actor.getSnapshot().status).toBe('done');
+    });
+  }
+});

@@ -1,0 +1,116 @@
+/** The states of a task's lifecycle, spelled as in the machine, in JSON and on screen. */
+export const TASK_STATES = [
+  'queued',
+  'starting',
+  'running',
+  'awaiting-answer',
+  'timed-out',
+  'blocked',
+  'failed',
+  'recovering',
+  'completed',
+  'cancelled',
+] as const;
+
+/** One lifecycle state (kebab-case). */
+export type TaskState = (typeof TASK_STATES)[number];
+
+/** The states a task never leaves. */
+export const FINAL_STATES: readonly TaskState[] = ['completed', 'cancelled'];
+
+/** Why a task failed: the classes backends and the machine agree on. */
+export type ErrorKind =
+  | 'cli-missing'
+  | 'auth'
+  | 'quota'
+  | 'model-unavailable'
+  | 'network'
+  | 'crash'
+  | 'plan-error'
+  | 'incomplete'
+  | 'stalled'
+  | 'timeout'
+  | 'dependency'
+  | 'no-alternative';
+
+/** The last error of a task, kept as data rather than as more states. */
+export interface TaskError {
+  kind: ErrorKind;
+  message: string;
+}
+
+/** Counts of plan items by mark, as read from plan.md at some moment. */
+export interface PlanFacts {
+  total: number;
+  done: number;
+  pending: number;
+  blocked: number;
+  error: number;
+}
+
+/** A question the worker asked and nobody has answered yet. */
+export interface PendingQuestion {
+  seq: number;
+  text: string;
+  /** When the dispatcher saw it (epoch ms); the answer deadline counts from here. */
+  askedAt: number;
+}
+
+/** What a task machine starts from: the facts of `task.json` plus the limits in force. */
+export interface TaskInput {
+  id: string;
+  model: string;
+  /** When the task was created (epoch ms). */
+  createdAt: number;
+  /** How long a question waits for an answer before the task is `timed-out` (default 180 s). */
+  answerTimeoutMs?: number;
+  /** How long after the answer deadline a worker may take to give up before it is stopped. */
+  graceMs?: number;
+  /** Wall-clock limit of one worker attempt; null for none. */
+  timeLimitMs?: number | null;
+}
+
+/** Absolute deadlines (epoch ms), so a restored or replayed task fires at the original moment. */
+export interface Deadlines {
+  answer: number | null;
+  grace: number | null;
+  task: number | null;
+}
+
+/** Why the next worker starts: first run, a continue after a block, or a retry after a failure. */
+export type StartReason = 'first' | 'continue' | 'late-answer' | 'retry';
+
+/** Everything the task machine knows. */
+export interface TaskContext {
+  id: string;
+  model: string;
+  /** Worker attempts started so far (1 for the first worker). */
+  attempt: number;
+  modelsTried: string[];
+  /** Unanswered questions, oldest first; the first is the one shown to the user. */
+  questions: PendingQuestion[];
+  /** The highest question number seen. */
+  lastQuestionSeq: number;
+  error: TaskError | null;
+  plan: PlanFacts;
+  /** The worker touched `ipc/.done` (noted, not final: completion waits for its exit). */
+  doneMarker: boolean;
+  workerPid: number | null;
+  /** The model asked for by a retry or continue, until the recovery chooses one. */
+  requestedModel: string | null;
+  startReason: StartReason;
+  deadlines: Deadlines;
+  answerTimeoutMs: number;
+  graceMs: number;
+  timeLimitMs: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Default answer timeout: the reference worker waits about 3 minutes. */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 180_000;
+/** Default grace after the answer deadline before a worker that did not give up is stopped. */
+export const DEFAULT_GRACE_MS = 60_000;
+
+/** Plan facts of an empty plan. */
+export const EMPTY_PLAN: PlanFacts = { total: 0, done: 0, pending: 0, blocked: 0, error: 0 };

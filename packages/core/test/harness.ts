@@ -1,0 +1,86 @@
+import { createActor, fromCallback, SimulatedClock } from 'xstate';
+import {
+  createDeadlineLogic,
+  taskMachine,
+  type ChooseModelInput,
+  type LogEvent,
+  type PlanFacts,
+  type SpawnWorkerInput,
+  type StopWorkerParams,
+  type TaskEvent,
+  type TaskInput,
+} from '../src/index.js';
+
+/** Plan facts from counts, for exit and plan-change events. */
+export function plan(counts: Partial<PlanFacts> & { total: number }): PlanFacts {
+  const f = { done: 0, blocked: 0, error: 0, ...counts };
+  return { ...f, pending: f.total - f.done - f.blocked - f.error };
+}
+
+export const T0 = Date.parse('2026-11-24T10:00:00.000Z');
+
+/**
+ * A task actor with fake host effects: spawns are recorded (and answered with `worker.started`
+ * unless told otherwise), stops are recorded, deadlines run on a SimulatedClock, and every event
+ * the actor receives is logged, as the daemon's log writer does, so tests can replay it.
+ */
+export function harness(
+  options: {
+    input?: Partial<TaskInput>;
+    autoStart?: boolean;
+    /** Replaces the default chooser (which restarts with the requested or the same model). */
+    chooseModel?: (input: ChooseModelInput, sendBack: (event: TaskEvent) => void) => void;
+  } = {},
+) {
+  const clock = new SimulatedClock();
+  clock.set(T0);
+  const spawns: SpawnWorkerInput[] = [];
+  const stops: StopWorkerParams['reason'][] = [];
+  const input: TaskInput = { id: 'demo-task', model: 'opus', createdAt: T0, ...options.input };
+  const log: LogEvent[] = [{ type: 'task.created', at: T0, input }];
+  let pid = 1000;
+  const machine = taskMachine.provide({
+    actors: {
+      spawnWorker: fromCallback<TaskEvent, SpawnWorkerInput>(({ input: spawn, sendBack }) => {
+        spawns.push(spawn);
+        if (options.autoStart !== false) {
+          sendBack({ type: 'worker.started', attempt: spawn.attempt, model: spawn.model, pid: ++pid, at: clock.now() });
+        }
+      }),
+      deadline: createDeadlineLogic(clock),
+      ...(options.chooseModel && {
+        chooseModel: fromCallback<TaskEvent, ChooseModelInput>(({ input: choose, sendBack }) => {
+          options.chooseModel?.(choose, sendBack);
+        }),
+      }),
+    },
+    actions: {
+      stopWorker: (_, params: StopWorkerParams) => {
+        stops.push(params.reason);
+      },
+    },
+  });
+  const actor = createActor(machine, {
+    input,
+    clock,
+    inspect: (ev) => {
+      if (ev.type === '@xstate.event' && ev.actorRef === actor && !ev.event.type.startsWith('xstate.')) {
+        log.push(ev.event as TaskEvent);
+      }
+    },
+  });
+  actor.start();
+  const send = (event: DistributiveOmit<TaskEvent, 'at'>) => actor.send({ ...event, at: clock.now() } as TaskEvent);
+  const state = () => actor.getSnapshot().value;
+  const context = () => actor.getSnapshot().context;
+  return { actor, clock, spawns, stops, log, send, state, context, input };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Drives a fresh task to `running` (attempt 1). */
+export function runningTask(options: Parameters<typeof harness>[0] = {}) {
+  const h = harness(options);
+  h.send({ type: 'start' });
+  return h;
+}

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { close, fsync, open, write } from 'node:fs';
+import { link, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { IpcError, isErrno } from './errors.js';
+
+const openAsync = promisify(open);
+const writeAsync = promisify(write);
+const fsyncAsync = promisify(fsync);
+const closeAsync = promisify(close);
+
+/** Temp files are hidden, named after their target and their writer, and end in `.tmp`. */
+const TEMP_PATTERN = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
+
+/** A temp path beside `path`, unique to this writer (pid + random), never matching a protocol name. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** True for names made by `tempPathFor` (watchers and scanners skip them). */
+export function isTempName(name: string): boolean {
+  return TEMP_PATTERN.test(name);
+}
+
+export interface WriteOptions {
+  /** File mode of a new file (default 0o644; secrets use 0o600). */
+  mode?: number;
+}
+
+async function writeDurably(path: string, data: string | Uint8Array, mode: number): Promise<void> {
+  const fd = await openAsync(path, 'wx', mode);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += (await writeAsync(fd, buf, off, buf.length - off)).bytesWritten;
+    await fsyncAsync(fd);
+  } finally {
+    await closeAsync(fd);
+  }
+}
+
+/** fsync a directory so a rename or link in it survives a power loss. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fd = await openAsync(dir, 'r');
+  try {
+    await fsyncAsync(fd);
+  } catch (err) {
+    // Some filesystems refuse fsync on directories; the rename itself is still atomic.
+    if (!isErrno(err, 'EINVAL') && !isErrno(err, 'EISDIR')) throw err;
+  } finally {
+    await closeAsync(fd);
+  }
+}
+
+/**
+ * Replaces `path` atomically and durably: a temp file of this writer's own, fsync, rename, fsync
+ * of the directory. Readers see the old content or the new, never a mix; a crash leaves at worst
+ * a stale temp file, which `cleanStaleTemps` removes.
+ * @example await writeFileAtomic(paths.taskJson, JSON.stringify(task))
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteOptions = {},
+): Promise<void> {
+  const tmp = tempPathFor(path);
+  try {
+    await writeDurably(tmp, data, options.mode ?? 0o644);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await fsyncDir(dirname(path));
+}
+
+/**
+ * Publishes `path` only if it does not exist yet, atomically and durably (`link()` of a complete
+ * temp file; `rename` would silently replace a file another writer published first). Of any
+ * number of racing writers exactly one succeeds; the others get `IpcError('answer-exists')`.
+ */
+export async function publishExclusive(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteOptions = {},
+): Promise<void> {
+  const tmp = tempPathFor(path);
+  try {
+    await writeDurably(tmp, data, options.mode ?? 0o644);
+    await link(tmp, path);
+  } catch (err) {
+    if (isErrno(err, 'EEXIST')) {
+      throw new IpcError('answer-exists', `${path} already exists: another writer published it first`, {
+        file: path,
+        cause: err,
+      });
+    }
+    throw err;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+  await fsyncDir(dirname(path));
+}
+
+/**
+ * Removes temp files older than `maxAgeMs` that a killed writer left in `dir` (run at start).
+ * Returns the names removed. Younger ones may belong to a live writer and are left alone.
+ */
+export async function cleanStaleTemps(dir: string, maxAgeMs = 60_000, now = Date.now()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return [];
+    throw err;
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!isTempName(name)) continue;
+    const file = join(dir, name);
+    try {
+      const { mtimeMs } = await stat(file);
+      if (now - mtimeMs < maxAgeMs) continue;
+      await unlink(file);
+      removed.push(name);
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+  }
+  return removed;
+}

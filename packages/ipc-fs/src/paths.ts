@@ -1,0 +1,105 @@
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { IpcError } from './errors.js';
+import { assertTaskId } from './task-id.js';
+
+/** Every path of one task's folder, as the on-disk contract lays it out. */
+export interface TaskPaths {
+  readonly id: string;
+  readonly dir: string;
+  readonly taskJson: string;
+  readonly plan: string;
+  readonly output: string;
+  readonly context: string;
+  readonly events: string;
+  readonly requests: string;
+  readonly workerLog: string;
+  readonly ipc: string;
+  readonly doneMarker: string;
+  /** Per-attempt records: claim, pid and exit of each worker attempt (see attempts.ts). */
+  readonly attempts: string;
+}
+
+/**
+ * Paths of task `id` under the workspace's `.dispatch` directory. The id is validated first, so
+ * no path built here can leave `<dispatchDir>/tasks/`.
+ * @example taskPaths('/repo/.dispatch', 'security-review').plan
+ */
+export function taskPaths(dispatchDir: string, id: string): TaskPaths {
+  assertTaskId(id);
+  const dir = join(dispatchDir, 'tasks', id);
+  return {
+    id,
+    dir,
+    taskJson: join(dir, 'task.json'),
+    plan: join(dir, 'plan.md'),
+    output: join(dir, 'output.md'),
+    context: join(dir, 'context.md'),
+    events: join(dir, 'events.jsonl'),
+    requests: join(dir, 'requests'),
+    workerLog: join(dir, 'worker.log'),
+    ipc: join(dir, 'ipc'),
+    doneMarker: join(dir, 'ipc', '.done'),
+    attempts: join(dir, 'attempts'),
+  };
+}
+
+/** The folder holding every task of a workspace. */
+export function tasksDir(dispatchDir: string): string {
+  return join(dispatchDir, 'tasks');
+}
+
+/** Throws `path-escape` unless `path` lies inside `root` (after resolving `..`). */
+export function assertInside(root: string, path: string): string {
+  const rel = relative(resolve(root), resolve(path));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new IpcError('path-escape', `${path} is outside ${root}`);
+  }
+  return path;
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest ancestor of `start` holding `.git` (a directory, or a file in a worktree). */
+export function findGitTop(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/**
+ * The workspace's `.dispatch` directory, by the contract's rule: `$DISPATCH_DIR` if set; else the
+ * nearest ancestor of `cwd` holding `.dispatch/`, up to the git top level (never the
+ * `$DISPATCH_HOME` directory itself); else `.dispatch` at the git top level; else in `cwd`.
+ * The directory need not exist yet.
+ */
+export function findDispatchDir(
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = env.DISPATCH_HOME ?? join(homedir(), '.dispatch'),
+): string {
+  if (env.DISPATCH_DIR) return resolve(cwd, env.DISPATCH_DIR);
+  const gitTop = findGitTop(cwd);
+  const homeDir = resolve(home);
+  let dir = resolve(cwd);
+  for (;;) {
+    const candidate = join(dir, '.dispatch');
+    if (candidate !== homeDir && isDir(candidate)) return candidate;
+    if (dir === gitTop) break;
+    const up = dirname(dir);
+    if (up === dir || gitTop === undefined) break;
+    dir = up;
+  }
+  return join(gitTop ?? resolve(cwd), '.dispatch');
+}

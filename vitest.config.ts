@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Resolve workspace packages to their TypeScript sources (never a stale dist/), and leave a JSON
+// report that scripts/test.mjs sums into the suite's closing line.
+const conditions = ['@dispatch/source', 'module', 'node', 'development|production'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
+  },
+});
