@@ -78,7 +78,7 @@ export async function writeFileAtomic(
 /**
  * Publishes `path` only if it does not exist yet, atomically and durably (`link()` of a complete
  * temp file; `rename` would silently replace a file another writer published first). Of any
- * number of racing writers exactly one succeeds; the others get `IpcError('answer-exists')`.
+ * number of racing writers exactly one succeeds; the others get `IpcError('already-exists')`.
  */
 export async function publishExclusive(
   path: string,
@@ -91,7 +91,7 @@ export async function publishExclusive(
     await link(tmp, path);
   } catch (err) {
     if (isErrno(err, 'EEXIST')) {
-      throw new IpcError('answer-exists', `${path} already exists: another writer published it first`, {
+      throw new IpcError('already-exists', `${path} already exists: another writer published it first`, {
         file: path,
         cause: err,
       });

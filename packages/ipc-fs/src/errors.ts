@@ -2,12 +2,17 @@
 export type IpcErrorCode =
   | 'invalid-task-id'
   | 'path-escape'
+  | 'no-workspace'
+  | 'already-exists'
   | 'answer-exists'
+  | 'task-exists'
   | 'no-such-question'
   | 'attempt-claimed'
   | 'plan-conflict'
   | 'malformed-plan'
   | 'malformed-request'
+  | 'malformed-task'
+  | 'no-such-task'
   | 'io';
 
 /** The one error type of ipc-fs: a stable `code`, a one-line message, the file at fault. */

@@ -1,1 +1,38 @@
-export {};
+export { IpcError, isErrno } from './errors.js';
+export type { IpcErrorCode } from './errors.js';
+export { TASK_ID_PATTERN, isValidTaskId, assertTaskId } from './task-id.js';
+export { taskPaths, tasksDir, assertInside, findGitTop, findDispatchDir } from './paths.js';
+export type { TaskPaths } from './paths.js';
+export { writeFileAtomic, publishExclusive, cleanStaleTemps, fsyncDir, tempPathFor, isTempName } from './atomic-write.js';
+export type { WriteOptions } from './atomic-write.js';
+export {
+  IPC_NAME,
+  ipcFileName,
+  listIpc,
+  nextQuestionSeq,
+  readQuestion,
+  readAnswer,
+  writeQuestion,
+  writeAnswer,
+  writeAck,
+  markWorkerDone,
+  pendingQuestions,
+} from './questions.js';
+export type { IpcListing } from './questions.js';
+export { claimAttempt, attemptFiles, readAttemptClaim, readExitRecord, readPidRecord, listAttempts } from './attempts.js';
+export type { AttemptClaim, ExitRecord, PidRecord } from './attempts.js';
+export { writeRequest, readRequests, removeRequest, parseRequest } from './requests.js';
+export type { TaskRequest, PendingRequest } from './requests.js';
+export { readEventLog, toMachineEvents, EventLogWriter } from './events-log.js';
+export type { LoggedEvent, EventLogRead, NewLogEvent } from './events-log.js';
+export { writeTaskFile, readTaskFile } from './task-file.js';
+export type { TaskFile } from './task-file.js';
+export { deriveTaskState, readPlan } from './task-state.js';
+export type { DerivedTask, ExitClassifier } from './task-state.js';
+export { parsePlan } from './plan/parse.js';
+export { serializePlan, renderPlan } from './plan/serialize.js';
+export { summarizePlan, planProgress } from './plan/summary.js';
+export type { Plan, PlanItem, PlanLine, PlanMark, PlanSummary } from './plan/types.js';
+export { createTaskFolder, listTaskIds } from './task-folder.js';
+export { toTaskView } from './task-view.js';
+export type { TaskView } from './task-view.js';

@@ -80,9 +80,10 @@ export function findGitTop(start: string): string | undefined {
 
 /**
  * The workspace's `.dispatch` directory, by the contract's rule: `$DISPATCH_DIR` if set; else the
- * nearest ancestor of `cwd` holding `.dispatch/`, up to the git top level (never the
- * `$DISPATCH_HOME` directory itself); else `.dispatch` at the git top level; else in `cwd`.
- * The directory need not exist yet.
+ * nearest ancestor of `cwd` holding `.dispatch/`, up to the git top level (or the filesystem root
+ * outside git), never the `$DISPATCH_HOME` directory; else `.dispatch` at the git top level; else
+ * in `cwd`. The directory need not exist yet. Refuses (`no-workspace`) only when the answer would
+ * be `$DISPATCH_HOME` itself, i.e. when run in the home folder outside any repository.
  */
 export function findDispatchDir(
   cwd: string,
@@ -92,14 +93,19 @@ export function findDispatchDir(
   if (env.DISPATCH_DIR) return resolve(cwd, env.DISPATCH_DIR);
   const gitTop = findGitTop(cwd);
   const homeDir = resolve(home);
-  let dir = resolve(cwd);
-  for (;;) {
+  for (let dir = resolve(cwd); ; ) {
     const candidate = join(dir, '.dispatch');
     if (candidate !== homeDir && isDir(candidate)) return candidate;
-    if (dir === gitTop) break;
     const up = dirname(dir);
-    if (up === dir || gitTop === undefined) break;
+    if (dir === gitTop || up === dir) break;
     dir = up;
   }
-  return join(gitTop ?? resolve(cwd), '.dispatch');
+  const chosen = join(gitTop ?? resolve(cwd), '.dispatch');
+  if (chosen === homeDir) {
+    throw new IpcError(
+      'no-workspace',
+      `${chosen} is DISPATCH_HOME, not a workspace: run dispatch in a project folder or set DISPATCH_DIR`,
+    );
+  }
+  return chosen;
 }

@@ -1,0 +1,111 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { publishExclusive } from './atomic-write.js';
+import { IpcError, isErrno } from './errors.js';
+
+/** The claim of worker attempt N, created exclusively before its worker is spawned. */
+export interface AttemptClaim {
+  attempt: number;
+  model: string;
+  backend: string;
+  claimedAt: string;
+}
+
+/** How an attempt's worker ended, written by the wrapper that outlives the daemon. */
+export interface ExitRecord {
+  code: number | null;
+  signal: string | null;
+  at: string;
+}
+
+/** The worker's process identity, written by the wrapper first (a pid alone proves nothing). */
+export interface PidRecord {
+  pid: number;
+  /** Process start time as the OS reports it (Linux: /proc/<pid>/stat field 22), to tell a reused pid. */
+  startTime: string;
+}
+
+const CLAIM = /^(\d+)\.json$/;
+
+/** Paths of attempt `n`'s records. */
+export function attemptFiles(attemptsDir: string, n: number) {
+  return {
+    claim: join(attemptsDir, `${n}.json`),
+    pid: join(attemptsDir, `${n}.pid`),
+    exit: join(attemptsDir, `${n}.exit`),
+  };
+}
+
+/**
+ * Claims attempt `claim.attempt` exclusively. Only the caller that succeeds may spawn its
+ * worker; any other caller, including a daemon restarted after a crash, gets
+ * `IpcError('attempt-claimed')` and must re-attach to that worker instead of spawning another.
+ */
+export async function claimAttempt(attemptsDir: string, claim: AttemptClaim): Promise<void> {
+  const { claim: file } = attemptFiles(attemptsDir, claim.attempt);
+  try {
+    await publishExclusive(file, `${JSON.stringify(claim)}\n`);
+  } catch (err) {
+    if (err instanceof IpcError && err.code === 'already-exists') {
+      throw new IpcError('attempt-claimed', `attempt ${claim.attempt} was already started (${file})`, { file, cause: err });
+    }
+    throw err;
+  }
+}
+
+async function readJson<T>(path: string): Promise<T | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return null;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null; // a record is written atomically, so this is a foreign file: treat as absent
+  }
+}
+
+/** The claim of attempt `n`, or null if it was never claimed. */
+export function readAttemptClaim(attemptsDir: string, n: number): Promise<AttemptClaim | null> {
+  return readJson<AttemptClaim>(attemptFiles(attemptsDir, n).claim);
+}
+
+/** The exit record of attempt `n`, or null while its worker runs (or never started). */
+export async function readExitRecord(attemptsDir: string, n: number): Promise<ExitRecord | null> {
+  const raw = await readJson<Partial<ExitRecord>>(attemptFiles(attemptsDir, n).exit);
+  if (!raw) return null;
+  return {
+    code: typeof raw.code === 'number' ? raw.code : null,
+    signal: typeof raw.signal === 'string' && raw.signal !== '' ? raw.signal : null,
+    at: typeof raw.at === 'string' ? raw.at : new Date(0).toISOString(),
+  };
+}
+
+/** The pid record of attempt `n`, or null. Its format is one line: `<pid> <start time>`. */
+export async function readPidRecord(attemptsDir: string, n: number): Promise<PidRecord | null> {
+  try {
+    const [pid, startTime = ''] = (await readFile(attemptFiles(attemptsDir, n).pid, 'utf8')).trim().split(/\s+/);
+    const value = Number(pid);
+    return Number.isInteger(value) && value > 0 ? { pid: value, startTime } : null;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return null;
+    throw err;
+  }
+}
+
+/** Numbers of every claimed attempt, ascending. */
+export async function listAttempts(attemptsDir: string): Promise<number[]> {
+  try {
+    return (await readdir(attemptsDir))
+      .map((name) => CLAIM.exec(name)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return [];
+    throw err;
+  }
+}

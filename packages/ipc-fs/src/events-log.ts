@@ -1,0 +1,122 @@
+import { open, readFile } from 'node:fs/promises';
+import type { LogEvent } from '@dispatch/core';
+import { isErrno } from './errors.js';
+
+/** One line of `events.jsonl`: `{"seq":1,"at":"<ISO time, ms>","type":"<event>",...facts}`. */
+export interface LoggedEvent {
+  seq: number;
+  at: string;
+  type: string;
+  [fact: string]: unknown;
+}
+
+/** What reading a log found: its events, and what it had to skip. */
+export interface EventLogRead {
+  events: LoggedEvent[];
+  /** The last line was cut short (a writer died mid-append); it was skipped. */
+  torn: boolean;
+  /** Lines that were not log events (skipped, never fatal). */
+  skipped: number;
+}
+
+function asLogged(line: string): LoggedEvent | null {
+  try {
+    const value = JSON.parse(line) as Partial<LoggedEvent> | null;
+    if (!value || typeof value !== 'object' || typeof value.type !== 'string') return null;
+    if (typeof value.seq !== 'number' || typeof value.at !== 'string' || Number.isNaN(Date.parse(value.at))) return null;
+    return value as LoggedEvent;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads a task's event log, tolerating a torn last line and skipping lines that are not events.
+ * A missing log reads as empty.
+ * @example const { events } = await readEventLog(paths.events)
+ */
+export async function readEventLog(path: string): Promise<EventLogRead> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return { events: [], torn: false, skipped: 0 };
+    throw err;
+  }
+  const lines = text.split('\n');
+  const last = lines.pop() ?? '';
+  const events: LoggedEvent[] = [];
+  let skipped = 0;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const event = asLogged(line);
+    if (event) events.push(event);
+    else skipped += 1;
+  }
+  // A last line without its newline is complete only if it parses; else a writer died mid-line.
+  const tail = last.trim() === '' ? null : asLogged(last);
+  if (tail) events.push(tail);
+  return { events, torn: last.trim() !== '' && tail === null, skipped };
+}
+
+/** Log lines as machine events: times back to epoch ms (the machine keeps deadlines in ms). */
+export function toMachineEvents(events: readonly LoggedEvent[]): LogEvent[] {
+  return events.map(({ seq: _seq, at, ...facts }) => ({ ...facts, at: Date.parse(at) }) as LogEvent);
+}
+
+/** An event to append: a type, the moment of its fact (epoch ms), and its facts. */
+export type NewLogEvent = { type: string; at: number } & Record<string, unknown>;
+
+/**
+ * The one writer of a task's `events.jsonl`. Appends are serialized, numbered, and fsynced before
+ * they resolve; a torn last line left by a killed writer is fenced off by a newline first.
+ */
+export class EventLogWriter {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly path: string,
+    private lastSeq: number,
+    private needsNewline: boolean,
+  ) {}
+
+  /** Opens the log at `path` (created on first append), continuing its numbering. */
+  static async open(path: string): Promise<EventLogWriter> {
+    const { events } = await readEventLog(path);
+    let text = '';
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+    const lastSeq = events.reduce((max, e) => Math.max(max, e.seq), 0);
+    return new EventLogWriter(path, lastSeq, text !== '' && !text.endsWith('\n'));
+  }
+
+  /** The seq of the last event written. */
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  /** Appends one event durably and returns the line as written. */
+  append(event: NewLogEvent): Promise<LoggedEvent> {
+    const run = this.queue.then(() => this.write(event));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write({ type, at, ...facts }: NewLogEvent): Promise<LoggedEvent> {
+    const logged: LoggedEvent = { seq: this.lastSeq + 1, at: new Date(at).toISOString(), type, ...facts };
+    const line = `${this.needsNewline ? '\n' : ''}${JSON.stringify(logged)}\n`;
+    const handle = await open(this.path, 'a', 0o644);
+    try {
+      await handle.write(line);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    this.lastSeq = logged.seq;
+    this.needsNewline = false;
+    return logged;
+  }
+}

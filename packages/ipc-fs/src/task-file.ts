@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { publishExclusive } from './atomic-write.js';
+import { IpcError, isErrno } from './errors.js';
+import type { TaskPaths } from './paths.js';
+
+/** `task.json`: what was asked, written once by `run` and never changed. */
+export interface TaskFile {
+  id: string;
+  title: string;
+  prompt: string;
+  model: string;
+  backend: string;
+  /** Answer timeout (seconds) and the other options `run` was given. */
+  options: {
+    answerTimeout?: number;
+    timeLimit?: number | null;
+    worktree?: boolean;
+    base?: string;
+    after?: string[];
+  };
+  createdAt: string;
+}
+
+/** Writes `task.json` once; a second writer gets `IpcError('task-exists')`. */
+export async function writeTaskFile(paths: TaskPaths, task: TaskFile): Promise<void> {
+  try {
+    await publishExclusive(paths.taskJson, `${JSON.stringify(task, null, 2)}\n`);
+  } catch (err) {
+    if (err instanceof IpcError && err.code === 'already-exists') {
+      throw new IpcError('task-exists', `task ${task.id} already exists (${paths.taskJson})`, { file: paths.taskJson, cause: err });
+    }
+    throw err;
+  }
+}
+
+/** Reads `task.json`; a missing one is `no-such-task`, a malformed one `malformed-task`. */
+export async function readTaskFile(paths: TaskPaths): Promise<TaskFile> {
+  let text: string;
+  try {
+    text = await readFile(paths.taskJson, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) throw new IpcError('no-such-task', `no task ${paths.id} (${paths.dir})`, { file: paths.taskJson });
+    throw err;
+  }
+  let value: Partial<TaskFile>;
+  try {
+    value = JSON.parse(text) as Partial<TaskFile>;
+  } catch (err) {
+    throw new IpcError('malformed-task', `${paths.taskJson}: not valid JSON`, { file: paths.taskJson, line: 1, cause: err });
+  }
+  for (const key of ['id', 'model', 'createdAt'] as const) {
+    if (typeof value[key] !== 'string') {
+      throw new IpcError('malformed-task', `${paths.taskJson}: "${key}" is missing or not a string`, { file: paths.taskJson });
+    }
+  }
+  return {
+    title: value.id as string,
+    prompt: '',
+    backend: '',
+    options: {},
+    ...value,
+  } as TaskFile;
+}

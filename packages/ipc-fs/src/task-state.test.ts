@@ -1,0 +1,130 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test/tmp.js';
+import {
+  createTaskFolder,
+  deriveTaskState,
+  EventLogWriter,
+  listTaskIds,
+  renderPlan,
+  toTaskView,
+  writeAnswer,
+  writeFileAtomic,
+  writeQuestion,
+  type TaskFile,
+} from './index.js';
+
+const T0 = Date.parse('2026-11-24T10:00:00.000Z');
+const task: TaskFile = {
+  id: 'security-review',
+  title: 'Security review',
+  prompt: 'review the auth module',
+  model: 'opus',
+  backend: 'claude',
+  options: {},
+  createdAt: new Date(T0).toISOString(),
+};
+
+/** A task whose log says its first worker is running, as a daemon would have left it. */
+async function runningTask() {
+  const dispatchDir = join(await tempDir(), '.dispatch');
+  const paths = await createTaskFolder(dispatchDir, task, renderPlan(task.title, ['Scan for secrets', 'Review auth']));
+  const log = await EventLogWriter.open(paths.events);
+  await log.append({ type: 'task.created', at: T0, input: { id: task.id, model: 'opus', createdAt: T0 } });
+  await log.append({ type: 'start', at: T0 + 1 });
+  await log.append({ type: 'worker.started', at: T0 + 2, attempt: 1, model: 'opus', pid: 4242 });
+  return { dispatchDir, paths, log };
+}
+
+async function exitRecord(dir: string, code: number) {
+  await writeFileAtomic(join(dir, '1.exit'), JSON.stringify({ code, signal: null, at: new Date(T0 + 60_000).toISOString() }));
+}
+
+describe('deriveTaskState', () => {
+  it('a task run created but no daemon logged yet is queued, from task.json alone', async () => {
+    const dispatchDir = join(await tempDir(), '.dispatch');
+    await createTaskFolder(dispatchDir, task, renderPlan(task.title, ['one']));
+    const derived = await deriveTaskState(dispatchDir, task.id);
+    expect(derived.state).toBe('queued');
+    expect(derived.unrecorded).toEqual([{ type: 'plan.changed', plan: { total: 1, done: 0, pending: 1, blocked: 0, error: 0 }, at: expect.any(Number) }]);
+    expect(await listTaskIds(dispatchDir)).toEqual(['security-review']);
+  });
+
+  it('a question on disk the log has not recorded makes the task awaiting-answer', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    await writeQuestion(paths.ipc, 'JWT or sessions?');
+    const derived = await deriveTaskState(dispatchDir, task.id);
+    expect(derived.state).toBe('awaiting-answer');
+    expect(toTaskView(derived).question).toEqual({ seq: 1, text: 'JWT or sessions?' });
+    expect(derived.unrecorded.map((e) => e.type)).toEqual(['plan.changed', 'question.asked']);
+  });
+
+  it('once the daemon logs the unrecorded facts, the log alone says the same', async () => {
+    const { dispatchDir, paths, log } = await runningTask();
+    await writeQuestion(paths.ipc, 'q1');
+    await writeAnswer(paths.ipc, 1, 'a1');
+    await writeQuestion(paths.ipc, 'q2');
+    const before = await deriveTaskState(dispatchDir, task.id);
+    expect(before.unrecorded.map((e) => e.type)).toEqual(['plan.changed', 'question.asked', 'question.asked', 'question.answered']);
+    for (const event of before.unrecorded) await log.append(event);
+    const after = await deriveTaskState(dispatchDir, task.id);
+    expect(after.unrecorded).toEqual([]);
+    expect(after.state).toBe('awaiting-answer');
+    expect(after.snapshot.context).toEqual(before.snapshot.context);
+    expect(toTaskView(after).question).toEqual({ seq: 2, text: 'q2' });
+  });
+
+  it('a worker that ended while no daemon ran is classified from its exit record and plan', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    await writeFileAtomic(paths.plan, '# Security review\n\n- [x] Scan for secrets — none\n- [x] Review auth\n');
+    await exitRecord(paths.attempts, 0);
+    const derived = await deriveTaskState(dispatchDir, task.id);
+    expect(derived.state).toBe('completed');
+    expect(toTaskView(derived)).toMatchObject({
+      id: 'security-review',
+      state: 'completed',
+      model: 'opus',
+      backend: 'claude',
+      progress: { done: 2, total: 2 },
+      items: [
+        { text: 'Scan for secrets', mark: 'done', note: 'none' },
+        { text: 'Review auth', mark: 'done', note: null },
+      ],
+      question: null,
+      error: null,
+    });
+  });
+
+  it('exit 0 with open items is incomplete; a [?] item blocks', async () => {
+    const a = await runningTask();
+    await exitRecord(a.paths.attempts, 0);
+    const incomplete = await deriveTaskState(a.dispatchDir, task.id);
+    expect(incomplete.state).toBe('failed');
+    expect(toTaskView(incomplete).error?.kind).toBe('incomplete');
+
+    const b = await runningTask();
+    await writeFileAtomic(b.paths.plan, '# T\n- [x] Scan\n- [?] Review auth\n  > **Blocker:** JWT or sessions?\n');
+    await exitRecord(b.paths.attempts, 0);
+    expect((await deriveTaskState(b.dispatchDir, task.id)).state).toBe('blocked');
+  });
+
+  it('a host classifier names the cause of a failed exit', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    await exitRecord(paths.attempts, 1);
+    const derived = await deriveTaskState(dispatchDir, task.id, async () => ({ kind: 'auth', message: 'not logged in' }));
+    expect(derived.snapshot.context.error).toEqual({ kind: 'auth', message: 'not logged in' });
+  });
+
+  it('a torn log line is skipped and reported', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    await writeFile(paths.events, `${await (await import('node:fs/promises')).readFile(paths.events, 'utf8')}{"seq":4,"at":"20`);
+    const derived = await deriveTaskState(dispatchDir, task.id);
+    expect(derived.tornLog).toBe(true);
+    expect(derived.state).toBe('running');
+  });
+
+  it('an unknown task is a clear error', async () => {
+    await expect(deriveTaskState(await tempDir(), 'nope')).rejects.toMatchObject({ code: 'no-such-task' });
+  });
+});
