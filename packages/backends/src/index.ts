@@ -1,1 +1,15 @@
-export {};
+export { BackendError } from './errors.js';
+export type { BackendErrorCode } from './errors.js';
+export { MODEL_ID_PATTERN, assertModelId } from './model-id.js';
+export { shellQuote } from './shell.js';
+export { buildWorkerCommand } from './worker-command.js';
+export type { WorkerCommand, WorkerCommandParts } from './worker-command.js';
+export { workerPrompt } from './worker-prompt.js';
+export type { WorkerPromptInput } from './worker-prompt.js';
+export { workerEnv } from './worker-env.js';
+export type { WorkerEnvInput } from './worker-env.js';
+export { WRAPPER_SCRIPT } from './wrapper.js';
+export { launchWorker, signalWorker } from './launch.js';
+export type { LaunchOptions } from './launch.js';
+export { processStartTime, isSameProcess } from './process-identity.js';
+export { simWorkerPath, simWorkerCommand } from './sim-worker.js';

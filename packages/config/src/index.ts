@@ -1,1 +1,1 @@
-export {};
+export { dispatchHome, configPath } from './home.js';

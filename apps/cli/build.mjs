@@ -1,0 +1,34 @@
+// Bundles the CLI into dist/dispatch.js (plus one chunk per lazily imported command) so the bin is
+// a single runnable file tree with no runtime dependency resolution.
+import { chmod, readFile, rm } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+const here = new URL('.', import.meta.url);
+const pkg = JSON.parse(await readFile(new URL('package.json', here), 'utf8'));
+const outdir = new URL('dist/', here).pathname;
+
+await rm(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: here.pathname,
+  entryPoints: { dispatch: 'src/main.ts' },
+  outdir,
+  bundle: true,
+  // Lazily imported commands become their own chunks, so start-up parses only what runs.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Workspace packages are bundled from their TypeScript sources, never a stale dist/.
+  conditions: ['@dispatch/source'],
+  // Bundled CommonJS dependencies (commander) call require(); ESM has none, so make one.
+  // The entry's own `#!/usr/bin/env node` line is kept by esbuild above this banner.
+  banner: {
+    js: "import { createRequire as __dispatchCreateRequire } from 'node:module';\n" +
+      'const require = __dispatchCreateRequire(import.meta.url);',
+  },
+  define: { __DISPATCH_VERSION__: JSON.stringify(pkg.version) },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+await chmod(new URL('dist/dispatch.js', here), 0o755);

@@ -1,0 +1,31 @@
+import { colorEnabled } from './style.js';
+
+/** Where a command's output goes and what the terminal allows; tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Colour on stdout / stderr (TTY and no NO_COLOR). */
+  readonly outColor: boolean;
+  readonly errColor: boolean;
+  /** Width of stdout when it is a terminal. */
+  readonly outColumns: number | undefined;
+  /** False when nothing may wait for keyboard input. */
+  readonly interactive: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** The real process's streams and environment. */
+export function createProcessIo(): Io {
+  const { stdout, stderr, stdin, env } = process;
+  return {
+    out: (text) => void stdout.write(text),
+    err: (text) => void stderr.write(text),
+    outColor: colorEnabled(stdout, env),
+    errColor: colorEnabled(stderr, env),
+    outColumns: stdout.isTTY ? stdout.columns : undefined,
+    interactive: stdin.isTTY === true,
+    env,
+    cwd: process.cwd(),
+  };
+}

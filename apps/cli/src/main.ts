@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The dispatch binary. This file is the only place that turns a command's outcome or a thrown error
+// into an exit status and a message; everything it calls returns data or throws typed errors.
+import { COMMANDS, ROOT_EXAMPLES } from './command-table.js';
+import { describeError } from './error-report.js';
+import { createProcessIo, type Io } from './io.js';
+import { runProgram } from './program.js';
+import { routeArgv } from './route.js';
+import { createStyle } from './style.js';
+
+async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return await runProgram(routeArgv(argv, COMMANDS), COMMANDS, ROOT_EXAMPLES, io);
+  } catch (err) {
+    const report = describeError(err, { debug: io.env.DISPATCH_DEBUG === '1' });
+    if (report.message !== null) {
+      io.err(`${createStyle(io.errColor).red('dispatch:')} ${report.message}\n`);
+    }
+    if (report.detail !== null) io.err(`${report.detail}\n`);
+    return report.exitCode;
+  }
+}
+
+// A reader that went away (`dispatch status | head -1`) is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
+// exitCode rather than process.exit(): piped stdout is flushed before the process ends.
+process.exitCode = await main(process.argv.slice(2), createProcessIo());

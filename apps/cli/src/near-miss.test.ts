@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { CONTRACT_COMMANDS } from './command-names.js';
+import { editDistance, findNearMiss } from './near-miss.js';
+
+describe('editDistance', () => {
+  it('counts insertions, deletions, substitutions and adjacent swaps as one each', () => {
+    expect(editDistance('status', 'status')).toBe(0);
+    expect(editDistance('stauts', 'status')).toBe(1);
+    expect(editDistance('statu', 'status')).toBe(1);
+    expect(editDistance('statsu', 'status')).toBe(1);
+    expect(editDistance('stutas', 'status')).toBe(2);
+    expect(editDistance('', 'run')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+
+  it('is symmetric', () => {
+    for (const [a, b] of [['cancle', 'cancel'], ['inbx', 'inbox'], ['x', 'merge']] as const) {
+      expect(editDistance(a, b)).toBe(editDistance(b, a));
+    }
+  });
+});
+
+describe('findNearMiss', () => {
+  it('suggests the closest command within distance 2', () => {
+    expect(findNearMiss('stauts', CONTRACT_COMMANDS)).toBe('status');
+    expect(findNearMiss('cancle', CONTRACT_COMMANDS)).toBe('cancel');
+    expect(findNearMiss('Status', CONTRACT_COMMANDS)).toBe('status');
+  });
+
+  it('leaves exact names, far words and very short words alone', () => {
+    expect(findNearMiss('status', CONTRACT_COMMANDS)).toBeUndefined();
+    expect(findNearMiss('refactor', CONTRACT_COMMANDS)).toBeUndefined();
+    expect(findNearMiss('a', CONTRACT_COMMANDS)).toBeUndefined();
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { CliError } from './cli-error.js';
+import type { CommandSpec } from './command-spec.js';
+import { routeArgv, unknownCommand } from './route.js';
+
+const spec = (name: string): CommandSpec => ({ name, summary: name, examples: [[`dispatch ${name}`]] });
+const withoutRun = [spec('help')];
+const withRun = [spec('help'), spec('run')];
+
+function thrown(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CliError) return err;
+    throw err;
+  }
+  throw new Error('expected a CliError');
+}
+
+describe('routeArgv', () => {
+  it('keeps commands, root options and no arguments as they are', () => {
+    expect(routeArgv([], withRun)).toEqual([]);
+    expect(routeArgv(['help', 'x'], withRun)).toEqual(['help', 'x']);
+    expect(routeArgv(['--version'], withRun)).toEqual(['--version']);
+  });
+
+  it('sends a prompt to run', () => {
+    expect(routeArgv(['fix', 'the', 'bug'], withRun)).toEqual(['run', 'fix', 'the', 'bug']);
+    expect(routeArgv(['--model', 'opus', 'fix'], withRun)).toEqual(['run', '--model', 'opus', 'fix']);
+    expect(routeArgv(['stauts', 'now'], withRun)).toEqual(['run', 'stauts', 'now']);
+  });
+
+  it('refuses a one-word near miss of a command name with exit 2', () => {
+    const err = thrown(() => routeArgv(['stauts'], withRun));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toContain('did you mean status?');
+  });
+
+  it('says a contract command or run is not available in this build (exit 1)', () => {
+    const missing = thrown(() => routeArgv(['status', '--json'], withRun));
+    expect([missing.code, missing.exitCode, missing.message]).toEqual([
+      'not-available', 1, 'dispatch status is not available in this build',
+    ]);
+    expect(thrown(() => routeArgv(['fix', 'it'], withoutRun)).message).toBe(
+      'dispatch run is not available in this build',
+    );
+  });
+
+  it('leaves an unknown leading option to commander when run is missing', () => {
+    expect(routeArgv(['--nope'], withoutRun)).toEqual(['--nope']);
+  });
+});
+
+describe('unknownCommand', () => {
+  it('suggests only among the given names below the root', () => {
+    expect(unknownCommand('shwo', ['show', 'path'], false).message).toContain('did you mean show?');
+    expect(unknownCommand('zzz', ['show'], false).exitCode).toBe(2);
+  });
+});

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { readPidRecord } from '@dispatch/ipc-fs';
+import { BackendError } from './errors.js';
+import { isSameProcess } from './process-identity.js';
+import type { WorkerCommand } from './worker-command.js';
+import { WRAPPER_SCRIPT } from './wrapper.js';
+
+/** Where and how to launch one worker attempt. */
+export interface LaunchOptions {
+  /** The task's `attempts/` folder: the wrapper writes `<n>.pid` and `<n>.exit` there. */
+  attemptsDir: string;
+  attempt: number;
+  /** worker.log: the worker's stdout and stderr are appended to it. */
+  logFile: string;
+  command: WorkerCommand;
+  /** The workspace (or its worktree). */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Starts the wrapper of a worker attempt, detached in its own session with stdio closed, and
+ * resolves once it runs (the caller must have claimed the attempt first). The wrapper outlives
+ * this process; how the worker ended is learned from the attempt's exit record.
+ * @example await launchWorker({ attemptsDir, attempt: 1, logFile, command, cwd, env })
+ */
+export function launchWorker(options: LaunchOptions): Promise<{ wrapperPid: number }> {
+  const { attemptsDir, attempt, logFile, command } = options;
+  const args = ['-c', WRAPPER_SCRIPT, 'dispatch-wrapper', attemptsDir, String(attempt), logFile, command.script, ...command.args];
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', args, { cwd: options.cwd, env: options.env, detached: true, stdio: 'ignore' });
+    child.once('error', (err) => reject(new BackendError('spawn-failed', `cannot start the worker wrapper: ${err.message}`, { cause: err })));
+    child.once('spawn', () => {
+      child.unref();
+      resolve({ wrapperPid: child.pid ?? 0 });
+    });
+  });
+}
+
+/**
+ * Sends `signal` to the whole process group of attempt `n`'s worker, if that worker still runs
+ * (checked against the recorded start time, so a reused pid is never signalled). Returns whether
+ * a signal was sent. The wrapper is outside the group and still writes the exit record.
+ */
+export async function signalWorker(attemptsDir: string, attempt: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<boolean> {
+  const record = await readPidRecord(attemptsDir, attempt);
+  if (!record || !isSameProcess(record.pid, record.startTime)) return false;
+  try {
+    process.kill(-record.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
