@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/dispatch.js (plus one chunk per lazily imported command) so the bin is
 // a single runnable file tree with no runtime dependency resolution.
-import { chmod, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const here = new URL('.', import.meta.url);
@@ -32,3 +32,7 @@ await build({
   logLevel: 'warning',
 });
 await chmod(new URL('dist/dispatch.js', here), 0o755);
+
+// The simulated worker (the built-in `sim` model) ships beside the bundle; see simWorkerPath().
+await mkdir(new URL('dist/sim/', here), { recursive: true });
+await copyFile(new URL('../../packages/backends/sim/dispatch-sim-worker.sh', here), new URL('dist/sim/dispatch-sim-worker.sh', here));

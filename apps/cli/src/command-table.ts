@@ -1,4 +1,4 @@
-import type { CommandSpec, Example } from './command-spec.js';
+import { JSON_OPTION, type CommandSpec, type Example } from './command-spec.js';
 
 /**
  * Every command this build has. Adding one is an entry here plus `commands/<name>.ts` exporting
@@ -15,10 +15,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     load: () => import('./commands/help.js'),
   },
+  {
+    name: 'demo',
+    summary: 'run one whole task for real with the simulated worker, in a fresh workspace',
+    options: [
+      JSON_OPTION,
+      { flags: '--dir <path>', description: 'the workspace to use (default: a new temp folder)' },
+      { flags: '--step <seconds>', description: 'how long the simulated worker spends per item (default 0.4)' },
+    ],
+    examples: [
+      ['dispatch demo', 'watch a task go queued → running → awaiting-answer → completed'],
+      ['dispatch demo --json', 'the outcome as one JSON line'],
+    ],
+    load: () => import('./commands/demo.js'),
+  },
 ];
 
 /** Examples shown under the root `--help`; list only commands this build has. */
 export const ROOT_EXAMPLES: readonly Example[] = [
+  ['dispatch demo', 'a whole task with the simulated worker, start to finish'],
   ['dispatch help <command>', 'how to use one command'],
   ['dispatch --version', 'print the version'],
 ];

@@ -6,10 +6,11 @@ const FILE = 'dispatch-sim-worker.sh';
 
 /**
  * Path of the simulated worker — a TEST DOUBLE of a worker CLI, written in plain sh, behind the
- * built-in `sim` model. It sits in `sim/` beside this package's sources, or beside the bundled CLI.
+ * built-in `sim` model. It is in `sim/` beside this package's `src/` and `dist/`, and the CLI's
+ * build copies it to `dist/sim/` beside the bundle and its chunks.
  */
 export function simWorkerPath(): string {
-  for (const candidate of [`../sim/${FILE}`, `./${FILE}`, `../../sim/${FILE}`]) {
+  for (const candidate of [`../sim/${FILE}`, `./sim/${FILE}`]) {
     const path = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(path)) return path;
   }

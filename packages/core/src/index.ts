@@ -6,7 +6,7 @@ export { createDeadlineLogic } from './deadline.js';
 export type { Clock, DeadlineInput } from './deadline.js';
 export { TASK_EVENT_TYPES, isTaskEventType, defaultExitKind } from './events.js';
 export type { TaskEvent, TaskEventType, TaskEventOf, TaskCreatedEvent } from './events.js';
-export { planComplete } from './guards.js';
+export { planComplete, samePlanFacts } from './guards.js';
 export { initialContext } from './task-context.js';
 export {
   TASK_STATES,

@@ -306,3 +306,49 @@ describe('task machine: cancel', () => {
     });
   }
 });
+
+describe('task machine: facts seen twice or out of order', () => {
+  it('a repeated fact leaves the snapshot object unchanged (so hosts log it once)', () => {
+    const h = runningTask();
+    const facts = [
+      { type: 'plan.changed', plan: twoOpen },
+      { type: 'worker.done' },
+      { type: 'question.asked', question: { seq: 1, text: 'q' } },
+      { type: 'question.answered', question: { seq: 1 } },
+      { type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked },
+    ] as const;
+    for (const fact of facts) {
+      h.send(fact);
+      const after = h.actor.getSnapshot();
+      h.send(fact);
+      expect(h.actor.getSnapshot()).toBe(after);
+    }
+    expect(h.state()).toBe('blocked');
+  });
+
+  it('an exit record of an older attempt leaves the snapshot unchanged', () => {
+    const h = runningTask();
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
+    h.send({ type: 'continue' });
+    const before = h.actor.getSnapshot();
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
+    expect(h.actor.getSnapshot()).toBe(before);
+  });
+
+  it('an answer seen before its question leaves nothing pending', () => {
+    const h = runningTask();
+    h.send({ type: 'question.answered', question: { seq: 1 } });
+    h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } });
+    expect(h.state()).toBe('running');
+    expect(h.context()).toMatchObject({ questions: [], asked: [1], answered: [1] });
+  });
+
+  it('a question of a superseded worker is not asked again after a restart', () => {
+    const h = askedAndWaiting();
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
+    h.send({ type: 'continue' });
+    expect(h.context().questions).toEqual([]);
+    h.send({ type: 'question.asked', question: { seq: 1, text: 'JWT or sessions?' } });
+    expect(h.state()).toBe('running');
+  });
+});

@@ -1,7 +1,7 @@
 import { assign, fromCallback, setup } from 'xstate';
 import type { DeadlineInput } from './deadline.js';
 import type { TaskEvent, TaskEventOf } from './events.js';
-import { exitGuards, isCurrentAttempt } from './guards.js';
+import { exitGuards, isCurrentAttempt, isPending, samePlanFacts } from './guards.js';
 import {
   answerDeadlineOf,
   exitError,
@@ -35,17 +35,21 @@ export interface StopWorkerParams {
 }
 
 type Exited = TaskEventOf<'worker.exited'>;
+type Answered = TaskEventOf<'question.answered'>;
 
 // The contract's order for a worker that exited: `[!]` first, then `[?]`, then all done; an exit
-// record of an older attempt changes nothing. After the answer deadline, open items mean the
+// record of an older attempt matches no transition, so it changes nothing. After the answer deadline, open items mean the
 // worker gave up waiting (or was stopped): blocked, not failed.
 const exitOf = (otherwise: 'failed' | 'blocked') =>
   [
-    { guard: 'isStaleExit', actions: 'recordExit' },
     { guard: 'exitedWithError', target: 'failed', actions: ['recordExit', 'failFromExit'] },
     { guard: 'exitedBlocked', target: 'blocked', actions: 'recordExit' },
     { guard: 'exitedComplete', target: 'completed', actions: 'recordExit' },
-    { target: otherwise, actions: otherwise === 'failed' ? (['recordExit', 'failFromExit'] as const) : (['recordExit'] as const) },
+    {
+      guard: 'isCurrentExit',
+      target: otherwise,
+      actions: otherwise === 'failed' ? (['recordExit', 'failFromExit'] as const) : (['recordExit'] as const),
+    },
   ] as const;
 const exitToFailed = exitOf('failed');
 const exitToBlocked = exitOf('blocked');
@@ -94,6 +98,11 @@ export const taskMachine = setup({
     /** Host: stop the worker's whole process group (the exit record is still written). */
     stopWorker: (_, _params: StopWorkerParams) => undefined,
     recordExit: assign(({ event }) => ({ workerPid: null, plan: (event as Exited).plan, updatedAt: event.at })),
+    recordAnswer: assign(({ context, event }) => ({
+      questions: withoutQuestion(context, (event as Answered).question.seq),
+      answered: [...context.answered, (event as Answered).question.seq],
+      updatedAt: event.at,
+    })),
     failFromExit: assign(({ event }) => ({ error: exitError(event as Exited) })),
     failWithTimeout: assign(({ event }) => ({
       error: { kind: 'timeout' as const, message: (event as { message?: string }).message ?? 'the wall-clock limit passed' },
@@ -101,10 +110,14 @@ export const taskMachine = setup({
     })),
   },
   guards: {
-    isStaleExit: ({ context, event }) => !isCurrentAttempt(context, event as Exited),
-    exitedWithError: ({ event }) => exitGuards.exitedWithError(event as Exited),
-    exitedBlocked: ({ event }) => exitGuards.exitedBlocked(event as Exited),
-    exitedComplete: ({ event }) => exitGuards.exitedComplete(event as Exited),
+    isCurrentExit: ({ context, event }) => isCurrentAttempt(context, event as Exited),
+    exitedWithError: ({ context, event }) => isCurrentAttempt(context, event as Exited) && exitGuards.exitedWithError(event as Exited),
+    exitedBlocked: ({ context, event }) => isCurrentAttempt(context, event as Exited) && exitGuards.exitedBlocked(event as Exited),
+    exitedComplete: ({ context, event }) => isCurrentAttempt(context, event as Exited) && exitGuards.exitedComplete(event as Exited),
+    /** The exit of a worker the task no longer waits for (after a timeout or stall) not yet recorded. */
+    isUnrecordedExit: ({ context, event }) => isCurrentAttempt(context, event as Exited) && context.workerPid !== null,
+    isPending: ({ context, event }) => isPending(context, (event as Answered).question.seq),
+    isNewAnswer: ({ context, event }) => !context.answered.includes((event as Answered).question.seq),
   },
 }).createMachine({
   id: 'task',
@@ -112,21 +125,28 @@ export const taskMachine = setup({
   initial: 'queued',
   on: {
     cancel: { target: '.cancelled' },
-    'plan.changed': { actions: assign(({ event }) => ({ plan: event.plan, updatedAt: event.at })) },
-    'worker.done': { actions: assign(({ event }) => ({ doneMarker: true, updatedAt: event.at })) },
+    // Every handler is guarded so that a fact seen twice enables no transition: the snapshot stays
+    // the same object, and the host logs only events that changed it.
+    'plan.changed': {
+      guard: ({ context, event }) => !samePlanFacts(context.plan, event.plan),
+      actions: assign(({ event }) => ({ plan: event.plan, updatedAt: event.at })),
+    },
+    'worker.done': {
+      guard: ({ context }) => !context.doneMarker,
+      actions: assign(({ event }) => ({ doneMarker: true, updatedAt: event.at })),
+    },
     'question.asked': {
-      guard: ({ context, event }) => event.question.seq > 0 && !context.questions.some((q) => q.seq === event.question.seq),
+      // An answer seen before its question (facts can arrive out of order) leaves nothing pending.
+      guard: ({ context, event }) => event.question.seq > 0 && !context.asked.includes(event.question.seq),
       actions: assign(({ context, event }) => ({
-        questions: withQuestion(context, event),
-        lastQuestionSeq: Math.max(context.lastQuestionSeq, event.question.seq),
+        questions: context.answered.includes(event.question.seq) ? context.questions : withQuestion(context, event),
+        asked: [...context.asked, event.question.seq],
         updatedAt: event.at,
       })),
     },
     'question.answered': {
-      actions: assign(({ context, event }) => ({
-        questions: withoutQuestion(context, event.question.seq),
-        updatedAt: event.at,
-      })),
+      guard: 'isNewAnswer',
+      actions: 'recordAnswer',
     },
   },
   states: {
@@ -212,11 +232,11 @@ export const taskMachine = setup({
       ],
       always: { guard: ({ context }) => context.questions.length === 0, target: 'running' },
       on: {
-        'question.answered': {
-          target: 'awaiting-answer',
-          reenter: true,
-          actions: assign(({ context, event }) => ({ questions: withoutQuestion(context, event.question.seq), updatedAt: event.at })),
-        },
+        'question.answered': [
+          // Re-entering restarts the answer deadline for the next pending question.
+          { guard: 'isPending', target: 'awaiting-answer', reenter: true, actions: 'recordAnswer' },
+          { guard: 'isNewAnswer', actions: 'recordAnswer' },
+        ],
         'answer.timeout': {
           guard: ({ context, event }) => context.questions[0]?.seq === event.question.seq,
           target: 'timed-out',
@@ -241,10 +261,10 @@ export const taskMachine = setup({
         },
       ],
       on: {
-        'question.answered': {
-          target: 'running',
-          actions: assign(({ context, event }) => ({ questions: withoutQuestion(context, event.question.seq), updatedAt: event.at })),
-        },
+        'question.answered': [
+          { guard: 'isPending', target: 'running', actions: 'recordAnswer' },
+          { guard: 'isNewAnswer', actions: 'recordAnswer' },
+        ],
         'answer.grace-expired': { actions: { type: 'stopWorker', params: { reason: 'answer-grace' } } },
         'worker.exited': exitToBlocked,
         'task.timeout': timeoutTransition,
@@ -258,16 +278,15 @@ export const taskMachine = setup({
           target: 'starting',
           actions: assign(({ context, event }) => ({ model: event.model ?? context.model, startReason: 'continue' as const, updatedAt: event.at })),
         },
-        'question.answered': {
-          guard: ({ context, event }) => context.questions.some((q) => q.seq === event.question.seq),
-          target: 'starting',
-          actions: assign(({ context, event }) => ({
-            questions: withoutQuestion(context, event.question.seq),
-            startReason: 'late-answer' as const,
-            updatedAt: event.at,
-          })),
-        },
-        'worker.exited': { actions: 'recordExit' },
+        'question.answered': [
+          {
+            guard: 'isPending',
+            target: 'starting',
+            actions: ['recordAnswer', assign({ startReason: 'late-answer' as const })],
+          },
+          { guard: 'isNewAnswer', actions: 'recordAnswer' },
+        ],
+        'worker.exited': { guard: 'isUnrecordedExit', actions: 'recordExit' },
       },
     },
     failed: {
@@ -278,7 +297,7 @@ export const taskMachine = setup({
           target: 'recovering',
           actions: assign(({ event }) => ({ requestedModel: event.model ?? null, updatedAt: event.at })),
         },
-        'worker.exited': { actions: 'recordExit' },
+        'worker.exited': { guard: 'isUnrecordedExit', actions: 'recordExit' },
       },
     },
     recovering: {

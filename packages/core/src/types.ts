@@ -89,8 +89,9 @@ export interface TaskContext {
   modelsTried: string[];
   /** Unanswered questions, oldest first; the first is the one shown to the user. */
   questions: PendingQuestion[];
-  /** The highest question number seen. */
-  lastQuestionSeq: number;
+  /** Numbers of every question seen and every answer seen (a fact seen twice is not news). */
+  asked: number[];
+  answered: number[];
   error: TaskError | null;
   plan: PlanFacts;
   /** The worker touched `ipc/.done` (noted, not final: completion waits for its exit). */

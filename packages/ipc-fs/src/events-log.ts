@@ -1,5 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
-import type { LogEvent } from '@dispatch/core';
+import type { LogEvent, TaskEvent } from '@dispatch/core';
 import { isErrno } from './errors.js';
 
 /** One line of `events.jsonl`: `{"seq":1,"at":"<ISO time, ms>","type":"<event>",...facts}`. */
@@ -99,10 +99,15 @@ export class EventLogWriter {
   }
 
   /** Appends one event durably and returns the line as written. */
-  append(event: NewLogEvent): Promise<LoggedEvent> {
-    const run = this.queue.then(() => this.write(event));
+  append(event: NewLogEvent | TaskEvent): Promise<LoggedEvent> {
+    const run = this.queue.then(() => this.write(event as NewLogEvent));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Resolves once every append made so far is on disk (or has failed). */
+  async flush(): Promise<void> {
+    await this.queue;
   }
 
   private async write({ type, at, ...facts }: NewLogEvent): Promise<LoggedEvent> {

@@ -36,3 +36,9 @@ export type { Plan, PlanItem, PlanLine, PlanMark, PlanSummary } from './plan/typ
 export { createTaskFolder, listTaskIds } from './task-folder.js';
 export { toTaskView } from './task-view.js';
 export type { TaskView } from './task-view.js';
+export { createFactSource, scanTasks } from './watch/index.js';
+export type { FactSource, FactSourceOptions, FactSourceStats, Fact, FactType, IpcFact, PlanFact, ExitFact, RequestFact, TaskFact, WorkerDoneFact } from './watch/index.js';
+export { appendNote } from './plan/edit.js';
+export type { AppendNoteOptions, NoteRetryReason } from './plan/edit.js';
+export { NOTE_PREFIX, assertNoteId, formatNote, withNote, countNote } from './plan/note.js';
+export type { LineEnding, PlanLineKind } from './plan/types.js';

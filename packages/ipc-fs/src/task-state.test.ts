@@ -66,7 +66,9 @@ describe('deriveTaskState', () => {
     await writeAnswer(paths.ipc, 1, 'a1');
     await writeQuestion(paths.ipc, 'q2');
     const before = await deriveTaskState(dispatchDir, task.id);
-    expect(before.unrecorded.map((e) => e.type)).toEqual(['plan.changed', 'question.asked', 'question.asked', 'question.answered']);
+    expect(before.unrecorded.map((e) => e.type).sort()).toEqual(['plan.changed', 'question.answered', 'question.asked', 'question.asked']);
+    const times = before.unrecorded.map((e) => e.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
     for (const event of before.unrecorded) await log.append(event);
     const after = await deriveTaskState(dispatchDir, task.id);
     expect(after.unrecorded).toEqual([]);

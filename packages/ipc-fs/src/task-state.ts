@@ -3,16 +3,16 @@ import { join } from 'node:path';
 import {
   applyEvent,
   replay,
+  samePlanFacts,
   stateOf,
   type LogEvent,
-  type PlanFacts,
   type TaskCreatedEvent,
   type TaskError,
   type TaskEvent,
   type TaskSnapshot,
   type TaskState,
 } from '@dispatch/core';
-import { readExitRecord, type ExitRecord } from './attempts.js';
+import { attemptFiles, readExitRecord, type ExitRecord } from './attempts.js';
 import { isErrno } from './errors.js';
 import { readEventLog, toMachineEvents, type LoggedEvent } from './events-log.js';
 import { taskPaths, type TaskPaths } from './paths.js';
@@ -28,6 +28,8 @@ export interface DerivedTask {
   task: TaskFile;
   snapshot: TaskSnapshot;
   state: TaskState;
+  /** The snapshot of the log alone, before `unrecorded` was applied. */
+  recorded: TaskSnapshot;
   plan: Plan | null;
   /** Events for facts found on disk but not in the log, in the order they were applied. */
   unrecorded: TaskEvent[];
@@ -56,10 +58,6 @@ export async function readPlan(path: string): Promise<Plan | null> {
     if (isErrno(err, 'ENOENT')) return null;
     throw err;
   }
-}
-
-function sameFacts(a: PlanFacts, b: PlanFacts): boolean {
-  return a.total === b.total && a.done === b.done && a.pending === b.pending && a.blocked === b.blocked && a.error === b.error;
 }
 
 function createdFrom(task: TaskFile): TaskCreatedEvent {
@@ -91,7 +89,7 @@ export async function deriveTaskState(
   const { events: logged, torn } = await readEventLog(paths.events);
   const history: LogEvent[] = toMachineEvents(logged);
   if (history[0]?.type !== 'task.created') history.unshift(createdFrom(task));
-  let snapshot = replay(history);
+  const recorded = replay(history);
 
   const asked = new Set<number>();
   const answered = new Set<number>();
@@ -103,39 +101,44 @@ export async function deriveTaskState(
     if (e.type === 'worker.exited') exited.add((e as { attempt: number }).attempt);
   }
 
-  const unrecorded: TaskEvent[] = [];
-  const apply = (event: TaskEvent) => {
-    unrecorded.push(event);
-    snapshot = applyEvent(snapshot, event);
-  };
-  const now = snapshot.context.updatedAt;
+  // Facts found on disk, each stamped with its file's mtime; applied in time order (ties in
+  // protocol order: plan, question, answer, done marker, exit), so the log reads as it happened.
+  const found: { event: TaskEvent; rank: number }[] = [];
+  const now = recorded.context.updatedAt;
   const plan = await readPlan(paths.plan);
   const facts = plan ? summarizePlan(plan) : null;
-  if (facts && !sameFacts(facts, snapshot.context.plan)) {
-    apply({ type: 'plan.changed', plan: facts, at: await mtimeOf(paths.plan, now) });
+  if (facts && !samePlanFacts(facts, recorded.context.plan)) {
+    found.push({ rank: 0, event: { type: 'plan.changed', plan: facts, at: await mtimeOf(paths.plan, now) } });
   }
   const ipc = await listIpc(paths.ipc);
   for (const seq of ipc.questions) {
     if (asked.has(seq)) continue;
     const text = await readQuestion(paths.ipc, seq);
     if (text === null) continue;
-    apply({ type: 'question.asked', question: { seq, text }, at: await mtimeOf(join(paths.ipc, ipcFileName(seq, 'question')), now) });
+    const at = await mtimeOf(join(paths.ipc, ipcFileName(seq, 'question')), now);
+    found.push({ rank: 1, event: { type: 'question.asked', question: { seq, text }, at } });
   }
   for (const seq of ipc.questions) {
     if (!ipc.answers.has(seq) || answered.has(seq)) continue;
-    apply({ type: 'question.answered', question: { seq }, at: await mtimeOf(join(paths.ipc, ipcFileName(seq, 'answer')), now) });
+    const at = await mtimeOf(join(paths.ipc, ipcFileName(seq, 'answer')), now);
+    found.push({ rank: 2, event: { type: 'question.answered', question: { seq }, at } });
   }
-  if (ipc.workerDone && !snapshot.context.doneMarker && snapshot.context.attempt > 0) {
-    apply({ type: 'worker.done', at: await mtimeOf(paths.doneMarker, now) });
+  const attempt = recorded.context.attempt;
+  if (ipc.workerDone && !recorded.context.doneMarker && attempt > 0) {
+    found.push({ rank: 3, event: { type: 'worker.done', at: await mtimeOf(paths.doneMarker, now) } });
   }
-  const attempt = snapshot.context.attempt;
   if (attempt > 0 && !exited.has(attempt)) {
     const record = await readExitRecord(paths.attempts, attempt);
     if (record) {
       const cause = record.code === 0 && record.signal === null ? null : ((await classify?.(record, paths)) ?? null);
-      const at = Date.parse(record.at) || now;
-      apply({ type: 'worker.exited', attempt, code: record.code, signal: record.signal, plan: facts ?? snapshot.context.plan, cause, at });
+      const at = await mtimeOf(attemptFiles(paths.attempts, attempt).exit, Date.parse(record.at) || now);
+      const exit = { type: 'worker.exited', attempt, code: record.code, signal: record.signal, plan: facts ?? recorded.context.plan, at } as const;
+      found.push({ rank: 4, event: cause ? { ...exit, cause } : exit });
     }
   }
-  return { paths, task, snapshot, state: stateOf(snapshot), plan, unrecorded, logged, tornLog: torn };
+  found.sort((x, y) => x.event.at - y.event.at || x.rank - y.rank);
+  const unrecorded = found.map((f) => f.event);
+  let snapshot = recorded;
+  for (const event of unrecorded) snapshot = applyEvent(snapshot, event);
+  return { paths, task, snapshot, state: stateOf(snapshot), recorded, plan, unrecorded, logged, tornLog: torn };
 }
