@@ -26,3 +26,4 @@ export type {
   Deadlines,
   StartReason,
 } from './types.js';
+export { toMermaid } from './mermaid.js';

@@ -98,6 +98,15 @@ export const taskMachine = setup({
     /** Host: stop the worker's whole process group (the exit record is still written). */
     stopWorker: (_, _params: StopWorkerParams) => undefined,
     recordExit: assign(({ event }) => ({ workerPid: null, plan: (event as Exited).plan, updatedAt: event.at })),
+    // An answer seen before its question (facts can arrive out of order) leaves nothing pending.
+    recordQuestion: assign(({ context, event }) => {
+      const asked = event as TaskEventOf<'question.asked'>;
+      return {
+        questions: context.answered.includes(asked.question.seq) ? context.questions : withQuestion(context, asked),
+        asked: [...context.asked, asked.question.seq],
+        updatedAt: event.at,
+      };
+    }),
     recordAnswer: assign(({ context, event }) => ({
       questions: withoutQuestion(context, (event as Answered).question.seq),
       answered: [...context.answered, (event as Answered).question.seq],
@@ -117,6 +126,16 @@ export const taskMachine = setup({
     /** The exit of a worker the task no longer waits for (after a timeout or stall) not yet recorded. */
     isUnrecordedExit: ({ context, event }) => isCurrentAttempt(context, event as Exited) && context.workerPid !== null,
     isPending: ({ context, event }) => isPending(context, (event as Answered).question.seq),
+    isNewQuestion: ({ context, event }) => {
+      const { seq } = (event as TaskEventOf<'question.asked'>).question;
+      return seq > 0 && !context.asked.includes(seq);
+    },
+    isUnansweredQuestion: ({ context, event }) => {
+      const { seq } = (event as TaskEventOf<'question.asked'>).question;
+      return seq > 0 && !context.asked.includes(seq) && !context.answered.includes(seq);
+    },
+    isLastPending: ({ context, event }) =>
+      context.questions.length === 1 && isPending(context, (event as Answered).question.seq),
     isNewAnswer: ({ context, event }) => !context.answered.includes((event as Answered).question.seq),
   },
 }).createMachine({
@@ -135,15 +154,7 @@ export const taskMachine = setup({
       guard: ({ context }) => !context.doneMarker,
       actions: assign(({ event }) => ({ doneMarker: true, updatedAt: event.at })),
     },
-    'question.asked': {
-      // An answer seen before its question (facts can arrive out of order) leaves nothing pending.
-      guard: ({ context, event }) => event.question.seq > 0 && !context.asked.includes(event.question.seq),
-      actions: assign(({ context, event }) => ({
-        questions: context.answered.includes(event.question.seq) ? context.questions : withQuestion(context, event),
-        asked: [...context.asked, event.question.seq],
-        updatedAt: event.at,
-      })),
-    },
+    'question.asked': { guard: 'isNewQuestion', actions: 'recordQuestion' },
     'question.answered': {
       guard: 'isNewAnswer',
       actions: 'recordAnswer',
@@ -202,8 +213,10 @@ export const taskMachine = setup({
       description: 'The worker is working through the plan.',
       tags: ['active', 'worker'],
       invoke: taskDeadline,
+      // Entered with a question already pending (asked while starting, or a second one): wait for it.
       always: { guard: ({ context }) => context.questions.length > 0, target: 'awaiting-answer' },
       on: {
+        'question.asked': { guard: 'isUnansweredQuestion', target: 'awaiting-answer', actions: 'recordQuestion' },
         'worker.exited': exitToFailed,
         'worker.stalled': {
           target: 'failed',
@@ -233,6 +246,7 @@ export const taskMachine = setup({
       always: { guard: ({ context }) => context.questions.length === 0, target: 'running' },
       on: {
         'question.answered': [
+          { guard: 'isLastPending', target: 'running', actions: 'recordAnswer' },
           // Re-entering restarts the answer deadline for the next pending question.
           { guard: 'isPending', target: 'awaiting-answer', reenter: true, actions: 'recordAnswer' },
           { guard: 'isNewAnswer', actions: 'recordAnswer' },
