@@ -1,0 +1,50 @@
+import type { ChokidarOptions, FSWatcher } from 'chokidar';
+import type { Fact } from './facts.js';
+
+/** Options of `createFactSource`. */
+export interface FactSourceOptions {
+  /** The workspace's `.dispatch` directory; `tasks/` below it is followed (it may not exist yet). */
+  dispatchDir: string;
+  /** Receives each fact once. May be async: facts of one task wait for the previous one. */
+  onFact: (fact: Fact) => unknown;
+  /** Watcher, listing and onFact failures (default: a process warning). Never stops the source. */
+  onError?: (error: unknown, fact?: Fact) => void;
+  /** Full scan period, the safety net for lost events (default 2000; 0 disables it). */
+  scanIntervalMs?: number;
+  /** Quiet time that coalesces a burst of plan.md writes into one fact (default 20). */
+  debounceMs?: number;
+  /** Use chokidar for fast detection (default true); false leaves only the scans. */
+  useWatcher?: boolean;
+  /** Test hook: return false to drop a watcher event, as inotify does on queue overflow. */
+  watcherEventFilter?: (path: string) => boolean;
+  /** Makes the chokidar watcher (tests inject failures; a network share may want `usePolling`). */
+  createWatcher?: (root: string, options: ChokidarOptions) => FSWatcher;
+}
+
+/** Counters of a fact source, for logs and the inspector. */
+export interface FactSourceStats {
+  factsFromWatcher: number;
+  /** Facts found first by a scan; more than a few while `watching` means the watcher loses events. */
+  factsFromScan: number;
+  scans: number;
+  watcherEvents: number;
+  watcherEventsDropped: number;
+  watcherErrors: number;
+  /** A watcher is running. */
+  watching: boolean;
+  /** The watcher failed or reported an error (e.g. ENOSPC): detection now rests on the scans. */
+  degraded: boolean;
+}
+
+/** A running fact source. */
+export interface FactSource {
+  /**
+   * Lists every task now; resolves once the facts it found were delivered. Do not await it
+   * inside `onFact`: it would wait for that very delivery.
+   */
+  scanNow(): Promise<void>;
+  /** A snapshot of the counters. */
+  readonly stats: FactSourceStats;
+  /** Stops watching and scanning; no fact is delivered once called. Leaves no timer or handle. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,196 @@
+import type { FSWatcher } from 'chokidar';
+import { tasksDir } from '../paths.js';
+import type { FactSource, FactSourceOptions, FactSourceStats } from './fact-source-types.js';
+import type { Fact } from './facts.js';
+import { AREAS, dirIdentity, listTaskIds } from './scan.js';
+import { type Scope, TaskTracker } from './task-tracker.js';
+import { type WatchHint, watchTasksDir } from './tasks-watcher.js';
+import { forEachLimit, KeyedDebounce, TimerSet } from './timers.js';
+
+const SCAN_SCOPES: readonly Scope[] = ['dir', ...AREAS];
+/** When to list a new folder again: after chokidar has attached its watch, which it does not report. */
+const NEW_DIR_RECHECKS_MS = [50, 500];
+/** Tasks listed at once by a scan. */
+const SCAN_CONCURRENCY = 16;
+
+class WatchingFactSource implements FactSource {
+  private readonly tracker: TaskTracker;
+  private readonly timers = new TimerSet();
+  private readonly planDebounce: KeyedDebounce;
+  private readonly counts = { scans: 0, watcherEvents: 0, watcherEventsDropped: 0, watcherErrors: 0, degraded: false };
+  private watcher: FSWatcher | undefined;
+  /** Identity of the `tasks/` folder the watcher follows. */
+  private watchedRoot: string | undefined;
+  private starting: Promise<void> | undefined;
+  private closed = false;
+  private scanChain: Promise<void> = Promise.resolve();
+  private queuedScan: Promise<void> | undefined;
+  private readonly onError: (error: unknown, fact?: Fact) => void;
+
+  constructor(private readonly options: FactSourceOptions) {
+    this.onError = options.onError ?? ((err) => process.emitWarning(`dispatch fact source: ${String(err)}`));
+    const debounceMs = options.debounceMs ?? 20;
+    this.planDebounce = new KeyedDebounce(debounceMs, debounceMs * 10);
+    this.tracker = new TaskTracker(options.dispatchDir, {
+      deliver: (fact) => options.onFact(fact),
+      onError: (err, fact) => this.onError(err, fact),
+      isClosed: () => this.closed,
+    });
+  }
+
+  get stats(): FactSourceStats {
+    const { scans, watcherEvents, watcherEventsDropped, watcherErrors, degraded } = this.counts;
+    return {
+      factsFromWatcher: this.tracker.delivered.watcher,
+      factsFromScan: this.tracker.delivered.scan,
+      scans,
+      watcherEvents,
+      watcherEventsDropped,
+      watcherErrors,
+      watching: this.watcher !== undefined,
+      degraded,
+    };
+  }
+
+  /** Watch first, then list: a file created in between is caught by one or the other. */
+  async start(): Promise<void> {
+    await this.scanNow();
+    this.schedulePeriodicScan();
+  }
+
+  scanNow(): Promise<void> {
+    // A scan that has not started yet will see everything this caller wants seen.
+    if (this.queuedScan) return this.queuedScan;
+    const scan = this.scanChain.then(() => {
+      this.queuedScan = undefined;
+      return this.fullScan();
+    });
+    this.queuedScan = scan;
+    this.scanChain = scan.catch(() => undefined);
+    return scan;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.timers.clear();
+    this.planDebounce.clear();
+    await this.starting?.catch(() => undefined);
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    await watcher?.close();
+  }
+
+  private schedulePeriodicScan(): void {
+    const interval = this.options.scanIntervalMs ?? 2000;
+    if (this.closed || interval <= 0) return;
+    this.timers.after(interval, () => {
+      this.scanNow()
+        .catch((err) => this.onError(err))
+        .finally(() => this.schedulePeriodicScan());
+    });
+  }
+
+  private async fullScan(): Promise<void> {
+    if (this.closed) return;
+    await this.ensureWatcher();
+    const ids = new Set([...(await listTaskIds(this.options.dispatchDir)), ...this.tracker.knownIds()]);
+    // Known ids no longer listed are looked at too, so a deleted task is forgotten.
+    await forEachLimit([...ids], SCAN_CONCURRENCY, (id) => this.tracker.mark(id, SCAN_SCOPES, 'scan'));
+    this.counts.scans++;
+  }
+
+  /** Starts the watcher once `tasks/` exists (each scan retries), and again if it is replaced. */
+  private async ensureWatcher(): Promise<void> {
+    if (this.options.useWatcher === false || this.counts.degraded || this.closed) return;
+    const root = tasksDir(this.options.dispatchDir);
+    const identity = await dirIdentity(root);
+    if (this.watcher && identity !== this.watchedRoot) {
+      // tasks/ was removed or replaced: the old watch follows a folder that is gone.
+      const stale = this.watcher;
+      this.watcher = undefined;
+      await stale.close();
+    }
+    if (this.watcher || identity === undefined) return;
+    this.starting ??= watchTasksDir(root, {
+      onHint: (hint) => this.onHint(hint),
+      onError: (err) => this.onWatcherError(err),
+      filter: (path) => this.countEvent(path),
+      ...(this.options.createWatcher ? { createWatcher: this.options.createWatcher } : {}),
+    }).then(
+      async (watcher) => {
+        if (this.closed) return watcher.close();
+        this.watcher = watcher;
+        this.watchedRoot = identity;
+      },
+      (err: unknown) => this.onWatcherError(err),
+    );
+    await this.starting;
+    this.starting = undefined;
+  }
+
+  private countEvent(path: string): boolean {
+    this.counts.watcherEvents++;
+    if (this.options.watcherEventFilter?.(path) === false) {
+      this.counts.watcherEventsDropped++;
+      return false;
+    }
+    return true;
+  }
+
+  private onWatcherError(err: unknown): void {
+    if (this.closed) return;
+    this.counts.watcherErrors++;
+    this.counts.degraded = true;
+    this.onError(err);
+    // Whatever the failed watch would have reported is only found by listing.
+    this.scanNow().catch((e) => this.onError(e));
+  }
+
+  private onHint(hint: WatchHint): void {
+    if (this.closed) return;
+    if (hint.kind === 'all') {
+      this.scanNow().catch((err) => this.onError(err));
+      return;
+    }
+    const { taskId } = hint;
+    if (hint.kind === 'area' && hint.area === 'plan') {
+      // A burst of saves gives one fact. Writers rename, so the consumer's read is never torn;
+      // a writer saving in place could be read half-written, but its last write changes mtime or
+      // size again and so brings one more fact with the final content.
+      this.planDebounce.schedule(taskId, () => void this.tracker.mark(taskId, ['plan'], 'watcher'));
+      return;
+    }
+    const scopes: readonly Scope[] = hint.kind === 'task' ? SCAN_SCOPES : [hint.area];
+    void this.tracker.mark(taskId, scopes, 'watcher');
+    if (hint.newDir) {
+      // Files written into a folder before its watch exists raise no event: list it again later.
+      for (const ms of NEW_DIR_RECHECKS_MS) this.timers.after(ms, () => void this.tracker.mark(taskId, scopes, 'watcher'));
+    }
+  }
+}
+
+/**
+ * Follows `<dispatchDir>/tasks/` and reports each fact (question, answer, ack, worker-done,
+ * exit, request, new task: once each; plan: once per version) to `onFact`. The watcher only
+ * makes detection fast; full scans at start, on watcher errors and every `scanIntervalMs` are
+ * the source of truth, deduplicated against what was already reported. Facts of one task are
+ * delivered one at a time in a stable order; different tasks may be delivered concurrently.
+ * Resolves once the initial scan's facts were delivered.
+ * @example
+ * const source = await createFactSource({
+ *   dispatchDir: '/repo/.dispatch',
+ *   onFact: async (fact) => { if (fact.type === 'question') await relay(fact.taskId, fact.seq); },
+ * });
+ * // ...
+ * await source.close();
+ */
+export async function createFactSource(options: FactSourceOptions): Promise<FactSource> {
+  const source = new WatchingFactSource(options);
+  try {
+    await source.start();
+  } catch (err) {
+    await source.close();
+    throw err;
+  }
+  return source;
+}

@@ -1,0 +1,151 @@
+import { type TaskPaths, taskPaths } from '../paths.js';
+import { type Fact, factKey } from './facts.js';
+import { AREAS, type Area, dirIdentity, listingFacts, listTask } from './scan.js';
+
+/** What to re-list of a task: areas, and/or `dir` (check the folder still is the same one). */
+export type Scope = Area | 'dir';
+
+/** Which detector asked for the listing that found a fact. */
+export type FactOrigin = 'watcher' | 'scan';
+
+interface TaskState {
+  readonly id: string;
+  /** Built once: a scan of many tasks should spend its time in fs calls, not in path.join. */
+  readonly paths: TaskPaths;
+  /** Identity of the folder the keys below belong to; undefined until the folder is seen. */
+  identity: string | undefined;
+  keys: Set<string>;
+  /** Version (ino:mtime:size) of the last plan.md reported. */
+  plan: string | undefined;
+  dirty: Set<Scope>;
+  origin: FactOrigin;
+  waiters: Array<() => void>;
+  running: boolean;
+}
+
+/** Callbacks of a tracker: where facts go and where failures are reported. */
+export interface TrackerHooks {
+  deliver(fact: Fact): unknown;
+  onError(error: unknown, fact?: Fact): void;
+  isClosed(): boolean;
+}
+
+/**
+ * Remembers what was reported per task and turns "look at this part of task X" requests into
+ * new facts. Listing and delivery of one task run in one loop, so a task is never listed twice
+ * at once (a stale listing cannot undo a fresher one) and its facts are delivered one at a time,
+ * in order; different tasks run concurrently.
+ */
+export class TaskTracker {
+  private readonly tasks = new Map<string, TaskState>();
+  /** Facts delivered, by the detector whose request found them. */
+  readonly delivered: Record<FactOrigin, number> = { watcher: 0, scan: 0 };
+
+  constructor(
+    private readonly dispatchDir: string,
+    private readonly hooks: TrackerHooks,
+  ) {}
+
+  /** Ids of tasks currently tracked (seen, or being looked at). */
+  knownIds(): string[] {
+    return [...this.tasks.keys()];
+  }
+
+  /**
+   * Asks for `scopes` of task `taskId` to be listed; resolves once a listing that started after
+   * this call is done and its new facts were delivered. Never rejects (errors go to onError).
+   */
+  mark(taskId: string, scopes: Iterable<Scope>, origin: FactOrigin): Promise<void> {
+    let state = this.tasks.get(taskId);
+    if (!state) {
+      const paths = taskPaths(this.dispatchDir, taskId);
+      state = { id: taskId, paths, identity: undefined, keys: new Set(), plan: undefined, dirty: new Set(), origin, waiters: [], running: false };
+      this.tasks.set(taskId, state);
+    }
+    for (const scope of scopes) state.dirty.add(scope);
+    // A listing asked for by both detectors is credited to the watcher: it noticed first.
+    if (origin === 'watcher') state.origin = 'watcher';
+    const done = new Promise<void>((resolve) => state.waiters.push(resolve));
+    if (!state.running) void this.run(state);
+    return done;
+  }
+
+  private async run(state: TaskState): Promise<void> {
+    state.running = true;
+    try {
+      while (state.dirty.size > 0 && !this.hooks.isClosed()) {
+        const scopes = state.dirty;
+        const origin = state.origin;
+        const waiters = state.waiters;
+        state.dirty = new Set();
+        state.origin = 'scan';
+        state.waiters = [];
+        try {
+          for (const fact of await this.refresh(state, scopes)) {
+            if (this.hooks.isClosed()) break;
+            this.delivered[origin]++;
+            try {
+              await this.hooks.deliver(fact);
+            } catch (err) {
+              this.hooks.onError(err, fact);
+            }
+          }
+        } catch (err) {
+          this.hooks.onError(err);
+        } finally {
+          for (const resolve of waiters) resolve();
+        }
+      }
+    } finally {
+      state.running = false;
+      for (const resolve of state.waiters.splice(0)) resolve();
+      if (state.identity === undefined && state.dirty.size === 0) this.tasks.delete(state.id);
+    }
+  }
+
+  /** Lists what `scopes` ask for and returns the facts not reported yet, marking them reported. */
+  private async refresh(state: TaskState, scopes: Set<Scope>): Promise<Fact[]> {
+    const facts: Fact[] = [];
+    const firstLook = state.identity === undefined;
+    const areas = firstLook ? AREAS : AREAS.filter((a) => scopes.has(a));
+    // The folder check runs beside the listing, so it adds no latency to an idle scan.
+    let [identity, listing] = await Promise.all([
+      scopes.has('dir') || firstLook ? dirIdentity(state.paths.dir) : state.identity,
+      listTask(state.paths, areas),
+    ]);
+    if (identity !== state.identity) {
+      // Gone, or deleted and re-created under the same id: forget it, so a new folder is a new task.
+      state.identity = identity;
+      state.keys = new Set();
+      state.plan = undefined;
+      if (identity === undefined) return [];
+      facts.push({ type: 'task', taskId: state.id });
+      if (areas.length < AREAS.length) listing = await listTask(state.paths, AREAS);
+    }
+    for (const fact of listingFacts(state.id, listing)) {
+      if (fact.type === 'plan') {
+        const v = listing.plan;
+        const version = v ? `${v.ino}:${v.mtimeMs}:${v.size}` : undefined;
+        if (version === state.plan) continue;
+        state.plan = version;
+      } else {
+        const key = factKey(fact);
+        if (state.keys.has(key)) continue;
+        state.keys.add(key);
+      }
+      facts.push(fact);
+    }
+    if (listing.requests) this.forgetRemovedRequests(state, new Set(listing.requests));
+    return facts;
+  }
+
+  /**
+   * A request the daemon applied is removed; forgetting its name lets a later file of the same
+   * name be reported again. Safe because listings of one task never overlap.
+   */
+  private forgetRemovedRequests(state: TaskState, present: Set<string>): void {
+    for (const key of state.keys) {
+      if (key.startsWith('request:') && !present.has(key.slice('request:'.length))) state.keys.delete(key);
+    }
+  }
+}
