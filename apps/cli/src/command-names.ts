@@ -6,3 +6,6 @@ export const CONTRACT_COMMANDS: readonly string[] = [
   'run', 'status', 'answer', 'continue', 'note', 'retry', 'cancel', 'result', 'logs', 'wait', 'ask',
   'inbox', 'diff', 'merge', 'discard', 'config', 'init', 'doctor', 'inspect', 'daemon', 'clean', 'help',
 ];
+
+/** Commands beyond the contract: `demo` runs one whole task with the simulated worker. */
+export const EXTRA_COMMANDS: readonly string[] = ['demo'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRACT_COMMANDS } from './command-names.js';
+import { CONTRACT_COMMANDS, EXTRA_COMMANDS } from './command-names.js';
 import type { CommandSpec } from './command-spec.js';
 import { COMMANDS } from './command-table.js';
 
@@ -8,10 +8,10 @@ function flatten(specs: readonly CommandSpec[]): CommandSpec[] {
 }
 
 describe('COMMANDS', () => {
-  it('names only contract commands, each once', () => {
+  it('names only contract commands and the documented extras, each once', () => {
     const names = COMMANDS.map((spec) => spec.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of names) expect(CONTRACT_COMMANDS).toContain(name);
+    for (const name of names) expect([...CONTRACT_COMMANDS, ...EXTRA_COMMANDS]).toContain(name);
   });
 
   it('gives every command a summary, examples and something to run', () => {

@@ -28,7 +28,9 @@ describe('help and version', () => {
     const r = await dispatch(['--help']);
     expect([r.exitCode, r.stderr]).toEqual([0, '']);
     expect(r.stdout).toContain('Usage: dispatch');
-    expect(r.stdout).toMatch(/Commands:\n\s+help \[command\.\.\.\]/);
+    expect(r.stdout).toMatch(/Commands:\n/);
+    expect(r.stdout).toMatch(/^\s+help \[command\.\.\.\]/m);
+    expect(r.stdout).toMatch(/^\s+demo \[options\]/m);
     expect(r.stdout).toMatch(/Examples:\n\s+dispatch /);
   });
 

@@ -104,10 +104,10 @@ export async function publishExclusive(
 }
 
 /**
- * Removes temp files older than `maxAgeMs` that a killed writer left in `dir` (run at start).
- * Returns the names removed. Younger ones may belong to a live writer and are left alone.
+ * Temp files in `dir` older than `maxAgeMs` — ours and workers' (`*.tmp`, as the reference worker
+ * writes `001.question.tmp`) — left by a killed writer; a live writer's are younger.
  */
-export async function cleanStaleTemps(dir: string, maxAgeMs = 60_000, now = Date.now()): Promise<string[]> {
+export async function findStaleTemps(dir: string, maxAgeMs = 60_000, now = Date.now()): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -115,18 +115,24 @@ export async function cleanStaleTemps(dir: string, maxAgeMs = 60_000, now = Date
     if (isErrno(err, 'ENOENT')) return [];
     throw err;
   }
-  const removed: string[] = [];
+  const stale: string[] = [];
   for (const name of names) {
-    if (!isTempName(name)) continue;
-    const file = join(dir, name);
+    if (!name.endsWith('.tmp')) continue;
     try {
-      const { mtimeMs } = await stat(file);
-      if (now - mtimeMs < maxAgeMs) continue;
-      await unlink(file);
-      removed.push(name);
+      if (now - (await stat(join(dir, name))).mtimeMs >= maxAgeMs) stale.push(name);
     } catch (err) {
       if (!isErrno(err, 'ENOENT')) throw err;
     }
   }
-  return removed;
+  return stale;
+}
+
+/**
+ * Removes temp files older than `maxAgeMs` that a killed writer left in `dir` (run at start).
+ * Returns the names removed. Younger ones may belong to a live writer and are left alone.
+ */
+export async function cleanStaleTemps(dir: string, maxAgeMs = 60_000, now = Date.now()): Promise<string[]> {
+  const stale = await findStaleTemps(dir, maxAgeMs, now);
+  for (const name of stale) await rm(join(dir, name), { force: true });
+  return stale;
 }

@@ -3,7 +3,7 @@ export type { IpcErrorCode } from './errors.js';
 export { TASK_ID_PATTERN, isValidTaskId, assertTaskId } from './task-id.js';
 export { taskPaths, tasksDir, assertInside, findGitTop, findDispatchDir } from './paths.js';
 export type { TaskPaths } from './paths.js';
-export { writeFileAtomic, publishExclusive, cleanStaleTemps, fsyncDir, tempPathFor, isTempName } from './atomic-write.js';
+export { writeFileAtomic, publishExclusive, cleanStaleTemps, findStaleTemps, fsyncDir, tempPathFor, isTempName } from './atomic-write.js';
 export type { WriteOptions } from './atomic-write.js';
 export {
   IPC_NAME,
@@ -42,3 +42,5 @@ export { appendNote } from './plan/edit.js';
 export type { AppendNoteOptions, NoteRetryReason } from './plan/edit.js';
 export { NOTE_PREFIX, assertNoteId, formatNote, withNote, countNote } from './plan/note.js';
 export type { LineEnding, PlanLineKind } from './plan/types.js';
+export { reconcileWorkspace, reconcileTask, cleanTaskTemps } from './reconcile.js';
+export type { TaskReconciliation, ReconcileOptions } from './reconcile.js';

@@ -10,7 +10,7 @@ import {
   type TaskSnapshot,
   type TaskState,
 } from '@dispatch/core';
-import { deriveTaskState, EventLogWriter, type Fact, type TaskPaths } from '@dispatch/ipc-fs';
+import { cleanTaskTemps, deriveTaskState, EventLogWriter, type Fact, type TaskPaths } from '@dispatch/ipc-fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { eventFromFact } from './fact-events.js';
 import { systemClock } from './system-clock.js';
@@ -43,6 +43,7 @@ export class TaskHost {
   static async start(options: TaskHostOptions): Promise<TaskHost> {
     const clock = options.clock ?? systemClock;
     const derived = await deriveTaskState(options.dispatchDir, options.id);
+    await cleanTaskTemps(derived.paths);
     const log = await EventLogWriter.open(derived.paths.events);
     if (derived.logged[0]?.type !== 'task.created') {
       const created = { type: 'task.created', at: derived.snapshot.context.createdAt, input: inputOf(derived.snapshot) };
