@@ -24,8 +24,13 @@ for (const report of reports) {
   if (!existsSync(report)) continue;
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed += r.numPassedTests ?? 0;
-  failed += (r.numFailedTests ?? 0) + (r.numRuntimeErrorTestSuites ?? 0);
+  failed += r.numFailedTests ?? 0;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  // A file that failed outside any test (an import error, a failing beforeAll) counts as one failure.
+  for (const file of r.testResults ?? []) {
+    const failedTests = (file.assertionResults ?? []).filter((a) => a.status === 'failed').length;
+    if (file.status === 'failed' && failedTests === 0) failed += 1;
+  }
 }
 const code = turbo.status ?? 1;
 // A package whose run crashed before writing its report still fails the suite.

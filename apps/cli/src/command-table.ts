@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       JSON_OPTION,
       { flags: '--dir <path>', description: 'the workspace to use (default: a new temp folder)' },
       { flags: '--step <seconds>', description: 'how long the simulated worker spends per item (default 0.4)' },
+      { flags: '--no-answer', description: 'leave the worker\'s question for you to answer by writing the answer file' },
     ],
     examples: [
       ['dispatch demo', 'watch a task go queued → running → awaiting-answer → completed'],

@@ -3,9 +3,9 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CommandSpec } from '../src/command-spec.js';
 import { COMMANDS } from '../src/command-table.js';
+import { assertFreshBuild, bin } from './built-binary.js';
 
 // These tests run the BUILT binary (turbo's test task builds first), as users and scripts do.
-const bin = new URL('../dist/dispatch.js', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const ESC = '\u001b[';
 
@@ -19,9 +19,7 @@ function commandPaths(specs: readonly CommandSpec[], prefix: string[] = []): str
   return specs.flatMap((s) => [[...prefix, s.name], ...commandPaths(s.subcommands ?? [], [...prefix, s.name])]);
 }
 
-beforeAll(() => {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first`);
-});
+beforeAll(assertFreshBuild);
 
 describe('help and version', () => {
   it('--help lists the commands and examples on stdout', async () => {

@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { replay, stateOf } from '@dispatch/core';
+import { assertFreshBuild, bin } from './built-binary.js';
 import { deriveTaskState, readEventLog, readPlan, toMachineEvents, listIpc } from '@dispatch/ipc-fs';
 
-const bin = new URL('../dist/dispatch.js', import.meta.url).pathname;
+beforeAll(assertFreshBuild);
 
 describe('dispatch demo (the built binary, the real sim worker process)', () => {
   it('runs one task to completion through the protocol on disk, and its log replays to the same state', async () => {

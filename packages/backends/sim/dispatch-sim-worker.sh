@@ -50,6 +50,8 @@ has_flag() { printf '%s' "$2" | grep -q "{$1}"; }
 
 next_seq() {
   last=$(ls "$ipc" 2>/dev/null | sed -n 's/^\([0-9][0-9][0-9]*\)\.question$/\1/p' | sort -n | tail -1)
+  # Leading zeros would make sh read 008 as (invalid) octal.
+  last=$(printf '%s' "${last:-0}" | sed 's/^0*//')
   printf '%03d' $(( ${last:-0} + 1 ))
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createTaskFolder,
   readExitRecord,
@@ -15,8 +15,10 @@ import {
   listIpc,
   type TaskPaths,
 } from '@dispatch/ipc-fs';
-import { waitFor } from '../test/wait-for.js';
 import { buildWorkerCommand, isSameProcess, launchWorker, signalWorker, simWorkerCommand, workerEnv, workerPrompt } from './index.js';
+
+/** Waits for a condition (never a fixed sleep); resolves with its first truthy value. */
+const until = <T>(probe: () => T | Promise<T>) => vi.waitUntil(probe, { timeout: 20_000, interval: 20 });
 
 async function simTask(steps: string[]) {
   const workspace = mkdtempSync(join(tmpdir(), 'dispatch-launch-'));
@@ -45,9 +47,9 @@ describe('launchWorker with the simulated worker', () => {
     const sid = (pid: number) => execFileSync('ps', ['-o', 'sid=', '-p', String(pid)], { encoding: 'utf8' }).trim();
     expect(sid(wrapperPid)).not.toBe(sid(process.pid));
 
-    await waitFor(async () => (await listIpc(paths.ipc)).questions.length === 1);
+    await until(async () => (await listIpc(paths.ipc)).questions.length === 1);
     await writeAnswer(paths.ipc, 1, 'JWT');
-    const exit = await waitFor(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined));
+    const exit = await until(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined));
     expect(exit).toMatchObject({ code: 0, signal: null });
 
     const plan = await readPlan(paths.plan);
@@ -65,22 +67,22 @@ describe('launchWorker with the simulated worker', () => {
   it('records a failed exit code and the [!] item', async () => {
     const { workspace, dispatchDir, paths } = await simTask(['Check auth/ {fail: auth/ directory not found}']);
     await launchSim(workspace, dispatchDir, paths);
-    expect(await waitFor(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined))).toMatchObject({ code: 1 });
+    expect(await until(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined))).toMatchObject({ code: 1 });
     expect((await readPlan(paths.plan))!.items[0]).toMatchObject({ mark: 'error', detail: 'Error: auth/ directory not found' });
   });
 
   it('signalWorker stops the whole process group; the wrapper still writes the exit record', async () => {
     const { workspace, dispatchDir, paths } = await simTask(['Forever {hang}']);
     await launchSim(workspace, dispatchDir, paths);
-    const pid = await waitFor(() => readPidRecord(paths.attempts, 1).then((r) => r ?? undefined));
-    await waitFor(async () => (await readFile(paths.workerLog, 'utf8')).includes('hanging'));
+    const pid = await until(() => readPidRecord(paths.attempts, 1).then((r) => r ?? undefined));
+    await until(async () => (await readFile(paths.workerLog, 'utf8')).includes('hanging'));
     expect(await signalWorker(paths.attempts, 1, 'SIGTERM')).toBe(true);
-    const exit = await waitFor(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined));
+    const exit = await until(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined));
     expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });
     expect(isSameProcess(pid.pid, pid.startTime)).toBe(false);
     // Nothing of the group is left (the sim's `sleep` children included).
     const groupGone = () => !execFileSync('ps', ['-e', '-o', 'pgid='], { encoding: 'utf8' }).split('\n').map((s) => s.trim()).includes(String(pid.pid));
-    await waitFor(groupGone);
+    await until(groupGone);
     expect(await signalWorker(paths.attempts, 1)).toBe(false);
   });
 
@@ -88,7 +90,24 @@ describe('launchWorker with the simulated worker', () => {
     const { workspace, paths } = await simTask(['x']);
     const command = buildWorkerCommand({ command: 'no-such-agent-cli -p', modelFlag: null, model: null, prompt: 'p' });
     await launchWorker({ attemptsDir: paths.attempts, attempt: 1, logFile: paths.workerLog, command, cwd: workspace, env: { PATH: process.env.PATH } });
-    expect(await waitFor(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined))).toMatchObject({ code: 127 });
+    expect(await until(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined))).toMatchObject({ code: 127 });
     expect(await readFile(paths.workerLog, 'utf8')).toMatch(/no-such-agent-cli: not found/);
+  });
+});
+
+describe('the sim worker double', () => {
+  it('numbers questions past 9 (no octal trouble) and each gets answered and acknowledged', async () => {
+    const steps = Array.from({ length: 11 }, (_, i) => `Step ${i + 1} {ask: question ${i + 1}?}`);
+    const { workspace, dispatchDir, paths } = await simTask(steps);
+    await launchSim(workspace, dispatchDir, paths);
+    for (let seq = 1; seq <= 11; seq++) {
+      await until(async () => (await listIpc(paths.ipc)).questions.includes(seq));
+      await writeAnswer(paths.ipc, seq, `answer ${seq}`);
+    }
+    expect(await until(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined))).toMatchObject({ code: 0 });
+    const ipc = await listIpc(paths.ipc);
+    expect(ipc.questions).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect([...ipc.acks].sort((a, b) => a - b)).toEqual(ipc.questions);
+    expect((await readPlan(paths.plan))!.items.map((i) => i.note)).toEqual(steps.map((_, i) => `answered: answer ${i + 1}`));
   });
 });

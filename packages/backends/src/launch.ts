@@ -49,6 +49,12 @@ export async function signalWorker(attemptsDir: string, attempt: number, signal:
     process.kill(-record.pid, signal);
     return true;
   } catch {
-    return false;
+    // Just forked, the worker may not lead its group yet (setsid comes first thing): signal it alone.
+    try {
+      process.kill(record.pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }

@@ -23,8 +23,10 @@ export function processStartTime(pid: number): string | null {
   }
 }
 
-/** True when `pid` is alive and is still the process that was recorded with `startTime`. */
+/**
+ * True when `pid` is alive and is still the process that was recorded with `startTime`. An
+ * unknown start time proves nothing, so it is never taken for the same process.
+ */
 export function isSameProcess(pid: number, startTime: string): boolean {
-  const now = processStartTime(pid);
-  return now !== null && (startTime === '' || now === startTime);
+  return startTime !== '' && processStartTime(pid) === startTime;
 }

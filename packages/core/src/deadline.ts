@@ -23,11 +23,19 @@ export interface DeadlineInput {
  */
 export function createDeadlineLogic(clock: Clock) {
   return fromCallback<TaskEvent, DeadlineInput>(({ input, sendBack }) => {
-    if (input.at === null) return undefined;
-    const handle = clock.setTimeout(
-      () => sendBack({ ...input.event, at: input.at } as never),
-      Math.max(0, input.at - clock.now()),
-    );
+    const { at } = input;
+    if (at === null) return undefined;
+    let handle: unknown;
+    // Timers take at most 2^31-1 ms (about 24.8 days; longer ones fire at once): wait in steps.
+    const arm = () => {
+      const remaining = at - clock.now();
+      if (remaining <= 0) sendBack({ ...input.event, at } as never);
+      else handle = clock.setTimeout(arm, Math.min(remaining, MAX_TIMER_MS));
+    };
+    arm();
     return () => clock.clearTimeout(handle);
   });
 }
+
+/** The longest delay a timer takes. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;

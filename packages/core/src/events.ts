@@ -29,6 +29,8 @@ export type TaskEvent = Stamped &
         plan: PlanFacts;
         /** The classified cause of a failed exit (auth, quota, ...), when a backend knows it. */
         cause?: TaskError | null;
+        /** Questions whose answer the worker acknowledged (`NNN.done`) by the time it exited. */
+        acks?: readonly number[];
       }
     | { type: 'worker.stalled'; message?: string }
     | { type: 'task.timeout'; message?: string }

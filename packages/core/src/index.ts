@@ -1,5 +1,6 @@
 export { taskMachine } from './task-machine.js';
-export type { TaskMachine, SpawnWorkerInput, ChooseModelInput, StopWorkerParams } from './task-machine.js';
+export type { TaskMachine } from './task-machine.js';
+export type { SpawnWorkerInput, ChooseModelInput, StopWorkerParams } from './task-setup.js';
 export { replay, applyEvent, stateOf } from './replay.js';
 export type { TaskSnapshot, LogEvent } from './replay.js';
 export { createDeadlineLogic } from './deadline.js';
@@ -27,3 +28,6 @@ export type {
   StartReason,
 } from './types.js';
 export { toMermaid } from './mermaid.js';
+export { dueDeadline, advanceTo } from './advance.js';
+export { logInspector } from './log-inspector.js';
+export type { TaskLogHandlers } from './log-inspector.js';

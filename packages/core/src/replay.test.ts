@@ -105,3 +105,26 @@ describe('restore', () => {
     expect(actor.getSnapshot().context.error?.kind).toBe('timeout');
   });
 });
+
+describe('createDeadlineLogic', () => {
+  it('waits past the 24.8-day timer limit in steps instead of firing at once', () => {
+    // A simulated clock that, like Node, fires a timer longer than 2^31-1 ms after 1 ms.
+    const clock = new SimulatedClock();
+    clock.set(T0);
+    const nodeLike = {
+      now: () => clock.now(),
+      setTimeout: (fn: () => void, ms: number) => clock.setTimeout(fn, ms > 2 ** 31 - 1 ? 1 : ms),
+      clearTimeout: (h: unknown) => clock.clearTimeout(h as number),
+    };
+    const input = { id: 't', model: 'opus', createdAt: T0, timeLimitMs: 40 * 24 * 3_600_000 };
+    const actor = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(nodeLike) } }), { input, clock }).start();
+    actor.send({ type: 'start', at: T0 });
+    actor.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 1, at: T0 });
+    clock.increment(1_000);
+    expect(actor.getSnapshot().value).toBe('running');
+    clock.increment(2 ** 31);
+    expect(actor.getSnapshot().value).toBe('running');
+    clock.increment(40 * 24 * 3_600_000 - 2 ** 31 - 1_000);
+    expect(actor.getSnapshot().value).toBe('failed');
+  });
+});

@@ -1,4 +1,4 @@
-import type { TaskEvent, TaskEventOf } from './events.js';
+import type { TaskEventOf } from './events.js';
 import { defaultExitKind } from './events.js';
 import type { PendingQuestion, TaskContext, TaskError, TaskInput } from './types.js';
 import { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_GRACE_MS, EMPTY_PLAN } from './types.js';
@@ -13,10 +13,14 @@ export function initialContext(input: TaskInput): TaskContext {
     questions: [],
     asked: [],
     answered: [],
+    answeredThisAttempt: [],
     error: null,
     plan: EMPTY_PLAN,
     doneMarker: false,
     workerPid: null,
+    workerRunning: false,
+    startedAt: null,
+    stopRequested: false,
     requestedModel: null,
     startReason: 'first',
     deadlines: { answer: null, grace: null, task: null },
@@ -49,15 +53,10 @@ export function withoutQuestion(context: TaskContext, seq: number): PendingQuest
 /** The error a failed worker exit is recorded with: the backend's cause, else a plain account. */
 export function exitError(event: TaskEventOf<'worker.exited'>): TaskError {
   if (event.cause) return event.cause;
-  const open = event.plan.total - event.plan.done;
   if (event.plan.error > 0) return { kind: 'plan-error', message: 'the worker marked an item [!]' };
+  const open = event.plan.total - event.plan.done;
   const kind = defaultExitKind(event.code, event.signal);
   const how = event.signal ? `was killed by ${event.signal}` : `exited with code ${event.code}`;
   const items = event.plan.total === 0 ? 'an empty plan' : `${open} of ${event.plan.total} items open`;
   return { kind, message: `the worker ${how} with ${items}` };
-}
-
-/** The event's moment becomes the task's last update. */
-export function touched(event: TaskEvent): { updatedAt: number } {
-  return { updatedAt: event.at };
 }

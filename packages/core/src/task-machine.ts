@@ -1,72 +1,8 @@
-import { assign, fromCallback, setup } from 'xstate';
+import { assign } from 'xstate';
 import type { DeadlineInput } from './deadline.js';
-import type { TaskEvent, TaskEventOf } from './events.js';
-import { exitGuards, isCurrentAttempt, isPending, samePlanFacts } from './guards.js';
-import {
-  answerDeadlineOf,
-  exitError,
-  initialContext,
-  withQuestion,
-  withoutQuestion,
-} from './task-context.js';
-import type { StartReason, TaskContext, TaskError, TaskInput } from './types.js';
-
-/** What the host's `spawnWorker` actor is given: start (or re-attach to) this attempt's worker. */
-export interface SpawnWorkerInput {
-  id: string;
-  attempt: number;
-  model: string;
-  startReason: StartReason;
-}
-
-/** What the host's `chooseModel` actor is given: pick the model a recovering task restarts with. */
-export interface ChooseModelInput {
-  id: string;
-  requested: string | null;
-  current: string;
-  modelsTried: string[];
-  error: TaskError | null;
-  at: number;
-}
-
-/** Why the host is asked to stop a worker. */
-export interface StopWorkerParams {
-  reason: 'cancel' | 'stalled' | 'timeout' | 'answer-grace';
-}
-
-type Exited = TaskEventOf<'worker.exited'>;
-type Answered = TaskEventOf<'question.answered'>;
-
-// The contract's order for a worker that exited: `[!]` first, then `[?]`, then all done; an exit
-// record of an older attempt matches no transition, so it changes nothing. After the answer deadline, open items mean the
-// worker gave up waiting (or was stopped): blocked, not failed.
-const exitOf = (otherwise: 'failed' | 'blocked') =>
-  [
-    { guard: 'exitedWithError', target: 'failed', actions: ['recordExit', 'failFromExit'] },
-    { guard: 'exitedBlocked', target: 'blocked', actions: 'recordExit' },
-    { guard: 'exitedComplete', target: 'completed', actions: 'recordExit' },
-    {
-      guard: 'isCurrentExit',
-      target: otherwise,
-      actions: otherwise === 'failed' ? (['recordExit', 'failFromExit'] as const) : (['recordExit'] as const),
-    },
-  ] as const;
-const exitToFailed = exitOf('failed');
-const exitToBlocked = exitOf('blocked');
-
-const timeoutTransition = {
-  target: 'failed',
-  actions: ['failWithTimeout', { type: 'stopWorker', params: { reason: 'timeout' } }],
-} as const;
-
-const taskDeadline = {
-  src: 'deadline',
-  id: 'task-deadline',
-  input: ({ context }: { context: TaskContext }): DeadlineInput => ({
-    at: context.deadlines.task,
-    event: { type: 'task.timeout' },
-  }),
-} as const;
+import { samePlanFacts } from './guards.js';
+import { answerDeadlineOf, initialContext } from './task-context.js';
+import { exitAfterDeadline, exitBeforeStart, exitWhileWorking, taskDeadline, taskSetup, timeoutTransition } from './task-setup.js';
 
 /**
  * The lifecycle of one dispatched task, as DESIGN.md draws it. Pure: spawning, stopping workers,
@@ -77,88 +13,24 @@ const taskDeadline = {
  * const actor = createActor(taskMachine.provide({ actors: { spawnWorker, deadline } }), { input });
  * actor.start(); actor.send({ type: 'start', at: Date.now() });
  */
-export const taskMachine = setup({
-  types: {
-    context: {} as TaskContext,
-    events: {} as TaskEvent,
-    input: {} as TaskInput,
-    tags: {} as 'active' | 'worker' | 'needs-user',
-  },
-  actors: {
-    /** Host: claim attempt N exclusively and start its worker, or re-attach to it; sends `worker.started` or `worker.spawn-failed`. */
-    spawnWorker: fromCallback<TaskEvent, SpawnWorkerInput>(() => undefined),
-    /** Host: choose the model to restart with; sends `model.chosen` or `recovery.failed`. Default: the requested model, else the same one. */
-    chooseModel: fromCallback<TaskEvent, ChooseModelInput>(({ input, sendBack }) => {
-      sendBack({ type: 'model.chosen', model: input.requested ?? input.current, at: input.at });
-    }),
-    /** Host: send `input.event` at the absolute moment `input.at` (see createDeadlineLogic). Default: never. */
-    deadline: fromCallback<TaskEvent, DeadlineInput>(() => undefined),
-  },
-  actions: {
-    /** Host: stop the worker's whole process group (the exit record is still written). */
-    stopWorker: (_, _params: StopWorkerParams) => undefined,
-    recordExit: assign(({ event }) => ({ workerPid: null, plan: (event as Exited).plan, updatedAt: event.at })),
-    // An answer seen before its question (facts can arrive out of order) leaves nothing pending.
-    recordQuestion: assign(({ context, event }) => {
-      const asked = event as TaskEventOf<'question.asked'>;
-      return {
-        questions: context.answered.includes(asked.question.seq) ? context.questions : withQuestion(context, asked),
-        asked: [...context.asked, asked.question.seq],
-        updatedAt: event.at,
-      };
-    }),
-    recordAnswer: assign(({ context, event }) => ({
-      questions: withoutQuestion(context, (event as Answered).question.seq),
-      answered: [...context.answered, (event as Answered).question.seq],
-      updatedAt: event.at,
-    })),
-    failFromExit: assign(({ event }) => ({ error: exitError(event as Exited) })),
-    failWithTimeout: assign(({ event }) => ({
-      error: { kind: 'timeout' as const, message: (event as { message?: string }).message ?? 'the wall-clock limit passed' },
-      updatedAt: event.at,
-    })),
-  },
-  guards: {
-    isCurrentExit: ({ context, event }) => isCurrentAttempt(context, event as Exited),
-    exitedWithError: ({ context, event }) => isCurrentAttempt(context, event as Exited) && exitGuards.exitedWithError(event as Exited),
-    exitedBlocked: ({ context, event }) => isCurrentAttempt(context, event as Exited) && exitGuards.exitedBlocked(event as Exited),
-    exitedComplete: ({ context, event }) => isCurrentAttempt(context, event as Exited) && exitGuards.exitedComplete(event as Exited),
-    /** The exit of a worker the task no longer waits for (after a timeout or stall) not yet recorded. */
-    isUnrecordedExit: ({ context, event }) => isCurrentAttempt(context, event as Exited) && context.workerPid !== null,
-    isPending: ({ context, event }) => isPending(context, (event as Answered).question.seq),
-    isNewQuestion: ({ context, event }) => {
-      const { seq } = (event as TaskEventOf<'question.asked'>).question;
-      return seq > 0 && !context.asked.includes(seq);
-    },
-    isUnansweredQuestion: ({ context, event }) => {
-      const { seq } = (event as TaskEventOf<'question.asked'>).question;
-      return seq > 0 && !context.asked.includes(seq) && !context.answered.includes(seq);
-    },
-    isLastPending: ({ context, event }) =>
-      context.questions.length === 1 && isPending(context, (event as Answered).question.seq),
-    isNewAnswer: ({ context, event }) => !context.answered.includes((event as Answered).question.seq),
-  },
-}).createMachine({
+export const taskMachine = taskSetup.createMachine({
   id: 'task',
   context: ({ input }) => initialContext(input),
   initial: 'queued',
   on: {
     cancel: { target: '.cancelled' },
     // Every handler is guarded so that a fact seen twice enables no transition: the snapshot stays
-    // the same object, and the host logs only events that changed it.
+    // the same object, and hosts log only events that changed it.
     'plan.changed': {
       guard: ({ context, event }) => !samePlanFacts(context.plan, event.plan),
       actions: assign(({ event }) => ({ plan: event.plan, updatedAt: event.at })),
     },
     'worker.done': {
-      guard: ({ context }) => !context.doneMarker,
+      guard: ({ context }) => !context.doneMarker && context.workerRunning,
       actions: assign(({ event }) => ({ doneMarker: true, updatedAt: event.at })),
     },
     'question.asked': { guard: 'isNewQuestion', actions: 'recordQuestion' },
-    'question.answered': {
-      guard: 'isNewAnswer',
-      actions: 'recordAnswer',
-    },
+    'question.answered': { guard: 'isNewAnswer', actions: 'recordAnswer' },
   },
   states: {
     queued: {
@@ -178,11 +50,15 @@ export const taskMachine = setup({
         attempt: context.attempt + 1,
         modelsTried: context.modelsTried.includes(context.model) ? context.modelsTried : [...context.modelsTried, context.model],
         error: null,
-        // Questions left unanswered by the previous worker are superseded: the new one starts
-        // from the plan (and context.md), not from a question it never asked.
+        // Questions the previous worker left unanswered are superseded: the new one starts from
+        // the plan and context.md, not from a question it never asked (decision 0007).
         questions: [],
+        answeredThisAttempt: [],
         doneMarker: false,
         workerPid: null,
+        workerRunning: false,
+        startedAt: null,
+        stopRequested: false,
         requestedModel: null,
         deadlines: { answer: null, grace: null, task: null },
       })),
@@ -197,6 +73,8 @@ export const taskMachine = setup({
           target: 'running',
           actions: assign(({ context, event }) => ({
             workerPid: event.pid,
+            workerRunning: true,
+            startedAt: event.at,
             deadlines: { ...context.deadlines, task: context.timeLimitMs === null ? null : event.at + context.timeLimitMs },
             updatedAt: event.at,
           })),
@@ -206,7 +84,7 @@ export const taskMachine = setup({
           target: 'failed',
           actions: assign(({ event }) => ({ error: event.error, updatedAt: event.at })),
         },
-        'worker.exited': exitToFailed,
+        'worker.exited': exitBeforeStart,
       },
     },
     running: {
@@ -217,11 +95,14 @@ export const taskMachine = setup({
       always: { guard: ({ context }) => context.questions.length > 0, target: 'awaiting-answer' },
       on: {
         'question.asked': { guard: 'isUnansweredQuestion', target: 'awaiting-answer', actions: 'recordQuestion' },
-        'worker.exited': exitToFailed,
+        'worker.exited': exitWhileWorking,
         'worker.stalled': {
           target: 'failed',
           actions: [
-            assign(({ event }) => ({ error: { kind: 'stalled', message: event.message ?? 'no plan change and no worker output for too long' }, updatedAt: event.at })),
+            assign(({ event }) => ({
+              error: { kind: 'stalled' as const, message: event.message ?? 'no plan change and no worker output for too long' },
+              updatedAt: event.at,
+            })),
             { type: 'stopWorker', params: { reason: 'stalled' } },
           ],
         },
@@ -255,11 +136,11 @@ export const taskMachine = setup({
           guard: ({ context, event }) => context.questions[0]?.seq === event.question.seq,
           target: 'timed-out',
           actions: assign(({ context, event }) => ({
-            deadlines: { ...context.deadlines, grace: event.at + context.graceMs },
+            deadlines: { ...context.deadlines, answer: null, grace: event.at + context.graceMs },
             updatedAt: event.at,
           })),
         },
-        'worker.exited': exitToFailed,
+        'worker.exited': exitWhileWorking,
         'task.timeout': timeoutTransition,
       },
     },
@@ -279,8 +160,14 @@ export const taskMachine = setup({
           { guard: 'isPending', target: 'running', actions: 'recordAnswer' },
           { guard: 'isNewAnswer', actions: 'recordAnswer' },
         ],
-        'answer.grace-expired': { actions: { type: 'stopWorker', params: { reason: 'answer-grace' } } },
-        'worker.exited': exitToBlocked,
+        'answer.grace-expired': {
+          guard: ({ context }) => !context.stopRequested,
+          actions: [
+            assign(({ context, event }) => ({ stopRequested: true, deadlines: { ...context.deadlines, grace: null }, updatedAt: event.at })),
+            { type: 'stopWorker', params: { reason: 'answer-grace' } },
+          ],
+        },
+        'worker.exited': exitAfterDeadline,
         'task.timeout': timeoutTransition,
       },
     },
@@ -293,11 +180,7 @@ export const taskMachine = setup({
           actions: assign(({ context, event }) => ({ model: event.model ?? context.model, startReason: 'continue' as const, updatedAt: event.at })),
         },
         'question.answered': [
-          {
-            guard: 'isPending',
-            target: 'starting',
-            actions: ['recordAnswer', assign({ startReason: 'late-answer' as const })],
-          },
+          { guard: 'isPending', target: 'starting', actions: ['recordAnswer', 'continueWithLateAnswer'] },
           { guard: 'isNewAnswer', actions: 'recordAnswer' },
         ],
         'worker.exited': { guard: 'isUnrecordedExit', actions: 'recordExit' },
@@ -347,10 +230,7 @@ export const taskMachine = setup({
     cancelled: {
       description: 'Cancelled by the user; the worker was stopped.',
       type: 'final',
-      entry: [
-        { type: 'stopWorker', params: { reason: 'cancel' } },
-        assign(({ event }) => ({ updatedAt: event.at })),
-      ],
+      entry: [{ type: 'stopWorker', params: { reason: 'cancel' } }, assign(({ event }) => ({ updatedAt: event.at }))],
     },
   },
 });

@@ -9,7 +9,7 @@ const allDone = plan({ total: 2, done: 2 });
 const blockedPlan = plan({ total: 2, done: 1, blocked: 1 });
 const errorPlan = plan({ total: 2, done: 1, error: 1 });
 const openPlan = plan({ total: 2, done: 1 });
-const exit = (p: typeof allDone, code = 0): Send => ({ type: 'worker.exited', attempt: 1, code, signal: null, plan: p });
+const exit = (p: typeof allDone, code = 0, acks?: number[]): Send => ({ type: 'worker.exited', attempt: 1, code, signal: null, plan: p, ...(acks && { acks }) });
 
 /** How to put a fresh task in each state, with fake host actors. */
 const reach: Record<string, () => Harness> = {
@@ -83,6 +83,34 @@ const drive: Record<string, { from?: () => Harness; run: (h: Harness) => void }>
   'timed_out --> blocked: worker.exited': { run: (h) => h.send(exit(openPlan)) },
   'timed_out --> completed: worker.exited': { run: (h) => h.send(exit(allDone)) },
   'timed_out --> failed: task.timeout': { run: (h) => h.send({ type: 'task.timeout' }) },
+  'running --> starting: worker.exited': {
+    // The answer came, but the worker had already given up at [?] without reading it: continue with it.
+    from: () => {
+      const h = reach.awaiting_answer!();
+      h.send({ type: 'question.answered', question: { seq: 1 } });
+      return h;
+    },
+    run: (h) => h.send(exit(blockedPlan, 0, [])),
+  },
+  'awaiting_answer --> starting: worker.exited': {
+    from: () => {
+      const h = reach.awaiting_answer!();
+      h.send({ type: 'question.asked', question: { seq: 2, text: 'q2' } });
+      h.send({ type: 'question.answered', question: { seq: 1 } });
+      return h;
+    },
+    run: (h) => h.send(exit(blockedPlan, 0, [])),
+  },
+  'timed_out --> starting: worker.exited': {
+    from: () => {
+      const h = reach.awaiting_answer!();
+      h.send({ type: 'question.asked', question: { seq: 2, text: 'q2' } });
+      h.send({ type: 'question.answered', question: { seq: 1 } });
+      h.clock.increment(180_000);
+      return h;
+    },
+    run: (h) => h.send(exit(openPlan, 0, [])),
+  },
   'blocked --> starting: continue': { run: (h) => h.send({ type: 'continue' }) },
   'blocked --> starting: question.answered': {
     // The worker gave up waiting; the late answer starts the next one.

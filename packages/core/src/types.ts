@@ -92,11 +92,19 @@ export interface TaskContext {
   /** Numbers of every question seen and every answer seen (a fact seen twice is not news). */
   asked: number[];
   answered: number[];
+  /** Answers that arrived while the current attempt's worker ran (it should acknowledge them). */
+  answeredThisAttempt: number[];
   error: TaskError | null;
   plan: PlanFacts;
   /** The worker touched `ipc/.done` (noted, not final: completion waits for its exit). */
   doneMarker: boolean;
   workerPid: number | null;
+  /** The current attempt's worker was started and its exit is not recorded yet. */
+  workerRunning: boolean;
+  /** When the current attempt's worker started (epoch ms). */
+  startedAt: number | null;
+  /** The dispatcher stopped the worker (answer grace passed): its exit is not a crash. */
+  stopRequested: boolean;
   /** The model asked for by a retry or continue, until the recovery chooses one. */
   requestedModel: string | null;
   startReason: StartReason;

@@ -1,6 +1,7 @@
 import { createActor, fromCallback, SimulatedClock } from 'xstate';
 import {
   createDeadlineLogic,
+  logInspector,
   taskMachine,
   type ChooseModelInput,
   type LogEvent,
@@ -60,15 +61,8 @@ export function harness(
       },
     },
   });
-  const actor = createActor(machine, {
-    input,
-    clock,
-    inspect: (ev) => {
-      if (ev.type === '@xstate.event' && ev.actorRef === actor && !ev.event.type.startsWith('xstate.')) {
-        log.push(ev.event as TaskEvent);
-      }
-    },
-  });
+  // Logged exactly as hosts log: the events that changed the task (see logInspector).
+  const actor = createActor(machine, { input, clock, inspect: logInspector({ event: (event) => log.push(event) }) });
   actor.start();
   const send = (event: DistributiveOmit<TaskEvent, 'at'>) => actor.send({ ...event, at: clock.now() } as TaskEvent);
   const state = () => actor.getSnapshot().value;

@@ -16,6 +16,8 @@ export interface ExitRecord {
   code: number | null;
   signal: string | null;
   at: string;
+  /** Written by a dispatcher, not the wrapper: the worker vanished without a record of its end. */
+  lost?: boolean;
 }
 
 /** The worker's process identity, written by the wrapper first (a pid alone proves nothing). */
@@ -31,9 +33,31 @@ const CLAIM = /^(\d+)\.json$/;
 export function attemptFiles(attemptsDir: string, n: number) {
   return {
     claim: join(attemptsDir, `${n}.json`),
+    /** The wrapper's own `<pid> <start time>`, written by the daemon right after launching it. */
+    wrapper: join(attemptsDir, `${n}.wrapper`),
     pid: join(attemptsDir, `${n}.pid`),
     exit: join(attemptsDir, `${n}.exit`),
   };
+}
+
+/**
+ * Records that attempt `n`'s worker is gone without an exit record (its wrapper was killed, the
+ * machine rebooted, or the daemon died between claiming and launching). Exclusive: if the
+ * wrapper's own record lands first, that one stands. Returns whether this record was written.
+ */
+export async function recordLostWorker(attemptsDir: string, n: number, at: Date): Promise<boolean> {
+  try {
+    await publishExclusive(attemptFiles(attemptsDir, n).exit, `${JSON.stringify({ code: null, signal: null, at: at.toISOString(), lost: true })}\n`);
+    return true;
+  } catch (err) {
+    if (err instanceof IpcError && err.code === 'already-exists') return false;
+    throw err;
+  }
+}
+
+/** The wrapper record of attempt `n` (same format as the pid record), or null. */
+export async function readWrapperRecord(attemptsDir: string, n: number): Promise<PidRecord | null> {
+  return readPidFile(attemptFiles(attemptsDir, n).wrapper);
 }
 
 /**
@@ -81,13 +105,18 @@ export async function readExitRecord(attemptsDir: string, n: number): Promise<Ex
     code: typeof raw.code === 'number' ? raw.code : null,
     signal: typeof raw.signal === 'string' && raw.signal !== '' ? raw.signal : null,
     at: typeof raw.at === 'string' ? raw.at : new Date(0).toISOString(),
+    ...(raw.lost === true && { lost: true }),
   };
 }
 
 /** The pid record of attempt `n`, or null. Its format is one line: `<pid> <start time>`. */
 export async function readPidRecord(attemptsDir: string, n: number): Promise<PidRecord | null> {
+  return readPidFile(attemptFiles(attemptsDir, n).pid);
+}
+
+async function readPidFile(path: string): Promise<PidRecord | null> {
   try {
-    const [pid, startTime = ''] = (await readFile(attemptFiles(attemptsDir, n).pid, 'utf8')).trim().split(/\s+/);
+    const [pid, startTime = ''] = (await readFile(path, 'utf8')).trim().split(/\s+/);
     const value = Number(pid);
     return Number.isInteger(value) && value > 0 ? { pid: value, startTime } : null;
   } catch (err) {

@@ -99,8 +99,17 @@ export class EventLogWriter {
   }
 
   /** Appends one event durably and returns the line as written. */
-  append(event: NewLogEvent | TaskEvent): Promise<LoggedEvent> {
-    const run = this.queue.then(() => this.write(event as NewLogEvent));
+  async append(event: NewLogEvent | TaskEvent): Promise<LoggedEvent> {
+    const [line] = await this.appendAll([event]);
+    return line as LoggedEvent;
+  }
+
+  /**
+   * Appends events in one write (an event and the state note it caused land together or not at
+   * all when the process is killed), durably; returns the lines as written.
+   */
+  appendAll(events: readonly (NewLogEvent | TaskEvent)[]): Promise<LoggedEvent[]> {
+    const run = this.queue.then(() => this.write(events as readonly NewLogEvent[]));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -110,17 +119,26 @@ export class EventLogWriter {
     await this.queue;
   }
 
-  private async write({ type, at, ...facts }: NewLogEvent): Promise<LoggedEvent> {
-    const logged: LoggedEvent = { seq: this.lastSeq + 1, at: new Date(at).toISOString(), type, ...facts };
-    const line = `${this.needsNewline ? '\n' : ''}${JSON.stringify(logged)}\n`;
+  private async write(events: readonly NewLogEvent[]): Promise<LoggedEvent[]> {
+    const logged = events.map(({ type, at, ...facts }, i): LoggedEvent => ({ seq: this.lastSeq + 1 + i, at: new Date(at).toISOString(), type, ...facts }));
+    const line = `${this.needsNewline ? '\n' : ''}${logged.map((l) => `${JSON.stringify(l)}\n`).join('')}`;
     const handle = await open(this.path, 'a', 0o644);
+    const sizeBefore = (await handle.stat()).size;
     try {
       await handle.write(line);
       await handle.datasync();
+    } catch (err) {
+      // Part of the lines may be on disk (ENOSPC, EIO): cut them off, or at least fence them off
+      // so the next event starts a line of its own.
+      await handle.truncate(sizeBefore).then(
+        () => undefined,
+        () => (this.needsNewline = true),
+      );
+      throw err;
     } finally {
       await handle.close();
     }
-    this.lastSeq = logged.seq;
+    this.lastSeq += logged.length;
     this.needsNewline = false;
     return logged;
   }

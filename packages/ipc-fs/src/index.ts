@@ -7,6 +7,7 @@ export { writeFileAtomic, publishExclusive, cleanStaleTemps, findStaleTemps, fsy
 export type { WriteOptions } from './atomic-write.js';
 export {
   IPC_NAME,
+  parseIpcFileName,
   ipcFileName,
   listIpc,
   nextQuestionSeq,
@@ -19,16 +20,27 @@ export {
   pendingQuestions,
 } from './questions.js';
 export type { IpcListing } from './questions.js';
-export { claimAttempt, attemptFiles, readAttemptClaim, readExitRecord, readPidRecord, listAttempts } from './attempts.js';
+export {
+  claimAttempt,
+  attemptFiles,
+  readAttemptClaim,
+  readExitRecord,
+  readPidRecord,
+  readWrapperRecord,
+  recordLostWorker,
+  listAttempts,
+} from './attempts.js';
 export type { AttemptClaim, ExitRecord, PidRecord } from './attempts.js';
-export { writeRequest, readRequests, removeRequest, parseRequest } from './requests.js';
+export { writeRequest, readRequests, removeRequest, parseRequest, isRequestName } from './requests.js';
 export type { TaskRequest, PendingRequest } from './requests.js';
 export { readEventLog, toMachineEvents, EventLogWriter } from './events-log.js';
 export type { LoggedEvent, EventLogRead, NewLogEvent } from './events-log.js';
 export { writeTaskFile, readTaskFile } from './task-file.js';
 export type { TaskFile } from './task-file.js';
-export { deriveTaskState, readPlan } from './task-state.js';
-export type { DerivedTask, ExitClassifier } from './task-state.js';
+export { deriveTaskState } from './task-state.js';
+export { readPlan } from './plan-file.js';
+export { eventFromFact, exitedEvent, readPlanFacts } from './fact-events.js';
+export type { DerivedTask, ExitClassifier, DeriveOptions } from './task-state.js';
 export { parsePlan } from './plan/parse.js';
 export { serializePlan, renderPlan } from './plan/serialize.js';
 export { summarizePlan, planProgress } from './plan/summary.js';
@@ -44,3 +56,4 @@ export { NOTE_PREFIX, assertNoteId, formatNote, withNote, countNote } from './pl
 export type { LineEnding, PlanLineKind } from './plan/types.js';
 export { reconcileWorkspace, reconcileTask, cleanTaskTemps } from './reconcile.js';
 export type { TaskReconciliation, ReconcileOptions } from './reconcile.js';
+export { writeContext, readContext } from './context-file.js';

@@ -9,6 +9,9 @@ import {
   nextQuestionSeq,
   pendingQuestions,
   readAnswer,
+  readContext,
+  taskPaths,
+  writeContext,
   writeAck,
   writeAnswer,
   writeQuestion,
@@ -81,5 +84,15 @@ describe('questions and answers', () => {
 
   it('a missing ipc folder lists as empty', async () => {
     expect(await listIpc('/nonexistent/ipc')).toMatchObject({ questions: [], workerDone: false });
+  });
+});
+
+describe('context.md', () => {
+  it('is written atomically and read back; a missing one reads as null', async () => {
+    const paths = taskPaths(await tempDir(), 'ctx');
+    await mkdir(paths.dir, { recursive: true });
+    expect(await readContext(paths)).toBeNull();
+    await writeContext(paths, 'Working on: review auth');
+    expect(await readContext(paths)).toBe('Working on: review auth\n');
   });
 });

@@ -3,8 +3,21 @@ import { join } from 'node:path';
 import { publishExclusive, writeFileAtomic } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
 
-/** `NNN.question`, `NNN.answer`, `NNN.done`: three or more digits, zero-padded to three. */
-export const IPC_NAME = /^(\d{3,})\.(question|answer|done)$/;
+/**
+ * `NNN.question`, `NNN.answer`, `NNN.done` with canonical numbers only, as `ipcFileName` writes
+ * them: `001`–`999`, then `1000` and up without leading zeros (at most 9 digits). `0001` or `000`
+ * never match, so one number cannot be seen under two spellings.
+ */
+export const IPC_NAME = /^(00[1-9]|0[1-9]\d|[1-9]\d{2,8})\.(question|answer|done)$/;
+
+/**
+ * Parses an `ipc/` file name by `IPC_NAME`; undefined for any other name (`.done` included).
+ * @example parseIpcFileName('007.answer') // { seq: 7, kind: 'answer' }
+ */
+export function parseIpcFileName(name: string): { seq: number; kind: 'question' | 'answer' | 'done' } | undefined {
+  const m = IPC_NAME.exec(name);
+  return m ? { seq: Number(m[1]), kind: m[2] as 'question' | 'answer' | 'done' } : undefined;
+}
 
 /** The file name of question, answer or ack `seq` (`7` → `007.question`). */
 export function ipcFileName(seq: number, kind: 'question' | 'answer' | 'done'): string {
@@ -32,12 +45,11 @@ export async function listIpc(ipcDir: string): Promise<IpcListing> {
   }
   for (const name of names) {
     if (name === '.done') listing.workerDone = true;
-    const m = IPC_NAME.exec(name);
-    if (!m) continue;
-    const seq = Number(m[1]);
-    if (m[2] === 'question') listing.questions.push(seq);
-    else if (m[2] === 'answer') listing.answers.add(seq);
-    else listing.acks.add(seq);
+    const parsed = parseIpcFileName(name);
+    if (!parsed) continue;
+    if (parsed.kind === 'question') listing.questions.push(parsed.seq);
+    else if (parsed.kind === 'answer') listing.answers.add(parsed.seq);
+    else listing.acks.add(parsed.seq);
   }
   listing.questions.sort((a, b) => a - b);
   return listing;

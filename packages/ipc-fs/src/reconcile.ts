@@ -76,7 +76,7 @@ export async function reconcileTask(dispatchDir: string, id: string, options: Re
   };
   let derived;
   try {
-    derived = await deriveTaskState(dispatchDir, id, options.classify);
+    derived = await deriveTaskState(dispatchDir, id, { ...(options.classify && { classify: options.classify }), ...(options.now !== undefined && { now: options.now }) });
   } catch (err) {
     if (!(err instanceof IpcError)) throw err;
     report.error = err;

@@ -22,6 +22,11 @@ export interface PendingRequest {
 const REQUEST_NAME = /^(\d{13})-[0-9a-f]{8}\.json$/;
 const TYPES = new Set(['cancel', 'retry', 'continue', 'note']);
 
+/** True for a request file name as `writeRequest` makes it (`<13-digit ms>-<8 hex>.json`); others are ignored. */
+export function isRequestName(name: string): boolean {
+  return REQUEST_NAME.test(name);
+}
+
 /**
  * Writes a request atomically; names sort by time, so the daemon applies requests in the order
  * they were made. Returns the file name (also a stable id, e.g. for idempotent notes).
@@ -55,7 +60,7 @@ export function parseRequest(text: string, file: string): TaskRequest {
 export async function readRequests(requestsDir: string): Promise<{ requests: PendingRequest[]; errors: IpcError[] }> {
   let names: string[];
   try {
-    names = (await readdir(requestsDir)).filter((n) => REQUEST_NAME.test(n)).sort();
+    names = (await readdir(requestsDir)).filter(isRequestName).sort();
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return { requests: [], errors: [] };
     throw err;

@@ -53,6 +53,15 @@ export async function readTaskFile(paths: TaskPaths): Promise<TaskFile> {
       throw new IpcError('malformed-task', `${paths.taskJson}: "${key}" is missing or not a string`, { file: paths.taskJson });
     }
   }
+  // A task.json copied from another task must not pose as it.
+  if (value.id !== paths.id) {
+    throw new IpcError('malformed-task', `${paths.taskJson}: its id ${JSON.stringify(value.id)} is not its folder's (${paths.id})`, {
+      file: paths.taskJson,
+    });
+  }
+  if (Number.isNaN(Date.parse(value.createdAt as string))) {
+    throw new IpcError('malformed-task', `${paths.taskJson}: "createdAt" is not a time`, { file: paths.taskJson });
+  }
   return {
     title: value.id as string,
     prompt: '',

@@ -15,7 +15,8 @@ import {
   type TaskFile,
 } from './index.js';
 
-const T0 = Date.parse('2026-11-24T10:00:00.000Z');
+// A minute ago: file times (real) and logged times must fall in one timeline.
+const T0 = Date.now() - 60_000;
 const task: TaskFile = {
   id: 'security-review',
   title: 'Security review',
@@ -114,7 +115,7 @@ describe('deriveTaskState', () => {
   it('a host classifier names the cause of a failed exit', async () => {
     const { dispatchDir, paths } = await runningTask();
     await exitRecord(paths.attempts, 1);
-    const derived = await deriveTaskState(dispatchDir, task.id, async () => ({ kind: 'auth', message: 'not logged in' }));
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: async () => ({ kind: 'auth', message: 'not logged in' }) });
     expect(derived.snapshot.context.error).toEqual({ kind: 'auth', message: 'not logged in' });
   });
 
@@ -128,5 +129,38 @@ describe('deriveTaskState', () => {
 
   it('an unknown task is a clear error', async () => {
     await expect(deriveTaskState(await tempDir(), 'nope')).rejects.toMatchObject({ code: 'no-such-task' });
+  });
+});
+
+describe('deriveTaskState after time passed with no host', () => {
+  it('applies the deadlines that fell due between the facts, as a live host would have', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    const seq = await writeQuestion(paths.ipc, 'JWT or sessions?');
+    const asked = (await (await import('node:fs/promises')).stat(join(paths.ipc, '001.question'))).mtimeMs;
+    expect(seq).toBe(1);
+    // The worker exits 0 with open items and no [?] 200 s after asking (the answer timeout is 180 s).
+    await exitRecord(paths.attempts, 0);
+    const exitAt = new Date(asked + 200_000);
+    await (await import('node:fs/promises')).utimes(join(paths.attempts, '1.exit'), exitAt, exitAt);
+    const derived = await deriveTaskState(dispatchDir, task.id, { now: asked + 300_000 });
+    expect(derived.unrecorded.map((e) => e.type)).toEqual(['plan.changed', 'question.asked', 'answer.timeout', 'worker.exited']);
+    expect(derived.state).toBe('blocked');
+  });
+
+  it('a restarted host finds nothing new in a finished task, even with a .done written after the exit', async () => {
+    const { dispatchDir, paths, log } = await runningTask();
+    await writeFileAtomic(paths.plan, '# T\n- [x] a\n- [x] b\n');
+    await exitRecord(paths.attempts, 0);
+    const first = await deriveTaskState(dispatchDir, task.id);
+    expect(first.state).toBe('completed');
+    for (const e of first.unrecorded) await log.append(e);
+    await writeFileAtomic(paths.doneMarker, '');
+    expect((await deriveTaskState(dispatchDir, task.id)).unrecorded).toEqual([]);
+  });
+
+  it('a task.json that names another task is refused', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    await writeFileAtomic(paths.taskJson, JSON.stringify({ ...task, id: 'other-task' }));
+    await expect(deriveTaskState(dispatchDir, task.id)).rejects.toThrow(/its id "other-task" is not its folder's/);
   });
 });

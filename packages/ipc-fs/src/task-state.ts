@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  advanceTo,
   applyEvent,
   replay,
   samePlanFacts,
@@ -12,12 +13,11 @@ import {
   type TaskSnapshot,
   type TaskState,
 } from '@dispatch/core';
-import { attemptFiles, readExitRecord, type ExitRecord } from './attempts.js';
-import { isErrno } from './errors.js';
+import { attemptFiles, type ExitRecord } from './attempts.js';
 import { readEventLog, toMachineEvents, type LoggedEvent } from './events-log.js';
+import { exitedEvent, readPlanFacts } from './fact-events.js';
 import { taskPaths, type TaskPaths } from './paths.js';
-import { parsePlan } from './plan/parse.js';
-import { summarizePlan } from './plan/summary.js';
+import { readPlan } from './plan-file.js';
 import type { Plan } from './plan/types.js';
 import { ipcFileName, listIpc, readQuestion } from './questions.js';
 import { readTaskFile, type TaskFile } from './task-file.js';
@@ -31,7 +31,10 @@ export interface DerivedTask {
   /** The snapshot of the log alone, before `unrecorded` was applied. */
   recorded: TaskSnapshot;
   plan: Plan | null;
-  /** Events for facts found on disk but not in the log, in the order they were applied. */
+  /**
+   * Events for what happened that the log has not recorded — facts found on disk, and deadlines
+   * that fell due meanwhile — in time order, each one that changed the task; a host logs them.
+   */
   unrecorded: TaskEvent[];
   /** The log as read (the daemon appends `unrecorded` after these). */
   logged: LoggedEvent[];
@@ -42,55 +45,36 @@ export interface DerivedTask {
 /** How a host classifies a worker's failed exit (backends read worker.log); none by default. */
 export type ExitClassifier = (record: ExitRecord, paths: TaskPaths) => Promise<TaskError | null>;
 
-async function mtimeOf(path: string, fallback: number): Promise<number> {
+/** Options of `deriveTaskState`. */
+export interface DeriveOptions {
+  classify?: ExitClassifier;
+  /** Deadlines due by this moment are applied (default: now). */
+  now?: number;
+}
+
+async function mtimeOf(path: string): Promise<number | null> {
   try {
     return Math.floor((await stat(path)).mtimeMs);
   } catch {
-    return fallback;
-  }
-}
-
-/** plan.md parsed, or null while it does not exist. */
-export async function readPlan(path: string): Promise<Plan | null> {
-  try {
-    return parsePlan(await readFile(path, 'utf8'));
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return null;
-    throw err;
+    return null;
   }
 }
 
 function createdFrom(task: TaskFile): TaskCreatedEvent {
   const createdAt = Date.parse(task.createdAt);
-  const input = { id: task.id, model: task.model, createdAt };
-  const timeout = task.options.answerTimeout;
-  return {
-    type: 'task.created',
-    at: createdAt,
-    input: timeout === undefined ? input : { ...input, answerTimeoutMs: timeout * 1000 },
+  const { answerTimeout, timeLimit } = task.options;
+  const input = {
+    id: task.id,
+    model: task.model,
+    createdAt,
+    ...(answerTimeout !== undefined && { answerTimeoutMs: answerTimeout * 1000 }),
+    ...(typeof timeLimit === 'number' && { timeLimitMs: timeLimit * 1000 }),
   };
+  return { type: 'task.created', at: createdAt, input };
 }
 
-/**
- * The one function that says what state a task is in. It replays `events.jsonl` through the task
- * machine, then applies, as events, the facts on disk the log has not recorded yet: a plan
- * change, questions, answers, the `.done` marker, the current attempt's exit record. `status`,
- * the inspector and a restarting daemon all call it, so they never disagree; the daemon appends
- * `unrecorded` to the log, after which the log alone says the same.
- * @example const { state, snapshot } = await deriveTaskState(dispatchDir, 'security-review')
- */
-export async function deriveTaskState(
-  dispatchDir: string,
-  id: string,
-  classify?: ExitClassifier,
-): Promise<DerivedTask> {
-  const paths = taskPaths(dispatchDir, id);
-  const task = await readTaskFile(paths);
-  const { events: logged, torn } = await readEventLog(paths.events);
-  const history: LogEvent[] = toMachineEvents(logged);
-  if (history[0]?.type !== 'task.created') history.unshift(createdFrom(task));
-  const recorded = replay(history);
-
+/** Facts on disk the log has not recorded, each stamped with its file's time, in protocol order. */
+async function factsOnDisk(paths: TaskPaths, recorded: TaskSnapshot, history: readonly LogEvent[], options: DeriveOptions) {
   const asked = new Set<number>();
   const answered = new Set<number>();
   const exited = new Set<number>();
@@ -100,45 +84,71 @@ export async function deriveTaskState(
     if (e.type === 'question.answered' && q !== undefined) answered.add(q);
     if (e.type === 'worker.exited') exited.add((e as { attempt: number }).attempt);
   }
-
-  // Facts found on disk, each stamped with its file's mtime; applied in time order (ties in
-  // protocol order: plan, question, answer, done marker, exit), so the log reads as it happened.
   const found: { event: TaskEvent; rank: number }[] = [];
-  const now = recorded.context.updatedAt;
-  const plan = await readPlan(paths.plan);
-  const facts = plan ? summarizePlan(plan) : null;
-  if (facts && !samePlanFacts(facts, recorded.context.plan)) {
-    found.push({ rank: 0, event: { type: 'plan.changed', plan: facts, at: await mtimeOf(paths.plan, now) } });
+  const fallback = recorded.context.updatedAt;
+  const facts = await readPlanFacts(paths);
+  const planTime = await mtimeOf(paths.plan);
+  if (planTime !== null && !samePlanFacts(facts, recorded.context.plan)) {
+    found.push({ rank: 0, event: { type: 'plan.changed', plan: facts, at: planTime } });
   }
   const ipc = await listIpc(paths.ipc);
   for (const seq of ipc.questions) {
-    if (asked.has(seq)) continue;
-    const text = await readQuestion(paths.ipc, seq);
-    if (text === null) continue;
-    const at = await mtimeOf(join(paths.ipc, ipcFileName(seq, 'question')), now);
-    found.push({ rank: 1, event: { type: 'question.asked', question: { seq, text }, at } });
-  }
-  for (const seq of ipc.questions) {
-    if (!ipc.answers.has(seq) || answered.has(seq)) continue;
-    const at = await mtimeOf(join(paths.ipc, ipcFileName(seq, 'answer')), now);
-    found.push({ rank: 2, event: { type: 'question.answered', question: { seq }, at } });
-  }
-  const attempt = recorded.context.attempt;
-  if (ipc.workerDone && !recorded.context.doneMarker && attempt > 0) {
-    found.push({ rank: 3, event: { type: 'worker.done', at: await mtimeOf(paths.doneMarker, now) } });
-  }
-  if (attempt > 0 && !exited.has(attempt)) {
-    const record = await readExitRecord(paths.attempts, attempt);
-    if (record) {
-      const cause = record.code === 0 && record.signal === null ? null : ((await classify?.(record, paths)) ?? null);
-      const at = await mtimeOf(attemptFiles(paths.attempts, attempt).exit, Date.parse(record.at) || now);
-      const exit = { type: 'worker.exited', attempt, code: record.code, signal: record.signal, plan: facts ?? recorded.context.plan, at } as const;
-      found.push({ rank: 4, event: cause ? { ...exit, cause } : exit });
+    const file = join(paths.ipc, ipcFileName(seq, 'question'));
+    const text = asked.has(seq) ? null : await readQuestion(paths.ipc, seq);
+    if (text !== null) found.push({ rank: 1, event: { type: 'question.asked', question: { seq, text }, at: (await mtimeOf(file)) ?? fallback } });
+    if (ipc.answers.has(seq) && !answered.has(seq)) {
+      const at = (await mtimeOf(join(paths.ipc, ipcFileName(seq, 'answer')))) ?? fallback;
+      found.push({ rank: 2, event: { type: 'question.answered', question: { seq }, at } });
     }
   }
-  found.sort((x, y) => x.event.at - y.event.at || x.rank - y.rank);
-  const unrecorded = found.map((f) => f.event);
+  const { attempt, startedAt } = recorded.context;
+  const doneAt = ipc.workerDone ? await mtimeOf(paths.doneMarker) : null;
+  // Only a marker the current attempt's worker wrote (an earlier worker's stays on disk).
+  if (doneAt !== null && startedAt !== null && doneAt >= startedAt) found.push({ rank: 3, event: { type: 'worker.done', at: doneAt } });
+  if (attempt > 0 && !exited.has(attempt)) {
+    const at = (await mtimeOf(attemptFiles(paths.attempts, attempt).exit)) ?? fallback;
+    const exit = await exitedEvent(paths, attempt, at, options.classify);
+    if (exit) found.push({ rank: 4, event: exit });
+  }
+  return found.sort((x, y) => x.event.at - y.event.at || x.rank - y.rank).map((f) => f.event);
+}
+
+/**
+ * The one function that says what state a task is in. It replays `events.jsonl` through the task
+ * machine, then applies what the log has not recorded yet: the facts on disk (a plan change,
+ * questions, answers, the `.done` marker, the current attempt's exit record) in the order they
+ * happened, and the deadlines that fell due between them and up to `now`. `status`, the inspector
+ * and a restarting daemon all call it, so they never disagree; the daemon appends `unrecorded` to
+ * the log, after which the log alone says the same.
+ * @example const { state, snapshot } = await deriveTaskState(dispatchDir, 'security-review')
+ */
+export async function deriveTaskState(dispatchDir: string, id: string, options: DeriveOptions = {}): Promise<DerivedTask> {
+  const paths = taskPaths(dispatchDir, id);
+  const task = await readTaskFile(paths);
+  const { events: logged, torn } = await readEventLog(paths.events);
+  const history: LogEvent[] = toMachineEvents(logged);
+  if (history[0]?.type !== 'task.created') history.unshift(createdFrom(task));
+  const recorded = replay(history);
+
   let snapshot = recorded;
-  for (const event of unrecorded) snapshot = applyEvent(snapshot, event);
+  const unrecorded: TaskEvent[] = [];
+  const apply = (event: TaskEvent) => {
+    const next = applyEvent(snapshot, event);
+    // A fact that changes nothing (seen before, or after a final state) is not news.
+    if (JSON.stringify([next.value, next.context]) === JSON.stringify([snapshot.value, snapshot.context])) return;
+    unrecorded.push(event);
+    snapshot = next;
+  };
+  const advance = (until: number) => {
+    const due = advanceTo(snapshot, until);
+    unrecorded.push(...due.events);
+    snapshot = due.snapshot;
+  };
+  for (const event of await factsOnDisk(paths, recorded, history, options)) {
+    advance(event.at);
+    apply(event);
+  }
+  advance(options.now ?? Date.now());
+  const plan = await readPlan(paths.plan);
   return { paths, task, snapshot, state: stateOf(snapshot), recorded, plan, unrecorded, logged, tornLog: torn };
 }

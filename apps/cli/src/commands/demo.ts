@@ -1,9 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { simWorkerCommand, shellQuote } from '@dispatch/backends';
+import { realpathSync } from 'node:fs';
+import { simWorkerCommand } from '@dispatch/backends';
 import { FINAL_STATES, type TaskState } from '@dispatch/core';
-import { createFactSource, createTaskFolder, readEventLog, readPlan, renderPlan, writeAnswer } from '@dispatch/ipc-fs';
+import { createFactSource, createTaskFolder, IpcError, readEventLog, readPlan, renderPlan, writeAnswer } from '@dispatch/ipc-fs';
+import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import { TaskHost } from '../host/task-host.js';
 import { printJson } from '../json-output.js';
@@ -47,7 +49,12 @@ export async function run(ctx: CommandContext): Promise<number> {
     options: { answerTimeout: 60 },
     createdAt: new Date().toISOString(),
   };
-  const paths = await createTaskFolder(dispatchDir, task, renderPlan(task.title, STEPS));
+  const paths = await createTaskFolder(dispatchDir, task, renderPlan(task.title, STEPS)).catch((err: unknown) => {
+    if (err instanceof IpcError && err.code === 'task-exists') {
+      throw usageError(`${workspace} already holds the demo task: use a fresh folder (or leave out --dir)`, 'invalid-input');
+    }
+    throw err;
+  });
   say(`workspace ${workspace}`);
   say(`plan ${paths.plan} (${STEPS.length} items), worker: the sim model`);
 
@@ -58,17 +65,21 @@ export async function run(ctx: CommandContext): Promise<number> {
     dispatchDir,
     cwd: workspace,
     env: { ...io.env, DISPATCH_SIM_STEP: String(ctx.options.step ?? '0.4') },
-    answerTimeoutSeconds: 60,
-    bin: `${shellQuote(process.execPath)} ${shellQuote(process.argv[1] ?? 'dispatch')}`,
+    // The bundle is executable (`#!/usr/bin/env node`), so workers can run it as one word.
+    bin: realpathSync(process.argv[1] ?? 'dispatch'),
     resolveWorker: () => ({ backend: 'sim', command: simWorkerCommand(), modelFlag: null }),
     onState: (state, from, snapshot) => {
       say(`${from} → ${style.bold(state)}`);
       const question = snapshot.context.questions[0];
       if (state === 'awaiting-answer' && question) {
         say(`worker asks #${question.seq}: ${question.text}`);
+        if (ctx.options.answer === false) {
+          say(`answer it yourself: printf 'Focus on JWT' > ${paths.ipc}/${String(question.seq).padStart(3, '0')}.answer`);
+          return;
+        }
         setTimeout(() => {
           say(`scripted user answers: ${ANSWER}`);
-          void writeAnswer(paths.ipc, question.seq, ANSWER);
+          writeAnswer(paths.ipc, question.seq, ANSWER).catch((err: Error) => say(`could not answer: ${err.message}`));
         }, 1500).unref();
       }
       if (STOP_STATES.includes(state)) resolveStop(state);

@@ -1,36 +1,38 @@
 import {
   applyEvent,
   createDeadlineLogic,
-  isTaskEventType,
+  logInspector,
   samePlanFacts,
   stateOf,
   taskMachine,
   type Clock,
+  type SpawnWorkerInput,
   type TaskEvent,
   type TaskSnapshot,
   type TaskState,
 } from '@dispatch/core';
-import { cleanTaskTemps, deriveTaskState, EventLogWriter, type Fact, type TaskPaths } from '@dispatch/ipc-fs';
+import { cleanTaskTemps, deriveTaskState, eventFromFact, EventLogWriter, type Fact, type TaskPaths } from '@dispatch/ipc-fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
-import { eventFromFact } from './fact-events.js';
 import { systemClock } from './system-clock.js';
 import { startWorker, stopWorker, type WorkerContext } from './worker-actors.js';
 
 /** What a task host needs besides the files. */
-export interface TaskHostOptions extends Omit<WorkerContext, 'paths' | 'now'> {
+export interface TaskHostOptions extends Omit<WorkerContext, 'paths' | 'now' | 'answerTimeoutSeconds'> {
   id: string;
   clock?: Clock;
   /** Told of every state the task enters. */
   onState?: (state: TaskState, from: TaskState, snapshot: TaskSnapshot) => void;
+  /** Told of failures of the host's own work (a log append, a spawn, a fact read); default: stderr. */
+  onError?: (err: unknown) => void;
 }
 
 type TaskActor = Actor<typeof taskMachine>;
 
 /**
- * Hosts one task's actor: rebuilds it from the files (`deriveTaskState`, logging the facts the log
+ * Hosts one task's actor: rebuilds it from the files (`deriveTaskState`, logging what the log
  * lacked), provides the real effects (workers, deadlines), turns file facts into machine events,
- * and appends every event the actor receives to `events.jsonl`, plus a `state.entered` note per
- * state. Killed at any point, a new host started on the same files carries on.
+ * and appends to `events.jsonl` every event that changed the task, each followed by a
+ * `state.entered` note when it led into a new state.
  */
 export class TaskHost {
   private constructor(
@@ -38,68 +40,75 @@ export class TaskHost {
     private readonly actor: TaskActor,
     private readonly log: EventLogWriter,
     private readonly clock: Clock,
+    private readonly onError: (err: unknown) => void,
   ) {}
 
   static async start(options: TaskHostOptions): Promise<TaskHost> {
     const clock = options.clock ?? systemClock;
-    const derived = await deriveTaskState(options.dispatchDir, options.id);
+    const onError = options.onError ?? ((err: unknown) => process.stderr.write(`dispatch: ${(err as Error).message ?? String(err)}\n`));
+    const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now() });
     await cleanTaskTemps(derived.paths);
     const log = await EventLogWriter.open(derived.paths.events);
     if (derived.logged[0]?.type !== 'task.created') {
-      const created = { type: 'task.created', at: derived.snapshot.context.createdAt, input: inputOf(derived.snapshot) };
-      await log.append(created);
+      await log.append({ type: 'task.created', at: derived.recorded.context.createdAt, input: inputOf(derived.recorded) });
     }
-    // Facts that happened while no host ran: log them, and the states they led through.
+    // What happened while no host ran: log it, and the states it led through.
     let recorded = derived.recorded;
     for (const event of derived.unrecorded) {
-      await log.append(event);
       const next = applyEvent(recorded, event);
-      if (stateOf(next) !== stateOf(recorded)) {
-        await log.append({ type: 'state.entered', at: event.at, state: stateOf(next), from: stateOf(recorded) });
-      }
+      const note = { type: 'state.entered', at: event.at, state: stateOf(next), from: stateOf(recorded) };
+      await log.appendAll(stateOf(next) === stateOf(recorded) ? [event] : [event, note]);
       recorded = next;
     }
 
-    const ctx: WorkerContext = { ...options, paths: derived.paths, now: () => clock.now() };
+    const ctx: WorkerContext = {
+      ...options,
+      paths: derived.paths,
+      answerTimeoutSeconds: Math.round(derived.snapshot.context.answerTimeoutMs / 1000),
+      now: () => clock.now(),
+    };
     const machine = taskMachine.provide({
       actors: {
-        spawnWorker: fromCallback(({ input, sendBack }) => {
-          void startWorker(ctx, input as Parameters<typeof startWorker>[1]).then(sendBack);
+        spawnWorker: fromCallback<TaskEvent, SpawnWorkerInput>(({ input, sendBack }) => {
+          let stopped = false;
+          startWorker(ctx, input, () => stopped).then(sendBack, onError);
+          return () => {
+            stopped = true;
+          };
         }),
         deadline: createDeadlineLogic(clock),
       },
       actions: {
-        stopWorker: ({ context }) => void stopWorker(ctx, context.attempt),
+        stopWorker: ({ context }) => void stopWorker(ctx, context.attempt).catch(onError),
       },
     });
-    let actor: TaskActor | undefined;
-    let previous: unknown;
-    const created = createActor(machine, {
+    // An event and the state note it caused are written together, in one append.
+    let batch: Parameters<EventLogWriter['appendAll']>[0][number][] = [];
+    const append = (line: (typeof batch)[number]) => {
+      if (batch.length === 0) {
+        queueMicrotask(() => {
+          const lines = batch;
+          batch = [];
+          log.appendAll(lines).catch(onError);
+        });
+      }
+      batch.push(line);
+    };
+    const actor = createActor(machine, {
       snapshot: taskMachine.getPersistedSnapshot(derived.snapshot),
       input: inputOf(derived.snapshot),
       clock,
-      // Log each event that changed the task; the machine's guards make a fact seen twice change
-      // nothing (the same snapshot object), so it is logged once, and replay gives the same state.
-      inspect: (ev) => {
-        if (ev.type !== '@xstate.snapshot' || ev.actorRef !== actor) return;
-        const changed = ev.snapshot !== previous;
-        previous = ev.snapshot;
-        if (changed && isTaskEventType(ev.event.type)) void log.append(ev.event as TaskEvent);
-      },
+      inspect: logInspector({
+        event: (event) => append(event),
+        state: (state, from, cause, snapshot) => {
+          append({ type: 'state.entered', at: cause.at, state, from });
+          options.onState?.(state, from, snapshot);
+        },
+      }),
     });
-    actor = created;
-    const host = new TaskHost(derived.paths, created, log, clock);
-    let last = stateOf(derived.snapshot);
-    created.subscribe((snapshot) => {
-      const state = stateOf(snapshot);
-      if (state === last) return;
-      const from = last;
-      last = state;
-      void log.append({ type: 'state.entered', at: clock.now(), state, from });
-      options.onState?.(state, from, snapshot);
-    });
-    created.start();
-    if (last === 'queued') host.send({ type: 'start', at: clock.now() });
+    const host = new TaskHost(derived.paths, actor, log, clock, onError);
+    actor.start();
+    if (stateOf(derived.snapshot) === 'queued') host.send({ type: 'start', at: clock.now() });
     return host;
   }
 
@@ -108,7 +117,7 @@ export class TaskHost {
     return this.actor.getSnapshot();
   }
 
-  /** Sends an event to the task (it is logged like every other). */
+  /** Sends an event to the task (logged if it changes the task). */
   send(event: TaskEvent): void {
     this.actor.send(event);
   }
@@ -125,7 +134,8 @@ export class TaskHost {
   /** Stops the actor (workers keep running) and waits for the log to be written. */
   async stop(): Promise<void> {
     this.actor.stop();
-    await this.log.flush();
+    await Promise.resolve(); // the last batch of lines is handed to the log in a microtask
+    await this.log.flush().catch(this.onError);
   }
 }
 

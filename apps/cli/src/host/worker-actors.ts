@@ -1,13 +1,26 @@
+import { writeFile } from 'node:fs/promises';
 import {
   BackendError,
   buildWorkerCommand,
+  isSameProcess,
   launchWorker,
+  processStartTime,
   signalWorker,
   workerEnv,
   workerPrompt,
 } from '@dispatch/backends';
 import type { SpawnWorkerInput, TaskEvent } from '@dispatch/core';
-import { claimAttempt, IpcError, readPidRecord, readExitRecord, type TaskPaths } from '@dispatch/ipc-fs';
+import {
+  attemptFiles,
+  claimAttempt,
+  IpcError,
+  readExitRecord,
+  readAttemptClaim,
+  readPidRecord,
+  readWrapperRecord,
+  recordLostWorker,
+  type TaskPaths,
+} from '@dispatch/ipc-fs';
 
 /** How a model's worker is run: the backend and its command, from the config. */
 export interface WorkerSpec {
@@ -25,65 +38,93 @@ export interface WorkerContext {
   cwd: string;
   /** The environment of the `run` that created the task. */
   env: NodeJS.ProcessEnv;
+  /** The answer timeout the task was created with (the machine's deadline uses the same). */
   answerTimeoutSeconds: number;
-  /** How workers run this CLI (`$DISPATCH_BIN`). */
+  /** One executable path workers run as `"$DISPATCH_BIN" ask ...`. */
   bin: string;
   resolveWorker(model: string): WorkerSpec;
   now(): number;
+  /** How long a claimed attempt may take to show its worker's pid before it counts as lost (10 s). */
+  pidWaitMs?: number;
 }
 
-async function waitForPid(ctx: WorkerContext, attempt: number, timeoutMs = 10_000): Promise<number | null> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+
+async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: () => boolean): Promise<void> {
+  const { attempt, model } = input;
+  const spec = ctx.resolveWorker(model);
+  await claimAttempt(ctx.paths.attempts, { attempt, model, backend: spec.backend, claimedAt: new Date(ctx.now()).toISOString() });
+  // Cancelled while claiming: the attempt ends here, recorded, without a worker.
+  if (cancelled()) {
+    await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
+    return;
+  }
+  const prompt = workerPrompt({
+    planPath: ctx.paths.plan,
+    ipcDir: ctx.paths.ipc,
+    contextPath: ctx.paths.context,
+    answerTimeoutSeconds: ctx.answerTimeoutSeconds,
+    startReason: input.startReason,
+    aliasPrompt: spec.aliasPrompt,
+  });
+  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelFlag, model, prompt });
+  const env = workerEnv(ctx.env, {
+    taskId: ctx.paths.id,
+    taskDir: ctx.paths.dir,
+    ipcDir: ctx.paths.ipc,
+    planPath: ctx.paths.plan,
+    dispatchDir: ctx.dispatchDir,
+    answerTimeoutSeconds: ctx.answerTimeoutSeconds,
+    bin: ctx.bin,
+  });
+  const { wrapperPid } = await launchWorker({ attemptsDir: ctx.paths.attempts, attempt, logFile: ctx.paths.workerLog, command, cwd: ctx.cwd, env });
+  // Lets a later host tell "still starting" from "the wrapper died before writing anything".
+  await writeFile(attemptFiles(ctx.paths.attempts, attempt).wrapper, `${wrapperPid} ${processStartTime(wrapperPid) ?? ''}\n`);
+}
+
+/** The worker's pid once its wrapper recorded it; null if it ended first or was lost (then recorded as lost). */
+async function attach(ctx: WorkerContext, attempt: number): Promise<number | null> {
+  const deadline = Date.now() + (ctx.pidWaitMs ?? 10_000);
+  for (;;) {
     const record = await readPidRecord(ctx.paths.attempts, attempt);
     if (record) return record.pid;
     if (await readExitRecord(ctx.paths.attempts, attempt)) return null;
-    await new Promise((r) => setTimeout(r, 10));
+    const wrapper = await readWrapperRecord(ctx.paths.attempts, attempt);
+    const wrapperAlive = wrapper !== null && wrapper.startTime !== '' && isSameProcess(wrapper.pid, wrapper.startTime);
+    if (!wrapperAlive && Date.now() > deadline) {
+      await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
+      return null;
+    }
+    await new Promise((r) => setTimeout(r, 20));
   }
-  return null;
 }
 
 /**
  * Starts attempt N's worker exactly once: claims the attempt record, then launches the wrapper.
  * When the claim already exists (a restarted daemon, a restored actor), it re-attaches to the
- * worker that claim started instead of spawning another. Returns the event to send.
+ * worker that claim started instead of spawning another — or, if that worker never got going
+ * (the daemon died between claim and launch) or vanished, records it as lost, so the task fails
+ * with `crash` and can be retried instead of waiting forever. Returns the event to send.
  */
-export async function startWorker(ctx: WorkerContext, input: SpawnWorkerInput): Promise<TaskEvent> {
+export async function startWorker(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: () => boolean = () => false): Promise<TaskEvent> {
   const { attempt, model } = input;
   try {
-    const spec = ctx.resolveWorker(model);
-    await claimAttempt(ctx.paths.attempts, { attempt, model, backend: spec.backend, claimedAt: new Date(ctx.now()).toISOString() });
-    const prompt = workerPrompt({
-      planPath: ctx.paths.plan,
-      ipcDir: ctx.paths.ipc,
-      contextPath: ctx.paths.context,
-      answerTimeoutSeconds: ctx.answerTimeoutSeconds,
-      startReason: input.startReason,
-      aliasPrompt: spec.aliasPrompt,
-    });
-    const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelFlag, model, prompt });
-    const env = workerEnv(ctx.env, {
-      taskId: ctx.paths.id,
-      taskDir: ctx.paths.dir,
-      ipcDir: ctx.paths.ipc,
-      planPath: ctx.paths.plan,
-      dispatchDir: ctx.dispatchDir,
-      answerTimeoutSeconds: ctx.answerTimeoutSeconds,
-      bin: ctx.bin,
-    });
-    await launchWorker({ attemptsDir: ctx.paths.attempts, attempt, logFile: ctx.paths.workerLog, command, cwd: ctx.cwd, env });
+    await launch(ctx, input, cancelled);
   } catch (err) {
     if (!(err instanceof IpcError && err.code === 'attempt-claimed')) {
       const kind = err instanceof BackendError && err.code === 'invalid-model' ? 'model-unavailable' : 'crash';
       return { type: 'worker.spawn-failed', attempt, error: { kind, message: (err as Error).message }, at: ctx.now() };
     }
   }
-  return { type: 'worker.started', attempt, model, pid: await waitForPid(ctx, attempt), at: ctx.now() };
+  return { type: 'worker.started', attempt, model, pid: await attach(ctx, attempt), at: ctx.now() };
 }
 
 /** Stops attempt N's worker group: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
 export async function stopWorker(ctx: WorkerContext, attempt: number, graceMs = 5_000): Promise<void> {
+  // Nothing was started for an attempt never claimed (a launch still on its way sees the cancel).
+  if (attempt === 0 || !(await readAttemptClaim(ctx.paths.attempts, attempt))) return;
+  // A worker still starting has no pid record yet: wait for it (bounded), so cancel reaches it.
+  await attach(ctx, attempt);
   if (!(await signalWorker(ctx.paths.attempts, attempt, 'SIGTERM'))) return;
-  const timer = setTimeout(() => void signalWorker(ctx.paths.attempts, attempt, 'SIGKILL'), graceMs);
+  const timer = setTimeout(() => void signalWorker(ctx.paths.attempts, attempt, 'SIGKILL').catch(() => undefined), graceMs);
   timer.unref();
 }

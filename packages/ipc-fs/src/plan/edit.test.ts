@@ -1,3 +1,4 @@
+import { utimesSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,9 +136,17 @@ describe('appendNote', () => {
   it('waits for a fresh empty file to settle before writing to it', async () => {
     await writeFile(plan, '');
     const retries: NoteRetryReason[] = [];
-    await appendNote(plan, 'n1', 'hi', { ...fast, quietMs: 40, onRetry: (_, r) => retries.push(r) });
-    expect(retries.length).toBeGreaterThan(0);
-    expect(new Set(retries)).toEqual(new Set(['unsettled']));
+    // Fresh for the whole (long) quiet time, until the first retry ages it: no timing involved.
+    await appendNote(plan, 'n1', 'hi', {
+      ...fast,
+      quietMs: 600_000,
+      onRetry: (_, r) => {
+        retries.push(r);
+        const old = new Date(Date.now() - 3_600_000);
+        utimesSync(plan, old, old);
+      },
+    });
+    expect(retries).toEqual(['unsettled']);
     expect(await readFile(plan, 'utf8')).toBe(`${note('n1', 'hi')}\n`);
   });
 });

@@ -5,11 +5,18 @@ import type { Fact } from './facts.js';
 export interface FactSourceOptions {
   /** The workspace's `.dispatch` directory; `tasks/` below it is followed (it may not exist yet). */
   dispatchDir: string;
-  /** Receives each fact once. May be async: facts of one task wait for the previous one. */
+  /**
+   * Receives each fact until a call for it succeeds, then never again (plan: see
+   * `createFactSource`). May be async: facts of one task wait for the previous one. A throw or
+   * rejection goes to `onError`, and the fact is delivered again by its task's next listing.
+   */
   onFact: (fact: Fact) => unknown;
   /** Watcher, listing and onFact failures (default: a process warning). Never stops the source. */
   onError?: (error: unknown, fact?: Fact) => void;
-  /** Full scan period, the safety net for lost events (default 2000; 0 disables it). */
+  /**
+   * Full scan period, the safety net for lost events and failed deliveries, which also
+   * re-reports recently written plans (default 2000; 0 disables it).
+   */
   scanIntervalMs?: number;
   /** Quiet time that coalesces a burst of plan.md writes into one fact (default 20). */
   debounceMs?: number;
@@ -39,8 +46,8 @@ export interface FactSourceStats {
 /** A running fact source. */
 export interface FactSource {
   /**
-   * Lists every task now; resolves once the facts it found were delivered. Do not await it
-   * inside `onFact`: it would wait for that very delivery.
+   * Lists every task now; resolves once the facts it found were delivered (or failed). Do not
+   * await it inside `onFact`: it would wait for that very delivery.
    */
   scanNow(): Promise<void>;
   /** A snapshot of the counters. */

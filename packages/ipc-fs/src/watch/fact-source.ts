@@ -1,13 +1,22 @@
 import type { FSWatcher } from 'chokidar';
 import { tasksDir } from '../paths.js';
+import { listTaskIds } from '../task-folder.js';
 import type { FactSource, FactSourceOptions, FactSourceStats } from './fact-source-types.js';
 import type { Fact } from './facts.js';
-import { AREAS, dirIdentity, listTaskIds } from './scan.js';
+import { AREAS, dirIdentity } from './scan.js';
+import { ScanQueue } from './scan-queue.js';
 import { type Scope, TaskTracker } from './task-tracker.js';
 import { type WatchHint, watchTasksDir } from './tasks-watcher.js';
 import { forEachLimit, KeyedDebounce, TimerSet } from './timers.js';
 
 const SCAN_SCOPES: readonly Scope[] = ['dir', ...AREAS];
+const PERIODIC_SCAN_SCOPES: readonly Scope[] = [...SCAN_SCOPES, 'recent-plan'];
+/**
+ * How long, on top of one scan period (so at least one scan after the last write sees it), a
+ * periodic scan reports a freshly written plan.md again: same-size saves in place within one
+ * timestamp tick share a version, and only a re-read after the last one is sure to see it.
+ */
+const RECENT_PLAN_SLACK_MS = 2000;
 /** When to list a new folder again: after chokidar has attached its watch, which it does not report. */
 const NEW_DIR_RECHECKS_MS = [50, 500];
 /** Tasks listed at once by a scan. */
@@ -23,33 +32,20 @@ class WatchingFactSource implements FactSource {
   private watchedRoot: string | undefined;
   private starting: Promise<void> | undefined;
   private closed = false;
-  private scanChain: Promise<void> = Promise.resolve();
-  private queuedScan: Promise<void> | undefined;
+  private readonly scans = new ScanQueue((periodic) => this.fullScan(periodic ? PERIODIC_SCAN_SCOPES : SCAN_SCOPES));
   private readonly onError: (error: unknown, fact?: Fact) => void;
 
   constructor(private readonly options: FactSourceOptions) {
     this.onError = options.onError ?? ((err) => process.emitWarning(`dispatch fact source: ${String(err)}`));
     const debounceMs = options.debounceMs ?? 20;
     this.planDebounce = new KeyedDebounce(debounceMs, debounceMs * 10);
-    this.tracker = new TaskTracker(options.dispatchDir, {
-      deliver: (fact) => options.onFact(fact),
-      onError: (err, fact) => this.onError(err, fact),
-      isClosed: () => this.closed,
-    });
+    const hooks = { deliver: (fact: Fact) => options.onFact(fact), onError: this.onError, isClosed: () => this.closed };
+    this.tracker = new TaskTracker(options.dispatchDir, hooks, Math.max(0, this.interval) + RECENT_PLAN_SLACK_MS);
   }
 
   get stats(): FactSourceStats {
-    const { scans, watcherEvents, watcherEventsDropped, watcherErrors, degraded } = this.counts;
-    return {
-      factsFromWatcher: this.tracker.delivered.watcher,
-      factsFromScan: this.tracker.delivered.scan,
-      scans,
-      watcherEvents,
-      watcherEventsDropped,
-      watcherErrors,
-      watching: this.watcher !== undefined,
-      degraded,
-    };
+    const { watcher, scan } = this.tracker.delivered;
+    return { factsFromWatcher: watcher, factsFromScan: scan, ...this.counts, watching: this.watcher !== undefined };
   }
 
   /** Watch first, then list: a file created in between is caught by one or the other. */
@@ -59,15 +55,11 @@ class WatchingFactSource implements FactSource {
   }
 
   scanNow(): Promise<void> {
-    // A scan that has not started yet will see everything this caller wants seen.
-    if (this.queuedScan) return this.queuedScan;
-    const scan = this.scanChain.then(() => {
-      this.queuedScan = undefined;
-      return this.fullScan();
-    });
-    this.queuedScan = scan;
-    this.scanChain = scan.catch(() => undefined);
-    return scan;
+    return this.scans.request(false);
+  }
+
+  private get interval(): number {
+    return this.options.scanIntervalMs ?? 2000;
   }
 
   async close(): Promise<void> {
@@ -81,21 +73,20 @@ class WatchingFactSource implements FactSource {
   }
 
   private schedulePeriodicScan(): void {
-    const interval = this.options.scanIntervalMs ?? 2000;
-    if (this.closed || interval <= 0) return;
-    this.timers.after(interval, () => {
-      this.scanNow()
+    if (this.closed || this.interval <= 0) return;
+    this.timers.after(this.interval, () => {
+      this.scans.request(true)
         .catch((err) => this.onError(err))
         .finally(() => this.schedulePeriodicScan());
     });
   }
 
-  private async fullScan(): Promise<void> {
+  private async fullScan(scopes: readonly Scope[]): Promise<void> {
     if (this.closed) return;
     await this.ensureWatcher();
+    // Known ids no longer listed are looked at too, so a deleted (or symlinked) task is forgotten.
     const ids = new Set([...(await listTaskIds(this.options.dispatchDir)), ...this.tracker.knownIds()]);
-    // Known ids no longer listed are looked at too, so a deleted task is forgotten.
-    await forEachLimit([...ids], SCAN_CONCURRENCY, (id) => this.tracker.mark(id, SCAN_SCOPES, 'scan'));
+    await forEachLimit([...ids], SCAN_CONCURRENCY, (id) => this.tracker.mark(id, scopes, 'scan'));
     this.counts.scans++;
   }
 
@@ -103,7 +94,8 @@ class WatchingFactSource implements FactSource {
   private async ensureWatcher(): Promise<void> {
     if (this.options.useWatcher === false || this.counts.degraded || this.closed) return;
     const root = tasksDir(this.options.dispatchDir);
-    const identity = await dirIdentity(root);
+    // tasks/ itself may be a symlink, as listTaskIds allows; the task folders below may not.
+    const identity = await dirIdentity(root, true);
     if (this.watcher && identity !== this.watchedRoot) {
       // tasks/ was removed or replaced: the old watch follows a folder that is gone.
       const stale = this.watcher;
@@ -155,8 +147,8 @@ class WatchingFactSource implements FactSource {
     const { taskId } = hint;
     if (hint.kind === 'area' && hint.area === 'plan') {
       // A burst of saves gives one fact. Writers rename, so the consumer's read is never torn;
-      // a writer saving in place could be read half-written, but its last write changes mtime or
-      // size again and so brings one more fact with the final content.
+      // a writer saving in place could be read half-written, but its last write raises one more
+      // event, and the periodic scan reports a recent plan again even at an unchanged version.
       this.planDebounce.schedule(taskId, () => void this.tracker.mark(taskId, ['plan'], 'watcher'));
       return;
     }
@@ -171,11 +163,16 @@ class WatchingFactSource implements FactSource {
 
 /**
  * Follows `<dispatchDir>/tasks/` and reports each fact (question, answer, ack, worker-done,
- * exit, request, new task: once each; plan: once per version) to `onFact`. The watcher only
- * makes detection fast; full scans at start, on watcher errors and every `scanIntervalMs` are
- * the source of truth, deduplicated against what was already reported. Facts of one task are
- * delivered one at a time in a stable order; different tasks may be delivered concurrently.
- * Resolves once the initial scan's facts were delivered.
+ * exit, request, new task) to `onFact` until a call for it succeeds, then never again. A call
+ * that throws or rejects goes to `onError`; that fact and the later ones of the same listing
+ * are delivered again by the task's next listing (a watcher event or the periodic scan).
+ * plan.md is reported once per version (inode, mtime, ctime, size), and also by every periodic
+ * scan while its mtime is younger than one scan period plus 2 s: a same-size save in place
+ * within one timestamp tick looks unchanged, so consumers re-read and dedupe by content.
+ * The watcher only makes detection fast; full scans at start, on watcher errors and every
+ * `scanIntervalMs` are the source of truth. Symlinked task folders are ignored. Facts of one
+ * task are delivered one at a time in a stable order; different tasks may be delivered
+ * concurrently. Resolves once the initial scan's facts were delivered.
  * @example
  * const source = await createFactSource({
  *   dispatchDir: '/repo/.dispatch',

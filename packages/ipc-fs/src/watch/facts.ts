@@ -1,4 +1,6 @@
 import { isTempName } from '../atomic-write.js';
+import { parseIpcFileName } from '../questions.js';
+import { isRequestName } from '../requests.js';
 
 /** A new task folder appeared (or was first seen at start). */
 export interface TaskFact {
@@ -7,8 +9,8 @@ export interface TaskFact {
 }
 
 /**
- * plan.md changed (reported once per distinct version, not once per task). Carries no content:
- * the consumer re-reads plan.md itself.
+ * plan.md changed. Carries no content: the consumer re-reads plan.md itself, and should dedupe
+ * by content, since the same version can be reported more than once (see `createFactSource`).
  */
 export interface PlanFact {
   readonly type: 'plan';
@@ -37,7 +39,7 @@ export interface ExitFact {
   readonly attempt: number;
 }
 
-/** `requests/<name>` (a `.json` file) exists. */
+/** `requests/<name>` exists, a name as `writeRequest` makes it (`<13-digit ms>-<8 hex>.json`). */
 export interface RequestFact {
   readonly type: 'request';
   readonly taskId: string;
@@ -50,7 +52,6 @@ export type Fact = TaskFact | PlanFact | IpcFact | WorkerDoneFact | ExitFact | R
 /** The kinds of fact. */
 export type FactType = Fact['type'];
 
-const IPC_NAME = /^(\d{3,9})\.(question|answer|done)$/;
 const EXIT_NAME = /^([1-9]\d{0,8})\.exit$/;
 const IPC_KINDS = { question: 'question', answer: 'answer', done: 'ack' } as const;
 
@@ -59,18 +60,11 @@ export function isSkippedName(name: string): boolean {
   return isTempName(name) || name.endsWith('.tmp');
 }
 
-/**
- * Parses an `ipc/` file name. Only canonical numbers count (`001`, `1000`, never `0001` or
- * `000`), so one seq cannot be reported twice under two spellings.
- */
+/** Parses an `ipc/` file name by the protocol's one rule (`parseIpcFileName`), plus `.done`. */
 export function parseIpcName(name: string): { type: IpcFact['type']; seq: number } | { type: 'worker-done' } | undefined {
   if (name === '.done') return { type: 'worker-done' };
-  const m = IPC_NAME.exec(name);
-  if (!m) return undefined;
-  const digits = m[1] as string;
-  const seq = Number(digits);
-  if (seq < 1 || String(seq).padStart(3, '0') !== digits) return undefined;
-  return { type: IPC_KINDS[m[2] as keyof typeof IPC_KINDS], seq };
+  const parsed = parseIpcFileName(name);
+  return parsed && { type: IPC_KINDS[parsed.kind], seq: parsed.seq };
 }
 
 /** The attempt number of an `attempts/<n>.exit` name, else undefined. */
@@ -79,9 +73,12 @@ export function parseExitName(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** True for a `requests/` file name that is a request (not hidden, not a temp file). */
-export function isRequestName(name: string): boolean {
-  return name.endsWith('.json') && !name.startsWith('.') && !isSkippedName(name);
+/** True when `name` in a task's `area` folder is a protocol file that facts come from. */
+export function isProtocolName(area: 'ipc' | 'attempts' | 'requests', name: string): boolean {
+  if (isSkippedName(name)) return false;
+  if (area === 'ipc') return parseIpcName(name) !== undefined;
+  if (area === 'attempts') return parseExitName(name) !== undefined;
+  return isRequestName(name);
 }
 
 /** The dedupe key of a once-only fact within its task (plan facts are keyed by version instead). */

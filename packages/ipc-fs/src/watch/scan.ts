@@ -1,8 +1,9 @@
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { isErrno } from '../errors.js';
-import { type TaskPaths, taskPaths, tasksDir } from '../paths.js';
-import { isValidTaskId } from '../task-id.js';
-import { type Fact, isRequestName, isSkippedName, parseExitName, parseIpcName } from './facts.js';
+import { type TaskPaths, taskPaths } from '../paths.js';
+import { isRequestName } from '../requests.js';
+import { listTaskIds } from '../task-folder.js';
+import { type Fact, isSkippedName, parseExitName, parseIpcName } from './facts.js';
 
 /** The parts of a task folder that are listed separately (one readdir or stat each). */
 export type Area = 'plan' | 'ipc' | 'attempts' | 'requests';
@@ -10,9 +11,13 @@ export type Area = 'plan' | 'ipc' | 'attempts' | 'requests';
 /** Every area, in the order their facts are delivered. */
 export const AREAS: readonly Area[] = ['plan', 'ipc', 'attempts', 'requests'];
 
-/** One version of plan.md; `ino` tells apart two rename-saves within the same mtime and size. */
+/**
+ * One version of plan.md. `ino` tells apart two rename-saves within the same mtime and size;
+ * `ctimeMs` two same-size saves in place whose mtime was set back (ctime cannot be set).
+ */
 export interface PlanVersion {
   mtimeMs: number;
+  ctimeMs: number;
   size: number;
   ino: number;
 }
@@ -40,7 +45,7 @@ async function fileNames(dir: string): Promise<string[]> {
 async function planVersion(file: string): Promise<PlanVersion | null> {
   try {
     const s = await stat(file);
-    return s.isFile() ? { mtimeMs: s.mtimeMs, size: s.size, ino: s.ino } : null;
+    return s.isFile() ? { mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size, ino: s.ino } : null;
   } catch (err) {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return null;
     throw err;
@@ -111,27 +116,16 @@ export function listingFacts(taskId: string, listing: TaskListing): Fact[] {
 
 /**
  * Identity of a folder (inode and birth time), or undefined when it is not a directory: a task
- * folder deleted and re-created under the same id is a new task.
+ * folder deleted and re-created under the same id is a new task. A symlink is not followed
+ * unless `followSymlink`: a committed `tasks/x -> /elsewhere` must not become a task whose
+ * answers the daemon writes outside the workspace.
  */
-export async function dirIdentity(dir: string): Promise<string | undefined> {
+export async function dirIdentity(dir: string, followSymlink = false): Promise<string | undefined> {
   try {
-    const s = await stat(dir);
+    const s = await (followSymlink ? stat(dir) : lstat(dir));
     return s.isDirectory() ? `${s.ino}:${s.birthtimeMs}` : undefined;
   } catch (err) {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return undefined;
-    throw err;
-  }
-}
-
-/** Ids of the task folders under `<dispatchDir>/tasks/`, sorted; other names are ignored. */
-export async function listTaskIds(dispatchDir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(tasksDir(dispatchDir), { withFileTypes: true });
-    // A symlinked task folder counts: stat in dirIdentity follows it.
-    const ids = entries.filter((e) => (e.isDirectory() || e.isSymbolicLink()) && isValidTaskId(e.name));
-    return ids.map((e) => e.name).sort();
-  } catch (err) {
-    if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return [];
     throw err;
   }
 }

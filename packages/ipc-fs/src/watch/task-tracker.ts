@@ -1,9 +1,12 @@
 import { type TaskPaths, taskPaths } from '../paths.js';
 import { type Fact, factKey } from './facts.js';
-import { AREAS, type Area, dirIdentity, listingFacts, listTask } from './scan.js';
+import { AREAS, type Area, dirIdentity, listingFacts, listTask, type PlanVersion } from './scan.js';
 
-/** What to re-list of a task: areas, and/or `dir` (check the folder still is the same one). */
-export type Scope = Area | 'dir';
+/**
+ * What to re-list of a task: areas, and/or `dir` (check the folder still is the same one), and/or
+ * `recent-plan` (report plan.md again, even at an unchanged version, while it was written lately).
+ */
+export type Scope = Area | 'dir' | 'recent-plan';
 
 /** Which detector asked for the listing that found a fact. */
 export type FactOrigin = 'watcher' | 'scan';
@@ -14,13 +17,20 @@ interface TaskState {
   readonly paths: TaskPaths;
   /** Identity of the folder the keys below belong to; undefined until the folder is seen. */
   identity: string | undefined;
+  /** Keys (`factKey`) of the facts delivered; `task` once the task fact was. */
   keys: Set<string>;
-  /** Version (ino:mtime:size) of the last plan.md reported. */
+  /** Version of the last plan.md delivered. */
   plan: string | undefined;
   dirty: Set<Scope>;
   origin: FactOrigin;
   waiters: Array<() => void>;
   running: boolean;
+}
+
+/** A fact found by a listing, and how to record it as reported once it was delivered. */
+interface Found {
+  fact: Fact;
+  commit(): void;
 }
 
 /** Callbacks of a tracker: where facts go and where failures are reported. */
@@ -30,20 +40,25 @@ export interface TrackerHooks {
   isClosed(): boolean;
 }
 
+const planKey = (v: PlanVersion): string => `${v.ino}:${v.mtimeMs}:${v.ctimeMs}:${v.size}`;
+
 /**
- * Remembers what was reported per task and turns "look at this part of task X" requests into
+ * Remembers what was delivered per task and turns "look at this part of task X" requests into
  * new facts. Listing and delivery of one task run in one loop, so a task is never listed twice
  * at once (a stale listing cannot undo a fresher one) and its facts are delivered one at a time,
- * in order; different tasks run concurrently.
+ * in order; different tasks run concurrently. A fact counts as reported only once `deliver`
+ * resolved, so each fact is delivered at least once, and never again after a success.
  */
 export class TaskTracker {
   private readonly tasks = new Map<string, TaskState>();
   /** Facts delivered, by the detector whose request found them. */
   readonly delivered: Record<FactOrigin, number> = { watcher: 0, scan: 0 };
 
+  /** `recentPlanMs`: how young plan.md's mtime must be for `recent-plan` to report it again. */
   constructor(
     private readonly dispatchDir: string,
     private readonly hooks: TrackerHooks,
+    private readonly recentPlanMs: number,
   ) {}
 
   /** Ids of tasks currently tracked (seen, or being looked at). */
@@ -81,15 +96,7 @@ export class TaskTracker {
         state.origin = 'scan';
         state.waiters = [];
         try {
-          for (const fact of await this.refresh(state, scopes)) {
-            if (this.hooks.isClosed()) break;
-            this.delivered[origin]++;
-            try {
-              await this.hooks.deliver(fact);
-            } catch (err) {
-              this.hooks.onError(err, fact);
-            }
-          }
+          await this.deliverAll(await this.refresh(state, scopes), origin);
         } catch (err) {
           this.hooks.onError(err);
         } finally {
@@ -103,14 +110,33 @@ export class TaskTracker {
     }
   }
 
-  /** Lists what `scopes` ask for and returns the facts not reported yet, marking them reported. */
-  private async refresh(state: TaskState, scopes: Set<Scope>): Promise<Fact[]> {
-    const facts: Fact[] = [];
-    const firstLook = state.identity === undefined;
-    const areas = firstLook ? AREAS : AREAS.filter((a) => scopes.has(a));
+  /**
+   * Delivers in order, recording each fact only after `deliver` resolved. On a failure the
+   * rest stays unreported too, so the next listing delivers them again in the same order (a
+   * question is never seen after its answer, nor any fact before its task's).
+   */
+  private async deliverAll(found: Found[], origin: FactOrigin): Promise<void> {
+    for (const { fact, commit } of found) {
+      if (this.hooks.isClosed()) return;
+      try {
+        await this.hooks.deliver(fact);
+      } catch (err) {
+        this.hooks.onError(err, fact);
+        return;
+      }
+      commit();
+      this.delivered[origin]++;
+    }
+  }
+
+  /** Lists what `scopes` ask for and returns the facts not reported yet, in delivery order. */
+  private async refresh(state: TaskState, scopes: Set<Scope>): Promise<Found[]> {
+    // Until its task fact is delivered, a task is looked at whole, as on first sight.
+    const whole = !state.keys.has('task');
+    const areas = whole ? AREAS : AREAS.filter((a) => scopes.has(a));
     // The folder check runs beside the listing, so it adds no latency to an idle scan.
     let [identity, listing] = await Promise.all([
-      scopes.has('dir') || firstLook ? dirIdentity(state.paths.dir) : state.identity,
+      scopes.has('dir') || whole ? dirIdentity(state.paths.dir) : state.identity,
       listTask(state.paths, areas),
     ]);
     if (identity !== state.identity) {
@@ -118,25 +144,27 @@ export class TaskTracker {
       state.identity = identity;
       state.keys = new Set();
       state.plan = undefined;
-      if (identity === undefined) return [];
-      facts.push({ type: 'task', taskId: state.id });
-      if (areas.length < AREAS.length) listing = await listTask(state.paths, AREAS);
+      if (identity !== undefined && areas.length < AREAS.length) listing = await listTask(state.paths, AREAS);
     }
+    // No folder, or a symlink (dirIdentity does not follow it), whose listing must not count.
+    if (identity === undefined) return [];
+    const found: Found[] = [];
+    const once = (fact: Exclude<Fact, { type: 'plan' }>): void => {
+      const key = factKey(fact);
+      if (!state.keys.has(key)) found.push({ fact, commit: () => void state.keys.add(key) });
+    };
+    once({ type: 'task', taskId: state.id });
     for (const fact of listingFacts(state.id, listing)) {
-      if (fact.type === 'plan') {
-        const v = listing.plan;
-        const version = v ? `${v.ino}:${v.mtimeMs}:${v.size}` : undefined;
-        if (version === state.plan) continue;
-        state.plan = version;
-      } else {
-        const key = factKey(fact);
-        if (state.keys.has(key)) continue;
-        state.keys.add(key);
+      if (fact.type !== 'plan') {
+        once(fact);
+        continue;
       }
-      facts.push(fact);
+      const version = planKey(listing.plan as PlanVersion);
+      const recent = scopes.has('recent-plan') && Date.now() - fact.mtimeMs < this.recentPlanMs;
+      if (version !== state.plan || recent) found.push({ fact, commit: () => void (state.plan = version) });
     }
     if (listing.requests) this.forgetRemovedRequests(state, new Set(listing.requests));
-    return facts;
+    return found;
   }
 
   /**

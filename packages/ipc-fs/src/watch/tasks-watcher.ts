@@ -1,7 +1,8 @@
+import { realpath } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { type ChokidarOptions, type FSWatcher, watch } from 'chokidar';
 import { isValidTaskId } from '../task-id.js';
-import { isRequestName, isSkippedName, parseExitName, parseIpcName } from './facts.js';
+import { isProtocolName } from './facts.js';
 import type { Area } from './scan.js';
 
 /** What a watcher event says should be looked at again. */
@@ -43,13 +44,6 @@ function isIgnored(root: string, path: string, isDir: boolean | undefined): bool
   return area !== undefined && !AREA_DIRS.has(area);
 }
 
-function isProtocolName(area: string, name: string): boolean {
-  if (isSkippedName(name)) return false;
-  if (area === 'ipc') return parseIpcName(name) !== undefined;
-  if (area === 'attempts') return parseExitName(name) !== undefined;
-  return isRequestName(name);
-}
-
 /** Turns a change in folder `parts` (file `name`, when the event names one) into a hint. */
 function hintFor(parts: string[], name: string | undefined): WatchHint | undefined {
   const [taskId, area] = parts;
@@ -62,7 +56,7 @@ function hintFor(parts: string[], name: string | undefined): WatchHint | undefin
     if (name === 'plan.md') return { kind: 'area', taskId, area: 'plan', newDir: false };
     return AREA_DIRS.has(name) ? { kind: 'area', taskId, area: name as Area, newDir: true } : undefined;
   }
-  if (name !== undefined && !isProtocolName(area, name)) return undefined;
+  if (name !== undefined && !isProtocolName(area as Exclude<Area, 'plan'>, name)) return undefined;
   return { kind: 'area', taskId, area: area as Area, newDir: false };
 }
 
@@ -72,10 +66,13 @@ function hintFor(parts: string[], name: string | undefined): WatchHint | undefin
  * prove every folder is watched (ENOSPC/EMFILE come later as errors): the caller scans anyway.
  */
 export async function watchTasksDir(tasksDir: string, options: TasksWatcherOptions): Promise<FSWatcher> {
-  const root = resolve(tasksDir);
+  // tasks/ itself may be a symlink (resolved here, as chokidar will not follow it below).
+  const root = await realpath(tasksDir).catch(() => resolve(tasksDir));
   const chokidarOptions: ChokidarOptions = {
     ignoreInitial: true,
     depth: 2,
+    // A symlinked task folder is no task (dirIdentity refuses it); never watch where it points.
+    followSymlinks: false,
     ignored: (path, stats) => isIgnored(root, path, stats?.isDirectory()),
   };
   const watcher = (options.createWatcher ?? watch)(root, chokidarOptions);

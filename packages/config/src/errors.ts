@@ -1,0 +1,31 @@
+import type { SourcePosition } from './types.js';
+
+/** Stable codes for what config refuses or fails at. */
+export type ConfigErrorCode =
+  | 'malformed-config'
+  | 'missing-config'
+  | 'unknown-model'
+  | 'invalid-model'
+  | 'config-locked'
+  | 'io';
+
+/**
+ * The one error type of config: a stable `code`, and the file, line and column at fault. Its
+ * message is one line that names them: `config.yaml:14:20: models.gpt-5: backend 'curser' is not
+ * defined in backends`.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code: ConfigErrorCode;
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly col: number | undefined;
+
+  constructor(code: ConfigErrorCode, message: string, options: { file?: string; position?: SourcePosition; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.file = options.file;
+    this.line = options.position?.line;
+    this.col = options.position?.col;
+  }
+}

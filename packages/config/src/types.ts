@@ -1,0 +1,67 @@
+/** What kind of worker CLI a backend is: its key in `backends`, or a generic command. */
+export type BackendKind = 'claude' | 'codex' | 'cursor' | 'gemini' | 'opencode' | 'command';
+
+/** The backend kinds dispatch knows by name; any other key in `backends` is a generic command. */
+export const KNOWN_BACKENDS: readonly Exclude<BackendKind, 'command'>[] = ['claude', 'codex', 'cursor', 'gemini', 'opencode'];
+
+/** A position in config.yaml (1-based), for messages that name the line at fault. */
+export interface SourcePosition {
+  line: number;
+  col: number;
+}
+
+/** `backends.<name>`: how to run one worker CLI. */
+export interface BackendConfig {
+  name: string;
+  kind: BackendKind;
+  /** The shell command, trimmed (a folded `>` scalar's trailing newline removed). */
+  command: string;
+  /** How the model is passed (`--model`, `-m`); null for `none`; undefined for the kind's default. */
+  modelFlag: string | null | undefined;
+}
+
+/** `models.<id>`: a model and the backend that runs it. */
+export interface ModelConfig {
+  id: string;
+  backend: string;
+}
+
+/** `aliases.<name>`: a name for a model, with a prompt to prepend; old-format agents carry a command. */
+export interface AliasConfig {
+  name: string;
+  model: string | undefined;
+  prompt: string | undefined;
+  /** Old format (`agents.<name>.command`): the alias runs this command itself. */
+  command: string | undefined;
+}
+
+/** dispatch's own optional keys. */
+export interface Limits {
+  total?: number;
+  /** Per backend name. */
+  backends: Record<string, number>;
+}
+
+/** config.yaml, validated and normalized. */
+export interface DispatchConfig {
+  /** The file it was read from. */
+  path: string;
+  format: 'current' | 'old';
+  default: string;
+  backends: Record<string, BackendConfig>;
+  models: Record<string, ModelConfig>;
+  aliases: Record<string, AliasConfig>;
+  /** Seconds; `run --answer-timeout` overrides. */
+  answerTimeout: number | undefined;
+  limits: Limits | undefined;
+  fallback: string[];
+  notify: string | undefined;
+}
+
+/** One problem found in a config: where, and what to do about it. */
+export interface ConfigIssue {
+  message: string;
+  /** Dotted path of the key at fault (`models.gpt-5.backend`). */
+  key?: string;
+  position?: SourcePosition;
+}
