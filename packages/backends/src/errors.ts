@@ -1,5 +1,5 @@
 /** Stable codes for what backends refuse or fail at. */
-export type BackendErrorCode = 'invalid-model' | 'spawn-failed' | 'no-such-worker';
+export type BackendErrorCode = 'invalid-model' | 'spawn-failed';
 
 /** The one error type of backends: a stable `code`, a one-line message, the original cause. */
 export class BackendError extends Error {

@@ -1,7 +1,7 @@
 export { IpcError, isErrno } from './errors.js';
 export type { IpcErrorCode } from './errors.js';
 export { TASK_ID_PATTERN, isValidTaskId, assertTaskId } from './task-id.js';
-export { taskPaths, tasksDir, assertInside, findGitTop, findDispatchDir } from './paths.js';
+export { taskPaths, tasksDir, findGitTop, findDispatchDir } from './paths.js';
 export type { TaskPaths } from './paths.js';
 export { writeFileAtomic, publishExclusive, cleanStaleTemps, findStaleTemps, fsyncDir, tempPathFor, isTempName } from './atomic-write.js';
 export type { WriteOptions } from './atomic-write.js';

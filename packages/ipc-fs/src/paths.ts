@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { IpcError } from './errors.js';
 import { assertTaskId } from './task-id.js';
 
@@ -50,13 +50,13 @@ export function tasksDir(dispatchDir: string): string {
   return join(dispatchDir, 'tasks');
 }
 
-/** Throws `path-escape` unless `path` lies inside `root` (after resolving `..`). */
-export function assertInside(root: string, path: string): string {
-  const rel = relative(resolve(root), resolve(path));
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new IpcError('path-escape', `${path} is outside ${root}`);
+/** The path with symlinks resolved when it exists (so a linked DISPATCH_HOME is still recognised). */
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
-  return path;
 }
 
 function isDir(path: string): boolean {
@@ -88,20 +88,20 @@ export function findGitTop(start: string): string | undefined {
 export function findDispatchDir(
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
-  home: string = env.DISPATCH_HOME ?? join(homedir(), '.dispatch'),
+  home: string = env.DISPATCH_HOME?.trim() || join(homedir(), '.dispatch'),
 ): string {
   if (env.DISPATCH_DIR) return resolve(cwd, env.DISPATCH_DIR);
   const gitTop = findGitTop(cwd);
-  const homeDir = resolve(home);
+  const homeDir = realOrResolved(home);
   for (let dir = resolve(cwd); ; ) {
     const candidate = join(dir, '.dispatch');
-    if (candidate !== homeDir && isDir(candidate)) return candidate;
+    if (isDir(candidate) && realOrResolved(candidate) !== homeDir) return candidate;
     const up = dirname(dir);
     if (dir === gitTop || up === dir) break;
     dir = up;
   }
   const chosen = join(gitTop ?? resolve(cwd), '.dispatch');
-  if (chosen === homeDir) {
+  if (realOrResolved(chosen) === homeDir) {
     throw new IpcError(
       'no-workspace',
       `${chosen} is DISPATCH_HOME, not a workspace: run dispatch in a project folder or set DISPATCH_DIR`,
