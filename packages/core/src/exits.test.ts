@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { harness, plan, runningTask, T0 } from '../test/harness.js';
+import { harness, plan, runningTask, T0, plans, askedAndWaiting } from '../test/harness.js';
 
-const allDone = plan({ total: 3, done: 3 });
-const oneBlocked = plan({ total: 3, done: 1, blocked: 1 });
-const oneError = plan({ total: 3, done: 1, error: 1 });
-const twoOpen = plan({ total: 3, done: 1 });
-
-function askedAndWaiting() {
-  const h = runningTask({ input: { answerTimeoutMs: 180_000, graceMs: 60_000 } });
-  h.send({ type: 'question.asked', question: { seq: 1, text: 'JWT or sessions?' } });
-  return h;
-}
+const { allDone, oneBlocked, oneError, twoOpen } = plans;
 
 describe('task machine: exits', () => {
   it('completes only when the worker has exited with every item [x]', () => {
@@ -131,7 +122,6 @@ describe('task machine: recovery', () => {
     ]);
   });
 });
-
 
 describe('task machine: exits after the answer deadline', () => {
   it('a crash after the deadline keeps its classified cause: failed, not blocked', () => {

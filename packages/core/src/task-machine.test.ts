@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { plan, runningTask, harness, T0 } from '../test/harness.js';
+import { harness, plan, runningTask, T0, plans, askedAndWaiting, reachState } from '../test/harness.js';
 import { TASK_STATES, FINAL_STATES, type TaskState } from './index.js';
 
-const allDone = plan({ total: 3, done: 3 });
-const oneBlocked = plan({ total: 3, done: 1, blocked: 1 });
-const oneError = plan({ total: 3, done: 1, error: 1 });
-const twoOpen = plan({ total: 3, done: 1 });
-
-function askedAndWaiting() {
-  const h = runningTask({ input: { answerTimeoutMs: 180_000, graceMs: 60_000 } });
-  h.send({ type: 'question.asked', question: { seq: 1, text: 'JWT or sessions?' } });
-  return h;
-}
+const { allDone, oneBlocked, oneError, twoOpen } = plans;
 
 describe('task machine: start', () => {
   it('queued → starting → running, claiming attempt 1 with the task model', () => {
@@ -138,38 +129,7 @@ describe('task machine: questions', () => {
 });
 
 describe('task machine: cancel', () => {
-  const reach: Record<Exclude<TaskState, 'completed' | 'cancelled'>, () => ReturnType<typeof harness>> = {
-    queued: () => harness(),
-    starting: () => {
-      const h = harness({ autoStart: false });
-      h.send({ type: 'start' });
-      return h;
-    },
-    running: () => runningTask(),
-    'awaiting-answer': () => askedAndWaiting(),
-    'timed-out': () => {
-      const h = askedAndWaiting();
-      h.clock.increment(180_000);
-      return h;
-    },
-    blocked: () => {
-      const h = runningTask();
-      h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneBlocked });
-      return h;
-    },
-    failed: () => {
-      const h = runningTask();
-      h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneError });
-      return h;
-    },
-    recovering: () => {
-      const h = harness({ chooseModel: () => undefined });
-      h.send({ type: 'start' });
-      h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: oneError });
-      h.send({ type: 'retry' });
-      return h;
-    },
-  };
+  const reach = reachState;
 
   it('covers every non-final state', () => {
     expect(Object.keys(reach).sort()).toEqual(TASK_STATES.filter((s) => !FINAL_STATES.includes(s)).sort());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harness, plan, runningTask } from '../test/harness.js';
+import { harness, plan, runningTask, reachState } from '../test/harness.js';
 import { taskMachine, toMermaid } from './index.js';
 
 type Harness = ReturnType<typeof harness>;
@@ -11,43 +11,7 @@ const errorPlan = plan({ total: 2, done: 1, error: 1 });
 const openPlan = plan({ total: 2, done: 1 });
 const exit = (p: typeof allDone, code = 0, acks?: number[]): Send => ({ type: 'worker.exited', attempt: 1, code, signal: null, plan: p, ...(acks && { acks }) });
 
-/** How to put a fresh task in each state, with fake host actors. */
-const reach: Record<string, () => Harness> = {
-  queued: () => harness(),
-  starting: () => {
-    const h = harness({ autoStart: false });
-    h.send({ type: 'start' });
-    return h;
-  },
-  running: () => runningTask(),
-  awaiting_answer: () => {
-    const h = runningTask();
-    h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } });
-    return h;
-  },
-  timed_out: () => {
-    const h = reach.awaiting_answer!();
-    h.clock.increment(180_000);
-    return h;
-  },
-  blocked: () => {
-    const h = runningTask();
-    h.send(exit(blockedPlan));
-    return h;
-  },
-  failed: () => {
-    const h = runningTask();
-    h.send(exit(errorPlan, 1));
-    return h;
-  },
-  recovering: () => {
-    const h = harness({ chooseModel: () => undefined });
-    h.send({ type: 'start' });
-    h.send(exit(errorPlan, 1));
-    h.send({ type: 'retry' });
-    return h;
-  },
-};
+const reach: Record<string, () => Harness> = Object.fromEntries(Object.entries(reachState).map(([k, v]) => [k.replaceAll('-', '_'), v]));
 
 /** For each drawn edge `from --> to: event`: the state to start from (default: `from`) and the event(s) that take it. */
 const drive: Record<string, { from?: () => Harness; run: (h: Harness) => void }> = {

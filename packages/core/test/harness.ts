@@ -78,3 +78,55 @@ export function runningTask(options: Parameters<typeof harness>[0] = {}) {
   h.send({ type: 'start' });
   return h;
 }
+
+/** Plans as the worker leaves them: all done, one item blocked, one item in error, items open. */
+export const plans = {
+  allDone: plan({ total: 3, done: 3 }),
+  oneBlocked: plan({ total: 3, done: 1, blocked: 1 }),
+  oneError: plan({ total: 3, done: 1, error: 1 }),
+  twoOpen: plan({ total: 3, done: 1 }),
+};
+
+/** A running task whose worker asked question 1 (answer timeout 180 s, grace 60 s). */
+export function askedAndWaiting() {
+  const h = runningTask({ input: { answerTimeoutMs: 180_000, graceMs: 60_000 } });
+  h.send({ type: 'question.asked', question: { seq: 1, text: 'JWT or sessions?' } });
+  return h;
+}
+
+const exitWith = (p: PlanFacts, code = 0) => ({ type: 'worker.exited', attempt: 1, code, signal: null, plan: p }) as const;
+
+/** How to put a fresh task in each non-final state, with fake host actors. */
+export const reachState: Record<string, () => ReturnType<typeof harness>> = {
+  queued: () => harness(),
+  starting: () => {
+    const h = harness({ autoStart: false });
+    h.send({ type: 'start' });
+    return h;
+  },
+  running: () => runningTask(),
+  'awaiting-answer': askedAndWaiting,
+  'timed-out': () => {
+    const h = askedAndWaiting();
+    h.clock.increment(180_000);
+    return h;
+  },
+  blocked: () => {
+    const h = runningTask();
+    h.send(exitWith(plans.oneBlocked));
+    return h;
+  },
+  failed: () => {
+    const h = runningTask();
+    h.send(exitWith(plans.oneError, 1));
+    return h;
+  },
+  // A chooser that never answers holds the task in recovering.
+  recovering: () => {
+    const h = harness({ chooseModel: () => undefined });
+    h.send({ type: 'start' });
+    h.send(exitWith(plans.oneError, 1));
+    h.send({ type: 'retry' });
+    return h;
+  },
+};
