@@ -12,6 +12,8 @@ export interface OptionSpec {
   flags: string;
   description: string;
   repeatable?: boolean;
+  /** Commander refuses the command without it (exit 2). */
+  required?: boolean;
 }
 
 /** One help example: the command line and, optionally, what it does. */

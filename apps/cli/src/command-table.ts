@@ -30,6 +30,93 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     load: () => import('./commands/demo.js'),
   },
+  {
+    name: 'init',
+    summary: 'first-run setup: find the worker CLIs and their models, write config.yaml',
+    options: [
+      { flags: '--default <model>', description: 'the default model (otherwise asked on a terminal)' },
+      { flags: '--yes', description: 'accept the suggested default without asking' },
+      { flags: '--force', description: 'replace an existing config' },
+      JSON_OPTION,
+    ],
+    examples: [
+      ['dispatch init', 'detect claude, agent, codex, gemini, opencode; ask for the default'],
+      ['dispatch init --default sonnet', 'no questions'],
+      ['dispatch init --yes --json', 'for scripts'],
+    ],
+    load: () => import('./commands/init.js'),
+  },
+  {
+    name: 'config',
+    summary: 'show or edit config.yaml (comments and layout are kept)',
+    examples: [
+      ['dispatch config show', 'default, models, aliases and backends'],
+      ['dispatch config set-default sonnet', 'change the default model'],
+      ['dispatch config add-model gpt-5.3-codex --backend codex', 'add a model'],
+    ],
+    subcommands: [
+      {
+        name: 'show',
+        summary: 'print the config: default, models, aliases, backends',
+        options: [JSON_OPTION],
+        examples: [['dispatch config show'], ['dispatch config show --json', 'the validated config as JSON']],
+        load: () => import('./commands/config.js').then((m) => ({ run: m.show })),
+      },
+      {
+        name: 'path',
+        summary: 'print where config.yaml is ($DISPATCH_HOME/config.yaml)',
+        options: [JSON_OPTION],
+        examples: [['dispatch config path'], ['$EDITOR "$(dispatch config path)"', 'edit it by hand']],
+        load: () => import('./commands/config.js').then((m) => ({ run: m.path })),
+      },
+      {
+        name: 'set-default',
+        summary: 'make a configured model or alias the default',
+        arguments: [{ syntax: '<model>', description: 'a model id or alias from the config' }],
+        options: [JSON_OPTION],
+        examples: [['dispatch config set-default opus']],
+        load: () => import('./commands/config.js').then((m) => ({ run: m.setDefaultCommand })),
+      },
+      {
+        name: 'add-model',
+        summary: 'add a model served by a configured backend',
+        arguments: [{ syntax: '<model>', description: 'the model id, as its CLI names it' }],
+        options: [{ flags: '--backend <name>', description: 'the backend that runs it', required: true }, JSON_OPTION],
+        examples: [['dispatch config add-model sonnet-4.6 --backend claude'], ['dispatch config add-model gemini-3.1-pro --backend cursor']],
+        load: () => import('./commands/config.js').then((m) => ({ run: m.addModelCommand })),
+      },
+      {
+        name: 'remove-model',
+        summary: 'remove a model (refused while the default, an alias or fallback uses it)',
+        arguments: [{ syntax: '<model>', description: 'the model id' }],
+        options: [JSON_OPTION],
+        examples: [['dispatch config remove-model gpt-5.3-codex']],
+        load: () => import('./commands/config.js').then((m) => ({ run: m.removeModelCommand })),
+      },
+      {
+        name: 'alias',
+        summary: 'name a model, optionally with a prompt to prepend',
+        arguments: [{ syntax: '<name>', description: 'the alias' }],
+        options: [
+          { flags: '--model <model>', description: 'the model it stands for', required: true },
+          { flags: '--prompt <text>', description: 'text prepended to the worker prompt' },
+          JSON_OPTION,
+        ],
+        examples: [
+          ['dispatch config alias quick --model sonnet'],
+          ['dispatch config alias security-reviewer --model opus --prompt "You are a security reviewer."'],
+        ],
+        load: () => import('./commands/config.js').then((m) => ({ run: m.aliasCommand })),
+      },
+      {
+        name: 'migrate',
+        summary: 'rewrite an old-format config (agents) in the current schema, keeping a backup',
+        options: [JSON_OPTION],
+        examples: [['dispatch config migrate']],
+        load: () => import('./commands/config.js').then((m) => ({ run: m.migrate })),
+      },
+    ],
+  },
 ];
 
 /** Examples shown under the root `--help`; list only commands this build has. */

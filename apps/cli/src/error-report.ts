@@ -5,7 +5,7 @@ import { CliError, ExitCode } from './cli-error.js';
  * every code starting with `invalid-`, `malformed-` or `unknown-` is an input error: packages that
  * name their codes that way need no entry here.
  */
-export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set(['path-escape', 'no-such-question']);
+export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set(['path-escape', 'no-such-question', 'missing-config']);
 
 const INPUT_CODE_PREFIXES = ['invalid-', 'malformed-', 'unknown-'];
 
@@ -58,9 +58,9 @@ export function oneLine(message: string): string {
 
 function withLocation(err: Error): string {
   const message = oneLine(err.message);
-  const { file, line } = err as { file?: unknown; line?: unknown };
+  const { file, line, col } = err as { file?: unknown; line?: unknown; col?: unknown };
   if (typeof file !== 'string' || file === '') return message;
-  const where = typeof line === 'number' ? `${file}:${line}` : file;
+  const where = typeof line !== 'number' ? file : typeof col === 'number' ? `${file}:${line}:${col}` : `${file}:${line}`;
   return message.includes(where) ? message : `${where}: ${message}`;
 }
 

@@ -42,8 +42,11 @@ export async function runProgram(
     .helpOption('-h, --help', 'show help')
     .usage('[command] [options] | <prompt...>')
     .description(ROOT_DESCRIPTION)
-    // `dispatch` alone: the contract's warm-up belongs here once it exists; until then, help.
-    .action(() => program.outputHelp());
+    // `dispatch` alone: the warm-up (load the config and confirm it).
+    .action(async () => {
+      const warmup = await import('./commands/warmup.js');
+      exitCode = (await warmup.run({ args: {}, options: {}, io, command: program, program })) ?? 0;
+    });
   addExamples(program, rootExamples);
 
   const onRun = (code: number) => {
@@ -81,6 +84,7 @@ function addSpec(
 
 function toOption(spec: OptionSpec): Option {
   const option = new Option(spec.flags, spec.description);
+  if (spec.required) option.makeOptionMandatory();
   if (spec.repeatable) {
     option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   }

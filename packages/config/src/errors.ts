@@ -7,6 +7,7 @@ export type ConfigErrorCode =
   | 'unknown-model'
   | 'invalid-model'
   | 'config-locked'
+  | 'invalid-input'
   | 'io';
 
 /**

@@ -1,1 +1,39 @@
 export { dispatchHome, configPath } from './home.js';
+export { ConfigError } from './errors.js';
+export type { ConfigErrorCode } from './errors.js';
+export { KNOWN_BACKENDS } from './types.js';
+export type {
+  BackendKind,
+  BackendConfig,
+  ModelConfig,
+  AliasConfig,
+  Limits,
+  DispatchConfig,
+  ConfigIssue,
+  SourcePosition,
+} from './types.js';
+export {
+  readConfigText,
+  parseConfigDocument,
+  validateConfig,
+  loadConfig,
+  MAX_CONFIG_BYTES,
+  MODEL_ID_PATTERN,
+  type ParsedConfigDocument,
+  type ConfigValidation,
+  type LoadedConfig,
+} from './load/index.js';
+export { findModelDirective, findUnknownModelDirective, findWorktreeDirective, type DirectiveMatch } from './resolve/directive.js';
+export { modelArgsFor, shellCommandFor, posixQuote, type ModelArgs } from './resolve/model-args.js';
+export { resolveModel, describeResolution, SIM_MODEL, type Resolution, type ResolutionSource, type ResolveModelInput } from './resolve/resolve-model.js';
+export { findNearName } from './resolve/near-name.js';
+export { parseAgentModels, type AgentModel } from './discover/agent-models.js';
+export { CLAUDE_MODELS, CODEX_MODELS } from './discover/known-models.js';
+export { routeModel, canServeModel, type InstalledClis, type KnownBackendKind } from './discover/route.js';
+export { claudeFamily, modelFamily, type ModelFamily } from './discover/model-family.js';
+export { detectClis, findExecutable, installedKinds, CLI_EXECUTABLES, type CliKind, type FoundClis } from './init/detect-clis.js';
+export { editConfig, type EditResult, type ConfigMutation } from './edit/edit-config.js';
+export { setDefault, addModel, removeModel, setAlias } from './edit/mutations.js';
+export { migrateConfig, migrateDocument } from './edit/migrate.js';
+export { withConfigLock } from './edit/lock.js';
+export { discoverModels, suggestedDefault, renderInitialConfig, BACKEND_COMMANDS, type FoundModel } from './init/initial-config.js';

@@ -1,0 +1,103 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  configPath,
+  ConfigError,
+  detectClis,
+  discoverModels,
+  parseAgentModels,
+  renderInitialConfig,
+  suggestedDefault,
+  type AgentModel,
+  type FoundModel,
+} from '@dispatch/config';
+import { writeFileAtomic } from '@dispatch/ipc-fs';
+import { execa } from 'execa';
+import { CliError, usageError } from '../cli-error.js';
+import type { CommandContext } from '../command-spec.js';
+import type { Io } from '../io.js';
+import { printJson } from '../json-output.js';
+
+const INSTALL_HINTS = [
+  'Claude Code: npm i -g @anthropic-ai/claude-code',
+  'Codex: npm i -g @openai/codex',
+  'Gemini CLI: npm i -g @google/gemini-cli',
+  'opencode: npm i -g opencode-ai',
+  "Cursor's agent: see cursor.com/cli",
+];
+
+const EXAMPLE = `default: opus
+backends:
+  claude: { command: "env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions" }
+  codex:  { command: "codex exec --full-auto -C \\"$(pwd)\\"" }
+models:
+  opus: { backend: claude }
+  sonnet: { backend: claude }
+  gpt-5.3-codex: { backend: codex }
+aliases:
+  quick: { model: sonnet }
+`;
+
+/** Cursor's model list (`agent models`); none when it cannot be had (not logged in, offline). */
+async function cursorModels(agent: string, env: NodeJS.ProcessEnv): Promise<AgentModel[]> {
+  const result = await execa(agent, ['models'], { env, reject: false, timeout: 20_000, stdin: 'ignore' });
+  return result.exitCode === 0 ? parseAgentModels(String(result.stdout)) : [];
+}
+
+/** Asks for the default on a terminal (a prompt library: arrow keys, enter). */
+async function askDefault(models: readonly FoundModel[], suggested: string | undefined): Promise<string> {
+  const { default: select } = await import('@inquirer/select');
+  return select({
+    message: 'Default model',
+    choices: models.map((m) => ({ name: `${m.id}  (${m.backend})`, value: m.id })),
+    ...(suggested !== undefined && { default: suggested }),
+  });
+}
+
+async function chooseDefault(ctx: CommandContext, models: readonly FoundModel[]): Promise<string> {
+  const wanted = ctx.options.default === undefined ? undefined : String(ctx.options.default);
+  if (wanted !== undefined) {
+    if (!models.some((m) => m.id === wanted)) {
+      throw usageError(`--default ${wanted}: not among the models found (${models.map((m) => m.id).join(', ')})`, 'invalid-input');
+    }
+    return wanted;
+  }
+  const suggested = suggestedDefault(models);
+  if (ctx.options.yes === true && suggested !== undefined) return suggested;
+  if (!ctx.io.interactive) throw usageError(`choose the default model: --default <model> (e.g. --default ${suggested}), or --yes for ${suggested}`);
+  return askDefault(models, suggested);
+}
+
+/** First-run setup; also what bare `dispatch` runs on a terminal when there is no config. */
+export async function firstRun(ctx: CommandContext): Promise<{ path: string; default: string; models: FoundModel[] }> {
+  const { io } = ctx;
+  const path = configPath(io.env);
+  if (await stat(path).then(() => true, () => false)) {
+    if (ctx.options.force !== true) throw new CliError('failure', `${path} exists: change it with \`dispatch config ...\`, or run \`dispatch init --force\` to start over`);
+  }
+  const found = detectClis(io.env);
+  if (Object.values(found).every((p) => p === null)) {
+    io.err(`No worker CLI found on PATH. Install one of:\n${INSTALL_HINTS.map((h) => `  ${h}`).join('\n')}\n`);
+    io.err(`Then run \`dispatch init\` again. An example ${path}:\n\n${EXAMPLE}\n`);
+    io.err('Meanwhile the built-in simulated worker needs no config: dispatch demo, or --model sim.\n');
+    throw new CliError('failure', 'no worker CLI found');
+  }
+  const models = discoverModels(found, found.cursor ? await cursorModels(found.cursor, io.env) : []);
+  if (models.length === 0) throw new ConfigError('missing-config', 'the installed CLIs offered no model (is Cursor logged in? try `agent models`)');
+  const chosen = await chooseDefault(ctx, models);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(path, renderInitialConfig(models, chosen), { mode: 0o600 });
+  return { path, default: chosen, models };
+}
+
+/** `dispatch init [--default M] [--yes] [--force]`. */
+export async function run(ctx: CommandContext): Promise<void> {
+  const result = await firstRun(ctx);
+  report(ctx.io, ctx.options.json === true, result);
+}
+
+function report(io: Io, json: boolean, r: Awaited<ReturnType<typeof firstRun>>): void {
+  const backends = [...new Set(r.models.map((m) => m.backend))];
+  if (json) printJson(io, { path: r.path, default: r.default, models: r.models.map(({ id, backend }) => ({ id, backend })) });
+  else io.out(`Wrote ${r.path}: default ${r.default}, ${r.models.length} models (${backends.join(', ')}).\n`);
+}

@@ -1,0 +1,58 @@
+import { KNOWN_BACKENDS, type BackendConfig, type BackendKind } from '../types.js';
+import { checkName } from './names.js';
+import { isNull, type ConfigReader, type Field } from './reader.js';
+import { quote } from './wording.js';
+
+const COMMAND = 'the shell command that runs the worker CLI';
+const FLAG = /^--?[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** `backends`, validated: each backend by name, and every name defined (valid or not, for references). */
+export interface BackendsRead {
+  backends: Record<string, BackendConfig>;
+  names: Set<string>;
+  /** False when `backends` is not a mapping: references to it cannot be checked. */
+  complete: boolean;
+}
+
+/** A `command`: a non-empty shell string, trimmed (a folded `>` scalar ends in a newline). */
+export function readCommand(reader: ConfigReader, field: Field | undefined, parent: Field): string | undefined {
+  return reader.required(field, parent, 'command', COMMAND)?.trim();
+}
+
+// undefined: the kind's default; null: `none`; false: invalid (already reported).
+function readModelFlag(reader: ConfigReader, field: Field | undefined): string | null | undefined | false {
+  if (field === undefined || isNull(field.value)) return undefined;
+  const expected = 'a flag like --model or -m, or none';
+  const flag = reader.string(field, expected);
+  if (flag === undefined) return false;
+  if (flag === 'none') return null;
+  if (FLAG.test(flag)) return flag;
+  reader.error(field.path, `expected ${expected}, got ${quote(flag)}`, field.at);
+  return false;
+}
+
+function kindOf(name: string): BackendKind {
+  return (KNOWN_BACKENDS as readonly string[]).includes(name) ? (name as BackendKind) : 'command';
+}
+
+/**
+ * Reads `backends.<name>.{command, model_flag}`. A backend's kind is its key when that is a known
+ * CLI (claude, codex, cursor, gemini, opencode), else a generic `command`.
+ */
+export function readBackends(reader: ConfigReader, section: Field | undefined): BackendsRead {
+  const result: BackendsRead = { backends: {}, names: new Set(), complete: true };
+  const map = reader.section(section, 'a mapping of backends (e.g. claude: { command: "claude -p" })');
+  if (!map || !section) return { ...result, complete: isNull(section?.value) };
+  for (const entry of reader.fields(map, section.path).values()) {
+    result.names.add(entry.name);
+    const named = checkName(reader, entry, 'backend name');
+    const spec = reader.mapping(entry, `{ command: <${COMMAND}> }`);
+    if (!spec) continue;
+    const keys = reader.fields(spec, entry.path, ['command', 'model_flag']);
+    const command = readCommand(reader, keys.get('command'), entry);
+    const modelFlag = readModelFlag(reader, keys.get('model_flag'));
+    if (!named || command === undefined || modelFlag === false) continue;
+    result.backends[entry.name] = { name: entry.name, kind: kindOf(entry.name), command, modelFlag };
+  }
+  return result;
+}

@@ -1,0 +1,74 @@
+import { isScalar, isSeq } from 'yaml';
+import type { Limits } from '../types.js';
+import { describe, isNull, type ConfigReader, type Field } from './reader.js';
+import { quote } from './wording.js';
+
+/** The longest `answer_timeout`: a week (longer timers would overflow Node's 24.8-day setTimeout). */
+export const MAX_ANSWER_TIMEOUT = 7 * 24 * 3600;
+
+/** dispatch's own optional keys, validated. */
+export interface OptionsRead {
+  answerTimeout: number | undefined;
+  limits: Limits | undefined;
+  fallback: string[];
+  notify: string | undefined;
+}
+
+function positiveInteger(reader: ConfigReader, field: Field, expected: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const value = isScalar(field.value) ? field.value.value : undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max) return value;
+  reader.error(field.path, `expected ${expected}, got ${describe(field.value)}`, field.at);
+  return undefined;
+}
+
+function readLimits(reader: ConfigReader, section: Field | undefined, backends: Set<string> | undefined): Limits | undefined {
+  const map = reader.section(section, 'a mapping like { total: 4, claude: 2 }');
+  if (!map || !section) return undefined;
+  const limits: Limits = { backends: {} };
+  for (const entry of reader.fields(map, section.path).values()) {
+    if (entry.name !== 'total' && backends && !backends.has(entry.name)) {
+      const near = reader.suggest(entry.name, ['total', ...backends]);
+      reader.error(entry.path, `${quote(entry.name)} is not a backend: limits take total or a name in backends${near}`, entry.key);
+      continue;
+    }
+    const limit = positiveInteger(reader, entry, 'a whole number of tasks at once, 1 or more');
+    if (limit === undefined) continue;
+    if (entry.name === 'total') limits.total = limit;
+    else limits.backends[entry.name] = limit;
+  }
+  return limits;
+}
+
+function readFallback(reader: ConfigReader, field: Field | undefined, models: Set<string> | undefined): string[] {
+  if (field === undefined || isNull(field.value)) return [];
+  if (!isSeq(field.value)) {
+    reader.error(field.path, `expected a list of model ids (e.g. [sonnet, haiku]), got ${describe(field.value)}`, field.at);
+    return [];
+  }
+  const fallback: string[] = [];
+  field.value.items.forEach((item, index) => {
+    const value = reader.resolve(item);
+    const entry: Field = { name: String(index), path: `${field.path}[${index}]`, key: item, value, at: isNull(value) ? item ?? field.at : value };
+    const model = reader.string(entry, 'a model id');
+    if (model === undefined) return;
+    if (!models || models.has(model)) fallback.push(model);
+    else reader.error(entry.path, `model ${quote(model)} is not defined in models${reader.suggest(model, models)}`, entry.at);
+  });
+  return fallback;
+}
+
+/** Reads `answer_timeout`, `limits`, `fallback` and `notify`; a key with no value counts as left out. */
+export function readOptions(reader: ConfigReader, top: Map<string, Field>, known: { backends: Set<string> | undefined; models: Set<string> | undefined }): OptionsRead {
+  const options: OptionsRead = { answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined };
+  const timeout = top.get('answer_timeout');
+  if (timeout && !isNull(timeout.value)) {
+    options.answerTimeout = positiveInteger(reader, timeout, `whole seconds from 1 to ${MAX_ANSWER_TIMEOUT} (a week)`, MAX_ANSWER_TIMEOUT);
+  }
+  options.limits = readLimits(reader, top.get('limits'), known.backends);
+  options.fallback = readFallback(reader, top.get('fallback'), known.models);
+  const notify = top.get('notify');
+  if (notify && !isNull(notify.value)) {
+    options.notify = reader.required(notify, { path: '', key: notify.key }, 'notify', 'a shell command to run on notable events')?.trim();
+  }
+  return options;
+}
