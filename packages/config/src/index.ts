@@ -37,3 +37,4 @@ export { setDefault, addModel, removeModel, setAlias } from './edit/mutations.js
 export { migrateConfig, migrateDocument } from './edit/migrate.js';
 export { withConfigLock } from './edit/lock.js';
 export { discoverModels, suggestedDefault, renderInitialConfig, BACKEND_COMMANDS, type FoundModel } from './init/initial-config.js';
+export { findMissingModel, addMissingModel, type MissingModel } from './resolve/missing-model.js';
