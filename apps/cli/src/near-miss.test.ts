@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTRACT_COMMANDS } from './command-names.js';
-import { editDistance, findNearMiss } from './near-miss.js';
+import { editDistance, nearestName } from '@dispatch/config';
 
 describe('editDistance', () => {
   it('counts insertions, deletions, substitutions and adjacent swaps as one each', () => {
@@ -20,16 +20,16 @@ describe('editDistance', () => {
   });
 });
 
-describe('findNearMiss', () => {
+describe('nearestName', () => {
   it('suggests the closest command within distance 2', () => {
-    expect(findNearMiss('stauts', CONTRACT_COMMANDS)).toBe('status');
-    expect(findNearMiss('cancle', CONTRACT_COMMANDS)).toBe('cancel');
-    expect(findNearMiss('Status', CONTRACT_COMMANDS)).toBe('status');
+    expect(nearestName('stauts', CONTRACT_COMMANDS)).toBe('status');
+    expect(nearestName('cancle', CONTRACT_COMMANDS)).toBe('cancel');
+    expect(nearestName('Status', CONTRACT_COMMANDS)).toBe('status');
   });
 
   it('leaves exact names, far words and very short words alone', () => {
-    expect(findNearMiss('status', CONTRACT_COMMANDS)).toBeUndefined();
-    expect(findNearMiss('refactor', CONTRACT_COMMANDS)).toBeUndefined();
-    expect(findNearMiss('a', CONTRACT_COMMANDS)).toBeUndefined();
+    expect(nearestName('status', CONTRACT_COMMANDS)).toBeUndefined();
+    expect(nearestName('refactor', CONTRACT_COMMANDS)).toBeUndefined();
+    expect(nearestName('a', CONTRACT_COMMANDS)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { CliError, ExitCode } from './cli-error.js';
 import { CONTRACT_COMMANDS } from './command-names.js';
 import type { CommandSpec } from './command-spec.js';
-import { findNearMiss } from './near-miss.js';
+import { nearestName as findNearMiss } from '@dispatch/config';
 
 /** The command a bare prompt means: `dispatch <prompt...>` is `dispatch run <prompt...>`. */
 export const DEFAULT_COMMAND = 'run';

@@ -11,9 +11,9 @@ export type ConfigErrorCode =
   | 'io';
 
 /**
- * The one error type of config: a stable `code`, and the file, line and column at fault. Its
- * message is one line that names them: `config.yaml:14:20: models.gpt-5: backend 'curser' is not
- * defined in backends`.
+ * The one error type of config: a stable `code`, a one-line message, and the file, line and
+ * column at fault as fields; the CLI prints them together:
+ * `config.yaml:14:20: models.gpt-5: backend 'curser' is not defined in backends`.
  */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

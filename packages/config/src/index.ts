@@ -26,7 +26,7 @@ export {
 export { findModelDirective, findUnknownModelDirective, findWorktreeDirective, type DirectiveMatch } from './resolve/directive.js';
 export { modelArgsFor, shellCommandFor, posixQuote, type ModelArgs } from './resolve/model-args.js';
 export { resolveModel, describeResolution, SIM_MODEL, type Resolution, type ResolutionSource, type ResolveModelInput } from './resolve/resolve-model.js';
-export { findNearName } from './resolve/near-name.js';
+export { editDistance, nearestName, findNearName } from './near-name.js';
 export { parseAgentModels, type AgentModel } from './discover/agent-models.js';
 export { CLAUDE_MODELS, CODEX_MODELS } from './discover/known-models.js';
 export { routeModel, canServeModel, type InstalledClis, type KnownBackendKind } from './discover/route.js';

@@ -52,7 +52,8 @@ export async function editConfig(configPath: string, mutate: ConfigMutation): Pr
       // fault is the user's to fix first, and it is what we report.
       throw before.errors[0] ? fail(target, before.errors[0]) : new ConfigError('invalid-input', (err as Error).message, { file: target });
     }
-    const next = parsed.doc.toString();
+    // lineWidth 0: never re-wrap a long command the user wrote on one line.
+    const next = parsed.doc.toString({ lineWidth: 0 });
     const reparsed = parseConfigDocument(next, target);
     const checked = reparsed.errors.length ? { errors: reparsed.errors, warnings: [] } : validateConfig(reparsed.doc, target);
     if (checked.errors[0]) throw fail(target, checked.errors[0], 'refused: the config would be invalid: ');

@@ -125,3 +125,15 @@ describe('two processes editing at once', () => {
     expect(commentLines(readFileSync(path, 'utf8'))).toEqual(commentLines(readFileSync(fixture('commented.yaml'), 'utf8')));
   });
 });
+
+describe('an edit touches only what it changes', () => {
+  it('set-default on the reference config changes the default line and nothing else but spacing', async () => {
+    const path = copyOf('../reference.yaml');
+    const before = readFileSync(path, 'utf8').split('\n');
+    await editConfig(path, (doc) => setDefault(doc, 'sonnet'));
+    const after = readFileSync(path, 'utf8').split('\n');
+    expect(after).toHaveLength(before.length);
+    const changed = after.filter((line, i) => line.replace(/\s+/g, ' ') !== before[i]!.replace(/\s+/g, ' '));
+    expect(changed).toEqual(['default: sonnet']);
+  });
+});

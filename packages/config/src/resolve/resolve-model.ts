@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { AliasConfig, BackendConfig, DispatchConfig, ModelConfig } from '../types.js';
 import { findModelDirective } from './directive.js';
 import { type ModelArgs, modelArgsFor, posixQuote, shellCommandFor } from './model-args.js';
-import { findNearName } from './near-name.js';
+import { findNearName } from '../near-name.js';
 
 /** The built-in simulated worker's model: works with no config; a configured `sim` wins. */
 export const SIM_MODEL = 'sim';

@@ -36,3 +36,23 @@ export function findNearName(word: string, candidates: readonly string[]): strin
   }
   return found;
 }
+
+/**
+ * The candidate nearest to `word` (at most 2 edits, fewer than the word's length; a difference of
+ * case alone counts as one), or undefined.
+ */
+export function nearestName(word: string, candidates: Iterable<string>): string | undefined {
+  const needle = word.toLowerCase();
+  let found: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    // Cheap bounds first: the distance is at least the difference in length.
+    if (candidate === word || Math.abs(candidate.length - word.length) >= bestDistance || word.length > 200) continue;
+    const distance = Math.max(1, editDistance(needle, candidate));
+    if (distance < bestDistance && distance < word.length) {
+      found = candidate;
+      bestDistance = distance;
+    }
+  }
+  return found;
+}
