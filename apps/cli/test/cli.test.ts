@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CommandSpec } from '../src/command-spec.js';
@@ -32,10 +34,10 @@ describe('help and version', () => {
     expect(r.stdout).toMatch(/Examples:\n\s+dispatch /);
   });
 
-  it('dispatch alone shows the help', async () => {
-    const r = await dispatch([]);
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('Commands:');
+  it('dispatch alone is the warm-up: without a config it names `dispatch init` (config.test.ts has the rest)', async () => {
+    const r = await dispatch([], { DISPATCH_HOME: mkdtempSync(join(tmpdir(), 'dispatch-empty-home-')) });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^dispatch: no config at .*: run `dispatch init`/);
   });
 
   it.each(commandPaths(COMMANDS).map((path) => [path.join(' '), path]))(
