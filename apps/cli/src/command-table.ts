@@ -6,6 +6,29 @@ import { JSON_OPTION, type CommandSpec, type Example } from './command-spec.js';
  */
 export const COMMANDS: readonly CommandSpec[] = [
   {
+    name: 'run',
+    summary: 'dispatch a task to a background worker and return at once',
+    arguments: [{ syntax: '[prompt...]', description: 'what to do (required unless --step or --plan is given)' }],
+    options: [
+      { flags: '--model <model>', description: 'the model or alias (default: a directive in the prompt, else the config default)' },
+      { flags: '--id <id>', description: 'the task id (default: derived from the prompt)' },
+      { flags: '--step <text>', description: 'a plan item, in order (repeatable)', repeatable: true },
+      { flags: '--plan <file>', description: 'the plan as a markdown checklist (- for stdin)' },
+      { flags: '--answer-timeout <seconds>', description: 'how long a question waits for an answer (default 180)' },
+      { flags: '--worktree', description: 'run the worker in a git worktree (not in this build yet)' },
+      { flags: '--base <ref>', description: 'the worktree\'s base (not in this build yet)' },
+      { flags: '--after <id>', description: 'start after another task completes (not in this build yet)', repeatable: true },
+      JSON_OPTION,
+    ],
+    examples: [
+      ['dispatch run "use sonnet to review the auth module"', 'the model comes from the prompt'],
+      ['dispatch "fix the flaky test in api/"', 'run is the default command'],
+      ['dispatch run --model sim --step "Scan" --step "Write output.md" demo', 'the simulated worker needs no config'],
+      ['dispatch run --plan plan.md --id api-tests --json', 'for scripts and host agents'],
+    ],
+    load: () => import('./commands/run.js').then((m) => ({ run: m.run })),
+  },
+  {
     name: 'help',
     summary: 'show the commands, or one command\'s arguments, options and examples',
     arguments: [{ syntax: '[command...]', description: 'the command (and subcommand) to explain' }],
@@ -45,6 +68,38 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['dispatch init --yes --json', 'for scripts'],
     ],
     load: () => import('./commands/init.js'),
+  },
+  {
+    name: 'daemon',
+    summary: 'the background daemon that hosts the tasks (started on demand)',
+    examples: [['dispatch daemon status --json'], ['dispatch daemon stop']],
+    subcommands: [
+      {
+        name: 'start',
+        summary: 'start it detached, if it is not running',
+        examples: [['dispatch daemon start']],
+        load: () => import('./commands/daemon.js').then((m) => ({ run: m.start })),
+      },
+      {
+        name: 'stop',
+        summary: 'stop it; workers keep running and the next daemon follows them',
+        examples: [['dispatch daemon stop']],
+        load: () => import('./commands/daemon.js').then((m) => ({ run: m.stop })),
+      },
+      {
+        name: 'status',
+        summary: 'whether it runs, its pid and version',
+        options: [JSON_OPTION],
+        examples: [['dispatch daemon status --json', '{"running":true,"pid":4242,"version":"0.1.0"}']],
+        load: () => import('./commands/daemon.js').then((m) => ({ run: m.status })),
+      },
+      {
+        name: 'run',
+        summary: 'be the daemon, in the foreground (what start launches)',
+        examples: [['DISPATCH_DAEMON_IDLE_MS=5000 dispatch daemon run']],
+        load: () => import('./commands/daemon.js').then((m) => ({ run: m.runForeground })),
+      },
+    ],
   },
   {
     name: 'config',
@@ -121,6 +176,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 
 /** Examples shown under the root `--help`; list only commands this build has. */
 export const ROOT_EXAMPLES: readonly Example[] = [
+  ['dispatch "use sonnet to review the auth module"', 'dispatch a task; returns at once'],
   ['dispatch demo', 'a whole task with the simulated worker, start to finish'],
   ['dispatch help <command>', 'how to use one command'],
   ['dispatch --version', 'print the version'],

@@ -67,7 +67,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     env: { ...io.env, DISPATCH_SIM_STEP: String(ctx.options.step ?? '0.4') },
     // The bundle is executable (`#!/usr/bin/env node`), so workers can run it as one word.
     bin: realpathSync(process.argv[1] ?? 'dispatch'),
-    resolveWorker: () => ({ backend: 'sim', command: simWorkerCommand(), modelFlag: null }),
+    resolveWorker: () => ({ backend: 'sim', command: simWorkerCommand(), modelArgs: null }),
     onState: (state, from, snapshot) => {
       say(`${from} → ${style.bold(state)}`);
       const question = snapshot.context.questions[0];

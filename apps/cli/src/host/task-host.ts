@@ -122,6 +122,11 @@ export class TaskHost {
     this.actor.send(event);
   }
 
+  /** Appends a line that is not a machine event (a note added, a request refused) to the log. */
+  async record(line: { type: string; at: number } & Record<string, unknown>): Promise<void> {
+    await this.log.append(line);
+  }
+
   /** Turns a file fact of this task into its machine event, if it stands for one. */
   async handleFact(fact: Fact): Promise<void> {
     const event = await eventFromFact(fact, this.paths, this.clock.now());

@@ -22,12 +22,13 @@ import {
   type TaskPaths,
 } from '@dispatch/ipc-fs';
 
-/** How a model's worker is run: the backend and its command, from the config. */
+/** How a model's worker is run: the backend, its command and how the model is passed, from the config. */
 export interface WorkerSpec {
   backend: string;
   command: string;
-  modelFlag: string | null;
-  aliasPrompt?: string;
+  /** The model flag and value (claude gets the family name), or null when none is passed. */
+  modelArgs: { flag: string; value: string } | null;
+  aliasPrompt?: string | undefined;
 }
 
 /** What a task host knows to start workers of one task. */
@@ -42,7 +43,7 @@ export interface WorkerContext {
   answerTimeoutSeconds: number;
   /** One executable path workers run as `"$DISPATCH_BIN" ask ...`. */
   bin: string;
-  resolveWorker(model: string): WorkerSpec;
+  resolveWorker(model: string): WorkerSpec | Promise<WorkerSpec>;
   now(): number;
   /** How long a claimed attempt may take to show its worker's pid before it counts as lost (10 s). */
   pidWaitMs?: number;
@@ -51,7 +52,7 @@ export interface WorkerContext {
 
 async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: () => boolean): Promise<void> {
   const { attempt, model } = input;
-  const spec = ctx.resolveWorker(model);
+  const spec = await ctx.resolveWorker(model);
   await claimAttempt(ctx.paths.attempts, { attempt, model, backend: spec.backend, claimedAt: new Date(ctx.now()).toISOString() });
   // Cancelled while claiming: the attempt ends here, recorded, without a worker.
   if (cancelled()) {
@@ -66,7 +67,7 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
     startReason: input.startReason,
     aliasPrompt: spec.aliasPrompt,
   });
-  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelFlag, model, prompt });
+  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt });
   const env = workerEnv(ctx.env, {
     taskId: ctx.paths.id,
     taskDir: ctx.paths.dir,

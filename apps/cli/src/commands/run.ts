@@ -1,0 +1,86 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { configPath, ConfigError, describeResolution, loadConfig, resolveModel, SIM_MODEL } from '@dispatch/config';
+import { assertTaskId, createTaskFolder, findGitTop, listTaskIds, parsePlan, renderPlan, taskPaths } from '@dispatch/ipc-fs';
+import { CliError, usageError } from '../cli-error.js';
+import type { CommandContext } from '../command-spec.js';
+import { registerTask } from '../daemon/registry.js';
+import { printJson } from '../json-output.js';
+import { deriveTaskId, taskTitle } from '../task-naming.js';
+import { ensureDaemonFor, workspaceOf } from '../workspace.js';
+import { needConfig } from './warmup.js';
+
+const EXPAND_STEP = 'Expand this task into concrete, verifiable steps: add them as "- [ ]" items below this one, then mark this item done';
+
+/** The plan `run` writes: the title, the prompt quoted under it, then the checklist. */
+function composePlan(title: string, prompt: string, steps: readonly string[]): string {
+  const [heading, ...rest] = renderPlan(title, steps).split('\n');
+  const quoted = prompt.trim() === '' ? [] : [...prompt.trim().split('\n').map((l) => `> ${l}`.trimEnd()), ''];
+  return [heading, '', ...quoted, ...rest.filter((l, i) => !(i === 0 && l === ''))].join('\n');
+}
+
+async function planFrom(ctx: CommandContext, title: string, prompt: string): Promise<string> {
+  const steps = (ctx.options.step as string[] | undefined) ?? [];
+  const file = ctx.options.plan as string | undefined;
+  if (file !== undefined && steps.length > 0) throw usageError('use --step or --plan, not both');
+  if (file === undefined) return composePlan(title, prompt, steps.length > 0 ? steps : [EXPAND_STEP]);
+  const path = file === '-' ? '/dev/stdin' : resolve(ctx.io.cwd, file);
+  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw usageError(`--plan ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, 'invalid-input');
+  });
+  if (parsePlan(text).items.length === 0) throw usageError(`${file === '-' ? 'the plan on stdin' : file}: no checklist items ("- [ ] step")`, 'invalid-input');
+  return text;
+}
+
+/** Keeps `.dispatch/` out of git without touching the user's .gitignore. */
+async function excludeFromGit(dispatchDir: string): Promise<void> {
+  const top = findGitTop(dispatchDir);
+  if (!top) return;
+  const exclude = join(top, '.git', 'info', 'exclude');
+  const current = await readFile(exclude, 'utf8').catch(() => null);
+  if (current === null && !(await mkdir(join(top, '.git', 'info'), { recursive: true }).then(() => true, () => false))) return;
+  if (!(current ?? '').split('\n').includes('.dispatch/')) await appendFile(exclude, `${current && !current.endsWith('\n') ? '\n' : ''}.dispatch/\n`);
+}
+
+/** `dispatch run [prompt...]`: create the task, register it, make sure the daemon runs, return at once. */
+export async function run(ctx: CommandContext): Promise<number | void> {
+  const { io } = ctx;
+  const prompt = ((ctx.args.prompt as string[] | undefined) ?? []).join(' ').trim();
+  if (prompt === '' && ctx.options.step === undefined && ctx.options.plan === undefined) {
+    throw usageError('say what to do: dispatch run "<prompt>", or give --step or --plan');
+  }
+  for (const option of ['worktree', 'base', 'after'] as const) {
+    if (ctx.options[option] !== undefined) throw new CliError('not-available', `--${option} is not available in this build yet`);
+  }
+  const modelFlag = ctx.options.model === undefined ? undefined : String(ctx.options.model);
+  const config = modelFlag === SIM_MODEL
+    ? await loadConfig(configPath(io.env)).then((l) => l.config, (err: unknown) => { if (err instanceof ConfigError && err.code === 'missing-config') return null; throw err; })
+    : (await needConfig(ctx)).config;
+  const resolution = resolveModel({ config, modelFlag, prompt });
+  if (ctx.options.json !== true) io.err(`${describeResolution(resolution)}\n`);
+
+  const { home, dispatchDir } = workspaceOf(io);
+  const id = ctx.options.id !== undefined ? assertTaskId(String(ctx.options.id)) : deriveTaskId(prompt || String((ctx.options.step as string[] | undefined)?.[0] ?? 'task'), await listTaskIds(dispatchDir), [resolution.model, resolution.alias ?? '']);
+  const title = taskTitle(prompt || id);
+  const answerTimeout = ctx.options.answerTimeout === undefined ? config?.answerTimeout : Number(ctx.options.answerTimeout);
+  if (answerTimeout !== undefined && (!Number.isInteger(answerTimeout) || answerTimeout <= 0)) throw usageError('--answer-timeout: a positive number of seconds', 'invalid-input');
+  const plan = await planFrom(ctx, title, prompt);
+  const backend = resolution.backend?.name ?? (resolution.via === 'builtin' ? 'sim' : 'command');
+  const task = {
+    id,
+    title,
+    prompt,
+    model: resolution.model,
+    backend,
+    options: answerTimeout === undefined ? {} : { answerTimeout },
+    createdAt: new Date().toISOString(),
+  };
+  const paths = await createTaskFolder(dispatchDir, task, plan);
+  await excludeFromGit(dispatchDir).catch(() => undefined);
+  await registerTask(home, { id, dispatchDir, cwd: io.cwd, env: { ...io.env } as Record<string, string>, registeredAt: task.createdAt });
+  await ensureDaemonFor(io);
+
+  const items = parsePlan(plan).items.length;
+  if (ctx.options.json === true) printJson(io, { id, model: task.model, backend, state: 'queued', taskDir: paths.dir });
+  else io.out(`${id}  ${task.model}  ${items} item${items === 1 ? '' : 's'}  ${taskPaths(dispatchDir, id).plan}\n`);
+}

@@ -1,0 +1,66 @@
+import { appendFile } from 'node:fs/promises';
+import { daemonFiles, writeDaemonInfo } from './daemon-files.js';
+import { acquireDaemonLock } from './daemon-lock.js';
+import { listRegistrations } from './registry.js';
+import { WorkspaceHost } from './workspace-host.js';
+
+/** How the daemon runs. */
+export interface DaemonOptions {
+  home: string;
+  /** The bundled CLI, for `$DISPATCH_BIN`. */
+  bin: string;
+  version: string;
+  /** Exit after this long with nothing to do (default 60 s). */
+  idleMs?: number;
+}
+
+/**
+ * The daemon: one per `DISPATCH_HOME`. Hosts every registered task of every workspace, follows
+ * their files, applies their requests, and exits when idle. Everything it knows is on disk, so
+ * it can be killed at any moment and the next one carries on. Resolves when it stops; returns
+ * false when another daemon already runs.
+ */
+export async function runDaemon(options: DaemonOptions): Promise<boolean> {
+  const { home } = options;
+  const log = (line: string) => void appendFile(daemonFiles(home).log, `${new Date().toISOString()} ${line}\n`).catch(() => undefined);
+  const onError = (err: unknown) => log(`error: ${(err as Error)?.stack ?? String(err)}`);
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const release = await acquireDaemonLock(home, (err) => {
+    log(`lock lost: ${err.message}`);
+    stop();
+  });
+  if (!release) return false;
+  await writeDaemonInfo(home, options.version);
+  log(`started (pid ${process.pid}, version ${options.version})`);
+
+  const workspaces = new Map<string, WorkspaceHost>();
+  const sync = async () => {
+    for (const r of await listRegistrations(home)) {
+      let ws = workspaces.get(r.dispatchDir);
+      if (!ws) workspaces.set(r.dispatchDir, (ws = new WorkspaceHost(r.dispatchDir, options.bin, onError)));
+      await ws.add(r);
+      await ws.watch();
+    }
+  };
+  await sync().catch(onError);
+
+  const idleMs = options.idleMs ?? 60_000;
+  let idleSince = Date.now();
+  const tick = setInterval(() => {
+    void (async () => {
+      await sync();
+      const busy = (await Promise.all([...workspaces.values()].map((w) => w.busy()))).some(Boolean);
+      if (busy) idleSince = Date.now();
+      else if (Date.now() - idleSince > idleMs) stop();
+    })().catch(onError);
+  }, 500);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop());
+
+  await stopped;
+  clearInterval(tick);
+  for (const ws of workspaces.values()) await ws.close().catch(onError);
+  log('stopped');
+  await release().catch(() => undefined);
+  return true;
+}

@@ -1,0 +1,20 @@
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { daemonFiles, runningDaemon } from './daemon-files.js';
+
+/**
+ * Makes sure a daemon of the current version runs for `home`, starting one detached (own session,
+ * no stdio tied to this process, so `$(dispatch run …)` never hangs) when there is none, and
+ * replacing one of another version. Never waits for it.
+ */
+export async function ensureDaemon(home: string, bin: string, version: string, env: NodeJS.ProcessEnv): Promise<'running' | 'started'> {
+  const running = await runningDaemon(home);
+  if (running && running.version === version) return 'running';
+  if (running) process.kill(running.pid, 'SIGTERM');
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  const out = openSync(daemonFiles(home).log, 'a', 0o600);
+  const child = spawn(process.execPath, [bin, 'daemon', 'run'], { detached: true, stdio: ['ignore', out, out], env: { ...env, DISPATCH_HOME: home } });
+  child.unref();
+  return 'started';
+}

@@ -1,0 +1,20 @@
+import { simWorkerCommand } from '@dispatch/backends';
+import { configPath, ConfigError, loadConfig, resolveModel, SIM_MODEL } from '@dispatch/config';
+import type { WorkerSpec } from '../host/worker-actors.js';
+
+/**
+ * How to run `model`'s worker, read from the config at every spawn (an edit, like a repaired
+ * model, takes effect at the next attempt). The built-in `sim` model needs no config.
+ */
+export async function resolveWorker(model: string, env: NodeJS.ProcessEnv): Promise<WorkerSpec> {
+  let config = null;
+  try {
+    config = (await loadConfig(configPath(env))).config;
+  } catch (err) {
+    if (!(err instanceof ConfigError && err.code === 'missing-config' && model === SIM_MODEL)) throw err;
+  }
+  const r = resolveModel({ config, modelFlag: model });
+  if (r.via === 'builtin') return { backend: 'sim', command: simWorkerCommand(), modelArgs: null };
+  if (!r.backend) return { backend: 'command', command: r.command ?? '', modelArgs: null, aliasPrompt: r.aliasPrompt };
+  return { backend: r.backend.name, command: r.backend.command, modelArgs: r.args, aliasPrompt: r.aliasPrompt };
+}

@@ -1,0 +1,66 @@
+import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs';
+import { TaskHost } from '../host/task-host.js';
+import { applyRequests } from './apply-requests.js';
+import type { Registration } from './registry.js';
+import { resolveWorker } from './resolve-worker.js';
+
+/** The tasks of one workspace that the daemon hosts, fed by one fact source. */
+export class WorkspaceHost {
+  private readonly hosts = new Map<string, Promise<TaskHost>>();
+  private source: FactSource | undefined;
+
+  constructor(
+    readonly dispatchDir: string,
+    private readonly bin: string,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Hosts a registered task (once), rebuilding it from its files. */
+  add(registration: Registration): Promise<TaskHost> {
+    let host = this.hosts.get(registration.id);
+    if (!host) {
+      host = TaskHost.start({
+        id: registration.id,
+        dispatchDir: this.dispatchDir,
+        cwd: registration.cwd,
+        env: registration.env,
+        bin: this.bin,
+        resolveWorker: (model) => resolveWorker(model, registration.env),
+        onError: this.onError,
+      }).then(async (h) => {
+        await applyRequests(h, Date.now).catch(this.onError);
+        return h;
+      });
+      host.catch(this.onError);
+      this.hosts.set(registration.id, host);
+    }
+    return host;
+  }
+
+  /** Starts following the workspace's files (after its tasks were added). */
+  async watch(): Promise<void> {
+    this.source ??= await createFactSource({ dispatchDir: this.dispatchDir, onFact: (f) => this.onFact(f), onError: this.onError });
+  }
+
+  /** Whether any hosted task still has something to do on its own (a worker, a deadline, a start). */
+  async busy(): Promise<boolean> {
+    for (const host of this.hosts.values()) {
+      const snapshot = (await host.catch(() => null))?.snapshot;
+      if (snapshot && snapshot.status === 'active' && (snapshot.hasTag('active') || snapshot.value === 'queued')) return true;
+    }
+    return false;
+  }
+
+  private async onFact(fact: Fact): Promise<void> {
+    // Facts of tasks that were never registered (a folder copied in from elsewhere) are ignored.
+    const host = await this.hosts.get(fact.taskId);
+    if (!host) return;
+    if (fact.type === 'request') await applyRequests(host, Date.now);
+    else await host.handleFact(fact);
+  }
+
+  async close(): Promise<void> {
+    await this.source?.close();
+    for (const host of this.hosts.values()) await (await host.catch(() => null))?.stop();
+  }
+}
