@@ -13,3 +13,4 @@ export { launchWorker, signalWorker } from './launch.js';
 export type { LaunchOptions } from './launch.js';
 export { processStartTime, isSameProcess } from './process-identity.js';
 export { simWorkerPath, simWorkerCommand } from './sim-worker.js';
+export { capWorkerLog, WORKER_LOG_MAX_BYTES } from './worker-log.js';

@@ -47,9 +47,11 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
 
   const idleMs = options.idleMs ?? 60_000;
   let idleSince = Date.now();
+  let ticks = 0;
   const tick = setInterval(() => {
     void (async () => {
       await sync();
+      if (++ticks % 20 === 0) for (const ws of workspaces.values()) await ws.maintain();
       const busy = (await Promise.all([...workspaces.values()].map((w) => w.busy()))).some(Boolean);
       if (busy) idleSince = Date.now();
       else if (Date.now() - idleSince > idleMs) stop();

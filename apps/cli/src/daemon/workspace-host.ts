@@ -1,3 +1,4 @@
+import { capWorkerLog } from '@dispatch/backends';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs';
 import { TaskHost } from '../host/task-host.js';
 import { applyRequests } from './apply-requests.js';
@@ -49,6 +50,14 @@ export class WorkspaceHost {
       if (snapshot && snapshot.status === 'active' && (snapshot.hasTag('active') || snapshot.value === 'queued')) return true;
     }
     return false;
+  }
+
+  /** Periodic upkeep: keeps the logs of running workers under their cap. */
+  async maintain(): Promise<void> {
+    for (const host of this.hosts.values()) {
+      const h = await host.catch(() => null);
+      if (h?.snapshot.hasTag('worker')) await capWorkerLog(h.paths.workerLog).catch(this.onError);
+    }
   }
 
   private async onFact(fact: Fact): Promise<void> {

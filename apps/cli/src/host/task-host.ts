@@ -11,10 +11,10 @@ import {
   type TaskSnapshot,
   type TaskState,
 } from '@dispatch/core';
-import { cleanTaskTemps, deriveTaskState, eventFromFact, EventLogWriter, type Fact, type TaskPaths } from '@dispatch/ipc-fs';
+import { cleanTaskTemps, deriveTaskState, eventFromFact, EventLogWriter, recordLostWorker, type Fact, type TaskPaths } from '@dispatch/ipc-fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { systemClock } from './system-clock.js';
-import { startWorker, stopWorker, type WorkerContext } from './worker-actors.js';
+import { startWorker, stopWorker, workerLost, type WorkerContext } from './worker-actors.js';
 
 /** What a task host needs besides the files. */
 export interface TaskHostOptions extends Omit<WorkerContext, 'paths' | 'now' | 'answerTimeoutSeconds'> {
@@ -108,7 +108,9 @@ export class TaskHost {
     });
     const host = new TaskHost(derived.paths, actor, log, clock, onError);
     actor.start();
-    if (stateOf(derived.snapshot) === 'queued') host.send({ type: 'start', at: clock.now() });
+    const state = stateOf(derived.snapshot);
+    if (state === 'queued') host.send({ type: 'start', at: clock.now() });
+    await settleWorker(ctx, state, derived.snapshot.context.attempt).catch(onError);
     return host;
   }
 
@@ -141,6 +143,24 @@ export class TaskHost {
     this.actor.stop();
     await Promise.resolve(); // the last batch of lines is handed to the log in a microtask
     await this.log.flush().catch(this.onError);
+  }
+}
+
+/** States in which the current attempt's worker should be running. */
+const WORKER_STATES: readonly TaskState[] = ['running', 'awaiting-answer', 'timed-out'];
+
+/**
+ * What a host starting on a task does about its worker, whatever happened while no host ran: a
+ * worker that vanished without an exit record is recorded as lost (the task then fails with
+ * `crash`, instead of waiting forever); a worker still running for a task that should have none
+ * (cancelled, or failed on a timeout, while the stop was in flight) is stopped again.
+ */
+async function settleWorker(ctx: WorkerContext, state: TaskState, attempt: number): Promise<void> {
+  if (attempt === 0 || state === 'starting') return; // starting re-attaches by itself
+  if (WORKER_STATES.includes(state)) {
+    if (await workerLost(ctx, attempt)) await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
+  } else {
+    await stopWorker(ctx, attempt);
   }
 }
 

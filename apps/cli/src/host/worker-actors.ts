@@ -119,6 +119,16 @@ export async function startWorker(ctx: WorkerContext, input: SpawnWorkerInput, c
   return { type: 'worker.started', attempt, model, pid: await attach(ctx, attempt), at: ctx.now() };
 }
 
+/** True when attempt N's worker is gone without an exit record: its process and its wrapper are dead. */
+export async function workerLost(ctx: WorkerContext, attempt: number): Promise<boolean> {
+  if (await readExitRecord(ctx.paths.attempts, attempt)) return false;
+  const [pid, wrapper] = await Promise.all([readPidRecord(ctx.paths.attempts, attempt), readWrapperRecord(ctx.paths.attempts, attempt)]);
+  const alive = (r: { pid: number; startTime: string } | null) => r !== null && isSameProcess(r.pid, r.startTime);
+  if (alive(pid) || alive(wrapper)) return false;
+  // The wrapper writes the exit record after the worker ends: look once more before calling it lost.
+  return !(await readExitRecord(ctx.paths.attempts, attempt)) && (pid !== null || wrapper !== null);
+}
+
 /** Stops attempt N's worker group: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
 export async function stopWorker(ctx: WorkerContext, attempt: number, graceMs = 5_000): Promise<void> {
   // Nothing was started for an attempt never claimed (a launch still on its way sees the cancel).
