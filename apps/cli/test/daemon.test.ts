@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { replay, stateOf } from '@dispatch/core';
+import { deriveTaskState, listIpc, readEventLog, readPlan, toMachineEvents, writeAnswer } from '@dispatch/ipc-fs';
+import { assertFreshBuild, bin } from './built-binary.js';
+
+beforeAll(assertFreshBuild);
+
+const until = <T>(probe: () => T | Promise<T>, timeout = 30_000) => vi.waitUntil(probe, { timeout, interval: 50 });
+const homes: string[] = [];
+
+/** A fresh DISPATCH_HOME and a way to run the CLI in a workspace with it. */
+function setup() {
+  const home = mkdtempSync(join(tmpdir(), 'dispatch-daemon-home-'));
+  homes.push(home);
+  const env = { DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '2000', NO_COLOR: '1' };
+  const workspace = () => mkdtempSync(join(tmpdir(), 'dispatch-ws-'));
+  const dispatch = (cwd: string, args: string[]) => execa('node', [bin, ...args], { cwd, env, reject: false });
+  const daemonPid = () => JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')).pid as number;
+  return { home, env, workspace, dispatch, daemonPid };
+}
+
+afterEach(async () => {
+  // Leave no daemon behind: each test's home gets `daemon stop`.
+  for (const home of homes.splice(0)) await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
+});
+
+async function taskState(cwd: string, id: string) {
+  return (await deriveTaskState(join(cwd, '.dispatch'), id)).state;
+}
+
+describe('the daemon', () => {
+  it('killed with -9 while a question waits: nothing lost, the next daemon finishes the task', async () => {
+    const { workspace, dispatch, daemonPid } = setup();
+    const ws = workspace();
+    const run = await dispatch(ws, ['run', '--model', 'sim', '--id', 'crashy', '--step', 'one', '--step', 'two {ask: JWT or sessions?}', '--step', 'three', 'review']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const events = join(ws, '.dispatch/tasks/crashy/events.jsonl');
+    await until(async () => (await readEventLog(events)).events.some((e) => e.type === 'question.asked'));
+    process.kill(daemonPid(), 'SIGKILL');
+    await writeAnswer(join(ws, '.dispatch/tasks/crashy/ipc'), 1, 'JWT');
+    expect((await dispatch(ws, ['daemon', 'start'])).exitCode).toBe(0);
+    // The files say completed at once; the log says so once the new daemon has recorded it all.
+    await until(async () => stateOf(replay(toMachineEvents((await readEventLog(events)).events))) === 'completed');
+    expect(await taskState(ws, 'crashy')).toBe('completed');
+    const log = (await readEventLog(events)).events;
+    expect(log.filter((e) => e.type === 'worker.started')).toHaveLength(1);
+    expect(log.filter((e) => e.type === 'question.answered')).toHaveLength(1);
+    expect([...(await listIpc(join(ws, '.dispatch/tasks/crashy/ipc'))).acks]).toEqual([1]);
+  });
+
+  it('is one per DISPATCH_HOME: a second one exits, and a lock left by kill -9 does not block the next', async () => {
+    const { home, env, daemonPid } = setup();
+    const first = execa('node', [bin, 'daemon', 'run'], { env: { ...env, DISPATCH_DAEMON_IDLE_MS: '60000' }, reject: false });
+    await until(() => { try { return daemonPid() === first.pid; } catch { return false; } });
+    const second = await execa('node', [bin, 'daemon', 'run'], { env, reject: false });
+    expect(second.exitCode).toBe(0);
+    expect(daemonPid()).toBe(first.pid);
+    first.kill('SIGKILL');
+    await first;
+    const third = execa('node', [bin, 'daemon', 'run'], { env, reject: false });
+    await until(() => daemonPid() === third.pid);
+    const status = await execa('node', [bin, 'daemon', 'status', '--json'], { env: { DISPATCH_HOME: home }, reject: false });
+    expect(JSON.parse(status.stdout)).toEqual({ running: true, pid: third.pid, version: expect.any(String) });
+    third.kill('SIGTERM');
+    expect((await third).exitCode).toBe(0);
+  });
+
+  it('runs five tasks in two workspaces at once; every answer reaches the worker that asked it', async () => {
+    const { workspace, dispatch } = setup();
+    const [a, b] = [workspace(), workspace()];
+    const tasks = [
+      [a, 't1'], [a, 't2'], [a, 't3'], [b, 't4'], [b, 't5'],
+    ] as const;
+    await Promise.all(tasks.map(([ws, id]) =>
+      dispatch(ws, ['run', '--model', 'sim', '--id', id, '--step', `first {ask: ${id} question 1?}`, '--step', `second {ask: ${id} question 2?}`, id]),
+    ));
+    const answered = new Set<string>();
+    // Answer questions as they come, in whatever order they appear.
+    await until(async () => {
+      for (const [ws, id] of [...tasks].sort(() => Math.random() - 0.5)) {
+        const ipc = join(ws, '.dispatch/tasks', id, 'ipc');
+        const listing = await listIpc(ipc);
+        for (const seq of listing.questions) {
+          const key = `${id}#${seq}`;
+          if (answered.has(key) || listing.answers.has(seq)) continue;
+          answered.add(key);
+          await writeAnswer(ipc, seq, `answer for ${key}`);
+        }
+      }
+      const states = await Promise.all(tasks.map(([ws, id]) => taskState(ws, id)));
+      return states.every((s) => s === 'completed');
+    }, 60_000);
+    for (const [ws, id] of tasks) {
+      const plan = await readPlan(join(ws, '.dispatch/tasks', id, 'plan.md'));
+      expect(plan?.items.map((i) => i.note)).toEqual([`answered: answer for ${id}#1`, `answered: answer for ${id}#2`]);
+    }
+  });
+});
