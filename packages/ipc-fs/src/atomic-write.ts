@@ -26,6 +26,8 @@ export function isTempName(name: string): boolean {
 export interface WriteOptions {
   /** File mode of a new file (default 0o644; secrets use 0o600). */
   mode?: number;
+  /** Called when the data is on disk but not yet published (crash tests stop here). */
+  beforePublish?: () => void;
 }
 
 async function writeDurably(path: string, data: string | Uint8Array, mode: number): Promise<void> {
@@ -88,6 +90,7 @@ export async function publishExclusive(
   const tmp = tempPathFor(path);
   try {
     await writeDurably(tmp, data, options.mode ?? 0o644);
+    options.beforePublish?.();
     await link(tmp, path);
   } catch (err) {
     if (isErrno(err, 'EEXIST')) {

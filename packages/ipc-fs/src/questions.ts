@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { publishExclusive, writeFileAtomic } from './atomic-write.js';
+import { publishExclusive, writeFileAtomic, type WriteOptions } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
 
 /**
@@ -105,7 +105,7 @@ export async function writeQuestion(ipcDir: string, text: string): Promise<numbe
  * (the dispatcher writes only answers to existing questions).
  * @example await writeAnswer(paths.ipc, 1, 'Focus on JWT')
  */
-export async function writeAnswer(ipcDir: string, seq: number, text: string): Promise<void> {
+export async function writeAnswer(ipcDir: string, seq: number, text: string, options: Pick<WriteOptions, 'beforePublish'> = {}): Promise<void> {
   const question = join(ipcDir, ipcFileName(seq, 'question'));
   try {
     await stat(question);
@@ -117,7 +117,7 @@ export async function writeAnswer(ipcDir: string, seq: number, text: string): Pr
   }
   const answer = join(ipcDir, ipcFileName(seq, 'answer'));
   try {
-    await publishExclusive(answer, text);
+    await publishExclusive(answer, text, options);
   } catch (err) {
     if (err instanceof IpcError && err.code === 'already-exists') {
       throw new IpcError('answer-exists', `question ${seq} is already answered (${answer})`, { file: answer, cause: err });

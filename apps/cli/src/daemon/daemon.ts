@@ -3,6 +3,7 @@ import { daemonFiles, writeDaemonInfo } from './daemon-files.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { listRegistrations } from './registry.js';
 import { WorkspaceHost } from './workspace-host.js';
+import { crashPoint } from './crash-points.js';
 
 /** How the daemon runs. */
 export interface DaemonOptions {
@@ -40,6 +41,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
       let ws = workspaces.get(r.dispatchDir);
       if (!ws) workspaces.set(r.dispatchDir, (ws = new WorkspaceHost(r.dispatchDir, options.bin, onError)));
       await ws.add(r);
+      crashPoint('during-startup-scan');
       await ws.watch();
     }
   };

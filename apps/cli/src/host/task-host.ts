@@ -12,7 +12,9 @@ import {
   type TaskState,
 } from '@dispatch/core';
 import { cleanTaskTemps, deriveTaskState, eventFromFact, EventLogWriter, recordLostWorker, type Fact, type TaskPaths } from '@dispatch/ipc-fs';
+import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
+import { crashPoint } from '../daemon/crash-points.js';
 import { systemClock } from './system-clock.js';
 import { startWorker, stopWorker, workerLost, type WorkerContext } from './worker-actors.js';
 
@@ -89,6 +91,11 @@ export class TaskHost {
         queueMicrotask(() => {
           const lines = batch;
           batch = [];
+          if (process.env.DISPATCH_CRASH_AT === 'mid-log-append') {
+            // Half a line on disk, then death: what a crash in the middle of a write leaves.
+            appendFileSync(derived.paths.events, JSON.stringify(lines[0]).slice(0, 20));
+            crashPoint('mid-log-append');
+          }
           log.appendAll(lines).catch(onError);
         });
       }
@@ -133,6 +140,7 @@ export class TaskHost {
   async handleFact(fact: Fact): Promise<void> {
     const event = await eventFromFact(fact, this.paths, this.clock.now());
     if (!event) return;
+    if (event.type === 'question.asked') crashPoint('after-question-seen');
     // A rewrite that changed no mark is no news (and would only lengthen the log).
     if (event.type === 'plan.changed' && samePlanFacts(event.plan, this.snapshot.context.plan)) return;
     this.send(event);

@@ -21,6 +21,7 @@ import {
   recordLostWorker,
   type TaskPaths,
 } from '@dispatch/ipc-fs';
+import { crashPoint } from '../daemon/crash-points.js';
 
 /** How a model's worker is run: the backend, its command and how the model is passed, from the config. */
 export interface WorkerSpec {
@@ -54,6 +55,7 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
   const { attempt, model } = input;
   const spec = await ctx.resolveWorker(model);
   await claimAttempt(ctx.paths.attempts, { attempt, model, backend: spec.backend, claimedAt: new Date(ctx.now()).toISOString() });
+  crashPoint('after-attempt-claim');
   // Cancelled while claiming: the attempt ends here, recorded, without a worker.
   if (cancelled()) {
     await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
@@ -78,6 +80,7 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
     bin: ctx.bin,
   });
   const { wrapperPid } = await launchWorker({ attemptsDir: ctx.paths.attempts, attempt, logFile: ctx.paths.workerLog, command, cwd: ctx.cwd, env });
+  crashPoint('after-spawn-before-pid');
   // Lets a later host tell "still starting" from "the wrapper died before writing anything".
   await writeFile(attemptFiles(ctx.paths.attempts, attempt).wrapper, `${wrapperPid} ${processStartTime(wrapperPid) ?? ''}\n`);
 }
@@ -136,6 +139,7 @@ export async function stopWorker(ctx: WorkerContext, attempt: number, graceMs = 
   // A worker still starting has no pid record yet: wait for it (bounded), so cancel reaches it.
   await attach(ctx, attempt);
   if (!(await signalWorker(ctx.paths.attempts, attempt, 'SIGTERM'))) return;
+  crashPoint('during-cancel');
   const timer = setTimeout(() => void signalWorker(ctx.paths.attempts, attempt, 'SIGKILL').catch(() => undefined), graceMs);
   timer.unref();
 }
