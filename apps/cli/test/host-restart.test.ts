@@ -116,7 +116,7 @@ describe('a host starting workers', () => {
     await next.close();
   });
 
-  it('a claim whose worker never started (host died between claim and launch) fails as lost, not stuck', async () => {
+  it('a claim whose worker never started (host died between claim and launch) is launched under that claim, once', async () => {
     const { dir, dispatchDir, paths } = await freshTask(['one']);
     const log = await EventLogWriter.open(paths.events);
     const at = Date.now();
@@ -124,9 +124,10 @@ describe('a host starting workers', () => {
     await log.append({ type: 'start', at });
     await claimAttempt(paths.attempts, { attempt: 1, model: 'sim', backend: 'sim', claimedAt: new Date(at).toISOString() });
     const next = await host(dispatchDir, dir, { pidWaitMs: 200 });
-    await until(() => stateOf(next.h.snapshot) === 'failed');
-    expect(next.h.snapshot.context.error).toMatchObject({ kind: 'crash', message: expect.stringMatching(/lost/) });
+    await until(() => stateOf(next.h.snapshot) === 'completed');
+    expect(next.h.snapshot.context.attempt).toBe(1);
     expect(readdirSync(paths.attempts).filter((n) => n.endsWith('.json'))).toEqual(['1.json']);
+    expect(readdirSync(paths.attempts).filter((n) => n.endsWith('.wrapper'))).toEqual(['1.wrapper']);
     await next.close();
   });
 });

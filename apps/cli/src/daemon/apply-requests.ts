@@ -35,7 +35,9 @@ async function apply(host: TaskHost, { name, request }: PendingRequest, now: () 
       return;
     case 'continue': {
       const pending = host.snapshot.context.questions[0];
-      if (request.answer !== undefined && pending) {
+      // With another model, the answer goes in a note instead: publishing it would start the
+      // next worker by itself (the late-answer edge) with the old model, racing this continue.
+      if (request.answer !== undefined && pending && request.model === undefined) {
         // Publishing the answer continues a blocked task by itself (the late-answer edge).
         await writeAnswer(host.paths.ipc, pending.seq, request.answer).catch(() => undefined);
         return;

@@ -28,6 +28,8 @@ export class WorkspaceHost {
         bin: this.bin,
         resolveWorker: (model) => resolveWorker(model, registration.env),
         onError: this.onError,
+        // A test knob: how long a claimed attempt may take to show its pid (default 10 s).
+        ...(process.env.DISPATCH_PID_WAIT_MS && { pidWaitMs: Number(process.env.DISPATCH_PID_WAIT_MS) }),
       }).then(async (h) => {
         await applyRequests(h, Date.now).catch(this.onError);
         return h;

@@ -51,12 +51,13 @@ export interface WorkerContext {
 }
 
 
-async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: () => boolean): Promise<void> {
+async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: () => boolean, claimed = false): Promise<void> {
   const { attempt, model } = input;
   const spec = await ctx.resolveWorker(model);
-  await claimAttempt(ctx.paths.attempts, { attempt, model, backend: spec.backend, claimedAt: new Date(ctx.now()).toISOString() });
+  if (!claimed) await claimAttempt(ctx.paths.attempts, { attempt, model, backend: spec.backend, claimedAt: new Date(ctx.now()).toISOString() });
   crashPoint('after-attempt-claim');
-  // Cancelled while claiming: the attempt ends here, recorded, without a worker.
+  // Cancelled meanwhile (or recorded as ended by a stop): the attempt ends here, without a worker.
+  if (claimed && (await readExitRecord(ctx.paths.attempts, attempt))) return;
   if (cancelled()) {
     await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
     return;
@@ -85,8 +86,12 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
   await writeFile(attemptFiles(ctx.paths.attempts, attempt).wrapper, `${wrapperPid} ${processStartTime(wrapperPid) ?? ''}\n`);
 }
 
-/** The worker's pid once its wrapper recorded it; null if it ended first or was lost (then recorded as lost). */
-async function attach(ctx: WorkerContext, attempt: number): Promise<number | null> {
+/**
+ * The worker's pid once its wrapper recorded it; null if it ended first, or vanished (then it is
+ * recorded as lost); `never-launched` when, after the wait, there is neither a wrapper record nor
+ * a pid record: the claim was made, but the daemon died before launching anything.
+ */
+async function attach(ctx: WorkerContext, attempt: number): Promise<number | null | 'never-launched'> {
   const deadline = Date.now() + (ctx.pidWaitMs ?? 10_000);
   for (;;) {
     const record = await readPidRecord(ctx.paths.attempts, attempt);
@@ -95,6 +100,7 @@ async function attach(ctx: WorkerContext, attempt: number): Promise<number | nul
     const wrapper = await readWrapperRecord(ctx.paths.attempts, attempt);
     const wrapperAlive = wrapper !== null && wrapper.startTime !== '' && isSameProcess(wrapper.pid, wrapper.startTime);
     if (!wrapperAlive && Date.now() > deadline) {
+      if (wrapper === null) return 'never-launched';
       await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
       return null;
     }
@@ -105,21 +111,32 @@ async function attach(ctx: WorkerContext, attempt: number): Promise<number | nul
 /**
  * Starts attempt N's worker exactly once: claims the attempt record, then launches the wrapper.
  * When the claim already exists (a restarted daemon, a restored actor), it re-attaches to the
- * worker that claim started instead of spawning another — or, if that worker never got going
- * (the daemon died between claim and launch) or vanished, records it as lost, so the task fails
- * with `crash` and can be retried instead of waiting forever. Returns the event to send.
+ * worker that claim started instead of spawning another. If that claim never launched anything
+ * (the daemon died in between), it launches it now, under the same claim; if its worker vanished
+ * without a record, it is recorded as lost, so the task fails with `crash` instead of waiting
+ * forever. Returns the event to send.
  */
 export async function startWorker(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: () => boolean = () => false): Promise<TaskEvent> {
   const { attempt, model } = input;
+  const failed = (err: unknown): TaskEvent => {
+    const kind = err instanceof BackendError && err.code === 'invalid-model' ? 'model-unavailable' : 'crash';
+    return { type: 'worker.spawn-failed', attempt, error: { kind, message: (err as Error).message }, at: ctx.now() };
+  };
   try {
     await launch(ctx, input, cancelled);
   } catch (err) {
-    if (!(err instanceof IpcError && err.code === 'attempt-claimed')) {
-      const kind = err instanceof BackendError && err.code === 'invalid-model' ? 'model-unavailable' : 'crash';
-      return { type: 'worker.spawn-failed', attempt, error: { kind, message: (err as Error).message }, at: ctx.now() };
-    }
+    if (!(err instanceof IpcError && err.code === 'attempt-claimed')) return failed(err);
   }
-  return { type: 'worker.started', attempt, model, pid: await attach(ctx, attempt), at: ctx.now() };
+  let pid = await attach(ctx, attempt);
+  if (pid === 'never-launched') {
+    try {
+      await launch(ctx, input, cancelled, true);
+    } catch (err) {
+      return failed(err);
+    }
+    pid = await attach(ctx, attempt);
+  }
+  return { type: 'worker.started', attempt, model, pid: pid === 'never-launched' ? null : pid, at: ctx.now() };
 }
 
 /** True when attempt N's worker is gone without an exit record: its process and its wrapper are dead. */
@@ -137,7 +154,10 @@ export async function stopWorker(ctx: WorkerContext, attempt: number, graceMs = 
   // Nothing was started for an attempt never claimed (a launch still on its way sees the cancel).
   if (attempt === 0 || !(await readAttemptClaim(ctx.paths.attempts, attempt))) return;
   // A worker still starting has no pid record yet: wait for it (bounded), so cancel reaches it.
-  await attach(ctx, attempt);
+  if ((await attach(ctx, attempt)) === 'never-launched') {
+    await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
+    return;
+  }
   if (!(await signalWorker(ctx.paths.attempts, attempt, 'SIGTERM'))) return;
   crashPoint('during-cancel');
   const timer = setTimeout(() => void signalWorker(ctx.paths.attempts, attempt, 'SIGKILL').catch(() => undefined), graceMs);
