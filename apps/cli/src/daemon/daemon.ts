@@ -32,9 +32,9 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
     stop();
   });
   if (!release) return false;
-  await writeDaemonInfo(home, options.version);
-  log(`started (pid ${process.pid}, version ${options.version})`);
-
+  // `run` nudges the daemon (SIGUSR2) after registering a task, so it starts at once; the slow
+  // rescan is the safety net for a nudge that was lost. Listening before daemon.json names this
+  // process: a nudge must never find it deaf (SIGUSR2's default is to terminate).
   const workspaces = new Map<string, WorkspaceHost>();
   const sync = async () => {
     for (const r of await listRegistrations(home)) {
@@ -45,15 +45,22 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
       await ws.watch();
     }
   };
-  await sync().catch(onError);
+  let syncing = Promise.resolve();
+  const resync = () => (syncing = syncing.then(sync).catch(onError));
+  process.on('SIGUSR2', resync);
+  await writeDaemonInfo(home, options.version);
+  log(`started (pid ${process.pid}, version ${options.version})`);
+
+  await resync();
 
   const idleMs = options.idleMs ?? 60_000;
   let idleSince = Date.now();
   let ticks = 0;
   const tick = setInterval(() => {
     void (async () => {
-      await sync();
-      if (++ticks % 20 === 0) for (const ws of workspaces.values()) await ws.maintain();
+      ticks += 1;
+      if (ticks % 10 === 0) await resync();
+      if (ticks % 20 === 0) for (const ws of workspaces.values()) await ws.maintain();
       const busy = (await Promise.all([...workspaces.values()].map((w) => w.busy()))).some(Boolean);
       if (busy) idleSince = Date.now();
       else if (Date.now() - idleSince > idleMs) stop();
@@ -63,6 +70,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
 
   await stopped;
   clearInterval(tick);
+  process.off('SIGUSR2', resync);
   for (const ws of workspaces.values()) await ws.close().catch(onError);
   log('stopped');
   await release().catch(() => undefined);

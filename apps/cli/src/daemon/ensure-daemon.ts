@@ -10,7 +10,10 @@ import { daemonFiles, runningDaemon } from './daemon-files.js';
  */
 export async function ensureDaemon(home: string, bin: string, version: string, env: NodeJS.ProcessEnv): Promise<'running' | 'started'> {
   const running = await runningDaemon(home);
-  if (running && running.version === version) return 'running';
+  if (running && running.version === version) {
+    process.kill(running.pid, 'SIGUSR2'); // look at the registrations now (a new task may wait)
+    return 'running';
+  }
   if (running) process.kill(running.pid, 'SIGTERM');
   await mkdir(home, { recursive: true, mode: 0o700 });
   const out = openSync(daemonFiles(home).log, 'a', 0o600);

@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// CLI and daemon benchmarks, each printed beside its anchor measured in the same run:
+//   command wall time vs `node -e 0`; worker started after `run`, daemon warm and cold;
+//   `status --json` over 1,000 tasks; question detection by the daemon (p50/p95/p99 over 200
+//   questions) vs a 3 s poll like the reference's; daemon RSS and CPU with 100 live tasks.
+// Run: pnpm build && node apps/cli/bench/cli.bench.mjs  (about a minute on 2 cores)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = new URL('../dist/dispatch.js', import.meta.url).pathname;
+const home = mkdtempSync(join(tmpdir(), 'dispatch-bench-home-'));
+const env = { ...process.env, DISPATCH_HOME: home, DISPATCH_DAEMON_IDLE_MS: '600000', NO_COLOR: '1' };
+const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1)).padStart(7);
+const row = (name, value, anchor = '') => console.log(`${name.padEnd(52)}${fmt(value)} ms  ${anchor}`);
+const dispatch = (cwd, args) => spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8' });
+const timed = (fn, n = 10) => median(Array.from({ length: n }, () => { const t = process.hrtime.bigint(); fn(); return ms(t); }));
+const until = async (probe, timeout = 30_000) => {
+  const end = Date.now() + timeout;
+  while (!probe()) { if (Date.now() > end) throw new Error('bench: condition not met'); await new Promise((r) => setTimeout(r, 2)); }
+};
+const ws = () => mkdtempSync(join(tmpdir(), 'dispatch-bench-ws-'));
+
+// 1. Start-up: the anchor is bare node.
+const nodeZero = timed(() => spawnSync(process.execPath, ['-e', '0']));
+const w = ws();
+for (let i = 0; i < 10; i++) dispatch(w, ['run', '--model', 'sim', '--id', `t${i}`, '--step', 'a {sleep: 600}', 'bench']);
+console.log('\nwall time of a command (median of 10)');
+row('node -e 0 (anchor)', nodeZero);
+row('dispatch --version', timed(() => dispatch(w, ['--version'])), `${(timed(() => dispatch(w, ['--version'])) / nodeZero).toFixed(2)}× node`);
+const status = timed(() => dispatch(w, ['status', '--json']));
+row('dispatch status --json (10 tasks)', status, `${(status / nodeZero).toFixed(2)}× node (goal ≤ 2×)`);
+let n = 100;
+const run = timed(() => dispatch(w, ['run', '--model', 'sim', '--id', `r${n++}`, '--step', 'a {sleep: 600}', 'bench']));
+row('dispatch run --model sim (daemon running)', run, `${(run / nodeZero).toFixed(2)}× node (goal ≤ 2×)`);
+
+// 2. From `run` to a running worker (its pid recorded), with the daemon warm and cold.
+const started = async (cold) => {
+  if (cold) { dispatch(w, ['daemon', 'stop']); await until(() => !dispatch(w, ['daemon', 'status', '--json']).stdout.includes('"running":true')); }
+  const id = `s${n++}`;
+  const t = process.hrtime.bigint();
+  dispatch(w, ['run', '--model', 'sim', '--id', id, '--step', 'a {sleep: 600}', 'bench']);
+  await until(() => existsSync(join(w, '.dispatch/tasks', id, 'attempts/1.pid')));
+  return ms(t);
+};
+const warm = [], cold = [];
+for (let i = 0; i < 3; i++) warm.push(await started(false));
+for (let i = 0; i < 3; i++) cold.push(await started(true));
+console.log('\nworker started after `run` (median of 3)');
+row('daemon running', median(warm), '(goal ≤ 500 ms cold)');
+row('no daemon: run starts it', median(cold), '(goal ≤ 500 ms)');
+
+// 3. Question detection by the daemon: 200 questions written into live tasks, vs a 3 s poll.
+const qs = ws();
+for (let i = 0; i < 20; i++) dispatch(qs, ['run', '--model', 'sim', '--id', `q${i}`, '--step', 'a {sleep: 600}', 'bench']);
+await until(() => Array.from({ length: 20 }, (_, i) => existsSync(join(qs, '.dispatch/tasks', `q${i}`, 'attempts/1.pid'))).every(Boolean));
+const written = new Map();
+for (let k = 1; k <= 10; k++) {
+  for (let i = 0; i < 20; i++) {
+    const ipc = join(qs, '.dispatch/tasks', `q${i}`, 'ipc');
+    const name = `${String(k).padStart(3, '0')}.question`;
+    writeFileSync(join(ipc, `${name}.tmp`), `question ${k}?\n`);
+    written.set(`q${i}#${k}`, Date.now());
+    renameSync(join(ipc, `${name}.tmp`), join(ipc, name));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  // Answer so the next question is a new one to wait for (the worker sleeps; nobody acks).
+  for (let i = 0; i < 20; i++) writeFileSync(join(qs, '.dispatch/tasks', `q${i}`, 'ipc', `${String(k).padStart(3, '0')}.answer`), 'ok');
+}
+const seen = [];
+await until(() => {
+  seen.length = 0;
+  for (let i = 0; i < 20; i++) {
+    const lines = readFileSync(join(qs, '.dispatch/tasks', `q${i}`, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    for (const e of lines) if (e.type === 'question.asked') seen.push(Date.parse(e.at) - written.get(`q${i}#${e.question.seq}`));
+  }
+  return seen.length >= 200;
+});
+const poll = Array.from({ length: 200 }, () => Math.random() * 3000);
+console.log('\nquestion detection by the daemon (200 questions, 20 live tasks; ms from rename to logged)');
+row('daemon p50', pct(seen, 50), `3 s poll like the reference: ${pct(poll, 50).toFixed(0)} ms`);
+row('daemon p95', pct(seen, 95), `3 s poll: ${pct(poll, 95).toFixed(0)} ms`);
+row('daemon p99', pct(seen, 99), `3 s poll: ${pct(poll, 99).toFixed(0)} ms (goal ≤ 50 ms)`);
+
+// 4. status --json over 1,000 tasks.
+const big = ws();
+for (let i = 0; i < 1000; i++) {
+  const dir = join(big, '.dispatch/tasks', `task-${i}`);
+  execFileSync('mkdir', ['-p', join(dir, 'ipc'), join(dir, 'attempts'), join(dir, 'requests')]);
+  writeFileSync(join(dir, 'task.json'), JSON.stringify({ id: `task-${i}`, title: 't', prompt: 'p', model: 'sim', backend: 'sim', options: {}, createdAt: new Date().toISOString() }));
+  writeFileSync(join(dir, 'plan.md'), '# t\n\n- [x] a\n- [ ] b\n');
+}
+const bigStatus = timed(() => dispatch(big, ['status', '--json']), 3);
+console.log('\nstatus over 1,000 tasks (median of 3)');
+row('dispatch status --json', bigStatus, '(goal ≤ 400 ms)');
+
+// 5. The daemon with 100 live tasks: RSS and CPU while nothing happens.
+const live = ws();
+// 46 tasks are live already (sections 1-3); bring them to 100.
+for (let i = 0; i < 100 - 46; i++) dispatch(live, ['run', '--model', 'sim', '--id', `l${i}`, '--step', 'a {sleep: 600}', 'bench']);
+const info = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8'));
+await new Promise((r) => setTimeout(r, 3000));
+const cpu = () => { const f = readFileSync(`/proc/${info.pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); };
+const c0 = cpu(); const t0 = Date.now();
+await new Promise((r) => setTimeout(r, 10_000));
+const cpuPct = ((cpu() - c0) / 100 / ((Date.now() - t0) / 1000)) * 100;
+const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${info.pid}/status`, 'utf8'))[1]) / 1024;
+console.log('\nthe daemon with 100 live tasks (workers sleeping)');
+console.log(`${'RSS'.padEnd(52)}${rss.toFixed(0).padStart(7)} MB  (goal ≤ 150 MB)`);
+console.log(`${'idle CPU over 10 s'.padEnd(52)}${cpuPct.toFixed(2).padStart(7)} %   (goal < 1 %)`);
+
+// Leave nothing behind: the daemon, and every sleeping worker's process group.
+dispatch(w, ['daemon', 'stop']);
+for (const dir of [w, qs, live]) {
+  for (const id of readdirSync(join(dir, '.dispatch/tasks'))) {
+    try { process.kill(-Number(readFileSync(join(dir, '.dispatch/tasks', id, 'attempts/1.pid'), 'utf8').split(' ')[0]), 'SIGKILL'); } catch {}
+  }
+}
