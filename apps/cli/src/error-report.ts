@@ -5,7 +5,7 @@ import { CliError, ExitCode } from './cli-error.js';
  * every code starting with `invalid-`, `malformed-` or `unknown-` is an input error: packages that
  * name their codes that way need no entry here.
  */
-export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set(['path-escape', 'no-such-question', 'missing-config']);
+export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set(['path-escape', 'no-such-question', 'missing-config', 'no-such-task']);
 
 const INPUT_CODE_PREFIXES = ['invalid-', 'malformed-', 'unknown-'];
 

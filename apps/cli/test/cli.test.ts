@@ -75,9 +75,13 @@ describe('errors', () => {
     expect(r.stderr).toMatch(/^dispatch: unknown command 'stauts': did you mean status\?/);
   });
 
-  it('a bare prompt says run is not available in this build', async () => {
-    const r = await dispatch(['fix', 'the', 'flaky', 'test']);
-    expect([r.exitCode, r.stdout, r.stderr]).toEqual([1, '', 'dispatch: dispatch run is not available in this build']);
+  it('a bare prompt is `dispatch run`: with --model sim it needs no config and creates the task', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'dispatch-bare-'));
+    const home = mkdtempSync(join(tmpdir(), 'dispatch-bare-home-'));
+    const r = await execa('node', [bin, 'fix', 'the', 'flaky', 'test', '--model', 'sim', '--json'], { cwd, reject: false, env: { DISPATCH_HOME: home, DISPATCH_DAEMON_IDLE_MS: '1000' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: 'fix-flaky-test', model: 'sim', state: 'queued' });
+    await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
   });
 
   it('help for an unknown command exits 2', async () => {

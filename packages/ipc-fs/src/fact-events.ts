@@ -22,7 +22,12 @@ export async function exitedEvent(paths: TaskPaths, attempt: number, at: number,
   const record = await readExitRecord(paths.attempts, attempt);
   if (!record) return null;
   const failed = record.code !== 0 || record.signal !== null;
-  const cause = record.lost
+  // The plan is the contract: an item the worker marked [!] says what went wrong, in its words.
+  const marked = (await readPlan(paths.plan))?.items.find((i) => i.mark === 'error');
+  const planError = marked && { kind: 'plan-error' as const, message: marked.detail ? `${marked.text}: ${marked.detail.replace(/^Error:\s*/i, '')}` : marked.text };
+  const cause = planError
+    ? planError
+    : record.lost
     ? { kind: 'crash' as const, message: 'the worker was lost: it ended without a record of how (its wrapper was killed or the machine restarted)' }
     : failed
       ? ((await classify?.(record, paths)) ?? null)

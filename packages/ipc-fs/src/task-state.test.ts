@@ -164,3 +164,14 @@ describe('deriveTaskState after time passed with no host', () => {
     await expect(deriveTaskState(dispatchDir, task.id)).rejects.toThrow(/its id "other-task" is not its folder's/);
   });
 });
+
+describe('a worker that marked an item [!]', () => {
+  it('fails the task with that item and its description as the error', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    await writeFileAtomic(paths.plan, '# T\n- [x] Scan\n- [!] Check the auth/ directory\n  Error: auth/ directory not found\n');
+    await exitRecord(paths.attempts, 1);
+    const derived = await deriveTaskState(dispatchDir, task.id);
+    expect(derived.state).toBe('failed');
+    expect(derived.snapshot.context.error).toEqual({ kind: 'plan-error', message: 'Check the auth/ directory: auth/ directory not found' });
+  });
+});

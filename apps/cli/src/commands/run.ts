@@ -57,7 +57,6 @@ export async function run(ctx: CommandContext): Promise<number | void> {
     ? await loadConfig(configPath(io.env)).then((l) => l.config, (err: unknown) => { if (err instanceof ConfigError && err.code === 'missing-config') return null; throw err; })
     : (await needConfig(ctx)).config;
   const resolution = resolveModel({ config, modelFlag, prompt });
-  if (ctx.options.json !== true) io.err(`${describeResolution(resolution)}\n`);
 
   const { home, dispatchDir } = workspaceOf(io);
   const id = ctx.options.id !== undefined ? assertTaskId(String(ctx.options.id)) : deriveTaskId(prompt || String((ctx.options.step as string[] | undefined)?.[0] ?? 'task'), await listTaskIds(dispatchDir), [resolution.model, resolution.alias ?? '']);
@@ -65,6 +64,8 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   const answerTimeout = ctx.options.answerTimeout === undefined ? config?.answerTimeout : Number(ctx.options.answerTimeout);
   if (answerTimeout !== undefined && (!Number.isInteger(answerTimeout) || answerTimeout <= 0)) throw usageError('--answer-timeout: a positive number of seconds', 'invalid-input');
   const plan = await planFrom(ctx, title, prompt);
+  // Said once the input is known to be good: a refused run prints one line, its error.
+  if (ctx.options.json !== true) io.err(`${describeResolution(resolution)}\n`);
   const backend = resolution.backend?.name ?? (resolution.via === 'builtin' ? 'sim' : 'command');
   const task = {
     id,
@@ -83,4 +84,8 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   const items = parsePlan(plan).items.length;
   if (ctx.options.json === true) printJson(io, { id, model: task.model, backend, state: 'queued', taskDir: paths.dir });
   else io.out(`${id}  ${task.model}  ${items} item${items === 1 ? '' : 's'}  ${taskPaths(dispatchDir, id).plan}\n`);
+  if (ctx.options.wait === true) {
+    const { followTask } = await import('./follow.js');
+    return followTask(ctx, dispatchDir, id);
+  }
 }

@@ -1,0 +1,51 @@
+import { IpcError, writeAnswer, writeRequest } from '@dispatch/ipc-fs';
+import { usageError } from '../cli-error.js';
+import type { CommandContext } from '../command-spec.js';
+import { loadHostedTask } from '../task-access/find-task.js';
+import { readStdin } from '../task-access/read-stdin.js';
+import { ensureDaemonFor } from '../workspace.js';
+
+/** The answer: the words given, or stdin for `-` (or for no words when stdin is piped). */
+async function answerText(ctx: CommandContext): Promise<string> {
+  const words = (ctx.args.text as string[] | undefined) ?? [];
+  const fromStdin = words.length === 1 && words[0] === '-';
+  if (words.length === 0 && ctx.io.interactive) throw usageError('say the answer: dispatch answer ID "TEXT" (or - to read it from stdin)');
+  // One trailing newline (echo's) is not part of the answer.
+  const text = fromStdin || words.length === 0 ? (await readStdin()).replace(/\r?\n$/, '') : words.join(' ');
+  if (text.trim() === '') throw usageError('the answer is empty', 'invalid-input');
+  return text;
+}
+
+/**
+ * `dispatch answer ID [TEXT|-]`: answers the task's oldest pending question by publishing
+ * `ipc/NNN.answer` (exclusively: of two racing answerers one wins). A blocked task whose worker
+ * gave up is continued by the answer: the daemon starts the next worker when it sees it, or, for
+ * a `[?]` item with no question file, when it applies the `continue` request written here.
+ */
+export async function run(ctx: CommandContext): Promise<void> {
+  const { io } = ctx;
+  const { ref, derived } = await loadHostedTask(io, String(ctx.args.id ?? ''));
+  const question = derived.snapshot.context.questions[0];
+  if (!question && derived.state !== 'blocked') {
+    const { asked, answered } = derived.snapshot.context;
+    const last = Math.max(0, ...asked);
+    // The loser of a race that looked after the winner's answer was recorded hears the same.
+    const why = answered.includes(last) ? `question ${last} of ${ref.id} is already answered` : `task ${ref.id} has no question to answer`;
+    throw usageError(`${why} (it is ${derived.state})`, 'invalid-input');
+  }
+  const text = await answerText(ctx);
+  if (question) {
+    try {
+      await writeAnswer(ref.paths.ipc, question.seq, text);
+    } catch (err) {
+      if (err instanceof IpcError && err.code === 'answer-exists') {
+        throw usageError(`question ${question.seq} of ${ref.id} is already answered`, 'invalid-input');
+      }
+      throw err;
+    }
+  } else {
+    await writeRequest(ref.paths.requests, { type: 'continue', answer: text });
+  }
+  await ensureDaemonFor(io);
+  io.out(question ? `answered #${question.seq} of ${ref.id}\n` : `answered the blocked item of ${ref.id}; continuing\n`);
+}

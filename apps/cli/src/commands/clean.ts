@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listTaskIds, tasksDir } from '@dispatch/ipc-fs';
+import { usageError } from '../cli-error.js';
+import type { CommandContext } from '../command-spec.js';
+import type { Io } from '../io.js';
+import { findTask, type TaskRef } from '../task-access/find-task.js';
+import { livenessOf } from '../task-access/liveness.js';
+import { unregister } from '../task-access/registration.js';
+import { workspaceOf } from '../workspace.js';
+
+/** Prefix of a task folder being removed: not a valid task id, so nothing lists it as a task. */
+const REMOVING = '.removing-';
+
+/**
+ * Removes a task: its folder is first renamed out of the task namespace (so no reader sees
+ * half a task), then its registration goes, then the files.
+ */
+async function removeTask(ref: TaskRef): Promise<void> {
+  const doomed = join(tasksDir(ref.dispatchDir), `${REMOVING}${ref.id}-${randomBytes(4).toString('hex')}`);
+  await rename(ref.paths.dir, doomed);
+  await unregister(ref.home, ref.dispatchDir, ref.id);
+  await rm(doomed, { recursive: true, force: true });
+}
+
+/** Folders an interrupted clean left behind. */
+async function sweepLeftovers(dispatchDir: string): Promise<void> {
+  const names = await readdir(tasksDir(dispatchDir)).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(REMOVING))) await rm(join(tasksDir(dispatchDir), name), { recursive: true, force: true });
+}
+
+/** `clean ID`: the one task, refused while it is live. */
+async function cleanOne(io: Io, id: string): Promise<void> {
+  const ref = await findTask(io, id);
+  const { state, keep } = await livenessOf(ref);
+  if (keep !== null) throw usageError(`task ${ref.id} is live (${keep}); cancel it first: dispatch cancel ${ref.id}`, 'invalid-input');
+  await removeTask(ref);
+  io.out(`removed ${ref.id} (${state})\n`);
+}
+
+/**
+ * `dispatch clean [ID | --finished | --all]`: removes task folders and their registrations, never
+ * a live task. `--finished` (also the default) removes completed and cancelled tasks; `--all`
+ * every task that is not live. Kept live tasks are named on stderr, with why.
+ */
+export async function run(ctx: CommandContext): Promise<void> {
+  const { io } = ctx;
+  const id = ctx.args.id as string | undefined;
+  const all = ctx.options.all === true;
+  if ([id !== undefined, all, ctx.options.finished === true].filter(Boolean).length > 1) throw usageError('give one of ID, --finished or --all');
+  if (id !== undefined) return cleanOne(io, id);
+
+  const { dispatchDir } = workspaceOf(io);
+  let removed = 0;
+  for (const taskId of await listTaskIds(dispatchDir)) {
+    const ref = await findTask(io, taskId).catch(() => null);
+    if (ref === null) continue; // no task.json: not a task (or one `run` is still creating)
+    const { state, keep } = await livenessOf(ref);
+    if (keep !== null) {
+      io.err(`kept ${ref.id}: ${keep}\n`);
+      continue;
+    }
+    if (!all && state !== 'completed' && state !== 'cancelled') continue;
+    await removeTask(ref);
+    io.out(`removed ${ref.id} (${state})\n`);
+    removed++;
+  }
+  await sweepLeftovers(dispatchDir);
+  if (removed === 0) io.out('nothing to clean\n');
+}

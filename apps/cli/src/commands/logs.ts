@@ -1,0 +1,61 @@
+import { open, stat } from 'node:fs/promises';
+import { deriveTaskState, isErrno, type DerivedTask } from '@dispatch/ipc-fs';
+import type { CommandContext } from '../command-spec.js';
+import type { Io } from '../io.js';
+import { deriveTask, ensureDaemonIfUnfinished, isFinal } from '../view/task-list.js';
+import { untilInterrupted, waitFor } from '../view/watch-changes.js';
+import { workspaceOf } from '../workspace.js';
+
+/** Prints worker.log from byte `from` to its end; returns the new offset (a cut log restarts). */
+async function printFrom(io: Io, path: string, from: number): Promise<number> {
+  const size = await stat(path).then((s) => s.size, (err: unknown) => (isErrno(err, 'ENOENT') ? 0 : Promise.reject(err)));
+  if (size < from) {
+    // The daemon cut the log to its tail: go on from its new end rather than repeat the tail.
+    io.out('[dispatch: worker.log was cut]\n');
+    return size;
+  }
+  if (size === from) return from;
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(size - from);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
+    io.out(buffer.subarray(0, bytesRead).toString('utf8'));
+    return from + bytesRead;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** True once no more worker output can come: a final state, or needing the user with no worker. */
+function quiet(derived: DerivedTask): boolean {
+  return isFinal(derived.state) || (derived.snapshot.hasTag('needs-user') && !derived.snapshot.hasTag('worker'));
+}
+
+/** `dispatch logs ID [-f]`: the worker's output; `-f` follows it until the worker is done or Ctrl-C. */
+export async function run(ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const id = String(ctx.args.id);
+  const { dispatchDir } = workspaceOf(io);
+  const derived = await deriveTask(dispatchDir, id);
+  await ensureDaemonIfUnfinished(io, [derived]);
+  const path = derived.paths.workerLog;
+  if (ctx.options.follow !== true) {
+    if ((await printFrom(io, path, 0)) === 0) io.err(`no worker output yet (${path})\n`);
+    return 0;
+  }
+  // Ctrl-C is ours before the first byte is printed: a reader that saw it may stop us at once.
+  await untilInterrupted(async (signal) => {
+    let offset = await printFrom(io, path, 0);
+    if (quiet(derived)) return;
+    await waitFor(
+      dispatchDir,
+      async () => {
+        const done = quiet(await deriveTaskState(dispatchDir, id));
+        offset = await printFrom(io, path, offset);
+        return done ? true : null;
+      },
+      { signal, include: (name) => name === 'worker.log' || name === 'events.jsonl' },
+    );
+  });
+  return 0;
+}

@@ -1,0 +1,40 @@
+import { readdir } from 'node:fs/promises';
+import type { TaskState } from '@dispatch/core';
+import { deriveTaskState, isRequestName } from '@dispatch/ipc-fs';
+import type { TaskRef } from './find-task.js';
+
+/** States with a worker alive or the daemon about to act: a task in one is never removed. */
+export const LIVE_STATES: ReadonlySet<TaskState> = new Set(['queued', 'starting', 'running', 'awaiting-answer', 'timed-out', 'recovering']);
+
+/** How long an unregistered task may still be inside `run` (folder created, not registered yet). */
+const REGISTERING_MS = 60_000;
+
+/** A task's state as `clean` sees it, and why it must be kept (null when it may go). */
+export interface Liveness {
+  state: TaskState | 'unreadable';
+  keep: string | null;
+}
+
+/**
+ * Whether a task is live. A registered task is live in a live state or with a request the daemon
+ * has not applied yet; an unregistered one never runs, so only a brand-new one (a `run` may be
+ * registering it) is kept. A task whose files cannot be read cannot run either.
+ */
+export async function livenessOf(ref: TaskRef, now = Date.now()): Promise<Liveness> {
+  let state: TaskState;
+  let createdAt: number;
+  try {
+    const derived = await deriveTaskState(ref.dispatchDir, ref.id, { now });
+    state = derived.state;
+    createdAt = Date.parse(derived.task.createdAt);
+  } catch {
+    return { state: 'unreadable', keep: null };
+  }
+  if (!ref.registered) {
+    return { state, keep: now - createdAt < REGISTERING_MS ? 'just created; dispatch run may still be registering it' : null };
+  }
+  if (LIVE_STATES.has(state)) return { state, keep: `it is ${state}` };
+  const requests = await readdir(ref.paths.requests).catch(() => [] as string[]);
+  if (requests.some(isRequestName)) return { state, keep: 'a request to the daemon is still pending' };
+  return { state, keep: null };
+}

@@ -1,0 +1,150 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FINAL_STATES } from '@dispatch/core';
+import { deriveTaskState, listTaskIds, taskPaths, writeRequest, type TaskView } from '@dispatch/ipc-fs';
+import { createStyle } from '../src/style.js';
+import { formatAge, progressBar, renderStatusTable } from '../src/view/status-table.js';
+import { assertFreshBuild, bin } from './built-binary.js';
+
+beforeAll(assertFreshBuild);
+const until = <T>(probe: () => T | Promise<T>) => vi.waitUntil(probe, { timeout: 20_000, interval: 25 });
+
+/** A temp workspace with its own DISPATCH_HOME, and dispatch run there (the built binary). */
+function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'dispatch-status-'));
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DISPATCH_HOME: mkdtempSync(join(tmpdir(), 'dispatch-status-home-')),
+    DISPATCH_SIM_STEP: '0.05',
+    DISPATCH_DAEMON_IDLE_MS: '3000',
+  };
+  const dispatchDir = join(dir, '.dispatch');
+  const dispatch = (args: string[]) => execa('node', [bin, ...args], { cwd: dir, reject: false, extendEnv: false, env });
+  const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;
+  const start = async (id: string, ...steps: string[]) => {
+    const r = await dispatch(['run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), `task ${id}`]);
+    expect(r.exitCode, r.stderr).toBe(0);
+  };
+  const daemonRunning = async () => (JSON.parse((await dispatch(['daemon', 'status', '--json'])).stdout) as { running: boolean }).running;
+  return { dir, env, dispatchDir, dispatch, state, start, daemonRunning };
+}
+type Workspace = ReturnType<typeof workspace>;
+const made: Workspace[] = [];
+const newWorkspace = () => (made.push(workspace()), made.at(-1)!);
+
+/** Cancels what is still live, then stops the daemon, so no worker outlives the test. */
+afterEach(async () => {
+  for (const ws of made.splice(0)) {
+    const ids = await listTaskIds(ws.dispatchDir);
+    for (const id of ids) if (!FINAL_STATES.includes(await ws.state(id))) await writeRequest(taskPaths(ws.dispatchDir, id).requests, { type: 'cancel' });
+    await ws.dispatch(['daemon', 'start']); // a test that failed half-way may have left none to apply them
+    await until(async () => (await Promise.all(ids.map(ws.state))).every((s) => FINAL_STATES.includes(s)));
+    await ws.dispatch(['daemon', 'stop']);
+  }
+});
+
+const CONTRACT_FIELDS = ['id', 'state', 'model', 'backend', 'progress', 'items', 'question', 'error', 'createdAt', 'updatedAt'];
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+describe('dispatch status --json', () => {
+  it('a finished task: the contract fields, as one object for status ID and in the array', async () => {
+    const ws = newWorkspace();
+    await ws.start('done-task', 'First', 'Second');
+    await until(() => ws.state('done-task').then((s) => s === 'completed'));
+    const one = await ws.dispatch(['status', 'done-task', '--json']);
+    expect([one.exitCode, one.stderr]).toEqual([0, '']);
+    const view = JSON.parse(one.stdout) as Record<string, unknown>;
+    expect(Object.keys(view)).toEqual(expect.arrayContaining(CONTRACT_FIELDS));
+    expect(view).toMatchObject({
+      id: 'done-task', state: 'completed', model: 'sim', backend: 'sim', progress: { done: 2, total: 2 }, question: null, error: null,
+      items: [{ text: 'First', mark: 'done', note: expect.any(String) }, { text: 'Second', mark: 'done', note: expect.any(String) }],
+    });
+    expect([view.createdAt, view.updatedAt]).toEqual([expect.stringMatching(ISO), expect.stringMatching(ISO)]);
+    const all = await ws.dispatch(['status', '--json']);
+    expect(JSON.parse(all.stdout)).toEqual([view]);
+  });
+
+  it('a task with a pending question: state awaiting-answer, question {seq, text}', async () => {
+    const ws = newWorkspace();
+    await ws.start('asker', 'Look', 'Decide {ask: JWT or sessions?}');
+    await until(() => ws.state('asker').then((s) => s === 'awaiting-answer'));
+    const view = JSON.parse((await ws.dispatch(['status', 'asker', '--json'])).stdout) as TaskView;
+    expect(view).toMatchObject({ state: 'awaiting-answer', question: { seq: 1, text: 'JWT or sessions?' }, progress: { done: 1, total: 2 } });
+    expect(view.items.map((i) => i.mark)).toEqual(['done', 'pending']);
+  });
+
+  it('an empty workspace is an empty array', async () => {
+    const r = await newWorkspace().dispatch(['status', '--json']);
+    expect([r.exitCode, r.stdout]).toEqual([0, '[]']);
+  });
+});
+
+describe('dispatch status (table)', () => {
+  it('piped: no colour; tasks needing the user first; bar, age and the question cut to fit', async () => {
+    const ws = newWorkspace();
+    await ws.start('aaa-finished', 'Only');
+    await until(() => ws.state('aaa-finished').then((s) => s === 'completed'));
+    const long = `Should the session store move to Redis ${'or stay in Postgres '.repeat(5)}?`;
+    await ws.start('zzz-asking', 'Look', `Decide {ask: ${long}}`);
+    await until(() => ws.state('zzz-asking').then((s) => s === 'awaiting-answer'));
+    const r = await ws.dispatch(['status']);
+    expect([r.exitCode, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).not.toContain('\u001b[');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^ID\s+STATE\s+MODEL\s+PROGRESS\s+AGE\s+QUESTION \/ ERROR$/);
+    expect(lines[1]).toMatch(/^zzz-asking\s+awaiting-answer\s+sim\s+\[####----\] 1\/2\s+\d+s\s+#1 Should the session store move to Redis .*…$/);
+    expect(lines[1]!.length).toBeLessThan(lines[1]!.indexOf('#1') + 61);
+    expect(lines[2]).toMatch(/^aaa-finished\s+completed\s+sim\s+\[########\] 1\/1\s+\d+s$/);
+  });
+
+  it('on a terminal the states are coloured, needs-user loudest', () => {
+    const base = { title: 't', model: 'sim', backend: 'sim', attempt: 1, items: [], question: null, error: null, taskDir: '/x', updatedAt: '' };
+    const views: TaskView[] = [
+      { ...base, id: 'ok', state: 'completed', progress: { done: 1, total: 1 }, createdAt: '2026-01-01T00:00:00.000Z' },
+      { ...base, id: 'bad', state: 'failed', progress: { done: 0, total: 2 }, error: { kind: 'auth', message: 'log in' }, createdAt: '2026-01-01T00:01:00.000Z' },
+    ];
+    const out = renderStatusTable(views, { style: createStyle(true), now: Date.parse('2026-01-01T00:06:00.000Z'), columns: 100 });
+    const [, first, second] = out.split('\n');
+    expect(first).toMatch(/^bad\s+\u001b\[1m\u001b\[31mfailed\u001b\[39m\u001b\[22m.*\[--------\] 0\/2\s+5m\s+auth: log in$/);
+    expect(second).toMatch(/^ok\s+\u001b\[32mcompleted\u001b\[39m.*6m$/);
+    expect([progressBar(3, 8), formatAge(90_000), formatAge(3 * 86_400_000)]).toEqual(['[###-----] 3/8', '1m', '3d']);
+  });
+
+  it('an unknown or invalid id exits 2 with one line', async () => {
+    const ws = newWorkspace();
+    for (const id of ['nope', '../x', 'A B']) {
+      const r = await ws.dispatch(['status', id]);
+      expect([r.exitCode, r.stdout, r.stderr.split('\n').length], id).toEqual([2, '', 1]);
+    }
+    expect((await ws.dispatch(['status', 'nope'])).stderr).toMatch(/^dispatch: no task nope in /);
+  });
+
+  it('finding an unfinished task with no daemon starts one', async () => {
+    const ws = newWorkspace();
+    await ws.start('forever', 'Hang {hang}');
+    await until(() => ws.state('forever').then((s) => s === 'running'));
+    await ws.dispatch(['daemon', 'stop']);
+    await until(async () => !(await ws.daemonRunning()));
+    expect((await ws.dispatch(['status', '--json'])).exitCode).toBe(0);
+    await until(() => ws.daemonRunning());
+  });
+
+  it('--watch prints a frame, redraws on a change, and exits 0 on Ctrl-C', async () => {
+    const ws = newWorkspace();
+    await ws.start('watched', 'Ask {ask: Ready?}');
+    await until(() => ws.state('watched').then((s) => s === 'awaiting-answer'));
+    const watching = execa('node', [bin, 'status', '--watch'], { cwd: ws.dir, reject: false, extendEnv: false, env: ws.env });
+    let out = '';
+    watching.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await until(() => out.includes('awaiting-answer'));
+    await writeRequest(taskPaths(ws.dispatchDir, 'watched').requests, { type: 'cancel' });
+    await until(() => out.includes('cancelled'));
+    watching.kill('SIGINT');
+    expect((await watching).exitCode).toBe(0);
+    expect(out.match(/^ID /gm)?.length).toBeGreaterThanOrEqual(2);
+  });
+});

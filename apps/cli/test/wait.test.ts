@@ -1,0 +1,214 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { execa } from 'execa';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FINAL_STATES } from '@dispatch/core';
+import { deriveTaskState, listTaskIds, taskPaths, writeAnswer, writeRequest } from '@dispatch/ipc-fs';
+import { followTask } from '../src/commands/follow.js';
+import { createMemoryIo } from '../src/memory-io.js';
+import { assertFreshBuild, bin } from './built-binary.js';
+
+beforeAll(assertFreshBuild);
+const until = <T>(probe: () => T | Promise<T>) => vi.waitUntil(probe, { timeout: 20_000, interval: 25 });
+
+/** A temp workspace with its own DISPATCH_HOME, and dispatch run there (the built binary). */
+function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'dispatch-wait-'));
+  const home = mkdtempSync(join(tmpdir(), 'dispatch-wait-home-'));
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000' };
+  const dispatch = (args: string[]) => execa('node', [bin, ...args], { cwd: dir, reject: false, extendEnv: false, env });
+  const dispatchDir = join(dir, '.dispatch');
+  const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;
+  const start = async (id: string, ...steps: string[]) => {
+    const r = await dispatch(['run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), `task ${id}`]);
+    expect(r.exitCode, r.stderr).toBe(0);
+  };
+  return { dir, home, env, dispatchDir, dispatch, state, start };
+}
+type Workspace = ReturnType<typeof workspace>;
+const made: Workspace[] = [];
+const newWorkspace = () => (made.push(workspace()), made.at(-1)!);
+
+/** Cancels what is still live, then stops the daemon, so no worker outlives the test. */
+afterEach(async () => {
+  for (const ws of made.splice(0)) {
+    const ids = await listTaskIds(ws.dispatchDir);
+    for (const id of ids) if (!FINAL_STATES.includes(await ws.state(id))) await writeRequest(taskPaths(ws.dispatchDir, id).requests, { type: 'cancel' });
+    await ws.dispatch(['daemon', 'start']); // a test that failed half-way may have left none to apply them
+    await until(async () => (await Promise.all(ids.map(ws.state))).every((s) => FINAL_STATES.includes(s)));
+    await ws.dispatch(['daemon', 'stop']);
+  }
+});
+
+// The documented format of `wait --json` lines, read from docs/events.md so doc and output cannot drift.
+interface LineSchema { common: Map<string, string>; types: Map<string, { states: string[]; fields: Map<string, string> }> }
+function documentedSchema(): LineSchema {
+  const doc = readFileSync(new URL('../../../docs/events.md', import.meta.url), 'utf8');
+  const section = doc.split('## `wait --json` lines')[1]?.split('\n## ')[0] ?? '';
+  const rows = (first: string) => {
+    const lines = section.split('\n');
+    const at = lines.findIndex((l) => l.startsWith(`| ${first} |`));
+    const body: string[][] = [];
+    for (const line of lines.slice(at + 2)) {
+      if (!line.startsWith('|')) break;
+      body.push(line.slice(1, -1).split('|').map((c) => c.trim()));
+    }
+    return at < 0 ? [] : body;
+  };
+  const name = (cell: string) => cell.replace(/`/g, '');
+  const common = new Map(rows('field').map(([field, type]) => [name(field!), type!]));
+  const types = new Map(rows('type').map(([type, states, fields]) => [name(type!), {
+    states: states!.split(',').map((s) => name(s.trim())),
+    fields: new Map(fields === '—' ? [] : fields!.split(/,\s*(?=`)/).map((f) => {
+      const m = /^`(\w+)` (.+)$/.exec(f.trim());
+      return [m?.[1] ?? f, m?.[2] ?? '?'] as [string, string];
+    })),
+  }]));
+  return { common, types };
+}
+
+function hasType(value: unknown, type: string): boolean {
+  if (type.endsWith(' or null')) return value === null || hasType(value, type.slice(0, -' or null'.length));
+  if (type === 'string[]') return Array.isArray(value) && value.every((v) => typeof v === 'string');
+  if (type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return ['string', 'number'].includes(type) && typeof value === type;
+}
+
+/** What is wrong with a line by the documented schema: missing, mistyped or undocumented fields. */
+function schemaErrors(line: Record<string, unknown>, schema: LineSchema): string[] {
+  const type = schema.types.get(String(line.type));
+  if (!type) return [`undocumented type ${String(line.type)}`];
+  const fields = new Map([...schema.common, ...type.fields]);
+  const errors = [...fields].filter(([k, t]) => !hasType(line[k], t)).map(([k, t]) => `${k} is not ${t}`);
+  errors.push(...Object.keys(line).filter((k) => !fields.has(k)).map((k) => `undocumented field ${k}`));
+  if (line.v !== 1) errors.push('v is not 1');
+  if (!type.states.includes(String(line.state))) errors.push(`state ${String(line.state)} is not documented for ${String(line.type)}`);
+  return errors;
+}
+
+const schema = documentedSchema();
+const seenTypes = new Set<string>();
+
+/** `dispatch wait --json ARGS`: exit 0, one line, valid by the documented schema. */
+async function waitJson(ws: Workspace, ...args: string[]) {
+  const r = await ws.dispatch(['wait', '--json', ...args]);
+  expect(r.exitCode, r.stderr).toBe(0);
+  expect(r.stdout.split('\n')).toHaveLength(1);
+  const line = JSON.parse(r.stdout) as Record<string, unknown>;
+  expect(schemaErrors(line, schema), r.stdout).toEqual([]);
+  seenTypes.add(String(line.type));
+  return line;
+}
+
+describe('dispatch wait', () => {
+  it('the documented schema is read and refuses a line that drifts from it', () => {
+    expect([...schema.types.keys()]).toEqual(['question', 'blocked', 'failed', 'completed', 'cancelled']);
+    expect([...schema.common.keys()]).toEqual(['v', 'type', 'id', 'state', 'progress', 'output']);
+    const good = { v: 1, type: 'question', id: 'a', state: 'awaiting-answer', progress: { done: 0, total: 1 }, output: null, seq: 1, text: 'Q?' };
+    expect(schemaErrors(good, schema)).toEqual([]);
+    expect(schemaErrors({ ...good, seq: '1' }, schema)).toEqual(['seq is not number']);
+    expect(schemaErrors({ ...good, extra: 1 }, schema)).toEqual(['undocumented field extra']);
+    expect(schemaErrors({ ...good, state: 'running' }, schema)).toHaveLength(1);
+  });
+
+  it('reports an already-pending question at once, as JSON and as one human line', async () => {
+    const ws = newWorkspace();
+    await ws.start('security-review', 'Scan', 'Review auth {ask: JWT or sessions?}', 'Write up');
+    await until(() => ws.state('security-review').then((s) => s === 'awaiting-answer'));
+    const line = await waitJson(ws, 'security-review');
+    expect(line).toMatchObject({ type: 'question', id: 'security-review', state: 'awaiting-answer', seq: 1, text: 'JWT or sessions?', progress: { done: 1, total: 3 }, output: null });
+    expect(await waitJson(ws)).toEqual(line); // no ids: every unfinished task
+    const human = await ws.dispatch(['wait', 'security-review']);
+    expect([human.exitCode, human.stdout]).toEqual([0, 'security-review asks #1: JWT or sessions?']);
+  });
+
+  it('reports a completion, with output.md when the worker wrote one', async () => {
+    const ws = newWorkspace();
+    await ws.start('quick', 'One', 'Two {sleep: 0.5}');
+    const line = await waitJson(ws, 'quick');
+    expect(line).toMatchObject({ type: 'completed', id: 'quick', state: 'completed', progress: { done: 2, total: 2 }, output: null });
+    writeFileSync(taskPaths(ws.dispatchDir, 'quick').output, '# Findings\n');
+    expect(await waitJson(ws, 'quick')).toMatchObject({ type: 'completed', output: taskPaths(ws.dispatchDir, 'quick').output });
+  });
+
+  it('reports a failure with its kind, and the configured models as alternatives', async () => {
+    const ws = newWorkspace();
+    await ws.start('broken', 'Fine', 'Break {fail: the database is down}');
+    expect(await waitJson(ws, 'broken')).toMatchObject({ type: 'failed', state: 'failed', kind: 'plan-error', alternatives: [], progress: { done: 1, total: 2 } });
+    writeFileSync(join(ws.home, 'config.yaml'), 'default: opus\nbackends:\n  claude:\n    command: claude -p\nmodels:\n  opus:\n    backend: claude\n  sonnet:\n    backend: claude\n');
+    expect((await waitJson(ws, 'broken')).alternatives).toEqual(['opus', 'sonnet']);
+    expect((await ws.dispatch(['wait', 'broken'])).stdout).toMatch(/^broken failed \(plan-error\): .+ — other models: opus, sonnet$/);
+  });
+
+  it('reports a block, with the question the worker wrote into the plan', async () => {
+    const ws = newWorkspace();
+    await ws.start('stuck', 'Look {block: Which database?}');
+    expect(await waitJson(ws, 'stuck')).toMatchObject({ type: 'blocked', state: 'blocked', seq: null, text: 'Which database?' });
+  });
+
+  it('exits 124 when nothing happens before --timeout; a cancel is then reported', async () => {
+    const ws = newWorkspace();
+    await ws.start('forever', 'Hang {hang}');
+    await until(() => ws.state('forever').then((s) => s === 'running'));
+    const r = await ws.dispatch(['wait', 'forever', '--json', '--timeout', '1']);
+    expect([r.exitCode, r.stdout]).toEqual([124, '']);
+    expect(r.stderr).toMatch(/^dispatch: nothing happened within 1 s$/);
+    await writeRequest(taskPaths(ws.dispatchDir, 'forever').requests, { type: 'cancel' });
+    expect(await waitJson(ws, 'forever')).toMatchObject({ type: 'cancelled', state: 'cancelled' });
+  });
+
+  it('bad input exits 2 with one line; nothing unfinished exits 1', async () => {
+    const ws = newWorkspace();
+    for (const args of [['wait', 'nope'], ['wait', '../x'], ['wait', '--timeout', 'soon']]) {
+      const r = await ws.dispatch(args);
+      expect([r.exitCode, r.stdout, r.stderr.split('\n').length], args.join(' ')).toEqual([2, '', 1]);
+    }
+    const r = await ws.dispatch(['wait']);
+    expect([r.exitCode, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toMatch(/^dispatch: nothing to wait for/);
+  });
+
+  it('every documented type was printed by the runs above', () => {
+    expect([...seenTypes].sort()).toEqual([...schema.types.keys()].sort());
+  });
+});
+
+describe('followTask (what run --wait calls)', () => {
+  const context = (ws: Workspace) => {
+    const io = createMemoryIo({ env: ws.env, cwd: ws.dir });
+    return { io, ctx: { args: {}, options: {}, io, command: new Command(), program: new Command() } };
+  };
+
+  it('without a terminal reports the question and waits; an answer from elsewhere lets it complete (0)', async () => {
+    const ws = newWorkspace();
+    await ws.start('asker', 'Ask {ask: JWT or sessions?}', 'Finish');
+    const { io, ctx } = context(ws);
+    const followed = followTask(ctx, ws.dispatchDir, 'asker');
+    await until(() => io.stderr.join('').includes('asker asks #1: JWT or sessions?'));
+    expect(io.stderr.join('')).toContain('dispatch answer asker');
+    await writeAnswer(taskPaths(ws.dispatchDir, 'asker').ipc, 1, 'JWT');
+    expect(await followed).toBe(0);
+    expect(io.stderr.join('')).toMatch(/asker: completed\nasker completed \(2\/2\)\n$/);
+    expect(io.stdout).toEqual([]);
+  });
+
+  it('asks through the terminal prompt and publishes the answer', async () => {
+    const ws = newWorkspace();
+    await ws.start('prompted', 'Ask {ask: Which port?}');
+    const { ctx } = context(ws);
+    const asked: string[] = [];
+    const code = await followTask(ctx, ws.dispatchDir, 'prompted', { ask: async (q) => (asked.push(q.text), '8080') });
+    expect([code, asked]).toEqual([0, ['Which port?']]);
+    expect(readFileSync(join(taskPaths(ws.dispatchDir, 'prompted').ipc, '001.answer'), 'utf8')).toBe('8080');
+  });
+
+  it('returns 1 when the task fails', async () => {
+    const ws = newWorkspace();
+    await ws.start('doomed', 'Break {fail: no network}');
+    const { io, ctx } = context(ws);
+    expect(await followTask(ctx, ws.dispatchDir, 'doomed')).toBe(1);
+    expect(io.stderr.join('')).toContain('doomed failed (plan-error)');
+  });
+});
