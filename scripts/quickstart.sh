@@ -7,7 +7,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dispatch() {
   printf '\n$ dispatch'
-  printf ' %q' "$@"
+  for arg in "$@"; do
+    if [[ $arg =~ ^[A-Za-z0-9._/=-]+$ ]]; then printf ' %s' "$arg"; else printf " '%s'" "${arg//\'/\'\\\'\'}"; fi
+  done
   printf '\n'
   node "$root/apps/cli/dist/dispatch.js" "$@"
 }
