@@ -33,6 +33,21 @@ async function taskState(cwd: string, id: string) {
 }
 
 describe('the daemon', () => {
+  it('fails and stops a worker that shows no sign of life past the stall limit', async () => {
+    const { workspace, env } = setup();
+    const ws = workspace();
+    const run = await execa('node', [bin, 'run', '--model', 'sim', '--id', 'quiet', '--step', 'forever {hang}', 'x'], {
+      cwd: ws,
+      env: { ...env, DISPATCH_STALL_MS: '1500' },
+      reject: false,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    await until(async () => (await deriveTaskState(join(ws, '.dispatch'), 'quiet')).state === 'failed');
+    const derived = await deriveTaskState(join(ws, '.dispatch'), 'quiet');
+    expect(derived.snapshot.context.error).toMatchObject({ kind: 'stalled' });
+    await until(async () => (await readEventLog(join(ws, '.dispatch/tasks/quiet/events.jsonl'))).events.some((e) => e.type === 'worker.exited'));
+  });
+
   it('killed with -9 while a question waits: nothing lost, the next daemon finishes the task', async () => {
     const { workspace, dispatch, daemonPid } = setup();
     const ws = workspace();

@@ -29,8 +29,14 @@ export async function status(ctx: CommandContext): Promise<void> {
 /** `dispatch daemon run`: be the daemon, in the foreground (what `start` launches). */
 export async function runForeground(ctx: CommandContext): Promise<number> {
   const { runDaemon } = await import('../daemon/daemon.js');
-  const idle = ctx.io.env.DISPATCH_DAEMON_IDLE_MS;
+  const { DISPATCH_DAEMON_IDLE_MS: idle, DISPATCH_STALL_MS: stall } = ctx.io.env;
   // Another daemon already running is not an error: there is one, as asked.
-  await runDaemon({ home: dispatchHome(ctx.io.env), bin: binPath(), version: VERSION, ...(idle && { idleMs: Number(idle) }) });
+  await runDaemon({
+    home: dispatchHome(ctx.io.env),
+    bin: binPath(),
+    version: VERSION,
+    ...(idle && { idleMs: Number(idle) }),
+    ...(stall && { stallMs: Number(stall) }),
+  });
   return 0;
 }

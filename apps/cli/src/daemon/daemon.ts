@@ -13,6 +13,8 @@ export interface DaemonOptions {
   version: string;
   /** Exit after this long with nothing to do (default 60 s). */
   idleMs?: number;
+  /** A running worker silent this long (no plan change, no output) is stalled (default 20 min). */
+  stallMs?: number;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
       ticks += 1;
       if (ticks % 10 === 0) await resync();
       if (ticks % 20 === 0) for (const ws of workspaces.values()) await ws.maintain();
+      if (ticks % 2 === 0) for (const ws of workspaces.values()) await ws.checkStalls(options.stallMs ?? 20 * 60_000);
       const busy = (await Promise.all([...workspaces.values()].map((w) => w.busy()))).some(Boolean);
       if (busy) idleSince = Date.now();
       else if (Date.now() - idleSince > idleMs) stop();

@@ -1,4 +1,5 @@
 import { capWorkerLog } from '@dispatch/backends';
+import { stat } from 'node:fs/promises';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs';
 import { TaskHost } from '../host/task-host.js';
 import { applyRequests } from './apply-requests.js';
@@ -62,6 +63,22 @@ export class WorkspaceHost {
     }
   }
 
+  /**
+   * Fails, and stops, a running worker that has shown no sign of life — no plan change, no
+   * output — for `stallMs`. Not while it waits for an answer: waiting is its job then.
+   */
+  async checkStalls(stallMs: number, now = Date.now()): Promise<void> {
+    for (const host of this.hosts.values()) {
+      const h = await host.catch(() => null);
+      if (!h || h.snapshot.value !== 'running') continue;
+      const since = Math.max(h.snapshot.context.startedAt ?? 0, await mtime(h.paths.plan), await mtime(h.paths.workerLog));
+      if (now - since > stallMs) {
+        const minutes = Math.round(stallMs / 60_000);
+        h.send({ type: 'worker.stalled', message: `no plan change and no worker output for ${minutes >= 1 ? `${minutes} min` : `${stallMs} ms`}`, at: now });
+      }
+    }
+  }
+
   private async onFact(fact: Fact): Promise<void> {
     // Facts of tasks that were never registered (a folder copied in from elsewhere) are ignored.
     const host = await this.hosts.get(fact.taskId);
@@ -74,4 +91,8 @@ export class WorkspaceHost {
     await this.source?.close();
     for (const host of this.hosts.values()) await (await host.catch(() => null))?.stop();
   }
+}
+
+async function mtime(path: string): Promise<number> {
+  return stat(path).then((s) => s.mtimeMs, () => 0);
 }
