@@ -1,7 +1,8 @@
 import { CliError, ExitCode } from './cli-error.js';
 import { CONTRACT_COMMANDS } from './command-names.js';
 import type { CommandSpec } from './command-spec.js';
-import { nearestName as findNearMiss } from '@dispatch/config';
+// The small module alone: the start-up path must not load the config reader (yaml).
+import { nearestName as findNearMiss } from '@dispatch/config/near-name';
 
 /** The command a bare prompt means: `dispatch <prompt...>` is `dispatch run <prompt...>`. */
 export const DEFAULT_COMMAND = 'run';

@@ -3,7 +3,6 @@ import type { CommandContext } from '../command-spec.js';
 import { createStyle } from '../style.js';
 import { renderStatusTable } from '../view/status-table.js';
 import { deriveTasks, ensureDaemonIfUnfinished } from '../view/task-list.js';
-import { untilInterrupted, waitFor } from '../view/watch-changes.js';
 import { workspaceOf } from '../workspace.js';
 
 const CLEAR_SCREEN = '\u001b[H\u001b[2J';
@@ -22,6 +21,8 @@ async function watchFrames(ctx: CommandContext, dispatchDir: string, ids: string
   const { io } = ctx;
   const tty = io.outColumns !== undefined && ctx.options.json !== true;
   let last = first;
+  // Loaded only here: watching (chokidar) is not what a plain `status` should pay for at start-up.
+  const { untilInterrupted, waitFor } = await import('../view/watch-changes.js');
   // Ctrl-C is ours from before the first frame: a reader that saw it may stop us at once.
   await untilInterrupted((signal) => {
     io.out(tty ? CLEAR_SCREEN + first : first);
