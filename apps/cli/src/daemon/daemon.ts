@@ -56,6 +56,9 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   await resync();
 
   const idleMs = options.idleMs ?? 60_000;
+  const stallMs = options.stallMs ?? 20 * 60_000;
+  // Stalls are minutes long: look every 10 s (ticks are 500 ms), sooner only for short limits.
+  const stallCheckTicks = Math.max(1, Math.min(20, Math.floor(stallMs / 1000)));
   let idleSince = Date.now();
   let ticks = 0;
   const tick = setInterval(() => {
@@ -63,7 +66,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
       ticks += 1;
       if (ticks % 10 === 0) await resync();
       if (ticks % 20 === 0) for (const ws of workspaces.values()) await ws.maintain();
-      if (ticks % 2 === 0) for (const ws of workspaces.values()) await ws.checkStalls(options.stallMs ?? 20 * 60_000);
+      if (ticks % stallCheckTicks === 0) for (const ws of workspaces.values()) await ws.checkStalls(stallMs);
       const busy = (await Promise.all([...workspaces.values()].map((w) => w.busy()))).some(Boolean);
       if (busy) idleSince = Date.now();
       else if (Date.now() - idleSince > idleMs) stop();

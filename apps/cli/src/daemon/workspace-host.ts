@@ -43,7 +43,9 @@ export class WorkspaceHost {
 
   /** Starts following the workspace's files (after its tasks were added). */
   async watch(): Promise<void> {
-    this.source ??= await createFactSource({ dispatchDir: this.dispatchDir, onFact: (f) => this.onFact(f), onError: this.onError });
+    // The watcher reports changes at once; the full scan behind it only catches what inotify
+    // dropped, so every 5 s is enough and keeps an idle daemon with many tasks cheap.
+    this.source ??= await createFactSource({ dispatchDir: this.dispatchDir, onFact: (f) => this.onFact(f), onError: this.onError, scanIntervalMs: 5_000 });
   }
 
   /** Whether any hosted task still has something to do on its own (a worker, a deadline, a start). */
