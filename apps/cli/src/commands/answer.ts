@@ -1,4 +1,5 @@
 import { IpcError, writeAnswer, writeRequest } from '@dispatch/ipc-fs';
+import { crashPoint } from '../daemon/crash-points.js';
 import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import { loadHostedTask } from '../task-access/find-task.js';
@@ -36,7 +37,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const text = await answerText(ctx);
   if (question) {
     try {
-      await writeAnswer(ref.paths.ipc, question.seq, text);
+      await writeAnswer(ref.paths.ipc, question.seq, text, { beforePublish: () => crashPoint('before-answer-published') });
     } catch (err) {
       if (err instanceof IpcError && err.code === 'answer-exists') {
         throw usageError(`question ${question.seq} of ${ref.id} is already answered`, 'invalid-input');
