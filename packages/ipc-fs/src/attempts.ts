@@ -1,4 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+// Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { publishExclusive } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
@@ -80,7 +82,7 @@ export async function claimAttempt(attemptsDir: string, claim: AttemptClaim): Pr
 async function readJson<T>(path: string): Promise<T | null> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return null;
     throw err;
@@ -116,7 +118,7 @@ export async function readPidRecord(attemptsDir: string, n: number): Promise<Pid
 
 async function readPidFile(path: string): Promise<PidRecord | null> {
   try {
-    const [pid, startTime = ''] = (await readFile(path, 'utf8')).trim().split(/\s+/);
+    const [pid, startTime = ''] = readFileSync(path, 'utf8').trim().split(/\s+/);
     const value = Number(pid);
     return Number.isInteger(value) && value > 0 ? { pid: value, startTime } : null;
   } catch (err) {

@@ -1,3 +1,5 @@
+// Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
+import { readFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import type { LogEvent, TaskEvent } from '@dispatch/core';
 import { isErrno } from './errors.js';
@@ -38,7 +40,7 @@ function asLogged(line: string): LoggedEvent | null {
 export async function readEventLog(path: string): Promise<EventLogRead> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return { events: [], torn: false, skipped: 0 };
     throw err;

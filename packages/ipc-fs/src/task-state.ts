@@ -1,8 +1,9 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   advanceTo,
   applyEvent,
+  EMPTY_PLAN,
   replay,
   samePlanFacts,
   stateOf,
@@ -15,7 +16,8 @@ import {
 } from '@dispatch/core';
 import { attemptFiles, type ExitRecord } from './attempts.js';
 import { readEventLog, toMachineEvents, type LoggedEvent } from './events-log.js';
-import { exitedEvent, readPlanFacts } from './fact-events.js';
+import { exitedEvent } from './fact-events.js';
+import { summarizePlan } from './plan/summary.js';
 import { taskPaths, type TaskPaths } from './paths.js';
 import { readPlan } from './plan-file.js';
 import type { Plan } from './plan/types.js';
@@ -54,7 +56,7 @@ export interface DeriveOptions {
 
 async function mtimeOf(path: string): Promise<number | null> {
   try {
-    return Math.floor((await stat(path)).mtimeMs);
+    return Math.floor(statSync(path).mtimeMs);
   } catch {
     return null;
   }
@@ -74,7 +76,7 @@ function createdFrom(task: TaskFile): TaskCreatedEvent {
 }
 
 /** Facts on disk the log has not recorded, each stamped with its file's time, in protocol order. */
-async function factsOnDisk(paths: TaskPaths, recorded: TaskSnapshot, history: readonly LogEvent[], options: DeriveOptions) {
+async function factsOnDisk(paths: TaskPaths, plan: Plan | null, recorded: TaskSnapshot, history: readonly LogEvent[], options: DeriveOptions) {
   const asked = new Set<number>();
   const answered = new Set<number>();
   const exited = new Set<number>();
@@ -86,8 +88,8 @@ async function factsOnDisk(paths: TaskPaths, recorded: TaskSnapshot, history: re
   }
   const found: { event: TaskEvent; rank: number }[] = [];
   const fallback = recorded.context.updatedAt;
-  const facts = await readPlanFacts(paths);
-  const planTime = await mtimeOf(paths.plan);
+  const facts = plan ? summarizePlan(plan) : EMPTY_PLAN;
+  const planTime = plan ? await mtimeOf(paths.plan) : null;
   if (planTime !== null && !samePlanFacts(facts, recorded.context.plan)) {
     found.push({ rank: 0, event: { type: 'plan.changed', plan: facts, at: planTime } });
   }
@@ -135,7 +137,7 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
   const apply = (event: TaskEvent) => {
     const next = applyEvent(snapshot, event);
     // A fact that changes nothing (seen before, or after a final state) is not news.
-    if (JSON.stringify([next.value, next.context]) === JSON.stringify([snapshot.value, snapshot.context])) return;
+    if (next.value === snapshot.value && next.context === snapshot.context) return;
     unrecorded.push(event);
     snapshot = next;
   };
@@ -144,11 +146,11 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
     unrecorded.push(...due.events);
     snapshot = due.snapshot;
   };
-  for (const event of await factsOnDisk(paths, recorded, history, options)) {
+  const plan = await readPlan(paths.plan);
+  for (const event of await factsOnDisk(paths, plan, recorded, history, options)) {
     advance(event.at);
     apply(event);
   }
   advance(options.now ?? Date.now());
-  const plan = await readPlan(paths.plan);
   return { paths, task, snapshot, state: stateOf(snapshot), recorded, plan, unrecorded, logged, tornLog: torn };
 }
