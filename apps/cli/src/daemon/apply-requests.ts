@@ -15,6 +15,8 @@ export async function applyRequests(host: TaskHost, now: () => number): Promise<
   }
   for (const pending of requests) {
     await apply(host, pending, now);
+    // Removed only once its effect is in the log: a crash in between re-applies it, harmlessly.
+    await host.flush();
     await removeRequest(dir, pending.name);
   }
 }

@@ -81,7 +81,16 @@ export class TaskHost {
         deadline: createDeadlineLogic(clock),
       },
       actions: {
-        stopWorker: ({ context }) => void stopWorker(ctx, context.attempt).catch(onError),
+        // The event that stops the worker (a cancel, a timeout) is on disk before the signal is
+        // sent: a crash in between must not leave a killed worker with no record of why.
+        stopWorker: ({ context }) => {
+          const attempt = context.attempt;
+          // After this macrostep's lines were handed to the log (a microtask queued after actions).
+          void new Promise((resolve) => setImmediate(resolve))
+            .then(() => log.flush())
+            .then(() => stopWorker(ctx, attempt))
+            .catch(onError);
+        },
       },
     });
     // An event and the state note it caused are written together, in one append.
@@ -131,6 +140,12 @@ export class TaskHost {
     this.actor.send(event);
   }
 
+  /** Resolves once every event sent so far is in the log. */
+  async flush(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve)); // the last batch is handed over in a microtask
+    await this.log.flush();
+  }
+
   /** Appends a line that is not a machine event (a note added, a request refused) to the log. */
   async record(line: { type: string; at: number } & Record<string, unknown>): Promise<void> {
     await this.log.append(line);
@@ -149,8 +164,7 @@ export class TaskHost {
   /** Stops the actor (workers keep running) and waits for the log to be written. */
   async stop(): Promise<void> {
     this.actor.stop();
-    await Promise.resolve(); // the last batch of lines is handed to the log in a microtask
-    await this.log.flush().catch(this.onError);
+    await this.flush().catch(this.onError);
   }
 }
 
