@@ -15,6 +15,10 @@ export function processStartTime(pid: number): string | null {
   } catch {
     if (process.platform === 'linux') return null;
   }
+  return psStartTime(pid);
+}
+
+function psStartTime(pid: number): string | null {
   try {
     const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' }).trim();
     return out === '' ? null : out.replace(/ +/g, '_');
@@ -28,5 +32,8 @@ export function processStartTime(pid: number): string | null {
  * unknown start time proves nothing, so it is never taken for the same process.
  */
 export function isSameProcess(pid: number, startTime: string): boolean {
-  return startTime !== '' && processStartTime(pid) === startTime;
+  if (startTime === '') return false;
+  // The wrapper falls back to `ps -o lstart=` when /proc could not be read: compare like with like.
+  const now = /^\d+$/.test(startTime) ? processStartTime(pid) : psStartTime(pid);
+  return now === startTime;
 }
