@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deriveTaskState, listIpc, readPlan, writeAnswer } from '@dispatch/ipc-fs';
+import { deriveTaskState, listIpc, readPlan } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 
 beforeAll(assertFreshBuild);
@@ -25,7 +25,8 @@ describe('a plain shell worker configured as a custom backend command', () => {
     expect(run.stderr).toMatch(/using shellbot \(default\)/);
     const ipc = join(ws, '.dispatch/tasks/review/ipc');
     await until(async () => (await listIpc(ipc)).questions.includes(1));
-    await writeAnswer(ipc, 1, 'JWT');
+    const answer = await execa('node', [bin, 'answer', 'review', 'JWT'], { cwd: ws, env, reject: false });
+    expect(answer.exitCode, answer.stderr).toBe(0);
     await until(async () => (await deriveTaskState(join(ws, '.dispatch'), 'review')).state === 'completed');
     const plan = await readPlan(join(ws, '.dispatch/tasks/review/plan.md'));
     expect(plan?.items.map((i) => [i.mark, i.note])).toEqual([
