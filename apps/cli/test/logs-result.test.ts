@@ -1,48 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FINAL_STATES } from '@dispatch/core';
-import { deriveTaskState, listTaskIds, taskPaths, writeRequest } from '@dispatch/ipc-fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { taskPaths } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
+import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
 
 beforeAll(assertFreshBuild);
-const until = <T>(probe: () => T | Promise<T>) => vi.waitUntil(probe, { timeout: 20_000, interval: 25 });
 
-/** A temp workspace with its own DISPATCH_HOME, and dispatch run there (the built binary). */
-function workspace() {
-  const dir = mkdtempSync(join(tmpdir(), 'dispatch-logs-'));
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    DISPATCH_HOME: mkdtempSync(join(tmpdir(), 'dispatch-logs-home-')),
-    DISPATCH_SIM_STEP: '0.05',
-    DISPATCH_DAEMON_IDLE_MS: '3000',
-  };
-  const dispatchDir = join(dir, '.dispatch');
-  const dispatch = (args: string[]) => execa('node', [bin, ...args], { cwd: dir, reject: false, extendEnv: false, env });
-  const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;
-  const start = async (id: string, ...steps: string[]) => {
-    const r = await dispatch(['run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), `task ${id}`]);
-    expect(r.exitCode, r.stderr).toBe(0);
-  };
-  return { dir, env, dispatchDir, dispatch, state, start };
-}
-type Workspace = ReturnType<typeof workspace>;
-const made: Workspace[] = [];
-const newWorkspace = () => (made.push(workspace()), made.at(-1)!);
-
-/** Cancels what is still live, then stops the daemon, so no worker outlives the test. */
-afterEach(async () => {
-  for (const ws of made.splice(0)) {
-    const ids = await listTaskIds(ws.dispatchDir);
-    for (const id of ids) if (!FINAL_STATES.includes(await ws.state(id))) await writeRequest(taskPaths(ws.dispatchDir, id).requests, { type: 'cancel' });
-    await ws.dispatch(['daemon', 'start']); // a test that failed half-way may have left none to apply them
-    await until(async () => (await Promise.all(ids.map(ws.state))).every((s) => FINAL_STATES.includes(s)));
-    await ws.dispatch(['daemon', 'stop']);
-  }
-});
+cleanUpWorkspaces();
+const newWorkspace = () => e2eWorkspace('logs');
 
 describe('dispatch logs', () => {
   it('prints worker.log as it is', async () => {

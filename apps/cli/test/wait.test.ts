@@ -1,46 +1,17 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { execa } from 'execa';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FINAL_STATES } from '@dispatch/core';
-import { deriveTaskState, listTaskIds, taskPaths, writeAnswer, writeRequest } from '@dispatch/ipc-fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { taskPaths, writeAnswer, writeRequest } from '@dispatch/ipc-fs';
 import { followTask } from '../src/commands/follow.js';
 import { createMemoryIo } from '../src/memory-io.js';
-import { assertFreshBuild, bin } from './built-binary.js';
+import { assertFreshBuild } from './built-binary.js';
+import { cleanUpWorkspaces, e2eWorkspace, until, type E2eWorkspace } from './e2e-workspace.js';
 
 beforeAll(assertFreshBuild);
-const until = <T>(probe: () => T | Promise<T>) => vi.waitUntil(probe, { timeout: 20_000, interval: 25 });
 
-/** A temp workspace with its own DISPATCH_HOME, and dispatch run there (the built binary). */
-function workspace() {
-  const dir = mkdtempSync(join(tmpdir(), 'dispatch-wait-'));
-  const home = mkdtempSync(join(tmpdir(), 'dispatch-wait-home-'));
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000' };
-  const dispatch = (args: string[]) => execa('node', [bin, ...args], { cwd: dir, reject: false, extendEnv: false, env });
-  const dispatchDir = join(dir, '.dispatch');
-  const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;
-  const start = async (id: string, ...steps: string[]) => {
-    const r = await dispatch(['run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), `task ${id}`]);
-    expect(r.exitCode, r.stderr).toBe(0);
-  };
-  return { dir, home, env, dispatchDir, dispatch, state, start };
-}
-type Workspace = ReturnType<typeof workspace>;
-const made: Workspace[] = [];
-const newWorkspace = () => (made.push(workspace()), made.at(-1)!);
-
-/** Cancels what is still live, then stops the daemon, so no worker outlives the test. */
-afterEach(async () => {
-  for (const ws of made.splice(0)) {
-    const ids = await listTaskIds(ws.dispatchDir);
-    for (const id of ids) if (!FINAL_STATES.includes(await ws.state(id))) await writeRequest(taskPaths(ws.dispatchDir, id).requests, { type: 'cancel' });
-    await ws.dispatch(['daemon', 'start']); // a test that failed half-way may have left none to apply them
-    await until(async () => (await Promise.all(ids.map(ws.state))).every((s) => FINAL_STATES.includes(s)));
-    await ws.dispatch(['daemon', 'stop']);
-  }
-});
+cleanUpWorkspaces();
+const newWorkspace = () => e2eWorkspace('wait');
 
 // The documented format of `wait --json` lines, read from docs/events.md so doc and output cannot drift.
 interface LineSchema { common: Map<string, string>; types: Map<string, { states: string[]; fields: Map<string, string> }> }
@@ -92,7 +63,7 @@ const schema = documentedSchema();
 const seenTypes = new Set<string>();
 
 /** `dispatch wait --json ARGS`: exit 0, one line, valid by the documented schema. */
-async function waitJson(ws: Workspace, ...args: string[]) {
+async function waitJson(ws: E2eWorkspace, ...args: string[]) {
   const r = await ws.dispatch(['wait', '--json', ...args]);
   expect(r.exitCode, r.stderr).toBe(0);
   expect(r.stdout.split('\n')).toHaveLength(1);
@@ -176,7 +147,7 @@ describe('dispatch wait', () => {
 });
 
 describe('followTask (what run --wait calls)', () => {
-  const context = (ws: Workspace) => {
+  const context = (ws: E2eWorkspace) => {
     const io = createMemoryIo({ env: ws.env, cwd: ws.dir });
     return { io, ctx: { args: {}, options: {}, io, command: new Command(), program: new Command() } };
   };
