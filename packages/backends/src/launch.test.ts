@@ -75,7 +75,8 @@ describe('launchWorker with the simulated worker', () => {
     const { workspace, dispatchDir, paths } = await simTask(['Forever {hang}']);
     await launchSim(workspace, dispatchDir, paths);
     const pid = await until(() => readPidRecord(paths.attempts, 1).then((r) => r ?? undefined));
-    await until(async () => (await readFile(paths.workerLog, 'utf8')).includes('hanging'));
+    // worker.log appears when the worker starts, a moment after its pid record: not there yet is "not yet".
+    await until(async () => (await readFile(paths.workerLog, 'utf8').catch(() => '')).includes('hanging'));
     expect(await signalWorker(paths.attempts, 1, 'SIGTERM')).toBe(true);
     const exit = await until(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined));
     expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });
