@@ -8,6 +8,7 @@ import { listIpc, readEventLog, readPidRecord, toMachineEvents, writeAnswer, wri
 import { isSameProcess } from '@dispatch/backends';
 import { CRASH_POINTS, type CrashPoint } from '../src/daemon/crash-points.js';
 import { assertFreshBuild, bin } from './built-binary.js';
+import { loggedState } from './e2e-workspace.js';
 
 beforeAll(assertFreshBuild);
 const until = <T>(probe: () => T | Promise<T>, timeout = 40_000) => vi.waitUntil(probe, { timeout, interval: 50 });
@@ -58,7 +59,7 @@ async function crashAt(point: CrashPoint) {
   await until(async () => {
     const ipc = await listIpc(join(task, 'ipc'));
     if (!cancel && ipc.questions.includes(1) && !ipc.answers.has(1)) await writeAnswer(join(task, 'ipc'), 1, 'JWT');
-    return stateOf(replay(toMachineEvents((await readEventLog(join(task, 'events.jsonl'))).events))) === done;
+    return (await loggedState(join(task, 'events.jsonl'))) === done;
   });
   const log = (await readEventLog(join(task, 'events.jsonl'))).events;
   expect(readdirSync(join(task, 'attempts')).filter((n) => n.endsWith('.json'))).toEqual(['1.json']);
@@ -94,7 +95,7 @@ describe('kill -9 of the daemon at every named crash point loses nothing', () =>
     expect((await listIpc(ipc)).answers.size).toBe(0);
     const again = await execa('node', [bin, 'answer', 't', 'JWT'], { cwd: ws, env, reject: false });
     expect(again.exitCode, again.stderr).toBe(0);
-    await until(async () => stateOf(replay(toMachineEvents((await readEventLog(join(ws, '.dispatch/tasks/t/events.jsonl'))).events))) === 'completed');
+    await until(async () => (await loggedState(join(ws, '.dispatch/tasks/t/events.jsonl'))) === 'completed');
     expect([...(await listIpc(ipc)).acks]).toEqual([1]);
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { replay, stateOf } from '@dispatch/core';
 import { deriveTaskState, listIpc, readEventLog, readPlan, toMachineEvents, writeAnswer } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
+import { loggedState } from './e2e-workspace.js';
 
 beforeAll(assertFreshBuild);
 
@@ -59,7 +60,7 @@ describe('the daemon', () => {
     await writeAnswer(join(ws, '.dispatch/tasks/crashy/ipc'), 1, 'JWT');
     expect((await dispatch(ws, ['daemon', 'start'])).exitCode).toBe(0);
     // The files say completed at once; the log says so once the new daemon has recorded it all.
-    await until(async () => stateOf(replay(toMachineEvents((await readEventLog(events)).events))) === 'completed');
+    await until(async () => (await loggedState(events)) === 'completed');
     expect(await taskState(ws, 'crashy')).toBe('completed');
     const log = (await readEventLog(events)).events;
     expect(log.filter((e) => e.type === 'worker.started')).toHaveLength(1);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, expect, vi } from 'vitest';
-import { FINAL_STATES, type TaskState } from '@dispatch/core';
-import { deriveTaskState, listTaskIds, taskPaths, writeRequest } from '@dispatch/ipc-fs';
+import { FINAL_STATES, replay, stateOf, type TaskState } from '@dispatch/core';
+import { deriveTaskState, listTaskIds, readEventLog, taskPaths, toMachineEvents, writeRequest } from '@dispatch/ipc-fs';
 import { bin } from './built-binary.js';
 
 /** A test workspace: its folder and home, and the CLI and task state in it. */
@@ -62,4 +62,10 @@ export function cleanUpWorkspaces(): void {
       await ws.dispatch(['daemon', 'stop']);
     }
   });
+}
+
+/** The state a task's log alone replays to, or null while it has no log yet (safe in a wait probe). */
+export async function loggedState(eventsPath: string): Promise<string | null> {
+  const { events } = await readEventLog(eventsPath);
+  return events[0]?.type === 'task.created' ? stateOf(replay(toMachineEvents(events))) : null;
 }

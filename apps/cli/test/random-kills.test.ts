@@ -7,6 +7,7 @@ import { isSameProcess } from '@dispatch/backends';
 import { replay, stateOf } from '@dispatch/core';
 import { listIpc, readEventLog, readPlan, toMachineEvents, writeAnswer } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
+import { loggedState } from './e2e-workspace.js';
 
 beforeAll(assertFreshBuild);
 const home = mkdtempSync(join(tmpdir(), 'dispatch-kills-home-'));
@@ -38,7 +39,7 @@ describe('the daemon killed with -9 at random moments while tasks ask questions'
         for (const seq of listing.questions) if (!listing.answers.has(seq)) await writeAnswer(ipc, seq, `${id} answer ${seq}`).catch(() => undefined);
       }
     };
-    const logState = async (id: string) => stateOf(replay(toMachineEvents((await readEventLog(join(ws, '.dispatch/tasks', id, 'events.jsonl'))).events)));
+    const logState = (id: string) => loggedState(join(ws, '.dispatch/tasks', id, 'events.jsonl'));
     // Kill the daemon every 0.5-1.5 s and bring it back, while a scripted user answers.
     const end = Date.now() + 12_000;
     let kills = 0;
