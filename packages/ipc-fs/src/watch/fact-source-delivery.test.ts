@@ -1,28 +1,19 @@
 import { readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFactSource } from './fact-source.js';
 import type { FactSourceOptions } from './fact-source-types.js';
 import { collectFacts, describeFact } from '../../test/fixtures/watch/collect.js';
-import { tempDispatchDir, waitFor, writeAtomicSync } from '../../test/fixtures/watch/helpers.js';
+import { cleanupsAfterEach, waitFor, writeAtomicSync } from '../../test/fixtures/watch/helpers.js';
 
 // What reaches the consumer, and when: retries after a failed delivery, plans edited in place,
 // and task folders that are symlinks.
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function setup(): { dispatchDir: string; tasksDir: string } {
-  const dir = tempDispatchDir();
-  cleanups.push(dir.cleanup);
-  return dir;
-}
+const { defer, setup } = cleanupsAfterEach();
 
 async function start(options: FactSourceOptions) {
   const source = await createFactSource(options);
-  cleanups.push(() => source.close());
+  defer(() => source.close());
   return source;
 }
 
@@ -91,7 +82,7 @@ describe('createFactSource delivery', { timeout: 30_000 }, () => {
     writeAtomicSync(join(outside, 'ipc', '001.question'), 'answer me out here');
     symlinkSync(outside, join(tasksDir, 'evil'));
     const c = await collectFacts(dispatchDir, { scanIntervalMs: 20 });
-    cleanups.push(() => c.source.close());
+    defer(() => c.source.close());
     symlinkSync(outside, join(tasksDir, 'evil-later'));
     writeAtomicSync(join(outside, 'ipc', '002.question'), 'and here');
     writeAtomicSync(join(tasksDir, 'good', 'ipc', '001.question'), 'q?');

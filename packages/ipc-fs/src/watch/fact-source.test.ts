@@ -1,23 +1,14 @@
 import { mkdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Collected, collectFacts, duplicates } from '../../test/fixtures/watch/collect.js';
-import { runWriter, tempDispatchDir, waitFor, writeAtomicSync } from '../../test/fixtures/watch/helpers.js';
+import { cleanupsAfterEach, runWriter, waitFor, writeAtomicSync } from '../../test/fixtures/watch/helpers.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function setup(): { dispatchDir: string; tasksDir: string } {
-  const dir = tempDispatchDir();
-  cleanups.push(dir.cleanup);
-  return dir;
-}
+const { defer, setup } = cleanupsAfterEach();
 
 async function collect(dispatchDir: string, options: Parameters<typeof collectFacts>[1] = {}): Promise<Collected> {
   const collected = await collectFacts(dispatchDir, options);
-  cleanups.push(() => collected.source.close());
+  defer(() => collected.source.close());
   return collected;
 }
 
