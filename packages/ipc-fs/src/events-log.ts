@@ -1,6 +1,6 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
 import { readFileSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { LogEvent, TaskEvent } from '@dispatch/core';
 import { isErrno } from './errors.js';
 
@@ -38,13 +38,21 @@ function asLogged(line: string): LoggedEvent | null {
  * @example const { events } = await readEventLog(paths.events)
  */
 export async function readEventLog(path: string): Promise<EventLogRead> {
-  let text: string;
+  return parseEventLog(readLogText(path));
+}
+
+/** The log's text, empty while it does not exist. */
+function readLogText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return { events: [], torn: false, skipped: 0 };
+    if (isErrno(err, 'ENOENT')) return '';
     throw err;
   }
+}
+
+/** A log's lines as events, skipping what is not one and a torn last line. */
+function parseEventLog(text: string): EventLogRead {
   const lines = text.split('\n');
   const last = lines.pop() ?? '';
   const events: LoggedEvent[] = [];
@@ -84,13 +92,8 @@ export class EventLogWriter {
 
   /** Opens the log at `path` (created on first append), continuing its numbering. */
   static async open(path: string): Promise<EventLogWriter> {
-    const { events } = await readEventLog(path);
-    let text = '';
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if (!isErrno(err, 'ENOENT')) throw err;
-    }
+    const text = readLogText(path);
+    const { events } = parseEventLog(text);
     const lastSeq = events.reduce((max, e) => Math.max(max, e.seq), 0);
     return new EventLogWriter(path, lastSeq, text !== '' && !text.endsWith('\n'));
   }
