@@ -1,11 +1,23 @@
 // Bundles the CLI into dist/dispatch.js (plus one chunk per lazily imported command) so the bin is
 // a single runnable file tree with no runtime dependency resolution.
-import { chmod, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const here = new URL('.', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', here), 'utf8'));
 const outdir = new URL('dist/', here).pathname;
+
+// Identifies the config parsing code (the config package's sources and the yaml it runs on): the
+// CLI's config parse cache is keyed by it, so a cache written by other code is never trusted.
+async function configCodeId() {
+  const src = new URL('../../packages/config/src/', here);
+  const hash = createHash('sha256');
+  const files = (await readdir(src, { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  for (const file of files) hash.update(file).update(await readFile(new URL(file, src)));
+  const yaml = JSON.parse(await readFile(new URL('../../packages/config/node_modules/yaml/package.json', here), 'utf8'));
+  return `${hash.update(yaml.version).digest('hex').slice(0, 16)}`;
+}
 
 await rm(outdir, { recursive: true, force: true });
 await build({
@@ -27,7 +39,7 @@ await build({
     js: "import { createRequire as __dispatchCreateRequire } from 'node:module';\n" +
       'const require = __dispatchCreateRequire(import.meta.url);',
   },
-  define: { __DISPATCH_VERSION__: JSON.stringify(pkg.version) },
+  define: { __DISPATCH_VERSION__: JSON.stringify(pkg.version), __DISPATCH_CONFIG_CODE_ID__: JSON.stringify(await configCodeId()) },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -25,6 +25,23 @@ const until = async (probe, timeout = 30_000) => {
 };
 const ws = () => mkdtempSync(join(tmpdir(), 'dispatch-bench-ws-'));
 
+// A config like the one `dispatch init` writes: every real user has one, so `run` reads it.
+writeFileSync(join(home, 'config.yaml'), [
+  'default: opus',
+  'backends:',
+  '  claude:',
+  '    command: env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
+  '  codex:',
+  '    command: codex exec --full-auto -C "$(pwd)"',
+  'models:',
+  '  opus: { backend: claude }',
+  '  sonnet: { backend: claude }',
+  '  gpt-5.1-codex: { backend: codex }',
+  'aliases:',
+  '  review: { model: opus, prompt: "Review this change carefully." }',
+  '',
+].join('\n'));
+
 // 1. Start-up: the anchor is bare node.
 const nodeZero = timed(() => spawnSync(process.execPath, ['-e', '0']));
 const w = ws();
@@ -37,6 +54,12 @@ row('dispatch status --json (10 tasks)', status, `${(status / nodeZero).toFixed(
 let n = 100;
 const run = timed(() => dispatch(w, ['run', '--model', 'sim', '--id', `r${n++}`, '--step', 'a {sleep: 600}', 'bench']));
 row('dispatch run --model sim (daemon running)', run, `${(run / nodeZero).toFixed(2)}× node (goal ≤ 2×)`);
+// The first command after a config edit parses it (the parse cache misses).
+const edited = timed(() => {
+  writeFileSync(join(home, 'config.yaml'), `${readFileSync(join(home, 'config.yaml'), 'utf8')}# edited ${n}\n`);
+  dispatch(w, ['run', '--model', 'sim', '--id', `r${n++}`, '--step', 'a {sleep: 600}', 'bench']);
+}, 5);
+row('dispatch run, first after a config edit', edited, `${(edited / nodeZero).toFixed(2)}× node (parses config.yaml)`);
 
 // 2. From `run` to a running worker (its pid recorded), with the daemon warm and cold.
 const started = async (cold) => {
@@ -100,8 +123,9 @@ row('dispatch status --json', bigStatus, '(goal ≤ 400 ms)');
 
 // 5. The daemon with 100 live tasks: RSS and CPU while nothing happens.
 const live = ws();
-// 46 tasks are live already (sections 1-3); bring them to 100.
-for (let i = 0; i < 100 - 46; i++) dispatch(live, ['run', '--model', 'sim', '--id', `l${i}`, '--step', 'a {sleep: 600}', 'bench']);
+// Sections 1-3 left tasks live (their workers sleep); bring them to 100.
+const liveAlready = readdirSync(join(w, '.dispatch/tasks')).length + readdirSync(join(qs, '.dispatch/tasks')).length;
+for (let i = 0; i < 100 - liveAlready; i++) dispatch(live, ['run', '--model', 'sim', '--id', `l${i}`, '--step', 'a {sleep: 600}', 'bench']);
 const info = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8'));
 await new Promise((r) => setTimeout(r, 3000));
 const cpu = () => { const f = readFileSync(`/proc/${info.pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); };

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
-import { dispatchHome } from '@dispatch/config';
-import { findDispatchDir } from '@dispatch/ipc-fs';
+import { dispatchHome } from '@dispatch/config/home';
+import { findDispatchDir } from '@dispatch/ipc-fs/paths';
 import { ensureDaemon } from './daemon/ensure-daemon.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readPidRecord } from '@dispatch/ipc-fs';
+import { readPidRecord } from '@dispatch/ipc-fs/attempts';
 import { BackendError } from './errors.js';
 import { isSameProcess } from './process-identity.js';
 import type { WorkerCommand } from './worker-command.js';

@@ -1,4 +1,4 @@
-import type { StartReason } from '@dispatch/core';
+import type { StartReason } from '@dispatch/core/types';
 
 /** What the worker prompt names: files, not their contents, so the prompt stays small. */
 export interface WorkerPromptInput {

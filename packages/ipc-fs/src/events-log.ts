@@ -1,7 +1,8 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { LogEvent, TaskEvent } from '@dispatch/core';
+import type { TaskEvent } from '@dispatch/core/events';
+import type { LogEvent } from '@dispatch/core/replay';
 import { isErrno } from './errors.js';
 
 /** One line of `events.jsonl`: `{"seq":1,"at":"<ISO time, ms>","type":"<event>",...facts}`. */

@@ -1,4 +1,5 @@
-import { EMPTY_PLAN, type PlanFacts, type TaskEvent } from '@dispatch/core';
+import { type TaskEvent } from '@dispatch/core/events';
+import { EMPTY_PLAN, type PlanFacts } from '@dispatch/core/types';
 import { readExitRecord } from './attempts.js';
 import type { TaskPaths } from './paths.js';
 import { summarizePlan } from './plan/summary.js';

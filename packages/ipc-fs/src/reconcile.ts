@@ -1,4 +1,5 @@
-import type { TaskEvent, TaskState } from '@dispatch/core';
+import type { TaskEvent } from '@dispatch/core/events';
+import type { TaskState } from '@dispatch/core/types';
 import { readExitRecord, readPidRecord } from './attempts.js';
 import { cleanStaleTemps, findStaleTemps } from './atomic-write.js';
 import { IpcError } from './errors.js';

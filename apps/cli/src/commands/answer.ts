@@ -1,4 +1,6 @@
-import { IpcError, writeAnswer, writeRequest } from '@dispatch/ipc-fs';
+import { IpcError } from '@dispatch/ipc-fs/errors';
+import { writeAnswer } from '@dispatch/ipc-fs/questions';
+import { writeRequest } from '@dispatch/ipc-fs/requests';
 import { crashPoint } from '../daemon/crash-points.js';
 import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { readQuestion, writeAck, writeQuestion } from '@dispatch/ipc-fs';
+import { readQuestion, writeAck, writeQuestion } from '@dispatch/ipc-fs/questions';
 import { ExitCode, usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import { waitForAnswer } from '../task-access/wait-for-answer.js';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listTaskIds, tasksDir } from '@dispatch/ipc-fs';
+import { tasksDir } from '@dispatch/ipc-fs/paths';
+import { listTaskIds } from '@dispatch/ipc-fs/task-folder';
 import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';

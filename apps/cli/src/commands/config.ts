@@ -1,30 +1,16 @@
-import {
-  addModel,
-  configPath,
-  editConfig,
-  loadConfig,
-  migrateConfig,
-  removeModel,
-  setAlias,
-  setDefault,
-  type ConfigIssue,
-  type DispatchConfig,
-  type EditResult,
-} from '@dispatch/config';
+import { editConfig, type EditResult } from '@dispatch/config/edit/edit-config';
+import { migrateConfig } from '@dispatch/config/edit/migrate';
+import { addModel, removeModel, setAlias, setDefault } from '@dispatch/config/edit/mutations';
+import { configPath } from '@dispatch/config/home';
+import { type ConfigIssue, type DispatchConfig } from '@dispatch/config/types';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
+import { printWarnings } from '../view/config-warnings.js';
 import type { Io } from '../io.js';
+import { loadUserConfig } from '../user-config.js';
 
 const pathOf = (ctx: CommandContext) => configPath(ctx.io.env);
 const arg = (ctx: CommandContext, name: string) => String(ctx.args[name] ?? '');
-
-/** Warnings go to stderr, one line each, with the line they point at. */
-export function printWarnings(io: Io, file: string, warnings: readonly ConfigIssue[]): void {
-  for (const w of warnings) {
-    const where = w.position ? `${file}:${w.position.line}:${w.position.col}: ` : `${file}: `;
-    io.err(`warning: ${where}${w.message}\n`);
-  }
-}
 
 function report(ctx: CommandContext, result: EditResult, what: string): void {
   printWarnings(ctx.io, result.path, result.warnings);
@@ -47,7 +33,7 @@ export function describeConfig(config: DispatchConfig): string {
 
 /** `dispatch config show`. */
 export async function show(ctx: CommandContext): Promise<void> {
-  const { config, warnings } = await loadConfig(pathOf(ctx));
+  const { config, warnings } = await loadUserConfig(ctx.io.env);
   printWarnings(ctx.io, config.path, warnings);
   if (ctx.options.json === true) printJson(ctx.io, config);
   else ctx.io.out(`# ${config.path}\n${describeConfig(config)}`);

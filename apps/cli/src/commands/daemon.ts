@@ -1,4 +1,4 @@
-import { dispatchHome } from '@dispatch/config';
+import { dispatchHome } from '@dispatch/config/home';
 import type { CommandContext } from '../command-spec.js';
 import { runningDaemon } from '../daemon/daemon-files.js';
 import { printJson } from '../json-output.js';

@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline/promises';
-import { deriveTaskState, IpcError, writeAnswer } from '@dispatch/ipc-fs';
-import type { TaskState } from '@dispatch/core';
+import { IpcError } from '@dispatch/ipc-fs/errors';
+import { writeAnswer } from '@dispatch/ipc-fs/questions';
+import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
+import type { TaskState } from '@dispatch/core/types';
 import type { CommandContext } from '../command-spec.js';
 import { createStyle } from '../style.js';
 import { alternativeModels } from '../view/alternatives.js';

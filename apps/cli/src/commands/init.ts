@@ -1,17 +1,11 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  configPath,
-  ConfigError,
-  detectClis,
-  discoverModels,
-  parseAgentModels,
-  renderInitialConfig,
-  suggestedDefault,
-  type AgentModel,
-  type FoundModel,
-} from '@dispatch/config';
-import { writeFileAtomic } from '@dispatch/ipc-fs';
+import { parseAgentModels, type AgentModel } from '@dispatch/config/discover/agent-models';
+import { ConfigError } from '@dispatch/config/errors';
+import { configPath } from '@dispatch/config/home';
+import { detectClis } from '@dispatch/config/init/detect-clis';
+import { discoverModels, renderInitialConfig, suggestedDefault, type FoundModel } from '@dispatch/config/init/initial-config';
+import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
 import { execa } from 'execa';
 import { CliError, usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
-import { deriveTaskState, isErrno, type DerivedTask } from '@dispatch/ipc-fs';
+import { isErrno } from '@dispatch/ipc-fs/errors';
+import { deriveTaskState, type DerivedTask } from '@dispatch/ipc-fs/task-state';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { deriveTask, ensureDaemonIfUnfinished, isFinal } from '../view/task-list.js';

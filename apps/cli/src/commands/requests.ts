@@ -1,5 +1,5 @@
-import type { TaskState } from '@dispatch/core';
-import { writeRequest, type TaskRequest } from '@dispatch/ipc-fs';
+import type { TaskState } from '@dispatch/core/types';
+import { writeRequest, type TaskRequest } from '@dispatch/ipc-fs/requests';
 import { CliError, usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import { loadHostedTask } from '../task-access/find-task.js';

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { isErrno, toTaskView, type TaskView } from '@dispatch/ipc-fs';
+import { isErrno } from '@dispatch/ipc-fs/errors';
+import { toTaskView, type TaskView } from '@dispatch/ipc-fs/task-view';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
 import { deriveTask, ensureDaemonIfUnfinished } from '../view/task-list.js';

@@ -1,7 +1,12 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { configPath, ConfigError, describeResolution, loadConfig, resolveModel, SIM_MODEL } from '@dispatch/config';
-import { assertTaskId, createTaskFolder, findGitTop, listTaskIds, parsePlan, renderPlan, taskPaths } from '@dispatch/ipc-fs';
+import { ConfigError } from '@dispatch/config/errors';
+import { describeResolution, resolveModel, SIM_MODEL } from '@dispatch/config/resolve/resolve-model';
+import { findGitTop, taskPaths } from '@dispatch/ipc-fs/paths';
+import { parsePlan } from '@dispatch/ipc-fs/plan/parse';
+import { renderPlan } from '@dispatch/ipc-fs/plan/serialize';
+import { createTaskFolder, listTaskIds } from '@dispatch/ipc-fs/task-folder';
+import { assertTaskId } from '@dispatch/ipc-fs/task-id';
 import { CliError, usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import { registerTask } from '../daemon/registry.js';
@@ -9,6 +14,7 @@ import { printJson } from '../json-output.js';
 import { deriveTaskId, taskTitle } from '../task-naming.js';
 import { ensureDaemonFor, workspaceOf } from '../workspace.js';
 import { needConfig } from './warmup.js';
+import { loadUserConfig } from '../user-config.js';
 
 const EXPAND_STEP = 'Expand this task into concrete, verifiable steps: add them as "- [ ]" items below this one, then mark this item done';
 
@@ -54,7 +60,7 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   }
   const modelFlag = ctx.options.model === undefined ? undefined : String(ctx.options.model);
   const config = modelFlag === SIM_MODEL
-    ? await loadConfig(configPath(io.env)).then((l) => l.config, (err: unknown) => { if (err instanceof ConfigError && err.code === 'missing-config') return null; throw err; })
+    ? await loadUserConfig(io.env).then((l) => l.config, (err: unknown) => { if (err instanceof ConfigError && err.code === 'missing-config') return null; throw err; })
     : (await needConfig(ctx)).config;
   const resolution = resolveModel({ config, modelFlag, prompt });
 

@@ -1,4 +1,5 @@
-import { toTaskView, type DerivedTask } from '@dispatch/ipc-fs';
+import { type DerivedTask } from '@dispatch/ipc-fs/task-state';
+import { toTaskView } from '@dispatch/ipc-fs/task-view';
 import type { CommandContext } from '../command-spec.js';
 import { createStyle } from '../style.js';
 import { renderStatusTable } from '../view/status-table.js';

@@ -1,6 +1,8 @@
-import { configPath, ConfigError, loadConfig } from '@dispatch/config';
+import { ConfigError } from '@dispatch/config/errors';
+import { configPath } from '@dispatch/config/home';
 import type { CommandContext } from '../command-spec.js';
-import { printWarnings } from './config.js';
+import { printWarnings } from '../view/config-warnings.js';
+import { loadUserConfig } from '../user-config.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -12,7 +14,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export async function needConfig(ctx: CommandContext) {
   const path = configPath(ctx.io.env);
   try {
-    return await loadConfig(path);
+    return await loadUserConfig(ctx.io.env);
   } catch (err) {
     if (!(err instanceof ConfigError && err.code === 'missing-config')) throw err;
     if (!ctx.io.interactive) {
@@ -21,7 +23,7 @@ export async function needConfig(ctx: CommandContext) {
     ctx.io.err(`No config at ${path} yet: let's write one.\n`);
     const { firstRun } = await import('./init.js');
     await firstRun(ctx);
-    return loadConfig(path);
+    return loadUserConfig(ctx.io.env);
   }
 }
 

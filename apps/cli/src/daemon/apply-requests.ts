@@ -1,4 +1,6 @@
-import { appendNote, readRequests, removeRequest, writeAnswer, type PendingRequest } from '@dispatch/ipc-fs';
+import { appendNote } from '@dispatch/ipc-fs/plan/edit';
+import { writeAnswer } from '@dispatch/ipc-fs/questions';
+import { readRequests, removeRequest, type PendingRequest } from '@dispatch/ipc-fs/requests';
 import type { TaskHost } from '../host/task-host.js';
 
 /**

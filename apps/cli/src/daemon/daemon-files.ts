@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSameProcess, processStartTime } from '@dispatch/backends';
-import { writeFileAtomic } from '@dispatch/ipc-fs';
+import { isSameProcess, processStartTime } from '@dispatch/backends/process-identity';
+import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
 
 /** What a running daemon says about itself, in `$DISPATCH_HOME/daemon.json`. */
 export interface DaemonInfo {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isValidTaskId, publishExclusive } from '@dispatch/ipc-fs';
+import { publishExclusive } from '@dispatch/ipc-fs/atomic-write';
+import { isValidTaskId } from '@dispatch/ipc-fs/task-id';
 
 /** A task `run` created and handed to the daemon: where it is and the environment it runs in. */
 export interface Registration {

@@ -1,6 +1,8 @@
-import { simWorkerCommand } from '@dispatch/backends';
-import { configPath, ConfigError, loadConfig, resolveModel, SIM_MODEL } from '@dispatch/config';
+import { simWorkerCommand } from '@dispatch/backends/sim-worker';
+import { ConfigError } from '@dispatch/config/errors';
+import { resolveModel, SIM_MODEL } from '@dispatch/config/resolve/resolve-model';
 import type { WorkerSpec } from '../host/worker-actors.js';
+import { loadUserConfig } from '../user-config.js';
 
 /**
  * How to run `model`'s worker, read from the config at every spawn (an edit, like a repaired
@@ -9,7 +11,7 @@ import type { WorkerSpec } from '../host/worker-actors.js';
 export async function resolveWorker(model: string, env: NodeJS.ProcessEnv): Promise<WorkerSpec> {
   let config = null;
   try {
-    config = (await loadConfig(configPath(env))).config;
+    config = (await loadUserConfig(env)).config;
   } catch (err) {
     if (!(err instanceof ConfigError && err.code === 'missing-config' && model === SIM_MODEL)) throw err;
   }

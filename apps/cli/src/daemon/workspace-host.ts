@@ -1,6 +1,6 @@
-import { capWorkerLog } from '@dispatch/backends';
+import { capWorkerLog } from '@dispatch/backends/worker-log';
 import { stat } from 'node:fs/promises';
-import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs';
+import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/watch/index';
 import { TaskHost } from '../host/task-host.js';
 import { applyRequests } from './apply-requests.js';
 import type { Registration } from './registry.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '@dispatch/core';
+import type { Clock } from '@dispatch/core/deadline';
 
 /** The real clock, for hosts that run tasks in real time. */
 export const systemClock: Clock = {

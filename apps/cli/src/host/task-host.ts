@@ -1,17 +1,18 @@
-import {
-  applyEvent,
-  createDeadlineLogic,
-  logInspector,
-  samePlanFacts,
-  stateOf,
-  taskMachine,
-  type Clock,
-  type SpawnWorkerInput,
-  type TaskEvent,
-  type TaskSnapshot,
-  type TaskState,
-} from '@dispatch/core';
-import { cleanTaskTemps, deriveTaskState, eventFromFact, EventLogWriter, recordLostWorker, type Fact, type TaskPaths } from '@dispatch/ipc-fs';
+import { createDeadlineLogic, type Clock } from '@dispatch/core/deadline';
+import { type TaskEvent } from '@dispatch/core/events';
+import { samePlanFacts } from '@dispatch/core/guards';
+import { logInspector } from '@dispatch/core/log-inspector';
+import { applyEvent, stateOf, type TaskSnapshot } from '@dispatch/core/replay';
+import { taskMachine } from '@dispatch/core/task-machine';
+import { type SpawnWorkerInput } from '@dispatch/core/task-setup';
+import { type TaskState } from '@dispatch/core/types';
+import { recordLostWorker } from '@dispatch/ipc-fs/attempts';
+import { EventLogWriter } from '@dispatch/ipc-fs/events-log';
+import { eventFromFact } from '@dispatch/ipc-fs/fact-events';
+import { type TaskPaths } from '@dispatch/ipc-fs/paths';
+import { cleanTaskTemps } from '@dispatch/ipc-fs/reconcile';
+import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
+import { type Fact } from '@dispatch/ipc-fs/watch/index';
 import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';

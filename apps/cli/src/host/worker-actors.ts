@@ -1,26 +1,15 @@
 import { writeFile } from 'node:fs/promises';
-import {
-  BackendError,
-  buildWorkerCommand,
-  isSameProcess,
-  launchWorker,
-  processStartTime,
-  signalWorker,
-  workerEnv,
-  workerPrompt,
-} from '@dispatch/backends';
-import type { SpawnWorkerInput, TaskEvent } from '@dispatch/core';
-import {
-  attemptFiles,
-  claimAttempt,
-  IpcError,
-  readExitRecord,
-  readAttemptClaim,
-  readPidRecord,
-  readWrapperRecord,
-  recordLostWorker,
-  type TaskPaths,
-} from '@dispatch/ipc-fs';
+import { BackendError } from '@dispatch/backends/errors';
+import { launchWorker, signalWorker } from '@dispatch/backends/launch';
+import { isSameProcess, processStartTime } from '@dispatch/backends/process-identity';
+import { buildWorkerCommand } from '@dispatch/backends/worker-command';
+import { workerEnv } from '@dispatch/backends/worker-env';
+import { workerPrompt } from '@dispatch/backends/worker-prompt';
+import type { TaskEvent } from '@dispatch/core/events';
+import type { SpawnWorkerInput } from '@dispatch/core/task-setup';
+import { attemptFiles, claimAttempt, readExitRecord, readAttemptClaim, readPidRecord, readWrapperRecord, recordLostWorker } from '@dispatch/ipc-fs/attempts';
+import { IpcError } from '@dispatch/ipc-fs/errors';
+import { type TaskPaths } from '@dispatch/ipc-fs/paths';
 import { crashPoint } from '../daemon/crash-points.js';
 
 /** How a model's worker is run: the backend, its command and how the model is passed, from the config. */

@@ -1,5 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { assertTaskId, deriveTaskState, IpcError, taskPaths, type DerivedTask, type TaskPaths } from '@dispatch/ipc-fs';
+import { IpcError } from '@dispatch/ipc-fs/errors';
+import { taskPaths, type TaskPaths } from '@dispatch/ipc-fs/paths';
+import { assertTaskId } from '@dispatch/ipc-fs/task-id';
+import { deriveTaskState, type DerivedTask } from '@dispatch/ipc-fs/task-state';
 import { usageError } from '../cli-error.js';
 import type { Io } from '../io.js';
 import { workspaceOf } from '../workspace.js';

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
-import type { TaskState } from '@dispatch/core';
-import { deriveTaskState, isRequestName } from '@dispatch/ipc-fs';
+import type { TaskState } from '@dispatch/core/types';
+import { isRequestName } from '@dispatch/ipc-fs/requests';
+import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
 import type { TaskRef } from './find-task.js';
 
 /** States with a worker alive or the daemon about to act: a task in one is never removed. */

@@ -1,6 +1,8 @@
-import { configPath, ConfigError, loadConfig, resolveModel } from '@dispatch/config';
+import { ConfigError } from '@dispatch/config/errors';
+import { resolveModel } from '@dispatch/config/resolve/resolve-model';
 import { usageError } from '../cli-error.js';
 import type { Io } from '../io.js';
+import { loadUserConfig } from '../user-config.js';
 
 /**
  * Validates a `--model` for a retry or continue against the config (the built-in `sim` needs
@@ -11,7 +13,7 @@ export async function checkModelOption(io: Io, value: unknown): Promise<string |
   if (value === undefined) return undefined;
   const model = String(value).trim();
   if (model === '') throw usageError('--model: name a model or alias', 'invalid-input');
-  const config = await loadConfig(configPath(io.env)).then(
+  const config = await loadUserConfig(io.env).then(
     (loaded) => loaded.config,
     (err: unknown) => {
       // Without a config only `sim` resolves; resolveModel says so for any other name.

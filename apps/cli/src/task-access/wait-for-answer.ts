@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { readAnswer } from '@dispatch/ipc-fs';
+import { readAnswer } from '@dispatch/ipc-fs/questions';
 
 /** How often the answer file is checked besides the watcher (inotify can miss or drop events). */
 const POLL_MS = 500;

@@ -1,4 +1,4 @@
-import { configPath, loadConfig } from '@dispatch/config';
+import { loadUserConfig } from '../user-config.js';
 
 /**
  * Models a failed task could be retried with: the configured models other than the one that
@@ -6,7 +6,7 @@ import { configPath, loadConfig } from '@dispatch/config';
  */
 export async function alternativeModels(env: NodeJS.ProcessEnv, failed: string): Promise<string[]> {
   try {
-    const { config } = await loadConfig(configPath(env));
+    const { config } = await loadUserConfig(env);
     return Object.keys(config.models).filter((model) => model !== failed);
   } catch {
     return [];

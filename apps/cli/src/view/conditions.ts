@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { TaskState } from '@dispatch/core';
-import { toTaskView, type DerivedTask, type TaskView } from '@dispatch/ipc-fs';
+import type { TaskState } from '@dispatch/core/types';
+import { type DerivedTask } from '@dispatch/ipc-fs/task-state';
+import { toTaskView, type TaskView } from '@dispatch/ipc-fs/task-view';
 
 /** The kinds of notable condition `wait` reports, in the order it reports simultaneous ones. */
 export const CONDITION_TYPES = ['question', 'blocked', 'failed', 'completed', 'cancelled'] as const;

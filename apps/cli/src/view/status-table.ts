@@ -1,5 +1,5 @@
-import type { TaskState } from '@dispatch/core';
-import type { TaskView } from '@dispatch/ipc-fs';
+import type { TaskState } from '@dispatch/core/types';
+import type { TaskView } from '@dispatch/ipc-fs/task-view';
 import type { Style } from '../style.js';
 import { blockerOf } from './conditions.js';
 

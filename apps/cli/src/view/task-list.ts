@@ -1,5 +1,7 @@
-import { FINAL_STATES, type TaskState } from '@dispatch/core';
-import { deriveTaskState, IpcError, listTaskIds, type DerivedTask } from '@dispatch/ipc-fs';
+import { FINAL_STATES, type TaskState } from '@dispatch/core/types';
+import { IpcError } from '@dispatch/ipc-fs/errors';
+import { listTaskIds } from '@dispatch/ipc-fs/task-folder';
+import { deriveTaskState, type DerivedTask } from '@dispatch/ipc-fs/task-state';
 import type { Io } from '../io.js';
 import { ensureDaemonFor } from '../workspace.js';
 

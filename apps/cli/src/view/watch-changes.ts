@@ -1,5 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { createFactSource, isTempName, taskPaths } from '@dispatch/ipc-fs';
+import { isTempName } from '@dispatch/ipc-fs/atomic-write';
+import { taskPaths } from '@dispatch/ipc-fs/paths';
+import { createFactSource } from '@dispatch/ipc-fs/watch/index';
 
 /** Options of `watchChanges`. */
 export interface WatchChangesOptions {

@@ -1,20 +1,42 @@
-import type { Document } from 'yaml';
-import { ConfigError } from '../errors.js';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
 import type { ConfigIssue, DispatchConfig } from '../types.js';
-import { parseConfigDocument } from './parse-config-document.js';
 import { readConfigText } from './read-config-text.js';
-import { validateConfig } from './validate-config.js';
 
-/** A config loaded without errors: the config, its warnings, and the document and text it came from. */
+/** A config loaded without errors: the config, its warnings, and the text it came from. */
 export interface LoadedConfig {
   config: DispatchConfig;
   warnings: ConfigIssue[];
-  doc: Document.Parsed;
   text: string;
 }
 
-function malformed(file: string, issue: ConfigIssue): ConfigError {
-  return new ConfigError('malformed-config', issue.message, issue.position ? { file, position: issue.position } : { file });
+export interface LoadConfigOptions {
+  /**
+   * Keep the parsed result in `dir` (e.g. `$DISPATCH_HOME/cache`), keyed by the file's path and
+   * exact content and by `codeId`, which must change whenever the parsing or validation code may
+   * have (the CLI passes its build id). A hit returns exactly what parsing would, without loading
+   * the YAML parser, which is most of a short command's start-up.
+   */
+  cache?: { dir: string; codeId: string };
+}
+
+interface CacheEntry {
+  key: string;
+  config: DispatchConfig;
+  warnings: ConfigIssue[];
+}
+
+const CACHE_FILE = 'config.json';
+
+async function readCache(dir: string, key: string): Promise<CacheEntry | null> {
+  try {
+    const entry = JSON.parse(await readFile(join(dir, CACHE_FILE), 'utf8')) as CacheEntry;
+    return entry.key === key ? entry : null;
+  } catch {
+    return null; // none yet, or unreadable: parse as if there were no cache
+  }
 }
 
 /**
@@ -25,13 +47,21 @@ function malformed(file: string, issue: ConfigIssue): ConfigError {
  * const { config, warnings } = await loadConfig(configPath());
  * console.log(`Config loaded: default ${config.default}, ${Object.keys(config.models).length} models`);
  */
-export async function loadConfig(path: string): Promise<LoadedConfig> {
+export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const text = await readConfigText(path);
-  const parsed = parseConfigDocument(text, path);
-  if (parsed.errors[0]) throw malformed(path, parsed.errors[0]);
-  const checked = validateConfig(parsed.doc, path);
-  if (checked.errors[0] || checked.value === null) {
-    throw malformed(path, checked.errors[0] ?? { message: 'config is invalid' });
+  const cache = options.cache;
+  const key = cache ? createHash('sha256').update(`${cache.codeId}\0${path}\0${text}`).digest('hex') : '';
+  const hit = cache ? await readCache(cache.dir, key) : null;
+  if (hit) return { config: hit.config, warnings: hit.warnings, text };
+  // The YAML parser is loaded only on a cache miss (or without a cache).
+  const { parseValidConfig } = await import('./parse-valid-config.js');
+  const { config, warnings } = parseValidConfig(text, path);
+  if (cache) {
+    const entry: CacheEntry = { key, config, warnings };
+    // Best effort: a cache that cannot be written only costs the next command a parse.
+    await mkdir(cache.dir, { recursive: true, mode: 0o700 })
+      .then(() => writeFileAtomic(join(cache.dir, CACHE_FILE), JSON.stringify(entry), { mode: 0o600 }))
+      .catch(() => undefined);
   }
-  return { config: checked.value, warnings: [...parsed.warnings, ...checked.warnings], doc: parsed.doc, text };
+  return { config, warnings, text };
 }
