@@ -111,11 +111,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     arguments: [{ syntax: '<id>', description: 'the failed task' }],
     options: [
       { flags: '--model <model>', description: 'retry with another model or alias' },
-      { flags: '--set-default', description: 'also make that model the default (not in this build yet)' },
-      { flags: '--remove-failed', description: 'also remove the failed model from the config (not in this build yet)' },
+      { flags: '--set-default', description: 'also make that model the default in the config' },
+      { flags: '--remove-failed', description: 'also remove the failed model from the config (comments are kept)' },
     ],
-    examples: [['dispatch retry auth-review'], ['dispatch retry auth-review --model sonnet', 'with another model']],
-    load: () => import('./commands/requests.js').then((m) => ({ run: m.retry })),
+    examples: [
+      ['dispatch retry auth-review', 'on a terminal: choose among the models that can run'],
+      ['dispatch retry auth-review --model sonnet', 'with another model'],
+      ['dispatch retry api-tests --model opus --set-default --remove-failed', 'and repair the config'],
+    ],
+    load: () => import('./commands/retry.js').then((m) => ({ run: m.retry })),
   },
   {
     name: 'cancel',

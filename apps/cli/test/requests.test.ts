@@ -79,8 +79,8 @@ describe('requests to the daemon', () => {
     expect(view.items.map((i) => [i.mark, i.note])).toEqual([['done', 'done by the sim worker'], ['error', 'Error: compiler crashed'], ['pending', null]]);
     // Mark the done item's note: a worker that redid it would write its own note again.
     writeFileSync(w.file('flaky', 'plan.md'), w.read('flaky', 'plan.md').replace('scan — done by the sim worker', 'scan — kept from attempt 1'));
-    const later = await w.dispatch('retry', 'flaky', '--set-default');
-    expect([later.exitCode, later.stderr]).toEqual([1, 'dispatch: --set-default is not available in this build yet']);
+    const repair = await w.dispatch('retry', 'flaky', '--set-default');
+    expect([repair.exitCode, repair.stderr]).toEqual([2, 'dispatch: there is no config to repair: run `dispatch init` first']);
     const r = await w.dispatch('retry', 'flaky');
     expect([r.exitCode, r.stdout]).toEqual([0, 'retrying flaky']);
     await w.stateIs('flaky', 'completed');

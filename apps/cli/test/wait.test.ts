@@ -104,13 +104,16 @@ describe('dispatch wait', () => {
     expect(await waitJson(ws, 'quick')).toMatchObject({ type: 'completed', output: taskPaths(ws.dispatchDir, 'quick').output });
   });
 
-  it('reports a failure with its kind, and the configured models as alternatives', async () => {
+  it('reports a failure with its kind, and as alternatives the configured models whose CLI is installed', async () => {
     const ws = newWorkspace();
     await ws.start('broken', 'Fine', 'Break {fail: the database is down}');
     expect(await waitJson(ws, 'broken')).toMatchObject({ type: 'failed', state: 'failed', kind: 'plan-error', alternatives: [], progress: { done: 1, total: 2 } });
-    writeFileSync(join(ws.home, 'config.yaml'), 'default: opus\nbackends:\n  claude:\n    command: claude -p\nmodels:\n  opus:\n    backend: claude\n  sonnet:\n    backend: claude\n');
+    writeFileSync(
+      join(ws.home, 'config.yaml'),
+      'default: opus\nbackends:\n  local:\n    command: sh -c true\n  gone:\n    command: no-such-cli-of-dispatch-tests -p\nmodels:\n  haiku:\n    backend: gone\n  sonnet:\n    backend: local\n  opus:\n    backend: local\n',
+    );
     expect((await waitJson(ws, 'broken')).alternatives).toEqual(['opus', 'sonnet']);
-    expect((await ws.dispatch(['wait', 'broken'])).stdout).toMatch(/^broken failed \(plan-error\): .+ — other models: opus, sonnet$/);
+    expect((await ws.dispatch(['wait', 'broken'])).stdout).toBe('broken: plan-error — Break: the database is down. Fix the cause, then: dispatch retry broken');
   });
 
   it('reports a block, with the question the worker wrote into the plan', async () => {
@@ -180,6 +183,6 @@ describe('followTask (what run --wait calls)', () => {
     await ws.start('doomed', 'Break {fail: no network}');
     const { io, ctx } = context(ws);
     expect(await followTask(ctx, ws.dispatchDir, 'doomed')).toBe(1);
-    expect(io.stderr.join('')).toContain('doomed failed (plan-error)');
+    expect(io.stderr.join('')).toContain('doomed: plan-error — ');
   });
 });

@@ -38,3 +38,4 @@ export { migrateConfig, migrateDocument } from './edit/migrate.js';
 export { withConfigLock } from './edit/lock.js';
 export { discoverModels, suggestedDefault, renderInitialConfig, BACKEND_COMMANDS, type FoundModel } from './init/initial-config.js';
 export { findMissingModel, addMissingModel, type MissingModel } from './resolve/missing-model.js';
+export { backendExecutable, recoveryAlternatives, MODEL_FAILURES, type Alternative } from './recover/alternatives.js';

@@ -73,7 +73,7 @@ export async function followTask(ctx: CommandContext, dispatchDir: string, id: s
 
   const code = await waitFor(dispatchDir, async () => {
     const derived = await deriveTaskState(dispatchDir, id);
-    const condition = await conditionOf(derived, (model) => alternativeModels(io.env, model));
+    const condition = await conditionOf(derived, (tried) => alternativeModels(io.env, tried));
     const pending = condition?.type === 'question' ? condition : null;
     if (asking !== null && pending?.seq !== asking.seq) asking.controller.abort(); // answered elsewhere
     if (derived.state !== shown) say(`${id}: ${style.bold(derived.state)}`);

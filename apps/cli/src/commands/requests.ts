@@ -1,6 +1,6 @@
 import type { TaskState } from '@dispatch/core/types';
 import { writeRequest, type TaskRequest } from '@dispatch/ipc-fs/requests';
-import { CliError, usageError } from '../cli-error.js';
+import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import { loadHostedTask } from '../task-access/find-task.js';
 import { checkModelOption } from '../task-access/model-option.js';
@@ -46,17 +46,4 @@ export async function continueTask(ctx: CommandContext): Promise<void> {
   const model = await checkModelOption(ctx.io, ctx.options.model);
   const blocked: Applies = (id, state) => (state === 'blocked' ? null : `task ${id} is not blocked (it is ${state}): continue applies to a blocked task`);
   await send(ctx, blocked, { type: 'continue', answer, ...(model !== undefined && { model }) }, (id) => `continuing ${id}${withModel(model)}`);
-}
-
-/** `dispatch retry ID [--model M]`: re-run a failed task from its first open item. */
-export async function retry(ctx: CommandContext): Promise<void> {
-  for (const flag of ['setDefault', 'removeFailed'] as const) {
-    if (ctx.options[flag] === true) {
-      const name = flag === 'setDefault' ? '--set-default' : '--remove-failed';
-      throw new CliError('not-available', `${name} is not available in this build yet`);
-    }
-  }
-  const model = await checkModelOption(ctx.io, ctx.options.model);
-  const failed: Applies = (id, state) => (state === 'failed' ? null : `task ${id} has not failed (it is ${state}): retry applies to a failed task`);
-  await send(ctx, failed, { type: 'retry', ...(model !== undefined && { model }) }, (id) => `retrying ${id}${withModel(model)}`);
 }

@@ -2,19 +2,23 @@ import { type DerivedTask } from '@dispatch/ipc-fs/task-state';
 import { toTaskView } from '@dispatch/ipc-fs/task-view';
 import type { CommandContext } from '../command-spec.js';
 import { createStyle } from '../style.js';
+import { alternativeModels } from '../view/alternatives.js';
+import { failureReport } from '../view/failure-report.js';
 import { renderStatusTable } from '../view/status-table.js';
 import { deriveTasks, ensureDaemonIfUnfinished } from '../view/task-list.js';
 import { workspaceOf } from '../workspace.js';
 
 const CLEAR_SCREEN = '\u001b[H\u001b[2J';
 
-/** One frame: the JSON array (one object for `status ID`), or the table. */
-function render(ctx: CommandContext, dispatchDir: string, tasks: readonly DerivedTask[], single: boolean): string {
+/** One frame: the JSON array (one object for `status ID`), or the table and its failure report. */
+async function render(ctx: CommandContext, dispatchDir: string, tasks: readonly DerivedTask[], single: boolean): Promise<string> {
   const { io } = ctx;
   const views = tasks.map(toTaskView);
   if (ctx.options.json === true) return `${JSON.stringify(single ? views[0] : views)}\n`;
   if (views.length === 0) return `no tasks in ${dispatchDir}\n`;
-  return renderStatusTable(views, { style: createStyle(io.outColor), now: Date.now(), columns: io.outColumns });
+  const table = renderStatusTable(views, { style: createStyle(io.outColor), now: Date.now(), columns: io.outColumns });
+  const failures = await failureReport(tasks, (tried) => alternativeModels(io.env, tried));
+  return failures.length === 0 ? table : `${table}\n${failures.join('\n')}\n`;
 }
 
 /** Redraws on every change until Ctrl-C: on a terminal in place, piped as a new frame when it differs. */
@@ -30,7 +34,7 @@ async function watchFrames(ctx: CommandContext, dispatchDir: string, ids: string
     return waitFor<true>(
       dispatchDir,
       async () => {
-        const text = render(ctx, dispatchDir, await deriveTasks(dispatchDir, ids), ids.length === 1);
+        const text = await render(ctx, dispatchDir, await deriveTasks(dispatchDir, ids), ids.length === 1);
         if (tty) io.out(CLEAR_SCREEN + text);
         else if (text !== last) io.out(ctx.options.json === true ? text : `\n${text}`);
         last = text;
@@ -48,7 +52,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const ids = typeof ctx.args.id === 'string' ? [ctx.args.id] : [];
   const tasks = await deriveTasks(dispatchDir, ids, io);
   await ensureDaemonIfUnfinished(io, tasks);
-  const text = render(ctx, dispatchDir, tasks, ids.length === 1);
+  const text = await render(ctx, dispatchDir, tasks, ids.length === 1);
   if (ctx.options.watch === true) await watchFrames(ctx, dispatchDir, ids, text);
   else io.out(text);
   return 0;

@@ -39,7 +39,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (ids.length === 0 && finishedBefore.size === initial.length) {
     throw new CliError('failure', `nothing to wait for: no unfinished task in ${dispatchDir}`);
   }
-  const alternatives = (model: string) => alternativeModels(io.env, model);
+  const alternatives = (tried: readonly string[]) => alternativeModels(io.env, tried);
   const probe = async () => {
     const tasks = (await deriveTasks(dispatchDir, ids)).filter((t) => !finishedBefore.has(t.task.id));
     const conditions = await Promise.all(tasks.map((t) => conditionOf(t, alternatives)));

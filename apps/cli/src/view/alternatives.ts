@@ -1,13 +1,25 @@
+import { findExecutable } from '@dispatch/config/init/detect-clis';
+import { backendExecutable, recoveryAlternatives, type Alternative } from '@dispatch/config/recover/alternatives';
+import type { DispatchConfig } from '@dispatch/config/types';
 import { loadUserConfig } from '../user-config.js';
 
+/** Recovery alternatives from a loaded config: installed on this PATH, not yet tried by the task. */
+export function alternativesIn(config: DispatchConfig, env: NodeJS.ProcessEnv, tried: readonly string[]): Alternative[] {
+  return recoveryAlternatives(config, tried, (backend) => {
+    const exe = backendExecutable(backend);
+    return exe !== null && (exe.includes('/') ? findExecutable(exe.slice(exe.lastIndexOf('/') + 1), exe.slice(0, exe.lastIndexOf('/'))) : findExecutable(exe, env.PATH)) !== null;
+  });
+}
+
 /**
- * Models a failed task could be retried with: the configured models other than the one that
- * failed, `[]` without a (readable) config. A broken config must not hide the failure itself.
+ * Models a failed task could be retried with: configured models whose CLI is installed and that
+ * the task has not tried yet, the default first; `[]` without a (readable) config. A broken
+ * config must not hide the failure itself.
  */
-export async function alternativeModels(env: NodeJS.ProcessEnv, failed: string): Promise<string[]> {
+export async function alternativeModels(env: NodeJS.ProcessEnv, tried: readonly string[]): Promise<string[]> {
   try {
     const { config } = await loadUserConfig(env);
-    return Object.keys(config.models).filter((model) => model !== failed);
+    return alternativesIn(config, env, tried).map((a) => a.model);
   } catch {
     return [];
   }

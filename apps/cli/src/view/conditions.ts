@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { TaskState } from '@dispatch/core/types';
 import { type DerivedTask } from '@dispatch/ipc-fs/task-state';
 import { toTaskView, type TaskView } from '@dispatch/ipc-fs/task-view';
+import { recoveryLine } from './failure-report.js';
 
 /** The kinds of notable condition `wait` reports, in the order it reports simultaneous ones. */
 export const CONDITION_TYPES = ['question', 'blocked', 'failed', 'completed', 'cancelled'] as const;
@@ -38,7 +39,7 @@ export function blockerOf(view: TaskView): { seq: number | null; text: string } 
  * The notable condition a task is in, or null while it is just working. A question counts while
  * it is pending; `alternatives` is asked for only when the task failed.
  */
-export async function conditionOf(derived: DerivedTask, alternatives: (model: string) => Promise<string[]>): Promise<Condition | null> {
+export async function conditionOf(derived: DerivedTask, alternatives: (tried: readonly string[]) => Promise<string[]>): Promise<Condition | null> {
   const view = toTaskView(derived);
   // Built as `{v, type, id, ...}` so the line reads well in a terminal and a log.
   const base = <T extends ConditionType>(type: T) => ({
@@ -54,7 +55,7 @@ export async function conditionOf(derived: DerivedTask, alternatives: (model: st
       return { ...base('blocked'), ...(blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' }) };
     case 'failed': {
       const error = view.error ?? { kind: 'crash', message: 'the task failed' };
-      return { ...base('failed'), kind: error.kind, message: error.message, alternatives: await alternatives(view.model) };
+      return { ...base('failed'), kind: error.kind, message: error.message, alternatives: await alternatives([...derived.snapshot.context.modelsTried, view.model]) };
     }
     case 'completed':
     case 'cancelled':
@@ -73,7 +74,7 @@ export function describeCondition(c: Condition): string {
     case 'blocked':
       return `${c.id} is blocked${c.seq === null ? '' : ` on #${c.seq}`}: ${c.text}`;
     case 'failed':
-      return `${c.id} failed (${c.kind}): ${c.message}${c.alternatives.length > 0 ? ` — other models: ${c.alternatives.join(', ')}` : ''}`;
+      return recoveryLine(c.id, c.kind, c.message, c.alternatives);
     case 'completed':
       return `${c.id} completed (${progress})${c.output === null ? '' : `: ${c.output}`}`;
     case 'cancelled':

@@ -1,0 +1,112 @@
+import { editConfig } from '@dispatch/config/edit/edit-config';
+import { removeModel, setDefault } from '@dispatch/config/edit/mutations';
+import { ConfigError } from '@dispatch/config/errors';
+import { configPath } from '@dispatch/config/home';
+import { MODEL_FAILURES, type Alternative } from '@dispatch/config/recover/alternatives';
+import type { DispatchConfig } from '@dispatch/config/types';
+import type { TaskError } from '@dispatch/core/types';
+import { writeRequest } from '@dispatch/ipc-fs/requests';
+import { usageError } from '../cli-error.js';
+import type { CommandContext } from '../command-spec.js';
+import { loadHostedTask } from '../task-access/find-task.js';
+import { checkModelOption } from '../task-access/model-option.js';
+import { loadUserConfig } from '../user-config.js';
+import { alternativesIn } from '../view/alternatives.js';
+import { ensureDaemonFor } from '../workspace.js';
+
+/** How the config is to be repaired before the retry, so the same failure does not happen again. */
+interface Repair {
+  setDefault: boolean;
+  removeFailed: boolean;
+}
+
+const NO_REPAIR: Repair = { setDefault: false, removeFailed: false };
+
+async function userConfig(env: NodeJS.ProcessEnv): Promise<DispatchConfig | null> {
+  return loadUserConfig(env).then(
+    (loaded) => loaded.config,
+    (err: unknown) => {
+      if (err instanceof ConfigError && err.code === 'missing-config') return null;
+      throw err;
+    },
+  );
+}
+
+/** On a terminal: which model to retry with (the alternatives first when another model helps). */
+async function askModel(id: string, error: TaskError | null, current: string, alternatives: readonly Alternative[]): Promise<string> {
+  const { default: select } = await import('@inquirer/select');
+  const others = alternatives.map((a) => ({ name: `${a.model}  (${a.backend}${a.isDefault ? ', default' : ''})`, value: a.model }));
+  const same = { name: `${current} again`, value: current };
+  const modelFailure = error !== null && MODEL_FAILURES.includes(error.kind);
+  return select({
+    message: `${id} failed${error ? ` (${error.kind}: ${error.message})` : ''}. Retry with`,
+    choices: modelFailure ? [...others, same] : [same, ...others],
+  });
+}
+
+/** On a terminal, after choosing another model for a model failure: repair the config? */
+async function askRepair(chosen: string, failed: string, config: DispatchConfig): Promise<Repair> {
+  const { default: select } = await import('@inquirer/select');
+  const removable = failed in config.models;
+  const choices = [
+    ...(removable ? [{ name: `Make ${chosen} the default and remove ${failed} from the config`, value: { setDefault: true, removeFailed: true } }] : []),
+    { name: `Make ${chosen} the default`, value: { setDefault: true, removeFailed: false } },
+    { name: 'Leave the config as it is', value: NO_REPAIR },
+  ];
+  return select({ message: 'So this does not happen again', choices });
+}
+
+/** Refuses repairs that cannot be made; one clear line each. */
+function checkRepair(repair: Repair, chosen: string | undefined, failed: string, config: DispatchConfig | null): void {
+  if (!repair.setDefault && !repair.removeFailed) return;
+  if (config === null) throw usageError(`there is no config to repair: run \`dispatch init\` first`, 'invalid-input');
+  if (repair.setDefault && chosen === undefined) throw usageError('--set-default: name the new default with --model', 'invalid-input');
+  if (repair.removeFailed) {
+    if (!(failed in config.models)) throw usageError(`--remove-failed: ${failed} is not a model in the config`, 'invalid-input');
+    if ((chosen ?? failed) === failed) throw usageError(`--remove-failed: the retry would use ${failed} itself: choose another with --model`, 'invalid-input');
+    if (config.default === failed && !repair.setDefault) {
+      throw usageError(`--remove-failed: ${failed} is the default: add --set-default to make ${chosen ?? 'the new model'} the default`, 'invalid-input');
+    }
+  }
+}
+
+/** Applies the repair in one validated edit that keeps every comment; says what changed. */
+async function repairConfig(ctx: CommandContext, repair: Repair, chosen: string, failed: string): Promise<void> {
+  if (!repair.setDefault && !repair.removeFailed) return;
+  await editConfig(configPath(ctx.io.env), (doc) => {
+    if (repair.setDefault) setDefault(doc, chosen);
+    if (repair.removeFailed) removeModel(doc, failed);
+  });
+  const said = [repair.setDefault && `default is now ${chosen}`, repair.removeFailed && `removed ${failed}`].filter(Boolean).join(', ');
+  ctx.io.out(`config: ${said}\n`);
+}
+
+/**
+ * `dispatch retry ID [--model M] [--set-default] [--remove-failed]`: re-run a failed task from its
+ * first open item. On a terminal without `--model`, asks which model (and whether to repair the
+ * config); a script gets the same model unless it names another.
+ */
+export async function retry(ctx: CommandContext): Promise<void> {
+  const { io } = ctx;
+  const { ref, derived } = await loadHostedTask(io, String(ctx.args.id ?? ''));
+  if (derived.state !== 'failed') throw usageError(`task ${ref.id} has not failed (it is ${derived.state}): retry applies to a failed task`, 'invalid-input');
+  const { model: failed, error, modelsTried } = derived.snapshot.context;
+  let chosen = await checkModelOption(io, ctx.options.model);
+  let repair: Repair = { setDefault: ctx.options.setDefault === true, removeFailed: ctx.options.removeFailed === true };
+  const config = await userConfig(io.env);
+
+  if (chosen === undefined && io.interactive && config !== null) {
+    const alternatives = alternativesIn(config, io.env, [...modelsTried, failed]);
+    if (alternatives.length > 0) {
+      chosen = await askModel(ref.id, error, failed, alternatives);
+      const modelFailure = error !== null && MODEL_FAILURES.includes(error.kind);
+      if (chosen !== failed && modelFailure && !repair.setDefault && !repair.removeFailed) repair = await askRepair(chosen, failed, config);
+    }
+  }
+  checkRepair(repair, chosen, failed, config);
+  await repairConfig(ctx, repair, chosen ?? failed, failed);
+
+  await writeRequest(ref.paths.requests, { type: 'retry', ...(chosen !== undefined && chosen !== failed && { model: chosen }) });
+  await ensureDaemonFor(io);
+  io.out(`retrying ${ref.id}${chosen !== undefined && chosen !== failed ? ` with ${chosen}` : ''}\n`);
+}
