@@ -35,7 +35,8 @@ export type TaskEvent = Stamped &
     | { type: 'worker.stalled'; message?: string }
     | { type: 'task.timeout'; message?: string }
     | { type: 'continue'; model?: string | null }
-    | { type: 'retry'; model?: string | null }
+    /** `by: 'fallback'` when the daemon retried on its own, from the config's `fallback` list. */
+    | { type: 'retry'; model?: string | null; by?: 'user' | 'fallback' }
     | { type: 'model.chosen'; model: string }
     | { type: 'recovery.failed'; error: TaskError }
     | { type: 'dependency.failed'; message: string }

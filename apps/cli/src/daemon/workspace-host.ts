@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/watch/index';
 import { TaskHost } from '../host/task-host.js';
 import { applyRequests } from './apply-requests.js';
+import { fallbackModel } from './fallback.js';
 import type { Registration } from './registry.js';
 import { resolveWorker } from './resolve-worker.js';
 
@@ -29,16 +30,27 @@ export class WorkspaceHost {
         bin: this.bin,
         resolveWorker: (model) => resolveWorker(model, registration.env),
         onError: this.onError,
+        onState: (state) => {
+          if (state === 'failed') void host?.then((h) => this.fallBack(h, registration.env)).catch(this.onError);
+        },
         // A test knob: how long a claimed attempt may take to show its pid (default 10 s).
         ...(process.env.DISPATCH_PID_WAIT_MS && { pidWaitMs: Number(process.env.DISPATCH_PID_WAIT_MS) }),
       }).then(async (h) => {
         await applyRequests(h, Date.now).catch(this.onError);
+        // A task that failed while no daemon ran (or just before one died) falls back now.
+        await this.fallBack(h, registration.env).catch(this.onError);
         return h;
       });
       host.catch(this.onError);
       this.hosts.set(registration.id, host);
     }
     return host;
+  }
+
+  /** Retries a failed task with the config's next fallback model, when there is one (logged as `retry` by `fallback`). */
+  private async fallBack(host: TaskHost, env: NodeJS.ProcessEnv): Promise<void> {
+    const model = await fallbackModel(host.snapshot, env);
+    if (model !== null && host.snapshot.value === 'failed') host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
   }
 
   /** Starts following the workspace's files (after its tasks were added). */
