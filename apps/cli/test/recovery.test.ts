@@ -64,3 +64,32 @@ describe('recovery from a model failure', () => {
     expect(status).toMatchObject({ model: 'steady', progress: { done: 2, total: 2 } });
   });
 });
+
+describe('a model resting after a quota failure', () => {
+  const RESTING_CONFIG = `default: opus
+backends:
+  shell: { command: "sh ${shellWorker}" }
+models:
+  opus: { backend: shell }
+  sonnet: { backend: shell }
+fallback: [sonnet]
+`;
+
+  it('new tasks use the first free fallback model until the cooldown ends, then the preferred one again', async () => {
+    const w = e2eWorkspace('resting');
+    writeFileSync(join(w.home, 'config.yaml'), RESTING_CONFIG);
+    const rest = (until: number) => writeFileSync(join(w.home, 'cooldowns.json'), JSON.stringify({ v: 1, cooldowns: [{ model: 'opus', until, reason: 'rate limited' }] }));
+    rest(Date.now() + 3_600_000);
+    const during = await w.dispatch(['run', '--id', 'during', '--step', 'one', 'do it', '--json']);
+    expect(during.exitCode, during.stderr).toBe(0);
+    expect(JSON.parse(String(during.stdout))).toMatchObject({ model: 'sonnet' });
+    const human = await w.dispatch(['run', '--id', 'during-2', '--step', 'one', 'do it']);
+    expect(human.stderr).toMatch(/^using sonnet \(opus is resting after a quota failure until \d\d:\d\d\)$/);
+    const explicit = await w.dispatch(['run', '--id', 'explicit', '--model', 'opus', '--step', 'one', 'do it']);
+    expect(explicit.stderr).toMatch(/^using opus \(--model\)\nwarning: opus is resting after a quota failure until \d\d:\d\d: it may fail again$/);
+    rest(Date.now() - 1);
+    const after = await w.dispatch(['run', '--id', 'after', '--step', 'one', 'do it']);
+    expect(after.stderr).toBe('using opus (default)');
+    for (const id of ['during', 'during-2', 'explicit', 'after']) await until(async () => (await w.state(id)) === 'completed');
+  });
+});

@@ -56,6 +56,8 @@ export interface DispatchConfig {
   limits: Limits | undefined;
   fallback: string[];
   notify: string | undefined;
+  /** Seconds a model rests after a quota failure whose CLI named no reset time (`quota_cooldown`). */
+  quotaCooldown: number;
 }
 
 /** One problem found in a config: where, and what to do about it. */

@@ -37,6 +37,8 @@ export type ErrorKind =
 export interface TaskError {
   kind: ErrorKind;
   message: string;
+  /** For `quota`: when the CLI said the limit resets (epoch ms), if it said. */
+  resetAt?: number;
 }
 
 /** Counts of plan items by mark, as read from plan.md at some moment. */

@@ -1,7 +1,8 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@dispatch/config/errors';
-import { describeResolution, resolveModel, SIM_MODEL } from '@dispatch/config/resolve/resolve-model';
+import { describeResolution, resolveModel, SIM_MODEL, type Resolution } from '@dispatch/config/resolve/resolve-model';
+import type { DispatchConfig } from '@dispatch/config/types';
 import { findGitTop, taskPaths } from '@dispatch/ipc-fs/paths';
 import { parsePlan } from '@dispatch/ipc-fs/plan/parse';
 import { renderPlan } from '@dispatch/ipc-fs/plan/serialize';
@@ -15,6 +16,8 @@ import { deriveTaskId, taskTitle } from '../task-naming.js';
 import { ensureDaemonFor, workspaceOf } from '../workspace.js';
 import { needConfig } from './warmup.js';
 import { loadUserConfig } from '../user-config.js';
+import { activeCooldowns, formatUntil } from '../cooldowns.js';
+import { alternativesIn } from '../view/alternatives.js';
 
 const EXPAND_STEP = 'Expand this task into concrete, verifiable steps: add them as "- [ ]" items below this one, then mark this item done';
 
@@ -48,6 +51,24 @@ async function excludeFromGit(dispatchDir: string): Promise<void> {
   if (!(current ?? '').split('\n').includes('.dispatch/')) await appendFile(exclude, `${current && !current.endsWith('\n') ? '\n' : ''}.dispatch/\n`);
 }
 
+/**
+ * The model to use when the one chosen is resting after a quota failure: with no `--model`, the
+ * config's first `fallback` model that can run and is not resting (said on stderr instead of the
+ * usual line); an explicit `--model` is kept, with a warning. Once the cooldown ends, new tasks
+ * go back to the preferred model by themselves.
+ */
+async function restedModel(io: CommandContext["io"], home: string, config: DispatchConfig | null, resolution: Resolution, modelFlag: string | undefined) {
+  const cooldowns = config === null ? new Map() : await activeCooldowns(home, Date.now());
+  const resting = cooldowns.get(resolution.model);
+  if (config === null || resting === undefined) return { resolution, resting: undefined };
+  const why = `${resolution.model} is resting after a quota failure until ${formatUntil(resting.until, Date.now())}`;
+  if (modelFlag !== undefined) return { resolution, resting: `${describeResolution(resolution)}\nwarning: ${why}: it may fail again` };
+  const usable = new Set(alternativesIn(config, io.env, [resolution.model]).map((a) => a.model));
+  const instead = config.fallback.find((m) => usable.has(m) && !cooldowns.has(m));
+  if (instead === undefined) return { resolution, resting: `using ${resolution.model} (${why}; no fallback model is free)` };
+  return { resolution: resolveModel({ config, modelFlag: instead }), resting: `using ${instead} (${why})` };
+}
+
 /** `dispatch run [prompt...]`: create the task, register it, make sure the daemon runs, return at once. */
 export async function run(ctx: CommandContext): Promise<number | void> {
   const { io } = ctx;
@@ -62,16 +83,15 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   const config = modelFlag === SIM_MODEL
     ? await loadUserConfig(io.env).then((l) => l.config, (err: unknown) => { if (err instanceof ConfigError && err.code === 'missing-config') return null; throw err; })
     : (await needConfig(ctx)).config;
-  const resolution = resolveModel({ config, modelFlag, prompt });
-
   const { home, dispatchDir } = workspaceOf(io);
+  const { resolution, resting } = await restedModel(io, home, config, resolveModel({ config, modelFlag, prompt }), modelFlag);
   const id = ctx.options.id !== undefined ? assertTaskId(String(ctx.options.id)) : deriveTaskId(prompt || String((ctx.options.step as string[] | undefined)?.[0] ?? 'task'), await listTaskIds(dispatchDir), [resolution.model, resolution.alias ?? '']);
   const title = taskTitle(prompt || id);
   const answerTimeout = ctx.options.answerTimeout === undefined ? config?.answerTimeout : Number(ctx.options.answerTimeout);
   if (answerTimeout !== undefined && (!Number.isInteger(answerTimeout) || answerTimeout <= 0)) throw usageError('--answer-timeout: a positive number of seconds', 'invalid-input');
   const plan = await planFrom(ctx, title, prompt);
   // Said once the input is known to be good: a refused run prints one line, its error.
-  if (ctx.options.json !== true) io.err(`${describeResolution(resolution)}\n`);
+  if (ctx.options.json !== true) io.err(`${resting ?? describeResolution(resolution)}\n`);
   const backend = resolution.backend?.name ?? (resolution.via === 'builtin' ? 'sim' : 'command');
   const task = {
     id,

@@ -41,7 +41,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   const sync = async () => {
     for (const r of await listRegistrations(home)) {
       let ws = workspaces.get(r.dispatchDir);
-      if (!ws) workspaces.set(r.dispatchDir, (ws = new WorkspaceHost(r.dispatchDir, options.bin, onError)));
+      if (!ws) workspaces.set(r.dispatchDir, (ws = new WorkspaceHost(home, r.dispatchDir, options.bin, onError)));
       await ws.add(r);
       crashPoint('during-startup-scan');
       await ws.watch();

@@ -4,6 +4,10 @@ import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/w
 import { TaskHost } from '../host/task-host.js';
 import { applyRequests } from './apply-requests.js';
 import { fallbackModel } from './fallback.js';
+import { ConfigError } from '@dispatch/config/errors';
+import { DEFAULT_QUOTA_COOLDOWN } from '@dispatch/config/load/read-options';
+import { activeCooldowns, recordCooldown } from '../cooldowns.js';
+import { loadUserConfig } from '../user-config.js';
 import type { Registration } from './registry.js';
 import { resolveWorker } from './resolve-worker.js';
 
@@ -13,6 +17,7 @@ export class WorkspaceHost {
   private source: FactSource | undefined;
 
   constructor(
+    private readonly home: string,
     readonly dispatchDir: string,
     private readonly bin: string,
     private readonly onError: (err: unknown) => void,
@@ -47,9 +52,26 @@ export class WorkspaceHost {
     return host;
   }
 
-  /** Retries a failed task with the config's next fallback model, when there is one (logged as `retry` by `fallback`). */
+  /**
+   * What the daemon does about a failed task on its own: a quota failure rests the model (until
+   * the reset time its CLI named, else the config's `quota_cooldown`); then, with a `fallback`
+   * list, the task is retried with the next model there (logged as `retry` by `fallback`).
+   */
   private async fallBack(host: TaskHost, env: NodeJS.ProcessEnv): Promise<void> {
-    const model = await fallbackModel(host.snapshot, env);
+    const { value, context } = host.snapshot;
+    if (value !== 'failed' || context.error === null) return;
+    const config = await loadUserConfig(env).then((l) => l.config, (err: unknown) => {
+      if (err instanceof ConfigError) return null; // no config, or a broken one: nothing to fall back on
+      throw err;
+    });
+    const now = Date.now();
+    if (context.error.kind === 'quota') {
+      const until = context.error.resetAt ?? now + (config?.quotaCooldown ?? DEFAULT_QUOTA_COOLDOWN) * 1000;
+      await recordCooldown(this.home, { model: context.model, until, reason: context.error.message }, now);
+    }
+    if (config === null) return;
+    const cooling = new Set((await activeCooldowns(this.home, now)).keys());
+    const model = fallbackModel(host.snapshot, config, env, cooling);
     if (model !== null && host.snapshot.value === 'failed') host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
   }
 

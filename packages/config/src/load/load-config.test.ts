@@ -55,6 +55,7 @@ describe('loadConfig: the reference formats', () => {
       limits: undefined,
       fallback: [],
       notify: undefined,
+      quotaCooldown: 1800,
     };
     expect(config).toStrictEqual(expected);
     expect(Object.keys(config.models)).toEqual(['opus', 'sonnet', 'gpt-5.3-codex', 'gemini-3.1-pro']);
@@ -90,6 +91,7 @@ describe('loadConfig: the reference formats', () => {
       limits: undefined,
       fallback: [],
       notify: undefined,
+      quotaCooldown: 1800,
     } satisfies DispatchConfig);
     expect(warnings).toEqual([
       { message: 'old config format: run `dispatch config migrate` to convert it', key: 'agents', position: { line: 3, col: 1 } },

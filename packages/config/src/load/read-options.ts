@@ -6,12 +6,16 @@ import { quote } from './wording.js';
 /** The longest `answer_timeout`: a week (longer timers would overflow Node's 24.8-day setTimeout). */
 export const MAX_ANSWER_TIMEOUT = 7 * 24 * 3600;
 
+/** How long a model rests after a quota failure when its CLI names no reset time: 30 minutes. */
+export const DEFAULT_QUOTA_COOLDOWN = 30 * 60;
+
 /** dispatch's own optional keys, validated. */
 export interface OptionsRead {
   answerTimeout: number | undefined;
   limits: Limits | undefined;
   fallback: string[];
   notify: string | undefined;
+  quotaCooldown: number;
 }
 
 function positiveInteger(reader: ConfigReader, field: Field, expected: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -57,12 +61,16 @@ function readFallback(reader: ConfigReader, field: Field | undefined, models: Se
   return fallback;
 }
 
-/** Reads `answer_timeout`, `limits`, `fallback` and `notify`; a key with no value counts as left out. */
+/** Reads `answer_timeout`, `limits`, `fallback`, `notify` and `quota_cooldown`; a key with no value counts as left out. */
 export function readOptions(reader: ConfigReader, top: Map<string, Field>, known: { backends: Set<string> | undefined; models: Set<string> | undefined }): OptionsRead {
-  const options: OptionsRead = { answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined };
+  const options: OptionsRead = { answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined, quotaCooldown: DEFAULT_QUOTA_COOLDOWN };
   const timeout = top.get('answer_timeout');
   if (timeout && !isNull(timeout.value)) {
     options.answerTimeout = positiveInteger(reader, timeout, `whole seconds from 1 to ${MAX_ANSWER_TIMEOUT} (a week)`, MAX_ANSWER_TIMEOUT);
+  }
+  const cooldown = top.get('quota_cooldown');
+  if (cooldown && !isNull(cooldown.value)) {
+    options.quotaCooldown = positiveInteger(reader, cooldown, `whole seconds from 1 to ${MAX_ANSWER_TIMEOUT} (a week)`, MAX_ANSWER_TIMEOUT) ?? DEFAULT_QUOTA_COOLDOWN;
   }
   options.limits = readLimits(reader, top.get('limits'), known.backends);
   options.fallback = readFallback(reader, top.get('fallback'), known.models);

@@ -41,22 +41,23 @@ describe('validateConfig: what it reads', () => {
 
   it("reads dispatch's own keys", () => {
     const { value, errors } = validate(
-      lines(...BASE, '  sonnet: { backend: claude }', 'answer_timeout: 300', 'limits: { total: 4, claude: 2 }', 'fallback: [sonnet, opus]', 'notify: >', '  notify-send dispatch', 'aliases:', '  review:', '    model: opus', '    prompt: |', '      Be thorough.', '      Cite lines.'),
+      lines(...BASE, '  sonnet: { backend: claude }', 'answer_timeout: 300', 'limits: { total: 4, claude: 2 }', 'fallback: [sonnet, opus]', 'quota_cooldown: 600', 'notify: >', '  notify-send dispatch', 'aliases:', '  review:', '    model: opus', '    prompt: |', '      Be thorough.', '      Cite lines.'),
     );
     expect(errors).toEqual([]);
     expect(value).toMatchObject({
       answerTimeout: 300,
       limits: { total: 4, backends: { claude: 2 } },
       fallback: ['sonnet', 'opus'],
+      quotaCooldown: 600,
       notify: 'notify-send dispatch',
       aliases: { review: { name: 'review', model: 'opus', prompt: 'Be thorough.\nCite lines.', command: undefined } },
     });
   });
 
   it('takes an optional key with no value as left out, and an empty section as empty', () => {
-    const { value, errors } = validate(lines(...BASE, 'aliases:', 'answer_timeout:', 'limits:', 'fallback:', 'notify: ~'));
+    const { value, errors } = validate(lines(...BASE, 'aliases:', 'answer_timeout:', 'limits:', 'fallback:', 'notify: ~', 'quota_cooldown:'));
     expect(errors).toEqual([]);
-    expect(value).toMatchObject({ aliases: {}, answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined });
+    expect(value).toMatchObject({ aliases: {}, answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined, quotaCooldown: 1800 });
   });
 
   it('follows YAML anchors and aliases', () => {
@@ -99,7 +100,7 @@ describe('validateConfig: warnings', () => {
 describe('validateConfig: errors', () => {
   it('collects every problem, sorted by position, and gives no config', () => {
     const { value, errors } = validate(
-      lines('default: gpt', 'backends:', '  claude: { command: " " }', 'models:', '  opus: { backend: claud }', '  "bad id": { backend: claude }', 'aliases:', '  quick: { model: sonet }', 'answer_timeout: 0'),
+      lines('default: gpt', 'backends:', '  claude: { command: " " }', 'models:', '  opus: { backend: claud }', '  "bad id": { backend: claude }', 'aliases:', '  quick: { model: sonet }', 'answer_timeout: 0', 'quota_cooldown: soon'),
     );
     expect(value).toBeNull();
     expect(errors.map((e) => [e.position?.line, e.message])).toEqual([
@@ -109,6 +110,7 @@ describe('validateConfig: errors', () => {
       [6, "models.bad id: invalid model id 'bad id': use letters, digits and . _ : / @ + - and start with a letter or digit"],
       [8, "aliases.quick: model 'sonet' is not defined in models"],
       [9, 'answer_timeout: expected whole seconds from 1 to 604800 (a week), got the number 0'],
+      [10, "quota_cooldown: expected whole seconds from 1 to 604800 (a week), got the string 'soon'"],
     ]);
     expect(errors[2]?.key).toBe('models.opus.backend');
   });

@@ -29,6 +29,7 @@ function config(over: Partial<DispatchConfig> & { modelsTo: Record<string, strin
     limits: undefined,
     fallback: [],
     notify: undefined,
+    quotaCooldown: 1800,
     ...rest,
   };
 }
