@@ -122,6 +122,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./commands/retry.js').then((m) => ({ run: m.retry })),
   },
   {
+    name: 'doctor',
+    summary: 'check the setup: worker CLIs and versions, config, models, daemon, file watching',
+    options: [JSON_OPTION],
+    examples: [['dispatch doctor', 'exit 1 when something needs fixing'], ['dispatch doctor --json']],
+    load: () => import('./commands/doctor.js'),
+  },
+  {
     name: 'cancel',
     summary: 'cancel a task: its worker\'s whole process group is stopped',
     arguments: [{ syntax: '<id>', description: 'the task' }],

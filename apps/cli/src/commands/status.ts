@@ -1,6 +1,8 @@
 import { type DerivedTask } from '@dispatch/ipc-fs/task-state';
 import { toTaskView } from '@dispatch/ipc-fs/task-view';
+import { dispatchHome } from '@dispatch/config/home';
 import type { CommandContext } from '../command-spec.js';
+import { readWatchHealth, runningDaemon } from '../daemon/daemon-files.js';
 import { createStyle } from '../style.js';
 import { alternativeModels } from '../view/alternatives.js';
 import { failureReport } from '../view/failure-report.js';
@@ -10,6 +12,14 @@ import { workspaceOf } from '../workspace.js';
 
 const CLEAR_SCREEN = '\u001b[H\u001b[2J';
 
+/** A line when the daemon follows this workspace by scanning only (its watcher failed). */
+async function watchNote(env: NodeJS.ProcessEnv, dispatchDir: string): Promise<string[]> {
+  const home = dispatchHome(env);
+  const degraded = (await readWatchHealth(home)).some((h) => h.dispatchDir === dispatchDir && h.degraded);
+  if (!degraded || (await runningDaemon(home)) === null) return [];
+  return ['note: the daemon cannot watch this workspace (out of inotify watches?): it sees changes by scanning every 5 s; see dispatch doctor'];
+}
+
 /** One frame: the JSON array (one object for `status ID`), or the table and its failure report. */
 async function render(ctx: CommandContext, dispatchDir: string, tasks: readonly DerivedTask[], single: boolean): Promise<string> {
   const { io } = ctx;
@@ -18,7 +28,8 @@ async function render(ctx: CommandContext, dispatchDir: string, tasks: readonly 
   if (views.length === 0) return `no tasks in ${dispatchDir}\n`;
   const table = renderStatusTable(views, { style: createStyle(io.outColor), now: Date.now(), columns: io.outColumns });
   const failures = await failureReport(tasks, (tried) => alternativeModels(io.env, tried));
-  return failures.length === 0 ? table : `${table}\n${failures.join('\n')}\n`;
+  const notes = [...failures, ...(await watchNote(io.env, dispatchDir))];
+  return notes.length === 0 ? table : `${table}\n${notes.join('\n')}\n`;
 }
 
 /** Redraws on every change until Ctrl-C: on a terminal in place, piped as a new frame when it differs. */

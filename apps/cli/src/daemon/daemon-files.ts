@@ -13,7 +13,7 @@ export interface DaemonInfo {
 
 /** The daemon's files under `$DISPATCH_HOME`. */
 export function daemonFiles(home: string) {
-  return { info: join(home, 'daemon.json'), lock: join(home, 'daemon.lock'), log: join(home, 'daemon.log') };
+  return { info: join(home, 'daemon.json'), lock: join(home, 'daemon.lock'), log: join(home, 'daemon.log'), health: join(home, 'daemon-health.json') };
 }
 
 /** Records this process as the daemon. */
@@ -30,5 +30,23 @@ export async function runningDaemon(home: string): Promise<DaemonInfo | null> {
     return isSameProcess(info.pid, info.startTime) ? info : null;
   } catch {
     return null;
+  }
+}
+
+/** How the daemon follows one workspace: by its watcher, or (degraded) by periodic scans alone. */
+export interface WatchHealth {
+  dispatchDir: string;
+  watching: boolean;
+  /** The watcher failed (e.g. out of inotify watches): changes are seen by the scans, every few seconds. */
+  degraded: boolean;
+}
+
+/** What the daemon last said of its workspaces (`daemon-health.json`); [] when it said nothing. */
+export async function readWatchHealth(home: string): Promise<WatchHealth[]> {
+  try {
+    const data = JSON.parse(await readFile(daemonFiles(home).health, 'utf8')) as { workspaces?: WatchHealth[] };
+    return Array.isArray(data.workspaces) ? data.workspaces : [];
+  } catch {
+    return [];
   }
 }

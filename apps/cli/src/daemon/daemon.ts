@@ -1,4 +1,5 @@
 import { appendFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
 import { daemonFiles, writeDaemonInfo } from './daemon-files.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { listRegistrations } from './registry.js';
@@ -61,10 +62,19 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   const stallCheckTicks = Math.max(1, Math.min(20, Math.floor(stallMs / 1000)));
   let idleSince = Date.now();
   let ticks = 0;
+  // How each workspace is followed, for `doctor` and `status`: written when it changes.
+  let health = '';
+  const reportHealth = async () => {
+    const text = `${JSON.stringify({ v: 1, pid: process.pid, workspaces: [...workspaces.values()].map((w) => w.health()) })}\n`;
+    if (text === health) return;
+    await writeFileAtomic(daemonFiles(home).health, text, { mode: 0o600 });
+    health = text;
+  };
   const tick = setInterval(() => {
     void (async () => {
       ticks += 1;
       if (ticks % 10 === 0) await resync();
+      await reportHealth();
       if (ticks % 20 === 0) for (const ws of workspaces.values()) await ws.maintain();
       if (ticks % stallCheckTicks === 0) for (const ws of workspaces.values()) await ws.checkStalls(stallMs);
       const busy = (await Promise.all([...workspaces.values()].map((w) => w.busy()))).some(Boolean);

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/watch/index';
 import { TaskHost } from '../host/task-host.js';
 import { applyRequests } from './apply-requests.js';
+import type { WatchHealth } from './daemon-files.js';
 import { fallbackModel } from './fallback.js';
 import { ConfigError } from '@dispatch/config/errors';
 import { DEFAULT_QUOTA_COOLDOWN } from '@dispatch/config/load/read-options';
@@ -80,6 +81,12 @@ export class WorkspaceHost {
     // The watcher reports changes at once; the full scan behind it only catches what inotify
     // dropped, so every 5 s is enough and keeps an idle daemon with many tasks cheap.
     this.source ??= await createFactSource({ dispatchDir: this.dispatchDir, onFact: (f) => this.onFact(f), onError: this.onError, scanIntervalMs: 5_000 });
+  }
+
+  /** How this workspace is followed: by its watcher, or by scans alone when the watcher failed. */
+  health(): WatchHealth {
+    const stats = this.source?.stats;
+    return { dispatchDir: this.dispatchDir, watching: stats?.watching ?? false, degraded: stats?.degraded ?? false };
   }
 
   /** Whether any hosted task still has something to do on its own (a worker, a deadline, a start). */

@@ -1,4 +1,4 @@
-import { findExecutable } from '@dispatch/config/init/detect-clis';
+import { findCommand } from '@dispatch/config/init/detect-clis';
 import { backendExecutable, recoveryAlternatives, type Alternative } from '@dispatch/config/recover/alternatives';
 import type { DispatchConfig } from '@dispatch/config/types';
 import { loadUserConfig } from '../user-config.js';
@@ -7,7 +7,7 @@ import { loadUserConfig } from '../user-config.js';
 export function alternativesIn(config: DispatchConfig, env: NodeJS.ProcessEnv, tried: readonly string[]): Alternative[] {
   return recoveryAlternatives(config, tried, (backend) => {
     const exe = backendExecutable(backend);
-    return exe !== null && (exe.includes('/') ? findExecutable(exe.slice(exe.lastIndexOf('/') + 1), exe.slice(0, exe.lastIndexOf('/'))) : findExecutable(exe, env.PATH)) !== null;
+    return exe !== null && findCommand(exe, env.PATH) !== null;
   });
 }
 

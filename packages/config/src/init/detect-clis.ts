@@ -32,6 +32,12 @@ export function findExecutable(name: string, path: string | undefined): string |
   return null;
 }
 
+/** `findExecutable` for a command word: a path (`/opt/bin/aider`, `./tool`) is checked where it points, a name on `PATH`. */
+export function findCommand(command: string, path: string | undefined): string | null {
+  const slash = command.lastIndexOf('/');
+  return slash < 0 ? findExecutable(command, path) : findExecutable(command.slice(slash + 1), command.slice(0, slash) || '/');
+}
+
 /**
  * Which worker CLIs are installed: `claude`, `agent` (Cursor), `codex`, `gemini`, `opencode` on
  * the PATH of `env`.

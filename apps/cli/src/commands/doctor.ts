@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { configPath } from '@dispatch/config/home';
+import { CLI_EXECUTABLES, findCommand, findExecutable, type CliKind } from '@dispatch/config/init/detect-clis';
+import { backendExecutable } from '@dispatch/config/recover/alternatives';
+import type { DispatchConfig } from '@dispatch/config/types';
+import type { CommandContext } from '../command-spec.js';
+import { runningDaemon, readWatchHealth } from '../daemon/daemon-files.js';
+import { describeError } from '../error-report.js';
+import { printJson } from '../json-output.js';
+import { createStyle } from '../style.js';
+import { loadUserConfig } from '../user-config.js';
+import { VERSION } from '../version.js';
+import { workspaceOf } from '../workspace.js';
+
+/** Where each known CLI comes from, for a missing one. */
+const INSTALL_HINTS: Record<CliKind, string> = {
+  claude: 'npm i -g @anthropic-ai/claude-code',
+  cursor: 'see https://cursor.com/cli',
+  codex: 'npm i -g @openai/codex',
+  gemini: 'npm i -g @google/gemini-cli',
+  opencode: 'npm i -g opencode-ai',
+};
+
+interface Cli {
+  kind: CliKind;
+  path: string | null;
+  version: string | null;
+}
+
+/** A CLI's `--version`, first line, or null when it does not answer within 10 s. */
+async function versionOf(path: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const r = await execa(path, ['--version'], { env, stdin: 'ignore', reject: false, timeout: 10_000 });
+  const line = String(r.stdout || r.stderr).split('\n')[0]?.trim() ?? '';
+  return r.exitCode === 0 && line !== '' ? line : null;
+}
+
+/** A number from /proc, or null where there is none (macOS). */
+async function procNumber(path: string): Promise<number | null> {
+  const text = await readFile(path, 'utf8').catch(() => null);
+  return text === null ? null : Number(text.trim());
+}
+
+/** `dispatch doctor [--json]`: CLIs, config, models, daemon and watching, and what to fix. Exit 1 when something needs fixing. */
+export async function run(ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const env = io.env;
+  const { home, dispatchDir } = workspaceOf(io);
+  const problems: string[] = [];
+
+  const clis: Cli[] = await Promise.all(
+    (Object.entries(CLI_EXECUTABLES) as [CliKind, string][]).map(async ([kind, exe]) => {
+      const path = findExecutable(exe, env.PATH);
+      return { kind, path, version: path === null ? null : await versionOf(path, env) };
+    }),
+  );
+
+  const path = configPath(env);
+  let config: DispatchConfig | null = null;
+  let configError: string | null = null;
+  try {
+    config = (await loadUserConfig(env)).config;
+  } catch (err) {
+    configError = describeError(err).message ?? String(err); // `config.yaml:3:5: …`, as any command says it
+    problems.push(`config: ${configError}`);
+  }
+  const models = config === null ? [] : Object.values(config.models).map((m) => {
+    const backend = config.backends[m.backend];
+    const exe = backend ? backendExecutable(backend) : null;
+    const installed = exe !== null && findCommand(exe, env.PATH) !== null;
+    return { model: m.id, backend: m.backend, executable: exe, installed, isDefault: m.id === config.default };
+  });
+  for (const m of models) if (m.isDefault && !m.installed) problems.push(`the default model ${m.model} cannot run: ${m.executable ?? m.backend} is not installed`);
+
+  const daemon = await runningDaemon(home);
+  if (daemon && daemon.version !== VERSION) problems.push(`the daemon runs version ${daemon.version}, this CLI is ${VERSION}: the next command replaces it`);
+  const health = daemon ? await readWatchHealth(home) : [];
+  const degraded = health.filter((h) => h.degraded).map((h) => h.dispatchDir);
+  const watch = {
+    maxUserWatches: await procNumber('/proc/sys/fs/inotify/max_user_watches'),
+    maxUserInstances: await procNumber('/proc/sys/fs/inotify/max_user_instances'),
+    degraded,
+  };
+  for (const dir of degraded) {
+    problems.push(`the daemon cannot watch ${dir} (out of inotify watches?): it sees changes by scanning every 5 s; raise fs.inotify.max_user_watches`);
+  }
+
+  const report = {
+    version: VERSION,
+    node: process.version,
+    platform: process.platform,
+    dispatchDir,
+    config: { path, ok: configError === null, error: configError, default: config?.default ?? null },
+    clis: Object.fromEntries(clis.map((c) => [c.kind, c.path === null ? null : { path: c.path, version: c.version }])),
+    models,
+    daemon: { running: daemon !== null, pid: daemon?.pid ?? null, version: daemon?.version ?? null },
+    watch,
+    problems,
+  };
+  if (ctx.options.json === true) {
+    printJson(io, report);
+    return problems.length === 0 ? 0 : 1;
+  }
+
+  const s = createStyle(io.outColor);
+  const ok = s.green('✓');
+  const bad = s.red('✗');
+  const lines = [`dispatch ${VERSION} · node ${process.version} · ${process.platform}`, ''];
+  lines.push(configError === null
+    ? `${ok} config   ${path}: default ${config?.default}, ${models.length} model${models.length === 1 ? '' : 's'}`
+    : `${bad} config   ${configError}`);
+  for (const c of clis) {
+    lines.push(c.path === null ? `${s.dim('-')} ${c.kind.padEnd(8)} not installed (${INSTALL_HINTS[c.kind]})` : `${ok} ${c.kind.padEnd(8)} ${c.path}${c.version ? ` (${c.version})` : ''}`);
+  }
+  if (models.length > 0) {
+    lines.push('', 'models');
+    const width = Math.max(...models.map((m) => m.model.length));
+    for (const m of models) {
+      const what = m.installed ? m.backend : `${m.backend}: ${m.executable ?? 'no command'} is not installed`;
+      lines.push(`  ${m.installed ? ok : bad} ${m.model.padEnd(width)}  ${what}${m.isDefault ? s.dim('  (default)') : ''}`);
+    }
+  }
+  lines.push('', daemon ? `${ok} daemon   running (pid ${daemon.pid}, version ${daemon.version})` : `${s.dim('-')} daemon   not running (starts with the next task)`);
+  if (watch.maxUserWatches !== null) {
+    lines.push(`${degraded.length === 0 ? ok : bad} watching inotify: ${watch.maxUserWatches} watches, ${watch.maxUserInstances} instances per user${degraded.length > 0 ? `; degraded in ${degraded.join(', ')}` : ''}`);
+  }
+  if (problems.length > 0) lines.push('', ...problems.map((p) => `${bad} ${p}`));
+  io.out(`${lines.join('\n')}\n`);
+  return problems.length === 0 ? 0 : 1;
+}
