@@ -58,6 +58,8 @@ export interface DispatchConfig {
   notify: string | undefined;
   /** Seconds a model rests after a quota failure whose CLI named no reset time (`quota_cooldown`). */
   quotaCooldown: number;
+  /** Seconds one worker attempt may run before it is stopped as `timeout` (`time_limit`, default 3 h). */
+  timeLimit: number;
 }
 
 /** One problem found in a config: where, and what to do about it. */

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '@dispatch/config/errors';
 import { describeResolution, resolveModel, SIM_MODEL, type Resolution } from '@dispatch/config/resolve/resolve-model';
 import type { DispatchConfig } from '@dispatch/config/types';
+import { DEFAULT_TIME_LIMIT } from '@dispatch/config/load/read-options';
 import { findGitTop, taskPaths } from '@dispatch/ipc-fs/paths';
 import { parsePlan } from '@dispatch/ipc-fs/plan/parse';
 import { renderPlan } from '@dispatch/ipc-fs/plan/serialize';
@@ -89,6 +90,8 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   const title = taskTitle(prompt || id);
   const answerTimeout = ctx.options.answerTimeout === undefined ? config?.answerTimeout : Number(ctx.options.answerTimeout);
   if (answerTimeout !== undefined && (!Number.isInteger(answerTimeout) || answerTimeout <= 0)) throw usageError('--answer-timeout: a positive number of seconds', 'invalid-input');
+  const timeLimit = ctx.options.timeLimit === undefined ? (config?.timeLimit ?? DEFAULT_TIME_LIMIT) : Number(ctx.options.timeLimit);
+  if (!Number.isInteger(timeLimit) || timeLimit <= 0) throw usageError('--time-limit: a positive number of seconds', 'invalid-input');
   const plan = await planFrom(ctx, title, prompt);
   // Said once the input is known to be good: a refused run prints one line, its error.
   if (ctx.options.json !== true) io.err(`${resting ?? describeResolution(resolution)}\n`);
@@ -99,7 +102,7 @@ export async function run(ctx: CommandContext): Promise<number | void> {
     prompt,
     model: resolution.model,
     backend,
-    options: answerTimeout === undefined ? {} : { answerTimeout },
+    options: { ...(answerTimeout !== undefined && { answerTimeout }), timeLimit },
     createdAt: new Date().toISOString(),
   };
   const paths = await createTaskFolder(dispatchDir, task, plan);

@@ -56,6 +56,7 @@ describe('loadConfig: the reference formats', () => {
       fallback: [],
       notify: undefined,
       quotaCooldown: 1800,
+      timeLimit: 10800,
     };
     expect(config).toStrictEqual(expected);
     expect(Object.keys(config.models)).toEqual(['opus', 'sonnet', 'gpt-5.3-codex', 'gemini-3.1-pro']);
@@ -92,6 +93,7 @@ describe('loadConfig: the reference formats', () => {
       fallback: [],
       notify: undefined,
       quotaCooldown: 1800,
+      timeLimit: 10800,
     } satisfies DispatchConfig);
     expect(warnings).toEqual([
       { message: 'old config format: run `dispatch config migrate` to convert it', key: 'agents', position: { line: 3, col: 1 } },

@@ -6,6 +6,9 @@ import { quote } from './wording.js';
 /** The longest `answer_timeout`: a week (longer timers would overflow Node's 24.8-day setTimeout). */
 export const MAX_ANSWER_TIMEOUT = 7 * 24 * 3600;
 
+/** The wall-clock limit of one worker attempt when the config sets none: 3 hours. */
+export const DEFAULT_TIME_LIMIT = 3 * 3600;
+
 /** How long a model rests after a quota failure when its CLI names no reset time: 30 minutes. */
 export const DEFAULT_QUOTA_COOLDOWN = 30 * 60;
 
@@ -16,6 +19,7 @@ export interface OptionsRead {
   fallback: string[];
   notify: string | undefined;
   quotaCooldown: number;
+  timeLimit: number;
 }
 
 function positiveInteger(reader: ConfigReader, field: Field, expected: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -61,9 +65,9 @@ function readFallback(reader: ConfigReader, field: Field | undefined, models: Se
   return fallback;
 }
 
-/** Reads `answer_timeout`, `limits`, `fallback`, `notify` and `quota_cooldown`; a key with no value counts as left out. */
+/** Reads `answer_timeout`, `limits`, `fallback`, `notify`, `quota_cooldown` and `time_limit`; a key with no value counts as left out. */
 export function readOptions(reader: ConfigReader, top: Map<string, Field>, known: { backends: Set<string> | undefined; models: Set<string> | undefined }): OptionsRead {
-  const options: OptionsRead = { answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined, quotaCooldown: DEFAULT_QUOTA_COOLDOWN };
+  const options: OptionsRead = { answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined, quotaCooldown: DEFAULT_QUOTA_COOLDOWN, timeLimit: DEFAULT_TIME_LIMIT };
   const timeout = top.get('answer_timeout');
   if (timeout && !isNull(timeout.value)) {
     options.answerTimeout = positiveInteger(reader, timeout, `whole seconds from 1 to ${MAX_ANSWER_TIMEOUT} (a week)`, MAX_ANSWER_TIMEOUT);
@@ -71,6 +75,10 @@ export function readOptions(reader: ConfigReader, top: Map<string, Field>, known
   const cooldown = top.get('quota_cooldown');
   if (cooldown && !isNull(cooldown.value)) {
     options.quotaCooldown = positiveInteger(reader, cooldown, `whole seconds from 1 to ${MAX_ANSWER_TIMEOUT} (a week)`, MAX_ANSWER_TIMEOUT) ?? DEFAULT_QUOTA_COOLDOWN;
+  }
+  const timeLimit = top.get('time_limit');
+  if (timeLimit && !isNull(timeLimit.value)) {
+    options.timeLimit = positiveInteger(reader, timeLimit, `whole seconds from 1 to ${MAX_ANSWER_TIMEOUT} (a week)`, MAX_ANSWER_TIMEOUT) ?? DEFAULT_TIME_LIMIT;
   }
   options.limits = readLimits(reader, top.get('limits'), known.backends);
   options.fallback = readFallback(reader, top.get('fallback'), known.models);

@@ -41,7 +41,7 @@ describe('validateConfig: what it reads', () => {
 
   it("reads dispatch's own keys", () => {
     const { value, errors } = validate(
-      lines(...BASE, '  sonnet: { backend: claude }', 'answer_timeout: 300', 'limits: { total: 4, claude: 2 }', 'fallback: [sonnet, opus]', 'quota_cooldown: 600', 'notify: >', '  notify-send dispatch', 'aliases:', '  review:', '    model: opus', '    prompt: |', '      Be thorough.', '      Cite lines.'),
+      lines(...BASE, '  sonnet: { backend: claude }', 'answer_timeout: 300', 'limits: { total: 4, claude: 2 }', 'fallback: [sonnet, opus]', 'quota_cooldown: 600', 'time_limit: 7200', 'notify: >', '  notify-send dispatch', 'aliases:', '  review:', '    model: opus', '    prompt: |', '      Be thorough.', '      Cite lines.'),
     );
     expect(errors).toEqual([]);
     expect(value).toMatchObject({
@@ -49,15 +49,16 @@ describe('validateConfig: what it reads', () => {
       limits: { total: 4, backends: { claude: 2 } },
       fallback: ['sonnet', 'opus'],
       quotaCooldown: 600,
+      timeLimit: 7200,
       notify: 'notify-send dispatch',
       aliases: { review: { name: 'review', model: 'opus', prompt: 'Be thorough.\nCite lines.', command: undefined } },
     });
   });
 
   it('takes an optional key with no value as left out, and an empty section as empty', () => {
-    const { value, errors } = validate(lines(...BASE, 'aliases:', 'answer_timeout:', 'limits:', 'fallback:', 'notify: ~', 'quota_cooldown:'));
+    const { value, errors } = validate(lines(...BASE, 'aliases:', 'answer_timeout:', 'limits:', 'fallback:', 'notify: ~', 'quota_cooldown:', 'time_limit:'));
     expect(errors).toEqual([]);
-    expect(value).toMatchObject({ aliases: {}, answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined, quotaCooldown: 1800 });
+    expect(value).toMatchObject({ aliases: {}, answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined, quotaCooldown: 1800, timeLimit: 10800 });
   });
 
   it('follows YAML anchors and aliases', () => {

@@ -30,6 +30,7 @@ function config(over: Partial<DispatchConfig> & { modelsTo: Record<string, strin
     fallback: [],
     notify: undefined,
     quotaCooldown: 1800,
+    timeLimit: 10800,
     ...rest,
   };
 }
