@@ -30,6 +30,7 @@ export type ErrorKind =
   | 'incomplete'
   | 'stalled'
   | 'timeout'
+  | 'interrupted'
   | 'dependency'
   | 'no-alternative';
 

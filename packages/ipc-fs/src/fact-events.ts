@@ -29,7 +29,7 @@ export async function exitedEvent(paths: TaskPaths, attempt: number, at: number,
   const cause = planError
     ? planError
     : record.lost
-    ? { kind: 'crash' as const, message: 'the worker was lost: it ended without a record of how (its wrapper was killed or the machine restarted)' }
+    ? { kind: 'interrupted' as const, message: 'the worker was lost: it ended without a record of how (its wrapper was killed or the machine restarted)' }
     : failed
       ? ((await classify?.(record, paths)) ?? null)
       : null;
