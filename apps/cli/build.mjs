@@ -48,3 +48,7 @@ await chmod(new URL('dist/dispatch.js', here), 0o755);
 // The simulated worker (the built-in `sim` model) ships beside the bundle; see simWorkerPath().
 await mkdir(new URL('dist/sim/', here), { recursive: true });
 await copyFile(new URL('../../packages/backends/sim/dispatch-sim-worker.sh', here), new URL('dist/sim/dispatch-sim-worker.sh', here));
+
+// The host-agent skill (`dispatch skill install`) ships beside the bundle too.
+await mkdir(new URL('dist/skills/dispatch/', here), { recursive: true });
+await copyFile(new URL('../../skills/dispatch/SKILL.md', here), new URL('dist/skills/dispatch/SKILL.md', here));

@@ -7,5 +7,5 @@ export const CONTRACT_COMMANDS: readonly string[] = [
   'inbox', 'diff', 'merge', 'discard', 'config', 'init', 'doctor', 'inspect', 'daemon', 'clean', 'help',
 ];
 
-/** Commands beyond the contract: `demo` runs one whole task with the simulated worker. */
-export const EXTRA_COMMANDS: readonly string[] = ['demo'];
+/** Commands beyond the contract: `demo` runs one whole task with the simulated worker; `skill` installs the host-agent skill. */
+export const EXTRA_COMMANDS: readonly string[] = ['demo', 'skill'];

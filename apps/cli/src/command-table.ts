@@ -207,6 +207,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./commands/init.js'),
   },
   {
+    name: 'skill',
+    summary: 'the skill that teaches a host agent (Claude Code, Codex) to use dispatch',
+    examples: [['dispatch skill install', 'for every project of yours'], ['dispatch skill install --project', 'in this repository, to commit']],
+    subcommands: [
+      {
+        name: 'install',
+        summary: 'write SKILL.md where Claude Code (.claude/skills) and Codex (.agents/skills) find it',
+        options: [{ flags: '--project', description: 'in this repository instead of your home folder' }, JSON_OPTION],
+        examples: [['dispatch skill install'], ['dispatch skill install --project --json']],
+        load: () => import('./commands/skill.js').then((m) => ({ run: m.install })),
+      },
+      {
+        name: 'show',
+        summary: 'print SKILL.md',
+        examples: [['dispatch skill show']],
+        load: () => import('./commands/skill.js').then((m) => ({ run: m.show })),
+      },
+    ],
+  },
+  {
     name: 'daemon',
     summary: 'the background daemon that hosts the tasks (started on demand)',
     examples: [['dispatch daemon status --json'], ['dispatch daemon stop']],

@@ -4,6 +4,7 @@ import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import { loadHostedTask } from '../task-access/find-task.js';
 import { checkModelOption } from '../task-access/model-option.js';
+import { requestApplied } from '../task-access/request-applied.js';
 import { ensureDaemonFor } from '../workspace.js';
 
 const FINAL: readonly TaskState[] = ['completed', 'cancelled'];
@@ -19,9 +20,10 @@ async function send(ctx: CommandContext, applies: Applies, request: TaskRequest,
   const { ref, derived } = await loadHostedTask(ctx.io, String(ctx.args.id ?? ''));
   const refusal = applies(ref.id, derived.state);
   if (refusal !== null) throw usageError(refusal, 'invalid-input');
-  await writeRequest(ref.paths.requests, request);
+  const name = await writeRequest(ref.paths.requests, request);
   await ensureDaemonFor(ctx.io);
-  ctx.io.out(`${line(ref.id)}\n`);
+  const applied = await requestApplied(ref.paths.requests, name);
+  ctx.io.out(`${line(ref.id)}${applied ? '' : ' (the daemon has not applied it yet; it will)'}\n`);
 }
 
 const notFinal: Applies = (id, state) => (FINAL.includes(state) ? `task ${id} is already ${state}` : null);

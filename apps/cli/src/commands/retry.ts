@@ -10,6 +10,7 @@ import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import { loadHostedTask } from '../task-access/find-task.js';
 import { checkModelOption } from '../task-access/model-option.js';
+import { requestApplied } from '../task-access/request-applied.js';
 import { loadUserConfig } from '../user-config.js';
 import { alternativesIn } from '../view/alternatives.js';
 import { ensureDaemonFor } from '../workspace.js';
@@ -106,7 +107,8 @@ export async function retry(ctx: CommandContext): Promise<void> {
   checkRepair(repair, chosen, failed, config);
   await repairConfig(ctx, repair, chosen ?? failed, failed);
 
-  await writeRequest(ref.paths.requests, { type: 'retry', ...(chosen !== undefined && chosen !== failed && { model: chosen }) });
+  const name = await writeRequest(ref.paths.requests, { type: 'retry', ...(chosen !== undefined && chosen !== failed && { model: chosen }) });
   await ensureDaemonFor(io);
-  io.out(`retrying ${ref.id}${chosen !== undefined && chosen !== failed ? ` with ${chosen}` : ''}\n`);
+  const applied = await requestApplied(ref.paths.requests, name);
+  io.out(`retrying ${ref.id}${chosen !== undefined && chosen !== failed ? ` with ${chosen}` : ''}${applied ? '' : ' (the daemon has not applied it yet; it will)'}\n`);
 }

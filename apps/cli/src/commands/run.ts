@@ -17,6 +17,7 @@ import { deriveTaskId, taskTitle } from '../task-naming.js';
 import { ensureDaemonFor, workspaceOf } from '../workspace.js';
 import { needConfig } from './warmup.js';
 import { loadUserConfig } from '../user-config.js';
+import { readStdin } from '../task-access/read-stdin.js';
 import { activeCooldowns, formatUntil } from '../cooldowns.js';
 import { alternativesIn } from '../view/alternatives.js';
 
@@ -34,8 +35,8 @@ async function planFrom(ctx: CommandContext, title: string, prompt: string): Pro
   const file = ctx.options.plan as string | undefined;
   if (file !== undefined && steps.length > 0) throw usageError('use --step or --plan, not both');
   if (file === undefined) return composePlan(title, prompt, steps.length > 0 ? steps : [EXPAND_STEP]);
-  const path = file === '-' ? '/dev/stdin' : resolve(ctx.io.cwd, file);
-  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+  // stdin as a stream: opening /dev/stdin fails (ENXIO) when it is a socket, as hosts often pass it.
+  const text = await (file === '-' ? readStdin() : readFile(resolve(ctx.io.cwd, file), 'utf8')).catch((err: NodeJS.ErrnoException) => {
     throw usageError(`--plan ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, 'invalid-input');
   });
   if (parsePlan(text).items.length === 0) throw usageError(`${file === '-' ? 'the plan on stdin' : file}: no checklist items ("- [ ] step")`, 'invalid-input');

@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { assertFreshBuild, bin } from './built-binary.js';
+import { cleanUpWorkspaces, e2eWorkspace } from './e2e-workspace.js';
+
+beforeAll(assertFreshBuild);
+cleanUpWorkspaces();
+
+const SKILL = readFileSync(new URL('../../../skills/dispatch/SKILL.md', import.meta.url), 'utf8');
+const shellWorker = new URL('./fixtures/workers/shell-worker.sh', import.meta.url).pathname;
+
+/** Every `dispatch <command> [<subcommand>]` the skill shows in its code blocks. */
+function documentedCommands(): Set<string> {
+  const commands = new Set<string>();
+  for (const block of SKILL.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    for (const line of block[1]!.split('\n')) {
+      const m = /^dispatch ([a-z]+)(?: ([a-z]+))?/.exec(line.trim());
+      if (m) commands.add(m[1]!).add(`${m[1]} ${m[2] ?? ''}`.trim());
+    }
+  }
+  return commands;
+}
+
+interface WaitLine {
+  v: number;
+  type: 'question' | 'blocked' | 'failed' | 'completed' | 'cancelled';
+  id: string;
+  text?: string;
+  kind?: string;
+  alternatives?: string[];
+}
+
+describe('a host agent that follows SKILL.md literally', () => {
+  it('is short and says what it is in front matter', () => {
+    expect(SKILL.split('\n').length).toBeLessThan(300);
+    expect(SKILL).toMatch(/^---\nname: dispatch\ndescription: .{40,}\n---\n/);
+    expect(SKILL).not.toMatch(/events\.jsonl|requests\/|attempts\/|daemon\.json|xstate/); // no implementation detail
+  });
+
+  it('dispatches three tasks, relays a question, recovers a failure with another model, continues a block, and reports', async () => {
+    const w = e2eWorkspace('skill-host');
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      `default: steady\nbackends:\n  shell: { command: "sh ${shellWorker}" }\n  codex: { command: "codex exec --full-auto" }\nmodels:\n  steady: { backend: shell }\n  gpt-5.3-codex: { backend: codex }\n`,
+    );
+    const documented = documentedCommands();
+    const used: string[] = [];
+    // The host's only tool: the documented commands.
+    const dispatch = async (args: string[], stdin?: string) => {
+      const name = args[0]!;
+      expect(documented.has(name), `SKILL.md does not document dispatch ${name}`).toBe(true);
+      used.push(name);
+      return execa('node', [bin, ...args], { cwd: w.dir, env: w.env, extendEnv: false, reject: false, ...(stdin !== undefined && { input: stdin }) });
+    };
+    const userAnswers: Record<string, string> = { 'Which auth should I focus on?': 'JWT', 'Which database?': 'Postgres' };
+
+    // 2. Dispatch: concrete plans on stdin, a model and an id each, --json.
+    const plans: [string, string, string][] = [
+      ['auth-review', 'steady', '# Review auth\n\n- [ ] Scan the auth module\n- [ ] Which auth should I focus on?\n- [ ] Write the findings\n'],
+      ['api-tests', 'gpt-5.3-codex', '# API tests\n\n- [ ] Write the API tests\n- [ ] Run them\n'],
+      ['db-migration', 'sim', '# Migrate\n\n- [ ] Pick the engine {block: Which database?}\n- [ ] Write the migration\n'],
+    ];
+    for (const [id, model, plan] of plans) {
+      const r = await dispatch(['run', '--plan', '-', '--model', model, '--id', id, '--json'], plan);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(JSON.parse(String(r.stdout))).toMatchObject({ id, model, state: 'queued' });
+    }
+
+    // 3-7. Wait on the ids, and act on each line as the skill says, until the list is empty.
+    const seen: string[] = [];
+    const waiting = plans.map(([id]) => id);
+    for (let round = 0; round < 20 && waiting.length > 0; round++) {
+      const r = await dispatch(['wait', ...waiting, '--json', '--timeout', '60']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const line = JSON.parse(String(r.stdout)) as WaitLine;
+      expect(line.v).toBe(1);
+      seen.push(`${line.type} ${line.id}`);
+      if (line.type === 'question') expect((await dispatch(['answer', line.id, userAnswers[line.text!]!])).exitCode).toBe(0);
+      else if (line.type === 'blocked') expect((await dispatch(['continue', line.id, '--answer', userAnswers[line.text!]!])).exitCode).toBe(0);
+      else if (line.type === 'failed') {
+        // The user agreed to the first alternative the line offers.
+        expect(line.alternatives).toContain('steady');
+        expect((await dispatch(['retry', line.id, '--model', line.alternatives![0]!])).exitCode).toBe(0);
+      } else {
+        if (line.type === 'completed') expect((await dispatch(['result', line.id])).exitCode).toBe(0);
+        waiting.splice(waiting.indexOf(line.id), 1);
+      }
+    }
+    expect(waiting).toEqual([]);
+    expect([...seen].sort()).toEqual(['blocked db-migration', 'completed api-tests', 'completed auth-review', 'completed db-migration', 'failed api-tests', 'question auth-review']);
+
+    // The report, from status --json.
+    const status = JSON.parse(String((await dispatch(['status', '--json'])).stdout)) as { id: string; state: string; model: string; progress: { done: number; total: number } }[];
+    const report = status.map((t) => `${t.id}: ${t.state} (${t.progress.done}/${t.progress.total}) with ${t.model}`).sort();
+    expect(report).toEqual(['api-tests: completed (2/2) with steady', 'auth-review: completed (3/3) with steady', 'db-migration: completed (2/2) with sim']);
+    expect(readFileSync(join(w.dispatchDir, 'tasks/auth-review/plan.md'), 'utf8')).toContain('answer: JWT');
+    expect(existsSync(join(w.dispatchDir, 'tasks/db-migration/ipc'))).toBe(true);
+    expect(new Set(used)).toEqual(new Set(['run', 'wait', 'answer', 'continue', 'retry', 'result', 'status']));
+  });
+
+  it('skill install writes SKILL.md where Claude Code and Codex find it: home, or the repository with --project', async () => {
+    const w = e2eWorkspace('skill-install');
+    w.env.HOME = w.home;
+    const r = await w.dispatch(['skill', 'install', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(String(r.stdout))).toEqual([
+      { agent: 'claude-code', path: join(w.home, '.claude/skills/dispatch/SKILL.md') },
+      { agent: 'codex', path: join(w.home, '.agents/skills/dispatch/SKILL.md') },
+    ]);
+    for (const dir of ['.claude', '.agents']) expect(readFileSync(join(w.home, dir, 'skills/dispatch/SKILL.md'), 'utf8')).toBe(SKILL);
+    await execa('git', ['init', '-q'], { cwd: w.dir });
+    mkdirSync(join(w.dir, 'sub'));
+    const project = await execa('node', [bin, 'skill', 'install', '--project'], { cwd: join(w.dir, 'sub'), env: w.env, extendEnv: false, reject: false });
+    expect(project.stdout).toBe(`installed for claude-code: ${join(w.dir, '.claude/skills/dispatch/SKILL.md')}\ninstalled for codex: ${join(w.dir, '.agents/skills/dispatch/SKILL.md')}`);
+    expect((await w.dispatch(['skill', 'show'])).stdout).toBe(SKILL.trimEnd());
+  });
+});
