@@ -1,3 +1,4 @@
+import { SETUP_FAILED_EXIT } from '@dispatch/core/types';
 import { BackendError } from './errors.js';
 import { assertModelId } from './model-id.js';
 
@@ -17,7 +18,14 @@ export interface WorkerCommandParts {
   /** The model id to pass (ignored when `modelFlag` is null). */
   model: string | null;
   prompt: string;
+  /**
+   * A setup command (the config's `worktree_setup`) run first, in the worker's directory and
+   * process group, its output in worker.log. If it fails, the worker does not start: the script
+   * exits SETUP_FAILED_EXIT, leaving `$DISPATCH_TASK_DIR/setup.failed` (its exit status) behind.
+   */
+  setup?: string | undefined;
 }
+
 
 const FLAG = /^--?[A-Za-z0-9][A-Za-z0-9-]*$/;
 
@@ -40,5 +48,10 @@ export function buildWorkerCommand(parts: WorkerCommandParts): WorkerCommand {
     args.push(parts.modelFlag, assertModelId(parts.model));
   }
   args.push(parts.prompt);
-  return { script: `${command} "$@"`, args };
+  const setup = parts.setup?.trim();
+  if (!setup) return { script: `${command} "$@"`, args };
+  const marker = '"$DISPATCH_TASK_DIR/setup.failed"';
+  const guard = `( ${setup}
+) || { s=$?; echo "dispatch: the worktree setup command failed (exit $s)" >&2; echo "$s" > ${marker}; exit ${SETUP_FAILED_EXIT}; }; rm -f ${marker}; `;
+  return { script: `${guard}${command} "$@"`, args };
 }

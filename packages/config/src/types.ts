@@ -60,6 +60,8 @@ export interface DispatchConfig {
   quotaCooldown: number;
   /** Seconds one worker attempt may run before it is stopped as `timeout` (`time_limit`, default 3 h). */
   timeLimit: number;
+  /** A shell command run in a task's new worktree before its worker starts (`worktree_setup`). */
+  worktreeSetup: string | undefined;
 }
 
 /** One problem found in a config: where, and what to do about it. */

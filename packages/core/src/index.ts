@@ -15,6 +15,7 @@ export {
   EMPTY_PLAN,
   DEFAULT_ANSWER_TIMEOUT_MS,
   DEFAULT_GRACE_MS,
+  SETUP_FAILED_EXIT,
 } from './types.js';
 export type {
   TaskState,

@@ -31,6 +31,7 @@ export type ErrorKind =
   | 'stalled'
   | 'timeout'
   | 'interrupted'
+  | 'setup'
   | 'dependency'
   | 'no-alternative';
 
@@ -126,3 +127,6 @@ export const DEFAULT_GRACE_MS = 60_000;
 
 /** Plan facts of an empty plan. */
 export const EMPTY_PLAN: PlanFacts = { total: 0, done: 0, pending: 0, blocked: 0, error: 0 };
+
+/** The exit status of a worker whose setup command (`worktree_setup`) failed: it never started. */
+export const SETUP_FAILED_EXIT = 97;

@@ -1,6 +1,9 @@
 import { type TaskEvent } from '@dispatch/core/events';
-import { EMPTY_PLAN, type PlanFacts } from '@dispatch/core/types';
+import { EMPTY_PLAN, SETUP_FAILED_EXIT, type PlanFacts } from '@dispatch/core/types';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readExitRecord } from './attempts.js';
+
 import type { TaskPaths } from './paths.js';
 import { summarizePlan } from './plan/summary.js';
 import { listIpc, readQuestion } from './questions.js';
@@ -26,8 +29,11 @@ export async function exitedEvent(paths: TaskPaths, attempt: number, at: number,
   // The plan is the contract: an item the worker marked [!] says what went wrong, in its words.
   const marked = (await readPlan(paths.plan))?.items.find((i) => i.mark === 'error');
   const planError = marked && { kind: 'plan-error' as const, message: marked.detail ? `${marked.text}: ${marked.detail.replace(/^Error:\s*/i, '')}` : marked.text };
+  const setupFailed = record.code === SETUP_FAILED_EXIT && existsSync(join(paths.dir, 'setup.failed'));
   const cause = planError
     ? planError
+    : setupFailed
+    ? { kind: 'setup' as const, message: `the worktree setup command failed (exit ${readFileSync(join(paths.dir, 'setup.failed'), 'utf8').trim()}): see dispatch logs ${paths.id}` }
     : record.lost
     ? { kind: 'interrupted' as const, message: 'the worker was lost: it ended without a record of how (its wrapper was killed or the machine restarted)' }
     : failed

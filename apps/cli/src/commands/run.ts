@@ -1,5 +1,5 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '@dispatch/config/errors';
 import { describeResolution, resolveModel, SIM_MODEL, type Resolution } from '@dispatch/config/resolve/resolve-model';
 import type { DispatchConfig } from '@dispatch/config/types';
@@ -18,6 +18,9 @@ import { ensureDaemonFor, workspaceOf } from '../workspace.js';
 import { needConfig } from './warmup.js';
 import { loadUserConfig } from '../user-config.js';
 import { readStdin } from '../task-access/read-stdin.js';
+import { gitStatus } from '../worktree/git.js';
+import { createTaskWorktree } from '../worktree/task-worktree.js';
+import { findWorktreeDirective } from '@dispatch/config/resolve/directive';
 import { activeCooldowns, formatUntil } from '../cooldowns.js';
 import { alternativesIn } from '../view/alternatives.js';
 
@@ -41,6 +44,16 @@ async function planFrom(ctx: CommandContext, title: string, prompt: string): Pro
   });
   if (parsePlan(text).items.length === 0) throw usageError(`${file === '-' ? 'the plan on stdin' : file}: no checklist items ("- [ ] step")`, 'invalid-input');
   return text;
+}
+
+/** Refuses a worktree task whose branch exists already, or whose base is no commit, before anything is written. */
+async function checkWorktreeFree(repo: string, id: string, base: string): Promise<void> {
+  if ((await gitStatus(repo, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])).code !== 0) {
+    throw usageError(`--base ${base}: not a commit in ${repo}`, 'invalid-input');
+  }
+  if ((await gitStatus(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/dispatch/${id}`])).code === 0) {
+    throw usageError(`branch dispatch/${id} exists already: dispatch discard ${id}, or choose another --id`, 'invalid-input');
+  }
 }
 
 /** Keeps `.dispatch/` out of git without touching the user's .gitignore. */
@@ -78,9 +91,12 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   if (prompt === '' && ctx.options.step === undefined && ctx.options.plan === undefined) {
     throw usageError('say what to do: dispatch run "<prompt>", or give --step or --plan');
   }
-  for (const option of ['worktree', 'base', 'after'] as const) {
-    if (ctx.options[option] !== undefined) throw new CliError('not-available', `--${option} is not available in this build yet`);
-  }
+  if (ctx.options.after !== undefined) throw new CliError('not-available', '--after is not available in this build yet');
+  const inWorktree = ctx.options.worktree === true || findWorktreeDirective(prompt);
+  const base = ctx.options.base === undefined ? undefined : String(ctx.options.base);
+  if (base !== undefined && !inWorktree) throw usageError('--base applies to a worktree: add --worktree', 'invalid-input');
+  const repo = inWorktree ? (findGitTop(io.cwd) ?? null) : null;
+  if (inWorktree && repo === null) throw usageError(`--worktree: ${io.cwd} is not in a git repository`, 'invalid-input');
   const modelFlag = ctx.options.model === undefined ? undefined : String(ctx.options.model);
   const config = modelFlag === SIM_MODEL
     ? await loadUserConfig(io.env).then((l) => l.config, (err: unknown) => { if (err instanceof ConfigError && err.code === 'missing-config') return null; throw err; })
@@ -94,6 +110,7 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   const timeLimit = ctx.options.timeLimit === undefined ? (config?.timeLimit ?? DEFAULT_TIME_LIMIT) : Number(ctx.options.timeLimit);
   if (!Number.isInteger(timeLimit) || timeLimit <= 0) throw usageError('--time-limit: a positive number of seconds', 'invalid-input');
   const plan = await planFrom(ctx, title, prompt);
+  if (repo !== null) await checkWorktreeFree(repo, id, base ?? 'HEAD');
   // Said once the input is known to be good: a refused run prints one line, its error.
   if (ctx.options.json !== true) io.err(`${resting ?? describeResolution(resolution)}\n`);
   const backend = resolution.backend?.name ?? (resolution.via === 'builtin' ? 'sim' : 'command');
@@ -103,12 +120,22 @@ export async function run(ctx: CommandContext): Promise<number | void> {
     prompt,
     model: resolution.model,
     backend,
-    options: { ...(answerTimeout !== undefined && { answerTimeout }), timeLimit },
+    options: { ...(answerTimeout !== undefined && { answerTimeout }), timeLimit, ...(inWorktree && { worktree: true, base: base ?? 'HEAD' }) },
     createdAt: new Date().toISOString(),
   };
   const paths = await createTaskFolder(dispatchDir, task, plan);
   await excludeFromGit(dispatchDir).catch(() => undefined);
-  await registerTask(home, { id, dispatchDir, cwd: io.cwd, env: { ...io.env } as Record<string, string>, registeredAt: task.createdAt });
+  let cwd = io.cwd;
+  if (repo !== null) {
+    // The worker works in its own worktree; a failure here leaves no half-made task behind.
+    const worktree = await createTaskWorktree(repo, dispatchDir, paths, base).catch(async (err: unknown) => {
+      await rm(paths.dir, { recursive: true, force: true });
+      throw err;
+    });
+    cwd = join(worktree.path, relative(repo, io.cwd));
+    io.err(`worktree ${worktree.path} on branch ${worktree.branch}\n`);
+  }
+  await registerTask(home, { id, dispatchDir, cwd, env: { ...io.env } as Record<string, string>, registeredAt: task.createdAt });
   await ensureDaemonFor(io);
 
   const items = parsePlan(plan).items.length;

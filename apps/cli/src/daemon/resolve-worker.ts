@@ -17,6 +17,7 @@ export async function resolveWorker(model: string, env: NodeJS.ProcessEnv): Prom
   }
   const r = resolveModel({ config, modelFlag: model });
   if (r.via === 'builtin') return { backend: 'sim', command: simWorkerCommand(), modelArgs: null };
-  if (!r.backend) return { backend: 'command', command: r.command ?? '', modelArgs: null, aliasPrompt: r.aliasPrompt };
-  return { backend: r.backend.name, command: r.backend.command, modelArgs: r.args, aliasPrompt: r.aliasPrompt };
+  const setup = config?.worktreeSetup;
+  if (!r.backend) return { backend: 'command', command: r.command ?? '', modelArgs: null, aliasPrompt: r.aliasPrompt, worktreeSetup: setup };
+  return { backend: r.backend.name, command: r.backend.command, modelArgs: r.args, aliasPrompt: r.aliasPrompt, worktreeSetup: setup };
 }

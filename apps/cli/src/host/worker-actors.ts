@@ -3,6 +3,7 @@ import { BackendError } from '@dispatch/backends/errors';
 import { launchWorker, signalWorker } from '@dispatch/backends/launch';
 import { isSameProcess, processStartTime } from '@dispatch/backends/process-identity';
 import { buildWorkerCommand } from '@dispatch/backends/worker-command';
+import { readTaskWorktree } from '../worktree/task-worktree.js';
 import { workerEnv } from '@dispatch/backends/worker-env';
 import { workerPrompt } from '@dispatch/backends/worker-prompt';
 import type { TaskEvent } from '@dispatch/core/events';
@@ -19,6 +20,8 @@ export interface WorkerSpec {
   /** The model flag and value (claude gets the family name), or null when none is passed. */
   modelArgs: { flag: string; value: string } | null;
   aliasPrompt?: string | undefined;
+  /** The config's `worktree_setup`, run before the worker of a task that has a worktree. */
+  worktreeSetup?: string | undefined;
 }
 
 /** What a task host knows to start workers of one task. */
@@ -59,7 +62,8 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
     startReason: input.startReason,
     aliasPrompt: spec.aliasPrompt,
   });
-  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt });
+  const setup = spec.worktreeSetup !== undefined && readTaskWorktree(ctx.paths) !== null ? spec.worktreeSetup : undefined;
+  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt, setup });
   const env = workerEnv(ctx.env, {
     taskId: ctx.paths.id,
     taskDir: ctx.paths.dir,

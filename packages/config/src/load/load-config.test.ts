@@ -57,6 +57,7 @@ describe('loadConfig: the reference formats', () => {
       notify: undefined,
       quotaCooldown: 1800,
       timeLimit: 10800,
+      worktreeSetup: undefined,
     };
     expect(config).toStrictEqual(expected);
     expect(Object.keys(config.models)).toEqual(['opus', 'sonnet', 'gpt-5.3-codex', 'gemini-3.1-pro']);
@@ -94,6 +95,7 @@ describe('loadConfig: the reference formats', () => {
       notify: undefined,
       quotaCooldown: 1800,
       timeLimit: 10800,
+      worktreeSetup: undefined,
     } satisfies DispatchConfig);
     expect(warnings).toEqual([
       { message: 'old config format: run `dispatch config migrate` to convert it', key: 'agents', position: { line: 3, col: 1 } },

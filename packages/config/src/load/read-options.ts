@@ -20,6 +20,7 @@ export interface OptionsRead {
   notify: string | undefined;
   quotaCooldown: number;
   timeLimit: number;
+  worktreeSetup: string | undefined;
 }
 
 function positiveInteger(reader: ConfigReader, field: Field, expected: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -65,9 +66,9 @@ function readFallback(reader: ConfigReader, field: Field | undefined, models: Se
   return fallback;
 }
 
-/** Reads `answer_timeout`, `limits`, `fallback`, `notify`, `quota_cooldown` and `time_limit`; a key with no value counts as left out. */
+/** Reads `answer_timeout`, `limits`, `fallback`, `notify`, `quota_cooldown`, `time_limit` and `worktree_setup`; a key with no value counts as left out. */
 export function readOptions(reader: ConfigReader, top: Map<string, Field>, known: { backends: Set<string> | undefined; models: Set<string> | undefined }): OptionsRead {
-  const options: OptionsRead = { answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined, quotaCooldown: DEFAULT_QUOTA_COOLDOWN, timeLimit: DEFAULT_TIME_LIMIT };
+  const options: OptionsRead = { answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined, quotaCooldown: DEFAULT_QUOTA_COOLDOWN, timeLimit: DEFAULT_TIME_LIMIT, worktreeSetup: undefined };
   const timeout = top.get('answer_timeout');
   if (timeout && !isNull(timeout.value)) {
     options.answerTimeout = positiveInteger(reader, timeout, `whole seconds from 1 to ${MAX_ANSWER_TIMEOUT} (a week)`, MAX_ANSWER_TIMEOUT);
@@ -75,6 +76,10 @@ export function readOptions(reader: ConfigReader, top: Map<string, Field>, known
   const cooldown = top.get('quota_cooldown');
   if (cooldown && !isNull(cooldown.value)) {
     options.quotaCooldown = positiveInteger(reader, cooldown, `whole seconds from 1 to ${MAX_ANSWER_TIMEOUT} (a week)`, MAX_ANSWER_TIMEOUT) ?? DEFAULT_QUOTA_COOLDOWN;
+  }
+  const setup = top.get('worktree_setup');
+  if (setup && !isNull(setup.value)) {
+    options.worktreeSetup = reader.required(setup, { path: '', key: setup.key }, 'worktree_setup', 'a shell command run in a new worktree before its worker (e.g. cp ../../../.env . && npm ci)')?.trim();
   }
   const timeLimit = top.get('time_limit');
   if (timeLimit && !isNull(timeLimit.value)) {

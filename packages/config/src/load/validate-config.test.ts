@@ -41,7 +41,7 @@ describe('validateConfig: what it reads', () => {
 
   it("reads dispatch's own keys", () => {
     const { value, errors } = validate(
-      lines(...BASE, '  sonnet: { backend: claude }', 'answer_timeout: 300', 'limits: { total: 4, claude: 2 }', 'fallback: [sonnet, opus]', 'quota_cooldown: 600', 'time_limit: 7200', 'notify: >', '  notify-send dispatch', 'aliases:', '  review:', '    model: opus', '    prompt: |', '      Be thorough.', '      Cite lines.'),
+      lines(...BASE, '  sonnet: { backend: claude }', 'answer_timeout: 300', 'limits: { total: 4, claude: 2 }', 'fallback: [sonnet, opus]', 'quota_cooldown: 600', 'time_limit: 7200', 'worktree_setup: npm ci', 'notify: >', '  notify-send dispatch', 'aliases:', '  review:', '    model: opus', '    prompt: |', '      Be thorough.', '      Cite lines.'),
     );
     expect(errors).toEqual([]);
     expect(value).toMatchObject({
@@ -50,6 +50,7 @@ describe('validateConfig: what it reads', () => {
       fallback: ['sonnet', 'opus'],
       quotaCooldown: 600,
       timeLimit: 7200,
+      worktreeSetup: 'npm ci',
       notify: 'notify-send dispatch',
       aliases: { review: { name: 'review', model: 'opus', prompt: 'Be thorough.\nCite lines.', command: undefined } },
     });

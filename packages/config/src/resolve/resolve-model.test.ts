@@ -31,6 +31,7 @@ function config(over: Partial<DispatchConfig> & { modelsTo: Record<string, strin
     notify: undefined,
     quotaCooldown: 1800,
     timeLimit: 10800,
+    worktreeSetup: undefined,
     ...rest,
   };
 }

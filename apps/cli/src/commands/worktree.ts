@@ -1,0 +1,41 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TaskState } from '@dispatch/core/types';
+import { usageError } from '../cli-error.js';
+import type { CommandContext } from '../command-spec.js';
+import { loadHostedTask } from '../task-access/find-task.js';
+import { readTaskWorktree, type TaskWorktree } from '../worktree/task-worktree.js';
+import { discardWorktree, mergeWorktree, worktreeDiff } from '../worktree/worktree-actions.js';
+
+/** States in which a worker may be working in the worktree. */
+const BUSY: readonly TaskState[] = ['queued', 'starting', 'running', 'awaiting-answer', 'timed-out', 'recovering'];
+
+async function taskWithWorktree(ctx: CommandContext) {
+  const { ref, derived } = await loadHostedTask(ctx.io, String(ctx.args.id ?? ''));
+  const wt = readTaskWorktree(ref.paths);
+  if (wt === null) throw usageError(`task ${ref.id} has no worktree (it ran in the workspace itself, or was discarded)`, 'invalid-input');
+  return { ref, derived, wt };
+}
+
+/** `dispatch diff ID [--stat]`: the task's change against its base, new files included. */
+export async function diff(ctx: CommandContext): Promise<void> {
+  const { wt } = await taskWithWorktree(ctx);
+  ctx.io.out(await worktreeDiff(wt, { stat: ctx.options.stat === true }));
+}
+
+/** `dispatch merge ID`: the task's branch merged into the current branch, or a clear refusal. */
+export async function merge(ctx: CommandContext): Promise<void> {
+  const { ref, derived, wt } = await taskWithWorktree(ctx);
+  if (derived.state !== 'completed') throw usageError(`task ${ref.id} is ${derived.state}: merge it once it has completed (dispatch diff ${ref.id} shows it so far)`, 'invalid-input');
+  const head = await mergeWorktree(wt, derived.task.title);
+  ctx.io.out(`merged ${wt.branch} into the current branch (${head}); dispatch discard ${ref.id} removes the worktree\n`);
+}
+
+/** `dispatch discard ID`: the task's worktree and branch removed. */
+export async function discard(ctx: CommandContext): Promise<void> {
+  const { ref, derived, wt } = await taskWithWorktree(ctx);
+  if (BUSY.includes(derived.state)) throw usageError(`task ${ref.id} is ${derived.state}: its worker may still work there; cancel it first`, 'invalid-input');
+  await discardWorktree(wt as TaskWorktree);
+  await rm(join(ref.paths.dir, 'worktree.json'), { force: true });
+  ctx.io.out(`discarded ${wt.path} and branch ${wt.branch}\n`);
+}
