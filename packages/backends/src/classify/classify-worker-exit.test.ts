@@ -18,6 +18,11 @@ describe('classifyWorkerExit', () => {
     expect(classifyWorkerExit({ ...exit('sh: 1: ./tool: Permission denied', 126), cli: 'mytool' })).toMatchObject({ kind: 'cli-missing', message: expect.stringContaining('cannot be run') });
   });
 
+  it("takes gemini's exit 41 as an auth failure whatever it printed", () => {
+    expect(classifyWorkerExit({ ...exit('', 41), cli: 'gemini' })).toMatchObject({ kind: 'auth', message: expect.stringContaining('set GEMINI_API_KEY') });
+    expect(classifyWorkerExit({ ...exit('', 41), cli: 'mytool' })?.kind).toBe('crash');
+  });
+
   it('reads the last line that names a cause: earlier retries look different', () => {
     const output = 'ERROR: Reconnecting... 1/5\nERROR: stream disconnected: Connection refused\nERROR: unexpected status 401 Unauthorized: Incorrect API key provided\n';
     expect(classifyWorkerExit({ ...exit(output), cli: 'codex' })?.kind).toBe('auth');

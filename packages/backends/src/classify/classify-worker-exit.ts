@@ -20,6 +20,8 @@ function findCause(exit: WorkerExit, lines: readonly string[]): Finding | null {
   // The shell's own codes for "no such command" and "not executable", whatever it printed.
   if (exit.code === 127) return { kind: 'cli-missing', signature: 'not-found', detail: readableDetail(lines.at(-1) ?? 'exit 127') };
   if (exit.code === 126) return { kind: 'cli-missing', signature: 'not-executable', detail: readableDetail(lines.at(-1) ?? 'exit 126') };
+  // Gemini's documented code for an authentication failure (FatalAuthenticationError).
+  if (exit.cli === 'gemini' && exit.code === 41) return { kind: 'auth', signature: 'auth', detail: readableDetail(lines.at(-1) ?? 'exit 41') };
   return null;
 }
 
