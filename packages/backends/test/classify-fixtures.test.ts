@@ -39,4 +39,11 @@ describe('classifyWorkerExit on the recorded real CLIs', () => {
     expect(failure!.message).not.toContain('\n');
     expect(failure!.message.startsWith(`${f.cli}`)).toBe(true);
   });
+
+  it("gives codex's usage limit the reset time it printed", () => {
+    const f = load('codex/usage-limit');
+    const failure = classifyWorkerExit({ code: f.exit.code, signal: f.exit.signal, output: f.output, cli: f.cli, at: new Date(f.recordedAt) });
+    expect(failure?.message).toContain('resets at 12:00 PM');
+    expect(failure?.resetAt).toMatch(/^2026-11-2\dT\d\d:00:00\.000Z$/);
+  });
 });

@@ -15,6 +15,13 @@ describe('findQuotaReset', () => {
     expect(findQuotaReset('limit resets at 2026-11-24T09:00:00Z')).toEqual({ at: '2026-11-24T09:00:00.000Z', text: '2026-11-24T09:00:00Z' });
   });
 
+  it("takes Codex's wall-clock time as the next such moment, in local time", () => {
+    const morning = new Date(2026, 10, 24, 8, 20);
+    expect(findQuotaReset('purchase more credits or try again at 12:00 PM.', morning)).toEqual({ at: new Date(2026, 10, 24, 12, 0).toISOString(), text: 'at 12:00 PM' });
+    expect(findQuotaReset('try again at 7:30 AM', morning)?.at).toBe(new Date(2026, 10, 25, 7, 30).toISOString());
+    expect(findQuotaReset('try again at 12:00 AM', morning)?.at).toBe(new Date(2026, 10, 25, 0, 0).toISOString());
+  });
+
   it('keeps a reset it cannot compute in the words of the CLI', () => {
     expect(findQuotaReset("You've hit your limit · resets 3pm (UTC)")).toEqual({ text: '3pm (UTC)' });
   });
