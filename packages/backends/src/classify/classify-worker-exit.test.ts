@@ -23,6 +23,11 @@ describe('classifyWorkerExit', () => {
     expect(classifyWorkerExit({ ...exit('', 41), cli: 'mytool' })?.kind).toBe('crash');
   });
 
+  it("does not blame a missing tool the worker ran on the worker's CLI", () => {
+    const output = 'exec\n/bin/bash -lc "jest"\nbash: line 1: jest: command not found\nthread panicked at core/src/lib.rs:10\n';
+    expect(classifyWorkerExit({ ...exit(output, 101), cli: 'codex' })).toMatchObject({ kind: 'crash', message: expect.stringContaining('panicked') });
+  });
+
   it('reads the last line that names a cause: earlier retries look different', () => {
     const output = 'ERROR: Reconnecting... 1/5\nERROR: stream disconnected: Connection refused\nERROR: unexpected status 401 Unauthorized: Incorrect API key provided\n';
     expect(classifyWorkerExit({ ...exit(output), cli: 'codex' })?.kind).toBe('auth');

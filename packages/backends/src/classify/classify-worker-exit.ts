@@ -15,7 +15,9 @@ function findCause(exit: WorkerExit, lines: readonly string[]): Finding | null {
   const spawn = exit.spawnError;
   if (spawn?.code === 'ENOENT') return { kind: 'cli-missing', signature: 'not-found', detail: spawn.message };
   const structured = structuredError(lines);
-  const found = (structured && causeOfStructured(structured)) ?? causeOfText(lines);
+  // A worker's own tools print "not found" too (codex shows the commands it ran): only the shell's
+  // 127 says the worker command itself is missing.
+  const found = (structured && causeOfStructured(structured)) ?? causeOfText(lines, (s) => s.kind !== 'cli-missing' || exit.code === 127);
   if (found) return found;
   // The shell's own codes for "no such command" and "not executable", whatever it printed.
   if (exit.code === 127) return { kind: 'cli-missing', signature: 'not-found', detail: readableDetail(lines.at(-1) ?? 'exit 127') };

@@ -2,6 +2,7 @@ import { jsonLine } from './output-lines.js';
 import { isBareStatus, readableDetail } from './readable-detail.js';
 import { matchSignature } from './signatures.js';
 import type { StructuredError } from './structured-error.js';
+import type { Signature } from './signatures.js';
 import type { ExitKind, Finding } from './types.js';
 
 /** Claude's stream-json error types, for results whose text names no known cause. */
@@ -31,14 +32,14 @@ export function causeOfStructured(error: StructuredError): Finding | null {
 /**
  * The cause the plain-text output shows: the last line that matches a signature, since a CLI
  * says why it gave up at the end (earlier lines are often retries of a different-looking error).
- * JSON lines are left to `structuredError`.
+ * JSON lines are left to `structuredError`; `accept` passes over signatures that cannot apply.
  */
-export function causeOfText(lines: readonly string[]): Finding | null {
+export function causeOfText(lines: readonly string[], accept: (s: Signature) => boolean = () => true): Finding | null {
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!;
     if (jsonLine(line)) continue;
     const signature = matchSignature(line);
-    if (!signature) continue;
+    if (!signature || !accept(signature)) continue;
     // Gemini ends with "status: 403": a line above (past its stack trace) with the same cause carries the API's words.
     const better = isBareStatus(line) ? lines.slice(Math.max(0, i - 40), i).findLast((l) => matchSignature(l)?.kind === signature.kind) : undefined;
     return { kind: signature.kind, signature: signature.name, detail: readableDetail(better ?? line) };

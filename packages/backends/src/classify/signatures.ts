@@ -21,7 +21,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     name: 'model',
     kind: 'model-unavailable',
-    pattern: /issue with the selected model|ModelNotFoundError|model_not_found|not_found_error|model[`'"\s:]+\S*[`'"]? (?:does not exist|is not found|not found|is not supported)|not allowed to access this model|(?:unknown|invalid|unsupported) model|no access to (?:the )?model/i,
+    pattern: /issue with the selected model|ModelNotFoundError|model_not_found|not_found_error|model[`'"\s:]+[^\s`'"]*[`'"]? (?:does not exist|is not found|not found|is not supported)|not allowed to access this model|(?:unknown|invalid|unsupported) model|no access to (?:the )?model/i,
   },
   { name: 'rate-limit', kind: 'quota', pattern: /\b429\b|rate.?limit|too many requests|RESOURCE_EXHAUSTED|resource has been exhausted|usage limit|hit your limit|quota exceeded|exceeded your (?:current )?quota/i },
   { name: 'not-logged-in', kind: 'auth', pattern: /not logged in|please run \/login|please log ?in|login required|Please set an Auth method|Invalid auth method selected|must specify the GEMINI_API_KEY/i },
