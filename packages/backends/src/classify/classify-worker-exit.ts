@@ -4,6 +4,7 @@ import { describeFinding } from './messages.js';
 import { outputLines, shortLine } from './output-lines.js';
 import { readableDetail } from './readable-detail.js';
 import { findQuotaReset } from './reset-time.js';
+import type { Signature } from './signatures.js';
 import { structuredError } from './structured-error.js';
 import type { Finding, WorkerExit, WorkerFailure } from './types.js';
 
@@ -17,7 +18,8 @@ function findCause(exit: WorkerExit, lines: readonly string[]): Finding | null {
   const structured = structuredError(lines);
   // A worker's own tools print "not found" too (codex shows the commands it ran): only the shell's
   // 127 says the worker command itself is missing.
-  const found = (structured && causeOfStructured(structured)) ?? causeOfText(lines, (s) => s.kind !== 'cli-missing' || exit.code === 127);
+  const accept = (s: Signature) => s.kind !== 'cli-missing' || exit.code === 127;
+  const found = (structured && causeOfStructured(structured, accept)) ?? causeOfText(lines, accept);
   if (found) return found;
   // The shell's own codes for "no such command" and "not executable", whatever it printed.
   if (exit.code === 127) return { kind: 'cli-missing', signature: 'not-found', detail: readableDetail(lines.at(-1) ?? 'exit 127') };

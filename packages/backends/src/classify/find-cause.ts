@@ -1,8 +1,7 @@
 import { jsonLine } from './output-lines.js';
 import { isBareStatus, readableDetail } from './readable-detail.js';
-import { matchSignature } from './signatures.js';
+import { matchSignature, type Signature } from './signatures.js';
 import type { StructuredError } from './structured-error.js';
-import type { Signature } from './signatures.js';
 import type { ExitKind, Finding } from './types.js';
 
 /** Claude's stream-json error types, for results whose text names no known cause. */
@@ -21,10 +20,13 @@ function kindOfStatus(status: number): ExitKind | null {
   return status >= 500 ? 'network' : null;
 }
 
+/** Which signatures may apply (a filter the caller sets from the exit status). */
+export type AcceptSignature = (s: Signature) => boolean;
+
 /** The cause a structured error names: its text first, then its type, then its HTTP status. */
-export function causeOfStructured(error: StructuredError): Finding | null {
+export function causeOfStructured(error: StructuredError, accept: AcceptSignature = () => true): Finding | null {
   const signature = matchSignature(error.message);
-  if (signature) return { kind: signature.kind, signature: signature.name, detail: readableDetail(error.message) };
+  if (signature && accept(signature)) return { kind: signature.kind, signature: signature.name, detail: readableDetail(error.message) };
   const kind = (error.type && ERROR_TYPES[error.type]) || (error.status !== undefined ? kindOfStatus(error.status) : null);
   return kind ? { kind, signature: kind === 'network' && (error.status ?? 0) >= 500 ? 'server-error' : kind, detail: readableDetail(error.message) } : null;
 }
@@ -34,7 +36,7 @@ export function causeOfStructured(error: StructuredError): Finding | null {
  * says why it gave up at the end (earlier lines are often retries of a different-looking error).
  * JSON lines are left to `structuredError`; `accept` passes over signatures that cannot apply.
  */
-export function causeOfText(lines: readonly string[], accept: (s: Signature) => boolean = () => true): Finding | null {
+export function causeOfText(lines: readonly string[], accept: AcceptSignature = () => true): Finding | null {
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!;
     if (jsonLine(line)) continue;
