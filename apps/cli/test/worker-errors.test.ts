@@ -12,7 +12,7 @@ cleanUpWorkspaces();
 
 const fakes = new URL('./fixtures/fake-clis/', import.meta.url).pathname;
 
-// The reference's commands (codex 0.169 no longer takes --full-auto); gemini is not installed.
+// The commands `dispatch init` writes (codex 0.169 no longer takes the reference's --full-auto); gemini is not installed.
 const CONFIG = `default: sonnet
 backends:
   claude: { command: "env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions" }
