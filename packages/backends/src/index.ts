@@ -14,3 +14,6 @@ export type { LaunchOptions } from './launch.js';
 export { processStartTime, isSameProcess } from './process-identity.js';
 export { simWorkerPath, simWorkerCommand } from './sim-worker.js';
 export { capWorkerLog, WORKER_LOG_MAX_BYTES } from './worker-log.js';
+export { classifyWorkerExit } from './classify/classify-worker-exit.js';
+export type { WorkerExit, WorkerFailure, QuotaReset } from './classify/types.js';
+export { findQuotaReset } from './classify/reset-time.js';

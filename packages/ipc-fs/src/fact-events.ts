@@ -37,7 +37,7 @@ export async function exitedEvent(paths: TaskPaths, attempt: number, at: number,
     : record.lost
     ? { kind: 'interrupted' as const, message: 'the worker was lost: it ended without a record of how (its wrapper was killed or the machine restarted)' }
     : failed
-      ? ((await classify?.(record, paths)) ?? null)
+      ? ((await classify?.(record, paths, attempt)) ?? null)
       : null;
   const acks = [...(await listIpc(paths.ipc)).acks].sort((a, b) => a - b);
   const plan = await readPlanFacts(paths);

@@ -35,8 +35,11 @@ export interface DerivedTask {
   tornLog: boolean;
 }
 
-/** How a host classifies a worker's failed exit (backends read worker.log); none by default. */
-export type ExitClassifier = (record: ExitRecord, paths: TaskPaths) => Promise<TaskError | null>;
+/**
+ * How a host classifies a worker's failed exit of attempt `attempt` (backends read worker.log);
+ * none by default.
+ */
+export type ExitClassifier = (record: ExitRecord, paths: TaskPaths, attempt: number) => Promise<TaskError | null>;
 
 /** Options of `deriveTaskState`. */
 export interface DeriveOptions {

@@ -23,7 +23,7 @@ const INSTALL_HINTS = [
 const EXAMPLE = `default: opus
 backends:
   claude: { command: "env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions" }
-  codex:  { command: "codex exec --full-auto -C \\"$(pwd)\\"" }
+  codex:  { command: "codex exec --sandbox workspace-write -C \\"$(pwd)\\"" }
 models:
   opus: { backend: claude }
   sonnet: { backend: claude }

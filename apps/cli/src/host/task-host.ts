@@ -16,6 +16,7 @@ import { type Fact } from '@dispatch/ipc-fs/watch/index';
 import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';
+import { classifyExit } from './classify-exit.js';
 import { systemClock } from './system-clock.js';
 import { startWorker, stopWorker, workerLost, type WorkerContext } from './worker-actors.js';
 
@@ -49,7 +50,7 @@ export class TaskHost {
   static async start(options: TaskHostOptions): Promise<TaskHost> {
     const clock = options.clock ?? systemClock;
     const onError = options.onError ?? ((err: unknown) => process.stderr.write(`dispatch: ${(err as Error).message ?? String(err)}\n`));
-    const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now() });
+    const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now(), classify: classifyExit });
     await cleanTaskTemps(derived.paths);
     const log = await EventLogWriter.open(derived.paths.events);
     if (derived.logged[0]?.type !== 'task.created') {
@@ -154,7 +155,7 @@ export class TaskHost {
 
   /** Turns a file fact of this task into its machine event, if it stands for one. */
   async handleFact(fact: Fact): Promise<void> {
-    const event = await eventFromFact(fact, this.paths, this.clock.now());
+    const event = await eventFromFact(fact, this.paths, this.clock.now(), classifyExit);
     if (!event) return;
     if (event.type === 'question.asked') crashPoint('after-question-seen');
     // A rewrite that changed no mark is no news (and would only lengthen the log).

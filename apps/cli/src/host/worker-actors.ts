@@ -12,6 +12,7 @@ import { attemptFiles, claimAttempt, readExitRecord, readAttemptClaim, readPidRe
 import { IpcError } from '@dispatch/ipc-fs/errors';
 import { type TaskPaths } from '@dispatch/ipc-fs/paths';
 import { crashPoint } from '../daemon/crash-points.js';
+import { markAttemptLogStart } from './attempt-log.js';
 
 /** How a model's worker is run: the backend, its command and how the model is passed, from the config. */
 export interface WorkerSpec {
@@ -73,6 +74,7 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
     answerTimeoutSeconds: ctx.answerTimeoutSeconds,
     bin: ctx.bin,
   });
+  await markAttemptLogStart(ctx.paths, attempt);
   const { wrapperPid } = await launchWorker({ attemptsDir: ctx.paths.attempts, attempt, logFile: ctx.paths.workerLog, command, cwd: ctx.cwd, env });
   crashPoint('after-spawn-before-pid');
   // Lets a later host tell "still starting" from "the wrapper died before writing anything".

@@ -4,12 +4,17 @@ import { routeModel, type KnownBackendKind } from '../discover/route.js';
 import type { AgentModel } from '../discover/agent-models.js';
 import { installedKinds, type FoundClis } from './detect-clis.js';
 
-/** How each known CLI is run headless (the reference's commands; gemini and opencode likewise). */
+/**
+ * How each known CLI is run headless: the reference's commands, except where today's CLIs refuse
+ * them (recorded in packages/backends/test/fixtures/cli-output): codex 0.169 rejects the
+ * reference's `--full-auto` (exit 2), and `--sandbox workspace-write` is what it meant (exec never
+ * asks for approval); gemini 0.61 turns YOLO off in a folder it does not trust unless `--skip-trust`.
+ */
 export const BACKEND_COMMANDS: Record<KnownBackendKind, string> = {
   claude: 'env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
   cursor: 'agent -p --force --workspace "$(pwd)"',
-  codex: 'codex exec --full-auto -C "$(pwd)"',
-  gemini: 'gemini --yolo',
+  codex: 'codex exec --sandbox workspace-write -C "$(pwd)"',
+  gemini: 'gemini --yolo --skip-trust',
   opencode: 'opencode run',
 };
 

@@ -38,7 +38,7 @@ describe('a model named in a directive but missing from the config', () => {
     await editConfig(path, (doc) => addMissingModel(doc, missing!));
     expect(readFileSync(path, 'utf8')).toMatch(/gemini-2\.5-pro: \{ backend: gemini \}/);
     const after = (await loadConfig(path)).config;
-    expect(after.backends.gemini?.command).toBe('gemini --yolo');
+    expect(after.backends.gemini?.command).toBe('gemini --yolo --skip-trust');
     expect(resolveModel({ config: after, prompt: 'use gemini-2.5-pro to summarise' })).toMatchObject({ model: 'gemini-2.5-pro', via: 'directive' });
   });
 });
