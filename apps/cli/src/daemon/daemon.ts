@@ -1,7 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import { daemonFiles, writeDaemonInfo } from './daemon-files.js';
 import { acquireDaemonLock } from './daemon-lock.js';
-import { listRegistrations } from './registry.js';
+import { listRegistrations, workspaceKey } from './registry.js';
 import { WorkspaceHost } from './workspace-host.js';
 import { crashPoint } from './crash-points.js';
 
@@ -38,11 +38,13 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   // rescan is the safety net for a nudge that was lost. Listening before daemon.json names this
   // process: a nudge must never find it deaf (SIGUSR2's default is to terminate).
   const workspaces = new Map<string, WorkspaceHost>();
+  const hosted = new Set<string>();
   const sync = async () => {
-    for (const r of await listRegistrations(home)) {
+    for (const r of await listRegistrations(home, (key, id) => hosted.has(`${key}/${id}`))) {
       let ws = workspaces.get(r.dispatchDir);
       if (!ws) workspaces.set(r.dispatchDir, (ws = new WorkspaceHost(r.dispatchDir, options.bin, onError)));
       await ws.add(r);
+      hosted.add(`${workspaceKey(r.dispatchDir)}/${r.id}`);
       crashPoint('during-startup-scan');
       await ws.watch();
     }

@@ -9,6 +9,8 @@ import { resolveWorker } from './resolve-worker.js';
 /** The tasks of one workspace that the daemon hosts, fed by one fact source. */
 export class WorkspaceHost {
   private readonly hosts = new Map<string, Promise<TaskHost>>();
+  /** The hosts that have started, for questions that cannot wait (is a task finished?). */
+  private readonly started = new Map<string, TaskHost>();
   private source: FactSource | undefined;
 
   constructor(
@@ -32,6 +34,7 @@ export class WorkspaceHost {
         // A test knob: how long a claimed attempt may take to show its pid (default 10 s).
         ...(process.env.DISPATCH_PID_WAIT_MS && { pidWaitMs: Number(process.env.DISPATCH_PID_WAIT_MS) }),
       }).then(async (h) => {
+        this.started.set(registration.id, h);
         await applyRequests(h, Date.now).catch(this.onError);
         return h;
       });
@@ -45,7 +48,14 @@ export class WorkspaceHost {
   async watch(): Promise<void> {
     // The watcher reports changes at once; the full scan behind it only catches what inotify
     // dropped, so every 5 s is enough and keeps an idle daemon with many tasks cheap.
-    this.source ??= await createFactSource({ dispatchDir: this.dispatchDir, onFact: (f) => this.onFact(f), onError: this.onError, scanIntervalMs: 5_000 });
+    // Finished tasks are listed by one scan a minute only: an idle daemon stays nearly asleep.
+    this.source ??= await createFactSource({
+      dispatchDir: this.dispatchDir,
+      onFact: (f) => this.onFact(f),
+      onError: this.onError,
+      scanIntervalMs: 5_000,
+      isSettled: (id) => this.started.get(id)?.snapshot.status === 'done',
+    });
   }
 
   /** Whether any hosted task still has something to do on its own (a worker, a deadline, a start). */
