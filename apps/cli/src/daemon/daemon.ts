@@ -63,6 +63,8 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   const stallCheckTicks = Math.max(1, Math.min(20, Math.floor(stallMs / 1000)));
   let idleSince = Date.now();
   let ticks = 0;
+  let tempsCheckedAt = 0;
+  let tempsLeft = false;
   const tick = setInterval(() => {
     void (async () => {
       ticks += 1;
@@ -71,7 +73,15 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
       if (ticks % stallCheckTicks === 0) for (const ws of workspaces.values()) await ws.checkStalls(stallMs);
       const busy = (await Promise.all([...workspaces.values()].map((w) => w.busy()))).some(Boolean);
       if (busy) idleSince = Date.now();
-      else if (Date.now() - idleSince > idleMs) stop();
+      else if (Date.now() - idleSince > idleMs) {
+        // A killed writer's temp file would outlive an exited daemon: stay until it can be removed.
+        if (Date.now() - tempsCheckedAt >= 10_000) {
+          tempsCheckedAt = Date.now();
+          tempsLeft = false;
+          for (const ws of workspaces.values()) if (await ws.cleanTemps()) tempsLeft = true;
+        }
+        if (!tempsLeft) stop();
+      }
     })().catch(onError);
   }, 500);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop());

@@ -1,10 +1,13 @@
 import { capWorkerLog } from '@dispatch/backends';
 import { stat } from 'node:fs/promises';
-import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs';
+import { cleanStaleTemps, createFactSource, findStaleTemps, type Fact, type FactSource } from '@dispatch/ipc-fs';
 import { TaskHost } from '../host/task-host.js';
 import { applyRequests } from './apply-requests.js';
 import type { Registration } from './registry.js';
 import { resolveWorker } from './resolve-worker.js';
+
+/** How old a temp file must be before the daemon takes it for a killed writer's and removes it. */
+const TEMP_MAX_AGE_MS = 50_000;
 
 /** The tasks of one workspace that the daemon hosts, fed by one fact source. */
 export class WorkspaceHost {
@@ -67,12 +70,34 @@ export class WorkspaceHost {
     return false;
   }
 
-  /** Periodic upkeep: keeps the logs of running workers under their cap. */
+  /** Periodic upkeep: keeps the logs of running workers under their cap, and removes stale temps. */
   async maintain(): Promise<void> {
     for (const host of this.hosts.values()) {
       const h = await host.catch(() => null);
       if (h?.snapshot.hasTag('worker')) await capWorkerLog(h.paths.workerLog).catch(this.onError);
     }
+    await this.cleanTemps();
+  }
+
+  /**
+   * Removes the temp files killed writers left in the tasks' folders (a `dispatch answer` killed
+   * between writing and publishing, a worker killed mid-write) once they are 50 s old — so none
+   * is ever older than a minute while a daemon runs. Returns whether younger ones remain.
+   */
+  async cleanTemps(): Promise<boolean> {
+    let left = false;
+    for (const host of this.hosts.values()) {
+      const h = await host.catch(() => null);
+      if (!h) continue;
+      for (const dir of [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests]) {
+        // One listing per folder in the common case: most hold no temp file at all.
+        const temps = await findStaleTemps(dir, 0).catch(() => []);
+        if (temps.length === 0) continue;
+        const removed = await cleanStaleTemps(dir, TEMP_MAX_AGE_MS).catch((err: unknown) => (this.onError(err), []));
+        if (removed.length < temps.length) left = true;
+      }
+    }
+    return left;
   }
 
   /**
