@@ -1,4 +1,5 @@
 import { capWorkerLog } from '@dispatch/backends';
+import { readdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { cleanStaleTemps, createFactSource, findStaleTemps, type Fact, type FactSource } from '@dispatch/ipc-fs';
 import { TaskHost } from '../host/task-host.js';
@@ -8,6 +9,14 @@ import { resolveWorker } from './resolve-worker.js';
 
 /** How old a temp file must be before the daemon takes it for a killed writer's and removes it. */
 const TEMP_MAX_AGE_MS = 50_000;
+
+function hasTempName(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((name) => name.endsWith('.tmp'));
+  } catch {
+    return false;
+  }
+}
 
 /** The tasks of one workspace that the daemon hosts, fed by one fact source. */
 export class WorkspaceHost {
@@ -90,9 +99,9 @@ export class WorkspaceHost {
       const h = await host.catch(() => null);
       if (!h) continue;
       for (const dir of [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests]) {
-        // One listing per folder in the common case: most hold no temp file at all.
+        // One cheap sync listing per folder in the common case: most hold no temp file at all.
+        if (!hasTempName(dir)) continue;
         const temps = await findStaleTemps(dir, 0).catch(() => []);
-        if (temps.length === 0) continue;
         const removed = await cleanStaleTemps(dir, TEMP_MAX_AGE_MS).catch((err: unknown) => (this.onError(err), []));
         if (removed.length < temps.length) left = true;
       }
