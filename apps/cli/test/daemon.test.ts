@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -34,6 +34,23 @@ async function taskState(cwd: string, id: string) {
 }
 
 describe('the daemon', () => {
+  it('removes a temp file a killed writer left, and does not exit idle before it could', async () => {
+    const { workspace, dispatch, daemonPid } = setup();
+    const ws = workspace();
+    expect((await dispatch(ws, ['run', '--model', 'sim', '--id', 'tmp', '--step', 'one', 'x'])).exitCode).toBe(0);
+    await until(async () => (await taskState(ws, 'tmp')) === 'completed');
+    // What `dispatch answer` killed between writing and publishing leaves behind, 45 s ago.
+    const temp = join(ws, '.dispatch/tasks/tmp/ipc/.001.answer.999.abc.tmp');
+    writeFileSync(temp, 'JWT');
+    const old = new Date(Date.now() - 45_000);
+    utimesSync(temp, old, old);
+    const pid = daemonPid();
+    // Idle after 2 s, it stays until the temp is 50 s old and removed, then exits.
+    await until(() => !existsSync(temp), 40_000);
+    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    await until(() => !alive(), 20_000);
+  });
+
   it('fails and stops a worker that shows no sign of life past the stall limit', async () => {
     const { workspace, env } = setup();
     const ws = workspace();

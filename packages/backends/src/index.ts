@@ -11,7 +11,7 @@ export type { WorkerEnvInput } from './worker-env.js';
 export { WRAPPER_SCRIPT } from './wrapper.js';
 export { launchWorker, signalWorker } from './launch.js';
 export type { LaunchOptions } from './launch.js';
-export { processStartTime, isSameProcess } from './process-identity.js';
+export { processStartTime, isSameProcess, orphanedGroupMembers } from './process-identity.js';
 export { simWorkerPath, simWorkerCommand } from './sim-worker.js';
 export { capWorkerLog, WORKER_LOG_MAX_BYTES } from './worker-log.js';
 export { classifyWorkerExit } from './classify/classify-worker-exit.js';

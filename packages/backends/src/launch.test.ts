@@ -87,6 +87,27 @@ describe('launchWorker with the simulated worker', () => {
     expect(await signalWorker(paths.attempts, 1)).toBe(false);
   });
 
+  it('signalWorker still reaches a grandchild that ignored the SIGTERM its worker died of', async () => {
+    const { workspace, dispatchDir, paths } = await simTask(['Forever']);
+    const env = workerEnv(
+      { PATH: process.env.PATH },
+      { taskId: paths.id, taskDir: paths.dir, ipcDir: paths.ipc, planPath: paths.plan, dispatchDir, answerTimeoutSeconds: 30, bin: 'dispatch' },
+    );
+    const stubborn = `sh -c 'trap "" TERM; echo started; while :; do sleep 1; done' & wait`;
+    const command = buildWorkerCommand({ command: stubborn, modelFlag: null, model: null, prompt: 'p' });
+    await launchWorker({ attemptsDir: paths.attempts, attempt: 1, logFile: paths.workerLog, command, cwd: workspace, env });
+    const pid = await until(() => readPidRecord(paths.attempts, 1).then((r) => r ?? undefined));
+    await until(async () => (await readFile(paths.workerLog, 'utf8').catch(() => '')).includes('started'));
+    const group = () => execFileSync('ps', ['-e', '-o', 'pgid='], { encoding: 'utf8' }).split('\n').filter((s) => s.trim() === String(pid.pid)).length;
+    expect(await signalWorker(paths.attempts, 1, 'SIGTERM')).toBe(true);
+    await until(() => readExitRecord(paths.attempts, 1).then((r) => r ?? undefined));
+    expect(isSameProcess(pid.pid, pid.startTime)).toBe(false);
+    expect(group()).toBeGreaterThan(0); // the leader is gone, its stubborn grandchild is not
+    expect(await signalWorker(paths.attempts, 1, 'SIGKILL')).toBe(true);
+    await until(() => group() === 0);
+    expect(await signalWorker(paths.attempts, 1, 'SIGKILL')).toBe(false);
+  });
+
   it('a command that is not installed exits 127 with the shell\'s message in worker.log', async () => {
     const { workspace, paths } = await simTask(['x']);
     const command = buildWorkerCommand({ command: 'no-such-agent-cli -p', modelFlag: null, model: null, prompt: 'p' });

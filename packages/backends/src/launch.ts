@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 import { readPidRecord } from '@dispatch/ipc-fs/attempts';
 import { BackendError } from './errors.js';
-import { isSameProcess } from './process-identity.js';
+import { isSameProcess, orphanedGroupMembers } from './process-identity.js';
 import type { WorkerCommand } from './worker-command.js';
 import { WRAPPER_SCRIPT } from './wrapper.js';
 
@@ -39,12 +40,24 @@ export function launchWorker(options: LaunchOptions): Promise<{ wrapperPid: numb
 
 /**
  * Sends `signal` to the whole process group of attempt `n`'s worker, if that worker still runs
- * (checked against the recorded start time, so a reused pid is never signalled). Returns whether
- * a signal was sent. The wrapper is outside the group and still writes the exit record.
+ * (checked against the recorded start time, so a reused pid is never signalled) or, once it has
+ * ended, while processes it left in its group still run (a grandchild that ignored the SIGTERM
+ * its parent died of: the SIGKILL that follows must still reach it). Returns whether a signal was
+ * sent. The wrapper is outside the group and still writes the exit record.
  */
 export async function signalWorker(attemptsDir: string, attempt: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<boolean> {
   const record = await readPidRecord(attemptsDir, attempt);
-  if (!record || !isSameProcess(record.pid, record.startTime)) return false;
+  if (!record) return false;
+  if (!isSameProcess(record.pid, record.startTime)) {
+    // The group outlives its leader only while it has members, so its id cannot have been reused.
+    if (orphanedGroupMembers(record, dirname(attemptsDir)).length === 0) return false;
+    try {
+      process.kill(-record.pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
   try {
     process.kill(-record.pid, signal);
     return true;

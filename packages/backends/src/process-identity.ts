@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * The start time of process `pid` as the OS reports it, in the same form the worker wrapper
@@ -36,4 +36,34 @@ export function isSameProcess(pid: number, startTime: string): boolean {
   // The wrapper falls back to `ps -o lstart=` when /proc could not be read: compare like with like.
   const now = /^\d+$/.test(startTime) ? processStartTime(pid) : psStartTime(pid);
   return now === startTime;
+}
+
+/**
+ * Live members of the process group a worker led, once that leader is gone: processes whose group
+ * is `leader.pid`, started no earlier than the leader, and carrying the worker's
+ * `DISPATCH_TASK_DIR=taskDir` in their environment (so a group id reused by someone else after
+ * ours emptied is never taken for ours). Linux only (/proc); elsewhere, none are found.
+ */
+export function orphanedGroupMembers(leader: { pid: number; startTime: string }, taskDir: string): number[] {
+  if (!/^\d+$/.test(leader.startTime)) return [];
+  const marker = `DISPATCH_TASK_DIR=${taskDir}\0`;
+  const members: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const [state, , pgrp, ...rest] = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      if (state === 'Z' || Number(pgrp) !== leader.pid || Number(rest[16]) < Number(leader.startTime)) continue;
+      if (`\0${readFileSync(`/proc/${name}/environ`, 'utf8')}`.includes(`\0${marker}`)) members.push(Number(name));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return members;
 }

@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
 import { daemonFiles, writeDaemonInfo } from './daemon-files.js';
 import { acquireDaemonLock } from './daemon-lock.js';
-import { listRegistrations } from './registry.js';
+import { listRegistrations, workspaceKey } from './registry.js';
 import { WorkspaceHost } from './workspace-host.js';
 import { crashPoint } from './crash-points.js';
 
@@ -39,11 +39,13 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   // rescan is the safety net for a nudge that was lost. Listening before daemon.json names this
   // process: a nudge must never find it deaf (SIGUSR2's default is to terminate).
   const workspaces = new Map<string, WorkspaceHost>();
+  const hosted = new Set<string>();
   const sync = async () => {
-    for (const r of await listRegistrations(home)) {
+    for (const r of await listRegistrations(home, (key, id) => hosted.has(`${key}/${id}`))) {
       let ws = workspaces.get(r.dispatchDir);
       if (!ws) workspaces.set(r.dispatchDir, (ws = new WorkspaceHost(home, r.dispatchDir, options.bin, onError)));
       await ws.add(r);
+      hosted.add(`${workspaceKey(r.dispatchDir)}/${r.id}`);
       crashPoint('during-startup-scan');
       await ws.watch();
     }
@@ -70,6 +72,8 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
     await writeFileAtomic(daemonFiles(home).health, text, { mode: 0o600 });
     health = text;
   };
+  let tempsCheckedAt = 0;
+  let tempsLeft = false;
   const tick = setInterval(() => {
     void (async () => {
       ticks += 1;
@@ -79,7 +83,15 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
       if (ticks % stallCheckTicks === 0) for (const ws of workspaces.values()) await ws.checkStalls(stallMs);
       const busy = (await Promise.all([...workspaces.values()].map((w) => w.busy()))).some(Boolean);
       if (busy) idleSince = Date.now();
-      else if (Date.now() - idleSince > idleMs) stop();
+      else if (Date.now() - idleSince > idleMs) {
+        // A killed writer's temp file would outlive an exited daemon: stay until it can be removed.
+        if (Date.now() - tempsCheckedAt >= 10_000) {
+          tempsCheckedAt = Date.now();
+          tempsLeft = false;
+          for (const ws of workspaces.values()) if (await ws.cleanTemps()) tempsLeft = true;
+        }
+        if (!tempsLeft) stop();
+      }
     })().catch(onError);
   }, 500);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop());

@@ -35,15 +35,18 @@ export async function registerTask(home: string, registration: Registration): Pr
   await publishExclusive(join(dir, `${registration.id}.json`), `${JSON.stringify(registration)}\n`, { mode: 0o600 });
 }
 
-/** Every registration under `home` (unreadable ones skipped). */
-export async function listRegistrations(home: string): Promise<Registration[]> {
+/**
+ * Every registration under `home` (unreadable ones skipped), but those `known(key, id)` says the
+ * caller already has: a daemon re-lists often, and re-reading every file each time is waste.
+ */
+export async function listRegistrations(home: string, known: (key: string, id: string) => boolean = () => false): Promise<Registration[]> {
   const found: Registration[] = [];
   const root = registryDir(home);
   const workspaces = await readdir(root).catch(() => [] as string[]);
   for (const key of workspaces) {
     const names = await readdir(join(root, key)).catch(() => [] as string[]);
     for (const name of names) {
-      if (!name.endsWith('.json')) continue;
+      if (!name.endsWith('.json') || known(key, name.slice(0, -'.json'.length))) continue;
       try {
         const r = JSON.parse(await readFile(join(root, key, name), 'utf8')) as Registration;
         if (isValidTaskId(r.id) && workspaceKey(r.dispatchDir) === key) found.push(r);

@@ -1,5 +1,7 @@
 import { capWorkerLog } from '@dispatch/backends/worker-log';
+import { readdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { cleanStaleTemps, findStaleTemps } from '@dispatch/ipc-fs/atomic-write';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/watch/index';
 import { TaskHost } from '../host/task-host.js';
 import { applyRequests } from './apply-requests.js';
@@ -12,9 +14,22 @@ import { loadUserConfig } from '../user-config.js';
 import type { Registration } from './registry.js';
 import { resolveWorker } from './resolve-worker.js';
 
+/** How old a temp file must be before the daemon takes it for a killed writer's and removes it. */
+const TEMP_MAX_AGE_MS = 50_000;
+
+function hasTempName(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((name) => name.endsWith('.tmp'));
+  } catch {
+    return false;
+  }
+}
+
 /** The tasks of one workspace that the daemon hosts, fed by one fact source. */
 export class WorkspaceHost {
   private readonly hosts = new Map<string, Promise<TaskHost>>();
+  /** The hosts that have started, for questions that cannot wait (is a task finished?). */
+  private readonly started = new Map<string, TaskHost>();
   private source: FactSource | undefined;
 
   constructor(
@@ -42,6 +57,7 @@ export class WorkspaceHost {
         // A test knob: how long a claimed attempt may take to show its pid (default 10 s).
         ...(process.env.DISPATCH_PID_WAIT_MS && { pidWaitMs: Number(process.env.DISPATCH_PID_WAIT_MS) }),
       }).then(async (h) => {
+        this.started.set(registration.id, h);
         await applyRequests(h, Date.now).catch(this.onError);
         // A task that failed while no daemon ran (or just before one died) falls back now.
         await this.fallBack(h, registration.env).catch(this.onError);
@@ -80,7 +96,14 @@ export class WorkspaceHost {
   async watch(): Promise<void> {
     // The watcher reports changes at once; the full scan behind it only catches what inotify
     // dropped, so every 5 s is enough and keeps an idle daemon with many tasks cheap.
-    this.source ??= await createFactSource({ dispatchDir: this.dispatchDir, onFact: (f) => this.onFact(f), onError: this.onError, scanIntervalMs: 5_000 });
+    // Finished tasks are listed by one scan a minute only: an idle daemon stays nearly asleep.
+    this.source ??= await createFactSource({
+      dispatchDir: this.dispatchDir,
+      onFact: (f) => this.onFact(f),
+      onError: this.onError,
+      scanIntervalMs: 5_000,
+      isSettled: (id) => this.started.get(id)?.snapshot.status === 'done',
+    });
   }
 
   /** How this workspace is followed: by its watcher, or by scans alone when the watcher failed. */
@@ -98,12 +121,34 @@ export class WorkspaceHost {
     return false;
   }
 
-  /** Periodic upkeep: keeps the logs of running workers under their cap. */
+  /** Periodic upkeep: keeps the logs of running workers under their cap, and removes stale temps. */
   async maintain(): Promise<void> {
     for (const host of this.hosts.values()) {
       const h = await host.catch(() => null);
       if (h?.snapshot.hasTag('worker')) await capWorkerLog(h.paths.workerLog).catch(this.onError);
     }
+    await this.cleanTemps();
+  }
+
+  /**
+   * Removes the temp files killed writers left in the tasks' folders (a `dispatch answer` killed
+   * between writing and publishing, a worker killed mid-write) once they are 50 s old — so none
+   * is ever older than a minute while a daemon runs. Returns whether younger ones remain.
+   */
+  async cleanTemps(): Promise<boolean> {
+    let left = false;
+    for (const host of this.hosts.values()) {
+      const h = await host.catch(() => null);
+      if (!h) continue;
+      for (const dir of [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests]) {
+        // One cheap sync listing per folder in the common case: most hold no temp file at all.
+        if (!hasTempName(dir)) continue;
+        const temps = await findStaleTemps(dir, 0).catch(() => []);
+        const removed = await cleanStaleTemps(dir, TEMP_MAX_AGE_MS).catch((err: unknown) => (this.onError(err), []));
+        if (removed.length < temps.length) left = true;
+      }
+    }
+    return left;
   }
 
   /**

@@ -59,6 +59,18 @@ describe('createFactSource without a reliable watcher', { timeout: 30_000 }, () 
     expect(c.source.stats.factsFromWatcher).toBe(0);
   });
 
+  it('lists settled tasks only every settledScanEvery periodic scans; scanNow still lists them', async () => {
+    const c = await start({ scanIntervalMs: 20, watcherEventFilter: () => false, isSettled: (id) => id === 'finished', settledScanEvery: 1000 });
+    writeAtomicSync(join(c.tasksDir, 'finished', 'ipc', '001.question'), 'q?');
+    writeAtomicSync(join(c.tasksDir, 'live', 'ipc', '001.question'), 'q?');
+    await waitFor(() => c.seen().includes('question:live:1'), 'the live task, listed by the periodic scans');
+    const scans = c.source.stats.scans;
+    await waitFor(() => c.source.stats.scans >= scans + 5, 'five more periodic scans');
+    expect(c.seen()).not.toContain('question:finished:1');
+    await c.source.scanNow();
+    expect(c.seen()).toContain('question:finished:1');
+  });
+
   it('on a watcher error (ENOSPC), reports degraded and scans at once', async () => {
     let watcher: FSWatcher | undefined;
     const c = await start({

@@ -18,6 +18,14 @@ export interface FactSourceOptions {
    * re-reports recently written plans (default 2000; 0 disables it).
    */
   scanIntervalMs?: number;
+  /**
+   * Tasks nothing more is expected of (a daemon's finished tasks). Periodic scans list them only
+   * once every `settledScanEvery` periods, so an idle daemon with many finished tasks stays
+   * cheap; the watcher and `scanNow()` still cover them as any other.
+   */
+  isSettled?: (taskId: string) => boolean;
+  /** How many periodic scans pass between two listings of a settled task (default 12). */
+  settledScanEvery?: number;
   /** Quiet time that coalesces a burst of plan.md writes into one fact (default 20). */
   debounceMs?: number;
   /** Use chokidar for fast detection (default true); false leaves only the scans. */

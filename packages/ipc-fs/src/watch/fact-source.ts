@@ -32,7 +32,8 @@ class WatchingFactSource implements FactSource {
   private watchedRoot: string | undefined;
   private starting: Promise<void> | undefined;
   private closed = false;
-  private readonly scans = new ScanQueue((periodic) => this.fullScan(periodic ? PERIODIC_SCAN_SCOPES : SCAN_SCOPES));
+  private readonly scans = new ScanQueue((periodic) => this.fullScan(periodic ? PERIODIC_SCAN_SCOPES : SCAN_SCOPES, periodic));
+  private periodicScans = 0;
   private readonly onError: (error: unknown, fact?: Fact) => void;
 
   constructor(private readonly options: FactSourceOptions) {
@@ -81,12 +82,15 @@ class WatchingFactSource implements FactSource {
     });
   }
 
-  private async fullScan(scopes: readonly Scope[]): Promise<void> {
+  private async fullScan(scopes: readonly Scope[], periodic: boolean): Promise<void> {
     if (this.closed) return;
     await this.ensureWatcher();
     // Known ids no longer listed are looked at too, so a deleted (or symlinked) task is forgotten.
-    const ids = new Set([...(await listTaskIds(this.options.dispatchDir)), ...this.tracker.knownIds()]);
-    await forEachLimit([...ids], SCAN_CONCURRENCY, (id) => this.tracker.mark(id, scopes, 'scan'));
+    let ids = [...new Set([...(await listTaskIds(this.options.dispatchDir)), ...this.tracker.knownIds()])];
+    const { isSettled, settledScanEvery = 12 } = this.options;
+    // Listing every finished task every period is what kept an idle daemon busy.
+    if (periodic && isSettled && ++this.periodicScans % Math.max(1, settledScanEvery) !== 0) ids = ids.filter((id) => !isSettled(id));
+    await forEachLimit(ids, SCAN_CONCURRENCY, (id) => this.tracker.mark(id, scopes, 'scan'));
     this.counts.scans++;
   }
 
