@@ -1,4 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertFreshBuild } from './built-binary.js';
@@ -91,5 +93,66 @@ fallback: [sonnet]
     const after = await w.dispatch(['run', '--id', 'after', '--step', 'one', 'do it']);
     expect(after.stderr).toBe('using opus (default)');
     for (const id of ['during', 'during-2', 'explicit', 'after']) await until(async () => (await w.state(id)) === 'completed');
+  });
+});
+
+const fakes = new URL('./fixtures/fake-clis/', import.meta.url).pathname;
+
+/** A PATH with the fake claude (it replays a real recording: FAKE_CLI_CASE), node and sh; no codex. */
+function fakeClaudePath(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'dispatch-recovery-bin-')), 'bin');
+  mkdirSync(dir);
+  symlinkSync(join(fakes, 'claude'), join(dir, 'claude'));
+  return [dir, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
+}
+
+describe('recovery without the user', () => {
+  it('with fallback configured, a quota failure rests the model and the task completes on the fallback; new tasks use it until the rest ends', async () => {
+    const w = e2eWorkspace('fallback');
+    w.env.PATH = fakeClaudePath();
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      `default: sonnet\nbackends:\n  claude: { command: "claude -p --dangerously-skip-permissions" }\n  shell: { command: "sh ${shellWorker}" }\nmodels:\n  sonnet: { backend: claude }\n  steady: { backend: shell }\nfallback: [steady]\n`,
+    );
+    const env = { FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs'), FAKE_CLI_CASE: 'http-429' };
+    Object.assign(w.env, env);
+    const run = await w.dispatch(['run', '--id', 'limited', '--step', 'Write the tests', '--step', 'Run them', 'write the tests']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    await until(async () => (await w.state('limited')) === 'completed');
+
+    const log = readFileSync(join(w.dispatchDir, 'tasks/limited/events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const exited = log.find((e) => e.type === 'worker.exited') as { cause: { kind: string } };
+    expect(exited.cause.kind).toBe('quota');
+    expect(log.filter((e) => e.type === 'retry')).toEqual([expect.objectContaining({ model: 'steady', by: 'fallback' })]);
+    const view = JSON.parse(String((await w.dispatch(['status', 'limited', '--json'])).stdout)) as { model: string; progress: { done: number } };
+    expect(view).toMatchObject({ model: 'steady', progress: { done: 2 } });
+    const cooldowns = JSON.parse(readFileSync(join(w.home, 'cooldowns.json'), 'utf8')) as { cooldowns: { model: string; until: number }[] };
+    expect(cooldowns.cooldowns).toEqual([expect.objectContaining({ model: 'sonnet' })]);
+    expect(cooldowns.cooldowns[0]!.until).toBeGreaterThan(Date.now() + 20 * 60_000); // no reset time printed: quota_cooldown, 30 min
+
+    const next = await w.dispatch(['run', '--id', 'next', '--step', 'One more', 'one more']);
+    expect(next.stderr).toMatch(/^using steady \(sonnet is resting after a quota failure until \d\d:\d\d\)$/);
+    await until(async () => (await w.state('next')) === 'completed');
+  });
+
+  it("the seed's three workers: one report, one line per failure with what to do; the CLI-missing one completes on another model", async () => {
+    const w = e2eWorkspace('three-workers');
+    writeFileSync(join(w.home, 'config.yaml'), CONFIG);
+    const start = async (id: string, model: string, ...steps: string[]) => {
+      const r = await w.dispatch(['run', '--id', id, '--model', model, ...steps.flatMap((s) => ['--step', s]), id]);
+      expect(r.exitCode, r.stderr).toBe(0);
+    };
+    await start('security-review', 'sim', 'Scan for secrets', 'Review authentication logic {fail: auth/ directory not found}', 'Write findings');
+    await start('api-tests', 'gpt-5.3-codex', 'Write the API tests', 'Run them');
+    await start('update-readme', 'sim', 'Update the README');
+    await until(async () => (await Promise.all(['security-review', 'api-tests', 'update-readme'].map(w.state))).join() === 'failed,failed,completed');
+
+    const report = String((await w.dispatch(['status'])).stdout).split('\n');
+    expect(report.filter((l) => /^(security-review|api-tests|update-readme) /.test(l)).map((l) => l.split(/\s+/).slice(0, 2).join(' ')).sort()).toEqual(['api-tests failed', 'security-review failed', 'update-readme completed']);
+    expect(report).toContain('security-review: plan-error — Review authentication logic: auth/ directory not found. Fix the cause, then: dispatch retry security-review');
+    expect(report.find((l) => l.startsWith('api-tests: cli-missing — '))).toMatch(/codex.*Retry with another model: dispatch retry api-tests --model steady$/);
+
+    expect((await w.dispatch(['retry', 'api-tests', '--model', 'steady'])).exitCode).toBe(0);
+    await until(async () => (await w.state('api-tests')) === 'completed');
   });
 });
