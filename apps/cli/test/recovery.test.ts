@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertFreshBuild } from './built-binary.js';
+import { execa } from 'execa';
+import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
 
 beforeAll(assertFreshBuild);
@@ -153,6 +154,34 @@ describe('recovery without the user', () => {
     expect(report.find((l) => l.startsWith('api-tests: cli-missing — '))).toMatch(/codex.*Retry with another model: dispatch retry api-tests --model steady$/);
 
     expect((await w.dispatch(['retry', 'api-tests', '--model', 'steady'])).exitCode).toBe(0);
+    await until(async () => (await w.state('api-tests')) === 'completed');
+  });
+});
+
+describe('retry on a terminal', () => {
+  it('asks which model (the ones that can run first), then whether to repair the config', async () => {
+    const w = e2eWorkspace('retry-tty');
+    const config = join(w.home, 'config.yaml');
+    writeFileSync(config, CONFIG);
+    expect((await w.dispatch(['run', '--id', 'api-tests', '--step', 'Write the API tests', 'api tests'])).exitCode).toBe(0);
+    await until(async () => (await w.state('api-tests')) === 'failed');
+    // A real pseudo-terminal: `script` gives the CLI a TTY on stdin and stdout, fed from our pipe.
+    const tty = execa('script', ['-qfec', `node ${bin} retry api-tests`, '/dev/null'], { cwd: w.dir, env: { ...w.env, TERM: 'xterm' }, extendEnv: false, reject: false });
+    let screen = '';
+    tty.stdout?.on('data', (chunk: Buffer) => (screen += chunk.toString()));
+    await until(() => screen.includes('Retry with'));
+    const plain = () => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s+/g, ' ');
+    expect(plain()).toMatch(/api-tests failed \(cli-missing: codex: command not found .*\)\. Retry with/);
+    expect(plain().indexOf('steady (shell)')).toBeLessThan(plain().indexOf('gpt-5.3-codex again'));
+    tty.stdin?.write('\r'); // the first choice: steady
+    await until(() => screen.includes('So this does not happen again'));
+    tty.stdin?.write('\r'); // the first choice: steady the default, gpt-5.3-codex removed
+    const done = await tty;
+    expect(done.exitCode, screen).toBe(0);
+    expect(plain()).toContain('config: default is now steady, removed gpt-5.3-codex');
+    const repaired = readFileSync(config, 'utf8');
+    expect(repaired).toMatch(/^default: steady +# the usual$/m);
+    expect(repaired).not.toContain('gpt-5.3-codex: { backend: codex }');
     await until(async () => (await w.state('api-tests')) === 'completed');
   });
 });
