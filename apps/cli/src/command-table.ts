@@ -57,8 +57,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'logs',
     summary: 'the worker\'s output (worker.log)',
     arguments: [{ syntax: '<id>', description: 'the task' }],
-    options: [{ flags: '-f, --follow', description: 'keep printing until the worker is done (or Ctrl-C)' }],
-    examples: [['dispatch logs security-review'], ['dispatch logs security-review -f', 'follow it live']],
+    options: [
+      { flags: '-f, --follow', description: 'keep printing until the worker is done (or Ctrl-C)' },
+      { flags: '--raw', description: 'the log as written (structured CLI output is otherwise shown as what the worker did)' },
+    ],
+    examples: [['dispatch logs security-review'], ['dispatch logs security-review -f', 'follow it live'], ['dispatch logs api-tests --raw', 'Claude Code\'s stream-json as it came']],
     load: () => import('./commands/logs.js'),
   },
   {

@@ -17,3 +17,6 @@ export { capWorkerLog, WORKER_LOG_MAX_BYTES } from './worker-log.js';
 export { classifyWorkerExit } from './classify/classify-worker-exit.js';
 export type { WorkerExit, WorkerFailure, QuotaReset } from './classify/types.js';
 export { findQuotaReset } from './classify/reset-time.js';
+export { parseWorkerLine, type WorkerEvent } from './structured/worker-events.js';
+export { summarizeWorkerOutput, describeEvent, type WorkerSummary } from './structured/worker-summary.js';
+export { structuredOutputArgs } from './structured/output-args.js';

@@ -17,6 +17,8 @@ export interface WorkerCommandParts {
   modelFlag: string | null;
   /** The model id to pass (ignored when `modelFlag` is null). */
   model: string | null;
+  /** Flags dispatch adds for the backend's kind (structured output), before the model. */
+  extraArgs?: readonly string[];
   prompt: string;
   /**
    * A setup command (the config's `worktree_setup`) run first, in the worker's directory and
@@ -41,6 +43,10 @@ export function buildWorkerCommand(parts: WorkerCommandParts): WorkerCommand {
   const command = parts.command.trim();
   if (command === '') throw new BackendError('spawn-failed', 'the backend command is empty');
   const args: string[] = [];
+  for (const arg of parts.extraArgs ?? []) {
+    if (!/^[A-Za-z0-9=._-]+$/.test(arg)) throw new BackendError('spawn-failed', `invalid extra argument ${JSON.stringify(arg)}`);
+    args.push(arg);
+  }
   if (parts.modelFlag !== null && parts.model !== null) {
     if (!FLAG.test(parts.modelFlag)) {
       throw new BackendError('invalid-model', `invalid model flag ${JSON.stringify(parts.modelFlag)}: use e.g. --model or -m`);

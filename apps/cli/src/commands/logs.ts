@@ -3,12 +3,13 @@ import { isErrno } from '@dispatch/ipc-fs/errors';
 import { deriveTaskState, type DerivedTask } from '@dispatch/ipc-fs/task-state';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
+import { createLogRenderer } from '../view/log-renderer.js';
 import { deriveTask, ensureDaemonIfUnfinished, isFinal } from '../view/task-list.js';
 import { untilInterrupted, waitFor } from '../view/watch-changes.js';
 import { workspaceOf } from '../workspace.js';
 
-/** Prints worker.log from byte `from` to its end; returns the new offset (a cut log restarts). */
-async function printFrom(io: Io, path: string, from: number): Promise<number> {
+/** Prints worker.log from byte `from` to its end through `write`; returns the new offset (a cut log restarts). */
+async function printFrom(io: Io, write: (text: string) => void, path: string, from: number): Promise<number> {
   const size = await stat(path).then((s) => s.size, (err: unknown) => (isErrno(err, 'ENOENT') ? 0 : Promise.reject(err)));
   if (size < from) {
     // The daemon cut the log to its tail: go on from its new end rather than repeat the tail.
@@ -20,7 +21,7 @@ async function printFrom(io: Io, path: string, from: number): Promise<number> {
   try {
     const buffer = Buffer.alloc(size - from);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
-    io.out(buffer.subarray(0, bytesRead).toString('utf8'));
+    write(buffer.subarray(0, bytesRead).toString('utf8'));
     return from + bytesRead;
   } finally {
     await handle.close();
@@ -32,31 +33,42 @@ function quiet(derived: DerivedTask): boolean {
   return isFinal(derived.state) || (derived.snapshot.hasTag('needs-user') && !derived.snapshot.hasTag('worker'));
 }
 
-/** `dispatch logs ID [-f]`: the worker's output; `-f` follows it until the worker is done or Ctrl-C. */
+/**
+ * `dispatch logs ID [-f] [--raw]`: the worker's output — a CLI's structured output (Claude Code's
+ * stream-json, Codex's JSON events) shown as what it did, unless `--raw`; `-f` follows it until
+ * the worker is done or Ctrl-C.
+ */
 export async function run(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
+  const renderer = createLogRenderer(ctx.options.raw === true);
+  const write = (text: string) => {
+    const shown = renderer.push(text);
+    if (shown !== '') io.out(shown);
+  };
   const id = String(ctx.args.id);
   const { dispatchDir } = workspaceOf(io);
   const derived = await deriveTask(dispatchDir, id);
   await ensureDaemonIfUnfinished(io, [derived]);
   const path = derived.paths.workerLog;
   if (ctx.options.follow !== true) {
-    if ((await printFrom(io, path, 0)) === 0) io.err(`no worker output yet (${path})\n`);
+    if ((await printFrom(io, write, path, 0)) === 0) io.err(`no worker output yet (${path})\n`);
+    io.out(renderer.flush());
     return 0;
   }
   // Ctrl-C is ours before the first byte is printed: a reader that saw it may stop us at once.
   await untilInterrupted(async (signal) => {
-    let offset = await printFrom(io, path, 0);
+    let offset = await printFrom(io, write, path, 0);
     if (quiet(derived)) return;
     await waitFor(
       dispatchDir,
       async () => {
         const done = quiet(await deriveTaskState(dispatchDir, id));
-        offset = await printFrom(io, path, offset);
+        offset = await printFrom(io, write, path, offset);
         return done ? true : null;
       },
       { signal, include: (name) => name === 'worker.log' || name === 'events.jsonl' },
     );
+    io.out(renderer.flush());
   });
   return 0;
 }

@@ -4,6 +4,7 @@ import { toTaskView, type TaskView } from '@dispatch/ipc-fs/task-view';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
 import { deriveTask, ensureDaemonIfUnfinished } from '../view/task-list.js';
+import { describeUsage, workerReport } from '../view/worker-output.js';
 import { workspaceOf } from '../workspace.js';
 
 const BOX = { pending: ' ', done: 'x', blocked: '?', error: '!' } as const;
@@ -28,11 +29,13 @@ export async function run(ctx: CommandContext): Promise<number> {
   const view = toTaskView(derived);
   const path = derived.paths.output;
   const text = await readFile(path, 'utf8').catch((err: unknown) => (isErrno(err, 'ENOENT') ? null : Promise.reject(err)));
+  const usage = (await workerReport(derived).catch(() => null))?.usage ?? null;
   if (ctx.options.json === true) {
     const { id, state, progress, items, error } = view;
-    printJson(io, { id, state, progress, output: text === null ? null : path, text, items, error });
+    printJson(io, { id, state, progress, output: text === null ? null : path, text, items, error, usage });
   } else {
     io.out(text === null ? summarizeTask(view) : text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    if (usage) io.err(`${describeUsage(usage)}\n`);
   }
   return 0;
 }

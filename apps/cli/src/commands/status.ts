@@ -7,6 +7,7 @@ import { createStyle } from '../style.js';
 import { alternativeModels } from '../view/alternatives.js';
 import { failureReport } from '../view/failure-report.js';
 import { renderStatusTable } from '../view/status-table.js';
+import { workerReport } from '../view/worker-output.js';
 import { deriveTasks, ensureDaemonIfUnfinished } from '../view/task-list.js';
 import { workspaceOf } from '../workspace.js';
 
@@ -24,9 +25,15 @@ async function watchNote(env: NodeJS.ProcessEnv, dispatchDir: string): Promise<s
 async function render(ctx: CommandContext, dispatchDir: string, tasks: readonly DerivedTask[], single: boolean): Promise<string> {
   const { io } = ctx;
   const views = tasks.map(toTaskView);
-  if (ctx.options.json === true) return `${JSON.stringify(single ? views[0] : views)}\n`;
+  // Token use, cost and current action, from the structured output of CLIs that print one.
+  const reports = await Promise.all(tasks.map((t) => workerReport(t).catch(() => null)));
+  if (ctx.options.json === true) {
+    const full = views.map((v, i) => ({ ...v, usage: reports[i]?.usage ?? null, activity: reports[i]?.activity ?? null }));
+    return `${JSON.stringify(single ? full[0] : full)}\n`;
+  }
   if (views.length === 0) return `no tasks in ${dispatchDir}\n`;
-  const table = renderStatusTable(views, { style: createStyle(io.outColor), now: Date.now(), columns: io.outColumns });
+  const activity = new Map(views.map((v, i) => [v.id, reports[i]?.activity ?? null]));
+  const table = renderStatusTable(views, { style: createStyle(io.outColor), now: Date.now(), columns: io.outColumns, activity });
   const failures = await failureReport(tasks, (tried) => alternativeModels(io.env, tried));
   const notes = [...failures, ...(await watchNote(io.env, dispatchDir))];
   return notes.length === 0 ? table : `${table}\n${notes.join('\n')}\n`;

@@ -48,20 +48,21 @@ async function argvFor(model: string, prompt = 'PROMPT') {
   const { env, cwd } = setup();
   const spec = await resolveWorker(model, env);
   const text = spec.aliasPrompt === undefined ? prompt : workerPrompt({ planPath: '/w/plan.md', ipcDir: '/w/ipc', contextPath: '/w/context.md', answerTimeoutSeconds: 180, startReason: 'first', aliasPrompt: spec.aliasPrompt });
-  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt: text });
+  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt: text, extraArgs: spec.outputArgs ?? [] });
   const out = execFileSync('sh', ['-c', command.script, 'dispatch-worker', ...command.args], { env: { ...process.env, ...env }, cwd, encoding: 'utf8' });
   return { argv: JSON.parse(out) as string[], cwd };
 }
 
 describe('the final argv each backend receives', () => {
-  it('claude: the reference command, the model as its family name, the prompt last', async () => {
-    expect((await argvFor('opus')).argv).toEqual(['claude', '-p', '--dangerously-skip-permissions', '--model', 'opus', 'PROMPT']);
-    expect((await argvFor('claude-sonnet-4-5')).argv).toEqual(['claude', '-p', '--dangerously-skip-permissions', '--model', 'sonnet', 'PROMPT']);
+  it('claude: the reference command, stream-json output, the model as its family name, the prompt last', async () => {
+    const json = ['--output-format', 'stream-json', '--verbose'];
+    expect((await argvFor('opus')).argv).toEqual(['claude', '-p', '--dangerously-skip-permissions', ...json, '--model', 'opus', 'PROMPT']);
+    expect((await argvFor('claude-sonnet-4-5')).argv).toEqual(['claude', '-p', '--dangerously-skip-permissions', ...json, '--model', 'sonnet', 'PROMPT']);
   });
 
   it('codex and cursor: --model <id>, with "$(pwd)" expanded to the worker\'s directory', async () => {
     const codex = await argvFor('gpt-5.3-codex');
-    expect(codex.argv).toEqual(['codex', 'exec', '--full-auto', '-C', codex.cwd, '--model', 'gpt-5.3-codex', 'PROMPT']);
+    expect(codex.argv).toEqual(['codex', 'exec', '--full-auto', '-C', codex.cwd, '--json', '--model', 'gpt-5.3-codex', 'PROMPT']);
     const cursor = await argvFor('gemini-3.1-pro');
     expect(cursor.argv).toEqual(['agent', '-p', '--force', '--workspace', cursor.cwd, '--model', 'gemini-3.1-pro', 'PROMPT']);
   });
@@ -70,12 +71,12 @@ describe('the final argv each backend receives', () => {
     expect((await argvFor('gemini-2.5-pro')).argv).toEqual(['gemini', '--yolo', '--model', 'gemini-2.5-pro', 'PROMPT']);
     expect((await argvFor('anthropic/claude-opus-4.5')).argv).toEqual(['opencode', 'run', '--model', 'anthropic/claude-opus-4.5', 'PROMPT']);
     expect((await argvFor('local')).argv).toEqual(['aider', '--yes', '--message', 'PROMPT']);
-    expect((await argvFor('fixed')).argv).toEqual(['claude', '-p', 'PROMPT']);
+    expect((await argvFor('fixed')).argv).toEqual(['claude', '-p', 'PROMPT']); // a generic command: nothing added
   });
 
   it("an alias runs its model with its prompt before the worker's", async () => {
     const { argv } = await argvFor('review');
-    expect(argv.slice(0, -1)).toEqual(['claude', '-p', '--dangerously-skip-permissions', '--model', 'opus']);
+    expect(argv.slice(0, -1)).toEqual(['claude', '-p', '--dangerously-skip-permissions', '--output-format', 'stream-json', '--verbose', '--model', 'opus']);
     expect(argv.at(-1)).toMatch(/^Review carefully\.\s[\s\S]*\/w\/plan\.md/);
   });
 

@@ -23,6 +23,8 @@ export interface WorkerSpec {
   aliasPrompt?: string | undefined;
   /** The config's `worktree_setup`, run before the worker of a task that has a worktree. */
   worktreeSetup?: string | undefined;
+  /** Flags for the CLI's structured output (stream-json, --json), placed before the model. */
+  outputArgs?: readonly string[];
 }
 
 /** What a task host knows to start workers of one task. */
@@ -64,7 +66,7 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
     aliasPrompt: spec.aliasPrompt,
   });
   const setup = spec.worktreeSetup !== undefined && readTaskWorktree(ctx.paths) !== null ? spec.worktreeSetup : undefined;
-  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt, setup });
+  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt, setup, extraArgs: spec.outputArgs ?? [] });
   const env = workerEnv(ctx.env, {
     taskId: ctx.paths.id,
     taskDir: ctx.paths.dir,

@@ -45,11 +45,11 @@ function paintState(state: TaskState, style: Style): string {
   return style.dim(state);
 }
 
-/** What the last column shows: the pending question, the blocker, or the error. */
-function attention(view: TaskView): string {
+/** What the last column shows: the pending question, the blocker, the error, or what the worker does. */
+function attention(view: TaskView, activity: string | null | undefined): string {
   if (view.state === 'failed' && view.error) return `${view.error.kind}: ${view.error.message}`;
   const blocker = view.state === 'blocked' ? blockerOf(view) : view.question;
-  if (!blocker) return '';
+  if (!blocker) return activity ? `▸ ${activity}` : '';
   return blocker.seq === null ? blocker.text : `#${blocker.seq} ${blocker.text}`;
 }
 
@@ -64,6 +64,8 @@ export interface TableOptions {
   now: number;
   /** Terminal width; the last column is cut to fit (60 characters when unknown). */
   columns?: number;
+  /** What a task's worker is doing now (from its structured output), when known. */
+  activity?: ReadonlyMap<string, string | null>;
 }
 
 /** The status table: id, state, model, progress bar, age and what the task waits on. */
@@ -72,7 +74,7 @@ export function renderStatusTable(views: readonly TaskView[], options: TableOpti
   const rows = sortForStatus(views).map((v) => ({
     cells: [v.id, v.state, v.model, progressBar(v.progress.done, v.progress.total), formatAge(options.now - Date.parse(v.createdAt))],
     state: v.state,
-    last: attention(v),
+    last: attention(v, options.activity?.get(v.id)),
   }));
   const widths = header.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i]!.length)));
   const used = widths.reduce((sum, w) => sum + w + 2, 0);
