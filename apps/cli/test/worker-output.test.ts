@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -36,5 +36,23 @@ describe("a worker CLI's structured output", () => {
     const result = await w.dispatch(['result', 'review']);
     expect(result.stderr).toBe('2,000 in / 250 out tokens, $0.0125');
     expect(JSON.parse(String((await w.dispatch(['result', 'review', '--json'])).stdout))).toMatchObject({ usage: { costUsd: 0.0125 } });
+  });
+
+  it('a continued task resumes the same Claude session (same model and backend)', async () => {
+    const w = e2eWorkspace('resume');
+    const bin = join(mkdtempSync(join(tmpdir(), 'dispatch-resume-')), 'bin');
+    mkdirSync(bin);
+    symlinkSync(fakeClaude, join(bin, 'claude'));
+    w.env.PATH = [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
+    writeFileSync(join(w.home, 'config.yaml'), 'default: sonnet\nbackends:\n  claude: { command: "claude -p" }\nmodels:\n  sonnet: { backend: claude }\n  opus: { backend: claude }\n');
+    expect((await w.dispatch(['run', '--id', 'db', '--step', 'Scan', '--step', 'Pick the database (block)', '--step', 'Migrate', 'db'])).exitCode).toBe(0);
+    await until(async () => (await w.state('db')) === 'blocked');
+    // The answer unblocks the item: the worker that resumes finds it ticked by hand here.
+    const plan = join(w.dispatchDir, 'tasks/db/plan.md');
+    writeFileSync(plan, readFileSync(plan, 'utf8').replace('- [?] Pick the database (block)', '- [ ] Pick the database'));
+    expect((await w.dispatch(['continue', 'db', '--answer', 'Postgres'])).exitCode).toBe(0);
+    await until(async () => (await w.state('db')) === 'completed');
+    const args = readFileSync(join(w.dispatchDir, 'tasks/db/claude-args'), 'utf8').trim().split('\n').map((l) => l.trim());
+    expect(args).toEqual(['-p --output-format stream-json --verbose --model sonnet', '-p --output-format stream-json --verbose --resume fake-session-1 --model sonnet']);
   });
 });

@@ -4,6 +4,7 @@ import { launchWorker, signalWorker } from '@dispatch/backends/launch';
 import { isSameProcess, processStartTime } from '@dispatch/backends/process-identity';
 import { buildWorkerCommand } from '@dispatch/backends/worker-command';
 import { readTaskWorktree } from '../worktree/task-worktree.js';
+import { resumeArgs } from './resume-session.js';
 import { workerEnv } from '@dispatch/backends/worker-env';
 import { workerPrompt } from '@dispatch/backends/worker-prompt';
 import type { TaskEvent } from '@dispatch/core/events';
@@ -66,7 +67,7 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
     aliasPrompt: spec.aliasPrompt,
   });
   const setup = spec.worktreeSetup !== undefined && readTaskWorktree(ctx.paths) !== null ? spec.worktreeSetup : undefined;
-  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt, setup, extraArgs: spec.outputArgs ?? [] });
+  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt, setup, extraArgs: [...(spec.outputArgs ?? []), ...(await resumeArgs(ctx.paths, attempt, input.startReason, spec.backend, model))] });
   const env = workerEnv(ctx.env, {
     taskId: ctx.paths.id,
     taskDir: ctx.paths.dir,

@@ -7,7 +7,7 @@ export type WorkerEvent =
   | { kind: 'session'; id: string; model?: string }
   | { kind: 'text'; text: string }
   | { kind: 'tool'; name: string; detail: string }
-  | { kind: 'usage'; inputTokens: number; outputTokens: number; costUsd: number | null; turns?: number }
+  | { kind: 'usage'; inputTokens: number; outputTokens: number; costUsd: number | null; turns?: number; sessionId?: string }
   | { kind: 'error'; message: string };
 
 type Json = Record<string, unknown>;
@@ -39,7 +39,8 @@ function claudeEvents(line: Json): WorkerEvent[] {
     case 'result': {
       const usage = isObject(line.usage) ? line.usage : {};
       const input = num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + num(usage.cache_read_input_tokens);
-      const events: WorkerEvent[] = [{ kind: 'usage', inputTokens: input, outputTokens: num(usage.output_tokens), costUsd: typeof line.total_cost_usd === 'number' ? line.total_cost_usd : null, turns: num(line.num_turns) }];
+      const events: WorkerEvent[] = [];
+      events.push({ kind: 'usage', ...(typeof line.session_id === 'string' && { sessionId: line.session_id }), inputTokens: input, outputTokens: num(usage.output_tokens), costUsd: typeof line.total_cost_usd === 'number' ? line.total_cost_usd : null, turns: num(line.num_turns) });
       if (line.is_error === true) events.push({ kind: 'error', message: str(line.result) || 'the run ended with an error' });
       return events;
     }

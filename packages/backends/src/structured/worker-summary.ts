@@ -38,6 +38,7 @@ export function summarizeWorkerOutput(output: string): WorkerSummary {
     for (const event of parseWorkerLine(line)) {
       if (event.kind === 'session') sessionId ??= event.id;
       else if (event.kind === 'usage') {
+        sessionId ??= event.sessionId ?? null; // Claude's result line names it too (the init line may be cut off)
         const totals = event.turns !== undefined; // Claude's result: the run's totals
         usage = totals || usage === null
           ? { inputTokens: event.inputTokens, outputTokens: event.outputTokens, costUsd: event.costUsd }
