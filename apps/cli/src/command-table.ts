@@ -15,6 +15,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--step <text>', description: 'a plan item, in order (repeatable)', repeatable: true },
       { flags: '--plan <file>', description: 'the plan as a markdown checklist (- for stdin)' },
       { flags: '--answer-timeout <seconds>', description: 'how long a question waits for an answer (default 180)' },
+      { flags: '--budget-usd <amount>', description: 'what one worker run may spend, where the CLI enforces it (claude; default: the config\'s budget_usd)' },
       { flags: '--time-limit <seconds>', description: 'stop a worker attempt that runs longer (default: the config\'s time_limit, else 3 h)' },
       { flags: '--wait', description: 'stay until the task completes, blocks or fails, asking its questions on the terminal' },
       { flags: '--worktree', description: 'run the worker in a git worktree on a new branch dispatch/<id> (also: "in a worktree" in the prompt)' },

@@ -10,15 +10,19 @@ cleanUpWorkspaces();
 const fakeClaude = new URL('./fixtures/workers/stream-json-claude.sh', import.meta.url).pathname;
 
 describe("a worker CLI's structured output", () => {
-  it('claude runs with stream-json; status, result and logs show what it did and what it cost', async () => {
+  it('claude runs with stream-json and the spend limit; status, result and logs show what it did and what it cost', async () => {
     const w = e2eWorkspace('stream-json');
     const bin = join(mkdtempSync(join(tmpdir(), 'dispatch-stream-json-')), 'bin');
     mkdirSync(bin);
     symlinkSync(fakeClaude, join(bin, 'claude'));
     w.env.PATH = [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
-    writeFileSync(join(w.home, 'config.yaml'), 'default: sonnet\nbackends:\n  claude: { command: "claude -p" }\nmodels:\n  sonnet: { backend: claude }\n');
+    writeFileSync(join(w.home, 'config.yaml'), 'default: sonnet\nbackends:\n  claude: { command: "claude -p" }\nmodels:\n  sonnet: { backend: claude }\nbudget_usd: 3\n');
     expect((await w.dispatch(['run', '--id', 'review', '--step', 'Scan', '--step', 'Write findings', 'review'])).exitCode).toBe(0);
-    await until(async () => (await w.state('review')) === 'completed');
+    expect((await w.dispatch(['run', '--id', 'cheap', '--budget-usd', '0.5', '--step', 'Scan', 'cheap'])).exitCode).toBe(0);
+    await until(async () => (await w.state('review')) === 'completed' && (await w.state('cheap')) === 'completed');
+    // The spend limit reaches claude: the config's, or the task's own.
+    expect(readFileSync(join(w.dispatchDir, 'tasks/review/claude-args'), 'utf8').trim()).toBe('-p --output-format stream-json --verbose --max-budget-usd 3 --model sonnet');
+    expect(readFileSync(join(w.dispatchDir, 'tasks/cheap/claude-args'), 'utf8').trim()).toBe('-p --output-format stream-json --verbose --max-budget-usd 0.5 --model sonnet');
 
     const status = JSON.parse(String((await w.dispatch(['status', 'review', '--json'])).stdout)) as Record<string, unknown>;
     expect(status).toMatchObject({ state: 'completed', usage: { inputTokens: 2000, outputTokens: 250, costUsd: 0.0125 }, activity: null });

@@ -62,6 +62,8 @@ export interface DispatchConfig {
   timeLimit: number;
   /** A shell command run in a task's new worktree before its worker starts (`worktree_setup`). */
   worktreeSetup: string | undefined;
+  /** US dollars one worker run may spend, where the CLI can enforce it (`budget_usd`; claude's --max-budget-usd). */
+  budgetUsd: number | undefined;
 }
 
 /** One problem found in a config: where, and what to do about it. */

@@ -15,6 +15,8 @@ export interface TaskFile {
   options: {
     answerTimeout?: number;
     timeLimit?: number | null;
+    /** US dollars one worker run may spend (claude's --max-budget-usd). */
+    budgetUsd?: number;
     worktree?: boolean;
     base?: string;
     after?: string[];

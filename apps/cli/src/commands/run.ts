@@ -109,6 +109,8 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   if (answerTimeout !== undefined && (!Number.isInteger(answerTimeout) || answerTimeout <= 0)) throw usageError('--answer-timeout: a positive number of seconds', 'invalid-input');
   const timeLimit = ctx.options.timeLimit === undefined ? (config?.timeLimit ?? DEFAULT_TIME_LIMIT) : Number(ctx.options.timeLimit);
   if (!Number.isInteger(timeLimit) || timeLimit <= 0) throw usageError('--time-limit: a positive number of seconds', 'invalid-input');
+  const budgetUsd = ctx.options.budgetUsd === undefined ? undefined : Number(ctx.options.budgetUsd);
+  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0)) throw usageError('--budget-usd: a spend limit in US dollars, more than 0', 'invalid-input');
   const plan = await planFrom(ctx, title, prompt);
   if (repo !== null) await checkWorktreeFree(repo, id, base ?? 'HEAD');
   // Said once the input is known to be good: a refused run prints one line, its error.
@@ -120,7 +122,7 @@ export async function run(ctx: CommandContext): Promise<number | void> {
     prompt,
     model: resolution.model,
     backend,
-    options: { ...(answerTimeout !== undefined && { answerTimeout }), timeLimit, ...(inWorktree && { worktree: true, base: base ?? 'HEAD' }) },
+    options: { ...(answerTimeout !== undefined && { answerTimeout }), timeLimit, ...(budgetUsd !== undefined && { budgetUsd }), ...(inWorktree && { worktree: true, base: base ?? 'HEAD' }) },
     createdAt: new Date().toISOString(),
   };
   const paths = await createTaskFolder(dispatchDir, task, plan);

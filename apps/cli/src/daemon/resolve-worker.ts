@@ -20,5 +20,5 @@ export async function resolveWorker(model: string, env: NodeJS.ProcessEnv): Prom
   if (r.via === 'builtin') return { backend: 'sim', command: simWorkerCommand(), modelArgs: null };
   const setup = config?.worktreeSetup;
   if (!r.backend) return { backend: 'command', command: r.command ?? '', modelArgs: null, aliasPrompt: r.aliasPrompt, worktreeSetup: setup };
-  return { backend: r.backend.name, command: r.backend.command, modelArgs: r.args, aliasPrompt: r.aliasPrompt, worktreeSetup: setup, outputArgs: structuredOutputArgs(r.backend.kind, r.backend.command) };
+  return { backend: r.backend.name, command: r.backend.command, modelArgs: r.args, aliasPrompt: r.aliasPrompt, worktreeSetup: setup, outputArgs: structuredOutputArgs(r.backend.kind, r.backend.command), budgetUsd: config?.budgetUsd };
 }

@@ -5,6 +5,7 @@ import { isSameProcess, processStartTime } from '@dispatch/backends/process-iden
 import { buildWorkerCommand } from '@dispatch/backends/worker-command';
 import { readTaskWorktree } from '../worktree/task-worktree.js';
 import { resumeArgs } from './resume-session.js';
+import { readTaskFile } from '@dispatch/ipc-fs/task-file';
 import { workerEnv } from '@dispatch/backends/worker-env';
 import { workerPrompt } from '@dispatch/backends/worker-prompt';
 import type { TaskEvent } from '@dispatch/core/events';
@@ -26,6 +27,8 @@ export interface WorkerSpec {
   worktreeSetup?: string | undefined;
   /** Flags for the CLI's structured output (stream-json, --json), placed before the model. */
   outputArgs?: readonly string[];
+  /** The config's `budget_usd` (a task's `--budget-usd` wins). */
+  budgetUsd?: number | undefined;
 }
 
 /** What a task host knows to start workers of one task. */
@@ -47,6 +50,13 @@ export interface WorkerContext {
 }
 
 
+/** The spend limit of one run, where the CLI enforces one (Claude Code's --max-budget-usd). */
+async function budgetArgs(paths: TaskPaths, spec: WorkerSpec): Promise<string[]> {
+  if (spec.backend !== 'claude') return [];
+  const budget = (await readTaskFile(paths).catch(() => null))?.options.budgetUsd ?? spec.budgetUsd;
+  return typeof budget === 'number' && budget > 0 ? ['--max-budget-usd', String(budget)] : [];
+}
+
 async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: () => boolean, claimed = false): Promise<void> {
   const { attempt, model } = input;
   const spec = await ctx.resolveWorker(model);
@@ -67,7 +77,7 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
     aliasPrompt: spec.aliasPrompt,
   });
   const setup = spec.worktreeSetup !== undefined && readTaskWorktree(ctx.paths) !== null ? spec.worktreeSetup : undefined;
-  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt, setup, extraArgs: [...(spec.outputArgs ?? []), ...(await resumeArgs(ctx.paths, attempt, input.startReason, spec.backend, model))] });
+  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt, setup, extraArgs: [...(spec.outputArgs ?? []), ...(await budgetArgs(ctx.paths, spec)), ...(await resumeArgs(ctx.paths, attempt, input.startReason, spec.backend, model))] });
   const env = workerEnv(ctx.env, {
     taskId: ctx.paths.id,
     taskDir: ctx.paths.dir,

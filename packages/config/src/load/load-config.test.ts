@@ -58,6 +58,7 @@ describe('loadConfig: the reference formats', () => {
       quotaCooldown: 1800,
       timeLimit: 10800,
       worktreeSetup: undefined,
+      budgetUsd: undefined,
     };
     expect(config).toStrictEqual(expected);
     expect(Object.keys(config.models)).toEqual(['opus', 'sonnet', 'gpt-5.3-codex', 'gemini-3.1-pro']);
@@ -96,6 +97,7 @@ describe('loadConfig: the reference formats', () => {
       quotaCooldown: 1800,
       timeLimit: 10800,
       worktreeSetup: undefined,
+      budgetUsd: undefined,
     } satisfies DispatchConfig);
     expect(warnings).toEqual([
       { message: 'old config format: run `dispatch config migrate` to convert it', key: 'agents', position: { line: 3, col: 1 } },

@@ -21,6 +21,7 @@ export interface OptionsRead {
   quotaCooldown: number;
   timeLimit: number;
   worktreeSetup: string | undefined;
+  budgetUsd: number | undefined;
 }
 
 function positiveInteger(reader: ConfigReader, field: Field, expected: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -66,9 +67,9 @@ function readFallback(reader: ConfigReader, field: Field | undefined, models: Se
   return fallback;
 }
 
-/** Reads `answer_timeout`, `limits`, `fallback`, `notify`, `quota_cooldown`, `time_limit` and `worktree_setup`; a key with no value counts as left out. */
+/** Reads `answer_timeout`, `limits`, `fallback`, `notify`, `quota_cooldown`, `time_limit`, `worktree_setup` and `budget_usd`; a key with no value counts as left out. */
 export function readOptions(reader: ConfigReader, top: Map<string, Field>, known: { backends: Set<string> | undefined; models: Set<string> | undefined }): OptionsRead {
-  const options: OptionsRead = { answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined, quotaCooldown: DEFAULT_QUOTA_COOLDOWN, timeLimit: DEFAULT_TIME_LIMIT, worktreeSetup: undefined };
+  const options: OptionsRead = { answerTimeout: undefined, limits: undefined, fallback: [], notify: undefined, quotaCooldown: DEFAULT_QUOTA_COOLDOWN, timeLimit: DEFAULT_TIME_LIMIT, worktreeSetup: undefined, budgetUsd: undefined };
   const timeout = top.get('answer_timeout');
   if (timeout && !isNull(timeout.value)) {
     options.answerTimeout = positiveInteger(reader, timeout, `whole seconds from 1 to ${MAX_ANSWER_TIMEOUT} (a week)`, MAX_ANSWER_TIMEOUT);
@@ -76,6 +77,12 @@ export function readOptions(reader: ConfigReader, top: Map<string, Field>, known
   const cooldown = top.get('quota_cooldown');
   if (cooldown && !isNull(cooldown.value)) {
     options.quotaCooldown = positiveInteger(reader, cooldown, `whole seconds from 1 to ${MAX_ANSWER_TIMEOUT} (a week)`, MAX_ANSWER_TIMEOUT) ?? DEFAULT_QUOTA_COOLDOWN;
+  }
+  const budget = top.get('budget_usd');
+  if (budget && !isNull(budget.value)) {
+    const value = isScalar(budget.value) ? budget.value.value : undefined;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) options.budgetUsd = value;
+    else reader.error(budget.path, `expected a spend limit in US dollars per worker run, more than 0 (e.g. 5), got ${describe(budget.value)}`, budget.at);
   }
   const setup = top.get('worktree_setup');
   if (setup && !isNull(setup.value)) {

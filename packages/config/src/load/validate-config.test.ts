@@ -41,7 +41,7 @@ describe('validateConfig: what it reads', () => {
 
   it("reads dispatch's own keys", () => {
     const { value, errors } = validate(
-      lines(...BASE, '  sonnet: { backend: claude }', 'answer_timeout: 300', 'limits: { total: 4, claude: 2 }', 'fallback: [sonnet, opus]', 'quota_cooldown: 600', 'time_limit: 7200', 'worktree_setup: npm ci', 'notify: >', '  notify-send dispatch', 'aliases:', '  review:', '    model: opus', '    prompt: |', '      Be thorough.', '      Cite lines.'),
+      lines(...BASE, '  sonnet: { backend: claude }', 'answer_timeout: 300', 'limits: { total: 4, claude: 2 }', 'fallback: [sonnet, opus]', 'quota_cooldown: 600', 'time_limit: 7200', 'worktree_setup: npm ci', 'budget_usd: 2.5', 'notify: >', '  notify-send dispatch', 'aliases:', '  review:', '    model: opus', '    prompt: |', '      Be thorough.', '      Cite lines.'),
     );
     expect(errors).toEqual([]);
     expect(value).toMatchObject({
@@ -51,6 +51,7 @@ describe('validateConfig: what it reads', () => {
       quotaCooldown: 600,
       timeLimit: 7200,
       worktreeSetup: 'npm ci',
+      budgetUsd: 2.5,
       notify: 'notify-send dispatch',
       aliases: { review: { name: 'review', model: 'opus', prompt: 'Be thorough.\nCite lines.', command: undefined } },
     });
@@ -102,7 +103,7 @@ describe('validateConfig: warnings', () => {
 describe('validateConfig: errors', () => {
   it('collects every problem, sorted by position, and gives no config', () => {
     const { value, errors } = validate(
-      lines('default: gpt', 'backends:', '  claude: { command: " " }', 'models:', '  opus: { backend: claud }', '  "bad id": { backend: claude }', 'aliases:', '  quick: { model: sonet }', 'answer_timeout: 0', 'quota_cooldown: soon'),
+      lines('default: gpt', 'backends:', '  claude: { command: " " }', 'models:', '  opus: { backend: claud }', '  "bad id": { backend: claude }', 'aliases:', '  quick: { model: sonet }', 'answer_timeout: 0', 'quota_cooldown: soon', 'budget_usd: -1'),
     );
     expect(value).toBeNull();
     expect(errors.map((e) => [e.position?.line, e.message])).toEqual([
@@ -113,6 +114,7 @@ describe('validateConfig: errors', () => {
       [8, "aliases.quick: model 'sonet' is not defined in models"],
       [9, 'answer_timeout: expected whole seconds from 1 to 604800 (a week), got the number 0'],
       [10, "quota_cooldown: expected whole seconds from 1 to 604800 (a week), got the string 'soon'"],
+      [11, 'budget_usd: expected a spend limit in US dollars per worker run, more than 0 (e.g. 5), got the number -1'],
     ]);
     expect(errors[2]?.key).toBe('models.opus.backend');
   });

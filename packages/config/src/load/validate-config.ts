@@ -14,7 +14,7 @@ export interface ConfigValidation {
 }
 
 /** The top-level keys config.yaml may hold (`agents` is the old format's). */
-export const TOP_LEVEL_KEYS = ['default', 'backends', 'models', 'aliases', 'answer_timeout', 'limits', 'fallback', 'notify', 'quota_cooldown', 'time_limit', 'worktree_setup', 'agents'] as const;
+export const TOP_LEVEL_KEYS = ['default', 'backends', 'models', 'aliases', 'answer_timeout', 'limits', 'fallback', 'notify', 'quota_cooldown', 'time_limit', 'worktree_setup', 'budget_usd', 'agents'] as const;
 
 function readDefault(reader: ConfigReader, field: Field | undefined, root: unknown, names: Set<string> | undefined, old: boolean): string | undefined {
   const expected = 'the model or alias to use when a prompt names none';

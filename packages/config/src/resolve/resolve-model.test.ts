@@ -32,6 +32,7 @@ function config(over: Partial<DispatchConfig> & { modelsTo: Record<string, strin
     quotaCooldown: 1800,
     timeLimit: 10800,
     worktreeSetup: undefined,
+    budgetUsd: undefined,
     ...rest,
   };
 }
