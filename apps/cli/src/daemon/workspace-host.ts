@@ -3,7 +3,12 @@ import { readdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { cleanStaleTemps, findStaleTemps } from '@dispatch/ipc-fs/atomic-write';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/watch/index';
+import { readAttemptClaim } from '@dispatch/ipc-fs/attempts';
+import { LogActivity } from '../host/log-activity.js';
 import { TaskHost } from '../host/task-host.js';
+
+/** Backends whose CLI prints structured output dispatch reads (claude stream-json, codex --json). */
+const STRUCTURED_BACKENDS = new Set(['claude', 'codex']);
 import { applyRequests } from './apply-requests.js';
 import type { WatchHealth } from './daemon-files.js';
 import { fallbackModel } from './fallback.js';
@@ -159,12 +164,26 @@ export class WorkspaceHost {
     for (const host of this.hosts.values()) {
       const h = await host.catch(() => null);
       if (!h || h.snapshot.value !== 'running') continue;
-      const since = Math.max(h.snapshot.context.startedAt ?? 0, await mtime(h.paths.plan), await mtime(h.paths.workerLog));
+      // A CLI with structured output shows progress by its events; raw output (codex's endless
+      // "Reconnecting...") is no sign of life then. Others: any output counts.
+      const claim = await readAttemptClaim(h.paths.attempts, h.snapshot.context.attempt).catch(() => null);
+      const structured = claim !== null && STRUCTURED_BACKENDS.has(claim.backend);
+      const activity = structured ? await this.activityOf(h).lastEvent(now) : await mtime(h.paths.workerLog);
+      const since = Math.max(h.snapshot.context.startedAt ?? 0, await mtime(h.paths.plan), activity ?? 0);
       if (now - since > stallMs) {
         const minutes = Math.round(stallMs / 60_000);
-        h.send({ type: 'worker.stalled', message: `no plan change and no worker output for ${minutes >= 1 ? `${minutes} min` : `${stallMs} ms`}`, at: now });
+        const what = structured ? 'no plan change and no worker activity' : 'no plan change and no worker output';
+        h.send({ type: 'worker.stalled', message: `${what} for ${minutes >= 1 ? `${minutes} min` : `${stallMs} ms`}`, at: now });
       }
     }
+  }
+
+  private readonly activity = new Map<string, LogActivity>();
+
+  private activityOf(host: TaskHost): LogActivity {
+    let tracker = this.activity.get(host.paths.id);
+    if (!tracker) this.activity.set(host.paths.id, (tracker = new LogActivity(host.paths.workerLog)));
+    return tracker;
   }
 
   private async onFact(fact: Fact): Promise<void> {
