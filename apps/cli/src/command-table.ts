@@ -127,6 +127,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./commands/retry.js').then((m) => ({ run: m.retry })),
   },
   {
+    name: 'inbox',
+    summary: 'everything that needs you: questions (with the time left), blocked tasks, failures and what to do',
+    options: [JSON_OPTION],
+    examples: [['dispatch inbox', '? security-review asks #1 (2m 10s left): JWT or sessions? — dispatch answer security-review "…"'], ['dispatch inbox --json']],
+    load: () => import('./commands/inbox.js'),
+  },
+  {
     name: 'doctor',
     summary: 'check the setup: worker CLIs and versions, config, models, daemon, file watching',
     options: [JSON_OPTION],

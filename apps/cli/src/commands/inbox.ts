@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import type { CommandContext } from '../command-spec.js';
+import { listRegistrations } from '../daemon/registry.js';
+import { printJson } from '../json-output.js';
+import { alternativeModels } from '../view/alternatives.js';
+import { inboxOf, renderInbox } from '../view/inbox.js';
+import { deriveTasks, ensureDaemonIfUnfinished } from '../view/task-list.js';
+import { workspaceOf } from '../workspace.js';
+
+/**
+ * `dispatch inbox [--json]`: everything that needs the user — questions with the time left,
+ * blocked tasks, failures with what to do — in this workspace first, then in every other
+ * workspace with tasks of this user.
+ */
+export async function run(ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const { home, dispatchDir } = workspaceOf(io);
+  const others = [...new Set((await listRegistrations(home)).map((r) => r.dispatchDir))].filter((d) => d !== dispatchDir && existsSync(d));
+  const entries = [];
+  for (const dir of [dispatchDir, ...others]) {
+    const tasks = await deriveTasks(dir, [], io).catch(() => []);
+    if (dir === dispatchDir) await ensureDaemonIfUnfinished(io, tasks);
+    entries.push(...(await inboxOf(tasks, (tried) => alternativeModels(io.env, tried))));
+  }
+  if (ctx.options.json === true) {
+    printJson(io, entries);
+    return 0;
+  }
+  if (entries.length === 0) {
+    io.out('nothing needs you\n');
+    return 0;
+  }
+  const lines = renderInbox(entries);
+  io.out(`${entries.map((e, i) => (e.dispatchDir === dispatchDir ? lines[i] : `${lines[i]}  [${e.dispatchDir}]`)).join('\n')}\n`);
+  return 0;
+}

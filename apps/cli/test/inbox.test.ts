@@ -1,0 +1,39 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertFreshBuild, bin } from './built-binary.js';
+import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
+
+beforeAll(assertFreshBuild);
+cleanUpWorkspaces();
+
+describe('dispatch inbox', () => {
+  it('lists what needs the user — questions with time left, blocks, failures with what to do — this workspace first, then the others', async () => {
+    const w = e2eWorkspace('inbox');
+    await w.start('asks', 'pick {ask: JWT or sessions?}');
+    await w.start('stuck', 'db {block: Which database?}');
+    await w.start('broken', 'build {fail: the compiler crashed}');
+    await w.start('fine', 'done already');
+    // Another workspace of the same user (same DISPATCH_HOME).
+    const other = mkdtempSync(join(tmpdir(), 'dispatch-inbox-other-'));
+    expect((await execa('node', [bin, 'run', '--model', 'sim', '--id', 'elsewhere', '--step', 'x {ask: Which port?}', 'x'], { cwd: other, env: w.env, extendEnv: false, reject: false })).exitCode).toBe(0);
+    await until(async () => (await Promise.all(['asks', 'stuck', 'broken', 'fine'].map(w.state))).join() === 'awaiting-answer,blocked,failed,completed');
+    await until(async () => String((await w.dispatch(['inbox'])).stdout).includes('Which port?'));
+
+    const entries = JSON.parse(String((await w.dispatch(['inbox', '--json'])).stdout)) as Record<string, unknown>[];
+    expect(entries.map((e) => `${e.type} ${e.id}`)).toEqual(['question asks', 'blocked stuck', 'failed broken', 'question elsewhere']);
+    expect(entries[0]).toMatchObject({ seq: 1, text: 'JWT or sessions?', secondsLeft: expect.any(Number), action: 'dispatch answer asks "…"' });
+    expect(entries[0]!.secondsLeft as number).toBeGreaterThan(100);
+    expect(entries[2]).toMatchObject({ kind: 'plan-error', action: 'dispatch retry broken' });
+
+    const lines = String((await w.dispatch(['inbox'])).stdout).split('\n');
+    expect(lines[0]).toMatch(/^\? asks asks #1 \(\dm \d+s left\): JWT or sessions\? — dispatch answer asks "…"$/);
+    expect(lines[1]).toBe('? stuck is blocked: Which database? — dispatch answer stuck "…"');
+    expect(lines[2]).toBe('! broken failed (plan-error): build: the compiler crashed — dispatch retry broken');
+    expect(lines[3]).toMatch(/^\? elsewhere asks #1 .*Which port\? — dispatch answer elsewhere "…"  \[.*dispatch-inbox-other-.*\/\.dispatch\]$/);
+
+    await execa('node', [bin, 'cancel', 'elsewhere'], { cwd: other, env: w.env, extendEnv: false, reject: false });
+  });
+});
