@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -35,5 +35,21 @@ describe('dispatch inbox', () => {
     expect(lines[3]).toMatch(/^\? elsewhere asks #1 .*Which port\? — dispatch answer elsewhere "…"  \[.*dispatch-inbox-other-.*\/\.dispatch\]$/);
 
     await execa('node', [bin, 'cancel', 'elsewhere'], { cwd: other, env: w.env, extendEnv: false, reject: false });
+  });
+
+  it('the notify hook gets one JSON line on stdin for each question, block, failure and completion', async () => {
+    const w = e2eWorkspace('notify');
+    const log = join(w.home, 'notified.jsonl');
+    writeFileSync(join(w.home, 'config.yaml'), `default: opus\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  opus: { backend: shell }\nnotify: cat >> ${log}\n`);
+    await w.start('asks', 'pick {ask: JWT or sessions?}', 'write');
+    await w.start('stuck', 'db {block: Which database?}');
+    await w.start('broken', 'build {fail: the compiler crashed}');
+    await until(async () => (await w.state('asks')) === 'awaiting-answer');
+    expect((await w.dispatch(['answer', 'asks', 'JWT'])).exitCode).toBe(0);
+    await until(async () => (await w.state('asks')) === 'completed');
+    const seen = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; id: string; dispatchDir: string }) : []);
+    await until(() => seen().length >= 4);
+    expect(seen().map((e) => `${e.type} ${e.id}`).sort()).toEqual(['blocked stuck', 'completed asks', 'failed broken', 'question asks']);
+    expect(seen()[0]).toMatchObject({ v: 1, dispatchDir: w.dispatchDir });
   });
 });

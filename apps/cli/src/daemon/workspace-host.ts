@@ -12,6 +12,15 @@ const STRUCTURED_BACKENDS = new Set(['claude', 'codex']);
 import { applyRequests } from './apply-requests.js';
 import type { WatchHealth } from './daemon-files.js';
 import { fallbackModel } from './fallback.js';
+import { notifyCommand, runNotify } from './notify.js';
+import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
+import type { TaskState } from '@dispatch/core/types';
+import { classifyExit } from '../host/classify-exit.js';
+import { alternativeModels } from '../view/alternatives.js';
+import { conditionOf, describeCondition } from '../view/conditions.js';
+
+/** The states a notify hook hears of: what needs the user, and completions. */
+const NOTABLE: readonly TaskState[] = ['awaiting-answer', 'blocked', 'failed', 'completed'];
 import { ConfigError } from '@dispatch/config/errors';
 import { DEFAULT_QUOTA_COOLDOWN } from '@dispatch/config/load/read-options';
 import { activeCooldowns, recordCooldown } from '../cooldowns.js';
@@ -57,7 +66,9 @@ export class WorkspaceHost {
         resolveWorker: (model) => resolveWorker(model, registration.env),
         onError: this.onError,
         onState: (state) => {
-          if (state === 'failed') void host?.then((h) => this.fallBack(h, registration.env)).catch(this.onError);
+          // A failure the fallback takes care of is no news for the user.
+          if (state === 'failed') void host?.then(async (h) => (await this.fallBack(h, registration.env)) || (await this.notify(registration))).catch(this.onError);
+          else if (NOTABLE.includes(state)) void this.notify(registration).catch(this.onError);
         },
         // A test knob: how long a claimed attempt may take to show its pid (default 10 s).
         ...(process.env.DISPATCH_PID_WAIT_MS && { pidWaitMs: Number(process.env.DISPATCH_PID_WAIT_MS) }),
@@ -79,9 +90,9 @@ export class WorkspaceHost {
    * the reset time its CLI named, else the config's `quota_cooldown`); then, with a `fallback`
    * list, the task is retried with the next model there (logged as `retry` by `fallback`).
    */
-  private async fallBack(host: TaskHost, env: NodeJS.ProcessEnv): Promise<void> {
+  private async fallBack(host: TaskHost, env: NodeJS.ProcessEnv): Promise<boolean> {
     const { value, context } = host.snapshot;
-    if (value !== 'failed' || context.error === null) return;
+    if (value !== 'failed' || context.error === null) return false;
     const config = await loadUserConfig(env).then((l) => l.config, (err: unknown) => {
       if (err instanceof ConfigError) return null; // no config, or a broken one: nothing to fall back on
       throw err;
@@ -91,10 +102,23 @@ export class WorkspaceHost {
       const until = context.error.resetAt ?? now + (config?.quotaCooldown ?? DEFAULT_QUOTA_COOLDOWN) * 1000;
       await recordCooldown(this.home, { model: context.model, until, reason: context.error.message }, now);
     }
-    if (config === null) return;
+    if (config === null) return false;
     const cooling = new Set((await activeCooldowns(this.home, now)).keys());
     const model = fallbackModel(host.snapshot, config, env, cooling);
-    if (model !== null && host.snapshot.value === 'failed') host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
+    if (model === null || host.snapshot.value !== 'failed') return false;
+    host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
+    return true;
+  }
+
+  /** Tells the user's notify hook (config `notify`, else a desktop notification) what happened. */
+  private async notify(registration: Registration): Promise<void> {
+    const config = await loadUserConfig(registration.env).then((l) => l.config, () => null);
+    const command = notifyCommand(config?.notify, registration.env);
+    if (command === null) return;
+    const derived = await deriveTaskState(this.dispatchDir, registration.id, { classify: classifyExit });
+    const condition = await conditionOf(derived, (tried) => alternativeModels(registration.env, tried));
+    if (condition === null) return;
+    runNotify(command, { ...condition, dispatchDir: this.dispatchDir }, describeCondition(condition), registration.env, this.onError);
   }
 
   /** Starts following the workspace's files (after its tasks were added). */
