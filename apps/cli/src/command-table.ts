@@ -20,7 +20,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--wait', description: 'stay until the task completes, blocks or fails, asking its questions on the terminal' },
       { flags: '--worktree', description: 'run the worker in a git worktree on a new branch dispatch/<id> (also: "in a worktree" in the prompt)' },
       { flags: '--base <ref>', description: 'the worktree\'s base (default HEAD)' },
-      { flags: '--after <id>', description: 'start after another task completes (not in this build yet)', repeatable: true },
+      { flags: '--after <id>', description: 'start once this task has completed (repeatable); queued until then', repeatable: true },
       JSON_OPTION,
     ],
     examples: [

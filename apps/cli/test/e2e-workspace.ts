@@ -35,8 +35,9 @@ export const until = <T>(probe: () => T | Promise<T>) => vi.waitUntil(probe, { t
 export function e2eWorkspace(name: string): E2eWorkspace {
   const dir = mkdtempSync(join(tmpdir(), `dispatch-${name}-`));
   const home = mkdtempSync(join(tmpdir(), `dispatch-${name}-home-`));
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000' };
   const dispatchDir = join(dir, '.dispatch');
+  // DISPATCH_DIR pins the workspace: a stray .dispatch or .git in a parent (/tmp is shared) must not capture it.
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_DIR: dispatchDir, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000' };
   const dispatch = (args: string[]) => dispatchIn(dir, env, args);
   const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;
   const start = async (id: string, ...steps: string[]) => {

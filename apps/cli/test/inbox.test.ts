@@ -18,7 +18,7 @@ describe('dispatch inbox', () => {
     await w.start('fine', 'done already');
     // Another workspace of the same user (same DISPATCH_HOME).
     const other = mkdtempSync(join(tmpdir(), 'dispatch-inbox-other-'));
-    expect((await execa('node', [bin, 'run', '--model', 'sim', '--id', 'elsewhere', '--step', 'x {ask: Which port?}', 'x'], { cwd: other, env: w.env, extendEnv: false, reject: false })).exitCode).toBe(0);
+    expect((await execa('node', [bin, 'run', '--model', 'sim', '--id', 'elsewhere', '--step', 'x {ask: Which port?}', 'x'], { cwd: other, env: { ...w.env, DISPATCH_DIR: join(other, '.dispatch') }, extendEnv: false, reject: false })).exitCode).toBe(0);
     await until(async () => (await Promise.all(['asks', 'stuck', 'broken', 'fine'].map(w.state))).join() === 'awaiting-answer,blocked,failed,completed');
     await until(async () => String((await w.dispatch(['inbox'])).stdout).includes('Which port?'));
 
@@ -34,7 +34,7 @@ describe('dispatch inbox', () => {
     expect(lines[2]).toBe('! broken failed (plan-error): build: the compiler crashed — dispatch retry broken');
     expect(lines[3]).toMatch(/^\? elsewhere asks #1 .*Which port\? — dispatch answer elsewhere "…"  \[.*dispatch-inbox-other-.*\/\.dispatch\]$/);
 
-    await execa('node', [bin, 'cancel', 'elsewhere'], { cwd: other, env: w.env, extendEnv: false, reject: false });
+    await execa('node', [bin, 'cancel', 'elsewhere'], { cwd: other, env: { ...w.env, DISPATCH_DIR: join(other, '.dispatch') }, extendEnv: false, reject: false });
   });
 
   it('the notify hook gets one JSON line on stdin for each question, block, failure and completion', async () => {

@@ -68,6 +68,8 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     DISPATCH_HOME: home,
+    // Pinned: a stray .dispatch or .git in a parent (/tmp is shared) must not capture the workspace.
+    DISPATCH_DIR: join(dir, '.dispatch'),
     DISPATCH_SIM_STEP: '0.05',
     DISPATCH_DAEMON_IDLE_MS: '3000',
     ...options.env,

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '@dispatch/config/errors';
@@ -9,7 +10,7 @@ import { parsePlan } from '@dispatch/ipc-fs/plan/parse';
 import { renderPlan } from '@dispatch/ipc-fs/plan/serialize';
 import { createTaskFolder, listTaskIds } from '@dispatch/ipc-fs/task-folder';
 import { assertTaskId } from '@dispatch/ipc-fs/task-id';
-import { CliError, usageError } from '../cli-error.js';
+import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import { registerTask } from '../daemon/registry.js';
 import { printJson } from '../json-output.js';
@@ -46,6 +47,23 @@ async function planFrom(ctx: CommandContext, title: string, prompt: string): Pro
   return text;
 }
 
+/**
+ * The tasks this one runs after (`--after ID`, repeatable): each must be a task of this workspace
+ * and not the task itself; a new task cannot close a cycle, since nothing can name it yet.
+ */
+async function dependenciesOf(ctx: CommandContext, dispatchDir: string, id: string): Promise<string[]> {
+  const raw = ctx.options.after === undefined ? [] : ([] as unknown[]).concat(ctx.options.after).map(String);
+  if (raw.length === 0) return [];
+  const known = new Set(await listTaskIds(dispatchDir));
+  const after = [...new Set(raw)];
+  for (const dep of after) {
+    assertTaskId(dep);
+    if (dep === id) throw usageError(`--after ${dep}: a task cannot run after itself`, 'invalid-input');
+    if (!known.has(dep)) throw usageError(`--after ${dep}: no task ${dep} in ${dispatchDir}`, 'invalid-input');
+  }
+  return after;
+}
+
 /** Refuses a worktree task whose branch exists already, or whose base is no commit, before anything is written. */
 async function checkWorktreeFree(repo: string, id: string, base: string): Promise<void> {
   if ((await gitStatus(repo, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])).code !== 0) {
@@ -60,9 +78,12 @@ async function checkWorktreeFree(repo: string, id: string, base: string): Promis
 async function excludeFromGit(dispatchDir: string): Promise<void> {
   const top = findGitTop(dispatchDir);
   if (!top) return;
+  // Only into a repository's own .git folder: never create one (a `.git` that vanished meanwhile,
+  // or a worktree's `.git` file, gets nothing).
+  if (!statSync(join(top, '.git'), { throwIfNoEntry: false })?.isDirectory()) return;
   const exclude = join(top, '.git', 'info', 'exclude');
   const current = await readFile(exclude, 'utf8').catch(() => null);
-  if (current === null && !(await mkdir(join(top, '.git', 'info'), { recursive: true }).then(() => true, () => false))) return;
+  if (current === null && !(await mkdir(join(top, '.git', 'info')).then(() => true, (err: NodeJS.ErrnoException) => err.code === 'EEXIST'))) return;
   if (!(current ?? '').split('\n').includes('.dispatch/')) await appendFile(exclude, `${current && !current.endsWith('\n') ? '\n' : ''}.dispatch/\n`);
 }
 
@@ -91,7 +112,6 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   if (prompt === '' && ctx.options.step === undefined && ctx.options.plan === undefined) {
     throw usageError('say what to do: dispatch run "<prompt>", or give --step or --plan');
   }
-  if (ctx.options.after !== undefined) throw new CliError('not-available', '--after is not available in this build yet');
   const inWorktree = ctx.options.worktree === true || findWorktreeDirective(prompt);
   const base = ctx.options.base === undefined ? undefined : String(ctx.options.base);
   if (base !== undefined && !inWorktree) throw usageError('--base applies to a worktree: add --worktree', 'invalid-input');
@@ -104,6 +124,7 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   const { home, dispatchDir } = workspaceOf(io);
   const { resolution, resting } = await restedModel(io, home, config, resolveModel({ config, modelFlag, prompt }), modelFlag);
   const id = ctx.options.id !== undefined ? assertTaskId(String(ctx.options.id)) : deriveTaskId(prompt || String((ctx.options.step as string[] | undefined)?.[0] ?? 'task'), await listTaskIds(dispatchDir), [resolution.model, resolution.alias ?? '']);
+  const after = await dependenciesOf(ctx, dispatchDir, id);
   const title = taskTitle(prompt || id);
   const answerTimeout = ctx.options.answerTimeout === undefined ? config?.answerTimeout : Number(ctx.options.answerTimeout);
   if (answerTimeout !== undefined && (!Number.isInteger(answerTimeout) || answerTimeout <= 0)) throw usageError('--answer-timeout: a positive number of seconds', 'invalid-input');
@@ -122,7 +143,7 @@ export async function run(ctx: CommandContext): Promise<number | void> {
     prompt,
     model: resolution.model,
     backend,
-    options: { ...(answerTimeout !== undefined && { answerTimeout }), timeLimit, ...(budgetUsd !== undefined && { budgetUsd }), ...(inWorktree && { worktree: true, base: base ?? 'HEAD' }) },
+    options: { ...(answerTimeout !== undefined && { answerTimeout }), timeLimit, ...(budgetUsd !== undefined && { budgetUsd }), ...(after.length > 0 && { after }), ...(inWorktree && { worktree: true, base: base ?? 'HEAD' }) },
     createdAt: new Date().toISOString(),
   };
   const paths = await createTaskFolder(dispatchDir, task, plan);

@@ -2,7 +2,7 @@ import { type DerivedTask } from '@dispatch/ipc-fs/task-state';
 import { toTaskView } from '@dispatch/ipc-fs/task-view';
 import { dispatchHome } from '@dispatch/config/home';
 import type { CommandContext } from '../command-spec.js';
-import { readWatchHealth, runningDaemon } from '../daemon/daemon-files.js';
+import { readQueue, readWatchHealth, runningDaemon } from '../daemon/daemon-files.js';
 import { createStyle } from '../style.js';
 import { alternativeModels } from '../view/alternatives.js';
 import { failureReport } from '../view/failure-report.js';
@@ -33,6 +33,12 @@ async function render(ctx: CommandContext, dispatchDir: string, tasks: readonly 
   }
   if (views.length === 0) return `no tasks in ${dispatchDir}\n`;
   const activity = new Map(views.map((v, i) => [v.id, reports[i]?.activity ?? null]));
+  // Why a queued task waits (a dependency, a slot and its place in line), as the daemon says.
+  if (views.some((v) => v.state === 'queued')) {
+    for (const q of await readQueue(dispatchHome(io.env))) {
+      if (q.dispatchDir === dispatchDir) activity.set(q.id, q.place === undefined ? q.reason : `${q.reason} (#${q.place} in line)`);
+    }
+  }
   const table = renderStatusTable(views, { style: createStyle(io.outColor), now: Date.now(), columns: io.outColumns, activity });
   const failures = await failureReport(tasks, (tried) => alternativeModels(io.env, tried));
   const notes = [...failures, ...(await watchNote(io.env, dispatchDir))];

@@ -13,7 +13,7 @@ export interface DaemonInfo {
 
 /** The daemon's files under `$DISPATCH_HOME`. */
 export function daemonFiles(home: string) {
-  return { info: join(home, 'daemon.json'), lock: join(home, 'daemon.lock'), log: join(home, 'daemon.log'), health: join(home, 'daemon-health.json') };
+  return { info: join(home, 'daemon.json'), lock: join(home, 'daemon.lock'), log: join(home, 'daemon.log'), health: join(home, 'daemon-health.json'), queue: join(home, 'queue.json') };
 }
 
 /** Records this process as the daemon. */
@@ -46,6 +46,24 @@ export async function readWatchHealth(home: string): Promise<WatchHealth[]> {
   try {
     const data = JSON.parse(await readFile(daemonFiles(home).health, 'utf8')) as { workspaces?: WatchHealth[] };
     return Array.isArray(data.workspaces) ? data.workspaces : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Why a queued task waits (a dependency, a worker slot and its place in line), as the daemon last said. */
+export interface QueueEntry {
+  dispatchDir: string;
+  id: string;
+  reason: string;
+  place?: number;
+}
+
+/** The daemon's `queue.json`; [] when it said nothing. */
+export async function readQueue(home: string): Promise<QueueEntry[]> {
+  try {
+    const data = JSON.parse(await readFile(daemonFiles(home).queue, 'utf8')) as { waiting?: QueueEntry[] };
+    return Array.isArray(data.waiting) ? data.waiting : [];
   } catch {
     return [];
   }

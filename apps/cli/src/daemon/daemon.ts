@@ -4,6 +4,8 @@ import { daemonFiles, writeDaemonInfo } from './daemon-files.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { listRegistrations, workspaceKey } from './registry.js';
 import { WorkspaceHost } from './workspace-host.js';
+import { schedule } from './scheduler.js';
+import { loadUserConfig } from '../user-config.js';
 import { crashPoint } from './crash-points.js';
 
 /** How the daemon runs. */
@@ -40,15 +42,40 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   // process: a nudge must never find it deaf (SIGUSR2's default is to terminate).
   const workspaces = new Map<string, WorkspaceHost>();
   const hosted = new Set<string>();
+  // Queued tasks of every workspace start when the scheduler says: limits are the user's, across
+  // workspaces; dependencies within one. Run after every change, one run at a time.
+  let scheduling = Promise.resolve();
+  let queue = '';
+  const runSchedule = () => {
+    scheduling = scheduling.then(async () => {
+      const config = await loadUserConfig(process.env).then((l) => l.config, () => null);
+      const all = [...workspaces.values()].flatMap((w) => w.scheduled());
+      const decisions = schedule(all, config?.limits);
+      const waiting = [];
+      for (const d of decisions) {
+        const [dir, id] = d.key.split('\0') as [string, string];
+        workspaces.get(dir)?.decide(id, d);
+        if (d.action === 'wait') waiting.push({ dispatchDir: dir, id, reason: d.reason, ...(d.place !== undefined && { place: d.place }) });
+      }
+      // Why each queued task waits, for `status`: written when it changes.
+      const text = `${JSON.stringify({ v: 1, waiting })}\n`;
+      if (text !== queue) {
+        await writeFileAtomic(daemonFiles(home).queue, text, { mode: 0o600 });
+        queue = text;
+      }
+    }).catch(onError);
+    return scheduling;
+  };
   const sync = async () => {
     for (const r of await listRegistrations(home, (key, id) => hosted.has(`${key}/${id}`))) {
       let ws = workspaces.get(r.dispatchDir);
-      if (!ws) workspaces.set(r.dispatchDir, (ws = new WorkspaceHost(home, r.dispatchDir, options.bin, onError)));
+      if (!ws) workspaces.set(r.dispatchDir, (ws = new WorkspaceHost(home, r.dispatchDir, options.bin, onError, () => void runSchedule())));
       await ws.add(r);
       hosted.add(`${workspaceKey(r.dispatchDir)}/${r.id}`);
       crashPoint('during-startup-scan');
       await ws.watch();
     }
+    await runSchedule();
   };
   let syncing = Promise.resolve();
   const resync = () => (syncing = syncing.then(sync).catch(onError));
@@ -78,6 +105,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
     void (async () => {
       ticks += 1;
       if (ticks % 10 === 0) await resync();
+      if (ticks % 4 === 0) await runSchedule(); // a safety net: every change schedules at once
       await reportHealth();
       if (ticks % 20 === 0) for (const ws of workspaces.values()) await ws.maintain();
       if (ticks % stallCheckTicks === 0) for (const ws of workspaces.values()) await ws.checkStalls(stallMs);

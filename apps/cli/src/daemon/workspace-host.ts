@@ -1,9 +1,9 @@
 import { capWorkerLog } from '@dispatch/backends/worker-log';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { cleanStaleTemps, findStaleTemps } from '@dispatch/ipc-fs/atomic-write';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/watch/index';
-import { readAttemptClaim } from '@dispatch/ipc-fs/attempts';
+import { readAttemptClaim, attemptFiles } from '@dispatch/ipc-fs/attempts';
 import { LogActivity } from '../host/log-activity.js';
 import { TaskHost } from '../host/task-host.js';
 
@@ -13,6 +13,7 @@ import { applyRequests } from './apply-requests.js';
 import type { WatchHealth } from './daemon-files.js';
 import { fallbackModel } from './fallback.js';
 import { notifyCommand, runNotify } from './notify.js';
+import type { Decision, ScheduledTask } from './scheduler.js';
 import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
 import type { TaskState } from '@dispatch/core/types';
 import { classifyExit } from '../host/classify-exit.js';
@@ -51,6 +52,8 @@ export class WorkspaceHost {
     readonly dispatchDir: string,
     private readonly bin: string,
     private readonly onError: (err: unknown) => void,
+    /** Told when a task changed state: a slot may have freed, a dependency completed. */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   /** Hosts a registered task (once), rebuilding it from its files. */
@@ -65,7 +68,10 @@ export class WorkspaceHost {
         bin: this.bin,
         resolveWorker: (model) => resolveWorker(model, registration.env),
         onError: this.onError,
+        // Queued tasks start when the daemon's scheduler says (limits, dependencies).
+        autoStart: false,
         onState: (state) => {
+          this.onChange();
           // A failure the fallback takes care of is no news for the user.
           if (state === 'failed') void host?.then(async (h) => (await this.fallBack(h, registration.env)) || (await this.notify(registration))).catch(this.onError);
           else if (NOTABLE.includes(state)) void this.notify(registration).catch(this.onError);
@@ -133,6 +139,29 @@ export class WorkspaceHost {
       scanIntervalMs: 5_000,
       isSettled: (id) => this.started.get(id)?.snapshot.status === 'done',
     });
+  }
+
+  /** Every hosted task as the scheduler sees it. */
+  scheduled(): ScheduledTask[] {
+    const states = new Map([...this.started].map(([id, h]) => [id, h.snapshot.value as TaskState]));
+    return [...this.started].map(([id, h]) => {
+      const claim = h.snapshot.context.attempt > 0 ? readClaimSync(h.paths.attempts, h.snapshot.context.attempt) : null;
+      return {
+        key: `${this.dispatchDir}\0${id}`,
+        state: h.snapshot.value as TaskState,
+        backend: claim?.backend ?? h.task.backend,
+        createdAt: h.task.createdAt,
+        after: (h.task.options.after ?? []).map((dep) => ({ id: dep, state: states.get(dep) })),
+      };
+    });
+  }
+
+  /** Applies the scheduler's decision for one of this workspace's tasks. */
+  decide(id: string, decision: Decision): void {
+    const host = this.started.get(id);
+    if (!host || host.snapshot.value !== 'queued') return;
+    if (decision.action === 'start') host.send({ type: 'start', at: Date.now() });
+    else if (decision.action === 'fail') host.send({ type: 'dependency.failed', message: decision.message, at: Date.now() });
   }
 
   /** How this workspace is followed: by its watcher, or by scans alone when the watcher failed. */
@@ -226,4 +255,13 @@ export class WorkspaceHost {
 
 async function mtime(path: string): Promise<number> {
   return stat(path).then((s) => s.mtimeMs, () => 0);
+}
+
+/** Attempt N's claim, read at once (tiny file); null if unreadable. */
+function readClaimSync(attemptsDir: string, n: number): { backend: string } | null {
+  try {
+    return JSON.parse(readFileSync(attemptFiles(attemptsDir, n).claim, 'utf8')) as { backend: string };
+  } catch {
+    return null;
+  }
 }

@@ -10,6 +10,7 @@ import { recordLostWorker } from '@dispatch/ipc-fs/attempts';
 import { EventLogWriter } from '@dispatch/ipc-fs/events-log';
 import { eventFromFact } from '@dispatch/ipc-fs/fact-events';
 import { type TaskPaths } from '@dispatch/ipc-fs/paths';
+import type { TaskFile } from '@dispatch/ipc-fs/task-file';
 import { cleanTaskTemps } from '@dispatch/ipc-fs/reconcile';
 import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
 import { type Fact } from '@dispatch/ipc-fs/watch/index';
@@ -28,6 +29,8 @@ export interface TaskHostOptions extends Omit<WorkerContext, 'paths' | 'now' | '
   onState?: (state: TaskState, from: TaskState, snapshot: TaskSnapshot) => void;
   /** Told of failures of the host's own work (a log append, a spawn, a fact read); default: stderr. */
   onError?: (err: unknown) => void;
+  /** Start a queued task at once (default); false leaves it to a scheduler (limits, dependencies). */
+  autoStart?: boolean;
 }
 
 type TaskActor = Actor<typeof taskMachine>;
@@ -41,6 +44,8 @@ type TaskActor = Actor<typeof taskMachine>;
 export class TaskHost {
   private constructor(
     readonly paths: TaskPaths,
+    /** task.json: what was asked, by whom (model, backend, options such as `after`). */
+    readonly task: TaskFile,
     private readonly actor: TaskActor,
     private readonly log: EventLogWriter,
     private readonly clock: Clock,
@@ -124,10 +129,10 @@ export class TaskHost {
         },
       }),
     });
-    const host = new TaskHost(derived.paths, actor, log, clock, onError);
+    const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError);
     actor.start();
     const state = stateOf(derived.snapshot);
-    if (state === 'queued') host.send({ type: 'start', at: clock.now() });
+    if (state === 'queued' && options.autoStart !== false) host.send({ type: 'start', at: clock.now() });
     await settleWorker(ctx, state, derived.snapshot.context.attempt).catch(onError);
     return host;
   }

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { schedule, type ScheduledTask } from './scheduler.js';
+
+const task = (key: string, state: ScheduledTask['state'], backend = 'claude', after: ScheduledTask['after'] = [], createdAt = key): ScheduledTask => ({ key, state, backend, createdAt, after });
+
+describe('the scheduler', () => {
+  it('starts queued tasks in submission order while slots are free, per backend and in total', () => {
+    const tasks = [task('a', 'running'), task('b', 'awaiting-answer'), task('c', 'queued'), task('d', 'queued'), task('e', 'queued', 'codex'), task('f', 'blocked')];
+    expect(schedule(tasks, { total: 4, backends: { claude: 3 } })).toEqual([
+      { key: 'c', action: 'start' },
+      { key: 'd', action: 'wait', reason: 'waiting for a free claude worker slot', place: 1 },
+      { key: 'e', action: 'start' },
+    ]);
+    expect(schedule(tasks, { total: 3, backends: {} }).map((d) => d.action)).toEqual(['start', 'wait', 'wait']);
+  });
+
+  it('defaults: 3 claude, 8 in total, and the sim test double unlimited unless limits are configured', () => {
+    const claude = Array.from({ length: 5 }, (_, i) => task(`c${i}`, 'queued'));
+    expect(schedule(claude, undefined).map((d) => d.action)).toEqual(['start', 'start', 'start', 'wait', 'wait']);
+    const sims = Array.from({ length: 20 }, (_, i) => task(`s${String(i).padStart(2, '0')}`, 'queued', 'sim'));
+    expect(schedule(sims, undefined).every((d) => d.action === 'start')).toBe(true);
+    expect(schedule(sims, { total: 3, backends: {} }).filter((d) => d.action === 'start')).toHaveLength(3);
+  });
+
+  it('runs a task after the tasks it names: waits while they run or failed, fails when one was cancelled', () => {
+    const after = (state: ScheduledTask['state'] | undefined) => [{ id: 'b', state }];
+    expect(schedule([task('c', 'queued', 'claude', after('running'))], undefined)).toEqual([{ key: 'c', action: 'wait', reason: 'waiting for b (running)' }]);
+    expect(schedule([task('c', 'queued', 'claude', after('failed'))], undefined)).toEqual([{ key: 'c', action: 'wait', reason: 'waiting for b (failed)' }]);
+    expect(schedule([task('c', 'queued', 'claude', after('completed'))], undefined)).toEqual([{ key: 'c', action: 'start' }]);
+    expect(schedule([task('c', 'queued', 'claude', after('cancelled'))], undefined)).toEqual([{ key: 'c', action: 'fail', message: 'b was cancelled, and this task runs after it' }]);
+  });
+});

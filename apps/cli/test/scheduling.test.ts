@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readEventLog } from '@dispatch/ipc-fs';
+import { assertFreshBuild, bin } from './built-binary.js';
+import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
+
+beforeAll(assertFreshBuild);
+cleanUpWorkspaces();
+
+describe('concurrency limits', () => {
+  it('12 tasks in two workspaces with limits.total 3: never more than 3 workers at once, all complete, in submission order', async () => {
+    const w = e2eWorkspace('limits');
+    writeFileSync(join(w.home, 'config.yaml'), 'default: x\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  x: { backend: shell }\nlimits: { total: 3 }\n');
+    const other = mkdtempSync(join(tmpdir(), 'dispatch-limits-other-'));
+    const dirs = [w.dir, other];
+    const ids: [string, string][] = [];
+    for (let i = 0; i < 12; i++) {
+      const cwd = dirs[i % 2]!;
+      const id = `t${String(i).padStart(2, '0')}`;
+      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id, '--step', 'work {sleep: 2}', id], { cwd, env: { ...w.env, DISPATCH_DIR: join(cwd, '.dispatch') }, extendEnv: false, reject: false });
+      expect(r.exitCode, r.stderr).toBe(0);
+      ids.push([cwd, id]);
+    }
+    const state = (cwd: string, id: string) => execa('node', [bin, 'status', id, '--json'], { cwd, env: { ...w.env, DISPATCH_DIR: join(cwd, '.dispatch') }, extendEnv: false, reject: false }).then((r) => (JSON.parse(String(r.stdout)) as { state: string }).state);
+    // While some wait, status says why, with their place in line.
+    await until(async () => /waiting for a free sim worker slot \(#\d in line\)/.test(String((await w.dispatch(['status'])).stdout)));
+    await until(async () => (await Promise.all(ids.map(([c, id]) => state(c, id)))).every((s) => s === 'completed'));
+
+    const spans: { id: string; start: number; end: number }[] = [];
+    for (const [cwd, id] of ids) {
+      const { events } = await readEventLog(join(cwd, '.dispatch/tasks', id, 'events.jsonl'));
+      const start = events.find((e) => e.type === 'worker.started');
+      const end = events.find((e) => e.type === 'worker.exited');
+      spans.push({ id, start: Date.parse(String(start?.at)), end: Date.parse(String(end?.at)) });
+    }
+    const most = Math.max(...spans.map((s) => spans.filter((o) => o.start <= s.start && s.start < o.end).length));
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThanOrEqual(2); // they did run side by side
+    const started = [...spans].sort((a, b) => a.start - b.start).map((s) => s.id);
+    expect(started).toEqual(ids.map(([, id]) => id));
+  }, 120_000);
+});
+
+describe('dependencies', () => {
+  it('A → B → C completes in order; B failing keeps C waiting (shown), a retry of B lets C run; unknown ids and self are refused', async () => {
+    const w = e2eWorkspace('after');
+    await w.start('a', 'first {sleep: 0.3}');
+    expect((await w.dispatch(['run', '--model', 'sim', '--id', 'b', '--after', 'a', '--step', 'second {fail-once: flaky}', 'b'])).exitCode).toBe(0);
+    expect((await w.dispatch(['run', '--model', 'sim', '--id', 'c', '--after', 'b', '--step', 'third', 'c'])).exitCode).toBe(0);
+    await until(async () => (await w.state('b')) === 'failed');
+    expect(await w.state('c')).toBe('queued');
+    await until(async () => /^c +queued .*waiting for b \(failed\)/m.test(String((await w.dispatch(['status'])).stdout)));
+    expect((await w.dispatch(['retry', 'b'])).exitCode).toBe(0);
+    await until(async () => (await w.state('c')) === 'completed');
+    const startedAt = async (id: string) => Date.parse(String((await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events.find((e) => e.type === 'worker.started')?.at));
+    const finishedAt = async (id: string) => Date.parse(String((await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events.filter((e) => e.type === 'state.entered' && e.state === 'completed').at(-1)?.at));
+    expect(await startedAt('b')).toBeGreaterThanOrEqual(await finishedAt('a'));
+    expect(await startedAt('c')).toBeGreaterThanOrEqual(await finishedAt('b'));
+
+    for (const [args, message] of [
+      [['--after', 'nope'], `dispatch: --after nope: no task nope in ${w.dispatchDir}`],
+      [['--id', 'self', '--after', 'self'], 'dispatch: --after self: a task cannot run after itself'],
+    ] as const) {
+      const r = await w.dispatch(['run', '--model', 'sim', ...args, '--step', 'x', 'x']);
+      expect([r.exitCode, r.stderr]).toEqual([2, message]);
+    }
+  });
+
+  it('a task whose dependency was cancelled fails with kind dependency', async () => {
+    const w = e2eWorkspace('after-cancel');
+    await w.start('long', 'wait {sleep: 30}');
+    expect((await w.dispatch(['run', '--model', 'sim', '--id', 'next', '--after', 'long', '--step', 'x', 'next'])).exitCode).toBe(0);
+    expect((await w.dispatch(['cancel', 'long'])).exitCode).toBe(0);
+    await until(async () => (await w.state('next')) === 'failed');
+    const view = JSON.parse(String((await w.dispatch(['status', 'next', '--json'])).stdout)) as { error: { kind: string; message: string } };
+    expect(view.error).toEqual({ kind: 'dependency', message: 'long was cancelled, and this task runs after it' });
+    expect(readFileSync(join(w.dispatchDir, 'tasks/next/task.json'), 'utf8')).toContain('"after"');
+  });
+});
