@@ -52,6 +52,8 @@ export { createFactSource, scanTasks } from './watch/index.js';
 export type { FactSource, FactSourceOptions, FactSourceStats, Fact, FactType, IpcFact, PlanFact, ExitFact, RequestFact, TaskFact, WorkerDoneFact } from './watch/index.js';
 export { appendNote } from './plan/edit.js';
 export type { AppendNoteOptions, NoteRetryReason } from './plan/edit.js';
+export { createNoteKeeper, noteIdsIn } from './plan/keep-notes.js';
+export type { KeptNote, NoteKeeper, NoteKeeperOptions } from './plan/keep-notes.js';
 export { NOTE_PREFIX, assertNoteId, formatNote, withNote, countNote } from './plan/note.js';
 export type { LineEnding, PlanLineKind } from './plan/types.js';
 export { reconcileWorkspace, reconcileTask, cleanTaskTemps } from './reconcile.js';

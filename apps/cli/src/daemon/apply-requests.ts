@@ -33,7 +33,7 @@ async function apply(host: TaskHost, { name, request }: PendingRequest, now: () 
     case 'note':
       // The request's name makes the note idempotent: a crash and a re-run never add it twice.
       await appendNote(host.paths.plan, name.replace(/\.json$/, ''), request.text);
-      await host.record({ type: 'note.added', at, text: request.text });
+      await host.recordNote(name.replace(/\.json$/, ''), request.text, at);
       return;
     case 'continue': {
       const pending = host.snapshot.context.questions[0];
@@ -45,7 +45,9 @@ async function apply(host: TaskHost, { name, request }: PendingRequest, now: () 
         return;
       }
       if (request.answer !== undefined) {
-        await appendNote(host.paths.plan, name.replace(/\.json$/, ''), `Answer for the blocked item: ${request.answer}`);
+        const text = `Answer for the blocked item: ${request.answer}`;
+        await appendNote(host.paths.plan, name.replace(/\.json$/, ''), text);
+        await host.recordNote(name.replace(/\.json$/, ''), text, at);
       }
       host.send({ type: 'continue', model: request.model ?? null, at });
     }

@@ -11,7 +11,7 @@ import {
   type TaskSnapshot,
   type TaskState,
 } from '@dispatch/core';
-import { cleanTaskTemps, deriveTaskState, eventFromFact, EventLogWriter, recordLostWorker, type Fact, type TaskPaths } from '@dispatch/ipc-fs';
+import { cleanTaskTemps, createNoteKeeper, deriveTaskState, eventFromFact, EventLogWriter, recordLostWorker, type Fact, type NoteKeeper, type TaskPaths } from '@dispatch/ipc-fs';
 import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';
@@ -43,6 +43,7 @@ export class TaskHost {
     private readonly log: EventLogWriter,
     private readonly clock: Clock,
     private readonly onError: (err: unknown) => void,
+    private readonly notes: NoteKeeper,
   ) {}
 
   static async start(options: TaskHostOptions): Promise<TaskHost> {
@@ -122,7 +123,16 @@ export class TaskHost {
         },
       }),
     });
-    const host = new TaskHost(derived.paths, actor, log, clock, onError);
+    // Notes the log says were added stay in plan.md, whatever a worker's rewrite drops.
+    const notes = createNoteKeeper(derived.paths.plan, {
+      onRestored: (note) => void log.append({ type: 'note.restored', at: clock.now(), noteId: note.id }).catch(onError),
+      onError,
+    });
+    for (const e of derived.logged) {
+      if (e.type === 'note.added' && typeof e.noteId === 'string' && typeof e.text === 'string') notes.remember({ id: e.noteId, text: e.text });
+    }
+    const host = new TaskHost(derived.paths, actor, log, clock, onError, notes);
+    void notes.check();
     actor.start();
     const state = stateOf(derived.snapshot);
     if (state === 'queued') host.send({ type: 'start', at: clock.now() });
@@ -151,8 +161,15 @@ export class TaskHost {
     await this.log.append(line);
   }
 
+  /** Logs a dispatcher note added to plan.md; from then on it is put back if a rewrite drops it. */
+  async recordNote(noteId: string, text: string, at: number): Promise<void> {
+    await this.record({ type: 'note.added', at, noteId, text });
+    this.notes.remember({ id: noteId, text });
+  }
+
   /** Turns a file fact of this task into its machine event, if it stands for one. */
   async handleFact(fact: Fact): Promise<void> {
+    if (fact.type === 'plan') void this.notes.check();
     const event = await eventFromFact(fact, this.paths, this.clock.now());
     if (!event) return;
     if (event.type === 'question.asked') crashPoint('after-question-seen');
