@@ -1,7 +1,7 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { LogEvent, TaskEvent } from '@dispatch/core';
+import { isTaskEventType, type LogEvent, type TaskEvent } from '@dispatch/core';
 import { isErrno } from './errors.js';
 
 /** One line of `events.jsonl`: `{"seq":1,"at":"<ISO time, ms>","type":"<event>",...facts}`. */
@@ -19,6 +19,20 @@ export interface EventLogRead {
   torn: boolean;
   /** Lines that were not log events (skipped, never fatal). */
   skipped: number;
+  /**
+   * Events of a type this version does not know (a newer dispatch wrote them), with their line
+   * numbers: they are in `events`, and replay skips them; readers should warn, never fail.
+   */
+  unknown: { line: number; type: string }[];
+}
+
+/** The log lines that are not machine events: the first line and the notes for readers. */
+export const LOG_NOTE_TYPES: readonly string[] = ['task.created', 'state.entered', 'note.added', 'note.restored', 'request.refused'];
+const NOTE_TYPES = new Set(LOG_NOTE_TYPES);
+
+/** True for an event type this version of dispatch writes (a machine event or a note). */
+export function isKnownLogType(type: string): boolean {
+  return isTaskEventType(type) || NOTE_TYPES.has(type);
 }
 
 function asLogged(line: string): LoggedEvent | null {
@@ -56,17 +70,22 @@ function parseEventLog(text: string): EventLogRead {
   const lines = text.split('\n');
   const last = lines.pop() ?? '';
   const events: LoggedEvent[] = [];
+  const unknown: EventLogRead['unknown'] = [];
   let skipped = 0;
-  for (const line of lines) {
-    if (line.trim() === '') continue;
+  const take = (event: LoggedEvent, index: number) => {
+    events.push(event);
+    if (!isKnownLogType(event.type)) unknown.push({ line: index + 1, type: event.type });
+  };
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
     const event = asLogged(line);
-    if (event) events.push(event);
+    if (event) take(event, index);
     else skipped += 1;
-  }
+  });
   // A last line without its newline is complete only if it parses; else a writer died mid-line.
   const tail = last.trim() === '' ? null : asLogged(last);
-  if (tail) events.push(tail);
-  return { events, torn: last.trim() !== '' && tail === null, skipped };
+  if (tail) take(tail, lines.length);
+  return { events, torn: last.trim() !== '' && tail === null, skipped, unknown };
 }
 
 /** Log lines as machine events: times back to epoch ms (the machine keeps deadlines in ms). */

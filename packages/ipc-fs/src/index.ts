@@ -33,7 +33,7 @@ export {
 export type { AttemptClaim, ExitRecord, PidRecord } from './attempts.js';
 export { writeRequest, readRequests, removeRequest, parseRequest, isRequestName } from './requests.js';
 export type { TaskRequest, PendingRequest } from './requests.js';
-export { readEventLog, toMachineEvents, EventLogWriter } from './events-log.js';
+export { readEventLog, toMachineEvents, EventLogWriter, isKnownLogType, LOG_NOTE_TYPES } from './events-log.js';
 export type { LoggedEvent, EventLogRead, NewLogEvent } from './events-log.js';
 export { writeTaskFile, readTaskFile } from './task-file.js';
 export type { TaskFile } from './task-file.js';

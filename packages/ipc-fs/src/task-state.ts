@@ -42,6 +42,8 @@ export interface DerivedTask {
   logged: LoggedEvent[];
   /** The log's last line was torn by a killed writer. */
   tornLog: boolean;
+  /** What a reader should be told: events of unknown types skipped (`<file>:<line>: ...`). */
+  warnings: string[];
 }
 
 /** How a host classifies a worker's failed exit (backends read worker.log); none by default. */
@@ -127,7 +129,8 @@ async function factsOnDisk(paths: TaskPaths, plan: Plan | null, recorded: TaskSn
 export async function deriveTaskState(dispatchDir: string, id: string, options: DeriveOptions = {}): Promise<DerivedTask> {
   const paths = taskPaths(dispatchDir, id);
   const task = await readTaskFile(paths);
-  const { events: logged, torn } = await readEventLog(paths.events);
+  const { events: logged, torn, unknown } = await readEventLog(paths.events);
+  const warnings = unknown.map((u) => `${paths.events}:${u.line}: skipped an event of unknown type ${JSON.stringify(u.type)} (written by a newer dispatch?)`);
   const history: LogEvent[] = toMachineEvents(logged);
   if (history[0]?.type !== 'task.created') history.unshift(createdFrom(task));
   const recorded = replay(history);
@@ -152,5 +155,5 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
     apply(event);
   }
   advance(options.now ?? Date.now());
-  return { paths, task, snapshot, state: stateOf(snapshot), recorded, plan, unrecorded, logged, tornLog: torn };
+  return { paths, task, snapshot, state: stateOf(snapshot), recorded, plan, unrecorded, logged, tornLog: torn, warnings };
 }
