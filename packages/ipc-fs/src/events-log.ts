@@ -1,7 +1,7 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { isTaskEventType, type LogEvent, type TaskEvent } from '@dispatch/core';
+import { isTaskEventType, isWellFormedEvent, type LogEvent, type TaskEvent } from '@dispatch/core';
 import { isErrno } from './errors.js';
 
 /** One line of `events.jsonl`: `{"seq":1,"at":"<ISO time, ms>","type":"<event>",...facts}`. */
@@ -24,6 +24,8 @@ export interface EventLogRead {
    * numbers: they are in `events`, and replay skips them; readers should warn, never fail.
    */
   unknown: { line: number; type: string }[];
+  /** Lines of a known type without the facts it carries (a damaged log): skipped, for readers to warn of. */
+  malformed: { line: number; type: string }[];
 }
 
 /** The log lines that are not machine events: the first line and the notes for readers. */
@@ -71,8 +73,14 @@ function parseEventLog(text: string): EventLogRead {
   const last = lines.pop() ?? '';
   const events: LoggedEvent[] = [];
   const unknown: EventLogRead['unknown'] = [];
+  const malformed: EventLogRead['malformed'] = [];
   let skipped = 0;
   const take = (event: LoggedEvent, index: number) => {
+    if (!isWellFormedEvent({ ...event, at: Date.parse(event.at) })) {
+      malformed.push({ line: index + 1, type: event.type });
+      skipped += 1;
+      return;
+    }
     events.push(event);
     if (!isKnownLogType(event.type)) unknown.push({ line: index + 1, type: event.type });
   };
@@ -85,7 +93,7 @@ function parseEventLog(text: string): EventLogRead {
   // A last line without its newline is complete only if it parses; else a writer died mid-line.
   const tail = last.trim() === '' ? null : asLogged(last);
   if (tail) take(tail, lines.length);
-  return { events, torn: last.trim() !== '' && tail === null, skipped, unknown };
+  return { events, torn: last.trim() !== '' && tail === null, skipped, unknown, malformed };
 }
 
 /** Log lines as machine events: times back to epoch ms (the machine keeps deadlines in ms). */

@@ -42,7 +42,7 @@ export interface DerivedTask {
   logged: LoggedEvent[];
   /** The log's last line was torn by a killed writer. */
   tornLog: boolean;
-  /** What a reader should be told: events of unknown types skipped (`<file>:<line>: ...`). */
+  /** What a reader should be told: lines of unknown types or without their facts, skipped (`<file>:<line>: ...`). */
   warnings: string[];
 }
 
@@ -129,8 +129,13 @@ async function factsOnDisk(paths: TaskPaths, plan: Plan | null, recorded: TaskSn
 export async function deriveTaskState(dispatchDir: string, id: string, options: DeriveOptions = {}): Promise<DerivedTask> {
   const paths = taskPaths(dispatchDir, id);
   const task = await readTaskFile(paths);
-  const { events: logged, torn, unknown } = await readEventLog(paths.events);
-  const warnings = unknown.map((u) => `${paths.events}:${u.line}: skipped an event of unknown type ${JSON.stringify(u.type)} (written by a newer dispatch?)`);
+  const { events: logged, torn, unknown, malformed } = await readEventLog(paths.events);
+  const warnings = [
+    ...malformed.map((m) => ({ line: m.line, text: `skipped a ${JSON.stringify(m.type)} event without the facts it carries (a damaged log?)` })),
+    ...unknown.map((u) => ({ line: u.line, text: `skipped an event of unknown type ${JSON.stringify(u.type)} (written by a newer dispatch?)` })),
+  ]
+    .sort((a, b) => a.line - b.line)
+    .map((w) => `${paths.events}:${w.line}: ${w.text}`);
   const history: LogEvent[] = toMachineEvents(logged);
   if (history[0]?.type !== 'task.created') history.unshift(createdFrom(task));
   const recorded = replay(history);

@@ -52,7 +52,7 @@ describe.each(FORMATS)('format %s', (format) => {
       const task = await readTaskFile(paths);
       expect([task.id, typeof task.prompt, typeof task.createdAt]).toEqual([want.id, 'string', 'string']);
       const log = await readEventLog(paths.events);
-      expect({ torn: log.torn, skipped: log.skipped, unknown: log.unknown }).toEqual({ torn: false, skipped: 0, unknown: [] });
+      expect({ torn: log.torn, skipped: log.skipped, unknown: log.unknown, malformed: log.malformed }).toEqual({ torn: false, skipped: 0, unknown: [], malformed: [] });
       expect(log.events[0]?.type).toBe('task.created');
       expect(log.events.map((e) => e.seq)).toEqual(log.events.map((_, i) => i + 1));
       events += log.events.length;
