@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isTaskEventType, isWellFormedEvent, type LogEvent, type TaskEvent } from '@dispatch/core';
-import { isErrno } from './errors.js';
+import { diskWriteError, isErrno } from './errors.js';
 
 /** One line of `events.jsonl`: `{"seq":1,"at":"<ISO time, ms>","type":"<event>",...facts}`. */
 export interface LoggedEvent {
@@ -154,7 +154,9 @@ export class EventLogWriter {
   private async write(events: readonly NewLogEvent[]): Promise<LoggedEvent[]> {
     const logged = events.map(({ type, at, ...facts }, i): LoggedEvent => ({ seq: this.lastSeq + 1 + i, at: new Date(at).toISOString(), type, ...facts }));
     const line = `${this.needsNewline ? '\n' : ''}${logged.map((l) => `${JSON.stringify(l)}\n`).join('')}`;
-    const handle = await open(this.path, 'a', 0o644);
+    const handle = await open(this.path, 'a', 0o644).catch((err: unknown) => {
+      throw diskWriteError(err, this.path);
+    });
     const sizeBefore = (await handle.stat()).size;
     try {
       await handle.write(line);
@@ -166,7 +168,7 @@ export class EventLogWriter {
         () => undefined,
         () => (this.needsNewline = true),
       );
-      throw err;
+      throw diskWriteError(err, this.path);
     } finally {
       await handle.close();
     }

@@ -1,4 +1,4 @@
-export { IpcError, isErrno } from './errors.js';
+export { IpcError, isErrno, diskWriteError } from './errors.js';
 export type { IpcErrorCode } from './errors.js';
 export { TASK_ID_PATTERN, isValidTaskId, assertTaskId } from './task-id.js';
 export { taskPaths, tasksDir, findGitTop, findDispatchDir } from './paths.js';
