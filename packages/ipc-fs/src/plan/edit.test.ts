@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IpcError } from '../errors.js';
-import { appendNote, type NoteRetryReason } from './edit.js';
+import { appendNote, appendNotes, type NoteRetryReason } from './edit.js';
 import { countNote } from './note.js';
 import { parsePlan } from './parse.js';
 
@@ -148,5 +148,32 @@ describe('appendNote', () => {
     });
     expect(retries).toEqual(['unsettled']);
     expect(await readFile(plan, 'utf8')).toBe(`${note('n1', 'hi')}\n`);
+  });
+});
+
+describe('appendNotes', () => {
+  it('appends several notes in one write, in order, and says which were there already', async () => {
+    await writeFile(plan, `# T\n- [ ] a\n\n${note('n1', 'one')}\n`);
+    const outcomes = await appendNotes(plan, [{ id: 'n1', text: 'one' }, { id: 'n2', text: 'two' }, { id: 'n3', text: 'three' }], fast);
+    expect([...outcomes]).toEqual([['n1', 'present'], ['n2', 'added'], ['n3', 'added']]);
+    expect(parsePlan(await readFile(plan, 'utf8')).notes).toEqual(['one', 'two', 'three']);
+  });
+
+  it('retries the notes a rewrite undid right after they went in, and keeps the rewrite', async () => {
+    const stale = '# T\n- [ ] a\n';
+    await writeFile(plan, stale);
+    const retries: NoteRetryReason[] = [];
+    const outcomes = await appendNotes(plan, [{ id: 'n1', text: 'one' }, { id: 'n2', text: 'two' }], {
+      ...fast,
+      onRetry: (_, reason) => retries.push(reason),
+      interleave: async (phase, attempt) => {
+        if (phase === 'after-rename' && attempt === 1) await writeFile(plan, stale.replace('- [ ] a', '- [x] a'));
+      },
+    });
+    expect([...outcomes.values()]).toEqual(['added', 'added']);
+    expect(retries).toEqual(['replaced']);
+    const text = await readFile(plan, 'utf8');
+    expect([countNote(text, 'n1'), countNote(text, 'n2')]).toEqual([1, 1]);
+    expect(text).toContain('- [x] a');
   });
 });

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fsyncDir, tempPathFor } from '../atomic-write.js';
 import { IpcError, isErrno } from '../errors.js';
-import { countNote, formatNote, withNote } from './note.js';
+import { formatNote, noteIdsIn, withNote } from './note.js';
 
 /** Why `appendNote` tried again. */
 export type NoteRetryReason = 'changed' | 'replaced' | 'unsettled';
@@ -73,11 +73,15 @@ async function writeTemp(tmp: string, text: string, mode: number): Promise<void>
   }
 }
 
-/** True when the note is in the file now and still `settleMs` later (no stale rewrite undid it). */
-async function survives(path: string, noteId: string, settleMs: number): Promise<boolean> {
-  if (countNote(await readFile(path, 'utf8'), noteId) === 0) return false;
+/** True when every note is in the file now and still `settleMs` later (no stale rewrite undid one). */
+async function survives(path: string, noteIds: readonly string[], settleMs: number): Promise<boolean> {
+  const all = async () => {
+    const present = noteIdsIn(await readFile(path, 'utf8'));
+    return noteIds.every((id) => present.has(id));
+  };
+  if (!(await all())) return false;
   await sleep(settleMs);
-  return countNote(await readFile(path, 'utf8'), noteId) > 0;
+  return all();
 }
 
 /** Jittered exponential backoff, so retries drift out of step with a periodic writer. */
@@ -89,26 +93,32 @@ function backoffMs(attempt: number): number {
 type Outcome = 'added' | 'present' | NoteRetryReason;
 type Settings = Required<Pick<AppendNoteOptions, 'maxAttempts' | 'settleMs' | 'quietMs'>> & AppendNoteOptions;
 
-/** One compare-and-swap attempt: read, append, write a temp file, check nothing changed, rename. */
-async function attemptAppend(
-  path: string,
-  noteId: string,
-  text: string,
-  wrote: boolean,
-  attempt: number,
-  o: Settings,
-): Promise<Outcome> {
+/** A note to append: its hidden id and its text. */
+export interface NewNote {
+  id: string;
+  text: string;
+}
+
+/**
+ * One compare-and-swap attempt: read, append the notes not there yet, write a temp file, check
+ * nothing changed, rename. `present` collects the notes found already there before we wrote.
+ */
+async function attemptAppend(path: string, notes: readonly NewNote[], wrote: boolean, attempt: number, o: Settings, present: Set<string>): Promise<Outcome> {
+  const ids = notes.map((n) => n.id);
   const before = await readSnapshot(path);
   if (before === undefined) return 'changed';
-  if (countNote(before.text, noteId) > 0) {
+  const there = noteIdsIn(before.text);
+  if (!wrote) for (const id of ids) if (there.has(id)) present.add(id);
+  const missing = notes.filter((n) => !there.has(n.id));
+  if (missing.length === 0) {
     // A retry may find our earlier write there after all: still check it was not undone.
     if (!wrote) return 'present';
-    return (await survives(path, noteId, o.settleMs)) ? 'added' : 'replaced';
+    return (await survives(path, ids, o.settleMs)) ? 'added' : 'replaced';
   }
   if (looksUnfinished(before, o.quietMs)) return 'unsettled';
   const tmp = tempPathFor(path);
   try {
-    await writeTemp(tmp, withNote(before.text, noteId, text), before.mode);
+    await writeTemp(tmp, missing.reduce((text, n) => withNote(text, n.id, n.text), before.text), before.mode);
     await o.interleave?.('before-rename', attempt);
     const now = await readSnapshot(path);
     if (now === undefined || now.text !== before.text) return 'changed';
@@ -121,7 +131,7 @@ async function attemptAppend(
   }
   await fsyncDir(dirname(path));
   await o.interleave?.('after-rename', attempt);
-  return (await survives(path, noteId, o.settleMs)) ? 'added' : 'replaced';
+  return (await survives(path, ids, o.settleMs)) ? 'added' : 'replaced';
 }
 
 const queues = new Map<string, Promise<unknown>>();
@@ -151,7 +161,22 @@ export async function appendNote(
   text: string,
   options: AppendNoteOptions = {},
 ): Promise<'added' | 'present'> {
-  formatNote(noteId, text); // refuse a bad id or empty text before touching the file
+  const outcomes = await appendNotes(planPath, [{ id: noteId, text }], options);
+  return outcomes.get(noteId) ?? 'added';
+}
+
+/**
+ * `appendNote` for several notes in one write (and one wait to see them stay): what keeps a burst
+ * of notes from queueing behind each other while a worker rewrites plan.md. Returns, per id,
+ * 'present' for a note that was there already, else 'added'.
+ * @example await appendNotes(paths.plan, [{ id: 'req-1', text: 'use JWT' }, { id: 'req-2', text: 'skip docs' }])
+ */
+export async function appendNotes(
+  planPath: string,
+  notes: readonly NewNote[],
+  options: AppendNoteOptions = {},
+): Promise<Map<string, 'added' | 'present'>> {
+  for (const n of notes) formatNote(n.id, n.text); // refuse a bad id or empty text before touching the file
   const path = resolve(planPath);
   const o: Settings = {
     ...options,
@@ -159,18 +184,22 @@ export async function appendNote(
     settleMs: options.settleMs ?? 50,
     quietMs: options.quietMs ?? 50,
   };
+  const label = notes.length === 1 ? `note ${notes[0]?.id}` : `${notes.length} notes`;
   return serially(path, async () => {
     let wrote = false;
+    const present = new Set<string>();
     for (let attempt = 1; attempt <= o.maxAttempts; attempt++) {
-      const outcome = await attemptAppend(path, noteId, text, wrote, attempt, o);
-      if (outcome === 'added' || outcome === 'present') return outcome;
+      const outcome = await attemptAppend(path, notes, wrote, attempt, o, present);
+      if (outcome === 'added' || outcome === 'present') {
+        return new Map(notes.map((n) => [n.id, present.has(n.id) ? 'present' : 'added'] as const));
+      }
       if (outcome === 'replaced') wrote = true;
       o.onRetry?.(attempt, outcome);
       await sleep(backoffMs(attempt));
     }
     throw new IpcError(
       'plan-conflict',
-      `could not add note ${noteId} to ${path}: it kept changing under us (${o.maxAttempts} tries); try again`,
+      `could not add ${label} to ${path}: it kept changing under us (${o.maxAttempts} tries); try again`,
       { file: path },
     );
   });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendNote } from './edit.js';
-import { createNoteKeeper, noteIdsIn, type KeptNote } from './keep-notes.js';
+import { createNoteKeeper, type KeptNote } from './keep-notes.js';
+import { noteIdsIn } from './note.js';
 import { countNote } from './note.js';
 
 const fast = { settleMs: 5 };

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isErrno } from '../errors.js';
-import { appendNote, type AppendNoteOptions } from './edit.js';
-import { parsePlan } from './parse.js';
-import { matchNoteStart } from './syntax.js';
+import { appendNotes, type AppendNoteOptions } from './edit.js';
+import { noteIdsIn } from './note.js';
 
 /** A dispatcher note as the log records it: its hidden id and its text. */
 export interface KeptNote {
@@ -27,16 +26,6 @@ export interface NoteKeeper {
   check(): Promise<void>;
 }
 
-/** The ids of the dispatcher notes in `text`. */
-export function noteIdsIn(text: string): Set<string> {
-  const ids = new Set<string>();
-  for (const line of parsePlan(text).lines) {
-    const id = line.kind === 'note' ? matchNoteStart(line.text)?.id : undefined;
-    if (id !== undefined) ids.add(id);
-  }
-  return ids;
-}
-
 /**
  * A keeper of the dispatcher notes of one plan. `appendNote` watches its note only briefly; a
  * worker that later rewrites plan.md from a copy it read before the note came drops it. The
@@ -59,10 +48,10 @@ export function createNoteKeeper(planPath: string, options: NoteKeeperOptions = 
       throw err;
     }
     const present = noteIdsIn(text);
-    for (const [id, note] of notes) {
-      if (present.has(id)) continue;
-      if ((await appendNote(planPath, id, note, options.append)) === 'added') options.onRestored?.({ id, text: note });
-    }
+    const missing = [...notes].filter(([id]) => !present.has(id)).map(([id, note]) => ({ id, text: note }));
+    if (missing.length === 0) return;
+    const outcomes = await appendNotes(planPath, missing, options.append);
+    for (const note of missing) if (outcomes.get(note.id) === 'added') options.onRestored?.(note);
   };
 
   const loop = async () => {

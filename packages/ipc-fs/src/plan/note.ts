@@ -61,3 +61,13 @@ export function withNote(text: string, noteId: string, note: string): string {
   if (last !== undefined && !isBlank(last.text)) out += eol;
   return out + lines.map((line) => line + eol).join('');
 }
+
+/** The ids of the dispatcher notes in `text`. */
+export function noteIdsIn(text: string): Set<string> {
+  const ids = new Set<string>();
+  for (const line of parsePlan(text).lines) {
+    const id = line.kind === 'note' ? matchNoteStart(line.text)?.id : undefined;
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
+}
