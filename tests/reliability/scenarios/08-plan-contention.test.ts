@@ -39,11 +39,22 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
   const items = Array.from({ length: ITEMS }, (_, i) => `- [ ] ${itemName(i + 1)}`);
   writeFileSync(planFile, `# Plan contention\n\n${items.join('\n')}\n`);
   const report = join(ws.home, 'rewriter-report.json');
-  const env = { REWRITE_HZ: String(HZ), REWRITE_SECONDS: String(SECONDS), REWRITE_REPORT: report };
+  // The worker goes on until every note was sent (a loaded machine may need more than 30 s).
+  const notesSent = join(ws.home, 'notes-sent');
+  const env = { REWRITE_HZ: String(HZ), REWRITE_SECONDS: String(SECONDS), REWRITE_REPORT: report, REWRITE_UNTIL: notesSent };
   const run = await ws.dispatch(['run', '--model', 'rewriter', '--id', 'contention', '--plan', planFile, 'plan contention'], { env });
   expect(run.exitCode, String(run.stderr)).toBe(0);
   const paths = taskPaths(ws.dispatchDir, 'contention');
   await until(() => readFileSync(paths.plan, 'utf8').includes('- [x] '), 60_000, 'the worker to start marking');
+
+  // How long each note takes from its command's return to plan.md (watched ten times a second).
+  const sentAt = new Map<number, number>();
+  const landed = new Map<number, number>();
+  const watcher = setInterval(() => {
+    const counts = noteCounts(readFileSync(paths.plan, 'utf8'));
+    const now = performance.now();
+    counts.forEach((c, i) => c > 0 && sentAt.has(i + 1) && !landed.has(i + 1) && landed.set(i + 1, now - sentAt.get(i + 1)!));
+  }, 100);
 
   // The notes, through the built CLI, a few at a time.
   const latencies: number[] = [];
@@ -54,10 +65,12 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
       const t = performance.now();
       const r = await ws.dispatch(['note', 'contention', noteText(n)]);
       latencies.push(since(t));
+      sentAt.set(n, performance.now());
       expect([r.exitCode, r.stderr], `note ${n}`).toEqual([0, '']);
     }
   };
   await Promise.all(Array.from({ length: CLI_CONCURRENCY }, sender));
+  writeFileSync(notesSent, '');
   const notesSentMs = since(started);
 
   await until(async () => (await ws.state('contention')) === 'completed', 120_000, 'the task to complete');
@@ -65,6 +78,9 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
   const settle = performance.now();
   await until(() => noteCounts(readFileSync(paths.plan, 'utf8')).every((c) => c === 1), 30_000, 'every note exactly once').catch(() => undefined);
   const settleMs = since(settle);
+  clearInterval(watcher);
+  const landing = [...landed.values()].sort((a, b) => a - b);
+  const pct = (q: number) => Math.round(landing[Math.min(landing.length - 1, Math.floor(landing.length * q))] ?? NaN);
 
   const text = readFileSync(paths.plan, 'utf8');
   const counts = noteCounts(text);
@@ -79,6 +95,8 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
     'notes sent': `${NOTES} via \`dispatch note\` (${CLI_CONCURRENCY} at a time) in ${notesSentMs} ms`,
     'note command p50 / max': `${latencies[Math.floor(NOTES / 2)]} ms / ${latencies.at(-1)} ms`,
     'notes in plan.md': `${counts.filter((c) => c === 1).length} exactly once, ${counts.filter((c) => c === 0).length} missing, ${counts.filter((c) => c > 1).length} doubled`,
+    'note in plan.md after its command, p50 / p90 / max': `${pct(0.5)} / ${pct(0.9)} / ${pct(1)} ms (${landing.length} seen)`,
+    'note.added events logged': events.filter((e) => e.type === 'note.added').length,
     'notes put back by the daemon': events.filter((e) => e.type === 'note.restored').length,
     'settle after completion': `${settleMs} ms`,
     'log events': events.length,
@@ -86,6 +104,7 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
   });
   expect(counts.filter((c) => c !== 1)).toEqual([]);
   expect(worker.marks).toBe(ITEMS);
+  expect(worker.writes).toBeGreaterThanOrEqual(HZ * SECONDS * 0.5); // it really was rewriting (wide margin for a loaded machine)
   expect(wrongMarks.map((i) => `${i.text} ${i.mark} ${i.note}`)).toEqual([]);
   expect(plan.items).toHaveLength(ITEMS);
 });

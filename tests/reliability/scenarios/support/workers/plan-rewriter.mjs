@@ -3,9 +3,10 @@
 // second for REWRITE_SECONDS, as real worker CLIs do — half the writes whole-file via temp+rename,
 // half in place (truncate and write). Usually it edits what it just read, but in bursts it edits
 // its own older copy (an agent editing the file from its context), which drops whatever someone
-// else added meanwhile: that is what dispatcher notes must survive. At the end it marks the rest,
-// touches ipc/.done, writes a report and exits 0.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+// else added meanwhile: that is what dispatcher notes must survive. It goes on past REWRITE_SECONDS
+// until REWRITE_UNTIL (a file) exists — rewriting the file unchanged once every item is marked —
+// then marks the rest, touches ipc/.done, writes a report and exits 0.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const plan = process.env.DISPATCH_PLAN;
@@ -13,6 +14,7 @@ const ipc = process.env.DISPATCH_IPC_DIR;
 const hz = Number(process.env.REWRITE_HZ ?? 100);
 const seconds = Number(process.env.REWRITE_SECONDS ?? 30);
 const report = process.env.REWRITE_REPORT;
+const untilFile = process.env.REWRITE_UNTIL;
 
 const ITEM = /^- \[ \] (item-\d+)$/m;
 let mine = readFileSync(plan, 'utf8');
@@ -62,7 +64,7 @@ async function step() {
 const start = Date.now();
 const period = 1000 / hz;
 let next = start;
-while (Date.now() - start < seconds * 1000) {
+while (Date.now() - start < seconds * 1000 || (untilFile && !existsSync(untilFile))) {
   await step();
   next += period;
   const wait = next - Date.now();
