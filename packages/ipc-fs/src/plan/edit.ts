@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fsyncDir, tempPathFor } from '../atomic-write.js';
 import { IpcError, isErrno } from '../errors.js';
-import { formatNote, noteIdsIn, withNote } from './note.js';
+import { formatNote, mayHoldNote, noteIdsIn, withNotes } from './note.js';
 
 /** Why `appendNote` tried again. */
 export type NoteRetryReason = 'changed' | 'replaced' | 'unsettled';
@@ -76,7 +76,9 @@ async function writeTemp(tmp: string, text: string, mode: number): Promise<void>
 /** True when every note is in the file now and still `settleMs` later (no stale rewrite undid one). */
 async function survives(path: string, noteIds: readonly string[], settleMs: number): Promise<boolean> {
   const all = async () => {
-    const present = noteIdsIn(await readFile(path, 'utf8'));
+    const text = await readFile(path, 'utf8');
+    if (!noteIds.every((id) => mayHoldNote(text, id))) return false;
+    const present = noteIdsIn(text);
     return noteIds.every((id) => present.has(id));
   };
   if (!(await all())) return false;
@@ -107,7 +109,9 @@ async function attemptAppend(path: string, notes: readonly NewNote[], wrote: boo
   const ids = notes.map((n) => n.id);
   const before = await readSnapshot(path);
   if (before === undefined) return 'changed';
-  const there = noteIdsIn(before.text);
+  // Parsed only when a marker may be there: a plain string search keeps the compare-and-swap
+  // window short against a worker rewriting a long plan many times a second.
+  const there = ids.some((id) => mayHoldNote(before.text, id)) ? noteIdsIn(before.text) : new Set<string>();
   if (!wrote) for (const id of ids) if (there.has(id)) present.add(id);
   const missing = notes.filter((n) => !there.has(n.id));
   if (missing.length === 0) {
@@ -118,7 +122,7 @@ async function attemptAppend(path: string, notes: readonly NewNote[], wrote: boo
   if (looksUnfinished(before, o.quietMs)) return 'unsettled';
   const tmp = tempPathFor(path);
   try {
-    await writeTemp(tmp, missing.reduce((text, n) => withNote(text, n.id, n.text), before.text), before.mode);
+    await writeTemp(tmp, withNotes(before.text, missing), before.mode);
     await o.interleave?.('before-rename', attempt);
     const now = await readSnapshot(path);
     if (now === undefined || now.text !== before.text) return 'changed';
