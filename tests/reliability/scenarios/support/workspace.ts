@@ -54,6 +54,8 @@ export function scenarioWorkspace(name: string, root: string = tmpdir()): Scenar
       await until(async () => (await Promise.all(ids.map((id) => state(id).catch(() => 'completed')))).every((s) => FINAL.includes(s)), 30_000, 'the tasks to end').catch(() => undefined);
     }
     await dispatch(['daemon', 'stop']);
+    // DISPATCH_KEEP_SCENARIO=1 keeps the folders to look into after a run (the daemon's log, the task files).
+    if (process.env.DISPATCH_KEEP_SCENARIO === '1') return void process.stdout.write(`kept ${dir} and ${home}\n`);
     rmSync(dir, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
   };
