@@ -1,4 +1,4 @@
-import { utimesSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,5 +175,22 @@ describe('appendNotes', () => {
     const text = await readFile(plan, 'utf8');
     expect([countNote(text, 'n1'), countNote(text, 'n2')]).toEqual([1, 1]);
     expect(text).toContain('- [x] a');
+  });
+});
+
+describe('appendNote against a write in the last window', () => {
+  it('puts back a worker’s in-place write that landed between the last check and the rename', async () => {
+    await writeFile(plan, '# T\n- [ ] a\n- [ ] b\n');
+    let raced = 0;
+    const outcome = await appendNote(plan, 'n1', 'focus', {
+      ...fast,
+      raceWindow: () => {
+        if (raced++ === 0) writeFileSync(plan, '# T\n- [x] a — by the worker\n- [ ] b\n'); // in place: same inode
+      },
+    });
+    expect(outcome).toBe('added');
+    const text = await readFile(plan, 'utf8');
+    expect(text).toContain('- [x] a — by the worker');
+    expect(countNote(text, 'n1')).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { renameSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, statSync, type BigIntStats } from 'node:fs';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +21,8 @@ export interface AppendNoteOptions {
   onRetry?: (attempt: number, reason: NoteRetryReason) => void;
   /** Runs at the two racy points of each attempt; tests play a concurrent worker write here. */
   interleave?: (phase: 'before-rename' | 'after-rename', attempt: number) => Promise<void> | void;
+  /** Runs synchronously between the last check and the rename, the window no check covers: tests write there. */
+  raceWindow?: () => void;
 }
 
 interface Snapshot {
@@ -121,21 +123,100 @@ async function attemptAppend(path: string, notes: readonly NewNote[], wrote: boo
   }
   if (looksUnfinished(before, o.quietMs)) return 'unsettled';
   const tmp = tempPathFor(path);
+  let swapped: Swap;
   try {
     await writeTemp(tmp, withNotes(before.text, missing), before.mode);
     await o.interleave?.('before-rename', attempt);
     const now = await readSnapshot(path);
     if (now === undefined || now.text !== before.text) return 'changed';
-    // stat and rename back to back, synchronously: a worker write can only slip in between these
-    // two system calls, the one window compare-and-swap over rename cannot close.
-    if (currentVersion(path) !== now.version) return 'changed';
-    renameSync(tmp, path);
+    swapped = swapIn(tmp, path, now.version, o.raceWindow);
+    if (swapped === 'changed') return 'changed';
   } finally {
     await rm(tmp, { force: true });
   }
   await fsyncDir(dirname(path));
+  if (swapped.overwritten !== undefined && !(await restoreOverwritten(path, swapped, notes, before.mode))) return 'replaced';
   await o.interleave?.('after-rename', attempt);
   return (await survives(path, ids, o.settleMs)) ? 'added' : 'replaced';
+}
+
+/** A rename done: the version now at the path, and the fd of the file it replaced if a worker wrote into that one meanwhile. */
+type Swap = 'changed' | { version: string; overwritten?: number };
+
+/**
+ * Renames `tmp` over `path` if the file there is still at `version`. The check and the rename are
+ * back to back, synchronous, but a worker can still slip a write in between: it replaces the
+ * file (nothing can tell, short of renameat2's RENAME_EXCHANGE), or writes into it in place —
+ * that one we see, since we hold the replaced file open: its size or mtime moved. Then the
+ * caller gets the fd, to put the worker's bytes back.
+ */
+function swapIn(tmp: string, path: string, version: string, raceWindow?: () => void): Swap {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return 'changed';
+    throw err;
+  }
+  let keep = false;
+  try {
+    const held = fstatSync(fd, { bigint: true });
+    if (versionOf(held) !== version || currentVersion(path) !== version) return 'changed';
+    raceWindow?.();
+    renameSync(tmp, path);
+    const ours = currentVersion(path) ?? '';
+    const after = fstatSync(fd, { bigint: true });
+    if (after.size === held.size && after.mtimeNs === held.mtimeNs) return { version: ours };
+    keep = true;
+    return { version: ours, overwritten: fd };
+  } finally {
+    if (!keep) closeSync(fd);
+  }
+}
+
+/** The whole content of an open file, from its start. */
+function readWhole(fd: number): string {
+  const size = Number(fstatSync(fd).size);
+  const buf = Buffer.alloc(size);
+  let off = 0;
+  while (off < size) {
+    const n = readSync(fd, buf, off, size - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return buf.subarray(0, off).toString('utf8');
+}
+
+/**
+ * A worker wrote plan.md in place just as we renamed our version over it: its bytes went into
+ * the replaced file. Put them back — with our notes — unless plan.md changed again since (then
+ * the worker's newer write stands). True when nothing of the worker's was lost.
+ */
+async function restoreOverwritten(path: string, swap: { version: string; overwritten?: number }, notes: readonly NewNote[], mode: number): Promise<boolean> {
+  const fd = swap.overwritten as number;
+  try {
+    // Its write may still be going on: read once the file is still for a moment.
+    let text = readWhole(fd);
+    for (let i = 0; i < 10; i++) {
+      await sleep(5);
+      const again = readWhole(fd);
+      if (again === text && /[\r\n]$/.test(text)) break;
+      text = again;
+    }
+    const present = noteIdsIn(text);
+    const tmp = tempPathFor(path);
+    try {
+      await writeTemp(tmp, withNotes(text, notes.filter((n) => !present.has(n.id))), mode);
+      const swapped = swapIn(tmp, path, swap.version);
+      if (swapped === 'changed') return false;
+      if (swapped.overwritten !== undefined) closeSync(swapped.overwritten);
+      return swapped.overwritten === undefined;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const queues = new Map<string, Promise<unknown>>();
