@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { parsePlan, readEventLog, taskPaths } from '@dispatch/ipc-fs';
@@ -77,7 +77,9 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
   await until(async () => (await ws.state('contention')) === 'completed', 120_000, 'the task to complete');
   // A stale rewrite just before the exit may have dropped a note: the daemon puts it back.
   const settle = performance.now();
-  await until(() => noteCounts(readFileSync(paths.plan, 'utf8')).every((c) => c === 1), 30_000, 'every note exactly once').catch(() => undefined);
+  const drained = () => readdirSync(paths.requests).length === 0;
+  await until(() => drained() && noteCounts(readFileSync(paths.plan, 'utf8')).every((c) => c === 1), 30_000, 'every note applied, exactly once').catch(() => undefined);
+  await ws.dispatch(['daemon', 'stop']); // its last log lines are written before it exits
   const settleMs = since(settle);
   clearInterval(watcher);
   look(); // the last notes may have landed together since the last look
@@ -105,6 +107,7 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
     'wall time': `${since(started)} ms`,
   });
   expect(counts.filter((c) => c !== 1)).toEqual([]);
+  expect(events.filter((e) => e.type === 'note.added')).toHaveLength(NOTES);
   expect(worker.marks).toBe(ITEMS);
   expect(worker.writes).toBeGreaterThanOrEqual(HZ * SECONDS * 0.5); // it really was rewriting (wide margin for a loaded machine)
   expect(wrongMarks.map((i) => `${i.text} ${i.mark} ${i.note}`)).toEqual([]);
