@@ -194,3 +194,15 @@ describe('appendNote against a write in the last window', () => {
     expect(countNote(text, 'n1')).toBe(1);
   });
 });
+
+describe('appendNote and a write cut at a page boundary', () => {
+  it('waits for a young plan that stops after a whole number of 4 KiB pages (an in-place write may be under way)', async () => {
+    const head = '# T\n- [ ] a\n';
+    const text = head + `${'x'.repeat(4096 - head.length - 1)}\n`; // 4096 bytes, ending in a newline
+    await writeFile(plan, text);
+    const reasons: NoteRetryReason[] = [];
+    expect(await appendNote(plan, 'n1', 'hi', { ...fast, quietMs: 100, onRetry: (_, r) => reasons.push(r) })).toBe('added');
+    expect(reasons[0]).toBe('unsettled');
+    expect(await readFile(plan, 'utf8')).toContain(text);
+  });
+});

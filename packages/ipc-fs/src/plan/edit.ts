@@ -29,6 +29,8 @@ interface Snapshot {
   text: string;
   mode: number;
   mtimeMs: number;
+  /** Bytes, as stat says. */
+  size: number;
   /** Inode, size and nanosecond times: any write or replacement changes it. */
   version: string;
 }
@@ -50,7 +52,7 @@ async function readSnapshot(path: string): Promise<Snapshot | undefined> {
     const text = await readFile(path, 'utf8');
     const after = await stat(path, { bigint: true });
     if (versionOf(before) !== versionOf(after)) return undefined;
-    return { text, mode: Number(after.mode & 0o7777n), mtimeMs: Number(after.mtimeMs), version: versionOf(after) };
+    return { text, mode: Number(after.mode & 0o7777n), mtimeMs: Number(after.mtimeMs), size: Number(after.size), version: versionOf(after) };
   } catch (err) {
     if (isErrno(err, 'ENOENT')) {
       throw new IpcError('io', `${path} does not exist: a note needs the task's plan`, { file: path, cause: err });
@@ -59,10 +61,15 @@ async function readSnapshot(path: string): Promise<Snapshot | undefined> {
   }
 }
 
-/** An empty file or a last line with no ending may be a worker's write in progress. */
+/**
+ * A young file that is empty, ends without a line ending, or stops at a page boundary may be a
+ * worker's in-place write in progress: the kernel copies a write page by page, so a reader can
+ * find the file cut after a whole number of 4 KiB pages — at a line's end, now and then — while
+ * the writer waits for the CPU.
+ */
 function looksUnfinished(snap: Snapshot, quietMs: number): boolean {
   const young = Date.now() - snap.mtimeMs < quietMs;
-  return young && (snap.text === '' || !/[\r\n]$/.test(snap.text));
+  return young && (snap.text === '' || !/[\r\n]$/.test(snap.text) || snap.size % 4096 === 0);
 }
 
 async function writeTemp(tmp: string, text: string, mode: number): Promise<void> {
@@ -195,10 +202,12 @@ function readWhole(fd: number): string {
 async function restoreOverwritten(path: string, swap: { version: string; overwritten?: number }, notes: readonly NewNote[], mode: number): Promise<boolean> {
   const fd = swap.overwritten as number;
   try {
-    // Its write may still be going on: read once the file is still for a moment.
+    // Its write may still be going on (it truncated, the bytes follow): read until the file ends a
+    // line and stays the same, polling fast — the worker's next edit would start from our version.
     let text = readWhole(fd);
-    for (let i = 0; i < 10; i++) {
-      await sleep(5);
+    const until = Date.now() + 50;
+    while (Date.now() < until) {
+      await new Promise((resolve) => setImmediate(resolve));
       const again = readWhole(fd);
       if (again === text && /[\r\n]$/.test(text)) break;
       text = again;
