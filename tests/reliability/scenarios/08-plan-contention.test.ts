@@ -92,10 +92,13 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
   const plan = parsePlan(text);
   const wrongMarks = plan.items.filter((item, i) => item.mark !== 'done' || item.text !== itemName(i + 1) || item.note !== `w${i + 1}`);
   const { events } = await readEventLog(paths.events);
+  const firstLost = plan.items.findIndex((item, i) => item.mark !== 'done' || item.note !== `w${i + 1}`);
   latencies.sort((a, b) => a - b);
   printFigures('08 plan.md contention', {
     'worker writes': `${worker.writes} in ${worker.ms} ms (${worker.renamed} temp+rename, ${worker.inPlace} in place, ${worker.stale} from a stale copy, ${worker.pauses} after a pause)`,
     'worker marks': `${worker.marks} made, ${ITEMS - wrongMarks.length}/${ITEMS} items present as made`,
+    // Mark k is the worker's write k (one mark a write), odd writes in place, even ones by rename.
+    'first mark lost': firstLost === -1 ? 'none' : `item ${firstLost + 1} (written ${(firstLost + 1) % 2 === 0 ? 'by temp+rename' : 'in place'})`,
     'notes sent': `${NOTES} via \`dispatch note\` (${CLI_CONCURRENCY} at a time) in ${notesSentMs} ms`,
     'note command p50 / max': `${latencies[Math.floor(NOTES / 2)]} ms / ${latencies.at(-1)} ms`,
     'notes in plan.md': `${counts.filter((c) => c === 1).length} exactly once, ${counts.filter((c) => c === 0).length} missing, ${counts.filter((c) => c > 1).length} doubled`,

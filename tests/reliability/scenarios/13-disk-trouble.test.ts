@@ -71,6 +71,10 @@ function filesUnder(dir: string, prefix = ''): string[] {
   );
 }
 
+it.runIf(!canMount)('is skipped: this machine does not let the test mount a small tmpfs', () => {
+  printFigures('13 disk trouble', { skipped: `mount -t tmpfs failed (needs root or CAP_SYS_ADMIN); run the suite as root to include it` });
+});
+
 it.skipIf(!canMount)('a full or read-only workspace: clear errors, no corrupt file, and the task completes once space returns', async () => {
   const started = performance.now();
   ws = scenarioWorkspace('disk-trouble', mountPoint);
