@@ -19,13 +19,17 @@ const canMount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0755', '
 const mounts: string[] = canMount ? [mountPoint] : [];
 let ws: ScenarioWorkspace | undefined;
 
+const filler = join(mountPoint, 'filler');
+
 afterAll(async () => {
+  // Space and write access back first, even after a failure half-way: the clean-up's cancel
+  // request must be written for the daemon to stop the worker.
+  rmSync(filler, { force: true });
+  for (const m of mounts.filter((m) => m !== mountPoint).reverse()) spawnSync('umount', [m]).status === 0 || spawnSync('umount', ['-l', m]);
   await ws?.dispose();
-  for (const m of mounts.reverse()) spawnSync('umount', [m]).status === 0 || spawnSync('umount', ['-l', m]);
+  if (canMount) spawnSync('umount', [mountPoint]).status === 0 || spawnSync('umount', ['-l', mountPoint]);
   rmSync(mountPoint, { recursive: true, force: true });
 });
-
-const filler = join(mountPoint, 'filler');
 
 /** Fills the file system to the last byte. */
 function fillDisk(): number {
@@ -115,7 +119,8 @@ it.skipIf(!canMount)('a full or read-only workspace: clear errors, no corrupt fi
   await refused(['note', 'disk', 'look at the tests too'], /cannot write \S+\.json: the disk is full/);
   await refused(['run', '--id', 'disk-two', '--step', 'x', 'another task'], /cannot write \S+disk-two\/task\.json: the disk is full/);
   const status = await w.dispatch(['status', 'disk', '--json']);
-  expect([status.exitCode, JSON.parse(String(status.stdout)).state]).toEqual([0, 'timed-out']);
+  expect(status.exitCode).toBe(0);
+  expect(['awaiting-answer', 'timed-out']).toContain(JSON.parse(String(status.stdout)).state);
   expect(existsSync(join(paths.ipc, '001.answer'))).toBe(false);
   expect(readdirSync(paths.requests)).toEqual([]);
   expect(await listTaskIds(w.dispatchDir)).toEqual(['disk']); // the refused run left nothing

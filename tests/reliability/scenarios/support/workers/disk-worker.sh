@@ -9,12 +9,13 @@ pace=${DISK_WORKER_PACE:-0.15}
 
 say() { echo "disk-worker: $*" 2>/dev/null; }
 
-# retry CMD...: runs CMD until it succeeds.
+# retry CMD...: runs CMD until it succeeds (2 minutes at most).
 retry() {
   n=0
   until "$@" 2>/dev/null; do
     n=$((n + 1))
     [ $((n % 20)) -eq 1 ] && say "write failed ($n), retrying"
+    [ "$n" -gt 1200 ] && { say "the disk refused writes for 2 minutes, giving up"; exit 1; }
     sleep 0.1
   done
 }
@@ -26,7 +27,13 @@ overwrite() { printf '%s\n' "$1" > "$plan"; }
 
 retry put "$plan" "$(sed 's/^- \[ \] scan$/- [x] scan — done/' "$plan")"
 retry put "$ipc/001.question" "Which auth should I focus on?"
-until [ -f "$ipc/001.answer" ]; do sleep 0.1; done
+# Never waits for ever (a test that failed half-way must not leave it behind): 2 minutes at most.
+waited=0
+until [ -f "$ipc/001.answer" ]; do
+  sleep 0.1
+  waited=$((waited + 1))
+  [ "$waited" -gt 1200 ] && { say "no answer in 2 minutes, giving up"; exit 1; }
+done
 retry put "$ipc/001.done" ""
 say "answer: $(cat "$ipc/001.answer")"
 i=1
