@@ -206,3 +206,15 @@ describe('appendNote and a write cut at a page boundary', () => {
     expect(await readFile(plan, 'utf8')).toContain(text);
   });
 });
+
+describe('appendNote and a worker mid temp+rename', () => {
+  it('does not rename while a fresh temp file of another writer sits beside plan.md; a stale one does not count', async () => {
+    await writeFile(plan, '# T\n- [ ] a\n');
+    const temp = join(dir, 'plan.md.worker-1.tmp');
+    await writeFile(temp, '# T\n- [x] a\n');
+    await expect(appendNote(plan, 'n1', 'hi', { ...fast, maxAttempts: 3 })).rejects.toMatchObject({ code: 'plan-conflict' });
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(temp, old, old);
+    expect(await appendNote(plan, 'n1', 'hi', fast)).toBe('added');
+  });
+});

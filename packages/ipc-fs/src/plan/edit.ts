@@ -1,6 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync, renameSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, renameSync, statSync, type BigIntStats } from 'node:fs';
 import { open, readFile, rm, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fsyncDir, tempPathFor } from '../atomic-write.js';
 import { IpcError, isErrno } from '../errors.js';
@@ -151,6 +151,21 @@ async function attemptAppend(path: string, notes: readonly NewNote[], wrote: boo
 type Swap = 'changed' | { version: string; overwritten?: number };
 
 /**
+ * True while another writer has a fresh temp file beside plan.md (a worker writing temp + rename
+ * is about to rename it in): our rename waits. A worker's rename can then only slip between our
+ * last check and our rename if its whole temp file was written inside that window. Temp files
+ * older than a second are a dead writer's, and do not count.
+ */
+function writerBusy(dir: string, ours: string): boolean {
+  for (const name of readdirSync(dir)) {
+    if (name === ours || !name.endsWith('.tmp')) continue;
+    const st = statSync(join(dir, name), { throwIfNoEntry: false });
+    if (st !== undefined && Date.now() - st.mtimeMs < 1_000) return true;
+  }
+  return false;
+}
+
+/**
  * Renames `tmp` over `path` if the file there is still at `version`. The check and the rename are
  * back to back, synchronous, but a worker can still slip a write in between: it replaces the
  * file (nothing can tell, short of renameat2's RENAME_EXCHANGE), or writes into it in place —
@@ -158,6 +173,7 @@ type Swap = 'changed' | { version: string; overwritten?: number };
  * caller gets the fd, to put the worker's bytes back.
  */
 function swapIn(tmp: string, path: string, version: string, raceWindow?: () => void): Swap {
+  if (writerBusy(dirname(path), basename(tmp))) return 'changed';
   let fd: number;
   try {
     fd = openSync(path, 'r');
