@@ -31,7 +31,8 @@ function copyOf(format: string) {
   const home = mkdtempSync(join(tmpdir(), `dispatch-formats-${format}-home-`));
   temps.push(dir, home);
   cpSync(join(fixtures, format, 'workspace'), dir, { recursive: true });
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, NO_COLOR: '1' };
+  // DISPATCH_DIR pinned: no `.dispatch/` left in an ancestor of the temp folder may stand in for it.
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_DIR: join(dir, '.dispatch'), NO_COLOR: '1' };
   const dispatch = (...args: string[]) => execa('node', [bin, ...args], { cwd: dir, env, extendEnv: false, reject: false });
   return { dir, dispatchDir: join(dir, '.dispatch'), dispatch };
 }

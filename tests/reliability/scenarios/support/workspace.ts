@@ -37,8 +37,10 @@ export async function until<T>(probe: () => T | Promise<T>, timeoutMs = 60_000, 
 export function scenarioWorkspace(name: string, root: string = tmpdir()): ScenarioWorkspace {
   const dir = mkdtempSync(join(root, `dispatch-${name}-`));
   const home = mkdtempSync(join(tmpdir(), `dispatch-${name}-home-`));
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
   const dispatchDir = join(dir, '.dispatch');
+  // DISPATCH_DIR pinned: temp folders are outside any git repository, so the CLI would otherwise
+  // take a `.dispatch/` that something else left in an ancestor (a stray /tmp/.dispatch) as ours.
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_DIR: dispatchDir, DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
   const dispatch = (args: string[], extra: { env?: Record<string, string> } = {}) =>
     execa('node', [bin, ...args], { cwd: dir, env: { ...env, ...extra.env }, extendEnv: false, reject: false });
   const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;

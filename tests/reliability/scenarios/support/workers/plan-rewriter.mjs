@@ -64,7 +64,9 @@ async function step() {
 const start = Date.now();
 const period = 1000 / hz;
 let next = start;
-while (Date.now() - start < seconds * 1000 || (untilFile && !existsSync(untilFile))) {
+// Waits for REWRITE_UNTIL 5 minutes at most: a test that failed half-way must not leave it running.
+const waiting = () => untilFile && !existsSync(untilFile) && Date.now() - start < 300_000;
+while (Date.now() - start < seconds * 1000 || waiting()) {
   await step();
   next += period;
   const wait = next - Date.now();
