@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, onTestFinished } from 'vitest';
 import { parsePlan, readEventLog, taskPaths } from '@dispatch/ipc-fs';
 import { printFigures, since } from './support/figures.js';
 import { scenarioWorkspace, until } from './support/workspace.js';
@@ -56,6 +56,7 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
     counts.forEach((c, i) => c > 0 && sentAt.has(i + 1) && !landed.has(i + 1) && landed.set(i + 1, now - sentAt.get(i + 1)!));
   };
   const watcher = setInterval(look, 100);
+  onTestFinished(() => clearInterval(watcher)); // also when an assertion failed half-way
 
   // The notes, through the built CLI, a few at a time.
   const latencies: number[] = [];
@@ -74,7 +75,7 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
   writeFileSync(notesSent, '');
   const notesSentMs = since(started);
 
-  await until(async () => (await ws.state('contention')) === 'completed', 120_000, 'the task to complete');
+  await until(async () => (await ws.state('contention')) === 'completed', 180_000, 'the task to complete');
   // A stale rewrite just before the exit may have dropped a note: the daemon puts it back.
   const settle = performance.now();
   const drained = () => readdirSync(paths.requests).length === 0;
