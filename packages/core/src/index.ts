@@ -6,6 +6,7 @@ export type { TaskSnapshot, LogEvent } from './replay.js';
 export { createDeadlineLogic } from './deadline.js';
 export type { Clock, DeadlineInput } from './deadline.js';
 export { TASK_EVENT_TYPES, isTaskEventType, defaultExitKind } from './events.js';
+export { isWellFormedEvent } from './event-shape.js';
 export type { TaskEvent, TaskEventType, TaskEventOf, TaskCreatedEvent } from './events.js';
 export { planComplete, samePlanFacts } from './guards.js';
 export { initialContext } from './task-context.js';

@@ -3,7 +3,7 @@ import { close, fsync, open, write } from 'node:fs';
 import { link, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { IpcError, isErrno } from './errors.js';
+import { diskWriteError, IpcError, isErrno } from './errors.js';
 
 const openAsync = promisify(open);
 const writeAsync = promisify(write);
@@ -72,7 +72,7 @@ export async function writeFileAtomic(
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw diskWriteError(err, path);
   }
   await fsyncDir(dirname(path));
 }
@@ -99,7 +99,7 @@ export async function publishExclusive(
         cause: err,
       });
     }
-    throw err;
+    throw diskWriteError(err, path);
   } finally {
     await unlink(tmp).catch(() => undefined);
   }

@@ -38,3 +38,22 @@ export class IpcError extends Error {
 export function isErrno(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
 }
+
+/** What a write that the disk refused means, and what to do about it. */
+const DISK_TROUBLE: Record<string, string> = {
+  ENOSPC: 'the disk is full (ENOSPC): free some space and try again',
+  EDQUOT: 'the disk quota is used up (EDQUOT): free some space and try again',
+  EROFS: 'the file system is read-only (EROFS)',
+  EFBIG: 'the file is over the size limit (EFBIG)',
+};
+
+/**
+ * A write refused by the disk (full, quota, read-only) as `IpcError('io')` naming the file meant
+ * — Node's own message names the temp file or none; any other error is returned unchanged.
+ * @example throw diskWriteError(err, paths.plan) // "cannot write /w/.dispatch/tasks/t/plan.md: the disk is full (ENOSPC): ..."
+ */
+export function diskWriteError(err: unknown, path: string): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const reason = typeof code === 'string' ? DISK_TROUBLE[code] : undefined;
+  return reason === undefined ? err : new IpcError('io', `cannot write ${path}: ${reason}`, { file: path, cause: err });
+}

@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { TaskEvent } from '@dispatch/core/events';
+import { isTaskEventType } from '@dispatch/core/events';
+import { isWellFormedEvent } from '@dispatch/core/event-shape';
 import type { LogEvent } from '@dispatch/core/replay';
-import { isErrno } from './errors.js';
+import { diskWriteError, isErrno } from './errors.js';
 
 /** One line of `events.jsonl`: `{"seq":1,"at":"<ISO time, ms>","type":"<event>",...facts}`. */
 export interface LoggedEvent {
@@ -20,6 +22,22 @@ export interface EventLogRead {
   torn: boolean;
   /** Lines that were not log events (skipped, never fatal). */
   skipped: number;
+  /**
+   * Events of a type this version does not know (a newer dispatch wrote them), with their line
+   * numbers: they are in `events`, and replay skips them; readers should warn, never fail.
+   */
+  unknown: { line: number; type: string }[];
+  /** Lines of a known type without the facts it carries (a damaged log): skipped, for readers to warn of. */
+  malformed: { line: number; type: string }[];
+}
+
+/** The log lines that are not machine events: the first line and the notes for readers. */
+export const LOG_NOTE_TYPES: readonly string[] = ['task.created', 'state.entered', 'note.added', 'note.restored', 'request.refused'];
+const NOTE_TYPES = new Set(LOG_NOTE_TYPES);
+
+/** True for an event type this version of dispatch writes (a machine event or a note). */
+export function isKnownLogType(type: string): boolean {
+  return isTaskEventType(type) || NOTE_TYPES.has(type);
 }
 
 function asLogged(line: string): LoggedEvent | null {
@@ -57,17 +75,28 @@ function parseEventLog(text: string): EventLogRead {
   const lines = text.split('\n');
   const last = lines.pop() ?? '';
   const events: LoggedEvent[] = [];
+  const unknown: EventLogRead['unknown'] = [];
+  const malformed: EventLogRead['malformed'] = [];
   let skipped = 0;
-  for (const line of lines) {
-    if (line.trim() === '') continue;
+  const take = (event: LoggedEvent, index: number) => {
+    if (!isWellFormedEvent({ ...event, at: Date.parse(event.at) })) {
+      malformed.push({ line: index + 1, type: event.type });
+      skipped += 1;
+      return;
+    }
+    events.push(event);
+    if (!isKnownLogType(event.type)) unknown.push({ line: index + 1, type: event.type });
+  };
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
     const event = asLogged(line);
-    if (event) events.push(event);
+    if (event) take(event, index);
     else skipped += 1;
-  }
+  });
   // A last line without its newline is complete only if it parses; else a writer died mid-line.
   const tail = last.trim() === '' ? null : asLogged(last);
-  if (tail) events.push(tail);
-  return { events, torn: last.trim() !== '' && tail === null, skipped };
+  if (tail) take(tail, lines.length);
+  return { events, torn: last.trim() !== '' && tail === null, skipped, unknown, malformed };
 }
 
 /** Log lines as machine events: times back to epoch ms (the machine keeps deadlines in ms). */
@@ -128,7 +157,9 @@ export class EventLogWriter {
   private async write(events: readonly NewLogEvent[]): Promise<LoggedEvent[]> {
     const logged = events.map(({ type, at, ...facts }, i): LoggedEvent => ({ seq: this.lastSeq + 1 + i, at: new Date(at).toISOString(), type, ...facts }));
     const line = `${this.needsNewline ? '\n' : ''}${logged.map((l) => `${JSON.stringify(l)}\n`).join('')}`;
-    const handle = await open(this.path, 'a', 0o644);
+    const handle = await open(this.path, 'a', 0o644).catch((err: unknown) => {
+      throw diskWriteError(err, this.path);
+    });
     const sizeBefore = (await handle.stat()).size;
     try {
       await handle.write(line);
@@ -140,7 +171,7 @@ export class EventLogWriter {
         () => undefined,
         () => (this.needsNewline = true),
       );
-      throw err;
+      throw diskWriteError(err, this.path);
     } finally {
       await handle.close();
     }

@@ -105,6 +105,6 @@ describe('event log', () => {
   });
 
   it('a missing log reads as empty', async () => {
-    expect(await readEventLog('/nonexistent/events.jsonl')).toEqual({ events: [], torn: false, skipped: 0 });
+    expect(await readEventLog('/nonexistent/events.jsonl')).toEqual({ events: [], torn: false, skipped: 0, unknown: [], malformed: [] });
   });
 });

@@ -127,6 +127,26 @@ describe('deriveTaskState', () => {
     expect(derived.state).toBe('running');
   });
 
+  it('an event of a type a newer dispatch wrote is skipped with a warning naming the file and line', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    const text = await (await import('node:fs/promises')).readFile(paths.events, 'utf8');
+    const line = text.split('\n').length;
+    await writeFile(paths.events, `${text}{"seq":99,"at":"2026-01-01T00:00:00.000Z","type":"worker.teleported","to":"mars"}\n`);
+    const derived = await deriveTaskState(dispatchDir, task.id);
+    expect(derived.state).toBe('running');
+    expect(derived.warnings).toEqual([`${paths.events}:${line}: skipped an event of unknown type "worker.teleported" (written by a newer dispatch?)`]);
+  });
+
+  it('a line of a known type without its facts is skipped with a warning, never thrown inside the machine', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    const text = await (await import('node:fs/promises')).readFile(paths.events, 'utf8');
+    const line = text.split('\n').length;
+    await writeFile(paths.events, `${text}{"seq":99,"at":"2026-01-01T00:00:00.000Z","type":"question.asked"}\n`);
+    const derived = await deriveTaskState(dispatchDir, task.id);
+    expect(derived.state).toBe('running');
+    expect(derived.warnings).toEqual([`${paths.events}:${line}: skipped a "question.asked" event without the facts it carries (a damaged log?)`]);
+  });
+
   it('an unknown task is a clear error', async () => {
     await expect(deriveTaskState(await tempDir(), 'nope')).rejects.toMatchObject({ code: 'no-such-task' });
   });

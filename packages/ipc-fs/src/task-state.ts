@@ -33,6 +33,8 @@ export interface DerivedTask {
   logged: LoggedEvent[];
   /** The log's last line was torn by a killed writer. */
   tornLog: boolean;
+  /** What a reader should be told: lines of unknown types or without their facts, skipped (`<file>:<line>: ...`). */
+  warnings: string[];
 }
 
 /**
@@ -121,7 +123,13 @@ async function factsOnDisk(paths: TaskPaths, plan: Plan | null, recorded: TaskSn
 export async function deriveTaskState(dispatchDir: string, id: string, options: DeriveOptions = {}): Promise<DerivedTask> {
   const paths = taskPaths(dispatchDir, id);
   const task = await readTaskFile(paths);
-  const { events: logged, torn } = await readEventLog(paths.events);
+  const { events: logged, torn, unknown, malformed } = await readEventLog(paths.events);
+  const warnings = [
+    ...malformed.map((m) => ({ line: m.line, text: `skipped a ${JSON.stringify(m.type)} event without the facts it carries (a damaged log?)` })),
+    ...unknown.map((u) => ({ line: u.line, text: `skipped an event of unknown type ${JSON.stringify(u.type)} (written by a newer dispatch?)` })),
+  ]
+    .sort((a, b) => a.line - b.line)
+    .map((w) => `${paths.events}:${w.line}: ${w.text}`);
   const history: LogEvent[] = toMachineEvents(logged);
   if (history[0]?.type !== 'task.created') history.unshift(createdFrom(task));
   const recorded = replay(history);
@@ -146,5 +154,5 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
     apply(event);
   }
   advance(options.now ?? Date.now());
-  return { paths, task, snapshot, state: stateOf(snapshot), recorded, plan, unrecorded, logged, tornLog: torn };
+  return { paths, task, snapshot, state: stateOf(snapshot), recorded, plan, unrecorded, logged, tornLog: torn, warnings };
 }

@@ -75,6 +75,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   const { dispatchDir } = workspaceOf(io);
   const ids = typeof ctx.args.id === 'string' ? [ctx.args.id] : [];
   const tasks = await deriveTasks(dispatchDir, ids, io);
+  // A log from a newer dispatch still reads; say what was skipped, on stderr (never in --json).
+  for (const warning of tasks.flatMap((t) => t.warnings)) io.err(`dispatch: warning: ${warning}\n`);
   await ensureDaemonIfUnfinished(io, tasks);
   const text = await render(ctx, dispatchDir, tasks, ids.length === 1);
   if (ctx.options.watch === true) await watchFrames(ctx, dispatchDir, ids, text);

@@ -14,6 +14,7 @@ import type { TaskFile } from '@dispatch/ipc-fs/task-file';
 import { cleanTaskTemps } from '@dispatch/ipc-fs/reconcile';
 import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
 import { type Fact } from '@dispatch/ipc-fs/watch/index';
+import { createNoteKeeper, type NoteKeeper } from '@dispatch/ipc-fs/plan/keep-notes';
 import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';
@@ -50,6 +51,7 @@ export class TaskHost {
     private readonly log: EventLogWriter,
     private readonly clock: Clock,
     private readonly onError: (err: unknown) => void,
+    private readonly notes: NoteKeeper,
   ) {}
 
   static async start(options: TaskHostOptions): Promise<TaskHost> {
@@ -129,7 +131,16 @@ export class TaskHost {
         },
       }),
     });
-    const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError);
+    // Notes the log says were added stay in plan.md, whatever a worker's rewrite drops.
+    const notes = createNoteKeeper(derived.paths.plan, {
+      onRestored: (note) => void log.append({ type: 'note.restored', at: clock.now(), noteId: note.id }).catch(onError),
+      onError,
+    });
+    for (const e of derived.logged) {
+      if (e.type === 'note.added' && typeof e.noteId === 'string' && typeof e.text === 'string') notes.remember({ id: e.noteId, text: e.text });
+    }
+    const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError, notes);
+    void notes.check();
     actor.start();
     const state = stateOf(derived.snapshot);
     if (state === 'queued' && options.autoStart !== false) host.send({ type: 'start', at: clock.now() });
@@ -158,8 +169,15 @@ export class TaskHost {
     await this.log.append(line);
   }
 
+  /** Logs a dispatcher note added to plan.md; from then on it is put back if a rewrite drops it. */
+  async recordNote(noteId: string, text: string, at: number): Promise<void> {
+    await this.record({ type: 'note.added', at, noteId, text });
+    this.notes.remember({ id: noteId, text });
+  }
+
   /** Turns a file fact of this task into its machine event, if it stands for one. */
   async handleFact(fact: Fact): Promise<void> {
+    if (fact.type === 'plan') void this.notes.check();
     const event = await eventFromFact(fact, this.paths, this.clock.now(), classifyExit);
     if (!event) return;
     if (event.type === 'question.asked') crashPoint('after-question-seen');

@@ -1,10 +1,10 @@
-import { utimesSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IpcError } from '../errors.js';
-import { appendNote, type NoteRetryReason } from './edit.js';
+import { appendNote, appendNotes, type NoteRetryReason } from './edit.js';
 import { countNote } from './note.js';
 import { parsePlan } from './parse.js';
 
@@ -148,5 +148,73 @@ describe('appendNote', () => {
     });
     expect(retries).toEqual(['unsettled']);
     expect(await readFile(plan, 'utf8')).toBe(`${note('n1', 'hi')}\n`);
+  });
+});
+
+describe('appendNotes', () => {
+  it('appends several notes in one write, in order, and says which were there already', async () => {
+    await writeFile(plan, `# T\n- [ ] a\n\n${note('n1', 'one')}\n`);
+    const outcomes = await appendNotes(plan, [{ id: 'n1', text: 'one' }, { id: 'n2', text: 'two' }, { id: 'n3', text: 'three' }], fast);
+    expect([...outcomes]).toEqual([['n1', 'present'], ['n2', 'added'], ['n3', 'added']]);
+    expect(parsePlan(await readFile(plan, 'utf8')).notes).toEqual(['one', 'two', 'three']);
+  });
+
+  it('retries the notes a rewrite undid right after they went in, and keeps the rewrite', async () => {
+    const stale = '# T\n- [ ] a\n';
+    await writeFile(plan, stale);
+    const retries: NoteRetryReason[] = [];
+    const outcomes = await appendNotes(plan, [{ id: 'n1', text: 'one' }, { id: 'n2', text: 'two' }], {
+      ...fast,
+      onRetry: (_, reason) => retries.push(reason),
+      interleave: async (phase, attempt) => {
+        if (phase === 'after-rename' && attempt === 1) await writeFile(plan, stale.replace('- [ ] a', '- [x] a'));
+      },
+    });
+    expect([...outcomes.values()]).toEqual(['added', 'added']);
+    expect(retries).toEqual(['replaced']);
+    const text = await readFile(plan, 'utf8');
+    expect([countNote(text, 'n1'), countNote(text, 'n2')]).toEqual([1, 1]);
+    expect(text).toContain('- [x] a');
+  });
+});
+
+describe('appendNote against a write in the last window', () => {
+  it('puts back a worker’s in-place write that landed between the last check and the rename', async () => {
+    await writeFile(plan, '# T\n- [ ] a\n- [ ] b\n');
+    let raced = 0;
+    const outcome = await appendNote(plan, 'n1', 'focus', {
+      ...fast,
+      raceWindow: () => {
+        if (raced++ === 0) writeFileSync(plan, '# T\n- [x] a — by the worker\n- [ ] b\n'); // in place: same inode
+      },
+    });
+    expect(outcome).toBe('added');
+    const text = await readFile(plan, 'utf8');
+    expect(text).toContain('- [x] a — by the worker');
+    expect(countNote(text, 'n1')).toBe(1);
+  });
+});
+
+describe('appendNote and a write cut at a page boundary', () => {
+  it('waits for a young plan that stops after a whole number of 4 KiB pages (an in-place write may be under way)', async () => {
+    const head = '# T\n- [ ] a\n';
+    const text = head + `${'x'.repeat(4096 - head.length - 1)}\n`; // 4096 bytes, ending in a newline
+    await writeFile(plan, text);
+    const reasons: NoteRetryReason[] = [];
+    expect(await appendNote(plan, 'n1', 'hi', { ...fast, quietMs: 100, onRetry: (_, r) => reasons.push(r) })).toBe('added');
+    expect(reasons[0]).toBe('unsettled');
+    expect(await readFile(plan, 'utf8')).toContain(text);
+  });
+});
+
+describe('appendNote and a worker mid temp+rename', () => {
+  it('does not rename while a fresh temp file of another writer sits beside plan.md; a stale one does not count', async () => {
+    await writeFile(plan, '# T\n- [ ] a\n');
+    const temp = join(dir, 'plan.md.worker-1.tmp');
+    await writeFile(temp, '# T\n- [x] a\n');
+    await expect(appendNote(plan, 'n1', 'hi', { ...fast, maxAttempts: 3 })).rejects.toMatchObject({ code: 'plan-conflict' });
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(temp, old, old);
+    expect(await appendNote(plan, 'n1', 'hi', fast)).toBe('added');
   });
 });

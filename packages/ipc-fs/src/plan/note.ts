@@ -61,3 +61,41 @@ export function withNote(text: string, noteId: string, note: string): string {
   if (last !== undefined && !isBlank(last.text)) out += eol;
   return out + lines.map((line) => line + eol).join('');
 }
+
+/** The ids of the dispatcher notes in `text`. */
+export function noteIdsIn(text: string): Set<string> {
+  const ids = new Set<string>();
+  for (const line of parsePlan(text).lines) {
+    const id = line.kind === 'note' ? matchNoteStart(line.text)?.id : undefined;
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
+}
+
+/** The line ending notes are written with: CRLF when most line endings are CRLF, else LF (as `parsePlan`'s `eol`). */
+function noteEol(text: string): '\n' | '\r\n' {
+  const crlf = text.split('\r\n').length - 1;
+  const lf = text.split('\n').length - 1 - crlf;
+  return crlf > lf ? '\r\n' : '\n';
+}
+
+/**
+ * `text` with several notes appended, exactly as `withNote` one after another would write them,
+ * without parsing the plan once per note (a burst of notes into a long plan stays cheap).
+ * @example withNotes('# T\n', [{ id: 'a', text: 'one' }, { id: 'b', text: 'two' }])
+ */
+export function withNotes(text: string, notes: readonly { id: string; text: string }[]): string {
+  const blocks = notes.map((n) => formatNote(n.id, n.text));
+  if (blocks.length === 0) return text;
+  const eol = noteEol(text);
+  let out = text;
+  if (out !== '' && !/[\r\n]$/.test(out)) out += eol;
+  const last = splitLines(out.slice(out.lastIndexOf('\n', out.length - 2) + 1)).at(-1);
+  if (last !== undefined && !isBlank(last.text)) out += eol;
+  return out + blocks.map((lines) => lines.map((line) => line + eol).join('')).join(eol);
+}
+
+/** True when `text` may hold the marker of `noteId` (a cheap test before parsing to be sure). */
+export function mayHoldNote(text: string, noteId: string): boolean {
+  return text.includes(`dispatch-note:${noteId}`);
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countNote, withNote } from './note.js';
+import { countNote, withNote, withNotes } from './note.js';
 import { parsePlan } from './parse.js';
 import { renderPlan, serializePlan } from './serialize.js';
 import { summarizePlan } from './summary.js';
@@ -96,6 +96,16 @@ describe('withNote properties', () => {
         expect(countNote(next, 'n-1')).toBe(countNote(text, 'n-1') + 1);
         const expected = note.trim().split(/\r\n|\r|\n/).map((l) => l.trim()).join('\n');
         expect(after.notes.at(-1)).toBe(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('withNotes writes what withNote one note after another writes', () => {
+    fc.assert(
+      fc.property(fc.oneof(planText, anyText), fc.array(noteText, { maxLength: 4 }), (text, notes) => {
+        const list = notes.map((t, i) => ({ id: `n-${i}`, text: t }));
+        expect(withNotes(text, list)).toBe(list.reduce((acc, n) => withNote(acc, n.id, n.text), text));
       }),
       { numRuns: 1000 },
     );

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test/tmp.js';
+import { diskWriteError, IpcError } from './errors.js';
+import { taskPaths } from './paths.js';
+import { renderPlan } from './plan/serialize.js';
+import { createTaskFolder } from './task-folder.js';
+import type { TaskFile } from './task-file.js';
+
+const task = (id: string): TaskFile => ({ id, title: id, prompt: id, model: 'sim', backend: 'sim', options: {}, createdAt: new Date().toISOString() });
+const errno = (code: string) => Object.assign(new Error(`${code}: some message, write`), { code });
+
+describe('createTaskFolder', () => {
+  it('removes what it made when the plan cannot be written: no task without a plan is left', async () => {
+    const dispatchDir = join(await tempDir(), '.dispatch');
+    const paths = taskPaths(dispatchDir, 'half');
+    // A directory where plan.md goes makes its rename fail, as a full disk would fail its write.
+    await mkdir(join(paths.plan, 'blocker'), { recursive: true });
+    await expect(createTaskFolder(dispatchDir, task('half'), renderPlan('half', ['a']))).rejects.toThrow();
+    expect(existsSync(paths.dir)).toBe(false);
+  });
+
+  it('leaves alone the folder of a creator that claimed the id first', async () => {
+    const dispatchDir = join(await tempDir(), '.dispatch');
+    const first = await createTaskFolder(dispatchDir, task('same'), renderPlan('same', ['a']));
+    await writeFile(join(first.ipc, '001.question'), 'mine?');
+    await expect(createTaskFolder(dispatchDir, task('same'), renderPlan('same', ['b']))).rejects.toMatchObject({ code: 'task-exists' });
+    expect(existsSync(join(first.ipc, '001.question'))).toBe(true);
+  });
+});
+
+describe('diskWriteError', () => {
+  it('names the file meant and what to do when the disk refuses a write', () => {
+    const full = diskWriteError(errno('ENOSPC'), '/w/plan.md');
+    expect(full).toBeInstanceOf(IpcError);
+    expect(full).toMatchObject({ code: 'io', file: '/w/plan.md', message: 'cannot write /w/plan.md: the disk is full (ENOSPC): free some space and try again' });
+    expect((diskWriteError(errno('EROFS'), '/w/x') as IpcError).message).toBe('cannot write /w/x: the file system is read-only (EROFS)');
+  });
+
+  it('returns any other error unchanged', () => {
+    const other = errno('EACCES');
+    expect(diskWriteError(other, '/w/x')).toBe(other);
+  });
+});

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { deriveTaskState, listTaskIds, taskPaths, writeRequest } from '@dispatch/ipc-fs';
+
+/** The built CLI the scenarios run, as users and scripts do. */
+export const bin = new URL('../../../../apps/cli/dist/dispatch.js', import.meta.url).pathname;
+
+const FINAL = ['completed', 'cancelled'];
+
+/** A scenario's temp workspace with its own DISPATCH_HOME, the built CLI run there, and its tasks. */
+export interface ScenarioWorkspace {
+  dir: string;
+  home: string;
+  dispatchDir: string;
+  env: Record<string, string>;
+  dispatch(args: string[], extra?: { env?: Record<string, string> }): ReturnType<typeof execa>;
+  state(id: string): Promise<string>;
+  writeConfig(yaml: string): void;
+  /** Cancels what is still live, stops the daemon and removes the temp folders. */
+  dispose(): Promise<void>;
+}
+
+/** Polls `probe` until it returns a truthy value, or throws after `timeoutMs` (never a fixed sleep). */
+export async function until<T>(probe: () => T | Promise<T>, timeoutMs = 60_000, what = 'a condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Creates a scenario workspace; `name` shows in the temp folders' names. */
+export function scenarioWorkspace(name: string, root: string = tmpdir()): ScenarioWorkspace {
+  const dir = mkdtempSync(join(root, `dispatch-${name}-`));
+  const home = mkdtempSync(join(tmpdir(), `dispatch-${name}-home-`));
+  const dispatchDir = join(dir, '.dispatch');
+  // DISPATCH_DIR pinned: temp folders are outside any git repository, so the CLI would otherwise
+  // take a `.dispatch/` that something else left in an ancestor (a stray /tmp/.dispatch) as ours.
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_DIR: dispatchDir, DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
+  const dispatch = (args: string[], extra: { env?: Record<string, string> } = {}) =>
+    execa('node', [bin, ...args], { cwd: dir, env: { ...env, ...extra.env }, extendEnv: false, reject: false });
+  const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;
+  const writeConfig = (yaml: string) => writeFileSync(join(home, 'config.yaml'), yaml);
+  const dispose = async () => {
+    const ids = await listTaskIds(dispatchDir).catch(() => [] as string[]);
+    for (const id of ids) {
+      const live = await state(id).then((s) => !FINAL.includes(s), () => false);
+      if (live) await writeRequest(taskPaths(dispatchDir, id).requests, { type: 'cancel' }).catch(() => undefined);
+    }
+    if (ids.length > 0) {
+      await dispatch(['daemon', 'start']);
+      await until(async () => (await Promise.all(ids.map((id) => state(id).catch(() => 'completed')))).every((s) => FINAL.includes(s)), 30_000, 'the tasks to end').catch(() => undefined);
+    }
+    await dispatch(['daemon', 'stop']);
+    // DISPATCH_KEEP_SCENARIO=1 keeps the folders to look into after a run (the daemon's log, the task files).
+    if (process.env.DISPATCH_KEEP_SCENARIO === '1') return void process.stdout.write(`kept ${dir} and ${home}\n`);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  };
+  return { dir, home, dispatchDir, env, dispatch, state, writeConfig, dispose };
+}
