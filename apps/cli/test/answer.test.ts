@@ -19,7 +19,7 @@ function workspace() {
   const home = mkdtempSync(join(tmpdir(), 'dispatch-answer-home-'));
   const ws = mkdtempSync(join(tmpdir(), 'dispatch-answer-ws-'));
   homes.push(home);
-  const env = { ...BASE_ENV, DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
+  const env = { ...BASE_ENV, DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
   const dispatch = (args: string[], input?: string) => execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false, ...(input !== undefined && { input }) });
   const file = (id: string, ...path: string[]) => join(ws, '.dispatch', 'tasks', id, ...path);
   const read = (id: string, ...path: string[]) => readFileSync(file(id, ...path), 'utf8');

@@ -23,7 +23,7 @@ async function workspaceWithTasks() {
   const home = mkdtempSync(join(tmpdir(), 'dispatch-clean-home-'));
   const ws = mkdtempSync(join(tmpdir(), 'dispatch-clean-ws-'));
   homes.push(home);
-  const env = { ...BASE_ENV, DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
+  const env = { ...BASE_ENV, DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
   const dispatch = (...args: string[]) => execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false });
   const dispatchDir = join(ws, '.dispatch');
   const stateIs = (id: string, state: string) => until(async () => (await deriveTaskState(dispatchDir, id)).state === state);

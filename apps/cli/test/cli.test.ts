@@ -78,7 +78,7 @@ describe('errors', () => {
   it('a bare prompt is `dispatch run`: with --model sim it needs no config and creates the task', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'dispatch-bare-'));
     const home = mkdtempSync(join(tmpdir(), 'dispatch-bare-home-'));
-    const r = await execa('node', [bin, 'fix', 'the', 'flaky', 'test', '--model', 'sim', '--json'], { cwd, reject: false, env: { DISPATCH_HOME: home, DISPATCH_DAEMON_IDLE_MS: '1000' } });
+    const r = await execa('node', [bin, 'fix', 'the', 'flaky', 'test', '--model', 'sim', '--json'], { cwd, reject: false, env: { DISPATCH_HOME: home, DISPATCH_DIR: join(cwd, '.dispatch'), DISPATCH_DAEMON_IDLE_MS: '1000' } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ id: 'fix-flaky-test', model: 'sim', state: 'queued' });
     await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });

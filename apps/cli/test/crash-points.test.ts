@@ -31,7 +31,7 @@ async function crashAt(point: CrashPoint) {
   const home = mkdtempSync(join(tmpdir(), 'dispatch-crash-home-'));
   homes.push(home);
   const ws = mkdtempSync(join(tmpdir(), 'dispatch-crash-ws-'));
-  const base = { DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', DISPATCH_PID_WAIT_MS: '500' };
+  const base = { DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', DISPATCH_PID_WAIT_MS: '500' };
   const cancel = point === 'during-cancel';
   const steps = cancel ? ['forever {hang}'] : ['one', 'two {ask: JWT or sessions?}', 'three'];
   const run = await execa('node', [bin, 'run', '--model', 'sim', '--id', 't', ...steps.flatMap((s) => ['--step', s]), 'crash test'], {
@@ -85,7 +85,7 @@ describe('kill -9 of the daemon at every named crash point loses nothing', () =>
     const home = mkdtempSync(join(tmpdir(), 'dispatch-crash-home-'));
     homes.push(home);
     const ws = mkdtempSync(join(tmpdir(), 'dispatch-crash-ws-'));
-    const env = { DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000' };
+    const env = { DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000' };
     const run = await execa('node', [bin, 'run', '--model', 'sim', '--id', 't', '--step', 'q {ask: JWT?}', 'x'], { cwd: ws, env, reject: false });
     expect(run.exitCode, run.stderr).toBe(0);
     const ipc = join(ws, '.dispatch/tasks/t/ipc');

@@ -19,7 +19,8 @@ function setup() {
   homes.push(home);
   const env = { DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '2000', NO_COLOR: '1' };
   const workspace = () => mkdtempSync(join(tmpdir(), 'dispatch-ws-'));
-  const dispatch = (cwd: string, args: string[]) => execa('node', [bin, ...args], { cwd, env, reject: false });
+  // DISPATCH_DIR pins each workspace: a stray .dispatch or .git in /tmp must not capture it.
+  const dispatch = (cwd: string, args: string[]) => execa('node', [bin, ...args], { cwd, env: { ...env, DISPATCH_DIR: join(cwd, '.dispatch') }, reject: false });
   const daemonPid = () => JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')).pid as number;
   return { home, env, workspace, dispatch, daemonPid };
 }

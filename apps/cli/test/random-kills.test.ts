@@ -29,7 +29,7 @@ describe('the daemon killed with -9 at random moments while tasks ask questions'
     const ids = ['k1', 'k2', 'k3'];
     for (const id of ids) {
       const steps = ['a {ask: first?}', 'b', 'c {ask: second?}', 'd'];
-      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), id], { cwd: ws, env, reject: false });
+      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), id], { cwd: ws, env: { ...env, DISPATCH_DIR: join(ws, '.dispatch') }, reject: false });
       expect(r.exitCode, r.stderr).toBe(0);
     }
     const answerAll = async () => {
@@ -51,13 +51,13 @@ describe('the daemon killed with -9 at random moments while tasks ask questions'
         kills++;
       }
       await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
-      await execa('node', [bin, 'daemon', 'start'], { cwd: ws, env, reject: false });
+      await execa('node', [bin, 'daemon', 'start'], { cwd: ws, env: { ...env, DISPATCH_DIR: join(ws, '.dispatch') }, reject: false });
     }
     expect(kills).toBeGreaterThan(2);
     await vi.waitUntil(
       async () => {
         await answerAll();
-        if (!daemon()) await execa('node', [bin, 'daemon', 'start'], { cwd: ws, env, reject: false });
+        if (!daemon()) await execa('node', [bin, 'daemon', 'start'], { cwd: ws, env: { ...env, DISPATCH_DIR: join(ws, '.dispatch') }, reject: false });
         return (await Promise.all(ids.map(logState))).every((s) => s === 'completed');
       },
       { timeout: 60_000, interval: 200 },

@@ -19,7 +19,7 @@ describe('a plain shell worker configured as a custom backend command', () => {
       `default: shellbot\nbackends:\n  shell: { command: "sh ${worker}" }\nmodels:\n  shellbot: { backend: shell }\n`,
     );
     const ws = mkdtempSync(join(tmpdir(), 'dispatch-shell-ws-'));
-    const env = { DISPATCH_HOME: home, DISPATCH_DAEMON_IDLE_MS: '3000' };
+    const env = { DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_DAEMON_IDLE_MS: '3000' };
     const run = await execa('node', [bin, 'run', '--id', 'review', '--step', 'Scan the code', '--step', 'Which auth should I focus on?', '--step', 'Write the findings', 'review the auth module'], { cwd: ws, env, reject: false });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/using shellbot \(default\)/);
