@@ -67,11 +67,20 @@ function isDir(path: string): boolean {
   }
 }
 
-/** The nearest ancestor of `start` holding `.git` (a directory, or a file in a worktree). */
+/** Whether `dir` is a repository's top level as git sees it: a `.git` folder with a HEAD, or a worktree's `.git` file. */
+function isGitTop(dir: string): boolean {
+  const git = join(dir, '.git');
+  const stats = statSync(git, { throwIfNoEntry: false });
+  if (!stats) return false;
+  // An empty `.git` folder is no repository (codex's sandbox leaves one in /tmp): git ignores it, so do we.
+  return stats.isFile() || existsSync(join(git, 'HEAD'));
+}
+
+/** The nearest ancestor of `start` that is a git top level (a `.git` folder, or a file in a worktree). */
 export function findGitTop(start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {
-    if (existsSync(join(dir, '.git'))) return dir;
+    if (isGitTop(dir)) return dir;
     const up = dirname(dir);
     if (up === dir) return undefined;
     dir = up;

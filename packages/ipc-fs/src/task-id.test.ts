@@ -1,8 +1,8 @@
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/tmp.js';
-import { assertTaskId, findDispatchDir, isValidTaskId, IpcError, taskPaths } from './index.js';
+import { assertTaskId, findDispatchDir, findGitTop, isValidTaskId, IpcError, taskPaths } from './index.js';
 
 describe('task ids', () => {
   it.each(['security-review', 'a', '0', 'fix-123', 'a'.repeat(64), '9-lives', 'a--b'])('accepts %j', (id) => {
@@ -45,11 +45,22 @@ describe('findDispatchDir', () => {
   it('finds the nearest ancestor .dispatch up to the git top, else the git top', async () => {
     const repo = await tempDir();
     await mkdir(join(repo, '.git'));
+    await writeFile(join(repo, '.git', 'HEAD'), 'ref: refs/heads/main\n');
     await mkdir(join(repo, 'pkg', 'src'), { recursive: true });
     const env = { DISPATCH_HOME: join(repo, 'home') };
     expect(findDispatchDir(join(repo, 'pkg', 'src'), env)).toBe(join(repo, '.dispatch'));
     await mkdir(join(repo, 'pkg', '.dispatch'));
     expect(findDispatchDir(join(repo, 'pkg', 'src'), env)).toBe(join(repo, 'pkg', '.dispatch'));
+  });
+
+  it('takes a .git file (a worktree) as a repository, and an empty .git folder as none, as git does', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'wt', 'src'), { recursive: true });
+    await writeFile(join(dir, 'wt', '.git'), 'gitdir: /elsewhere/.git/worktrees/wt\n');
+    expect(findGitTop(join(dir, 'wt', 'src'))).toBe(join(dir, 'wt'));
+    await mkdir(join(dir, 'stray', '.git'), { recursive: true }); // what codex's sandbox leaves in /tmp
+    await mkdir(join(dir, 'stray', 'ws'));
+    expect(findGitTop(join(dir, 'stray', 'ws'))).toBeUndefined();
   });
 
   it('outside git walks up to the nearest .dispatch, skipping DISPATCH_HOME', async () => {
