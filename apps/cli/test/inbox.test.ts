@@ -16,14 +16,20 @@ describe('dispatch inbox', () => {
     await w.start('stuck', 'db {block: Which database?}');
     await w.start('broken', 'build {fail: the compiler crashed}');
     await w.start('fine', 'done already');
+    // An auth failure, as the real claude prints it (a fake replaying its recorded output).
+    const fakes = new URL('./fixtures/fake-clis/', import.meta.url).pathname;
+    writeFileSync(join(w.home, 'config.yaml'), `default: sonnet\nbackends:\n  claude: { command: "${join(fakes, 'claude')} -p" }\nmodels:\n  sonnet: { backend: claude }\n`);
+    const auth = await execa('node', [bin, 'run', '--id', 'locked', '--step', 'x', 'x'], { cwd: w.dir, env: { ...w.env, FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs'), FAKE_CLI_CASE: 'no-credentials' }, extendEnv: false, reject: false });
+    expect(auth.exitCode, auth.stderr).toBe(0);
     // Another workspace of the same user (same DISPATCH_HOME).
     const other = mkdtempSync(join(tmpdir(), 'dispatch-inbox-other-'));
     expect((await execa('node', [bin, 'run', '--model', 'sim', '--id', 'elsewhere', '--step', 'x {ask: Which port?}', 'x'], { cwd: other, env: { ...w.env, DISPATCH_DIR: join(other, '.dispatch') }, extendEnv: false, reject: false })).exitCode).toBe(0);
-    await until(async () => (await Promise.all(['asks', 'stuck', 'broken', 'fine'].map(w.state))).join() === 'awaiting-answer,blocked,failed,completed');
+    await until(async () => (await Promise.all(['asks', 'stuck', 'broken', 'fine', 'locked'].map(w.state))).join() === 'awaiting-answer,blocked,failed,completed,failed');
     await until(async () => String((await w.dispatch(['inbox'])).stdout).includes('Which port?'));
 
     const entries = JSON.parse(String((await w.dispatch(['inbox', '--json'])).stdout)) as Record<string, unknown>[];
-    expect(entries.map((e) => `${e.type} ${e.id}`)).toEqual(['question asks', 'blocked stuck', 'failed broken', 'question elsewhere']);
+    expect(entries.map((e) => `${e.type} ${e.id}`)).toEqual(['question asks', 'blocked stuck', 'failed broken', 'failed locked', 'question elsewhere']);
+    expect(entries[3]).toMatchObject({ kind: 'auth', message: expect.stringMatching(/^claude: not logged in/), action: 'dispatch retry locked' });
     expect(entries[0]).toMatchObject({ seq: 1, text: 'JWT or sessions?', secondsLeft: expect.any(Number), action: 'dispatch answer asks "…"' });
     expect(entries[0]!.secondsLeft as number).toBeGreaterThan(100);
     expect(entries[2]).toMatchObject({ kind: 'plan-error', action: 'dispatch retry broken' });
@@ -32,7 +38,8 @@ describe('dispatch inbox', () => {
     expect(lines[0]).toMatch(/^\? asks asks #1 \(\dm \d+s left\): JWT or sessions\? — dispatch answer asks "…"$/);
     expect(lines[1]).toBe('? stuck is blocked: Which database? — dispatch answer stuck "…"');
     expect(lines[2]).toBe('! broken failed (plan-error): build: the compiler crashed — dispatch retry broken');
-    expect(lines[3]).toMatch(/^\? elsewhere asks #1 .*Which port\? — dispatch answer elsewhere "…"  \[.*dispatch-inbox-other-.*\/\.dispatch\]$/);
+    expect(lines[3]).toMatch(/^! locked failed \(auth\): claude: not logged in .* — dispatch retry locked$/);
+    expect(lines[4]).toMatch(/^\? elsewhere asks #1 .*Which port\? — dispatch answer elsewhere "…"  \[.*dispatch-inbox-other-.*\/\.dispatch\]$/);
 
     await execa('node', [bin, 'cancel', 'elsewhere'], { cwd: other, env: { ...w.env, DISPATCH_DIR: join(other, '.dispatch') }, extendEnv: false, reject: false });
   });

@@ -58,7 +58,10 @@ describe('dispatch status (table)', () => {
     const r = await ws.dispatch(['status']);
     expect([r.exitCode, r.stderr]).toEqual([0, '']);
     expect(r.stdout).not.toContain('\u001b[');
-    const lines = r.stdout.split('\n');
+    const [waiting, blank, ...lines] = r.stdout.split('\n');
+    // What needs the user comes first, above the table: the question, the time left, the command.
+    expect(waiting).toMatch(/^\? zzz-asking asks #1 \(\dm \d+s left\): Should the session store move to Redis .* — dispatch answer zzz-asking "…"$/);
+    expect(blank).toBe('');
     expect(lines[0]).toMatch(/^ID\s+STATE\s+MODEL\s+PROGRESS\s+AGE\s+QUESTION \/ ERROR$/);
     expect(lines[1]).toMatch(/^zzz-asking\s+awaiting-answer\s+sim\s+\[####----\] 1\/2\s+\d+s\s+#1 Should the session store move to Redis .*…$/);
     expect(lines[1]!.length).toBeLessThan(lines[1]!.indexOf('#1') + 61);

@@ -6,6 +6,7 @@ import { readQueue, readWatchHealth, runningDaemon } from '../daemon/daemon-file
 import { createStyle } from '../style.js';
 import { alternativeModels } from '../view/alternatives.js';
 import { failureReport } from '../view/failure-report.js';
+import { inboxOf, renderInbox } from '../view/inbox.js';
 import { renderStatusTable } from '../view/status-table.js';
 import { workerReport } from '../view/worker-output.js';
 import { deriveTasks, ensureDaemonIfUnfinished } from '../view/task-list.js';
@@ -42,7 +43,10 @@ async function render(ctx: CommandContext, dispatchDir: string, tasks: readonly 
   const table = renderStatusTable(views, { style: createStyle(io.outColor), now: Date.now(), columns: io.outColumns, activity });
   const failures = await failureReport(tasks, (tried) => alternativeModels(io.env, tried));
   const notes = [...failures, ...(await watchNote(io.env, dispatchDir))];
-  return notes.length === 0 ? table : `${table}\n${notes.join('\n')}\n`;
+  // What waits for the user on top (questions with the time left, blocks); failures below, with what to do.
+  const waiting = renderInbox((await inboxOf(tasks, async () => [])).filter((e) => e.type !== 'failed'));
+  const top = waiting.length === 0 ? '' : `${waiting.join('\n')}\n\n`;
+  return `${top}${table}${notes.length === 0 ? '' : `\n${notes.join('\n')}\n`}`;
 }
 
 /** Redraws on every change until Ctrl-C: on a terminal in place, piped as a new frame when it differs. */
