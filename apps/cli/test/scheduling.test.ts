@@ -29,18 +29,18 @@ describe('concurrency limits', () => {
     await until(async () => /waiting for a free sim worker slot \(#\d in line\)/.test(String((await w.dispatch(['status'])).stdout)));
     await until(async () => (await Promise.all(ids.map(([c, id]) => state(c, id)))).every((s) => s === 'completed'));
 
-    const spans: { id: string; start: number; end: number }[] = [];
+    const spans: { id: string; start: number; end: number; scheduled: number }[] = [];
     for (const [cwd, id] of ids) {
       const { events } = await readEventLog(join(cwd, '.dispatch/tasks', id, 'events.jsonl'));
-      const start = events.find((e) => e.type === 'worker.started');
-      const end = events.find((e) => e.type === 'worker.exited');
-      spans.push({ id, start: Date.parse(String(start?.at)), end: Date.parse(String(end?.at)) });
+      const at = (type: string) => Date.parse(String(events.find((e) => e.type === type)?.at));
+      spans.push({ id, start: at('worker.started'), end: at('worker.exited'), scheduled: at('start') });
     }
     const most = Math.max(...spans.map((s) => spans.filter((o) => o.start <= s.start && s.start < o.end).length));
     expect(most).toBeLessThanOrEqual(3);
     expect(most).toBeGreaterThanOrEqual(2); // they did run side by side
-    const started = [...spans].sort((a, b) => a.start - b.start).map((s) => s.id);
-    expect(started).toEqual(ids.map(([, id]) => id));
+    // Submission order kept: the scheduler's start decisions (the `start` events) never go backwards.
+    // (Workers started in the same pass may report in either order.)
+    for (let i = 1; i < spans.length; i++) expect(spans[i]!.scheduled).toBeGreaterThanOrEqual(spans[i - 1]!.scheduled);
   }, 120_000);
 });
 
