@@ -14,9 +14,13 @@ describe('the scheduler', () => {
     expect(schedule(tasks, { total: 3, backends: {} }).map((d) => d.action)).toEqual(['start', 'wait', 'wait']);
   });
 
-  it('defaults: 3 claude, 8 in total, and the sim test double unlimited unless limits are configured', () => {
+  it('defaults: 3 claude, 4 of another known CLI, 8 in total; other commands and sim unlimited unless limits are configured', () => {
     const claude = Array.from({ length: 5 }, (_, i) => task(`c${i}`, 'queued'));
     expect(schedule(claude, undefined).map((d) => d.action)).toEqual(['start', 'start', 'start', 'wait', 'wait']);
+    const mixed = [...Array.from({ length: 6 }, (_, i) => task(`a${i}`, 'queued', 'codex')), ...Array.from({ length: 6 }, (_, i) => task(`b${i}`, 'queued', 'gemini'))];
+    expect(schedule(mixed, undefined).filter((d) => d.action === 'start')).toHaveLength(8);
+    const mine = Array.from({ length: 12 }, (_, i) => task(`m${String(i).padStart(2, '0')}`, 'queued', 'my-agent'));
+    expect(schedule(mine, undefined).every((d) => d.action === 'start')).toBe(true);
     const sims = Array.from({ length: 20 }, (_, i) => task(`s${String(i).padStart(2, '0')}`, 'queued', 'sim'));
     expect(schedule(sims, undefined).every((d) => d.action === 'start')).toBe(true);
     expect(schedule(sims, { total: 3, backends: {} }).filter((d) => d.action === 'start')).toHaveLength(3);

@@ -15,16 +15,19 @@ export interface ScheduledTask {
 const HOLDS_SLOT: readonly TaskState[] = ['starting', 'running', 'awaiting-answer', 'timed-out', 'recovering'];
 
 /**
- * Limits when the config sets none: 8 workers at once, 3 of claude (the reference broke with 4
- * parallel `claude -p`), 4 of any other CLI. The built-in `sim` test double is not limited by
- * default; a configured `limits` counts everything.
+ * Limits when the config sets none, for the AI CLIs dispatch knows: 8 workers at once, 3 of
+ * claude (the reference broke with 4 parallel `claude -p`), 4 of each other one. Other commands
+ * (yours, the `sim` test double) are not limited unless the config says so; a configured
+ * `limits` counts every worker in its total.
  */
 export const DEFAULT_LIMITS = { total: 8, claude: 3, other: 4 } as const;
+
+const KNOWN_CLIS = new Set(['claude', 'codex', 'cursor', 'gemini', 'opencode']);
 
 function limitOf(limits: Limits | undefined, backend: string): number {
   const configured = limits?.backends[backend];
   if (configured !== undefined) return configured;
-  if (backend === 'sim') return Infinity;
+  if (!KNOWN_CLIS.has(backend)) return Infinity;
   return backend === 'claude' ? DEFAULT_LIMITS.claude : DEFAULT_LIMITS.other;
 }
 
@@ -47,7 +50,7 @@ export type Decision =
 export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undefined): Decision[] {
   const busy = new Map<string, number>();
   let total = 0;
-  const counts = (backend: string) => backend !== 'sim' || limits !== undefined;
+  const counts = (backend: string) => limits !== undefined || KNOWN_CLIS.has(backend);
   for (const t of tasks) {
     if (!HOLDS_SLOT.includes(t.state)) continue;
     busy.set(t.backend, (busy.get(t.backend) ?? 0) + 1);
