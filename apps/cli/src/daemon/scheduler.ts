@@ -1,4 +1,4 @@
-import type { Limits } from '@dispatch/config/types';
+import { KNOWN_BACKENDS, type Limits } from '@dispatch/config/types';
 import type { TaskState } from '@dispatch/core/types';
 
 /** A task the scheduler looks at: where it is, what it waits for, which backend its worker needs. */
@@ -22,7 +22,7 @@ const HOLDS_SLOT: readonly TaskState[] = ['starting', 'running', 'awaiting-answe
  */
 export const DEFAULT_LIMITS = { total: 8, claude: 3, other: 4 } as const;
 
-const KNOWN_CLIS = new Set(['claude', 'codex', 'cursor', 'gemini', 'opencode']);
+const KNOWN_CLIS: ReadonlySet<string> = new Set(KNOWN_BACKENDS);
 
 function limitOf(limits: Limits | undefined, backend: string): number {
   const configured = limits?.backends[backend];

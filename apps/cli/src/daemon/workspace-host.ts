@@ -1,3 +1,4 @@
+import { STRUCTURED_BACKENDS } from '@dispatch/backends/structured/output-args';
 import { capWorkerLog } from '@dispatch/backends/worker-log';
 import { readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -7,8 +8,6 @@ import { readAttemptClaim, attemptFiles } from '@dispatch/ipc-fs/attempts';
 import { LogActivity } from '../host/log-activity.js';
 import { TaskHost } from '../host/task-host.js';
 
-/** Backends whose CLI prints structured output dispatch reads (claude stream-json, codex --json). */
-const STRUCTURED_BACKENDS = new Set(['claude', 'codex']);
 import { applyRequests } from './apply-requests.js';
 import type { WatchHealth } from './daemon-files.js';
 import { fallbackModel } from './fallback.js';

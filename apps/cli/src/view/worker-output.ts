@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STRUCTURED_BACKENDS } from '@dispatch/backends/structured/output-args';
 import { summarizeWorkerOutput, type WorkerSummary } from '@dispatch/backends/structured/worker-summary';
 import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
 import type { DerivedTask } from '@dispatch/ipc-fs/task-state';
 import { readAttemptLogTail } from '../host/attempt-log.js';
 
-/** Backends whose CLI prints structured output dispatch reads (their kind is their name). */
-const STRUCTURED = new Set(['claude', 'codex']);
 
 /** What a task's workers reported: token use and cost summed over attempts, and what the current one is doing. */
 export interface WorkerReport {
@@ -37,7 +36,7 @@ async function attemptSummary(derived: DerivedTask, attempt: number): Promise<Wo
 /** The report of a task whose backend prints structured output; null for the others. */
 export async function workerReport(derived: DerivedTask): Promise<WorkerReport | null> {
   const attempts = derived.snapshot.context.attempt;
-  if (attempts === 0 || !STRUCTURED.has(derived.task.backend)) return null;
+  if (attempts === 0 || !STRUCTURED_BACKENDS.has(derived.task.backend)) return null;
   let usage: WorkerReport['usage'] = null;
   let last: WorkerSummary | null = null;
   for (let n = 1; n <= attempts; n++) {

@@ -1,3 +1,6 @@
+/** Backends whose CLI prints structured output that dispatch reads (their kind is their name). */
+export const STRUCTURED_BACKENDS: ReadonlySet<string> = new Set(['claude', 'codex']);
+
 /**
  * The flags that make a worker CLI print structured output, which dispatch reads to show what the
  * worker is doing and what it cost: Claude Code's stream-json (`--verbose` is required with `-p`),
