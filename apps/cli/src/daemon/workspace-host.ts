@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { cleanStaleTemps, findStaleTemps } from '@dispatch/ipc-fs/atomic-write';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/watch/index';
+import { classifyStuckWorker } from '../host/classify-exit.js';
 import { TaskHost } from '../host/task-host.js';
 import { applyRequests } from './apply-requests.js';
 import type { WatchHealth } from './daemon-files.js';
@@ -162,7 +163,9 @@ export class WorkspaceHost {
       const since = Math.max(h.snapshot.context.startedAt ?? 0, await mtime(h.paths.plan), await mtime(h.paths.workerLog));
       if (now - since > stallMs) {
         const minutes = Math.round(stallMs / 60_000);
-        h.send({ type: 'worker.stalled', message: `no plan change and no worker output for ${minutes >= 1 ? `${minutes} min` : `${stallMs} ms`}`, at: now });
+        const message = `no plan change and no worker output for ${minutes >= 1 ? `${minutes} min` : `${stallMs} ms`}`;
+        const cause = await classifyStuckWorker(h.paths, h.snapshot.context.attempt, new Date(now));
+        h.send({ type: 'worker.stalled', message, cause, at: now });
       }
     }
   }

@@ -1,5 +1,7 @@
 import { classifyWorkerExit } from '@dispatch/backends/classify/classify-worker-exit';
 import { readAttemptClaim } from '@dispatch/ipc-fs/attempts';
+import type { TaskError } from '@dispatch/core/types';
+import type { TaskPaths } from '@dispatch/ipc-fs/paths';
 import type { ExitClassifier } from '@dispatch/ipc-fs/task-state';
 import { readAttemptLogTail } from './attempt-log.js';
 
@@ -12,10 +14,26 @@ const GENERIC: Record<string, string> = { command: 'worker', sim: 'sim worker' }
  * @example deriveTaskState(dispatchDir, id, { classify: classifyExit })
  */
 export const classifyExit: ExitClassifier = async (record, paths, attempt) => {
-  const claim = await readAttemptClaim(paths.attempts, attempt).catch(() => null);
-  const output = await readAttemptLogTail(paths, attempt);
-  const backend = claim?.backend;
-  const cli = backend ? (GENERIC[backend] ?? backend) : undefined;
+  const { output, cli } = await attemptOutput(paths, attempt);
   const at = new Date(record.at);
   return classifyWorkerExit({ code: record.code, signal: record.signal, output, ...(cli && { cli }), ...(!Number.isNaN(at.getTime()) && { at }) });
 };
+
+/**
+ * What attempt N's worker, still running when dispatch stops it (the wall-clock limit, a stall),
+ * shows in its output that it is stuck on — codex retries an unreachable API forever, printing
+ * "Reconnecting... waiting for network" — or null when its output names no known cause.
+ */
+export async function classifyStuckWorker(paths: TaskPaths, attempt: number, now = new Date()): Promise<TaskError | null> {
+  const { output, cli } = await attemptOutput(paths, attempt);
+  const found = classifyWorkerExit({ code: null, signal: null, output, ...(cli && { cli }), at: now });
+  return found && found.kind !== 'crash' ? found : null;
+}
+
+/** Attempt N's output tail and the name of the CLI its claim names. */
+async function attemptOutput(paths: TaskPaths, attempt: number): Promise<{ output: string; cli: string | undefined }> {
+  const claim = await readAttemptClaim(paths.attempts, attempt).catch(() => null);
+  const output = await readAttemptLogTail(paths, attempt);
+  const backend = claim?.backend;
+  return { output, cli: backend ? (GENERIC[backend] ?? backend) : undefined };
+}

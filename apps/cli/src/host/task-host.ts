@@ -16,7 +16,7 @@ import { type Fact } from '@dispatch/ipc-fs/watch/index';
 import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';
-import { classifyExit } from './classify-exit.js';
+import { classifyExit, classifyStuckWorker } from './classify-exit.js';
 import { systemClock } from './system-clock.js';
 import { startWorker, stopWorker, workerLost, type WorkerContext } from './worker-actors.js';
 
@@ -71,6 +71,7 @@ export class TaskHost {
       answerTimeoutSeconds: Math.round(derived.snapshot.context.answerTimeoutMs / 1000),
       now: () => clock.now(),
     };
+    let actorRef: { getSnapshot(): TaskSnapshot } | undefined;
     const machine = taskMachine.provide({
       actors: {
         spawnWorker: fromCallback<TaskEvent, SpawnWorkerInput>(({ input, sendBack }) => {
@@ -80,7 +81,13 @@ export class TaskHost {
             stopped = true;
           };
         }),
-        deadline: createDeadlineLogic(clock),
+        // A worker stopped at the wall-clock limit may show why it never finished (codex waiting
+        // for the network): the timeout carries that cause, so the task fails with it.
+        deadline: createDeadlineLogic(clock, async (event) =>
+          event.type === 'task.timeout' && actorRef
+            ? { ...event, cause: await classifyStuckWorker(derived.paths, actorRef.getSnapshot().context.attempt, new Date(event.at)) }
+            : event,
+        ),
       },
       actions: {
         // The event that stops the worker (a cancel, a timeout) is on disk before the signal is
@@ -124,6 +131,7 @@ export class TaskHost {
         },
       }),
     });
+    actorRef = actor;
     const host = new TaskHost(derived.paths, actor, log, clock, onError);
     actor.start();
     const state = stateOf(derived.snapshot);
