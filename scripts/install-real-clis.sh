@@ -4,15 +4,15 @@
 # folder, unless they are there already; then prints the folder holding their executables, for
 # DISPATCH_REAL_CLIS_DIR:
 #   export DISPATCH_REAL_CLIS_DIR="$(scripts/install-real-clis.sh)"
-# The cache is $DISPATCH_REAL_CLIS_CACHE, else .cache/real-clis in the repository (gitignored).
+# The cache is $DISPATCH_REAL_CLIS_CACHE, else ~/.cache/dispatch-real-clis (shared by clones and
+# worktrees, and kept between CI runs on one machine).
 # claude-code 2.1.197 is the newest that installs on Node 20. Progress goes to stderr.
 set -euo pipefail
 
 CLAUDE_CODE_VERSION=2.1.197
 CODEX_VERSION=0.169.0
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cache="${DISPATCH_REAL_CLIS_CACHE:-$root/.cache/real-clis}"
+cache="${DISPATCH_REAL_CLIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dispatch-real-clis}"
 bin="$cache/node_modules/.bin"
 
 installed() { # name version: the package in the cache is that version
