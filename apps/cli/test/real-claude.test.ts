@@ -48,16 +48,17 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
     for (const r of steps) expect(r.model).toMatch(/sonnet/);
   });
 
-  it('names auth, model-unavailable, quota and network failures in status --json', async () => {
+  it('names auth (401, 403), model-unavailable, quota and network failures in status --json', async () => {
     const ws = e2eWorkspace('real-claude-errors');
     const dispatch = useRealClis(ws, cli.dir!);
-    const failing = await Promise.all(([401, 404, 429] as const).map((fail) => startFakeModelApi({ fail })));
+    const failing = await Promise.all(([401, 403, 404, 429] as const).map((fail) => startFakeModelApi({ fail })));
     apis.push(...failing);
     const absent = `http://127.0.0.1:${await closedPort()}`;
     const cases = [
       { id: 'bad-key', url: failing[0]!.url },
-      { id: 'unknown-model', url: failing[1]!.url },
-      { id: 'rate-limited', url: failing[2]!.url },
+      { id: 'forbidden', url: failing[1]!.url },
+      { id: 'unknown-model', url: failing[2]!.url },
+      { id: 'rate-limited', url: failing[3]!.url },
       { id: 'no-api', url: absent },
     ];
     for (const c of cases) {
@@ -68,6 +69,8 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
     const errors = Object.fromEntries(cases.map((c) => [c.id, views[c.id]!.error]));
     expect(errors).toEqual({
       'bad-key': { kind: 'auth', message: expect.stringMatching(/^claude: /) },
+      // Anthropic's 403: the credit balance is too low.
+      forbidden: { kind: 'auth', message: expect.stringMatching(/^claude: /) },
       'unknown-model': { kind: 'model-unavailable', message: expect.stringMatching(/^claude: /) },
       'rate-limited': { kind: 'quota', message: expect.stringMatching(/^claude: /) },
       'no-api': { kind: 'network', message: expect.stringMatching(/^claude: /) },

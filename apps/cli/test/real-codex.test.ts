@@ -48,16 +48,17 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
     for (const r of steps) expect(r.model).toMatch(/^gpt-5\.3-codex$/);
   });
 
-  it('names auth, model-unavailable, quota and network failures in status --json', async () => {
+  it('names auth, model-unavailable (404, 403), quota and network failures in status --json', async () => {
     const ws = e2eWorkspace('real-codex-errors');
     const dispatch = useRealClis(ws, cli.dir!);
-    const failing = await Promise.all(([401, 404, 429] as const).map((fail) => startFakeModelApi({ fail })));
+    const failing = await Promise.all(([401, 403, 404, 429] as const).map((fail) => startFakeModelApi({ fail })));
     apis.push(...failing);
     const absent = `http://127.0.0.1:${await closedPort()}`;
     const cases = [
       { id: 'bad-key', url: failing[0]!.url, extra: [] as string[] },
-      { id: 'unknown-model', url: failing[1]!.url },
-      { id: 'rate-limited', url: failing[2]!.url },
+      { id: 'forbidden', url: failing[1]!.url },
+      { id: 'unknown-model', url: failing[2]!.url },
+      { id: 'rate-limited', url: failing[3]!.url },
       // codex never gives up on an absent API ("Reconnecting... waiting for network"): the
       // wall-clock limit stops it, and the task fails with the cause its output shows.
       { id: 'no-api', url: absent, extra: ['--time-limit', '15'] },
@@ -70,6 +71,8 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
     const errors = Object.fromEntries(cases.map((c) => [c.id, views[c.id]!.error]));
     expect(errors).toEqual({
       'bad-key': { kind: 'auth', message: expect.stringMatching(/^codex: /) },
+      // Anthropic's 403 is about billing; OpenAI's says the model is not allowed.
+      forbidden: { kind: 'model-unavailable', message: expect.stringMatching(/^codex: /) },
       'unknown-model': { kind: 'model-unavailable', message: expect.stringMatching(/^codex: /) },
       'rate-limited': { kind: 'quota', message: expect.stringMatching(/^codex: /) },
       'no-api': { kind: 'network', message: expect.stringMatching(/^codex: .*\(stopped: the wall-clock limit passed\)$/) },
