@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertFreshBuild } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace } from './e2e-workspace.js';
 import { closedPort, DEFAULT_QUESTION, GREETING_FILE, startFakeModelApi, type FakeModelApi } from './fake-model-api/index.js';
-import { realCli, untilAllFinished, useRealClis } from './real-clis.js';
+import { REAL_CLI_TEST_TIMEOUT, realCli, untilAllFinished, useRealClis } from './real-clis.js';
 
 // The real Claude Code CLI (DISPATCH_REAL_CLIS_DIR) runs dispatch tasks against a scripted fake
 // Anthropic API on loopback: no network, no account.
@@ -46,7 +46,7 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
     expect(steps.length).toBeGreaterThanOrEqual(6);
     // with the model dispatch passed it
     for (const r of steps) expect(r.model).toMatch(/sonnet/);
-  });
+  }, REAL_CLI_TEST_TIMEOUT);
 
   it('names auth (401, 403), model-unavailable, quota and network failures in status --json', async () => {
     const ws = e2eWorkspace('real-claude-errors');
@@ -76,5 +76,5 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
       'no-api': { kind: 'network', message: expect.stringMatching(/^claude: /) },
     });
     for (const c of cases) expect(views[c.id]!.state).toBe('failed');
-  });
+  }, REAL_CLI_TEST_TIMEOUT);
 });

@@ -21,7 +21,10 @@ export function realCli(name: 'claude' | 'codex'): { dir: string | null; missing
   return { dir, required, missing: null };
 }
 
-/** The variables the backend commands read: where this task's fake model API is, and a scratch HOME. */
+/** Room for a real CLI's start-up and a few model turns on a loaded 2-core machine (they take seconds). */
+export const REAL_CLI_TEST_TIMEOUT = 180_000;
+
+/** Where the backend commands find this task's fake model API: set per `run` (a worker gets the environment of the run that created its task). */
 export const API_URL_VAR = 'FAKE_MODEL_API_URL';
 
 /**
