@@ -2,7 +2,7 @@ import { classifyWorkerExit } from '@dispatch/backends/classify/classify-worker-
 import { readAttemptClaim } from '@dispatch/ipc-fs/attempts';
 import type { TaskError } from '@dispatch/core/types';
 import type { TaskPaths } from '@dispatch/ipc-fs/paths';
-import type { ExitClassifier } from '@dispatch/ipc-fs/task-state';
+import type { DeriveOptions, ExitClassifier } from '@dispatch/ipc-fs/task-state';
 import { readAttemptLogTail } from './attempt-log.js';
 
 // Backends with no CLI name of their own: an alias's inline command, the simulated worker.
@@ -37,3 +37,9 @@ async function attemptOutput(paths: TaskPaths, attempt: number): Promise<{ outpu
   const backend = claim?.backend;
   return { output, cli: backend ? (GENERIC[backend] ?? backend) : undefined };
 }
+
+/** The classifiers `deriveTaskState` takes, for every caller in the CLI and the daemon. */
+export const classifiers: Pick<DeriveOptions, 'classify' | 'classifyStuck'> = {
+  classify: classifyExit,
+  classifyStuck: (paths, attempt) => classifyStuckWorker(paths, attempt),
+};

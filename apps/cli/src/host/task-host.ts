@@ -16,7 +16,7 @@ import { type Fact } from '@dispatch/ipc-fs/watch/index';
 import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';
-import { classifyExit, classifyStuckWorker } from './classify-exit.js';
+import { classifiers, classifyExit, classifyStuckWorker } from './classify-exit.js';
 import { systemClock } from './system-clock.js';
 import { startWorker, stopWorker, workerLost, type WorkerContext } from './worker-actors.js';
 
@@ -50,7 +50,7 @@ export class TaskHost {
   static async start(options: TaskHostOptions): Promise<TaskHost> {
     const clock = options.clock ?? systemClock;
     const onError = options.onError ?? ((err: unknown) => process.stderr.write(`dispatch: ${(err as Error).message ?? String(err)}\n`));
-    const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now(), classify: classifyExit });
+    const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now(), ...classifiers });
     await cleanTaskTemps(derived.paths);
     const log = await EventLogWriter.open(derived.paths.events);
     if (derived.logged[0]?.type !== 'task.created') {
