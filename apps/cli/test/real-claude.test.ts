@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertFreshBuild } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace } from './e2e-workspace.js';
-import { closedPort, DEFAULT_QUESTION, GREETING_FILE, startFakeModelApi, type FakeModelApi } from './fake-model-api/index.js';
+import { closedPort, DEFAULT_QUESTION, GREETING_FILE, protocolScript, startFakeModelApi, type FakeModelApi } from './fake-model-api/index.js';
 import { REAL_CLI_TEST_TIMEOUT, realCli, untilAllFinished, useRealClis } from './real-clis.js';
 
 // The real Claude Code CLI (DISPATCH_REAL_CLIS_DIR) runs dispatch tasks against a scripted fake
@@ -21,10 +21,10 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
   const apis: FakeModelApi[] = [];
   afterAll(() => Promise.all(apis.map((a) => a.close())));
 
-  it('completes a task, asking a question that `dispatch answer` answers', async () => {
+  it.each(['files', 'dispatch-ask'] as const)('completes a task, asking a question (via %s) that `dispatch answer` answers', async (via) => {
     const ws = e2eWorkspace('real-claude');
     const dispatch = useRealClis(ws, cli.dir!);
-    const api = await startFakeModelApi();
+    const api = await startFakeModelApi({ script: (plan) => protocolScript(plan, DEFAULT_QUESTION, via) });
     apis.push(api);
     const run = await dispatch(['run', '--id', 'greet', '--model', 'sonnet', '--step', 'Get ready', '--step', 'Write the greeting the user picks', 'Write a greeting'], api.url);
     expect(run.exitCode, run.stderr).toBe(0);
@@ -39,11 +39,11 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
     expect(JSON.parse(done.stdout), done.stderr).toMatchObject({ type: 'completed', id: 'greet' });
     const views = await untilAllFinished(ws, ['greet'], 10_000);
     expect(views.greet).toMatchObject({ state: 'completed', backend: 'claude', progress: { done: 2, total: 2 }, error: null });
-    expect(readFileSync(join(ws.dir, GREETING_FILE), 'utf8')).toBe('Hello from the user');
+    expect(readFileSync(join(ws.dir, GREETING_FILE), 'utf8').trim()).toBe('Hello from the user');
     expect(existsSync(join(ws.dispatchDir, 'tasks', 'greet', 'ipc', '001.done'))).toBe(true);
     // claude asked the fake for every step (the wait step at least once),
     const steps = api.requests.filter((r) => r.reply.startsWith('step'));
-    expect(steps.length).toBeGreaterThanOrEqual(6);
+    expect(steps.length).toBeGreaterThanOrEqual(via === 'files' ? 6 : 5);
     // with the model dispatch passed it
     for (const r of steps) expect(r.model).toMatch(/sonnet/);
   }, REAL_CLI_TEST_TIMEOUT);

@@ -12,15 +12,31 @@ const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 const tickFirst = (plan: string) =>
   `awk 'f == 0 && sub(/^- \\[ \\] /, "- [x] ") { f = 1 } { print }' ${q(plan)} > ${q(`${plan}.fake-tmp`)} && mv ${q(`${plan}.fake-tmp`)} ${q(plan)}`;
 
+/** How the scripted worker asks: with ipc files and shell, or with `"$DISPATCH_BIN" ask` (both are in the worker prompt). */
+export type AskVia = 'files' | 'dispatch-ask';
+
 /**
  * What a well-behaved worker does for a two-item plan, as the worker prompt tells it, in plain
  * shell: tick item 1; ask question 001 (temp file, then mv); wait for the answer (a bounded poll,
  * repeated until it arrives, since agent tools kill long commands); copy it to greeting.txt,
- * acknowledge with 001.done and tick item 2; touch ipc/.done; say it is finished.
+ * acknowledge with 001.done and tick item 2; touch ipc/.done; say it is finished. Via
+ * `dispatch ask`, the asking, waiting (`ask --wait 1`, repeated) and acknowledging are its.
  */
-export function protocolScript(planPath: string, question: string): ScriptStep[] {
+export function protocolScript(planPath: string, question: string, via: AskVia = 'files'): ScriptStep[] {
   const ipc = join(dirname(planPath), 'ipc');
   const file = (name: string) => q(join(ipc, name));
+  if (via === 'dispatch-ask') {
+    // The worker's environment names the CLI and the task folder: the agent's tool must pass it on.
+    const out = '"$DISPATCH_TASK_DIR/ask.out"';
+    return [
+      { shell: tickFirst(planPath) },
+      { shell: `"$DISPATCH_BIN" ask --timeout 1 ${q(question)} > ${out}; echo "ask exited $?"` },
+      { shell: `if "$DISPATCH_BIN" ask --wait 1 --timeout 5 > ${out}; then echo ANSWER-ARRIVED; else echo still waiting; fi`, until: 'ANSWER-ARRIVED' },
+      { shell: `cp ${out} ${GREETING_FILE} && ${tickFirst(planPath)}` },
+      { shell: `touch ${file('.done')}` },
+      { text: 'Every item of the plan is done.' },
+    ];
+  }
   return [
     { shell: tickFirst(planPath) },
     { shell: `printf '%s\\n' ${q(question)} > ${file('.001.question.tmp')} && mv ${file('.001.question.tmp')} ${file('001.question')}` },
