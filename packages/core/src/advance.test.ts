@@ -27,6 +27,10 @@ describe('advanceTo: deadlines that passed while no host ran', () => {
     const { snapshot, events } = advanceTo(replay(h.log), T0 + 3_600_000);
     expect(events).toEqual([{ type: 'task.timeout', at: T0 + 60_000 }]);
     expect(stateOf(snapshot)).toBe('failed');
+    const cause = { kind: 'network' as const, message: 'codex: cannot reach the model API' };
+    const stuck = advanceTo(replay(h.log), T0 + 3_600_000, { timeoutCause: cause });
+    expect(stuck.events).toEqual([{ type: 'task.timeout', at: T0 + 60_000, cause }]);
+    expect(stuck.snapshot.context.error?.kind).toBe('network');
   });
 
   it('knows the deadline of every state that keeps one (mirrors the machine\'s deadline invocations)', () => {

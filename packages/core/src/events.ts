@@ -32,8 +32,9 @@ export type TaskEvent = Stamped &
         /** Questions whose answer the worker acknowledged (`NNN.done`) by the time it exited. */
         acks?: readonly number[];
       }
-    | { type: 'worker.stalled'; message?: string }
-    | { type: 'task.timeout'; message?: string }
+    /** `cause`: what the worker's output shows it was stuck on when it was stopped (see stoppedError). */
+    | { type: 'worker.stalled'; message?: string; cause?: TaskError | null }
+    | { type: 'task.timeout'; message?: string; cause?: TaskError | null }
     | { type: 'continue'; model?: string | null }
     /** `by: 'fallback'` when the daemon retried on its own, from the config's `fallback` list. */
     | { type: 'retry'; model?: string | null; by?: 'user' | 'fallback' }

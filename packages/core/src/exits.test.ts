@@ -64,6 +64,21 @@ describe('task machine: exits', () => {
     expect(h.stops).toEqual(['stalled']);
   });
 
+  it('a worker stopped while its output shows a cause (codex retrying a dead network) fails with that cause', () => {
+    const network = { kind: 'network' as const, message: 'codex: cannot reach the API' };
+    const stalled = runningTask();
+    stalled.send({ type: 'worker.stalled', message: 'no output for 20 min', cause: network });
+    expect(stalled.context().error).toEqual({ kind: 'network', message: 'codex: cannot reach the API (stopped: no output for 20 min)' });
+    expect(stalled.stops).toEqual(['stalled']);
+    const timedOut = runningTask();
+    timedOut.send({ type: 'task.timeout', cause: network });
+    expect(timedOut.context().error).toEqual({ kind: 'network', message: 'codex: cannot reach the API (stopped: the wall-clock limit passed)' });
+    // Output with no known cause says nothing the stop does not.
+    const unknown = runningTask();
+    unknown.send({ type: 'task.timeout', cause: { kind: 'crash', message: 'codex exited with code null' } });
+    expect(unknown.context().error).toEqual({ kind: 'timeout', message: 'the wall-clock limit passed' });
+  });
+
   it('the wall-clock limit fails the task at the absolute deadline and stops the worker', () => {
     const h = runningTask({ input: { timeLimitMs: 3_600_000 } });
     expect(h.context().deadlines.task).toBe(T0 + 3_600_000);

@@ -30,6 +30,6 @@ export type {
   StartReason,
 } from './types.js';
 export { toMermaid } from './mermaid.js';
-export { dueDeadline, advanceTo } from './advance.js';
+export { dueDeadline, advanceTo, type DeadlineFacts } from './advance.js';
 export { logInspector } from './log-inspector.js';
 export type { TaskLogHandlers } from './log-inspector.js';

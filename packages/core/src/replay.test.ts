@@ -1,7 +1,8 @@
 import { createActor, SimulatedClock } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { harness, plan, runningTask, T0 } from '../test/harness.js';
 import { createDeadlineLogic, replay, stateOf, taskMachine, type LogEvent } from './index.js';
+import type { TaskEvent } from './events.js';
 
 const twoOpen = plan({ total: 3, done: 1 });
 
@@ -107,6 +108,29 @@ describe('restore', () => {
 });
 
 describe('createDeadlineLogic', () => {
+  it('sends the event the host completed (a timeout with the cause the output shows), and none once stopped', async () => {
+    const clock = new SimulatedClock();
+    clock.set(T0);
+    const cause = { kind: 'network' as const, message: 'codex: cannot reach the API' };
+    const complete = async (event: TaskEvent) => ({ ...event, cause }) as TaskEvent;
+    const input = { id: 't', model: 'opus', createdAt: T0, timeLimitMs: 60_000 };
+    const actor = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(clock, complete) } }), { input, clock }).start();
+    actor.send({ type: 'start', at: T0 });
+    actor.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 1, at: T0 });
+    clock.increment(60_000);
+    await vi.waitUntil(() => actor.getSnapshot().value === 'failed');
+    expect(actor.getSnapshot().context.error).toEqual({ kind: 'network', message: 'codex: cannot reach the API (stopped: the wall-clock limit passed)' });
+
+    // Cancelled while the host was still reading the log: the late timeout changes nothing.
+    const late = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(clock, complete) } }), { input: { ...input, createdAt: clock.now() }, clock }).start();
+    late.send({ type: 'start', at: clock.now() });
+    late.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 1, at: clock.now() });
+    clock.increment(60_000);
+    late.send({ type: 'cancel', at: clock.now() });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(late.getSnapshot().value).toBe('cancelled');
+  });
+
   it('waits past the 24.8-day timer limit in steps instead of firing at once', () => {
     // A simulated clock that, like Node, fires a timer longer than 2^31-1 ms after 1 ms.
     const clock = new SimulatedClock();

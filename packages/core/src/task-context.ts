@@ -51,6 +51,18 @@ export function withoutQuestion(context: TaskContext, seq: number): PendingQuest
 }
 
 /** The error a failed worker exit is recorded with: the backend's cause, else a plain account. */
+/**
+ * Why a worker that dispatch stopped (the wall-clock limit, a stall) failed: the cause its output
+ * shows it was stuck on, when it shows one (codex retries an unreachable API forever, printing
+ * "Reconnecting... waiting for network"), so recovery advice fits; else the stop itself.
+ * @example stoppedError('timeout', 'the wall-clock limit passed', { kind: 'network', message: 'codex: …' })
+ *   // → { kind: 'network', message: 'codex: … (stopped: the wall-clock limit passed)' }
+ */
+export function stoppedError(kind: 'timeout' | 'stalled', message: string, cause?: TaskError | null): TaskError {
+  if (!cause || cause.kind === 'crash') return { kind, message };
+  return { ...cause, message: `${cause.message} (stopped: ${message})` };
+}
+
 export function exitError(event: TaskEventOf<'worker.exited'>): TaskError {
   if (event.cause) return event.cause;
   if (event.plan.error > 0) return { kind: 'plan-error', message: 'the worker marked an item [!]' };

@@ -1,7 +1,7 @@
 import { assign } from 'xstate';
 import type { DeadlineInput } from './deadline.js';
 import { samePlanFacts } from './guards.js';
-import { answerDeadlineOf, initialContext } from './task-context.js';
+import { answerDeadlineOf, initialContext, stoppedError } from './task-context.js';
 import { exitAfterDeadline, exitBeforeStart, exitWhileWorking, taskDeadline, taskSetup, timeoutTransition } from './task-setup.js';
 
 /**
@@ -100,7 +100,7 @@ export const taskMachine = taskSetup.createMachine({
           target: 'failed',
           actions: [
             assign(({ event }) => ({
-              error: { kind: 'stalled' as const, message: event.message ?? 'no plan change and no worker output for too long' },
+              error: stoppedError('stalled', event.message ?? 'no plan change and no worker output for too long', event.cause),
               updatedAt: event.at,
             })),
             { type: 'stopWorker', params: { reason: 'stalled' } },

@@ -2,7 +2,7 @@ import { assign, fromCallback, setup } from 'xstate';
 import type { DeadlineInput } from './deadline.js';
 import type { TaskEvent, TaskEventOf } from './events.js';
 import { exitGuards, isCurrentAttempt, isPending } from './guards.js';
-import { exitError, withQuestion, withoutQuestion } from './task-context.js';
+import { exitError, stoppedError, withQuestion, withoutQuestion } from './task-context.js';
 import type { StartReason, TaskContext, TaskError, TaskInput } from './types.js';
 
 /** What the host's `spawnWorker` actor is given: start (or re-attach to) this attempt's worker. */
@@ -83,10 +83,10 @@ export const taskSetup = setup({
       };
     }),
     failFromExit: assign(({ event }) => ({ error: exitError(event as Exited) })),
-    failWithTimeout: assign(({ event }) => ({
-      error: { kind: 'timeout' as const, message: (event as { message?: string }).message ?? 'the wall-clock limit passed' },
-      updatedAt: event.at,
-    })),
+    failWithTimeout: assign(({ event }) => {
+      const { message, cause } = event as TaskEventOf<'task.timeout'>;
+      return { error: stoppedError('timeout', message ?? 'the wall-clock limit passed', cause), updatedAt: event.at };
+    }),
     continueWithLateAnswer: assign({ startReason: 'late-answer' as const }),
   },
   guards: {

@@ -167,6 +167,25 @@ describe('deriveTaskState after time passed with no host', () => {
     expect(derived.state).toBe('blocked');
   });
 
+  it('a wall-clock limit that fell due carries what the host says the worker is stuck on', async () => {
+    const dispatchDir = join(await tempDir(), '.dispatch');
+    const paths = await createTaskFolder(dispatchDir, task, renderPlan(task.title, ['one']));
+    const log = await EventLogWriter.open(paths.events);
+    await log.append({ type: 'task.created', at: T0, input: { id: task.id, model: 'opus', createdAt: T0, timeLimitMs: 30_000 } });
+    await log.append({ type: 'start', at: T0 + 1 });
+    await log.append({ type: 'worker.started', at: T0 + 2, attempt: 1, model: 'opus', pid: 4242 });
+    const cause = { kind: 'network' as const, message: 'codex: cannot reach the model API' };
+    const seen: number[] = [];
+    const classifyStuck = async (_: unknown, attempt: number) => (seen.push(attempt), cause);
+    const derived = await deriveTaskState(dispatchDir, task.id, { classifyStuck });
+    expect(derived.unrecorded.find((e) => e.type === 'task.timeout')).toEqual({ type: 'task.timeout', at: T0 + 2 + 30_000, cause });
+    expect(derived.snapshot.context.error).toEqual({ kind: 'network', message: 'codex: cannot reach the model API (stopped: the wall-clock limit passed)' });
+    expect(seen).toEqual([1]);
+    // Not due yet: the output is not read at all.
+    await deriveTaskState(dispatchDir, task.id, { classifyStuck, now: T0 + 10_000 });
+    expect(seen).toEqual([1]);
+  });
+
   it('a restarted host finds nothing new in a finished task, even with a .done written after the exit', async () => {
     const { dispatchDir, paths, log } = await runningTask();
     await writeFileAtomic(paths.plan, '# T\n- [x] a\n- [x] b\n');

@@ -43,9 +43,16 @@ export interface DerivedTask {
  */
 export type ExitClassifier = (record: ExitRecord, paths: TaskPaths, attempt: number) => Promise<TaskError | null>;
 
+/**
+ * What attempt `attempt`'s still-running worker shows in its output that it is stuck on, for a
+ * wall-clock limit that fell due (the host's deadline actor adds the same); none by default.
+ */
+export type StuckClassifier = (paths: TaskPaths, attempt: number) => Promise<TaskError | null>;
+
 /** Options of `deriveTaskState`. */
 export interface DeriveOptions {
   classify?: ExitClassifier;
+  classifyStuck?: StuckClassifier;
   /** Deadlines due by this moment are applied (default: now). */
   now?: number;
 }
@@ -143,8 +150,14 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
     unrecorded.push(event);
     snapshot = next;
   };
+  // A wall-clock limit that fell due with no host to see it carries the cause the output shows,
+  // as the host's own timeout does, so `status` says the same before and after the daemon logs it.
+  const now = options.now ?? Date.now();
+  const { attempt, deadlines } = recorded.context;
+  const stuck = options.classifyStuck && deadlines.task !== null && deadlines.task <= now && attempt > 0;
+  const facts = { timeoutCause: stuck ? await options.classifyStuck!(paths, attempt).catch(() => null) : null };
   const advance = (until: number) => {
-    const due = advanceTo(snapshot, until);
+    const due = advanceTo(snapshot, until, facts);
     unrecorded.push(...due.events);
     snapshot = due.snapshot;
   };
@@ -153,6 +166,6 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
     advance(event.at);
     apply(event);
   }
-  advance(options.now ?? Date.now());
+  advance(now);
   return { paths, task, snapshot, state: stateOf(snapshot), recorded, plan, unrecorded, logged, tornLog: torn, warnings };
 }

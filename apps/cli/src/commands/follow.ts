@@ -4,7 +4,7 @@ import { writeAnswer } from '@dispatch/ipc-fs/questions';
 import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
 import type { TaskState } from '@dispatch/core/types';
 import type { CommandContext } from '../command-spec.js';
-import { classifyExit } from '../host/classify-exit.js';
+import { classifiers } from '../host/classify-exit.js';
 import { createStyle } from '../style.js';
 import { alternativeModels } from '../view/alternatives.js';
 import { conditionOf, describeCondition } from '../view/conditions.js';
@@ -73,7 +73,7 @@ export async function followTask(ctx: CommandContext, dispatchDir: string, id: s
   };
 
   const code = await waitFor(dispatchDir, async () => {
-    const derived = await deriveTaskState(dispatchDir, id, { classify: classifyExit });
+    const derived = await deriveTaskState(dispatchDir, id, classifiers);
     const condition = await conditionOf(derived, (tried) => alternativeModels(io.env, tried));
     const pending = condition?.type === 'question' ? condition : null;
     if (asking !== null && pending?.seq !== asking.seq) asking.controller.abort(); // answered elsewhere

@@ -1,5 +1,4 @@
-import { statSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '@dispatch/config/errors';
 import { describeResolution, resolveModel, SIM_MODEL, type Resolution } from '@dispatch/config/resolve/resolve-model';
@@ -20,6 +19,7 @@ import { needConfig } from './warmup.js';
 import { loadUserConfig } from '../user-config.js';
 import { readStdin } from '../task-access/read-stdin.js';
 import { gitStatus } from '../worktree/git.js';
+import { excludeFromGit } from '../worktree/git-exclude.js';
 import { createTaskWorktree } from '../worktree/task-worktree.js';
 import { findWorktreeDirective } from '@dispatch/config/resolve/directive';
 import { activeCooldowns, formatUntil } from '../cooldowns.js';
@@ -74,18 +74,6 @@ async function checkWorktreeFree(repo: string, id: string, base: string): Promis
   }
 }
 
-/** Keeps `.dispatch/` out of git without touching the user's .gitignore. */
-async function excludeFromGit(dispatchDir: string): Promise<void> {
-  const top = findGitTop(dispatchDir);
-  if (!top) return;
-  // Only into a repository's own .git folder: never create one (a `.git` that vanished meanwhile,
-  // or a worktree's `.git` file, gets nothing).
-  if (!statSync(join(top, '.git'), { throwIfNoEntry: false })?.isDirectory()) return;
-  const exclude = join(top, '.git', 'info', 'exclude');
-  const current = await readFile(exclude, 'utf8').catch(() => null);
-  if (current === null && !(await mkdir(join(top, '.git', 'info')).then(() => true, (err: NodeJS.ErrnoException) => err.code === 'EEXIST'))) return;
-  if (!(current ?? '').split('\n').includes('.dispatch/')) await appendFile(exclude, `${current && !current.endsWith('\n') ? '\n' : ''}.dispatch/\n`);
-}
 
 /**
  * The model to use when the one chosen is resting after a quota failure: with no `--model`, the

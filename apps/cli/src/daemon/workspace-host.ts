@@ -6,6 +6,7 @@ import { cleanStaleTemps, findStaleTemps } from '@dispatch/ipc-fs/atomic-write';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/watch/index';
 import { readAttemptClaim, attemptFiles } from '@dispatch/ipc-fs/attempts';
 import { LogActivity } from '../host/log-activity.js';
+import { classifyStuckWorker } from '../host/classify-exit.js';
 import { TaskHost } from '../host/task-host.js';
 
 import { applyRequests } from './apply-requests.js';
@@ -225,7 +226,9 @@ export class WorkspaceHost {
       if (now - since > stallMs) {
         const minutes = Math.round(stallMs / 60_000);
         const what = structured ? 'no plan change and no worker activity' : 'no plan change and no worker output';
-        h.send({ type: 'worker.stalled', message: `${what} for ${minutes >= 1 ? `${minutes} min` : `${stallMs} ms`}`, at: now });
+        const message = `${what} for ${minutes >= 1 ? `${minutes} min` : `${stallMs} ms`}`;
+        const cause = await classifyStuckWorker(h.paths, h.snapshot.context.attempt, new Date(now));
+        h.send({ type: 'worker.stalled', message, cause, at: now });
       }
     }
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { taskPaths } from '@dispatch/ipc-fs/paths';
 import { markAttemptLogStart, readAttemptLogTail } from './attempt-log.js';
-import { classifyExit } from './classify-exit.js';
+import { classifyExit, classifyStuckWorker } from './classify-exit.js';
 
 function task() {
   const paths = taskPaths(mkdtempSync(join(tmpdir(), 'dispatch-classify-')), 'retried');
@@ -37,5 +37,16 @@ describe('classifyExit', () => {
     writeFileSync(join(paths.attempts, '1.log-start'), '5000\n');
     expect(await readAttemptLogTail(paths, 1)).toContain('last line');
     expect(await readAttemptLogTail(task(), 1)).toBe(''); // no log yet
+  });
+
+  it('names what a still-running worker is stuck on (codex waiting for the network), else nothing', async () => {
+    const paths = task();
+    claim(paths, 1, 'codex');
+    await markAttemptLogStart(paths, 1);
+    writeFileSync(paths.workerLog, 'user\nSay hi\nERROR: Reconnecting... waiting for network\nERROR: Reconnecting... waiting for network\n');
+    expect(await classifyStuckWorker(paths, 1)).toMatchObject({ kind: 'network', message: expect.stringMatching(/^codex: /) });
+    const quiet = task();
+    writeFileSync(quiet.workerLog, 'thinking about the plan\n');
+    expect(await classifyStuckWorker(quiet, 1)).toBeNull();
   });
 });

@@ -18,7 +18,7 @@ import { createNoteKeeper, type NoteKeeper } from '@dispatch/ipc-fs/plan/keep-no
 import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';
-import { classifyExit } from './classify-exit.js';
+import { classifiers, classifyExit, classifyStuckWorker } from './classify-exit.js';
 import { systemClock } from './system-clock.js';
 import { startWorker, stopWorker, workerLost, type WorkerContext } from './worker-actors.js';
 
@@ -57,7 +57,7 @@ export class TaskHost {
   static async start(options: TaskHostOptions): Promise<TaskHost> {
     const clock = options.clock ?? systemClock;
     const onError = options.onError ?? ((err: unknown) => process.stderr.write(`dispatch: ${(err as Error).message ?? String(err)}\n`));
-    const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now(), classify: classifyExit });
+    const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now(), ...classifiers });
     await cleanTaskTemps(derived.paths);
     const log = await EventLogWriter.open(derived.paths.events);
     if (derived.logged[0]?.type !== 'task.created') {
@@ -78,6 +78,7 @@ export class TaskHost {
       answerTimeoutSeconds: Math.round(derived.snapshot.context.answerTimeoutMs / 1000),
       now: () => clock.now(),
     };
+    let actorRef: { getSnapshot(): TaskSnapshot } | undefined;
     const machine = taskMachine.provide({
       actors: {
         spawnWorker: fromCallback<TaskEvent, SpawnWorkerInput>(({ input, sendBack }) => {
@@ -87,7 +88,13 @@ export class TaskHost {
             stopped = true;
           };
         }),
-        deadline: createDeadlineLogic(clock),
+        // A worker stopped at the wall-clock limit may show why it never finished (codex waiting
+        // for the network): the timeout carries that cause, so the task fails with it.
+        deadline: createDeadlineLogic(clock, async (event) =>
+          event.type === 'task.timeout' && actorRef
+            ? { ...event, cause: await classifyStuckWorker(derived.paths, actorRef.getSnapshot().context.attempt, new Date(event.at)) }
+            : event,
+        ),
       },
       actions: {
         // The event that stops the worker (a cancel, a timeout) is on disk before the signal is
@@ -139,6 +146,7 @@ export class TaskHost {
     for (const e of derived.logged) {
       if (e.type === 'note.added' && typeof e.noteId === 'string' && typeof e.text === 'string') notes.remember({ id: e.noteId, text: e.text });
     }
+    actorRef = actor;
     const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError, notes);
     void notes.check();
     actor.start();

@@ -4,7 +4,7 @@ import { taskPaths, type TaskPaths } from '@dispatch/ipc-fs/paths';
 import { assertTaskId } from '@dispatch/ipc-fs/task-id';
 import { deriveTaskState, type DerivedTask } from '@dispatch/ipc-fs/task-state';
 import { usageError } from '../cli-error.js';
-import { classifyExit } from '../host/classify-exit.js';
+import { classifiers } from '../host/classify-exit.js';
 import type { Io } from '../io.js';
 import { workspaceOf } from '../workspace.js';
 import { isRegistered } from './registration.js';
@@ -40,5 +40,5 @@ export async function loadHostedTask(io: Io, rawId: string): Promise<{ ref: Task
   if (!ref.registered) {
     throw usageError(`task ${ref.id} was not created by dispatch run here (not registered), so dispatch does not run it`, 'invalid-input');
   }
-  return { ref, derived: await deriveTaskState(ref.dispatchDir, ref.id, { classify: classifyExit }) };
+  return { ref, derived: await deriveTaskState(ref.dispatchDir, ref.id, classifiers) };
 }

@@ -2,7 +2,7 @@ import { FINAL_STATES, type TaskState } from '@dispatch/core/types';
 import { IpcError } from '@dispatch/ipc-fs/errors';
 import { listTaskIds } from '@dispatch/ipc-fs/task-folder';
 import { deriveTaskState, type DerivedTask } from '@dispatch/ipc-fs/task-state';
-import { classifyExit } from '../host/classify-exit.js';
+import { classifiers } from '../host/classify-exit.js';
 import type { Io } from '../io.js';
 import { ensureDaemonFor } from '../workspace.js';
 
@@ -16,7 +16,7 @@ export function isFinal(state: TaskState): boolean {
 /** One task derived from disk; an unknown id is `IpcError('no-such-task')` (exit 2) in one plain line. */
 export async function deriveTask(dispatchDir: string, id: string): Promise<DerivedTask> {
   try {
-    return await deriveTaskState(dispatchDir, id, { classify: classifyExit });
+    return await deriveTaskState(dispatchDir, id, classifiers);
   } catch (err) {
     if (!(err instanceof IpcError && err.code === 'no-such-task')) throw err;
     throw new IpcError('no-such-task', `no task ${id} in ${dispatchDir} (see dispatch status)`, { cause: err });
@@ -32,7 +32,7 @@ export async function deriveTasks(dispatchDir: string, ids: readonly string[], i
   if (ids.length > 0) return Promise.all(ids.map((id) => deriveTask(dispatchDir, id)));
   const derive = async (id: string): Promise<DerivedTask | null> => {
     try {
-      return await deriveTaskState(dispatchDir, id, { classify: classifyExit });
+      return await deriveTaskState(dispatchDir, id, classifiers);
     } catch (err) {
       if (err instanceof IpcError && err.code === 'no-such-task') return null; // `run` is still creating it
       if (!(err instanceof IpcError) || io === undefined) throw err;

@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { answerMessages, type MessagesRequest } from './anthropic-messages.js';
+import { errorReply, type FailureStatus } from './error-replies.js';
+import { answerResponses, type ResponsesRequest } from './openai-responses.js';
+import { protocolScript, type ScriptStep } from './worker-script.js';
+
+/** How the fake answers model requests: play the worker script, or fail every one with a status. */
+export type FakeApiBehaviour = { script: (planPath: string) => ScriptStep[] } | { fail: FailureStatus };
+
+/** One model request the fake got, and what it did with it. */
+export interface SeenRequest {
+  path: string;
+  model: string | undefined;
+  reply: string;
+}
+
+/** A running fake model API. */
+export interface FakeModelApi {
+  /** `http://127.0.0.1:<port>`: claude's ANTHROPIC_BASE_URL; codex's provider base_url is this plus `/v1`. */
+  url: string;
+  requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+/** The script the end-to-end tests use: the worker protocol with one question. */
+export const DEFAULT_QUESTION = 'Which greeting should greeting.txt hold?';
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  return body;
+}
+
+/**
+ * A scripted stand-in for the Anthropic Messages API and the OpenAI Responses API on 127.0.0.1
+ * (a free port), enough to drive the real claude and codex CLIs through a dispatch task: each
+ * model turn is the script's next shell command, found from the plan path in the worker prompt
+ * and the previous tool call's id, so it keeps no state between requests. A test double: it
+ * checks no key and knows no model.
+ */
+export async function startFakeModelApi(behaviour: FakeApiBehaviour = { script: (plan) => protocolScript(plan, DEFAULT_QUESTION) }): Promise<FakeModelApi> {
+  const requests: SeenRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const text = await readBody(req);
+      const path = (req.url ?? '/').split('?')[0]!;
+      const isMessages = req.method === 'POST' && path === '/v1/messages';
+      const isResponses = req.method === 'POST' && path === '/v1/responses';
+      if (!isMessages && !isResponses) {
+        // claude checks the base URL is reachable (HEAD /) before its first request.
+        res.writeHead(req.method === 'HEAD' ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ error: { message: `the fake model API has no ${req.method} ${path}` } }));
+        return;
+      }
+      const body = JSON.parse(text || '{}') as MessagesRequest & ResponsesRequest;
+      if ('fail' in behaviour) {
+        const reply = errorReply(isMessages ? 'anthropic' : 'openai', behaviour.fail, body.model ?? 'model');
+        res.writeHead(reply.status, reply.headers).end(reply.body);
+        requests.push({ path, model: body.model, reply: String(reply.status) });
+        return;
+      }
+      const reply = isMessages ? answerMessages(res, body, behaviour.script) : answerResponses(res, body, behaviour.script);
+      requests.push({ path, model: body.model, reply });
+    })().catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `fake model API: ${(err as Error).message}` } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** A loopback port nothing listens on (bound, then released): "the API is absent", connection refused. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

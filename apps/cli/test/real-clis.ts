@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { BACKEND_COMMANDS } from '@dispatch/config/init/initial-config';
+import { execa } from 'execa';
+import { vi } from 'vitest';
+import { bin } from './built-binary.js';
+import type { E2eWorkspace } from './e2e-workspace.js';
+
+/**
+ * The real worker CLIs, installed where `DISPATCH_REAL_CLIS_DIR` points (a folder holding `claude`
+ * and `codex` executables: scripts/install-real-clis.sh prints one). Without it the real-CLI tests
+ * skip, saying why; with `DISPATCH_REQUIRE_REAL_CLIS=1` (as CI sets) a missing CLI fails them.
+ */
+export function realCli(name: 'claude' | 'codex'): { dir: string | null; missing: string | null; required: boolean } {
+  const dir = process.env.DISPATCH_REAL_CLIS_DIR || null;
+  const required = process.env.DISPATCH_REQUIRE_REAL_CLIS === '1';
+  if (dir === null) return { dir, required, missing: `DISPATCH_REAL_CLIS_DIR is not set (run scripts/install-real-clis.sh and set it to the folder it prints)` };
+  if (!existsSync(join(dir, name))) return { dir, required, missing: `no ${name} in DISPATCH_REAL_CLIS_DIR=${dir} (run scripts/install-real-clis.sh)` };
+  return { dir, required, missing: null };
+}
+
+/** Room for a real CLI's start-up and a few model turns on a loaded 2-core machine (they take seconds). */
+export const REAL_CLI_TEST_TIMEOUT = 180_000;
+
+/** Where the backend commands find this task's fake model API: set per `run` (a worker gets the environment of the run that created its task). */
+export const API_URL_VAR = 'FAKE_MODEL_API_URL';
+
+/**
+ * The backend commands `dispatch init` writes, with what reaches the loopback fake model API put
+ * in front (claude) or after (codex), the way a user would configure a gateway. Retries are off so
+ * failures show at once: claude's CLAUDE_CODE_MAX_RETRIES=0, codex's provider retry settings.
+ * IS_SANDBOX=1 lets claude take --dangerously-skip-permissions as root (CI runs as root).
+ */
+export const REAL_CLI_COMMANDS = {
+  claude: `env IS_SANDBOX=1 ANTHROPIC_API_KEY=sk-ant-dummy ANTHROPIC_BASE_URL="$${API_URL_VAR}" CLAUDE_CODE_MAX_RETRIES=0 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 ${BACKEND_COMMANDS.claude}`,
+  codex:
+    `env CODEX_HOME="$HOME/.codex" OPENAI_API_KEY=sk-dummy ${BACKEND_COMMANDS.codex} -c model_provider=fake ` +
+    `-c "model_providers.fake={name=\\"fake\\",base_url=\\"$${API_URL_VAR}/v1\\",env_key=\\"OPENAI_API_KEY\\",wire_api=\\"responses\\",request_max_retries=0,stream_max_retries=0}"`,
+};
+
+/** config.yaml for the real CLIs: claude serves sonnet, codex serves gpt-5.3-codex. */
+export function realCliConfig(): string {
+  return [
+    'default: sonnet',
+    'backends:',
+    `  claude: { command: ${JSON.stringify(REAL_CLI_COMMANDS.claude)} }`,
+    `  codex: { command: ${JSON.stringify(REAL_CLI_COMMANDS.codex)} }`,
+    'models:',
+    '  sonnet: { backend: claude }',
+    '  gpt-5.3-codex: { backend: codex }',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Prepares a workspace for real CLIs: the config, a git repository (codex exec wants one) and a
+ * scratch HOME (CODEX_HOME inside it must exist); returns how to run `dispatch` so that the worker
+ * it starts finds the CLIs and talks to the fake API at `apiUrl`.
+ */
+export function useRealClis(ws: E2eWorkspace, clisDir: string) {
+  writeFileSync(join(ws.home, 'config.yaml'), realCliConfig());
+  execFileSync('git', ['init', '-q'], { cwd: ws.dir });
+  const home = mkdtempSync(join(tmpdir(), 'dispatch-real-cli-user-'));
+  mkdirSync(join(home, '.codex'));
+  const path = [clisDir, dirname(process.execPath), ws.env.PATH].join(':');
+  return (args: string[], apiUrl: string) =>
+    execa('node', [bin, ...args], { cwd: ws.dir, reject: false, extendEnv: false, env: { ...ws.env, PATH: path, HOME: home, [API_URL_VAR]: apiUrl } });
+}
+
+/** What `status --json` says of a task, as far as these tests look. */
+export interface TaskView {
+  id: string;
+  state: string;
+  model: string;
+  backend: string;
+  progress: { done: number; total: number };
+  error: { kind: string; message: string } | null;
+}
+
+/** Waits (polling `status --json`) until every task named is in a final state; returns their views by id. */
+export async function untilAllFinished(ws: E2eWorkspace, ids: readonly string[], timeout: number): Promise<Record<string, TaskView>> {
+  return vi.waitUntil(
+    async () => {
+      const views = JSON.parse((await ws.dispatch(['status', '--json'])).stdout) as TaskView[];
+      const byId = Object.fromEntries(views.map((v) => [v.id, v]));
+      return ids.every((id) => ['failed', 'completed', 'cancelled'].includes(byId[id]?.state ?? '')) ? byId : null;
+    },
+    { timeout, interval: 250 },
+  );
+}
