@@ -5,6 +5,7 @@ import { configPath } from '@dispatch/config/home';
 import { MODEL_FAILURES, type Alternative } from '@dispatch/config/recover/alternatives';
 import type { DispatchConfig } from '@dispatch/config/types';
 import type { TaskError } from '@dispatch/core/types';
+import { refusalOf } from '@dispatch/ipc-fs/request-rules';
 import { writeRequest } from '@dispatch/ipc-fs/requests';
 import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
@@ -89,7 +90,8 @@ async function repairConfig(ctx: CommandContext, repair: Repair, chosen: string,
 export async function retry(ctx: CommandContext): Promise<void> {
   const { io } = ctx;
   const { ref, derived } = await loadHostedTask(io, String(ctx.args.id ?? ''));
-  if (derived.state !== 'failed') throw usageError(`task ${ref.id} has not failed (it is ${derived.state}): retry applies to a failed task`, 'invalid-input');
+  const refusal = refusalOf('retry', ref.id, derived.state);
+  if (refusal !== null) throw usageError(refusal, 'invalid-input');
   const { model: failed, error, modelsTried } = derived.snapshot.context;
   let chosen = await checkModelOption(io, ctx.options.model);
   let repair: Repair = { setDefault: ctx.options.setDefault === true, removeFailed: ctx.options.removeFailed === true };
