@@ -1,0 +1,92 @@
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
+import type { ChartEdge, ChartNode, ChartResponse } from '../shared/api-types.js';
+import type { MachineGraph } from './machine-graph.js';
+
+const CHAR_W = 7;
+const NODE_H = 32;
+const LABEL_H = 16;
+
+const OPTIONS = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'RIGHT',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '60',
+  'elk.spacing.nodeNode': '28',
+  'elk.spacing.edgeEdge': '10',
+  'elk.spacing.edgeLabel': '4',
+  'elk.layered.edgeLabels.sideSelection': 'ALWAYS_UP',
+  'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+  'elk.padding': '[top=24,left=24,bottom=24,right=24]',
+};
+
+/** The ELK graph of a machine graph: states as nodes (compound ones holding their children). */
+function toElk(graph: MachineGraph): ElkNode {
+  const nodes = new Map<string, ElkNode>();
+  const root: ElkNode = { id: '__root', layoutOptions: OPTIONS, children: [], edges: [] };
+  for (const s of graph.states) {
+    nodes.set(s.id, { id: s.id, width: s.id.split('.').pop()!.length * CHAR_W + 32, height: NODE_H, children: [] });
+  }
+  for (const s of graph.states) {
+    const parent = s.parent ? nodes.get(s.parent) : root;
+    parent!.children!.push(nodes.get(s.id)!);
+  }
+  for (const n of nodes.values()) {
+    if (n.children!.length > 0) {
+      delete n.width;
+      delete n.height;
+      n.layoutOptions = { 'elk.padding': '[top=28,left=16,bottom=16,right=16]' };
+    }
+  }
+  root.edges = graph.edges.map((e): ElkExtendedEdge => ({
+    id: e.id,
+    sources: [e.source],
+    targets: [e.target],
+    labels: [{ text: e.label, width: e.label.length * 6 + 12, height: LABEL_H }],
+  }));
+  return root;
+}
+
+/** Absolute positions of every laid-out node (ELK's are relative to their parent). */
+function absolute(node: ElkNode, dx: number, dy: number, into: Map<string, { x: number; y: number; node: ElkNode }>) {
+  for (const child of node.children ?? []) {
+    const x = dx + (child.x ?? 0);
+    const y = dy + (child.y ?? 0);
+    into.set(child.id, { x, y, node: child });
+    absolute(child, x, y, into);
+  }
+}
+
+/** ELK, loaded on first use (a CommonJS module: its class is the default export, or its default). */
+async function loadElk(): Promise<ELK> {
+  const mod = (await import('elkjs/lib/elk.bundled.js')) as unknown as { default: unknown };
+  const Elk = ((mod.default as { default?: unknown }).default ?? mod.default) as new () => ELK;
+  return new Elk();
+}
+
+/**
+ * Lays a machine graph out with ELK (layered, orthogonal edges, compound states) and returns plain
+ * coordinates the browser draws as SVG. ELK is loaded here, on first use: it takes seconds.
+ */
+export async function layoutChart(graph: MachineGraph, mermaid: string): Promise<ChartResponse> {
+  const laid = await (await loadElk()).layout(toElk(graph));
+  const positions = new Map<string, { x: number; y: number; node: ElkNode }>();
+  absolute(laid, 0, 0, positions);
+  const byId = new Map(graph.states.map((s) => [s.id, s]));
+  const nodes: ChartNode[] = [...positions].map(([id, p]) => {
+    const s = byId.get(id)!;
+    return { id, x: p.x, y: p.y, width: p.node.width ?? 0, height: p.node.height ?? 0, final: s.final, initial: s.initial && s.parent === null, description: s.description, tags: s.tags };
+  });
+  const edges: ChartEdge[] = (laid.edges ?? []).map((e) => {
+    const edge = graph.edges.find((g) => g.id === e.id)!;
+    const container = (e as { container?: string }).container;
+    const offset = container && container !== '__root' ? positions.get(container) : undefined;
+    const ox = offset?.x ?? 0;
+    const oy = offset?.y ?? 0;
+    const points = (e.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]).map((p) => ({ x: p.x + ox, y: p.y + oy }));
+    const l = e.labels?.[0];
+    const labelBox = l ? { x: (l.x ?? 0) + ox, y: (l.y ?? 0) + oy, width: l.width ?? 0, height: l.height ?? 0 } : null;
+    return { ...edge, points, labelBox };
+  });
+  return { width: laid.width ?? 0, height: laid.height ?? 0, nodes, edges, mermaid };
+}
