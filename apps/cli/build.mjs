@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/dispatch.js (plus one chunk per lazily imported command) so the bin is
 // a single runnable file tree with no runtime dependency resolution.
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const here = new URL('.', import.meta.url);
@@ -48,3 +48,7 @@ await chmod(new URL('dist/dispatch.js', here), 0o755);
 // The simulated worker (the built-in `sim` model) ships beside the bundle; see simWorkerPath().
 await mkdir(new URL('dist/sim/', here), { recursive: true });
 await copyFile(new URL('../../packages/backends/sim/dispatch-sim-worker.sh', here), new URL('dist/sim/dispatch-sim-worker.sh', here));
+
+// The inspector's page (built by Vite in apps/inspector) ships beside the bundle as static files;
+// inspectorUiDir() finds it from the inspect chunk in dist/chunks/ as ../inspector-ui/.
+await cp(new URL('../inspector/dist/ui/', here), new URL('dist/inspector-ui/', here), { recursive: true });

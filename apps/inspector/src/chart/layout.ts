@@ -4,19 +4,22 @@ import type { MachineGraph } from './machine-graph.js';
 
 const CHAR_W = 7;
 const NODE_H = 32;
-const LABEL_H = 16;
+const LABEL_H = 14;
+const LABEL_CHAR_W = 5.8;
 
 const OPTIONS = {
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
   'elk.edgeRouting': 'ORTHOGONAL',
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '60',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '90',
   'elk.spacing.nodeNode': '28',
-  'elk.spacing.edgeEdge': '10',
-  'elk.spacing.edgeLabel': '4',
-  'elk.layered.edgeLabels.sideSelection': 'ALWAYS_UP',
+  'elk.spacing.edgeEdge': '14',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '14',
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+  // The machine's own order (queued first) decides which edges of a cycle point backwards.
+  'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
   'elk.padding': '[top=24,left=24,bottom=24,right=24]',
 };
 
@@ -42,9 +45,24 @@ function toElk(graph: MachineGraph): ElkNode {
     id: e.id,
     sources: [e.source],
     targets: [e.target],
-    labels: [{ text: e.label, width: e.label.length * 6 + 12, height: LABEL_H }],
   }));
   return root;
+}
+
+/**
+ * Where an edge's label goes: centred on its longest horizontal segment. ELK's own label
+ * placement gives every label a layer of its own, which made the chart three times as wide.
+ */
+function labelBoxOf(label: string, points: readonly { x: number; y: number }[]): ChartEdge['labelBox'] {
+  let best: { x: number; y: number; length: number } | null = null;
+  for (let i = 1; i < points.length; i++) {
+    const [a, b] = [points[i - 1]!, points[i]!];
+    const length = Math.abs(b.x - a.x);
+    if (Math.abs(a.y - b.y) < 0.5 && (!best || length > best.length)) best = { x: (a.x + b.x) / 2, y: a.y, length };
+  }
+  if (!best) return null;
+  const width = label.length * LABEL_CHAR_W + 10;
+  return { x: best.x - width / 2, y: best.y - LABEL_H / 2, width, height: LABEL_H };
 }
 
 /** Absolute positions of every laid-out node (ELK's are relative to their parent). */
@@ -84,9 +102,7 @@ export async function layoutChart(graph: MachineGraph, mermaid: string): Promise
     const ox = offset?.x ?? 0;
     const oy = offset?.y ?? 0;
     const points = (e.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]).map((p) => ({ x: p.x + ox, y: p.y + oy }));
-    const l = e.labels?.[0];
-    const labelBox = l ? { x: (l.x ?? 0) + ox, y: (l.y ?? 0) + oy, width: l.width ?? 0, height: l.height ?? 0 } : null;
-    return { ...edge, points, labelBox };
+    return { ...edge, points, labelBox: labelBoxOf(edge.label, points) };
   });
   return { width: laid.width ?? 0, height: laid.height ?? 0, nodes, edges, mermaid };
 }

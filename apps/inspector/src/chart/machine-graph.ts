@@ -11,12 +11,14 @@ export interface GraphState {
   tags: string[];
 }
 
-/** One drawn edge: an event leading from one state to another. */
+/** One drawn edge: the events leading from one state to another. */
 export interface GraphEdge {
   id: string;
   source: string;
   target: string;
-  event: string;
+  /** Every event that takes this way, in definition order. */
+  events: string[];
+  /** The events as drawn, comma-separated. */
   label: string;
 }
 
@@ -45,7 +47,7 @@ export function edgeLabel(event: string): string {
  * The machine's states and transitions from xstate's own graph (`toDirectedGraph`), completed
  * with what it leaves out: `always` transitions, and transitions defined on the root, which apply
  * in every non-final state and are drawn from each. Targetless and self transitions (facts that
- * only update context) are not drawn; one edge per (source, target, event).
+ * only update context) are not drawn; one edge per (source, target), labelled with its events.
  */
 export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const states: GraphState[] = [];
@@ -53,8 +55,11 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const root = machine.root;
   const add = (source: AnyStateNode, target: AnyStateNode, event: string) => {
     if (target === root || source === target || source === root) return;
-    const id = `${pathOf(source)}->${pathOf(target)}:${event}`;
-    if (!edges.has(id)) edges.set(id, { id, source: pathOf(source), target: pathOf(target), event, label: edgeLabel(event) });
+    const id = `${pathOf(source)}->${pathOf(target)}`;
+    const edge = edges.get(id) ?? { id, source: pathOf(source), target: pathOf(target), events: [], label: '' };
+    if (!edge.events.includes(event)) edge.events.push(event);
+    edge.label = edge.events.map(edgeLabel).join(', ');
+    edges.set(id, edge);
   };
   const walk = (g: DirectedGraphNode) => {
     const node = g.stateNode;

@@ -92,12 +92,12 @@ export interface ChartNode {
   tags: string[];
 }
 
-/** An edge of the chart: one event from one state to another, routed orthogonally. */
+/** An edge of the chart: the events from one state to another, routed orthogonally. */
 export interface ChartEdge {
   id: string;
   source: StateName;
   target: StateName;
-  event: string;
+  events: string[];
   /** The label as drawn (`after 5s` for delays, `[always]`, a guard in brackets). */
   label: string;
   points: { x: number; y: number }[];

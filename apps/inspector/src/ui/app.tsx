@@ -1,0 +1,84 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { ChartResponse, TaskDetailResponse, TaskListResponse } from '../shared/api-types.js';
+import { fetchChart, fetchTask, fetchTasks } from './api.js';
+import { TaskList } from './components/task-list.js';
+import { TaskPage } from './components/task-page.js';
+import { useLive, useNow, type Change } from './live.js';
+import { useRoute } from './router.js';
+
+/** The inspector page: the task list beside the selected task, kept live by the server's events. */
+export function App() {
+  const route = useRoute();
+  const now = useNow();
+  const [list, setList] = useState<TaskListResponse | null>(null);
+  const [detail, setDetail] = useState<TaskDetailResponse | null>(null);
+  const [chart, setChart] = useState<ChartResponse | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [filter, setFilter] = useState(route.page === 'list' ? route.filter : 'all');
+  const skew = useRef(0);
+
+  // Which task is open: the route's workspace, else the first workspace that has the id.
+  const open = route.page === 'task' ? (route.ws ?? list?.workspaces.find((w) => w.tasks.some((t) => t.id === route.id))?.ws ?? null) : null;
+  const openKey = route.page === 'task' && open ? `${open}/${route.id}` : null;
+  const openRef = useRef(openKey);
+  openRef.current = openKey;
+
+  const loadList = useCallback(() => {
+    fetchTasks().then((l) => { skew.current = Date.now() - l.now; setList(l); setError(null); }, (e: Error) => setError(e.message));
+  }, []);
+  const loadDetail = useCallback(() => {
+    const key = openRef.current;
+    if (!key) return;
+    const [ws, id] = key.split('/') as [string, string];
+    fetchTask(ws, id).then((d) => { if (openRef.current === key) setDetail(d); }, (e: Error) => setError(e.message));
+  }, []);
+
+  useEffect(loadList, [loadList]);
+  useEffect(() => void fetchChart().then(setChart, () => undefined), []);
+  useEffect(() => { setDetail(null); loadDetail(); }, [openKey, loadDetail]);
+  // Deadlines fall due with no file changing: look again now and then.
+  useEffect(() => { const t = setInterval(() => { loadList(); loadDetail(); }, 5000); return () => clearInterval(t); }, [loadList, loadDetail]);
+
+  const pendingList = useRef<number | undefined>(undefined);
+  const connected = useLive(
+    (c: Change) => {
+      if (openRef.current === `${c.ws}/${c.id}`) loadDetail();
+      pendingList.current ??= window.setTimeout(() => { pendingList.current = undefined; loadList(); }, 30);
+    },
+    () => { loadList(); loadDetail(); },
+  );
+
+  return (
+    <div class="layout">
+      <aside>
+        <div class="brand">
+          <a href="#/">dispatch <b>inspector</b></a>
+          <span class={`dot ${connected ? 'on' : 'off'}`} title={connected ? 'live' : 'reconnecting…'} data-testid="live-dot" />
+        </div>
+        <TaskList list={list} filter={filter} selected={openKey} now={now} onFilter={setFilter} />
+      </aside>
+      <div class="content">
+        {error && <p class="message refused">{error}</p>}
+        {route.page === 'task' && detail && openKey === `${detail.task.ws}/${detail.task.id}` ? (
+          <TaskPage key={openKey} detail={detail} chart={chart} now={now} skew={skew.current} onActed={() => { loadDetail(); loadList(); }} />
+        ) : route.page === 'task' ? (
+          <p class="muted pad">{list && !open ? `No task ${route.id}.` : 'loading…'}</p>
+        ) : (
+          <Overview list={list} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The landing view: counts, and what needs the user. */
+function Overview(props: { list: TaskListResponse | null }) {
+  const tasks = props.list?.workspaces.flatMap((w) => w.tasks) ?? [];
+  const needs = tasks.filter((t) => t.needsUser);
+  return (
+    <main class="overview">
+      <h1>{tasks.length} task{tasks.length === 1 ? '' : 's'}</h1>
+      <p class="muted">{needs.length === 0 ? 'Nothing needs you.' : `${needs.length} need${needs.length === 1 ? 's' : ''} you: choose one on the left.`}</p>
+    </main>
+  );
+}
