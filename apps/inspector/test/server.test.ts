@@ -6,7 +6,7 @@ import { startInspector, type Inspector } from '../src/server/http-server.js';
 import { readInspectorState, writeInspectorState, newToken, inspectorStatePath } from '../src/server/inspector-state.js';
 import { workspaceKeyOf } from '../src/server/workspaces.js';
 import type { TaskDetailResponse, TaskListResponse } from '../src/shared/api-types.js';
-import { fixtureTask, tempWorkspace } from './fixtures.js';
+import { fixtureTask, tempWorkspace } from '../src/testing/fixture-task.js';
 
 interface Reply {
   status: number;

@@ -1,3 +1,4 @@
+// Test fixtures shared by the inspector's server tests and the CLI's browser tests.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
