@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Code inside page.evaluate/waitForFunction runs in the browser: its globals are the DOM's.
 import { readdir, readFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startInspector, type Inspector } from '@dispatch/inspector/server/http-server';

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Code inside page.evaluate/waitForFunction runs in the browser: its globals are the DOM's.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';

@@ -10,7 +10,7 @@ import { LiveChanges } from './live.js';
 import { cookieName, hostAllowed, presentedToken, sameToken } from './request-guard.js';
 import { loadStaticFiles, type StaticFile } from './static-files.js';
 import { taskDetail } from './task-detail.js';
-import { byUrgency, summarize } from './task-summary.js';
+import { byUrgency, summarize, summaryOf } from './task-summary.js';
 import { workspacesOf, type RegisteredTask, type Workspace } from './workspaces.js';
 
 /** What the inspector serves and how it reaches the rest of dispatch (the CLI supplies these). */
@@ -122,6 +122,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       const [, ws, id, action] = task as unknown as [string, string, string, string | undefined];
       const workspace = await findTask(ws, id);
       if (!workspace) return send(res, 404, { ok: false, message: `no task ${JSON.stringify(id)} in that workspace` });
+      if (method === 'GET' && action === 'summary') {
+        return send(res, 200, summaryOf(await deriveTaskState(workspace.dispatchDir, id), ws));
+      }
       if (method === 'GET' && action === undefined) {
         const derived = await deriveTaskState(workspace.dispatchDir, id);
         return send(res, 200, await taskDetail(derived, ws, workspace.registered.has(id), await options.models().catch(() => [])));

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ChartResponse, TaskDetailResponse, TaskListResponse } from '../shared/api-types.js';
-import { fetchChart, fetchTask, fetchTasks } from './api.js';
+import { fetchChart, fetchSummary, fetchTask, fetchTasks } from './api.js';
 import { TaskList } from './components/task-list.js';
 import { TaskPage } from './components/task-page.js';
 import { useLive, useNow, type Change } from './live.js';
 import { useRoute } from './router.js';
+import { byUrgency } from './order.js';
 
 /** The inspector page: the task list beside the selected task, kept live by the server's events. */
 export function App() {
@@ -37,13 +38,23 @@ export function App() {
   useEffect(() => void fetchChart().then(setChart, () => undefined), []);
   useEffect(() => { setDetail(null); loadDetail(); }, [openKey, loadDetail]);
   // Deadlines fall due with no file changing: look again now and then.
-  useEffect(() => { const t = setInterval(() => { loadList(); loadDetail(); }, 5000); return () => clearInterval(t); }, [loadList, loadDetail]);
+  useEffect(() => { const t = setInterval(loadDetail, 5000); return () => clearInterval(t); }, [loadDetail]);
+  useEffect(() => { const t = setInterval(loadList, 15000); return () => clearInterval(t); }, [loadList]);
 
-  const pendingList = useRef<number | undefined>(undefined);
+  // A change updates the open task, then that task's line of the list (a new task: the whole list).
+  const patchList = useCallback((c: Change) => {
+    fetchSummary(c.ws, c.id).then((summary) => setList((l) => {
+      if (!l) return l;
+      const w = l.workspaces.find((x) => x.ws === c.ws);
+      if (!w || !w.tasks.some((t) => t.id === c.id)) { loadList(); return l; }
+      const workspaces = l.workspaces.map((x) => (x !== w ? x : { ...x, tasks: x.tasks.map((t) => (t.id === c.id ? summary : t)).sort(byUrgency) }));
+      return { ...l, workspaces };
+    }), () => loadList());
+  }, [loadList]);
   const connected = useLive(
     (c: Change) => {
       if (openRef.current === `${c.ws}/${c.id}`) loadDetail();
-      pendingList.current ??= window.setTimeout(() => { pendingList.current = undefined; loadList(); }, 30);
+      patchList(c);
     },
     () => { loadList(); loadDetail(); },
   );
