@@ -45,14 +45,14 @@ describeBrowser('inspector page over fixture workspaces', () => {
     });
     browser = await launch();
     ({ context, page, offsite } = await guardedContext(browser));
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await inspector?.close();
     await ws?.cleanup();
     expect(offsite).toEqual([]);
-  });
+  }, 60_000);
 
   const open = async (hash: string) => {
     await page.goto(`${inspector.url}${hash}`);
@@ -141,6 +141,15 @@ describeBrowser('inspector page over fixture workspaces', () => {
     expect(await requestsOf('e2e-smoke')).toEqual([{ type: 'cancel' }]);
     expect(await page.isDisabled('[data-testid=retry]')).toBe(true);
     expect(daemonStarts).toBeGreaterThanOrEqual(3);
+  });
+
+  it('continues a blocked task with the answer and another model', async () => {
+    await open('#/task/plan-parser');
+    await page.selectOption('[data-testid=retry-model]', 'sonnet');
+    await page.fill('[data-testid=answer-input]', 'GFM');
+    await page.click('[data-testid=answer-send]');
+    await page.waitForSelector('[data-testid=action-message]:has-text("continuing plan-parser with sonnet")');
+    expect(await requestsOf('plan-parser')).toEqual([{ type: 'continue', answer: 'GFM', model: 'sonnet' }]);
   });
 
   it('copies the chart as Mermaid', async () => {

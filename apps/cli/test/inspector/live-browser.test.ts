@@ -12,8 +12,8 @@ import { ARTIFACTS, describeBrowser, guardedContext, launch } from './browser.js
 cleanUpWorkspaces();
 
 /** Starts `dispatch inspect --port 0 --no-open` and resolves with the URL it prints first. */
-async function startInspect(ws: E2eWorkspace): Promise<{ url: string; child: ResultPromise }> {
-  const child = execa('node', [bin, 'inspect', '--port', '0', '--no-open'], { cwd: ws.dir, env: ws.env, extendEnv: false, reject: false, buffer: false });
+async function startInspect(ws: E2eWorkspace, port: string[] = ['--port', '0']): Promise<{ url: string; child: ResultPromise }> {
+  const child = execa('node', [bin, 'inspect', ...port, '--no-open'], { cwd: ws.dir, env: ws.env, extendEnv: false, reject: false, buffer: false });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -36,29 +36,53 @@ describeBrowser('inspector over live sim-worker tasks', () => {
     assertFreshBuild();
     browser = await launch();
     ({ page, offsite } = await guardedContext(browser));
-  });
+  }, 120_000);
 
   afterAll(async () => {
     inspect?.child.kill('SIGTERM');
     await inspect?.child;
     await browser?.close();
     expect(offsite).toEqual([]);
-  });
+  }, 60_000);
 
   const openTask = async (id: string) => {
     await page.goto(`${inspect.url}#/task/${id}`);
-    await page.waitForSelector(`main.task-page[data-task="${id}"] [data-current]`);
+    try {
+      await page.waitForSelector(`main.task-page[data-task="${id}"] [data-current]`, { timeout: 10_000 });
+    } catch (err) {
+      await page.screenshot({ path: join(ARTIFACTS, `live-failed-open-${id}.png`) });
+      console.log('DBG', page.url(), await page.evaluate(() => document.body.innerText.slice(0, 500)));
+      throw err;
+    }
   };
   const current = (state: string, timeout = 20_000) => page.waitForSelector(`[data-current][data-state="${state}"]`, { timeout });
 
   it('prints the URL with its token first, which answers 200', async () => {
     ws = e2eWorkspace('inspect-live');
+    // Pin the workspace: a stray .dispatch/ in an ancestor (say /tmp) must not be found instead.
+    ws.env.DISPATCH_DIR = ws.dispatchDir;
     // A second model for "retry with another model": the sim worker behind a generic backend.
     await writeFile(join(ws.home, 'config.yaml'), `default: sim2\nbackends:\n  simx:\n    command: sh ${join(bin, '..', 'sim', 'dispatch-sim-worker.sh')}\n    model_flag: none\nmodels:\n  sim2:\n    backend: simx\n`);
     inspect = await startInspect(ws);
     expect(inspect.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
     expect((await fetch(inspect.url, { redirect: 'manual' })).status).toBe(200);
     expect((await fetch(inspect.url.replace(/\?token=.*/, ''))).status).toBe(401);
+  });
+
+  it('keeps its URL across a restart, and the open page reconnects without reload', async () => {
+    await page.goto(inspect.url);
+    await page.waitForSelector('[data-testid=live-dot].on');
+    await page.evaluate(() => void ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    inspect.child.kill('SIGTERM');
+    await inspect.child;
+    await page.waitForSelector('[data-testid=live-dot].off');
+    const before = inspect.url;
+    inspect = await startInspect(ws, []);
+    expect(inspect.url).toBe(before);
+    await page.waitForSelector('[data-testid=live-dot].on', { timeout: 20_000 });
+    await ws.start('r', 'a');
+    await page.waitForSelector('.task-row[data-task="r"]', { timeout: 20_000 });
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   });
 
   it('moves the chart question → awaiting-answer → answer → running → completed without reload, the answer reaching the worker', async () => {

@@ -38,7 +38,7 @@ function toElk(graph: MachineGraph): ElkNode {
     if (n.children!.length > 0) {
       delete n.width;
       delete n.height;
-      n.layoutOptions = { 'elk.padding': '[top=28,left=16,bottom=16,right=16]' };
+      n.layoutOptions = { 'elk.padding': '[top=28,left=32,bottom=16,right=16]' };
     }
   }
   root.edges = graph.edges.map((e): ElkExtendedEdge => ({
@@ -49,20 +49,34 @@ function toElk(graph: MachineGraph): ElkNode {
   return root;
 }
 
+type Box = { x: number; y: number; width: number; height: number };
+
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
 /**
- * Where an edge's label goes: centred on its longest horizontal segment. ELK's own label
- * placement gives every label a layer of its own, which made the chart three times as wide.
+ * Where an edge's label goes: on one of its horizontal segments, the longest first, at the first
+ * of a few spots along it that no node or label placed before covers (else the longest segment's
+ * middle). ELK's own label placement gives every label a layer of its own, which made the chart
+ * three times as wide.
  */
-function labelBoxOf(label: string, points: readonly { x: number; y: number }[]): ChartEdge['labelBox'] {
-  let best: { x: number; y: number; length: number } | null = null;
+function labelBoxOf(label: string, points: readonly { x: number; y: number }[], taken: Box[]): ChartEdge['labelBox'] {
+  const width = label.length * LABEL_CHAR_W + 10;
+  const segments: { x1: number; x2: number; y: number }[] = [];
   for (let i = 1; i < points.length; i++) {
     const [a, b] = [points[i - 1]!, points[i]!];
-    const length = Math.abs(b.x - a.x);
-    if (Math.abs(a.y - b.y) < 0.5 && (!best || length > best.length)) best = { x: (a.x + b.x) / 2, y: a.y, length };
+    if (Math.abs(a.y - b.y) < 0.5) segments.push({ x1: Math.min(a.x, b.x), x2: Math.max(a.x, b.x), y: a.y });
   }
-  if (!best) return null;
-  const width = label.length * LABEL_CHAR_W + 10;
-  return { x: best.x - width / 2, y: best.y - LABEL_H / 2, width, height: LABEL_H };
+  if (segments.length === 0) return null;
+  segments.sort((p, q) => q.x2 - q.x1 - (p.x2 - p.x1));
+  const at = (seg: (typeof segments)[number], f: number): Box => ({ x: seg.x1 + (seg.x2 - seg.x1) * f - width / 2, y: seg.y - LABEL_H / 2, width, height: LABEL_H });
+  for (const seg of segments) {
+    for (const f of [0.5, 0.3, 0.7, 0.15, 0.85]) {
+      const box = at(seg, f);
+      if (box.x < seg.x1 - 4 || box.x + width > seg.x2 + 4) continue;
+      if (!taken.some((t) => overlaps(t, box))) return box;
+    }
+  }
+  return at(segments[0]!, 0.5);
 }
 
 /** Absolute positions of every laid-out node (ELK's are relative to their parent). */
@@ -93,8 +107,9 @@ export async function layoutChart(graph: MachineGraph, mermaid: string): Promise
   const byId = new Map(graph.states.map((s) => [s.id, s]));
   const nodes: ChartNode[] = [...positions].map(([id, p]) => {
     const s = byId.get(id)!;
-    return { id, x: p.x, y: p.y, width: p.node.width ?? 0, height: p.node.height ?? 0, final: s.final, initial: s.initial && s.parent === null, description: s.description, tags: s.tags };
+    return { id, x: p.x, y: p.y, width: p.node.width ?? 0, height: p.node.height ?? 0, final: s.final, initial: s.initial, compound: (p.node.children ?? []).length > 0, description: s.description, tags: s.tags };
   });
+  const taken: Box[] = nodes.filter((n) => !n.compound).map((n) => ({ x: n.x - 2, y: n.y - 2, width: n.width + 4, height: n.height + 4 }));
   const edges: ChartEdge[] = (laid.edges ?? []).map((e) => {
     const edge = graph.edges.find((g) => g.id === e.id)!;
     const container = (e as { container?: string }).container;
@@ -102,7 +117,9 @@ export async function layoutChart(graph: MachineGraph, mermaid: string): Promise
     const ox = offset?.x ?? 0;
     const oy = offset?.y ?? 0;
     const points = (e.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]).map((p) => ({ x: p.x + ox, y: p.y + oy }));
-    return { ...edge, points, labelBox: labelBoxOf(edge.label, points) };
+    const labelBox = labelBoxOf(edge.label, points, taken);
+    if (labelBox) taken.push(labelBox);
+    return { ...edge, points, labelBox };
   });
   return { width: laid.width ?? 0, height: laid.height ?? 0, nodes, edges, mermaid };
 }

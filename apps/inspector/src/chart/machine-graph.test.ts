@@ -53,3 +53,28 @@ describe('taskChart', () => {
     }
   });
 });
+
+describe('layoutChart', () => {
+  it('lays compound states out around their children, in absolute coordinates', async () => {
+    const { layoutChart } = await import('./layout.js');
+    const m = setup({}).createMachine({
+      id: 'c',
+      initial: 'idle',
+      states: {
+        idle: { on: { go: 'live' } },
+        live: { initial: 'a', states: { a: { on: { next: 'b' } }, b: {} }, on: { stop: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const chart = await layoutChart(machineGraph(m), '');
+    const node = (id: string) => chart.nodes.find((n) => n.id === id)!;
+    expect(chart.nodes.map((n) => n.id).sort()).toEqual(['done', 'idle', 'live', 'live.a', 'live.b']);
+    for (const child of [node('live.a'), node('live.b')]) {
+      expect(child.x).toBeGreaterThanOrEqual(node('live').x);
+      expect(child.y).toBeGreaterThanOrEqual(node('live').y);
+      expect(child.x + child.width).toBeLessThanOrEqual(node('live').x + node('live').width);
+      expect(child.y + child.height).toBeLessThanOrEqual(node('live').y + node('live').height);
+    }
+    expect(chart.edges.find((e) => e.id === 'live.a->live.b')?.points.length).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -88,6 +88,8 @@ export interface ChartNode {
   height: number;
   final: boolean;
   initial: boolean;
+  /** Holds child states (drawn as a frame around them). */
+  compound: boolean;
   description: string | null;
   tags: string[];
 }

@@ -35,7 +35,13 @@ export function App() {
   }, []);
 
   useEffect(loadList, [loadList]);
-  useEffect(() => void fetchChart().then(setChart, () => undefined), []);
+  // The chart is laid out once per server; a fetch cut short (the server restarted) is tried again.
+  const chartRef = useRef<ChartResponse | null>(null);
+  const loadChart = useCallback(() => {
+    if (chartRef.current) return;
+    fetchChart().then((c) => { chartRef.current = c; setChart(c); }, () => setTimeout(loadChart, 1000));
+  }, []);
+  useEffect(loadChart, [loadChart]);
   useEffect(() => { setDetail(null); loadDetail(); }, [openKey, loadDetail]);
   // Deadlines fall due with no file changing: look again now and then.
   useEffect(() => { const t = setInterval(loadDetail, 5000); return () => clearInterval(t); }, [loadDetail]);
@@ -56,7 +62,7 @@ export function App() {
       if (openRef.current === `${c.ws}/${c.id}`) loadDetail();
       patchList(c);
     },
-    () => { loadList(); loadDetail(); },
+    () => { loadList(); loadDetail(); loadChart(); },
   );
 
   return (

@@ -4,6 +4,9 @@ import { age, clock, countdown } from '../format.js';
 
 type Detail = TaskDetailResponse;
 
+/** Plan text without markdown emphasis (`**Blocker:**` reads `Blocker:`). */
+const plain = (text: string) => text.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/^>\s*/, '');
+
 // Typed-but-unsent texts, by task and box: they survive live updates and going elsewhere and back.
 const drafts = new Map<string, string>();
 
@@ -54,7 +57,7 @@ export function QaPanel(props: { detail: Detail; now: number; skew: number; busy
       {blockedItem && task.state === 'blocked' && (
         <div class="question open blocked-item">
           <div class="meta">blocked item</div>
-          <p class="text">{blockedItem.text}{blockedItem.note ? ` — ${blockedItem.note}` : ''}</p>
+          <p class="text">{blockedItem.text}{blockedItem.note ? ` — ${plain(blockedItem.note)}` : ''}</p>
         </div>
       )}
       {canAnswer && (
@@ -89,7 +92,7 @@ export function PlanPanel(props: { detail: Detail; busy: boolean; onNote(text: s
             <span class="box" aria-label={i.mark}>{MARK[i.mark]}</span>
             <span>
               {i.text}
-              {i.note && <span class="note"> — {i.note}</span>}
+              {i.note && <span class="note"> — {plain(i.note)}</span>}
             </span>
           </li>
         ))}

@@ -56,7 +56,7 @@ export function StateChart(props: { chart: ChartResponse; current: string; last:
       {chart.nodes.map((n) => {
         const isCurrent = n.id === current;
         return (
-          <g class={`node${isCurrent ? ' current' : ''}${n.final ? ' final' : ''}`} data-state={n.id} {...(isCurrent && { 'data-current': 'true' })}>
+          <g class={`node${isCurrent ? ' current' : ''}${n.final ? ' final' : ''}${n.compound ? ' compound' : ''}`} data-state={n.id} {...(isCurrent && { 'data-current': 'true' })}>
             <title>{`${n.id}${n.description ? `: ${n.description}` : ''}`}</title>
             {n.initial && (
               <g class="initial">
@@ -66,7 +66,11 @@ export function StateChart(props: { chart: ChartResponse; current: string; last:
             )}
             <rect x={n.x} y={n.y} width={n.width} height={n.height} rx="7" />
             {n.final && <rect class="inner" x={n.x + 3} y={n.y + 3} width={n.width - 6} height={n.height - 6} rx="5" />}
-            <text x={n.x + n.width / 2} y={n.y + n.height / 2 + 4}>{n.id.split('.').pop()}</text>
+            {n.compound ? (
+              <text class="compound-label" x={n.x + 8} y={n.y + 16}>{n.id.split('.').pop()}</text>
+            ) : (
+              <text x={n.x + n.width / 2} y={n.y + n.height / 2 + 4}>{n.id.split('.').pop()}</text>
+            )}
           </g>
         );
       })}

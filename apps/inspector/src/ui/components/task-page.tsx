@@ -67,7 +67,7 @@ export function TaskPage(props: { detail: TaskDetailResponse; chart: ChartRespon
         </div>
         <div class="actions">
           <span class={`badge state-${task.state}`} data-testid="state-badge">{task.state}</span>
-          <select data-testid="retry-model" aria-label="model for retry" value={model} onChange={(e) => setModel((e.target as HTMLSelectElement).value)} disabled={task.state !== 'failed'}>
+          <select data-testid="retry-model" aria-label="model for retry or continue" title="the model a retry or a continue runs with" value={model} onChange={(e) => setModel((e.target as HTMLSelectElement).value)} disabled={task.state !== 'failed' && task.state !== 'blocked'}>
             {models.map((m) => <option value={m.model}>{m.model}{m.isDefault ? ' (default)' : ''}</option>)}
           </select>
           <button type="button" data-testid="retry" disabled={busy || task.state !== 'failed' || !task.registered} onClick={() => void run('retry', model === task.model ? {} : { model })}>
@@ -98,7 +98,7 @@ export function TaskPage(props: { detail: TaskDetailResponse; chart: ChartRespon
       </section>
 
       <div class="grid">
-        <QaPanel detail={detail} now={now} skew={skew} busy={busy} onAnswer={(text) => run('answer', { text })} />
+        <QaPanel detail={detail} now={now} skew={skew} busy={busy} onAnswer={(text) => (task.state === 'blocked' && model !== task.model ? run('continue', { text, model }) : run('answer', { text }))} />
         <PlanPanel detail={detail} busy={busy} onNote={(text) => run('note', { text })} />
         <LogPanel text={detail.logTail} />
         <EventsPanel timeline={detail.timeline} now={now} selected={selected} onSelect={setSelected} />
