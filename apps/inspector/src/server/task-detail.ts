@@ -91,7 +91,7 @@ export function timelineOf(derived: DerivedTask): TimelineEntry[] {
 export async function taskDetail(derived: DerivedTask, ws: string, registered: boolean, models: TaskDetailResponse['models']): Promise<TaskDetailResponse> {
   const view = toTaskView(derived);
   return {
-    task: { ...summaryOf(derived, ws), backend: view.backend, attempt: view.attempt, prompt: derived.task.prompt, items: view.items, error: view.error, taskDir: view.taskDir, registered },
+    task: { ...summaryOf(derived, ws), backend: view.backend, attempt: view.attempt, prompt: derived.task.prompt, items: view.items, taskDir: view.taskDir, registered },
     notes: [...(derived.plan?.notes ?? [])],
     thread: await threadOf(derived),
     timeline: timelineOf(derived),

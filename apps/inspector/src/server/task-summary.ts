@@ -16,6 +16,7 @@ export function summaryOf(derived: DerivedTask, ws: string): TaskSummary {
     progress: view.progress,
     needsUser: NEEDS_USER.has(view.state),
     question: view.question,
+    error: view.error,
     createdAt: view.createdAt,
     updatedAt: view.updatedAt,
   };

@@ -15,6 +15,7 @@ export interface TaskSummary {
   /** A question, a block or a failure waits for the user. */
   needsUser: boolean;
   question: { seq: number; text: string } | null;
+  error: { kind: string; message: string } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -66,7 +67,6 @@ export interface TaskDetailResponse {
     attempt: number;
     prompt: string;
     items: { text: string; mark: 'pending' | 'done' | 'blocked' | 'error'; note: string | null }[];
-    error: { kind: string; message: string } | null;
     taskDir: string;
     registered: boolean;
   };

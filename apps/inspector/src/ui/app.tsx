@@ -4,7 +4,8 @@ import { fetchChart, fetchSummary, fetchTask, fetchTasks } from './api.js';
 import { TaskList } from './components/task-list.js';
 import { TaskPage } from './components/task-page.js';
 import { useLive, useNow, type Change } from './live.js';
-import { useRoute } from './router.js';
+import { taskHref, useRoute } from './router.js';
+import { age } from './format.js';
 import { byUrgency } from './order.js';
 
 /** The inspector page: the task list beside the selected task, kept live by the server's events. */
@@ -81,21 +82,41 @@ export function App() {
         ) : route.page === 'task' ? (
           <p class="muted pad">{list && !open ? `No task ${route.id}.` : 'loading…'}</p>
         ) : (
-          <Overview list={list} />
+          <Overview list={list} now={now} />
         )}
       </div>
     </div>
   );
 }
 
-/** The landing view: counts, and what needs the user. */
-function Overview(props: { list: TaskListResponse | null }) {
-  const tasks = props.list?.workspaces.flatMap((w) => w.tasks) ?? [];
-  const needs = tasks.filter((t) => t.needsUser);
+/** The landing view: every task as a table, what needs the user first and loud. */
+function Overview(props: { list: TaskListResponse | null; now: number }) {
+  const workspaces = props.list?.workspaces ?? [];
+  const tasks = workspaces.flatMap((w) => w.tasks.map((t) => ({ t, current: w.current })));
+  const needs = tasks.filter(({ t }) => t.needsUser);
   return (
     <main class="overview">
       <h1>{tasks.length} task{tasks.length === 1 ? '' : 's'}</h1>
-      <p class="muted">{needs.length === 0 ? 'Nothing needs you.' : `${needs.length} need${needs.length === 1 ? 's' : ''} you: choose one on the left.`}</p>
+      <p class={needs.length ? 'loud' : 'muted'}>{needs.length === 0 ? 'Nothing needs you.' : `${needs.length} need${needs.length === 1 ? 's' : ''} you.`}</p>
+      <table class="tasks" data-testid="task-table">
+        <thead>
+          <tr><th>state</th><th>task</th><th>progress</th><th>waiting for you</th><th>age</th></tr>
+        </thead>
+        <tbody>
+          {tasks.map(({ t, current }) => (
+            <tr class={t.needsUser ? 'needs-user' : ''} data-task={t.id} data-state={t.state}>
+              <td><span class={`badge state-${t.state}`}>{t.state}</span></td>
+              <td><a href={taskHref(t.id, t.ws, current)}>{t.title}</a><div class="muted">{t.id} · {t.model}</div></td>
+              <td>
+                <div class="progress small"><div style={{ width: `${t.progress.total ? (100 * t.progress.done) / t.progress.total : 0}%` }} /></div>
+                <span class="muted">{t.progress.done}/{t.progress.total}</span>
+              </td>
+              <td>{t.question ? `#${t.question.seq}: ${t.question.text}` : t.state === 'blocked' ? 'blocked: answer to continue' : t.error ? `${t.error.kind}: ${t.error.message}` : ''}</td>
+              <td class="muted">{age(Date.parse(t.createdAt), props.now)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </main>
   );
 }
