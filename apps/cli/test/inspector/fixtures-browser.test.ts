@@ -80,6 +80,10 @@ describeBrowser('inspector page over fixture workspaces', () => {
     await page.selectOption('[data-testid=state-filter]', 'completed');
     await page.waitForFunction(() => document.querySelectorAll('.task-row').length === 1);
     expect(await page.getAttribute('.task-row', 'data-task')).toBe('bump-xstate');
+    expect(new URL(page.url()).hash).toBe('#/?state=completed');
+    await open('#/?state=failed');
+    await page.waitForFunction(() => document.querySelectorAll('.task-row').length === 1);
+    expect(await page.getAttribute('.task-row', 'data-task')).toBe('watcher-flake');
     await page.selectOption('[data-testid=state-filter]', 'all');
   });
 

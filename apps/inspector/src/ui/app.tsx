@@ -18,6 +18,13 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState(route.page === 'list' ? route.filter : 'all');
   const skew = useRef(0);
+  // The filter is part of the list page's link (`#/?state=blocked`), so it can be shared and kept.
+  const routeFilter = route.page === 'list' ? route.filter : null;
+  useEffect(() => { if (routeFilter !== null) setFilter(routeFilter); }, [routeFilter]);
+  const chooseFilter = (f: string) => {
+    setFilter(f);
+    if (route.page === 'list') history.replaceState(null, '', f === 'all' ? '#/' : `#/?state=${f}`);
+  };
 
   // Which task is open: the route's workspace, else the first workspace that has the id.
   const open = route.page === 'task' ? (route.ws ?? list?.workspaces.find((w) => w.tasks.some((t) => t.id === route.id))?.ws ?? null) : null;
@@ -73,7 +80,7 @@ export function App() {
           <a href="#/">dispatch <b>inspector</b></a>
           <span class={`dot ${connected ? 'on' : 'off'}`} title={connected ? 'live' : 'reconnecting…'} data-testid="live-dot" />
         </div>
-        <TaskList list={list} filter={filter} selected={openKey} now={now} onFilter={setFilter} />
+        <TaskList list={list} filter={filter} selected={openKey} now={now} onFilter={chooseFilter} />
       </aside>
       <div class="content">
         {error && <p class="message refused">{error}</p>}

@@ -2,7 +2,7 @@ import type { TaskListResponse, TaskSummary } from '../../shared/api-types.js';
 import { age } from '../format.js';
 import { taskHref } from '../router.js';
 
-const FILTERS = ['all', 'needs-you', 'awaiting-answer', 'timed-out', 'blocked', 'failed', 'running', 'starting', 'queued', 'recovering', 'completed', 'cancelled'];
+export const FILTERS = ['all', 'needs-you', 'awaiting-answer', 'timed-out', 'blocked', 'failed', 'running', 'starting', 'queued', 'recovering', 'completed', 'cancelled'];
 
 function matches(task: TaskSummary, filter: string): boolean {
   if (filter === 'all') return true;
