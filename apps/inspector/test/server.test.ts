@@ -205,6 +205,26 @@ describe('actions', () => {
     expect(daemonStarts).toBe(4);
   });
 
+  it('retry repairs the config through the host first, as dispatch retry --set-default --remove-failed', async () => {
+    await inspector.close();
+    const repairs: unknown[] = [];
+    inspector = await startInspector({
+      dispatchDir: ws.dispatchDir,
+      registrations: async () => [{ id: 'broke', dispatchDir: ws.dispatchDir }],
+      uiDir: null, token, port: 0, ensureDaemon: async () => undefined,
+      models: async () => [{ model: 'sonnet', backend: 'claude', isDefault: false }],
+      repairConfig: async (repair, chosen, failed) => {
+        repairs.push({ repair, chosen, failed });
+        if (failed !== 'sim') throw new Error('unexpected');
+        return `default is now ${chosen}, removed ${failed}`;
+      },
+    });
+    const reply = await post(`/api/tasks/${key()}/broke/retry`, { model: 'sonnet', setDefault: true, removeFailed: true });
+    expect(JSON.parse(reply.body)).toEqual({ ok: true, message: 'retrying broke with sonnet; config: default is now sonnet, removed sim' });
+    expect(repairs).toEqual([{ repair: { setDefault: true, removeFailed: true }, chosen: 'sonnet', failed: 'sim' }]);
+    expect(await requestsOf('broke')).toEqual([{ type: 'retry', model: 'sonnet' }]);
+  });
+
   it('refuses what the CLI refuses, writing nothing', async () => {
     const cases: [string, string, unknown, RegExp][] = [
       ['busy', 'retry', {}, /has not failed \(it is running\)/],

@@ -10,6 +10,7 @@ import type { CommandContext } from '../command-spec.js';
 import { listRegistrations } from '../daemon/registry.js';
 import type { Io } from '../io.js';
 import { loadUserConfig } from '../user-config.js';
+import { applyRepair, checkRepair, userConfig } from './retry.js';
 import { ensureDaemonFor, workspaceOf } from '../workspace.js';
 
 /** `--port N`: 0 (any free port) to 65535; undefined when not given. */
@@ -78,6 +79,11 @@ export async function run(ctx: CommandContext): Promise<number> {
     registrations: () => listRegistrations(home),
     ensureDaemon: () => ensureDaemonFor(io),
     models: () => modelChoices(io),
+    // The same checks and the same validated, comment-keeping edit as `dispatch retry`.
+    repairConfig: async (repair: { setDefault: boolean; removeFailed: boolean }, chosen: string | undefined, failed: string) => {
+      checkRepair(repair, chosen, failed, await userConfig(io.env));
+      return applyRepair(io.env, repair, chosen ?? failed, failed);
+    },
   };
   let inspector: Inspector;
   const port = requested ?? saved?.port ?? 0;

@@ -14,10 +14,21 @@ export type ActionName = (typeof ACTIONS)[number];
 /** Model choices for retry and continue (from the user's config). */
 export type ModelChoices = TaskDetailResponse['models'];
 
+/** How a retry repairs the config: the same flags as `dispatch retry`. */
+export interface Repair {
+  setDefault: boolean;
+  removeFailed: boolean;
+}
+
 /** What the host supplies: starting the daemon (which applies requests) and the config's models. */
 export interface ActionHost {
   ensureDaemon(): Promise<unknown>;
   models(): Promise<ModelChoices>;
+  /**
+   * Repairs the config before a retry as `dispatch retry --set-default/--remove-failed` does
+   * (throwing its refusal); returns what changed. Without it the page cannot repair.
+   */
+  repairConfig?(repair: Repair, chosen: string | undefined, failed: string): Promise<string | null>;
 }
 
 /** An action's outcome: an HTTP status and one line for the user. */
@@ -74,7 +85,17 @@ async function perform(action: ActionName, derived: DerivedTask, body: ActionBod
     if (isOutcome(model)) return model;
     const withModel = model === undefined ? '' : ` with ${model}`;
     if (action === 'retry') {
-      [request, line] = [{ type: 'retry', ...(model !== undefined && { model }) }, `retrying ${id}${withModel}`];
+      const repair = { setDefault: body.setDefault === true, removeFailed: body.removeFailed === true };
+      let said: string | null = null;
+      if (repair.setDefault || repair.removeFailed) {
+        if (!host.repairConfig) return refused(400, 'this inspector cannot edit the config');
+        try {
+          said = await host.repairConfig(repair, model, derived.snapshot.context.model);
+        } catch (err) {
+          return refused(409, err instanceof Error ? err.message : String(err));
+        }
+      }
+      [request, line] = [{ type: 'retry', ...(model !== undefined && { model }) }, `retrying ${id}${withModel}${said ? `; config: ${said}` : ''}`];
     } else {
       const answer = textOf(body, 'answer');
       if (isOutcome(answer)) return answer;

@@ -119,6 +119,9 @@ export interface ChartResponse {
 export interface ActionBody {
   text?: string;
   model?: string;
+  /** Retry only: also make the chosen model the default / remove the failed one from the config. */
+  setDefault?: boolean;
+  removeFailed?: boolean;
 }
 
 /** What an action answers: a line for the user, or the refusal. */

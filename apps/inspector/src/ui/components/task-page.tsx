@@ -37,6 +37,7 @@ export function TaskPage(props: { detail: TaskDetailResponse; chart: ChartRespon
   const [busy, setBusy] = useState(false);
   const [model, setModel] = useState(task.model);
   const [copied, setCopied] = useState(false);
+  const [repair, setRepair] = useState({ setDefault: false, removeFailed: false });
 
   const run = async (action: string, body: { text?: string; model?: string } = {}) => {
     setBusy(true);
@@ -70,7 +71,7 @@ export function TaskPage(props: { detail: TaskDetailResponse; chart: ChartRespon
           <select data-testid="retry-model" aria-label="model for retry or continue" title="the model a retry or a continue runs with" value={model} onChange={(e) => setModel((e.target as HTMLSelectElement).value)} disabled={task.state !== 'failed' && task.state !== 'blocked'}>
             {models.map((m) => <option value={m.model}>{m.model}{m.isDefault ? ' (default)' : ''}</option>)}
           </select>
-          <button type="button" data-testid="retry" disabled={busy || task.state !== 'failed' || !task.registered} onClick={() => void run('retry', model === task.model ? {} : { model })}>
+          <button type="button" data-testid="retry" disabled={busy || task.state !== 'failed' || !task.registered} onClick={() => void run('retry', model === task.model ? {} : { model, ...repair })}>
             Retry
           </button>
           <button type="button" class="danger" data-testid="cancel" disabled={busy || final || !task.registered} onClick={() => void run('cancel')}>
@@ -78,6 +79,12 @@ export function TaskPage(props: { detail: TaskDetailResponse; chart: ChartRespon
           </button>
         </div>
       </header>
+      {task.state === 'failed' && model !== task.model && task.registered && (
+        <p class="repair">
+          <label><input type="checkbox" data-testid="repair-default" checked={repair.setDefault} onChange={(e) => setRepair({ ...repair, setDefault: (e.target as HTMLInputElement).checked })} /> make {model} the default</label>
+          <label><input type="checkbox" data-testid="repair-remove" checked={repair.removeFailed} onChange={(e) => setRepair({ ...repair, removeFailed: (e.target as HTMLInputElement).checked })} /> remove {task.model} from the config</label>
+        </p>
+      )}
       {message && <p class={`message ${message.ok ? 'ok' : 'refused'}`} role="status" data-testid="action-message">{message.text}</p>}
       {task.error && <p class="message refused">{task.error.kind}: {task.error.message}</p>}
 
