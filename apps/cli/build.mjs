@@ -33,6 +33,9 @@ await build({
   target: 'node20',
   // Workspace packages are bundled from their TypeScript sources, never a stale dist/.
   conditions: ['@dispatch/source'],
+  // The inspector's chart is laid out at build time (dist/inspector-ui/chart.json); ELK, 3.4 MB,
+  // is only its fallback and stays out of the bundle.
+  external: ['elkjs', 'elkjs/*'],
   // Bundled CommonJS dependencies (commander) call require(); ESM has none, so make one.
   // The entry's own `#!/usr/bin/env node` line is kept by esbuild above this banner.
   banner: {

@@ -108,7 +108,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     }
     if (method === 'GET' && path === '/api/ping') return send(res, 200, { ok: true, pid: process.pid });
     if (method === 'GET' && path === '/api/events') return live.attach(res);
-    if (method === 'GET' && path === '/api/chart') return send(res, 200, await taskChart());
+    if (method === 'GET' && path === '/api/chart') {
+      // Laid out at build time and shipped with the page; computed here only without one.
+      const built = files.get('/chart.json');
+      return built ? send(res, 200, built.body, { 'content-type': 'application/json' }) : send(res, 200, await taskChart());
+    }
     if (method === 'GET' && path === '/api/tasks') {
       const list: TaskListResponse = { workspaces: [], now: Date.now() };
       for (const w of await refreshWorkspaces()) {
