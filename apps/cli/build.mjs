@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/dispatch.js (plus one chunk per lazily imported command) so the bin is
 // a single runnable file tree with no runtime dependency resolution.
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const here = new URL('.', import.meta.url);
@@ -33,6 +33,9 @@ await build({
   target: 'node20',
   // Workspace packages are bundled from their TypeScript sources, never a stale dist/.
   conditions: ['@dispatch/source'],
+  // The inspector's chart is laid out at build time (dist/inspector-ui/chart.json); ELK, 3.4 MB,
+  // is only its fallback and stays out of the bundle.
+  external: ['elkjs', 'elkjs/*'],
   // Bundled CommonJS dependencies (commander) call require(); ESM has none, so make one.
   // The entry's own `#!/usr/bin/env node` line is kept by esbuild above this banner.
   banner: {
@@ -52,3 +55,7 @@ await copyFile(new URL('../../packages/backends/sim/dispatch-sim-worker.sh', her
 // The host-agent skill (`dispatch skill install`) ships beside the bundle too.
 await mkdir(new URL('dist/skills/dispatch/', here), { recursive: true });
 await copyFile(new URL('../../skills/dispatch/SKILL.md', here), new URL('dist/skills/dispatch/SKILL.md', here));
+
+// The inspector's page (built by Vite in apps/inspector) ships beside the bundle as static files;
+// inspectorUiDir() finds it from the inspect chunk in dist/chunks/ as ../inspector-ui/.
+await cp(new URL('../inspector/dist/ui/', here), new URL('dist/inspector-ui/', here), { recursive: true });

@@ -148,6 +148,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./commands/requests.js').then((m) => ({ run: m.cancel })),
   },
   {
+    name: 'inspect',
+    summary: 'open the inspector: every task live in the browser, its state machine, and actions',
+    options: [
+      { flags: '--port <port>', description: 'the port (default: the last one used; 0 picks a free one)' },
+      { flags: '--no-open', description: 'do not open a browser (the URL is the first line on stdout)' },
+    ],
+    examples: [
+      ['dispatch inspect', 'prints the URL with its token and opens it'],
+      ['dispatch inspect --port 0 --no-open', 'any free port; for scripts: read the first line'],
+    ],
+    load: () => import('./commands/inspect.js'),
+  },
+  {
     name: 'ask',
     summary: 'for workers: ask the user a question and print the answer (exit 3 with its number if none in time)',
     arguments: [{ syntax: '[question...]', description: 'the question' }],

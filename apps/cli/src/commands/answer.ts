@@ -1,6 +1,5 @@
+import { answerRefusal, answerTask } from '@dispatch/ipc-fs/answer-task';
 import { IpcError } from '@dispatch/ipc-fs/errors';
-import { writeAnswer } from '@dispatch/ipc-fs/questions';
-import { writeRequest } from '@dispatch/ipc-fs/requests';
 import { crashPoint } from '../daemon/crash-points.js';
 import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
@@ -28,27 +27,18 @@ async function answerText(ctx: CommandContext): Promise<string> {
 export async function run(ctx: CommandContext): Promise<void> {
   const { io } = ctx;
   const { ref, derived } = await loadHostedTask(io, String(ctx.args.id ?? ''));
-  const question = derived.snapshot.context.questions[0];
-  if (!question && derived.state !== 'blocked') {
-    const { asked, answered } = derived.snapshot.context;
-    const last = Math.max(0, ...asked);
-    // The loser of a race that looked after the winner's answer was recorded hears the same.
-    const why = answered.includes(last) ? `question ${last} of ${ref.id} is already answered` : `task ${ref.id} has no question to answer`;
-    throw usageError(`${why} (it is ${derived.state})`, 'invalid-input');
-  }
+  const refusal = answerRefusal(derived);
+  if (refusal !== null) throw usageError(refusal, 'invalid-input');
   const text = await answerText(ctx);
-  if (question) {
-    try {
-      await writeAnswer(ref.paths.ipc, question.seq, text, { beforePublish: () => crashPoint('before-answer-published') });
-    } catch (err) {
-      if (err instanceof IpcError && err.code === 'answer-exists') {
-        throw usageError(`question ${question.seq} of ${ref.id} is already answered`, 'invalid-input');
-      }
-      throw err;
+  let outcome;
+  try {
+    outcome = await answerTask(derived, text, { beforePublish: () => crashPoint('before-answer-published') });
+  } catch (err) {
+    if (err instanceof IpcError && err.code === 'answer-exists') {
+      throw usageError(`question ${derived.snapshot.context.questions[0]?.seq} of ${ref.id} is already answered`, 'invalid-input');
     }
-  } else {
-    await writeRequest(ref.paths.requests, { type: 'continue', answer: text });
+    throw err;
   }
   await ensureDaemonFor(io);
-  io.out(question ? `answered #${question.seq} of ${ref.id}\n` : `answered the blocked item of ${ref.id}; continuing\n`);
+  io.out(outcome.kind === 'answered' ? `answered #${outcome.seq} of ${ref.id}\n` : `answered the blocked item of ${ref.id}; continuing\n`);
 }

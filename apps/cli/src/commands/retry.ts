@@ -5,6 +5,7 @@ import { configPath } from '@dispatch/config/home';
 import { MODEL_FAILURES, type Alternative } from '@dispatch/config/recover/alternatives';
 import type { DispatchConfig } from '@dispatch/config/types';
 import type { TaskError } from '@dispatch/core/types';
+import { refusalOf } from '@dispatch/ipc-fs/request-rules';
 import { writeRequest } from '@dispatch/ipc-fs/requests';
 import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
@@ -16,14 +17,15 @@ import { alternativesIn } from '../view/alternatives.js';
 import { ensureDaemonFor } from '../workspace.js';
 
 /** How the config is to be repaired before the retry, so the same failure does not happen again. */
-interface Repair {
+export interface Repair {
   setDefault: boolean;
   removeFailed: boolean;
 }
 
 const NO_REPAIR: Repair = { setDefault: false, removeFailed: false };
 
-async function userConfig(env: NodeJS.ProcessEnv): Promise<DispatchConfig | null> {
+/** The user's config, or null when there is none yet. */
+export async function userConfig(env: NodeJS.ProcessEnv): Promise<DispatchConfig | null> {
   return loadUserConfig(env).then(
     (loaded) => loaded.config,
     (err: unknown) => {
@@ -58,7 +60,7 @@ async function askRepair(chosen: string, failed: string, config: DispatchConfig)
 }
 
 /** Refuses repairs that cannot be made; one clear line each. */
-function checkRepair(repair: Repair, chosen: string | undefined, failed: string, config: DispatchConfig | null): void {
+export function checkRepair(repair: Repair, chosen: string | undefined, failed: string, config: DispatchConfig | null): void {
   if (!repair.setDefault && !repair.removeFailed) return;
   if (config === null) throw usageError(`there is no config to repair: run \`dispatch init\` first`, 'invalid-input');
   if (repair.setDefault && chosen === undefined) throw usageError('--set-default: name the new default with --model', 'invalid-input');
@@ -71,15 +73,23 @@ function checkRepair(repair: Repair, chosen: string | undefined, failed: string,
   }
 }
 
-/** Applies the repair in one validated edit that keeps every comment; says what changed. */
-async function repairConfig(ctx: CommandContext, repair: Repair, chosen: string, failed: string): Promise<void> {
-  if (!repair.setDefault && !repair.removeFailed) return;
-  await editConfig(configPath(ctx.io.env), (doc) => {
+/**
+ * Applies the repair in one validated edit that keeps every comment; returns what changed (null
+ * when nothing was asked). The inspector's retry repairs through it too.
+ */
+export async function applyRepair(env: NodeJS.ProcessEnv, repair: Repair, chosen: string, failed: string): Promise<string | null> {
+  if (!repair.setDefault && !repair.removeFailed) return null;
+  await editConfig(configPath(env), (doc) => {
     if (repair.setDefault) setDefault(doc, chosen);
     if (repair.removeFailed) removeModel(doc, failed);
   });
-  const said = [repair.setDefault && `default is now ${chosen}`, repair.removeFailed && `removed ${failed}`].filter(Boolean).join(', ');
-  ctx.io.out(`config: ${said}\n`);
+  return [repair.setDefault && `default is now ${chosen}`, repair.removeFailed && `removed ${failed}`].filter(Boolean).join(', ');
+}
+
+/** Applies the repair and says what changed. */
+async function repairConfig(ctx: CommandContext, repair: Repair, chosen: string, failed: string): Promise<void> {
+  const said = await applyRepair(ctx.io.env, repair, chosen, failed);
+  if (said !== null) ctx.io.out(`config: ${said}\n`);
 }
 
 /**
@@ -90,7 +100,8 @@ async function repairConfig(ctx: CommandContext, repair: Repair, chosen: string,
 export async function retry(ctx: CommandContext): Promise<void> {
   const { io } = ctx;
   const { ref, derived } = await loadHostedTask(io, String(ctx.args.id ?? ''));
-  if (derived.state !== 'failed') throw usageError(`task ${ref.id} has not failed (it is ${derived.state}): retry applies to a failed task`, 'invalid-input');
+  const refusal = refusalOf('retry', ref.id, derived.state);
+  if (refusal !== null) throw usageError(refusal, 'invalid-input');
   const { model: failed, error, modelsTried } = derived.snapshot.context;
   let chosen = await checkModelOption(io, ctx.options.model);
   let repair: Repair = { setDefault: ctx.options.setDefault === true, removeFailed: ctx.options.removeFailed === true };

@@ -1,0 +1,41 @@
+import { deriveTaskState, type DerivedTask } from '@dispatch/ipc-fs/task-state';
+import { toTaskView } from '@dispatch/ipc-fs/task-view';
+import type { TaskSummary } from '../shared/api-types.js';
+
+const NEEDS_USER = new Set(['awaiting-answer', 'timed-out', 'blocked', 'failed']);
+
+/** The list's line of a derived task. */
+export function summaryOf(derived: DerivedTask, ws: string): TaskSummary {
+  const view = toTaskView(derived);
+  return {
+    id: view.id,
+    ws,
+    title: view.title,
+    state: view.state,
+    model: view.model,
+    progress: view.progress,
+    needsUser: NEEDS_USER.has(view.state),
+    question: view.question,
+    error: view.error,
+    createdAt: view.createdAt,
+    updatedAt: view.updatedAt,
+  };
+}
+
+/** Summaries of tasks `ids` of one workspace; a task whose files cannot be read is left out. */
+export async function summarize(dispatchDir: string, ws: string, ids: readonly string[]): Promise<TaskSummary[]> {
+  const out: TaskSummary[] = [];
+  for (const id of ids) {
+    try {
+      out.push(summaryOf(await deriveTaskState(dispatchDir, id), ws));
+    } catch {
+      // half-created or damaged: `dispatch status` reports it; the list shows what it can
+    }
+  }
+  return out;
+}
+
+/** The list's order: what needs the user first, then the most recently changed. */
+export function byUrgency(a: TaskSummary, b: TaskSummary): number {
+  return Number(b.needsUser) - Number(a.needsUser) || b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id);
+}
