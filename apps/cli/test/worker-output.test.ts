@@ -9,13 +9,18 @@ beforeAll(assertFreshBuild);
 cleanUpWorkspaces();
 const fakeClaude = new URL('./fixtures/workers/stream-json-claude.sh', import.meta.url).pathname;
 
+/** A PATH whose `claude` is the stream-json fake, with node and the system's sh. */
+function pathWithFakeClaude(): string {
+  const bin = join(mkdtempSync(join(tmpdir(), 'dispatch-stream-json-')), 'bin');
+  mkdirSync(bin);
+  symlinkSync(fakeClaude, join(bin, 'claude'));
+  return [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
+}
+
 describe("a worker CLI's structured output", () => {
   it('claude runs with stream-json and the spend limit; status, result and logs show what it did and what it cost', async () => {
     const w = e2eWorkspace('stream-json');
-    const bin = join(mkdtempSync(join(tmpdir(), 'dispatch-stream-json-')), 'bin');
-    mkdirSync(bin);
-    symlinkSync(fakeClaude, join(bin, 'claude'));
-    w.env.PATH = [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
+    w.env.PATH = pathWithFakeClaude();
     writeFileSync(join(w.home, 'config.yaml'), 'default: sonnet\nbackends:\n  claude: { command: "claude -p" }\nmodels:\n  sonnet: { backend: claude }\nbudget_usd: 3\n');
     expect((await w.dispatch(['run', '--id', 'review', '--step', 'Scan', '--step', 'Write findings', 'review'])).exitCode).toBe(0);
     expect((await w.dispatch(['run', '--id', 'cheap', '--budget-usd', '0.5', '--step', 'Scan', 'cheap'])).exitCode).toBe(0);
@@ -44,10 +49,7 @@ describe("a worker CLI's structured output", () => {
 
   it('a continued task resumes the same Claude session (same model and backend)', async () => {
     const w = e2eWorkspace('resume');
-    const bin = join(mkdtempSync(join(tmpdir(), 'dispatch-resume-')), 'bin');
-    mkdirSync(bin);
-    symlinkSync(fakeClaude, join(bin, 'claude'));
-    w.env.PATH = [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
+    w.env.PATH = pathWithFakeClaude();
     writeFileSync(join(w.home, 'config.yaml'), 'default: sonnet\nbackends:\n  claude: { command: "claude -p" }\nmodels:\n  sonnet: { backend: claude }\n  opus: { backend: claude }\n');
     expect((await w.dispatch(['run', '--id', 'db', '--step', 'Scan', '--step', 'Pick the database (block)', '--step', 'Migrate', 'db'])).exitCode).toBe(0);
     await until(async () => (await w.state('db')) === 'blocked');

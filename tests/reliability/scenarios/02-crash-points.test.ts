@@ -16,22 +16,14 @@ import {
   waitFor,
   type Workspace,
 } from '../harness/index.js';
+// The daemon's own list: a new crash point is covered here without a second list to keep in step.
+import { CRASH_POINTS, type CrashPoint } from '../../../apps/cli/src/daemon/crash-points.js';
 
 // Scenario 2: every named crash point (DISPATCH_CRASH_AT) × 10 repetitions. Each run dies at its
 // point as `kill -9` would; the next daemon (or the next `answer`) must finish the task with
 // nothing lost, and the common checker must pass. The repetitions of one round run concurrently,
 // each in its own workspace and DISPATCH_HOME.
 const REPETITIONS = 10;
-const CRASH_POINTS = [
-  'after-question-seen',
-  'mid-log-append',
-  'after-attempt-claim',
-  'after-spawn-before-pid',
-  'during-cancel',
-  'during-startup-scan',
-  'before-answer-published',
-] as const;
-type CrashPoint = (typeof CRASH_POINTS)[number];
 
 beforeAll(assertFreshBuild);
 const made: Workspace[] = [];
