@@ -103,6 +103,24 @@ describe('the daemon', () => {
     expect((await third).exitCode).toBe(0);
   });
 
+  it('started twice at once: the loser leaves naming the winner, and after `daemon stop` none runs', async () => {
+    const { home, env, daemonPid } = setup();
+    const long = { ...env, DISPATCH_DAEMON_IDLE_MS: '60000' };
+    const both = [0, 1].map(() => execa('node', [bin, 'daemon', 'run'], { env: long, reject: false }));
+    const loser = await Promise.race(both.map((p) => p.then(() => p)));
+    const winner = both.find((p) => p !== loser)!;
+    expect(loser.exitCode).toBe(0);
+    expect(daemonPid()).toBe(winner.pid);
+    expect(String((await loser).stderr)).toContain(`a daemon already runs (pid ${winner.pid})`);
+    const stop = await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
+    expect(stop.stdout).toBe(`stopped the daemon (pid ${winner.pid})`);
+    expect((await winner).exitCode).toBe(0);
+    // `daemon stop` returned once it had stopped, and nothing took its place.
+    const status = await execa('node', [bin, 'daemon', 'status', '--json'], { env: { DISPATCH_HOME: home }, reject: false });
+    expect(JSON.parse(status.stdout)).toEqual({ running: false, pid: null, version: null });
+    expect(existsSync(join(home, 'daemon.json'))).toBe(false);
+  });
+
   it('runs five tasks in two workspaces at once; every answer reaches the worker that asked it', async () => {
     const { workspace, dispatch } = setup();
     const [a, b] = [workspace(), workspace()];

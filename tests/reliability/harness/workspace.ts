@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
@@ -126,7 +126,16 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
         await waitFor(async () => (await Promise.all(live.map(state))).every((s) => FINAL_STATES.includes(s)), { what: 'the clean-up cancels' });
       }
       if (daemon()) await ws.stopDaemon();
-      if (process.env.RELIABILITY_KEEP !== '1') for (const path of [dir, home]) rmSync(path, { recursive: true, force: true });
+      if (process.env.RELIABILITY_KEEP !== '1') {
+        for (const path of [dir, home]) {
+          try {
+            rmSync(path, { recursive: true, force: true });
+          } catch (err) {
+            // Something still writes there: name it, so the leak is found, not the symptom.
+            throw new Error(`${path} could not be removed (${(err as Error).message}); it holds: ${readdirSync(path, { recursive: true }).join(', ')}`);
+          }
+        }
+      }
     },
   };
   return ws;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSameProcess, processStartTime } from '@dispatch/backends/process-identity';
 import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
@@ -21,6 +21,13 @@ export async function writeDaemonInfo(home: string, version: string): Promise<Da
   const info = { pid: process.pid, startTime: processStartTime(process.pid) ?? '', version, startedAt: new Date().toISOString() };
   await writeFileAtomic(daemonFiles(home).info, `${JSON.stringify(info)}\n`, { mode: 0o600 });
   return info;
+}
+
+/** Removes `daemon.json` if it names `pid`: that daemon is leaving. */
+export async function removeDaemonInfo(home: string, pid: number): Promise<void> {
+  const path = daemonFiles(home).info;
+  const info = await readFile(path, 'utf8').then((t) => JSON.parse(t) as DaemonInfo, () => null);
+  if (info?.pid === pid) await unlink(path).catch(() => undefined);
 }
 
 /** The daemon that runs now, or null (none ever, or the recorded one is gone). */

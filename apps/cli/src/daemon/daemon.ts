@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
-import { daemonFiles, writeDaemonInfo } from './daemon-files.js';
+import { daemonFiles, removeDaemonInfo, writeDaemonInfo } from './daemon-files.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { listRegistrations, workspaceKey } from './registry.js';
 import { WorkspaceHost } from './workspace-host.js';
@@ -30,11 +30,12 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   const { home } = options;
   const log = (line: string) => void appendFile(daemonFiles(home).log, `${new Date().toISOString()} ${line}\n`).catch(() => undefined);
   const onError = (err: unknown) => log(`error: ${(err as Error)?.stack ?? String(err)}`);
-  let stop: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  // Why the daemon stops: idle (it looks once more for work that arrived meanwhile) or told to.
+  let stop: (why: 'idle' | 'told') => void = () => undefined;
+  let stopped = new Promise<'idle' | 'told'>((resolve) => (stop = resolve));
   const release = await acquireDaemonLock(home, (err) => {
     log(`lock lost: ${err.message}`);
-    stop();
+    stop('told');
   });
   if (!release) return false;
   // `run` nudges the daemon (SIGUSR2) after registering a task, so it starts at once; the slow
@@ -118,13 +119,29 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
           tempsLeft = false;
           for (const ws of workspaces.values()) if (await ws.cleanTemps()) tempsLeft = true;
         }
-        if (!tempsLeft) stop();
+        if (!tempsLeft) stop('idle');
       }
     })().catch(onError);
   }, 500);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop('told'));
 
-  await stopped;
+  for (;;) {
+    const why = await stopped;
+    // Unnamed first, so a command from now on starts the next daemon (it waits for this lock)
+    // instead of nudging one that is leaving.
+    await removeDaemonInfo(home, process.pid);
+    if (why === 'told') break;
+    // A command that found this daemon just before registered its task or wrote its request
+    // first, then nudged: look once more, and stay if anything came.
+    await resync();
+    let work = false;
+    for (const ws of workspaces.values()) if ((await ws.applyPending()) || (await ws.busy())) work = true;
+    if (!work) break;
+    stopped = new Promise((resolve) => (stop = resolve));
+    idleSince = Date.now();
+    await writeDaemonInfo(home, options.version);
+    log('stays: work arrived as it was leaving');
+  }
   clearInterval(tick);
   process.off('SIGUSR2', resync);
   for (const ws of workspaces.values()) await ws.close().catch(onError);

@@ -2,6 +2,7 @@ import { STRUCTURED_BACKENDS } from '@dispatch/backends/structured/output-args';
 import { capWorkerLog } from '@dispatch/backends/worker-log';
 import { readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { readRequests } from '@dispatch/ipc-fs/requests';
 import { cleanStaleTemps, findStaleTemps } from '@dispatch/ipc-fs/atomic-write';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/watch/index';
 import { readAttemptClaim, attemptFiles } from '@dispatch/ipc-fs/attempts';
@@ -177,6 +178,19 @@ export class WorkspaceHost {
       if (snapshot && snapshot.status === 'active' && (snapshot.hasTag('active') || snapshot.value === 'queued')) return true;
     }
     return false;
+  }
+
+  /** Applies every request still waiting in a hosted task's folder; true if there was one. */
+  async applyPending(): Promise<boolean> {
+    let any = false;
+    for (const host of this.hosts.values()) {
+      const h = await host.catch(() => null);
+      const waiting = h && (await readRequests(h.paths.requests).catch(() => null));
+      if (!h || !waiting || waiting.requests.length + waiting.errors.length === 0) continue;
+      any = true;
+      await applyRequests(h, Date.now).catch(this.onError);
+    }
+    return any;
   }
 
   /** Periodic upkeep: keeps the logs of running workers under their cap, and removes stale temps. */
