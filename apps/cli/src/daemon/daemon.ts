@@ -5,6 +5,7 @@ import { acquireDaemonLock } from './daemon-lock.js';
 import { listRegistrations, workspaceKey } from './registry.js';
 import { WorkspaceHost } from './workspace-host.js';
 import { crashPoint } from './crash-points.js';
+import { installLoopBlocker } from './loop-blocker.js';
 
 /** How the daemon runs. */
 export interface DaemonOptions {
@@ -53,6 +54,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   let syncing = Promise.resolve();
   const resync = () => (syncing = syncing.then(sync).catch(onError));
   process.on('SIGUSR2', resync);
+  const uninstallBlocker = installLoopBlocker(daemonFiles(home).log);
   await writeDaemonInfo(home, options.version);
   log(`started (pid ${process.pid}, version ${options.version})`);
 
@@ -99,6 +101,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   await stopped;
   clearInterval(tick);
   process.off('SIGUSR2', resync);
+  uninstallBlocker();
   for (const ws of workspaces.values()) await ws.close().catch(onError);
   log('stopped');
   await release().catch(() => undefined);
