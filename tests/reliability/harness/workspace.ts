@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
@@ -73,6 +73,9 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
     ...options.env,
   };
   const dispatchDir = join(dir, '.dispatch');
+  // Made now: else the CLI looks for `.dispatch/` up the tree and would take a stray
+  // `/tmp/.dispatch` (left by any run in /tmp) for this workspace's.
+  mkdirSync(dispatchDir, { mode: 0o700 });
   const dispatch: Workspace['dispatch'] = (args, opts = {}) =>
     execa('node', [dispatchBin, ...args], { cwd: dir, reject: false, extendEnv: false, env: { ...env, ...opts.env }, ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }) });
   const daemon = (): DaemonInfo | null => {
