@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -37,6 +37,8 @@ export function e2eWorkspace(name: string): E2eWorkspace {
   const home = mkdtempSync(join(tmpdir(), `dispatch-${name}-home-`));
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000' };
   const dispatchDir = join(dir, '.dispatch');
+  // Made now, as `run` would: else the CLI looks up the tree and takes a stray /tmp/.dispatch.
+  mkdirSync(dispatchDir, { mode: 0o700 });
   const dispatch = (args: string[]) => dispatchIn(dir, env, args);
   const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;
   const start = async (id: string, ...steps: string[]) => {
