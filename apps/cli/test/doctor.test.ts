@@ -65,6 +65,9 @@ describe('dispatch doctor', () => {
     // The daemon writes its report when it changes: once it names this workspace, replace it with a degraded one.
     const health = join(w.home, 'daemon-health.json');
     await until(() => existsSync(health) && readFileSync(health, 'utf8').includes(w.dispatchDir));
+    // It counts the facts its watcher found and those only a scan found (what the watcher missed).
+    const written = JSON.parse(readFileSync(health, 'utf8')) as { workspaces: { facts: { fromWatcher: number; fromScan: number } }[] };
+    expect(written.workspaces[0]!.facts).toEqual({ fromWatcher: expect.any(Number), fromScan: expect.any(Number) });
     writeFileSync(health, JSON.stringify({ v: 1, workspaces: [{ dispatchDir: w.dispatchDir, watching: true, degraded: true }] }));
     const r = await w.dispatch(['doctor', '--json']);
     const report = JSON.parse(String(r.stdout)) as Report;

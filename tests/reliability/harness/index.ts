@@ -14,3 +14,5 @@ export { cpuSeconds, isAlive, leftoverGroupMembers, measureCpuPercent, memoryMiB
 export { workerDouble, workerDoubleConfig } from './worker-doubles.js';
 export type { WorkerDouble } from './worker-doubles.js';
 export { inPool } from './pool.js';
+export { watchHealth } from './daemon-health.js';
+export type { WatchHealth } from './daemon-health.js';

@@ -1,5 +1,5 @@
 /** The worker doubles in `fixtures/workers/`: real tiny executables that follow the worker contract. */
-export type WorkerDouble = 'grandchildren-worker.sh' | 'paced-asker.sh';
+export type WorkerDouble = 'grandchildren-worker.sh' | 'paced-asker.sh' | 'bulk-asker.sh' | 'patient-asker.sh';
 
 /** The path of a worker double (run it as a backend command: `sh <path>`). */
 export function workerDouble(name: WorkerDouble): string {

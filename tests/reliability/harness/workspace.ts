@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
@@ -75,6 +75,8 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
     ...options.env,
   };
   const dispatchDir = join(dir, '.dispatch');
+  // Made now, as the first `run` would: scenarios may plant files in it before any run.
+  mkdirSync(dispatchDir, { mode: 0o700 });
   const dispatch: Workspace['dispatch'] = (args, opts = {}) =>
     execa('node', [dispatchBin, ...args], { cwd: dir, reject: false, extendEnv: false, env: { ...env, ...opts.env }, ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }) });
   const daemon = (): DaemonInfo | null => {

@@ -46,6 +46,8 @@ export interface WatchHealth {
   watching: boolean;
   /** The watcher failed (e.g. out of inotify watches): changes are seen by the scans, every few seconds. */
   degraded: boolean;
+  /** Facts found first by the watcher and first by a scan: many by scans while watching means lost events. */
+  facts?: { fromWatcher: number; fromScan: number };
 }
 
 /** What the daemon last said of its workspaces (`daemon-health.json`); [] when it said nothing. */

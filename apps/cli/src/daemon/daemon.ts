@@ -7,6 +7,7 @@ import { WorkspaceHost } from './workspace-host.js';
 import { schedule } from './scheduler.js';
 import { loadUserConfig } from '../user-config.js';
 import { crashPoint } from './crash-points.js';
+import { installLoopBlocker } from './loop-blocker.js';
 
 /** How the daemon runs. */
 export interface DaemonOptions {
@@ -81,6 +82,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   let syncing = Promise.resolve();
   const resync = () => (syncing = syncing.then(sync).catch(onError));
   process.on('SIGUSR2', resync);
+  const uninstallBlocker = installLoopBlocker(daemonFiles(home).log);
   await writeDaemonInfo(home, options.version);
   log(`started (pid ${process.pid}, version ${options.version})`);
 
@@ -144,6 +146,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   }
   clearInterval(tick);
   process.off('SIGUSR2', resync);
+  uninstallBlocker();
   for (const ws of workspaces.values()) await ws.close().catch(onError);
   log('stopped');
   await release().catch(() => undefined);

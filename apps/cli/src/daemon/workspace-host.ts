@@ -168,7 +168,12 @@ export class WorkspaceHost {
   /** How this workspace is followed: by its watcher, or by scans alone when the watcher failed. */
   health(): WatchHealth {
     const stats = this.source?.stats;
-    return { dispatchDir: this.dispatchDir, watching: stats?.watching ?? false, degraded: stats?.degraded ?? false };
+    return {
+      dispatchDir: this.dispatchDir,
+      watching: stats?.watching ?? false,
+      degraded: stats?.degraded ?? false,
+      facts: { fromWatcher: stats?.factsFromWatcher ?? 0, fromScan: stats?.factsFromScan ?? 0 },
+    };
   }
 
   /** Whether any hosted task still has something to do on its own (a worker, a deadline, a start). */

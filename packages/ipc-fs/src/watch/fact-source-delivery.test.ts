@@ -76,6 +76,30 @@ describe('createFactSource delivery', { timeout: 30_000 }, () => {
     await waitFor(() => reads.at(-1) === second, 'a read of the second save');
   });
 
+  it('delivers an answer the watcher missed before the exit the watcher reported', async () => {
+    const { dispatchDir, tasksDir } = setup();
+    writeAtomicSync(join(tasksDir, 'lossy', 'ipc', '001.question'), 'q?');
+    writeAtomicSync(join(tasksDir, 'lossy', 'attempts', '1.json'), '{}');
+    const seen: string[] = [];
+    // ipc/'s events are lost (inotify dropped them, or its folder could not be watched), not
+    // attempts/'s; no periodic scan comes to the rescue within the test.
+    const source = await start({
+      dispatchDir,
+      scanIntervalMs: 60_000,
+      watcherEventFilter: (path) => !path.includes(`${join('lossy', 'ipc')}`),
+      onFact: (fact) => void seen.push(describeFact(fact)),
+    });
+    expect(seen).toEqual(['task:lossy', 'question:lossy:1']);
+    writeAtomicSync(join(tasksDir, 'lossy', 'ipc', '001.answer'), 'yes');
+    writeAtomicSync(join(tasksDir, 'lossy', 'ipc', '001.done'), '');
+    writeAtomicSync(join(tasksDir, 'lossy', 'attempts', '1.exit'), '{"code":0,"signal":null,"at":"2026-01-01T00:00:00.000Z"}');
+    await waitFor(() => seen.some((f) => f.startsWith('exit:')), 'the exit');
+    // The exit must not overtake the answer: a consumer would end the task with it unrecorded.
+    expect(seen.indexOf('answer:lossy:1')).toBeGreaterThan(-1);
+    expect(seen.indexOf('answer:lossy:1')).toBeLessThan(seen.findIndex((f) => f.startsWith('exit:')));
+    expect(source.stats.watching).toBe(true);
+  });
+
   it('ignores a symlinked task folder, whether a scan or the watcher finds it', async () => {
     const { dispatchDir, tasksDir } = setup();
     const outside = join(setup().dispatchDir, 'elsewhere');

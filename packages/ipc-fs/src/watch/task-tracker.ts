@@ -133,7 +133,9 @@ export class TaskTracker {
   private async refresh(state: TaskState, scopes: Set<Scope>): Promise<Found[]> {
     // Until its task fact is delivered, a task is looked at whole, as on first sight.
     const whole = !state.keys.has('task');
-    const areas = whole ? AREAS : AREAS.filter((a) => scopes.has(a));
+    // An exit is listed with ipc/ (listed first): answers and acks whose events were lost must
+    // not be overtaken by it, or the consumer ends the task with an answer never recorded.
+    const areas = whole ? AREAS : AREAS.filter((a) => scopes.has(a) || (a === 'ipc' && scopes.has('attempts')));
     // The folder check runs beside the listing, so it adds no latency to an idle scan.
     let [identity, listing] = await Promise.all([
       scopes.has('dir') || whole ? dirIdentity(state.paths.dir) : state.identity,
