@@ -32,13 +32,7 @@ function noteCounts(text: string): number[] {
   return counts;
 }
 
-// A known, open race (docs/reliability.md): a worker's temp+rename landing between a note's final
-// check and its rename can still lose the worker's mark (1 run in ~4 under load; Node has no
-// renameat2 RENAME_EXCHANGE to close it). Until the note path is redesigned, CI runs this scenario
-// only when asked: RELIABILITY_KNOWN_RACES=1 pnpm test:reliability 08.
-const knownRace = process.env.RELIABILITY_KNOWN_RACES === '1' ? it : it.skip;
-
-knownRace(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}×/s for ${SECONDS} s`, async () => {
+it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}×/s for ${SECONDS} s`, async () => {
   const started = performance.now();
   ws.writeConfig(`default: rewriter\nbackends:\n  rewriter: { command: "node ${rewriter}" }\nmodels:\n  rewriter: { backend: rewriter }\n`);
   const planFile = join(ws.home, 'contention-plan.md');

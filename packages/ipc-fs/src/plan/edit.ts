@@ -1,8 +1,7 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync, renameSync, statSync, type BigIntStats } from 'node:fs';
-import { open, readFile, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { closeSync, fstatSync, openSync, writeSync, type BigIntStats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fsyncDir, tempPathFor } from '../atomic-write.js';
 import { IpcError, isErrno } from '../errors.js';
 import { formatNote, mayHoldNote, noteIdsIn, withNotes } from './note.js';
 
@@ -20,14 +19,13 @@ export interface AppendNoteOptions {
   /** Called before each retry, for logs. */
   onRetry?: (attempt: number, reason: NoteRetryReason) => void;
   /** Runs at the two racy points of each attempt; tests play a concurrent worker write here. */
-  interleave?: (phase: 'before-rename' | 'after-rename', attempt: number) => Promise<void> | void;
-  /** Runs synchronously between the last check and the rename, the window no check covers: tests write there. */
+  interleave?: (phase: 'before-append' | 'after-append', attempt: number) => Promise<void> | void;
+  /** Runs synchronously between the last check and the append, the window no check covers: tests write there. */
   raceWindow?: () => void;
 }
 
 interface Snapshot {
   text: string;
-  mode: number;
   mtimeMs: number;
   /** Bytes, as stat says. */
   size: number;
@@ -39,12 +37,6 @@ function versionOf(st: BigIntStats): string {
   return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }
 
-/** The file's version now, or undefined when it is gone (the next attempt reports that). */
-function currentVersion(path: string): string | undefined {
-  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
-  return st === undefined ? undefined : versionOf(st);
-}
-
 /** Reads text and metadata; a read that raced an in-place write comes back undefined. */
 async function readSnapshot(path: string): Promise<Snapshot | undefined> {
   try {
@@ -52,7 +44,7 @@ async function readSnapshot(path: string): Promise<Snapshot | undefined> {
     const text = await readFile(path, 'utf8');
     const after = await stat(path, { bigint: true });
     if (versionOf(before) !== versionOf(after)) return undefined;
-    return { text, mode: Number(after.mode & 0o7777n), mtimeMs: Number(after.mtimeMs), size: Number(after.size), version: versionOf(after) };
+    return { text, mtimeMs: Number(after.mtimeMs), size: Number(after.size), version: versionOf(after) };
   } catch (err) {
     if (isErrno(err, 'ENOENT')) {
       throw new IpcError('io', `${path} does not exist: a note needs the task's plan`, { file: path, cause: err });
@@ -61,25 +53,21 @@ async function readSnapshot(path: string): Promise<Snapshot | undefined> {
   }
 }
 
+/** How long a file cut at a page boundary must stay unchanged before it is taken as whole. */
+const PAGE_CUT_QUIET_MS = 1_000;
+
 /**
  * A young file that is empty, ends without a line ending, or stops at a page boundary may be a
  * worker's in-place write in progress: the kernel copies a write page by page, so a reader can
  * find the file cut after a whole number of 4 KiB pages — at a line's end, now and then — while
- * the writer waits for the CPU.
+ * the writer waits for the CPU. On a loaded machine that wait can outlast `quietMs`, and a note
+ * missing from the cut-off tail would be appended again after the worker's copy of it: such a
+ * file must stay unchanged for a second (a whole plan of exactly N pages is rare; it waits).
  */
 function looksUnfinished(snap: Snapshot, quietMs: number): boolean {
-  const young = Date.now() - snap.mtimeMs < quietMs;
-  return young && (snap.text === '' || !/[\r\n]$/.test(snap.text) || snap.size % 4096 === 0);
-}
-
-async function writeTemp(tmp: string, text: string, mode: number): Promise<void> {
-  const fh = await open(tmp, 'wx', mode);
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  const age = Date.now() - snap.mtimeMs;
+  if (snap.size % 4096 === 0 && age < Math.max(quietMs, PAGE_CUT_QUIET_MS)) return true;
+  return age < quietMs && !/[\r\n]$/.test(snap.text);
 }
 
 /** True when every note is in the file now and still `settleMs` later (no stale rewrite undid one). */
@@ -111,15 +99,42 @@ export interface NewNote {
 }
 
 /**
- * One compare-and-swap attempt: read, append the notes not there yet, write a temp file, check
- * nothing changed, rename. `present` collects the notes found already there before we wrote.
+ * Appends `bytes` to the file at `path` if it is still at `version`: one `write` on an
+ * `O_APPEND` descriptor, so it lands after whatever is there, never over it. 'changed' when the
+ * file moved on since it was read (the caller reads again).
+ */
+function appendIfUnchanged(path: string, bytes: string, version: string, raceWindow?: () => void): 'written' | 'changed' {
+  let fd: number;
+  try {
+    fd = openSync(path, 'a');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return 'changed';
+    throw err;
+  }
+  try {
+    if (versionOf(fstatSync(fd, { bigint: true })) !== version) return 'changed';
+    raceWindow?.();
+    const buf = Buffer.from(bytes, 'utf8');
+    // One write, so no other write lands inside it; a short write (only on a full disk) goes on.
+    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
+    return 'written';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * One attempt: read, then append the notes not there yet, then check they stay. The file is only
+ * ever appended to, never replaced: whatever a worker writes — in place or by temp + rename, at
+ * any moment — stays. A rename that lands just before our append takes our note with the file it
+ * replaced, and a stale rewrite drops it: the check after sees it missing and the next attempt
+ * appends it again. `present` collects the notes found already there before we wrote.
  */
 async function attemptAppend(path: string, notes: readonly NewNote[], wrote: boolean, attempt: number, o: Settings, present: Set<string>): Promise<Outcome> {
   const ids = notes.map((n) => n.id);
   const before = await readSnapshot(path);
   if (before === undefined) return 'changed';
-  // Parsed only when a marker may be there: a plain string search keeps the compare-and-swap
-  // window short against a worker rewriting a long plan many times a second.
+  // Parsed only when a marker may be there: a plain string search stays cheap on a long plan.
   const there = ids.some((id) => mayHoldNote(before.text, id)) ? noteIdsIn(before.text) : new Set<string>();
   if (!wrote) for (const id of ids) if (there.has(id)) present.add(id);
   const missing = notes.filter((n) => !there.has(n.id));
@@ -129,119 +144,14 @@ async function attemptAppend(path: string, notes: readonly NewNote[], wrote: boo
     return (await survives(path, ids, o.settleMs)) ? 'added' : 'replaced';
   }
   if (looksUnfinished(before, o.quietMs)) return 'unsettled';
-  const tmp = tempPathFor(path);
-  let swapped: Swap;
-  try {
-    await writeTemp(tmp, withNotes(before.text, missing), before.mode);
-    await o.interleave?.('before-rename', attempt);
-    const now = await readSnapshot(path);
-    if (now === undefined || now.text !== before.text) return 'changed';
-    swapped = swapIn(tmp, path, now.version, o.raceWindow);
-    if (swapped === 'changed') return 'changed';
-  } finally {
-    await rm(tmp, { force: true });
-  }
-  await fsyncDir(dirname(path));
-  if (swapped.overwritten !== undefined && !(await restoreOverwritten(path, swapped, notes, before.mode))) return 'replaced';
-  await o.interleave?.('after-rename', attempt);
+  // What `withNotes` adds after the text: the last line finished, a blank line, the notes. It
+  // starts a new line in any case: a worker's write may still come in just before it.
+  const added = withNotes(before.text, missing).slice(before.text.length);
+  const suffix = before.text !== '' && !/^\r?\n/.test(added) ? `${/\r\n$/.test(before.text) ? '\r\n' : '\n'}${added}` : added;
+  await o.interleave?.('before-append', attempt);
+  if (appendIfUnchanged(path, suffix, before.version, o.raceWindow) === 'changed') return 'changed';
+  await o.interleave?.('after-append', attempt);
   return (await survives(path, ids, o.settleMs)) ? 'added' : 'replaced';
-}
-
-/** A rename done: the version now at the path, and the fd of the file it replaced if a worker wrote into that one meanwhile. */
-type Swap = 'changed' | { version: string; overwritten?: number };
-
-/**
- * True while another writer has a fresh temp file beside plan.md (a worker writing temp + rename
- * is about to rename it in): our rename waits. A worker's rename can then only slip between our
- * last check and our rename if its whole temp file was written inside that window. Temp files
- * older than a second are a dead writer's, and do not count.
- */
-function writerBusy(dir: string, ours: string): boolean {
-  for (const name of readdirSync(dir)) {
-    if (name === ours || !name.endsWith('.tmp')) continue;
-    const st = statSync(join(dir, name), { throwIfNoEntry: false });
-    if (st !== undefined && Date.now() - st.mtimeMs < 1_000) return true;
-  }
-  return false;
-}
-
-/**
- * Renames `tmp` over `path` if the file there is still at `version`. The check and the rename are
- * back to back, synchronous, but a worker can still slip a write in between: it replaces the
- * file (nothing can tell, short of renameat2's RENAME_EXCHANGE), or writes into it in place —
- * that one we see, since we hold the replaced file open: its size or mtime moved. Then the
- * caller gets the fd, to put the worker's bytes back.
- */
-function swapIn(tmp: string, path: string, version: string, raceWindow?: () => void): Swap {
-  if (writerBusy(dirname(path), basename(tmp))) return 'changed';
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return 'changed';
-    throw err;
-  }
-  let keep = false;
-  try {
-    const held = fstatSync(fd, { bigint: true });
-    if (versionOf(held) !== version || currentVersion(path) !== version) return 'changed';
-    raceWindow?.();
-    renameSync(tmp, path);
-    const ours = currentVersion(path) ?? '';
-    const after = fstatSync(fd, { bigint: true });
-    if (after.size === held.size && after.mtimeNs === held.mtimeNs) return { version: ours };
-    keep = true;
-    return { version: ours, overwritten: fd };
-  } finally {
-    if (!keep) closeSync(fd);
-  }
-}
-
-/** The whole content of an open file, from its start. */
-function readWhole(fd: number): string {
-  const size = Number(fstatSync(fd).size);
-  const buf = Buffer.alloc(size);
-  let off = 0;
-  while (off < size) {
-    const n = readSync(fd, buf, off, size - off, off);
-    if (n === 0) break;
-    off += n;
-  }
-  return buf.subarray(0, off).toString('utf8');
-}
-
-/**
- * A worker wrote plan.md in place just as we renamed our version over it: its bytes went into
- * the replaced file. Put them back — with our notes — unless plan.md changed again since (then
- * the worker's newer write stands). True when nothing of the worker's was lost.
- */
-async function restoreOverwritten(path: string, swap: { version: string; overwritten?: number }, notes: readonly NewNote[], mode: number): Promise<boolean> {
-  const fd = swap.overwritten as number;
-  try {
-    // Its write may still be going on (it truncated, the bytes follow): read until the file ends a
-    // line and stays the same, polling fast — the worker's next edit would start from our version.
-    let text = readWhole(fd);
-    const until = Date.now() + 50;
-    while (Date.now() < until) {
-      await new Promise((resolve) => setImmediate(resolve));
-      const again = readWhole(fd);
-      if (again === text && /[\r\n]$/.test(text)) break;
-      text = again;
-    }
-    const present = noteIdsIn(text);
-    const tmp = tempPathFor(path);
-    try {
-      await writeTemp(tmp, withNotes(text, notes.filter((n) => !present.has(n.id))), mode);
-      const swapped = swapIn(tmp, path, swap.version);
-      if (swapped === 'changed') return false;
-      if (swapped.overwritten !== undefined) closeSync(swapped.overwritten);
-      return swapped.overwritten === undefined;
-    } finally {
-      await rm(tmp, { force: true });
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 const queues = new Map<string, Promise<unknown>>();
@@ -260,9 +170,9 @@ async function serially<T>(key: string, task: () => Promise<T>): Promise<T> {
 
 /**
  * Appends a `> **Note from dispatcher:**` note to plan.md, once: the hidden `noteId` marker makes
- * a repeat return 'present'. Compare-and-swap against the worker's edits: an attempt whose file
- * changed before the rename, or whose write a worker's stale rewrite undid, is retried with
- * backoff; `plan-conflict` after `maxAttempts`. A worker edit made before our read is never lost.
+ * a repeat return 'present'. Appended in place (never a rewrite), so no worker edit is ever lost;
+ * a note a worker's rewrite dropped is appended again, with backoff; `plan-conflict` after
+ * `maxAttempts`. See docs/decisions/0014-notes-appended-in-place.md.
  * @example await appendNote(paths.plan, 'req-20240501-1', 'Focus on JWT, ignore sessions')
  */
 export async function appendNote(
