@@ -38,14 +38,25 @@ function toElk(graph: MachineGraph): ElkNode {
     if (n.children!.length > 0) {
       delete n.width;
       delete n.height;
-      n.layoutOptions = { 'elk.padding': '[top=28,left=32,bottom=16,right=16]' };
+      // Inside a frame ELK's model-order cycle breaking fails (elkjs 0.12); depth-first keeps
+      // the lifecycle's order (queued, starting, running, awaiting-answer, …) left to right.
+      n.layoutOptions = { 'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST', 'elk.padding': '[top=28,left=32,bottom=16,right=16]' };
     }
   }
-  root.edges = graph.edges.map((e): ElkExtendedEdge => ({
-    id: e.id,
-    sources: [e.source],
-    targets: [e.target],
-  }));
+  // Each edge goes in the lowest frame holding both its ends, as ELK expects: edges left at the
+  // root between states of one frame were laid out against the machine's order.
+  const parentOf = new Map(graph.states.map((s) => [s.id, s.parent]));
+  const chain = (id: string) => {
+    const out: string[] = [];
+    for (let p = parentOf.get(id) ?? null; p !== null; p = parentOf.get(p) ?? null) out.push(p);
+    return out;
+  };
+  for (const e of graph.edges) {
+    const up = chain(e.target);
+    const container = chain(e.source).find((p) => p !== e.target && up.includes(p));
+    const holder = container ? nodes.get(container)! : root;
+    (holder.edges ??= []).push({ id: e.id, sources: [e.source], targets: [e.target] } satisfies ElkExtendedEdge);
+  }
   return root;
 }
 
@@ -107,10 +118,18 @@ export async function layoutChart(graph: MachineGraph, mermaid: string): Promise
   const byId = new Map(graph.states.map((s) => [s.id, s]));
   const nodes: ChartNode[] = [...positions].map(([id, p]) => {
     const s = byId.get(id)!;
-    return { id, x: p.x, y: p.y, width: p.node.width ?? 0, height: p.node.height ?? 0, final: s.final, initial: s.initial, compound: (p.node.children ?? []).length > 0, description: s.description, tags: s.tags };
+    return { id, x: p.x, y: p.y, width: p.node.width ?? 0, height: p.node.height ?? 0, final: s.final, initial: s.initial, compound: (p.node.children ?? []).length > 0, parent: s.parent, group: s.group === true, description: s.description, tags: s.tags };
   });
   const taken: Box[] = nodes.filter((n) => !n.compound).map((n) => ({ x: n.x - 2, y: n.y - 2, width: n.width + 4, height: n.height + 4 }));
-  const edges: ChartEdge[] = (laid.edges ?? []).map((e) => {
+  // Every laid-out edge, from the frame it was put in; its coordinates are relative to that frame
+  // (ELK's `container`, which is the frame itself).
+  const laidEdges: ElkExtendedEdge[] = [];
+  const collect = (node: ElkNode) => {
+    laidEdges.push(...(node.edges ?? []));
+    for (const child of node.children ?? []) collect(child);
+  };
+  collect(laid);
+  const edges: ChartEdge[] = laidEdges.map((e) => {
     const edge = graph.edges.find((g) => g.id === e.id)!;
     const container = (e as { container?: string }).container;
     const offset = container && container !== '__root' ? positions.get(container) : undefined;

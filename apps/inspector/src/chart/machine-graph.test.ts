@@ -1,21 +1,25 @@
 import { taskMachine } from '@dispatch/core/task-machine';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
-import { activeStates, edgeLabel, machineGraph } from './machine-graph.js';
+import { activeStates, edgeLabel, LIVE_GROUP, machineGraph } from './machine-graph.js';
 import { taskChart } from './task-chart.js';
 
 describe('machineGraph', () => {
   it('draws every state of the task machine and the transitions of the lifecycle', () => {
     const { states, edges } = machineGraph(taskMachine);
-    expect(states.map((s) => s.id)).toEqual(Object.keys(taskMachine.root.states));
+    expect(states.map((s) => s.id)).toEqual([LIVE_GROUP, ...Object.keys(taskMachine.root.states)]);
     expect(states.find((s) => s.id === 'queued')?.initial).toBe(true);
     expect(states.filter((s) => s.final).map((s) => s.id).sort()).toEqual(['cancelled', 'completed']);
     const has = (source: string, target: string, event: string) => edges.some((e) => e.source === source && e.target === target && e.events.includes(event));
     expect(has('running', 'awaiting-answer', 'question.asked')).toBe(true);
     expect(has('awaiting-answer', 'running', 'question.answered')).toBe(true);
     expect(has('failed', 'recovering', 'retry')).toBe(true);
-    // The root's cancel applies in every non-final state.
-    for (const s of states.filter((x) => !x.final && x.id !== 'cancelled')) expect(has(s.id, 'cancelled', 'cancel')).toBe(true);
+    // The root's cancel applies in every non-final state: drawn once, from the frame around them.
+    const live = states.filter((x) => !x.final && x.id !== LIVE_GROUP);
+    expect(live.map((x) => x.parent)).toEqual(live.map(() => LIVE_GROUP));
+    expect(states.filter((x) => x.final).map((x) => x.parent)).toEqual([null, null]);
+    expect(has(LIVE_GROUP, 'cancelled', 'cancel')).toBe(true);
+    expect(edges.filter((e) => e.events.includes('cancel'))).toHaveLength(1);
     expect(edges.some((e) => e.source === e.target)).toBe(false);
     expect(new Set(edges.map((e) => `${e.source}>${e.target}`)).size).toBe(edges.length);
   });
@@ -40,7 +44,14 @@ describe('machineGraph', () => {
 describe('taskChart', () => {
   it('lays the machine out with ELK as plain coordinates', async () => {
     const chart = await taskChart();
-    expect(chart.nodes).toHaveLength(Object.keys(taskMachine.root.states).length);
+    expect(chart.nodes).toHaveLength(Object.keys(taskMachine.root.states).length + 1);
+    // The frame holds every non-final state.
+    const frame = chart.nodes.find((n) => n.id === LIVE_GROUP)!;
+    expect(frame.group).toBe(true);
+    for (const n of chart.nodes.filter((x) => x.parent === LIVE_GROUP)) {
+      expect(n.x).toBeGreaterThanOrEqual(frame.x);
+      expect(n.x + n.width).toBeLessThanOrEqual(frame.x + frame.width);
+    }
     for (const n of chart.nodes) expect(n.width).toBeGreaterThan(0);
     for (const e of chart.edges) expect(e.points.length).toBeGreaterThanOrEqual(2);
     expect(chart.mermaid).toMatch(/^stateDiagram-v2/);

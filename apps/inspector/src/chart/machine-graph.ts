@@ -9,6 +9,8 @@ export interface GraphState {
   final: boolean;
   description: string | null;
   tags: string[];
+  /** A frame the chart draws around states, not a state of the machine. */
+  group?: boolean;
 }
 
 /** One drawn edge: the events leading from one state to another. */
@@ -43,23 +45,32 @@ export function edgeLabel(event: string): string {
   return event === '' ? '[always]' : event;
 }
 
+/** The frame drawn around a flat machine's non-final states, where its root's transitions start. */
+export const LIVE_GROUP = 'live';
+
 /**
  * The machine's states and transitions from xstate's own graph (`toDirectedGraph`), completed
  * with what it leaves out: `always` transitions, and transitions defined on the root, which apply
- * in every non-final state and are drawn from each. Targetless and self transitions (facts that
- * only update context) are not drawn; one edge per (source, target), labelled with its events.
+ * in every non-final state. A flat machine's non-final states are framed as one group, `live`
+ * (drawn, not a state of the machine), and a root transition is drawn once, from the frame: one
+ * `cancel` instead of one from every state, which buried the chart in lines. Targetless and self
+ * transitions (facts that only update context) are not drawn; one edge per (source, target),
+ * labelled with its events.
  */
 export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const states: GraphState[] = [];
   const edges = new Map<string, GraphEdge>();
   const root = machine.root;
-  const add = (source: AnyStateNode, target: AnyStateNode, event: string) => {
-    if (target === root || source === target || source === root) return;
-    const id = `${pathOf(source)}->${pathOf(target)}`;
-    const edge = edges.get(id) ?? { id, source: pathOf(source), target: pathOf(target), events: [], label: '' };
+  const addFrom = (source: string, target: AnyStateNode, event: string) => {
+    const id = `${source}->${pathOf(target)}`;
+    const edge = edges.get(id) ?? { id, source, target: pathOf(target), events: [], label: '' };
     if (!edge.events.includes(event)) edge.events.push(event);
     edge.label = edge.events.map(edgeLabel).join(', ');
     edges.set(id, edge);
+  };
+  const add = (source: AnyStateNode, target: AnyStateNode, event: string) => {
+    if (target === root || source === target || source === root) return;
+    addFrom(pathOf(source), target, event);
   };
   const walk = (g: DirectedGraphNode) => {
     const node = g.stateNode;
@@ -77,8 +88,18 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
   };
   walk(toDirectedGraph(machine));
   const leaves = (Object.values(root.states) as AnyStateNode[]).filter((n) => n.type !== 'final');
+  const flat = states.every((s) => s.parent === null) && !states.some((s) => s.id === LIVE_GROUP);
+  if (flat && root.transitions.size > 0) {
+    for (const s of states) if (!s.final) s.parent = LIVE_GROUP;
+    states.unshift({ id: LIVE_GROUP, parent: null, initial: false, final: false, description: 'every state that is not final', tags: [], group: true });
+  }
   for (const [event, transitions] of root.transitions) {
-    for (const t of transitions) for (const target of t.target ?? []) for (const node of leaves) add(node, target, event);
+    for (const t of transitions) {
+      for (const target of t.target ?? []) {
+        if (!flat) for (const node of leaves) add(node, target, event);
+        else addFrom(LIVE_GROUP, target, event);
+      }
+    }
   }
   return { states, edges: [...edges.values()] };
 }

@@ -90,6 +90,10 @@ export interface ChartNode {
   initial: boolean;
   /** Holds child states (drawn as a frame around them). */
   compound: boolean;
+  /** The frame it is drawn in, or null. */
+  parent: StateName | null;
+  /** A frame of the chart's own (`live`: every non-final state), not a state of the machine. */
+  group: boolean;
   description: string | null;
   tags: string[];
 }
