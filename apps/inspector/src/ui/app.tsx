@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { ChartResponse, TaskDetailResponse, TaskListResponse } from '../shared/api-types.js';
+import type { ChartResponse, TaskDetailResponse, TaskListResponse, TaskSummary } from '../shared/api-types.js';
 import { fetchChart, fetchSummary, fetchTask, fetchTasks } from './api.js';
 import { TaskList } from './components/task-list.js';
 import { TaskPage } from './components/task-page.js';
@@ -35,12 +35,23 @@ export function App() {
   const loadList = useCallback(() => {
     fetchTasks().then((l) => { skew.current = Date.now() - l.now; setList(l); setError(null); }, (e: Error) => setError(e.message));
   }, []);
-  const loadDetail = useCallback(() => {
+  // A task's new summary into its line of the list (a task the list lacks: the whole list again).
+  const patchList = useCallback((c: Change, summary: TaskSummary) => setList((l) => {
+    if (!l) return l;
+    const w = l.workspaces.find((x) => x.ws === c.ws);
+    if (!w || !w.tasks.some((t) => t.id === c.id)) { loadList(); return l; }
+    const workspaces = l.workspaces.map((x) => (x !== w ? x : { ...x, tasks: x.tasks.map((t) => (t.id === c.id ? summary : t)).sort(byUrgency) }));
+    return { ...l, workspaces };
+  }), [loadList]);
+  const loadDetail = useCallback((thenPatch = false) => {
     const key = openRef.current;
     if (!key) return;
     const [ws, id] = key.split('/') as [string, string];
-    fetchTask(ws, id).then((d) => { if (openRef.current === key) setDetail(d); }, (e: Error) => setError(e.message));
-  }, []);
+    fetchTask(ws, id).then((d) => {
+      if (openRef.current === key) setDetail(d);
+      if (thenPatch) patchList({ ws, id }, d.task);
+    }, (e: Error) => setError(e.message));
+  }, [patchList]);
 
   useEffect(loadList, [loadList]);
   // The chart is laid out once per server; a fetch cut short (the server restarted) is tried again.
@@ -52,23 +63,15 @@ export function App() {
   useEffect(loadChart, [loadChart]);
   useEffect(() => { setDetail(null); loadDetail(); }, [openKey, loadDetail]);
   // Deadlines fall due with no file changing: look again now and then.
-  useEffect(() => { const t = setInterval(loadDetail, 5000); return () => clearInterval(t); }, [loadDetail]);
+  useEffect(() => { const t = setInterval(() => loadDetail(), 5000); return () => clearInterval(t); }, [loadDetail]);
   useEffect(() => { const t = setInterval(loadList, 15000); return () => clearInterval(t); }, [loadList]);
 
-  // A change updates the open task, then that task's line of the list (a new task: the whole list).
-  const patchList = useCallback((c: Change) => {
-    fetchSummary(c.ws, c.id).then((summary) => setList((l) => {
-      if (!l) return l;
-      const w = l.workspaces.find((x) => x.ws === c.ws);
-      if (!w || !w.tasks.some((t) => t.id === c.id)) { loadList(); return l; }
-      const workspaces = l.workspaces.map((x) => (x !== w ? x : { ...x, tasks: x.tasks.map((t) => (t.id === c.id ? summary : t)).sort(byUrgency) }));
-      return { ...l, workspaces };
-    }), () => loadList());
-  }, [loadList]);
+  // A change updates the open task and, from the same answer, its line of the list (one request,
+  // not two racing for the server); any other task's line from its summary.
   const connected = useLive(
     (c: Change) => {
-      if (openRef.current === `${c.ws}/${c.id}`) loadDetail();
-      patchList(c);
+      if (openRef.current === `${c.ws}/${c.id}`) loadDetail(true);
+      else fetchSummary(c.ws, c.id).then((summary) => patchList(c, summary), () => loadList());
     },
     () => { loadList(); loadDetail(); loadChart(); },
   );
