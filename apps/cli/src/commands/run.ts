@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '@dispatch/config/errors';
 import { describeResolution, resolveModel, SIM_MODEL, type Resolution } from '@dispatch/config/resolve/resolve-model';
 import type { DispatchConfig } from '@dispatch/config/types';
-import { DEFAULT_TIME_LIMIT } from '@dispatch/config/load/read-options';
+import { DEFAULT_TIME_LIMIT } from '@dispatch/config/defaults';
 import { findGitTop, taskPaths } from '@dispatch/ipc-fs/paths';
 import { parsePlan } from '@dispatch/ipc-fs/plan/parse';
 import { renderPlan } from '@dispatch/ipc-fs/plan/serialize';

@@ -24,7 +24,7 @@ import { conditionOf, describeCondition } from '../view/conditions.js';
 /** The states a notify hook hears of: what needs the user, and completions. */
 const NOTABLE: readonly TaskState[] = ['awaiting-answer', 'blocked', 'failed', 'completed'];
 import { ConfigError } from '@dispatch/config/errors';
-import { DEFAULT_QUOTA_COOLDOWN } from '@dispatch/config/load/read-options';
+import { DEFAULT_QUOTA_COOLDOWN } from '@dispatch/config/defaults';
 import { activeCooldowns, recordCooldown } from '../cooldowns.js';
 import { loadUserConfig } from '../user-config.js';
 import type { Registration } from './registry.js';

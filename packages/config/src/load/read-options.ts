@@ -2,15 +2,10 @@ import { isScalar, isSeq } from 'yaml';
 import type { Limits } from '../types.js';
 import { describe, isNull, type ConfigReader, type Field } from './reader.js';
 import { quote } from './wording.js';
+import { DEFAULT_QUOTA_COOLDOWN, DEFAULT_TIME_LIMIT, MAX_ANSWER_TIMEOUT } from '../defaults.js';
 
-/** The longest `answer_timeout`: a week (longer timers would overflow Node's 24.8-day setTimeout). */
-export const MAX_ANSWER_TIMEOUT = 7 * 24 * 3600;
+export { DEFAULT_QUOTA_COOLDOWN, DEFAULT_TIME_LIMIT, MAX_ANSWER_TIMEOUT };
 
-/** The wall-clock limit of one worker attempt when the config sets none: 3 hours. */
-export const DEFAULT_TIME_LIMIT = 3 * 3600;
-
-/** How long a model rests after a quota failure when its CLI names no reset time: 30 minutes. */
-export const DEFAULT_QUOTA_COOLDOWN = 30 * 60;
 
 /** dispatch's own optional keys, validated. */
 export interface OptionsRead {
