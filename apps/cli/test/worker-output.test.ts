@@ -56,6 +56,6 @@ describe("a worker CLI's structured output", () => {
     expect((await w.dispatch(['continue', 'db', '--answer', 'Postgres'])).exitCode).toBe(0);
     await until(async () => (await w.state('db')) === 'completed');
     const args = readFileSync(join(w.dispatchDir, 'tasks/db/claude-args'), 'utf8').trim().split('\n').map((l) => l.trim());
-    expect(args).toEqual(['-p --output-format stream-json --verbose --model sonnet', '-p --output-format stream-json --verbose --resume fake-session-1 --model sonnet']);
+    expect(args).toEqual(['-p --output-format stream-json --verbose --model sonnet', '-p --output-format stream-json --verbose --model sonnet --resume fake-session-1']);
   });
 });

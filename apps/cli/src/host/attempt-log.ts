@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { open, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskPaths } from '@dispatch/ipc-fs/paths';
@@ -26,6 +26,18 @@ function readStart(paths: TaskPaths, attempt: number): number {
   }
 }
 
+async function readRange(path: string, from: number, to: number): Promise<string> {
+  if (to <= from) return '';
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(to - from);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, from);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * The last `maxBytes` of attempt N's output in worker.log (stdout and stderr interleaved). A log
  * cut to size since the attempt began is shorter than its start: then the tail is all this attempt's.
@@ -33,14 +45,17 @@ function readStart(paths: TaskPaths, attempt: number): number {
 export async function readAttemptLogTail(paths: TaskPaths, attempt: number, maxBytes = LOG_TAIL_BYTES): Promise<string> {
   const size = await sizeOf(paths.workerLog);
   const start = readStart(paths, attempt);
-  const from = Math.max(start <= size ? start : 0, size - maxBytes);
-  if (size <= from) return '';
-  const handle = await open(paths.workerLog, 'r');
-  try {
-    const buf = Buffer.alloc(size - from);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, from);
-    return buf.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await handle.close();
-  }
+  return readRange(paths.workerLog, Math.max(start <= size ? start : 0, size - maxBytes), size);
+}
+
+/**
+ * The first `maxBytes` of attempt N's output (where a CLI names its session), or '' when the log
+ * was cut since the attempt began (its beginning is gone) or a later attempt's output would follow.
+ */
+export async function readAttemptLogHead(paths: TaskPaths, attempt: number, maxBytes = LOG_TAIL_BYTES): Promise<string> {
+  const size = await sizeOf(paths.workerLog);
+  const start = readStart(paths, attempt);
+  if (start > size) return '';
+  const next = existsSync(startFile(paths, attempt + 1)) ? readStart(paths, attempt + 1) : size;
+  return readRange(paths.workerLog, start, Math.min(size, next >= start ? next : size, start + maxBytes));
 }

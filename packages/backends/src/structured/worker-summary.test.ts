@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseWorkerLine } from './worker-events.js';
-import { summarizeWorkerOutput } from './worker-summary.js';
+import { findSessionId, summarizeWorkerOutput } from './worker-summary.js';
 
 const fixtures = new URL('../../test/fixtures/cli-output/', import.meta.url);
 const recorded = (cli: string, name: string) => (JSON.parse(readFileSync(new URL(`${cli}/${name}.json`, fixtures), 'utf8')) as { stdout: string }).stdout;
@@ -49,5 +49,15 @@ describe('structured worker output', () => {
       }
     }
     for (const line of ['', 'hello', '{', '{"type":5}', '[1,2]', '{"no":"type"}', '{"type":"item.completed"}', '{"type":"assistant","message":null}']) expect(parseWorkerLine(line)).toEqual([]);
+  });
+
+  it('finds the session an output names, the first from the start, the latest from the end', () => {
+    const previous = '{"type":"thread.started","thread_id":"th-old"}\n{"type":"turn.completed","usage":{"input_tokens":1,"output_tokens":1}}';
+    const latest = '{"type":"thread.started","thread_id":"th-new"}\nplain text';
+    expect(findSessionId(`${previous}\n${latest}`, 'start')).toBe('th-old');
+    expect(findSessionId(`${previous}\n${latest}`, 'end')).toBe('th-new');
+    // Claude's result line names it too, when the init line was cut off
+    expect(findSessionId(CLAUDE_RUN.split('\n').slice(2).join('\n'), 'end')).toBe('s-42');
+    expect(findSessionId('no events here\n{"type":"turn.started"}', 'start')).toBeNull();
   });
 });
