@@ -3,16 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { answerMessages, type MessagesRequest } from './anthropic-messages.js';
 import { errorReply, type FailureStatus } from './error-replies.js';
 import { answerResponses, type ResponsesRequest } from './openai-responses.js';
-import { protocolScript, type ScriptStep } from './worker-script.js';
+import { protocolScript, type Conversation, type ScriptStep } from './worker-script.js';
 
 /** How the fake answers model requests: play the worker script, or fail every one with a status. */
-export type FakeApiBehaviour = { script: (planPath: string) => ScriptStep[] } | { fail: FailureStatus };
+export type FakeApiBehaviour = { script: (planPath: string, conversation: Conversation) => ScriptStep[] } | { fail: FailureStatus };
 
 /** One model request the fake got, and what it did with it. */
 export interface SeenRequest {
   path: string;
   model: string | undefined;
   reply: string;
+  /** The request's body as sent: what the CLI carried over from earlier turns. */
+  body: string;
 }
 
 /** A running fake model API. */
@@ -57,11 +59,11 @@ export async function startFakeModelApi(behaviour: FakeApiBehaviour = { script: 
       if ('fail' in behaviour) {
         const reply = errorReply(isMessages ? 'anthropic' : 'openai', behaviour.fail, body.model ?? 'model');
         res.writeHead(reply.status, reply.headers).end(reply.body);
-        requests.push({ path, model: body.model, reply: String(reply.status) });
+        requests.push({ path, model: body.model, reply: String(reply.status), body: text });
         return;
       }
       const reply = isMessages ? answerMessages(res, body, behaviour.script) : answerResponses(res, body, behaviour.script);
-      requests.push({ path, model: body.model, reply });
+      requests.push({ path, model: body.model, reply, body: text });
     })().catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `fake model API: ${(err as Error).message}` } }));
