@@ -72,18 +72,18 @@ describe('the final argv each backend receives', () => {
     expect(cursor.argv).toEqual(['agent', '-p', '--force', '--workspace', cursor.cwd, '--model', 'gemini-3.1-pro', 'PROMPT']);
   });
 
-  it('gemini, opencode, a generic command, and a backend told to pass no model', async () => {
-    expect((await argvFor('gemini-2.5-pro')).argv).toEqual(['gemini', '--yolo', '--model', 'gemini-2.5-pro', 'PROMPT']);
+  it('gemini (stream-json), opencode, a generic command, and a backend told to pass no model', async () => {
+    expect((await argvFor('gemini-2.5-pro')).argv).toEqual(['gemini', '--yolo', '--output-format', 'stream-json', '--model', 'gemini-2.5-pro', 'PROMPT']);
     expect((await argvFor('anthropic/claude-opus-4.5')).argv).toEqual(['opencode', 'run', '--model', 'anthropic/claude-opus-4.5', 'PROMPT']);
     expect((await argvFor('local')).argv).toEqual(['aider', '--yes', '--message', 'PROMPT']);
     expect((await argvFor('fixed')).argv).toEqual(['claude', '-p', 'PROMPT']); // a generic command: nothing added
   });
 
-  it('resuming a session: claude --resume <id>, codex exec … resume <id> after every option, the others start afresh', async () => {
+  it('resuming a session: claude and gemini --resume <id>, codex exec … resume <id> after every option, the others start afresh', async () => {
     expect((await argvFor('opus', 'PROMPT', 's-1')).argv).toEqual(['claude', '-p', '--dangerously-skip-permissions', '--output-format', 'stream-json', '--verbose', '--model', 'opus', '--resume', 's-1', 'PROMPT']);
     const codex = await argvFor('gpt-5.3-codex', 'PROMPT', '01a20d37-16c5-7362-9467-0a5872ab47e2');
     expect(codex.argv).toEqual(['codex', 'exec', '--full-auto', '-C', codex.cwd, '--json', '--model', 'gpt-5.3-codex', 'resume', '01a20d37-16c5-7362-9467-0a5872ab47e2', 'PROMPT']);
-    expect((await argvFor('gemini-2.5-pro', 'PROMPT', 's-1')).argv).toEqual(['gemini', '--yolo', '--model', 'gemini-2.5-pro', 'PROMPT']);
+    expect((await argvFor('gemini-2.5-pro', 'PROMPT', '245de0cd-a3c8-42e8-8049-d0ad9ba58651')).argv).toEqual(['gemini', '--yolo', '--output-format', 'stream-json', '--model', 'gemini-2.5-pro', '--resume', '245de0cd-a3c8-42e8-8049-d0ad9ba58651', 'PROMPT']);
     expect((await argvFor('gemini-3.1-pro', 'PROMPT', 's-1')).argv.slice(-3)).toEqual(['--model', 'gemini-3.1-pro', 'PROMPT']); // cursor
     expect((await argvFor('anthropic/claude-opus-4.5', 'PROMPT', 's-1')).argv).toEqual(['opencode', 'run', '--model', 'anthropic/claude-opus-4.5', 'PROMPT']);
     expect((await argvFor('local', 'PROMPT', 's-1')).argv).toEqual(['aider', '--yes', '--message', 'PROMPT']);

@@ -1,6 +1,7 @@
 /**
  * How a worker CLI resumes one of its own sessions by id, non-interactively, with a new prompt:
- * - by a flag: `claude -p … --resume <id> <prompt>`;
+ * - by a flag: `claude -p … --resume <id> <prompt>`, `gemini … --resume <id> <prompt>` (gemini 0.61
+ *   takes a full session id there, exactly, besides "latest" and an index, which are never used);
  * - by a subcommand of the configured command, after every option of it:
  *   `codex exec [options] resume <id> <prompt>` (codex 0.169 reads `exec`'s options given before
  *   `resume`, `--json` and `--model` included).
@@ -13,12 +14,15 @@ const has = (words: readonly string[], ...any: string[]) => any.some((w) => word
 /**
  * How a backend of this kind, run with this command, resumes a session; null when it cannot:
  * another CLI, or a command that keeps no session to resume (claude `--no-session-persistence`,
- * codex `--ephemeral`) or is not `codex exec` (or already names a subcommand).
+ * codex `--ephemeral`), is not `codex exec` (or already names a subcommand), or chose gemini's
+ * output format (then dispatch may never learn the session id).
  * @example sessionResumeFor('codex', 'codex exec --sandbox workspace-write') // { via: 'subcommand', name: 'resume' }
  */
 export function sessionResumeFor(kind: string, command: string): SessionResume | null {
   const words = command.trim().split(/\s+/);
   if (kind === 'claude') return has(words, '--no-session-persistence') ? null : { via: 'flag', flag: '--resume' };
+  // Its session id is only in stream-json (or json) output: dispatch adds stream-json unless the command chose text.
+  if (kind === 'gemini') return words.some((w) => w === '-o' || w.startsWith('--output-format')) ? null : { via: 'flag', flag: '--resume' };
   if (kind === 'codex') {
     if (!words.includes('exec') || has(words, 'resume', 'fork', 'review', '--ephemeral')) return null;
     return { via: 'subcommand', name: 'resume' };

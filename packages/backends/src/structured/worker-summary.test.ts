@@ -37,9 +37,25 @@ describe('structured worker output', () => {
     expect(summarizeWorkerOutput(run)).toEqual({ sessionId: 'th-1', usage: { inputTokens: 150, outputTokens: 25, costUsd: null }, lastActivity: 'Done: all items ticked.' });
   });
 
+  it('sums a Gemini CLI run: session, text, tools, the run\'s totals; warnings are no errors', () => {
+    // gemini 0.61 --output-format stream-json, as it printed against a fake API (tool lines as its source emits them)
+    const run = [
+      '{"type":"init","timestamp":"2026-11-24T11:02:44.831Z","session_id":"30ea8cd9-0746-488f-9c02-ba4791dfa990","model":"gemini-2.5-pro"}',
+      '{"type":"message","timestamp":"2026-11-24T11:02:44.832Z","role":"user","content":"Your task plan is /w/plan.md"}',
+      '{"type":"message","timestamp":"2026-11-24T11:02:44.889Z","role":"assistant","content":"Ticking item 1.","delta":true}',
+      '{"type":"tool_use","timestamp":"2026-11-24T11:02:44.900Z","tool_name":"run_shell_command","tool_id":"t1","parameters":{"command":"sed -i s/x/y/ plan.md"}}',
+      '{"type":"tool_result","timestamp":"2026-11-24T11:02:44.950Z","tool_id":"t1","status":"success","output":""}',
+      '{"type":"error","timestamp":"2026-11-24T11:02:44.960Z","severity":"warning","message":"Loop detection is off"}',
+      '{"type":"result","timestamp":"2026-11-24T11:02:44.980Z","status":"success","stats":{"total_tokens":5,"input_tokens":3,"output_tokens":2,"cached":0,"input":3,"duration_ms":149,"tool_calls":1}}',
+    ].join('\n');
+    expect(summarizeWorkerOutput(run)).toEqual({ sessionId: '30ea8cd9-0746-488f-9c02-ba4791dfa990', usage: { inputTokens: 3, outputTokens: 2, costUsd: null }, lastActivity: 'run_shell_command: sed -i s/x/y/ plan.md' });
+    expect(findSessionId(run, 'end')).toBe('30ea8cd9-0746-488f-9c02-ba4791dfa990');
+  });
+
   it('reads the real recordings: the session and the error each CLI reported', () => {
     expect(summarizeWorkerOutput(recorded('claude', 'http-404-model-stream-json'))).toMatchObject({ sessionId: expect.any(String), lastActivity: expect.stringMatching(/^error: There's an issue with the selected model/) });
     expect(summarizeWorkerOutput(recorded('codex', 'http-404-model-json'))).toMatchObject({ sessionId: expect.any(String), lastActivity: expect.stringMatching(/^error: The model `no-such-model` does not exist/) });
+    expect(summarizeWorkerOutput(recorded('gemini', 'http-404-model-stream-json'))).toMatchObject({ sessionId: expect.any(String), lastActivity: expect.stringMatching(/^error: \[API Error: models\/gemini-nonexistent-9 is not found/) });
   });
 
   it('never throws on any recorded output, and ignores lines that are not its formats', () => {
