@@ -38,24 +38,33 @@ async function readRange(path: string, from: number, to: number): Promise<string
   }
 }
 
+/** Where attempt N's output ends: where attempt N+1's begins, once it has (and the log was not cut since), else the log's end. */
+function attemptEnd(paths: TaskPaths, attempt: number, start: number, size: number): number {
+  if (!existsSync(startFile(paths, attempt + 1))) return size;
+  const next = readStart(paths, attempt + 1);
+  return next >= start && next <= size ? next : size;
+}
+
 /**
- * The last `maxBytes` of attempt N's output in worker.log (stdout and stderr interleaved). A log
- * cut to size since the attempt began is shorter than its start: then the tail is all this attempt's.
+ * The last `maxBytes` of attempt N's output in worker.log (stdout and stderr interleaved), without
+ * a later attempt's. A log cut to size since the attempt began is shorter than its start: then the
+ * tail is all this attempt's.
  */
 export async function readAttemptLogTail(paths: TaskPaths, attempt: number, maxBytes = LOG_TAIL_BYTES): Promise<string> {
   const size = await sizeOf(paths.workerLog);
   const start = readStart(paths, attempt);
-  return readRange(paths.workerLog, Math.max(start <= size ? start : 0, size - maxBytes), size);
+  if (start > size) return readRange(paths.workerLog, Math.max(0, size - maxBytes), size);
+  const end = attemptEnd(paths, attempt, start, size);
+  return readRange(paths.workerLog, Math.max(start, end - maxBytes), end);
 }
 
 /**
  * The first `maxBytes` of attempt N's output (where a CLI names its session), or '' when the log
- * was cut since the attempt began (its beginning is gone) or a later attempt's output would follow.
+ * was cut since the attempt began (its beginning is gone).
  */
 export async function readAttemptLogHead(paths: TaskPaths, attempt: number, maxBytes = LOG_TAIL_BYTES): Promise<string> {
   const size = await sizeOf(paths.workerLog);
   const start = readStart(paths, attempt);
   if (start > size) return '';
-  const next = existsSync(startFile(paths, attempt + 1)) ? readStart(paths, attempt + 1) : size;
-  return readRange(paths.workerLog, start, Math.min(size, next >= start ? next : size, start + maxBytes));
+  return readRange(paths.workerLog, start, Math.min(attemptEnd(paths, attempt, start, size), start + maxBytes));
 }
