@@ -21,7 +21,7 @@ const has = (words: readonly string[], ...any: string[]) => any.some((w) => word
 export function sessionResumeFor(kind: string, command: string): SessionResume | null {
   const words = command.trim().split(/\s+/);
   if (kind === 'claude') return has(words, '--no-session-persistence') ? null : { via: 'flag', flag: '--resume' };
-  // Its session id is only in stream-json (or json) output: dispatch adds stream-json unless the command chose text.
+  // Its session id is only in structured output: dispatch adds stream-json unless the command chose a format.
   if (kind === 'gemini') return words.some((w) => w === '-o' || w.startsWith('--output-format')) ? null : { via: 'flag', flag: '--resume' };
   if (kind === 'codex') {
     if (!words.includes('exec') || has(words, 'resume', 'fork', 'review', '--ephemeral')) return null;
