@@ -11,6 +11,7 @@ set -euo pipefail
 
 CLAUDE_CODE_VERSION=2.1.197
 CODEX_VERSION=0.169.0
+GEMINI_CLI_VERSION=0.61.0
 
 cache="${DISPATCH_REAL_CLIS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dispatch-real-clis}"
 bin="$cache/node_modules/.bin"
@@ -20,14 +21,16 @@ installed() { # name version: the package in the cache is that version
 }
 
 if ! installed @anthropic-ai/claude-code "$CLAUDE_CODE_VERSION" || ! installed @openai/codex "$CODEX_VERSION" \
-  || [ ! -x "$bin/claude" ] || [ ! -x "$bin/codex" ]; then
+  || ! installed @google/gemini-cli "$GEMINI_CLI_VERSION" \
+  || [ ! -x "$bin/claude" ] || [ ! -x "$bin/codex" ] || [ ! -x "$bin/gemini" ]; then
   mkdir -p "$cache"
   [ -f "$cache/package.json" ] || echo '{ "name": "dispatch-real-clis", "private": true }' > "$cache/package.json"
-  echo "installing @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION and @openai/codex@$CODEX_VERSION into $cache" >&2
+  echo "installing @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION, @openai/codex@$CODEX_VERSION and @google/gemini-cli@$GEMINI_CLI_VERSION into $cache" >&2
   npm i --prefix "$cache" --save-exact --no-audit --no-fund --loglevel=error \
-    "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" "@openai/codex@$CODEX_VERSION" >&2
+    "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" "@openai/codex@$CODEX_VERSION" "@google/gemini-cli@$GEMINI_CLI_VERSION" >&2
 fi
 
 "$bin/claude" --version >&2
 "$bin/codex" --version >&2
+"$bin/gemini" --version >&2
 echo "$bin"

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertFreshBuild } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace } from './e2e-workspace.js';
-import { closedPort, DEFAULT_QUESTION, GREETING_FILE, protocolScript, startFakeModelApi, type FakeModelApi } from './fake-model-api/index.js';
+import { blockingScript, closedPort, DEFAULT_QUESTION, GREETING_FILE, protocolScript, startFakeModelApi, type FakeModelApi } from './fake-model-api/index.js';
 import { REAL_CLI_TEST_TIMEOUT, realCli, untilAllFinished, useRealClis } from './real-clis.js';
 
 // The real Claude Code CLI (DISPATCH_REAL_CLIS_DIR) runs dispatch tasks against a scripted fake
@@ -76,5 +76,34 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
       'no-api': { kind: 'network', message: expect.stringMatching(/^claude: /) },
     });
     for (const c of cases) expect(views[c.id]!.state).toBe('failed');
+  }, REAL_CLI_TEST_TIMEOUT);
+
+  it("a continued task resumes the first attempt's claude session (--resume <session>)", async () => {
+    const ws = e2eWorkspace('real-claude-resume');
+    const dispatch = useRealClis(ws, cli.dir!);
+    const api = await startFakeModelApi({ script: blockingScript });
+    apis.push(api);
+    const run = await dispatch(['run', '--id', 'pick', '--model', 'sonnet', '--step', 'Get ready', '--step', 'Pick the greeting', 'Pick a greeting'], api.url);
+    expect(run.exitCode, run.stderr).toBe(0);
+    await vi.waitUntil(async () => (await ws.state('pick')) === 'blocked', { timeout: 90_000, interval: 250 });
+    const firstRequests = api.requests.length;
+
+    const continued = await dispatch(['continue', 'pick', '--answer', 'Hello'], api.url);
+    expect(continued.exitCode, continued.stderr).toBe(0);
+    // Only a resumed worker finishes: started afresh, the script would block again.
+    const secondExit = join(ws.dispatchDir, 'tasks', 'pick', 'attempts', '2.exit');
+    await vi.waitUntil(async () => existsSync(secondExit) && (await ws.state('pick')) !== 'running', { timeout: 90_000, interval: 250 });
+    const views = await untilAllFinished(ws, ['pick'], 10_000).catch(() => ({ pick: { state: 'blocked again: the second worker started afresh' } }));
+    expect(views.pick).toMatchObject({ state: 'completed', backend: 'claude', progress: { done: 2, total: 2 }, error: null });
+
+    // Both attempts ran in one session (claude 2.1 keeps its id on --resume),
+    const log = readFileSync(join(ws.dispatchDir, 'tasks', 'pick', 'worker.log'), 'utf8');
+    const sessions = [...log.matchAll(/"subtype":"init".*?"session_id":"([^"]+)"/g)].map((m) => m[1]);
+    expect(sessions).toHaveLength(2);
+    expect(sessions[1]).toBe(sessions[0]);
+    // and the second worker's first request to the model carried the first attempt's conversation, then its own prompt.
+    const resumed = api.requests.slice(firstRequests).find((r) => r.reply.startsWith('step'));
+    expect(resumed?.body).toContain('toolu_fake_s1_t0');
+    expect(resumed?.body).toContain('This task was started before');
   }, REAL_CLI_TEST_TIMEOUT);
 });

@@ -9,11 +9,12 @@ import { bin } from './built-binary.js';
 import type { E2eWorkspace } from './e2e-workspace.js';
 
 /**
- * The real worker CLIs, installed where `DISPATCH_REAL_CLIS_DIR` points (a folder holding `claude`
- * and `codex` executables: scripts/install-real-clis.sh prints one). Without it the real-CLI tests
- * skip, saying why; with `DISPATCH_REQUIRE_REAL_CLIS=1` (as CI sets) a missing CLI fails them.
+ * The real worker CLIs, installed where `DISPATCH_REAL_CLIS_DIR` points (a folder holding `claude`,
+ * `codex` and `gemini` executables: scripts/install-real-clis.sh prints one). Without it the
+ * real-CLI tests skip, saying why; with `DISPATCH_REQUIRE_REAL_CLIS=1` (as CI sets) a missing CLI
+ * fails them.
  */
-export function realCli(name: 'claude' | 'codex'): { dir: string | null; missing: string | null; required: boolean } {
+export function realCli(name: 'claude' | 'codex' | 'gemini'): { dir: string | null; missing: string | null; required: boolean } {
   const dir = process.env.DISPATCH_REAL_CLIS_DIR || null;
   const required = process.env.DISPATCH_REQUIRE_REAL_CLIS === '1';
   if (dir === null) return { dir, required, missing: `DISPATCH_REAL_CLIS_DIR is not set (run scripts/install-real-clis.sh and set it to the folder it prints)` };
@@ -29,41 +30,48 @@ export const API_URL_VAR = 'FAKE_MODEL_API_URL';
 
 /**
  * The backend commands `dispatch init` writes, with what reaches the loopback fake model API put
- * in front (claude) or after (codex), the way a user would configure a gateway. Retries are off so
- * failures show at once: claude's CLAUDE_CODE_MAX_RETRIES=0, codex's provider retry settings.
- * IS_SANDBOX=1 lets claude take --dangerously-skip-permissions as root (CI runs as root).
+ * in front (claude, gemini) or after (codex), the way a user would configure a gateway. Retries are
+ * off so failures show at once: claude's CLAUDE_CODE_MAX_RETRIES=0, codex's provider retry
+ * settings. IS_SANDBOX=1 lets claude take --dangerously-skip-permissions as root (CI runs as root).
+ * Gemini also needs API-key auth chosen in its settings (`useRealClis` writes them).
  */
 export const REAL_CLI_COMMANDS = {
   claude: `env IS_SANDBOX=1 ANTHROPIC_API_KEY=sk-ant-dummy ANTHROPIC_BASE_URL="$${API_URL_VAR}" CLAUDE_CODE_MAX_RETRIES=0 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 ${BACKEND_COMMANDS.claude}`,
   codex:
     `env CODEX_HOME="$HOME/.codex" OPENAI_API_KEY=sk-dummy ${BACKEND_COMMANDS.codex} -c model_provider=fake ` +
     `-c "model_providers.fake={name=\\"fake\\",base_url=\\"$${API_URL_VAR}/v1\\",env_key=\\"OPENAI_API_KEY\\",wire_api=\\"responses\\",request_max_retries=0,stream_max_retries=0}"`,
+  gemini: `env GEMINI_API_KEY=dummy GOOGLE_GEMINI_BASE_URL="$${API_URL_VAR}" ${BACKEND_COMMANDS.gemini}`,
 };
 
-/** config.yaml for the real CLIs: claude serves sonnet, codex serves gpt-5.3-codex. */
+/** config.yaml for the real CLIs: claude serves sonnet, codex gpt-5.3-codex, gemini gemini-2.5-pro. */
 export function realCliConfig(): string {
   return [
     'default: sonnet',
     'backends:',
     `  claude: { command: ${JSON.stringify(REAL_CLI_COMMANDS.claude)} }`,
     `  codex: { command: ${JSON.stringify(REAL_CLI_COMMANDS.codex)} }`,
+    `  gemini: { command: ${JSON.stringify(REAL_CLI_COMMANDS.gemini)} }`,
     'models:',
     '  sonnet: { backend: claude }',
     '  gpt-5.3-codex: { backend: codex }',
+    '  gemini-2.5-pro: { backend: gemini }',
     '',
   ].join('\n');
 }
 
 /**
  * Prepares a workspace for real CLIs: the config, a git repository (codex exec wants one) and a
- * scratch HOME (CODEX_HOME inside it must exist); returns how to run `dispatch` so that the worker
- * it starts finds the CLIs and talks to the fake API at `apiUrl`.
+ * scratch HOME (CODEX_HOME inside it must exist; gemini's settings choose API-key auth); returns
+ * how to run `dispatch` so that the worker it starts finds the CLIs and talks to the fake API at
+ * `apiUrl`.
  */
 export function useRealClis(ws: E2eWorkspace, clisDir: string) {
   writeFileSync(join(ws.home, 'config.yaml'), realCliConfig());
   execFileSync('git', ['init', '-q'], { cwd: ws.dir });
   const home = mkdtempSync(join(tmpdir(), 'dispatch-real-cli-user-'));
   mkdirSync(join(home, '.codex'));
+  mkdirSync(join(home, '.gemini'));
+  writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }));
   const path = [clisDir, dirname(process.execPath), ws.env.PATH].join(':');
   return (args: string[], apiUrl: string) =>
     execa('node', [bin, ...args], { cwd: ws.dir, reject: false, extendEnv: false, env: { ...ws.env, PATH: path, HOME: home, [API_URL_VAR]: apiUrl } });

@@ -7,13 +7,13 @@ import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
 
 beforeAll(assertFreshBuild);
 cleanUpWorkspaces();
-const fakeClaude = new URL('./fixtures/workers/stream-json-claude.sh', import.meta.url).pathname;
+const fakeCli = (name: 'claude' | 'gemini') => new URL(`./fixtures/workers/stream-json-${name}.sh`, import.meta.url).pathname;
 
-/** A PATH whose `claude` is the stream-json fake, with node and the system's sh. */
-function pathWithFakeClaude(): string {
+/** A PATH whose `claude` (or `gemini`) is the stream-json fake, with node and the system's sh. */
+function pathWithFakeClaude(name: 'claude' | 'gemini' = 'claude'): string {
   const bin = join(mkdtempSync(join(tmpdir(), 'dispatch-stream-json-')), 'bin');
   mkdirSync(bin);
-  symlinkSync(fakeClaude, join(bin, 'claude'));
+  symlinkSync(fakeCli(name), join(bin, name));
   return [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
 }
 
@@ -56,6 +56,23 @@ describe("a worker CLI's structured output", () => {
     expect((await w.dispatch(['continue', 'db', '--answer', 'Postgres'])).exitCode).toBe(0);
     await until(async () => (await w.state('db')) === 'completed');
     const args = readFileSync(join(w.dispatchDir, 'tasks/db/claude-args'), 'utf8').trim().split('\n').map((l) => l.trim());
-    expect(args).toEqual(['-p --output-format stream-json --verbose --model sonnet', '-p --output-format stream-json --verbose --resume fake-session-1 --model sonnet']);
+    expect(args).toEqual(['-p --output-format stream-json --verbose --model sonnet', '-p --output-format stream-json --verbose --model sonnet --resume fake-session-1']);
+  });
+
+  it('a continued gemini task resumes its session by id, read from its stream-json; status shows what it did', async () => {
+    const w = e2eWorkspace('resume-gemini');
+    w.env.PATH = pathWithFakeClaude('gemini');
+    writeFileSync(join(w.home, 'config.yaml'), 'default: gemini-2.5-pro\nbackends:\n  gemini: { command: "gemini --yolo --skip-trust" }\nmodels:\n  gemini-2.5-pro: { backend: gemini }\n');
+    expect((await w.dispatch(['run', '--id', 'db', '--step', 'Scan', '--step', 'Pick the database (block)', '--step', 'Migrate', 'db'])).exitCode).toBe(0);
+    await until(async () => (await w.state('db')) === 'blocked');
+    expect((await w.dispatch(['continue', 'db', '--answer', 'Postgres'])).exitCode).toBe(0);
+    await until(async () => (await w.state('db')) === 'completed');
+    const args = readFileSync(join(w.dispatchDir, 'tasks/db/gemini-args'), 'utf8').trim().split('\n').map((l) => l.trim());
+    expect(args).toEqual([
+      '--yolo --skip-trust --output-format stream-json --model gemini-2.5-pro',
+      '--yolo --skip-trust --output-format stream-json --model gemini-2.5-pro --resume 8c1f0b7e-2d4a-4f6b-9e3c-5a7d1b2c3d4e',
+    ]);
+    const status = JSON.parse(String((await w.dispatch(['status', 'db', '--json'])).stdout)) as Record<string, unknown>;
+    expect(status).toMatchObject({ state: 'completed', usage: { inputTokens: 3000, outputTokens: 500, costUsd: null } }); // both attempts'
   });
 });

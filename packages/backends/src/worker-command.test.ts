@@ -22,6 +22,12 @@ describe('buildWorkerCommand', () => {
     expect(cmd.args).toEqual(['p']);
   });
 
+  it('puts the words that resume a session after every option, right before the prompt', () => {
+    const cmd = buildWorkerCommand({ command: 'codex exec -C "$(pwd)"', modelFlag: '--model', model: 'gpt-5.3-codex', extraArgs: ['--json'], resume: ['resume', '01a2-th'], prompt: 'Go on' });
+    expect(cmd.args).toEqual(['--json', '--model', 'gpt-5.3-codex', 'resume', '01a2-th', 'Go on']);
+    expect(() => buildWorkerCommand({ command: 'claude -p', modelFlag: null, model: null, resume: ['--resume', '$(id)'], prompt: 'p' })).toThrow(BackendError);
+  });
+
   it('keeps "$(pwd)" in the command working', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dispatch-cwd-'));
     const cmd = buildWorkerCommand({ command: `printf '%s\\n' "$(pwd)"`, modelFlag: null, model: null, prompt: 'x' });

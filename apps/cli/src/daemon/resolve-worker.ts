@@ -1,5 +1,6 @@
 import { simWorkerCommand } from '@dispatch/backends/sim-worker';
 import { structuredOutputArgs } from '@dispatch/backends/structured/output-args';
+import { sessionResumeFor } from '@dispatch/backends/structured/session-resume';
 import { ConfigError } from '@dispatch/config/errors';
 import { resolveModel, SIM_MODEL } from '@dispatch/config/resolve/resolve-model';
 import type { WorkerSpec } from '../host/worker-actors.js';
@@ -20,5 +21,5 @@ export async function resolveWorker(model: string, env: NodeJS.ProcessEnv): Prom
   if (r.via === 'builtin') return { backend: 'sim', command: simWorkerCommand(), modelArgs: null };
   const setup = config?.worktreeSetup;
   if (!r.backend) return { backend: 'command', command: r.command ?? '', modelArgs: null, aliasPrompt: r.aliasPrompt, worktreeSetup: setup };
-  return { backend: r.backend.name, command: r.backend.command, modelArgs: r.args, aliasPrompt: r.aliasPrompt, worktreeSetup: setup, outputArgs: structuredOutputArgs(r.backend.kind, r.backend.command), budgetUsd: config?.budgetUsd };
+  return { backend: r.backend.name, command: r.backend.command, modelArgs: r.args, aliasPrompt: r.aliasPrompt, worktreeSetup: setup, outputArgs: structuredOutputArgs(r.backend.kind, r.backend.command), budgetUsd: config?.budgetUsd, sessionResume: sessionResumeFor(r.backend.kind, r.backend.command) };
 }

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sessionResumeArgs } from '@dispatch/backends/structured/session-resume';
 import { buildWorkerCommand } from '@dispatch/backends/worker-command';
 import { workerPrompt } from '@dispatch/backends/worker-prompt';
 import { resolveWorker } from './resolve-worker.js';
@@ -43,12 +44,16 @@ function setup() {
   return { env: { PATH: `${bin}:${process.env.PATH}`, DISPATCH_HOME: dir }, cwd: dir };
 }
 
-/** The argv `model`'s worker gets; the prompt is `prompt`, or the real worker prompt with `alias`. */
-async function argvFor(model: string, prompt = 'PROMPT') {
+/**
+ * The argv `model`'s worker gets; the prompt is `prompt`, or the real worker prompt with `alias`;
+ * with `session`, resuming that session the way the backend can (as resume-session.ts would).
+ */
+async function argvFor(model: string, prompt = 'PROMPT', session?: string) {
   const { env, cwd } = setup();
   const spec = await resolveWorker(model, env);
   const text = spec.aliasPrompt === undefined ? prompt : workerPrompt({ planPath: '/w/plan.md', ipcDir: '/w/ipc', contextPath: '/w/context.md', answerTimeoutSeconds: 180, startReason: 'first', aliasPrompt: spec.aliasPrompt });
-  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt: text, extraArgs: spec.outputArgs ?? [] });
+  const resume = session !== undefined && spec.sessionResume ? sessionResumeArgs(spec.sessionResume, session) : [];
+  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt: text, extraArgs: spec.outputArgs ?? [], resume });
   const out = execFileSync('sh', ['-c', command.script, 'dispatch-worker', ...command.args], { env: { ...process.env, ...env }, cwd, encoding: 'utf8' });
   return { argv: JSON.parse(out) as string[], cwd };
 }
@@ -67,11 +72,21 @@ describe('the final argv each backend receives', () => {
     expect(cursor.argv).toEqual(['agent', '-p', '--force', '--workspace', cursor.cwd, '--model', 'gemini-3.1-pro', 'PROMPT']);
   });
 
-  it('gemini, opencode, a generic command, and a backend told to pass no model', async () => {
-    expect((await argvFor('gemini-2.5-pro')).argv).toEqual(['gemini', '--yolo', '--model', 'gemini-2.5-pro', 'PROMPT']);
+  it('gemini (stream-json), opencode, a generic command, and a backend told to pass no model', async () => {
+    expect((await argvFor('gemini-2.5-pro')).argv).toEqual(['gemini', '--yolo', '--output-format', 'stream-json', '--model', 'gemini-2.5-pro', 'PROMPT']);
     expect((await argvFor('anthropic/claude-opus-4.5')).argv).toEqual(['opencode', 'run', '--model', 'anthropic/claude-opus-4.5', 'PROMPT']);
     expect((await argvFor('local')).argv).toEqual(['aider', '--yes', '--message', 'PROMPT']);
     expect((await argvFor('fixed')).argv).toEqual(['claude', '-p', 'PROMPT']); // a generic command: nothing added
+  });
+
+  it('resuming a session: claude and gemini --resume <id>, codex exec … resume <id> after every option, the others start afresh', async () => {
+    expect((await argvFor('opus', 'PROMPT', 's-1')).argv).toEqual(['claude', '-p', '--dangerously-skip-permissions', '--output-format', 'stream-json', '--verbose', '--model', 'opus', '--resume', 's-1', 'PROMPT']);
+    const codex = await argvFor('gpt-5.3-codex', 'PROMPT', '01a20d37-16c5-7362-9467-0a5872ab47e2');
+    expect(codex.argv).toEqual(['codex', 'exec', '--full-auto', '-C', codex.cwd, '--json', '--model', 'gpt-5.3-codex', 'resume', '01a20d37-16c5-7362-9467-0a5872ab47e2', 'PROMPT']);
+    expect((await argvFor('gemini-2.5-pro', 'PROMPT', '245de0cd-a3c8-42e8-8049-d0ad9ba58651')).argv).toEqual(['gemini', '--yolo', '--output-format', 'stream-json', '--model', 'gemini-2.5-pro', '--resume', '245de0cd-a3c8-42e8-8049-d0ad9ba58651', 'PROMPT']);
+    expect((await argvFor('gemini-3.1-pro', 'PROMPT', 's-1')).argv.slice(-3)).toEqual(['--model', 'gemini-3.1-pro', 'PROMPT']); // cursor
+    expect((await argvFor('anthropic/claude-opus-4.5', 'PROMPT', 's-1')).argv).toEqual(['opencode', 'run', '--model', 'anthropic/claude-opus-4.5', 'PROMPT']);
+    expect((await argvFor('local', 'PROMPT', 's-1')).argv).toEqual(['aider', '--yes', '--message', 'PROMPT']);
   });
 
   it("an alias runs its model with its prompt before the worker's", async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { open, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskPaths } from '@dispatch/ipc-fs/paths';
@@ -26,21 +26,45 @@ function readStart(paths: TaskPaths, attempt: number): number {
   }
 }
 
-/**
- * The last `maxBytes` of attempt N's output in worker.log (stdout and stderr interleaved). A log
- * cut to size since the attempt began is shorter than its start: then the tail is all this attempt's.
- */
-export async function readAttemptLogTail(paths: TaskPaths, attempt: number, maxBytes = LOG_TAIL_BYTES): Promise<string> {
-  const size = await sizeOf(paths.workerLog);
-  const start = readStart(paths, attempt);
-  const from = Math.max(start <= size ? start : 0, size - maxBytes);
-  if (size <= from) return '';
-  const handle = await open(paths.workerLog, 'r');
+async function readRange(path: string, from: number, to: number): Promise<string> {
+  if (to <= from) return '';
+  const handle = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(size - from);
+    const buf = Buffer.alloc(to - from);
     const { bytesRead } = await handle.read(buf, 0, buf.length, from);
     return buf.subarray(0, bytesRead).toString('utf8');
   } finally {
     await handle.close();
   }
+}
+
+/** Where attempt N's output ends: where attempt N+1's begins, once it has (and the log was not cut since), else the log's end. */
+function attemptEnd(paths: TaskPaths, attempt: number, start: number, size: number): number {
+  if (!existsSync(startFile(paths, attempt + 1))) return size;
+  const next = readStart(paths, attempt + 1);
+  return next >= start && next <= size ? next : size;
+}
+
+/**
+ * The last `maxBytes` of attempt N's output in worker.log (stdout and stderr interleaved), without
+ * a later attempt's. A log cut to size since the attempt began is shorter than its start: then the
+ * tail is all this attempt's.
+ */
+export async function readAttemptLogTail(paths: TaskPaths, attempt: number, maxBytes = LOG_TAIL_BYTES): Promise<string> {
+  const size = await sizeOf(paths.workerLog);
+  const start = readStart(paths, attempt);
+  if (start > size) return readRange(paths.workerLog, Math.max(0, size - maxBytes), size);
+  const end = attemptEnd(paths, attempt, start, size);
+  return readRange(paths.workerLog, Math.max(start, end - maxBytes), end);
+}
+
+/**
+ * The first `maxBytes` of attempt N's output (where a CLI names its session), or '' when the log
+ * was cut since the attempt began (its beginning is gone).
+ */
+export async function readAttemptLogHead(paths: TaskPaths, attempt: number, maxBytes = LOG_TAIL_BYTES): Promise<string> {
+  const size = await sizeOf(paths.workerLog);
+  const start = readStart(paths, attempt);
+  if (start > size) return '';
+  return readRange(paths.workerLog, start, Math.min(attemptEnd(paths, attempt, start, size), start + maxBytes));
 }

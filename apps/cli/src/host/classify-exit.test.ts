@@ -39,6 +39,16 @@ describe('classifyExit', () => {
     expect(await readAttemptLogTail(task(), 1)).toBe(''); // no log yet
   });
 
+  it("reads an earlier attempt's output without a later attempt's", async () => {
+    const paths = task();
+    await markAttemptLogStart(paths, 1);
+    writeFileSync(paths.workerLog, 'first attempt\n');
+    await markAttemptLogStart(paths, 2);
+    appendFileSync(paths.workerLog, 'second attempt\n');
+    expect(await readAttemptLogTail(paths, 1)).toBe('first attempt\n');
+    expect(await readAttemptLogTail(paths, 2)).toBe('second attempt\n');
+  });
+
   it('names what a still-running worker is stuck on (codex waiting for the network), else nothing', async () => {
     const paths = task();
     claim(paths, 1, 'codex');

@@ -1,27 +1,29 @@
-import { summarizeWorkerOutput } from '@dispatch/backends/structured/worker-summary';
+import { sessionResumeArgs, type SessionResume } from '@dispatch/backends/structured/session-resume';
+import { findSessionId } from '@dispatch/backends/structured/worker-summary';
 import { readAttemptClaim } from '@dispatch/ipc-fs/attempts';
 import type { TaskPaths } from '@dispatch/ipc-fs/paths';
 import type { StartReason } from '@dispatch/core/types';
-import { readAttemptLogTail } from './attempt-log.js';
-
-/** Backends whose CLI resumes a session by id, and the flags that do it. */
-const RESUME_FLAGS: Record<string, (session: string) => string[]> = {
-  claude: (session) => ['--resume', session],
-};
+import { readAttemptLogHead, readAttemptLogTail } from './attempt-log.js';
 
 const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
+/** The session attempt N's CLI reported: named at the start of its output, else the latest named near its end. */
+async function attemptSession(paths: TaskPaths, attempt: number): Promise<string | null> {
+  return findSessionId(await readAttemptLogHead(paths, attempt), 'start') ?? findSessionId(await readAttemptLogTail(paths, attempt, 1024 * 1024), 'end');
+}
+
 /**
- * The flags that resume the previous attempt's own session, so a continued or retried worker
+ * The words that resume the previous attempt's own session, so a continued or retried worker
  * keeps its context (its reading, its reasoning) instead of starting cold from the plan: only when
- * the previous attempt ran the same model on the same backend, and its CLI reported a session id
- * (Claude Code's stream-json). [] otherwise — the worker then goes on from plan.md and context.md.
+ * the previous attempt ran the same model on the same backend, the backend's CLI can resume by id
+ * (`resume`: claude `--resume <id>`, `codex exec … resume <id>`), and its structured output named
+ * the session (claude's stream-json, codex's `exec --json`). [] otherwise — the worker then goes
+ * on from plan.md and context.md. This is the one place that decides.
  */
-export async function resumeArgs(paths: TaskPaths, attempt: number, reason: StartReason, backend: string, model: string): Promise<string[]> {
-  const flags = RESUME_FLAGS[backend];
-  if (!flags || attempt <= 1 || reason === 'first') return [];
+export async function resumeArgs(paths: TaskPaths, attempt: number, reason: StartReason, backend: string, model: string, resume: SessionResume | null | undefined): Promise<string[]> {
+  if (!resume || attempt <= 1 || reason === 'first') return [];
   const previous = await readAttemptClaim(paths.attempts, attempt - 1).catch(() => null);
   if (!previous || previous.backend !== backend || previous.model !== model) return [];
-  const { sessionId } = summarizeWorkerOutput(await readAttemptLogTail(paths, attempt - 1, 1024 * 1024));
-  return sessionId !== null && SESSION_ID.test(sessionId) ? flags(sessionId) : [];
+  const sessionId = await attemptSession(paths, attempt - 1);
+  return sessionId !== null && SESSION_ID.test(sessionId) ? sessionResumeArgs(resume, sessionId) : [];
 }

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { BackendError } from '@dispatch/backends/errors';
 import { launchWorker, signalWorker } from '@dispatch/backends/launch';
 import { isSameProcess, processStartTime } from '@dispatch/backends/process-identity';
+import type { SessionResume } from '@dispatch/backends/structured/session-resume';
 import { buildWorkerCommand } from '@dispatch/backends/worker-command';
 import { readTaskWorktree } from '../worktree/task-worktree.js';
 import { resumeArgs } from './resume-session.js';
@@ -29,6 +30,8 @@ export interface WorkerSpec {
   outputArgs?: readonly string[];
   /** The config's `budget_usd` (a task's `--budget-usd` wins). */
   budgetUsd?: number | undefined;
+  /** How the backend's CLI resumes a session by id; null or absent when it cannot. */
+  sessionResume?: SessionResume | null;
 }
 
 /** What a task host knows to start workers of one task. */
@@ -77,7 +80,7 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
     aliasPrompt: spec.aliasPrompt,
   });
   const setup = spec.worktreeSetup !== undefined && readTaskWorktree(ctx.paths) !== null ? spec.worktreeSetup : undefined;
-  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt, setup, extraArgs: [...(spec.outputArgs ?? []), ...(await budgetArgs(ctx.paths, spec)), ...(await resumeArgs(ctx.paths, attempt, input.startReason, spec.backend, model))] });
+  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt, setup, extraArgs: [...(spec.outputArgs ?? []), ...(await budgetArgs(ctx.paths, spec))], resume: await resumeArgs(ctx.paths, attempt, input.startReason, spec.backend, model, spec.sessionResume) });
   const env = workerEnv(ctx.env, {
     taskId: ctx.paths.id,
     taskDir: ctx.paths.dir,

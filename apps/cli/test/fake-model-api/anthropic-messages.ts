@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { callId, nextStep, planPathIn, type ScriptStep } from './worker-script.js';
+import { callId, nextStep, planPathIn, promptsIn, type Conversation, type ScriptStep } from './worker-script.js';
 
 interface Block {
   type: string;
@@ -29,7 +29,7 @@ export function readConversation(body: MessagesRequest) {
   const texts = messages.filter((m) => m.role === 'user').flatMap((m) => blocks(m).map((b) => (b.type === 'text' ? (b.text ?? '') : '')));
   const results = messages.flatMap((m) => blocks(m)).filter((b) => b.type === 'tool_result');
   const last = results.at(-1);
-  return { planPath: planPathIn(texts), last: last ? { id: last.tool_use_id ?? '', output: textOf(last.content) } : null };
+  return { planPath: planPathIn(texts), prompts: promptsIn(texts), last: last ? { id: last.tool_use_id ?? '', output: textOf(last.content) } : null };
 }
 
 /** Streams one assistant message as Anthropic's SSE: message_start, content blocks, message_delta, message_stop. */
@@ -58,15 +58,15 @@ function stream(res: ServerResponse, model: string, content: ({ type: 'text'; te
  * Answers one Messages API request with the script's next turn: a Bash tool call, or the final
  * text. Requests that carry no worker prompt (claude's side requests) get a short text reply.
  */
-export function answerMessages(res: ServerResponse, body: MessagesRequest, scriptFor: (planPath: string) => ScriptStep[]): string {
+export function answerMessages(res: ServerResponse, body: MessagesRequest, scriptFor: (planPath: string, conversation: Conversation) => ScriptStep[]): string {
   const model = body.model ?? 'claude';
-  const { planPath, last } = readConversation(body);
+  const { planPath, prompts, last } = readConversation(body);
   const hasBash = body.tools?.some((t) => t.name === 'Bash') ?? false;
   if (planPath === null || !hasBash) {
     stream(res, model, [{ type: 'text', text: 'OK.' }]);
     return 'side request';
   }
-  const script = scriptFor(planPath);
+  const script = scriptFor(planPath, { prompts });
   const { index, attempt } = nextStep(script, last);
   const step = script[index] ?? { text: 'Done.' };
   if ('text' in step) stream(res, model, [{ type: 'text', text: step.text }]);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { callId, nextStep, planPathIn, type ScriptStep } from './worker-script.js';
+import { callId, nextStep, planPathIn, promptsIn, type Conversation, type ScriptStep } from './worker-script.js';
 
 interface InputItem {
   type?: string;
@@ -22,7 +22,7 @@ export function readInput(body: ResponsesRequest) {
   const input = body.input ?? [];
   const texts = input.filter((i) => i.type === 'message' && i.role === 'user').map((i) => textOf(i.content));
   const last = input.filter((i) => i.type === 'function_call_output').at(-1);
-  return { planPath: planPathIn(texts), last: last ? { id: last.call_id ?? '', output: textOf(last.output) } : null };
+  return { planPath: planPathIn(texts), prompts: promptsIn(texts), last: last ? { id: last.call_id ?? '', output: textOf(last.output) } : null };
 }
 
 /** Streams one response as the Responses API's SSE: created, each output item, completed. */
@@ -44,14 +44,14 @@ function stream(res: ServerResponse, items: object[]) {
  * Answers one Responses API request with the script's next turn: a shell command through codex's
  * `exec_command` tool (or the older `shell` tool), or the final message.
  */
-export function answerResponses(res: ServerResponse, body: ResponsesRequest, scriptFor: (planPath: string) => ScriptStep[]): string {
-  const { planPath, last } = readInput(body);
+export function answerResponses(res: ServerResponse, body: ResponsesRequest, scriptFor: (planPath: string, conversation: Conversation) => ScriptStep[]): string {
+  const { planPath, prompts, last } = readInput(body);
   const message = (text: string) => ({ type: 'message', id: `msg_fake_${Date.now()}`, role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] });
   if (planPath === null) {
     stream(res, [message('OK.')]);
     return 'side request';
   }
-  const script = scriptFor(planPath);
+  const script = scriptFor(planPath, { prompts });
   const { index, attempt } = nextStep(script, last);
   const step = script[index] ?? { text: 'Done.' };
   if ('text' in step) {

@@ -2,22 +2,25 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerMessages, type MessagesRequest } from './anthropic-messages.js';
 import { errorReply, type FailureStatus } from './error-replies.js';
+import { answerGemini, type GenerateContentRequest } from './google-gemini.js';
 import { answerResponses, type ResponsesRequest } from './openai-responses.js';
-import { protocolScript, type ScriptStep } from './worker-script.js';
+import { protocolScript, type Conversation, type ScriptStep } from './worker-script.js';
 
 /** How the fake answers model requests: play the worker script, or fail every one with a status. */
-export type FakeApiBehaviour = { script: (planPath: string) => ScriptStep[] } | { fail: FailureStatus };
+export type FakeApiBehaviour = { script: (planPath: string, conversation: Conversation) => ScriptStep[] } | { fail: FailureStatus };
 
 /** One model request the fake got, and what it did with it. */
 export interface SeenRequest {
   path: string;
   model: string | undefined;
   reply: string;
+  /** The request's body as sent: what the CLI carried over from earlier turns. */
+  body: string;
 }
 
 /** A running fake model API. */
 export interface FakeModelApi {
-  /** `http://127.0.0.1:<port>`: claude's ANTHROPIC_BASE_URL; codex's provider base_url is this plus `/v1`. */
+  /** `http://127.0.0.1:<port>`: claude's ANTHROPIC_BASE_URL and gemini's GOOGLE_GEMINI_BASE_URL; codex's provider base_url is this plus `/v1`. */
   url: string;
   requests: SeenRequest[];
   close(): Promise<void>;
@@ -47,21 +50,24 @@ export async function startFakeModelApi(behaviour: FakeApiBehaviour = { script: 
       const path = (req.url ?? '/').split('?')[0]!;
       const isMessages = req.method === 'POST' && path === '/v1/messages';
       const isResponses = req.method === 'POST' && path === '/v1/responses';
-      if (!isMessages && !isResponses) {
+      const isGemini = req.method === 'POST' && /^\/v1beta\/models\/[^/:]+:(?:stream)?[gG]enerateContent$/.test(path);
+      if (!isMessages && !isResponses && !isGemini) {
         // claude checks the base URL is reachable (HEAD /) before its first request.
         res.writeHead(req.method === 'HEAD' ? 200 : 404, { 'content-type': 'application/json' });
         res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ error: { message: `the fake model API has no ${req.method} ${path}` } }));
         return;
       }
-      const body = JSON.parse(text || '{}') as MessagesRequest & ResponsesRequest;
+      const body = JSON.parse(text || '{}') as MessagesRequest & ResponsesRequest & GenerateContentRequest;
+      if (isGemini) body.model = /models\/([^/:]+)/.exec(path)![1];
       if ('fail' in behaviour) {
+        if (isGemini) throw new Error('the fake model API fails no Gemini requests');
         const reply = errorReply(isMessages ? 'anthropic' : 'openai', behaviour.fail, body.model ?? 'model');
         res.writeHead(reply.status, reply.headers).end(reply.body);
-        requests.push({ path, model: body.model, reply: String(reply.status) });
+        requests.push({ path, model: body.model, reply: String(reply.status), body: text });
         return;
       }
-      const reply = isMessages ? answerMessages(res, body, behaviour.script) : answerResponses(res, body, behaviour.script);
-      requests.push({ path, model: body.model, reply });
+      const reply = isMessages ? answerMessages(res, body, behaviour.script) : isGemini ? answerGemini(res, path, body, behaviour.script) : answerResponses(res, body, behaviour.script);
+      requests.push({ path, model: body.model, reply, body: text });
     })().catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `fake model API: ${(err as Error).message}` } }));

@@ -50,6 +50,28 @@ export function protocolScript(planPath: string, question: string, via: AskVia =
   ];
 }
 
+/** What a request's conversation holds besides its steps: how many worker prompts (2 once a resumed worker's follows the first). */
+export interface Conversation {
+  prompts: number;
+}
+
+/** How many worker prompts ("Your task plan is …") the texts of a request hold. */
+export const promptsIn = (texts: readonly string[]): number => texts.filter((t) => /Your task plan is \S+/.test(t)).length;
+
+/**
+ * A worker that blocks, for resuming: it ticks item 1, marks item 2 `[?]` and ends its turn, so
+ * the task is blocked. Resumed — its first conversation followed by dispatch's next prompt — it
+ * goes on from there: ticks the `[?]` item, touches ipc/.done and ends. Started afresh instead,
+ * it would only block again.
+ */
+export function blockingScript(planPath: string, conversation: Conversation): ScriptStep[] {
+  const block = `awk 'f == 0 && sub(/^- \\[ \\] /, "- [?] ") { f = 1 } { print }' ${q(planPath)} > ${q(`${planPath}.fake-tmp`)} && mv ${q(`${planPath}.fake-tmp`)} ${q(planPath)}`;
+  const unblock = `sed 's/^- \\[?\\] /- [x] /' ${q(planPath)} > ${q(`${planPath}.fake-tmp`)} && mv ${q(`${planPath}.fake-tmp`)} ${q(planPath)}`;
+  const first: ScriptStep[] = [{ shell: tickFirst(planPath) }, { shell: block }];
+  if (conversation.prompts < 2) return [...first, { text: 'Item 2 needs the user: blocked.' }];
+  return [...first, { shell: unblock }, { shell: `touch ${q(join(dirname(planPath), 'ipc', '.done'))}` }, { text: 'Every item of the plan is done.' }];
+}
+
 /** The plan path the worker prompt names ("Your task plan is <path>"), in any text of a request. */
 export function planPathIn(texts: readonly string[]): string | null {
   for (const text of texts) {

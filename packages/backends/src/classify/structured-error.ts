@@ -28,7 +28,8 @@ function claudeResult(events: Record<string, unknown>[]): StructuredError | null
 /** Codex's `exec --json`: `turn.failed` carries the final error; bare `error` events the retries. */
 function codexError(events: Record<string, unknown>[]): StructuredError | null {
   const failed = events.findLast((e) => e.type === 'turn.failed');
-  const message = str((failed?.error as { message?: unknown } | undefined)?.message) ?? str(events.findLast((e) => e.type === 'error')?.message);
+  // Gemini's `error` events (they have a severity) are warnings and retries: its text says more.
+  const message = str((failed?.error as { message?: unknown } | undefined)?.message) ?? str(events.findLast((e) => e.type === 'error' && !('severity' in e))?.message);
   return message ? { message } : null;
 }
 

@@ -1,6 +1,7 @@
 /**
  * What a worker CLI's structured output says it is doing, one line at a time: Claude Code's
- * `--output-format stream-json --verbose` and Codex's `exec --json`. Anything else (plain text,
+ * `--output-format stream-json --verbose`, Codex's `exec --json` and Gemini CLI's
+ * `--output-format stream-json`. Anything else (plain text,
  * another CLI, a torn line) is not an event: dispatch shows it as it is.
  */
 export type WorkerEvent =
@@ -79,9 +80,34 @@ function codexEvents(line: Json): WorkerEvent[] {
   }
 }
 
+function geminiEvents(line: Json): WorkerEvent[] {
+  switch (line.type) {
+    case 'init':
+      return typeof line.session_id === 'string' ? [{ kind: 'session', id: line.session_id, ...(typeof line.model === 'string' && { model: line.model }) }] : [];
+    case 'message':
+      return line.role === 'assistant' && str(line.content).trim() !== '' ? [{ kind: 'text', text: str(line.content).trim() }] : [];
+    case 'tool_use':
+      return [{ kind: 'tool', name: str(line.tool_name) || 'tool', detail: toolDetail(str(line.tool_name), line.parameters) }];
+    case 'error':
+      return line.severity === 'error' ? [{ kind: 'error', message: str(line.message) }] : [];
+    case 'result': {
+      const stats = isObject(line.stats) ? line.stats : {};
+      const events: WorkerEvent[] = [{ kind: 'usage', inputTokens: num(stats.input_tokens), outputTokens: num(stats.output_tokens), costUsd: null }];
+      if (line.status === 'error') events.push({ kind: 'error', message: (isObject(line.error) && str(line.error.message)) || 'the run ended with an error' });
+      return events;
+    }
+    default:
+      return [];
+  }
+}
+
+// Gemini's event types, told from Claude's `result` (it has `stats`) and Codex's `error` (it has `severity`).
+const isGemini = (line: Json) =>
+  ['init', 'message', 'tool_use', 'tool_result'].includes(line.type as string) || (line.type === 'result' && 'stats' in line) || (line.type === 'error' && 'severity' in line);
+
 /**
- * The events in one line of worker output, from Claude Code's stream-json or Codex's JSONL;
- * [] for any other line.
+ * The events in one line of worker output, from Claude Code's stream-json, Codex's JSONL or
+ * Gemini CLI's stream-json; [] for any other line.
  * @example parseWorkerLine('{"type":"thread.started","thread_id":"t-1"}') // [{ kind: 'session', id: 't-1' }]
  */
 export function parseWorkerLine(line: string): WorkerEvent[] {
@@ -94,5 +120,6 @@ export function parseWorkerLine(line: string): WorkerEvent[] {
     return [];
   }
   if (!isObject(value) || typeof value.type !== 'string') return [];
+  if (isGemini(value)) return geminiEvents(value);
   return value.type.includes('.') || value.type === 'error' ? codexEvents(value) : claudeEvents(value);
 }

@@ -48,3 +48,21 @@ export function summarizeWorkerOutput(output: string): WorkerSummary {
   }
   return { sessionId, usage, lastActivity };
 }
+
+/**
+ * The session id an output names, the first one from the start or the last one from the end:
+ * Claude Code names it first (init) and last (result), Codex first (thread.started). Read from the
+ * end, a tail that begins inside an earlier attempt's output still yields the latest attempt's.
+ * @example findSessionId('{"type":"thread.started","thread_id":"t-1"}', 'start') // 't-1'
+ */
+export function findSessionId(output: string, from: 'start' | 'end'): string | null {
+  const lines = output.split('\n');
+  if (from === 'end') lines.reverse();
+  for (const line of lines) {
+    for (const event of parseWorkerLine(line)) {
+      if (event.kind === 'session') return event.id;
+      if (event.kind === 'usage' && event.sessionId !== undefined) return event.sessionId;
+    }
+  }
+  return null;
+}
