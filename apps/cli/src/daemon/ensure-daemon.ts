@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { daemonFiles, runningDaemon } from './daemon-files.js';
@@ -17,6 +16,8 @@ export async function ensureDaemon(home: string, bin: string, version: string, e
   if (running) process.kill(running.pid, 'SIGTERM');
   await mkdir(home, { recursive: true, mode: 0o700 });
   const out = openSync(daemonFiles(home).log, 'a', 0o600);
+  // Loaded here, not at the top: most commands find the daemon running and spawn nothing.
+  const { spawn } = process.getBuiltinModule('node:child_process');
   const child = spawn(process.execPath, [bin, 'daemon', 'run'], { detached: true, stdio: ['ignore', out, out], env: { ...env, DISPATCH_HOME: home } });
   child.unref();
   return 'started';

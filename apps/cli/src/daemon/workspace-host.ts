@@ -146,16 +146,31 @@ export class WorkspaceHost {
   scheduled(): ScheduledTask[] {
     const states = new Map([...this.started].map(([id, h]) => [id, h.snapshot.value as TaskState]));
     return [...this.started].map(([id, h]) => {
-      const claim = h.snapshot.context.attempt > 0 ? readClaimSync(h.paths.attempts, h.snapshot.context.attempt) : null;
       return {
         key: `${this.dispatchDir}\0${id}`,
         state: h.snapshot.value as TaskState,
-        backend: claim?.backend ?? h.task.backend,
+        backend: this.claimedBackend(id, h) ?? h.task.backend,
         createdAt: h.task.createdAt,
         after: (h.task.options.after ?? []).map((dep) => ({ id: dep, state: states.get(dep) })),
       };
     });
   }
+
+  /**
+   * The backend the task's current attempt claimed, read once per attempt (a claim never
+   * changes): the scheduler asks every 2 s, for every task.
+   */
+  private claimedBackend(id: string, h: TaskHost): string | null {
+    const attempt = h.snapshot.context.attempt;
+    if (attempt === 0) return null;
+    const known = this.claims.get(id);
+    if (known?.attempt === attempt) return known.backend;
+    const backend = readClaimSync(h.paths.attempts, attempt)?.backend ?? null;
+    if (backend !== null) this.claims.set(id, { attempt, backend });
+    return backend;
+  }
+
+  private readonly claims = new Map<string, { attempt: number; backend: string }>();
 
   /** Applies the scheduler's decision for one of this workspace's tasks. */
   decide(id: string, decision: Decision): void {
