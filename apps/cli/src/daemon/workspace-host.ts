@@ -1,11 +1,12 @@
 import { STRUCTURED_BACKENDS } from '@dispatch/backends/structured/output-args';
 import { capWorkerLog } from '@dispatch/backends/worker-log';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { readRequests } from '@dispatch/ipc-fs/requests';
 import { cleanStaleTemps, findStaleTemps } from '@dispatch/ipc-fs/atomic-write';
 import { createFactSource, type Fact, type FactSource } from '@dispatch/ipc-fs/watch/index';
-import { readAttemptClaim, attemptFiles } from '@dispatch/ipc-fs/attempts';
+import { attemptFiles } from '@dispatch/ipc-fs/attempts';
+import { listFolder, type ListingMemo } from '@dispatch/ipc-fs/folder-listing';
 import { LogActivity } from '../host/log-activity.js';
 import { classifyStuckWorker } from '../host/classify-exit.js';
 import { TaskHost } from '../host/task-host.js';
@@ -33,9 +34,10 @@ import { resolveWorker } from './resolve-worker.js';
 /** How old a temp file must be before the daemon takes it for a killed writer's and removes it. */
 const TEMP_MAX_AGE_MS = 50_000;
 
-function hasTempName(dir: string): boolean {
+/** Whether `dir` holds a temp file; from `memo` while the folder has not changed (most hold none). */
+async function hasTempName(dir: string, memo: ListingMemo): Promise<boolean> {
   try {
-    return readdirSync(dir).some((name) => name.endsWith('.tmp'));
+    return (await listFolder(dir, memo)).some((e) => e.name.endsWith('.tmp'));
   } catch {
     return false;
   }
@@ -227,14 +229,16 @@ export class WorkspaceHost {
    * between writing and publishing, a worker killed mid-write) once they are 50 s old — so none
    * is ever older than a minute while a daemon runs. Returns whether younger ones remain.
    */
+  private readonly tempsMemo: ListingMemo = new Map();
+
   async cleanTemps(): Promise<boolean> {
     let left = false;
     for (const host of this.hosts.values()) {
       const h = await host.catch(() => null);
       if (!h) continue;
       for (const dir of [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests]) {
-        // One cheap sync listing per folder in the common case: most hold no temp file at all.
-        if (!hasTempName(dir)) continue;
+        // One stat per folder in the common case: most hold no temp file and have not changed.
+        if (!(await hasTempName(dir, this.tempsMemo))) continue;
         const temps = await findStaleTemps(dir, 0).catch(() => []);
         const removed = await cleanStaleTemps(dir, TEMP_MAX_AGE_MS).catch((err: unknown) => (this.onError(err), []));
         if (removed.length < temps.length) left = true;
@@ -248,13 +252,13 @@ export class WorkspaceHost {
    * output — for `stallMs`. Not while it waits for an answer: waiting is its job then.
    */
   async checkStalls(stallMs: number, now = Date.now()): Promise<void> {
-    for (const host of this.hosts.values()) {
+    for (const [id, host] of this.hosts) {
       const h = await host.catch(() => null);
       if (!h || h.snapshot.value !== 'running') continue;
       // A CLI with structured output shows progress by its events; raw output (codex's endless
       // "Reconnecting...") is no sign of life then. Others: any output counts.
-      const claim = await readAttemptClaim(h.paths.attempts, h.snapshot.context.attempt).catch(() => null);
-      const structured = claim !== null && STRUCTURED_BACKENDS.has(claim.backend);
+      const backend = this.claimedBackend(id, h);
+      const structured = backend !== null && STRUCTURED_BACKENDS.has(backend);
       const activity = structured ? await this.activityOf(h).lastEvent(now) : await mtime(h.paths.workerLog);
       const since = Math.max(h.snapshot.context.startedAt ?? 0, await mtime(h.paths.plan), activity ?? 0);
       if (now - since > stallMs) {

@@ -102,3 +102,4 @@ describe('parseIpcFileName', () => {
     );
   });
 });
+

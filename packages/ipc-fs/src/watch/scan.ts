@@ -1,9 +1,13 @@
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstatSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { isErrno } from '../errors.js';
+import { listFolder, type ListingMemo } from '../folder-listing.js';
 import { type TaskPaths, taskPaths } from '../paths.js';
 import { isRequestName } from '../requests.js';
 import { listTaskIds } from '../task-folder.js';
 import { type Fact, isSkippedName, parseExitName, parseIpcName } from './facts.js';
+
+export type { ListingMemo };
 
 /** The parts of a task folder that are listed separately (one readdir or stat each). */
 export type Area = 'plan' | 'ipc' | 'attempts' | 'requests';
@@ -31,11 +35,11 @@ export interface TaskListing {
   requests?: string[];
 }
 
-/** Entry names of `dir` that are not directories; a missing directory is empty. */
-async function fileNames(dir: string): Promise<string[]> {
+/** Entry names of `dir` that are not directories (from `memo` while it has not changed); a missing directory is empty. */
+async function fileNames(dir: string, memo?: ListingMemo): Promise<string[]> {
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries.filter((e) => !e.isDirectory() && !isSkippedName(e.name)).map((e) => e.name);
+    const entries = memo ? await listFolder(dir, memo) : (await readdir(dir, { withFileTypes: true })).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+    return entries.filter((e) => !e.isDirectory && !isSkippedName(e.name)).map((e) => e.name);
   } catch (err) {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return [];
     throw err;
@@ -44,7 +48,7 @@ async function fileNames(dir: string): Promise<string[]> {
 
 async function planVersion(file: string): Promise<PlanVersion | null> {
   try {
-    const s = await stat(file);
+    const s = statSync(file); // sync: cheaper than a thread-pool trip, and the scan does many
     return s.isFile() ? { mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size, ino: s.ino } : null;
   } catch (err) {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return null;
@@ -69,20 +73,21 @@ function parseIpc(names: string[]): NonNullable<TaskListing['ipc']> {
 
 /**
  * Lists the given areas of a task (paths from `taskPaths`): one readdir (or, for plan.md, one
- * stat) per area, run in parallel. Missing folders are empty, never an error.
+ * stat) per area, run in parallel; with a `memo`, a folder unchanged since it was last listed
+ * costs one stat. Missing folders are empty, never an error.
  */
-export async function listTask(paths: TaskPaths, areas: Iterable<Area> = AREAS): Promise<TaskListing> {
+export async function listTask(paths: TaskPaths, areas: Iterable<Area> = AREAS, memo?: ListingMemo): Promise<TaskListing> {
   const listing: TaskListing = {};
   const jobs: Promise<void>[] = [];
   for (const area of new Set(areas)) {
     if (area === 'plan') jobs.push(planVersion(paths.plan).then((v) => void (listing.plan = v)));
-    if (area === 'ipc') jobs.push(fileNames(paths.ipc).then((n) => void (listing.ipc = parseIpc(n))));
+    if (area === 'ipc') jobs.push(fileNames(paths.ipc, memo).then((n) => void (listing.ipc = parseIpc(n))));
     if (area === 'attempts') {
       const exits = (names: string[]) => names.map(parseExitName).filter((n) => n !== undefined).sort(ascending);
-      jobs.push(fileNames(paths.attempts).then((n) => void (listing.exits = exits(n))));
+      jobs.push(fileNames(paths.attempts, memo).then((n) => void (listing.exits = exits(n))));
     }
     if (area === 'requests') {
-      jobs.push(fileNames(paths.requests).then((n) => void (listing.requests = n.filter(isRequestName).sort())));
+      jobs.push(fileNames(paths.requests, memo).then((n) => void (listing.requests = n.filter(isRequestName).sort())));
     }
   }
   await Promise.all(jobs);
@@ -122,7 +127,7 @@ export function listingFacts(taskId: string, listing: TaskListing): Fact[] {
  */
 export async function dirIdentity(dir: string, followSymlink = false): Promise<string | undefined> {
   try {
-    const s = await (followSymlink ? stat(dir) : lstat(dir));
+    const s = followSymlink ? statSync(dir) : lstatSync(dir);
     return s.isDirectory() ? `${s.ino}:${s.birthtimeMs}` : undefined;
   } catch (err) {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return undefined;

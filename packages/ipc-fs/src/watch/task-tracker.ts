@@ -1,6 +1,6 @@
 import { type TaskPaths, taskPaths } from '../paths.js';
 import { type Fact, factKey } from './facts.js';
-import { AREAS, type Area, dirIdentity, listingFacts, listTask, type PlanVersion } from './scan.js';
+import { AREAS, type Area, dirIdentity, type ListingMemo, listingFacts, listTask, type PlanVersion } from './scan.js';
 
 /**
  * What to re-list of a task: areas, and/or `dir` (check the folder still is the same one), and/or
@@ -22,6 +22,8 @@ interface TaskState {
   /** Version of the last plan.md delivered. */
   plan: string | undefined;
   dirty: Set<Scope>;
+  /** Its folders as last listed (reset with the folder's identity). */
+  memo: ListingMemo;
   origin: FactOrigin;
   waiters: Array<() => void>;
   running: boolean;
@@ -74,7 +76,7 @@ export class TaskTracker {
     let state = this.tasks.get(taskId);
     if (!state) {
       const paths = taskPaths(this.dispatchDir, taskId);
-      state = { id: taskId, paths, identity: undefined, keys: new Set(), plan: undefined, dirty: new Set(), origin, waiters: [], running: false };
+      state = { id: taskId, paths, identity: undefined, keys: new Set(), plan: undefined, dirty: new Set(), memo: new Map(), origin, waiters: [], running: false };
       this.tasks.set(taskId, state);
     }
     for (const scope of scopes) state.dirty.add(scope);
@@ -139,14 +141,15 @@ export class TaskTracker {
     // The folder check runs beside the listing, so it adds no latency to an idle scan.
     let [identity, listing] = await Promise.all([
       scopes.has('dir') || whole ? dirIdentity(state.paths.dir) : state.identity,
-      listTask(state.paths, areas),
+      listTask(state.paths, areas, state.memo),
     ]);
     if (identity !== state.identity) {
       // Gone, or deleted and re-created under the same id: forget it, so a new folder is a new task.
       state.identity = identity;
       state.keys = new Set();
       state.plan = undefined;
-      if (identity !== undefined && areas.length < AREAS.length) listing = await listTask(state.paths, AREAS);
+      state.memo = new Map();
+      if (identity !== undefined && areas.length < AREAS.length) listing = await listTask(state.paths, AREAS, state.memo);
     }
     // No folder, or a symlink (dirIdentity does not follow it), whose listing must not count.
     if (identity === undefined) return [];
