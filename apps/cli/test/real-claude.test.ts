@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readEventLog } from '@dispatch/ipc-fs/events-log';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertFreshBuild } from './built-binary.js';
@@ -105,5 +106,38 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
     const resumed = api.requests.slice(firstRequests).find((r) => r.reply.startsWith('step'));
     expect(resumed?.body).toContain('toolu_fake_s1_t0');
     expect(resumed?.body).toContain('This task was started before');
+  }, REAL_CLI_TEST_TIMEOUT);
+
+  it('a continued task whose claude session is gone goes again at once, cold, by the daemon', async () => {
+    const ws = e2eWorkspace('real-claude-session-gone');
+    const dispatch = useRealClis(ws, cli.dir!);
+    const api = await startFakeModelApi({ script: blockingScript });
+    apis.push(api);
+    const run = await dispatch(['run', '--id', 'pick', '--model', 'sonnet', '--step', 'Get ready', '--step', 'Pick the greeting', 'Pick a greeting'], api.url);
+    expect(run.exitCode, run.stderr).toBe(0);
+    await vi.waitUntil(async () => (await ws.state('pick')) === 'blocked', { timeout: 90_000, interval: 250 });
+    // The session expires: claude's record of it goes.
+    const log = () => readFileSync(join(ws.dispatchDir, 'tasks', 'pick', 'worker.log'), 'utf8');
+    const first = /"subtype":"init".*?"session_id":"([^"]+)"/.exec(log())?.[1];
+    expect(first).toBeDefined();
+    const projects = join(dispatch.home, '.claude', 'projects');
+    const removed = readdirSync(projects, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(`${first}.jsonl`));
+    expect(removed).toHaveLength(1);
+    for (const f of removed) rmSync(join(projects, f));
+
+    const continued = await dispatch(['continue', 'pick', '--answer', 'Hello'], api.url);
+    expect(continued.exitCode, continued.stderr).toBe(0);
+    // Attempt 2 tries the gone session and ends at once; the daemon starts attempt 3 cold, which
+    // (the script blocks any worker that does not resume) blocks again, asking anew.
+    const thirdExit = join(ws.dispatchDir, 'tasks', 'pick', 'attempts', '3.exit');
+    await vi.waitUntil(async () => existsSync(thirdExit) && (await ws.state('pick')) === 'blocked', { timeout: 90_000, interval: 250 });
+    expect(log()).toContain(`No conversation found with session ID: ${first}`);
+    const { events } = await readEventLog(join(ws.dispatchDir, 'tasks', 'pick', 'events.jsonl'));
+    // (attempt 2 ended blocked: its plan still holds the `[?]`), so the daemon continued it.
+    expect(events.filter((e) => e.type === 'continue')).toEqual([expect.objectContaining({ model: null }), expect.objectContaining({ by: 'resume' })]);
+    // The cold worker started a session of its own.
+    const sessions = [...log().matchAll(/"subtype":"init".*?"session_id":"([^"]+)"/g)].map((m) => m[1]);
+    expect(sessions).toHaveLength(2);
+    expect(sessions[1]).not.toBe(first);
   }, REAL_CLI_TEST_TIMEOUT);
 });

@@ -73,8 +73,9 @@ export function useRealClis(ws: E2eWorkspace, clisDir: string) {
   mkdirSync(join(home, '.gemini'));
   writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }));
   const path = [clisDir, dirname(process.execPath), ws.env.PATH].join(':');
-  return (args: string[], apiUrl: string) =>
+  const dispatch = (args: string[], apiUrl: string) =>
     execa('node', [bin, ...args], { cwd: ws.dir, reject: false, extendEnv: false, env: { ...ws.env, PATH: path, HOME: home, [API_URL_VAR]: apiUrl } });
+  return Object.assign(dispatch, { home }); // the CLIs' HOME: their sessions, for tests that remove one
 }
 
 /** What `status --json` says of a task, as far as these tests look. */

@@ -35,9 +35,13 @@ export type TaskEvent = Stamped &
     /** `cause`: what the worker's output shows it was stuck on when it was stopped (see stoppedError). */
     | { type: 'worker.stalled'; message?: string; cause?: TaskError | null }
     | { type: 'task.timeout'; message?: string; cause?: TaskError | null }
-    | { type: 'continue'; model?: string | null }
-    /** `by: 'fallback'` when the daemon retried on its own, from the config's `fallback` list. */
-    | { type: 'retry'; model?: string | null; by?: 'user' | 'fallback' }
+    /** `by: 'resume'` when the daemon continued on its own: the session to resume was gone. */
+    | { type: 'continue'; model?: string | null; by?: 'user' | 'resume' }
+    /**
+     * `by: 'fallback'` when the daemon retried on its own, from the config's `fallback` list;
+     * `by: 'resume'` when it retried cold because the worker's session to resume was gone.
+     */
+    | { type: 'retry'; model?: string | null; by?: 'user' | 'fallback' | 'resume' }
     | { type: 'model.chosen'; model: string }
     | { type: 'recovery.failed'; error: TaskError }
     | { type: 'dependency.failed'; message: string }

@@ -30,6 +30,7 @@ import { activeCooldowns, recordCooldown } from '../cooldowns.js';
 import { loadUserConfig } from '../user-config.js';
 import type { Registration } from './registry.js';
 import { resolveWorker } from './resolve-worker.js';
+import { resumedSessionGone } from '../host/resume-session.js';
 
 /** How old a temp file must be before the daemon takes it for a killed writer's and removes it. */
 const TEMP_MAX_AGE_MS = 50_000;
@@ -75,8 +76,8 @@ export class WorkspaceHost {
         autoStart: false,
         onState: (state) => {
           this.onChange();
-          // A failure the fallback takes care of is no news for the user.
-          if (state === 'failed') void host?.then(async (h) => (await this.fallBack(h, registration.env)) || (await this.notify(registration))).catch(this.onError);
+          // A failure the daemon takes care of (a gone session, the fallback) is no news for the user.
+          if (state === 'failed' || state === 'blocked') void host?.then(async (h) => (await this.restartCold(h)) || (await this.fallBack(h, registration.env)) || (await this.notify(registration))).catch(this.onError);
           else if (NOTABLE.includes(state)) void this.notify(registration).catch(this.onError);
         },
         // A test knob: how long a claimed attempt may take to show its pid (default 10 s).
@@ -85,7 +86,7 @@ export class WorkspaceHost {
         this.started.set(registration.id, h);
         await applyRequests(h, Date.now).catch(this.onError);
         // A task that failed while no daemon ran (or just before one died) falls back now.
-        await this.fallBack(h, registration.env).catch(this.onError);
+        if (!(await this.restartCold(h).catch(() => false))) await this.fallBack(h, registration.env).catch(this.onError);
         return h;
       });
       host.catch(this.onError);
@@ -116,6 +117,21 @@ export class WorkspaceHost {
     const model = fallbackModel(host.snapshot, config, env, cooling);
     if (model === null || host.snapshot.value !== 'failed') return false;
     host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
+    return true;
+  }
+
+  /**
+   * An attempt that ended because the session it was to resume is gone (expired, deleted)
+   * ended before the worker did anything: it goes again at once, the same model, cold (the next
+   * attempt sees that this one named no live session). A failed task is retried, a blocked one
+   * (its `[?]` still in the plan) continued; logged `by: resume`. Once: a cold attempt resumes
+   * nothing.
+   */
+  private async restartCold(host: TaskHost): Promise<boolean> {
+    const { value, context } = host.snapshot;
+    if ((value !== 'failed' && value !== 'blocked') || !(await resumedSessionGone(host.paths, context.attempt))) return false;
+    if (host.snapshot.value !== value) return false;
+    host.send(value === 'failed' ? { type: 'retry', model: context.model, by: 'resume', at: Date.now() } : { type: 'continue', model: null, by: 'resume', at: Date.now() });
     return true;
   }
 

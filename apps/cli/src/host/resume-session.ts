@@ -1,4 +1,4 @@
-import { sessionResumeArgs, type SessionResume } from '@dispatch/backends/structured/session-resume';
+import { sessionGone, sessionResumeArgs, type SessionResume } from '@dispatch/backends/structured/session-resume';
 import { findSessionId } from '@dispatch/backends/structured/worker-summary';
 import { readAttemptClaim } from '@dispatch/ipc-fs/attempts';
 import type { TaskPaths } from '@dispatch/ipc-fs/paths';
@@ -7,9 +7,19 @@ import { readAttemptLogHead, readAttemptLogTail } from './attempt-log.js';
 
 const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
-/** The session attempt N's CLI reported: named at the start of its output, else the latest named near its end. */
+/**
+ * The session attempt N's CLI reported: named at the start of its output, else the latest named
+ * near its end; null when it said that session is gone (the next attempt starts cold).
+ */
 async function attemptSession(paths: TaskPaths, attempt: number): Promise<string | null> {
-  return findSessionId(await readAttemptLogHead(paths, attempt), 'start') ?? findSessionId(await readAttemptLogTail(paths, attempt, 1024 * 1024), 'end');
+  const tail = await readAttemptLogTail(paths, attempt, 1024 * 1024);
+  if (sessionGone(tail)) return null;
+  return findSessionId(await readAttemptLogHead(paths, attempt), 'start') ?? findSessionId(tail, 'end');
+}
+
+/** True when attempt N failed because the session it resumed is gone: retried cold at once. */
+export async function resumedSessionGone(paths: TaskPaths, attempt: number): Promise<boolean> {
+  return attempt > 1 && sessionGone(await readAttemptLogTail(paths, attempt, 64 * 1024));
 }
 
 /**

@@ -37,3 +37,23 @@ export function sessionResumeFor(kind: string, command: string): SessionResume |
 export function sessionResumeArgs(resume: SessionResume, sessionId: string): string[] {
   return resume.via === 'flag' ? [resume.flag, sessionId] : [resume.name, sessionId];
 }
+
+/**
+ * What each CLI says when the session it was told to resume is gone (expired, deleted, another
+ * machine). Recorded from the real CLIs: claude 2.1.197, codex 0.169, gemini 0.61 (two forms: no
+ * session at all for the folder, or an unknown id).
+ */
+const SESSION_GONE = [
+  /No conversation found with session ID/,
+  /no rollout found for thread id/,
+  /Error resuming session|Invalid session identifier/,
+];
+
+/**
+ * True when a worker's output says the session it was to resume is gone. Claude's error result
+ * still names the session: without this, every retry would try the same dead session again.
+ * @example sessionGone('No conversation found with session ID: 1111…') // true
+ */
+export function sessionGone(output: string): boolean {
+  return SESSION_GONE.some((re) => re.test(output));
+}
