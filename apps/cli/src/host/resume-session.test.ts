@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { taskPaths } from '@dispatch/ipc-fs/paths';
 import { markAttemptLogStart } from './attempt-log.js';
-import { resumeArgs } from './resume-session.js';
+import { resumeArgs, resumedSessionGone } from './resume-session.js';
 
 const CODEX = { via: 'subcommand', name: 'resume' } as const;
 
@@ -44,5 +44,23 @@ describe('resumeArgs', () => {
   it('refuses a session id that is not a plain word', async () => {
     const paths = await afterOneAttempt(thread('-rf'));
     expect(await resumeArgs(paths, 2, 'continue', 'codex', 'gpt-5.3-codex', CODEX)).toEqual([]);
+  });
+
+  it("never resumes a session claude said is gone, though its error result still names it", async () => {
+    const init = '{"type":"system","subtype":"init","session_id":"s-1"}\n';
+    const paths = await afterOneAttempt(init, 'claude', 'sonnet');
+    const CLAUDE = { via: 'flag', flag: '--resume' } as const;
+    expect(await resumeArgs(paths, 2, 'continue', 'claude', 'sonnet', CLAUDE)).toEqual(['--resume', 's-1']);
+    writeFileSync(join(paths.attempts, '2.json'), JSON.stringify({ attempt: 2, model: 'sonnet', backend: 'claude', claimedAt: '2026-11-24T08:01:00.000Z' }));
+    await markAttemptLogStart(paths, 2);
+    appendFileSync(paths.workerLog, 'No conversation found with session ID: s-1\n{"type":"result","is_error":true,"num_turns":0,"session_id":"s-1"}\n');
+    expect(await resumedSessionGone(paths, 2)).toBe(true);
+    expect(await resumeArgs(paths, 3, 'continue', 'claude', 'sonnet', CLAUDE)).toEqual([]);
+    // Attempt 3 ran cold; words like those in its own output start nothing more.
+    writeFileSync(join(paths.attempts, '3.json'), JSON.stringify({ attempt: 3, model: 'sonnet', backend: 'claude', claimedAt: '2026-11-24T08:02:00.000Z' }));
+    await markAttemptLogStart(paths, 3);
+    appendFileSync(paths.workerLog, `${init.replace('s-1', 's-2')}grep found: No conversation found with session ID\n`);
+    expect(await resumedSessionGone(paths, 3)).toBe(false);
+    expect(await resumedSessionGone(paths, 1)).toBe(false);
   });
 });

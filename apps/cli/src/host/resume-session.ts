@@ -17,9 +17,14 @@ async function attemptSession(paths: TaskPaths, attempt: number): Promise<string
   return findSessionId(await readAttemptLogHead(paths, attempt), 'start') ?? findSessionId(tail, 'end');
 }
 
-/** True when attempt N failed because the session it resumed is gone: retried cold at once. */
+/**
+ * True when attempt N ended because the session it resumed is gone: retried cold at once. Only
+ * an attempt that could have resumed (the one before named a live session) counts, so a cold
+ * attempt whose output happens to hold such words never starts another.
+ */
 export async function resumedSessionGone(paths: TaskPaths, attempt: number): Promise<boolean> {
-  return attempt > 1 && sessionGone(await readAttemptLogTail(paths, attempt, 64 * 1024));
+  if (attempt <= 1 || !sessionGone(await readAttemptLogTail(paths, attempt, 64 * 1024))) return false;
+  return (await attemptSession(paths, attempt - 1)) !== null;
 }
 
 /**
