@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BACKEND_COMMANDS } from '@dispatch/config/init/initial-config';
 import { execa } from 'execa';
-import { vi } from 'vitest';
-import { bin } from './built-binary.js';
-import type { E2eWorkspace } from './e2e-workspace.js';
+import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
+import { assertFreshBuild, bin } from './built-binary.js';
+import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
+import { blockingScript, startFakeModelApi, type FakeModelApi } from './fake-model-api/index.js';
 
 /**
  * The real worker CLIs, installed where `DISPATCH_REAL_CLIS_DIR` points (a folder holding `claude`,
@@ -98,4 +99,81 @@ export async function untilAllFinished(ws: E2eWorkspace, ids: readonly string[],
     },
     { timeout, interval: 250 },
   );
+}
+
+type RealCliName = 'claude' | 'codex' | 'gemini';
+
+/** What a real-CLI test gets: the CLI, and a fake model API that is closed after the block. */
+export interface RealCliContext {
+  cli: ReturnType<typeof realCli>;
+  startApi: (options: Parameters<typeof startFakeModelApi>[0]) => Promise<FakeModelApi>;
+}
+
+/**
+ * A describe block of tests that run the real `name` CLI against the fake model API: skipped,
+ * saying why, when the CLI is missing (a failure with `DISPATCH_REQUIRE_REAL_CLIS=1`); the built
+ * CLI checked fresh; workspaces and fake APIs cleaned up after.
+ */
+export function describeRealCli(name: RealCliName, body: (ctx: RealCliContext) => void): void {
+  const cli = realCli(name);
+  const skip = cli.missing !== null && !cli.required;
+  if (skip) console.warn(`real-${name} tests skipped: ${cli.missing}; DISPATCH_REQUIRE_REAL_CLIS=1 makes this a failure`);
+  describe.skipIf(skip)(`real ${name} against the fake model API${skip ? ` (skipped: ${cli.missing})` : ''}`, () => {
+    beforeAll(() => {
+      if (cli.missing) throw new Error(`DISPATCH_REQUIRE_REAL_CLIS=1 but ${cli.missing}`);
+      assertFreshBuild();
+    });
+    cleanUpWorkspaces();
+    const apis: FakeModelApi[] = [];
+    afterAll(() => Promise.all(apis.map((a) => a.close())));
+    body({ cli, startApi: async (options) => { const api = await startFakeModelApi(options); apis.push(api); return api; } });
+  });
+}
+
+/**
+ * Task `pick` run with `model` against the fake's blocking script, until its first worker has
+ * blocked on item 2 (the script finishes only a worker that resumed the first one's session).
+ */
+export async function blockedTask(ctx: RealCliContext, name: string, model: string) {
+  const ws = e2eWorkspace(name);
+  const dispatch = useRealClis(ws, ctx.cli.dir!);
+  const api = await ctx.startApi({ script: blockingScript });
+  const run = await dispatch(['run', '--id', 'pick', '--model', model, '--step', 'Get ready', '--step', 'Pick the greeting', 'Pick a greeting'], api.url);
+  expect(run.exitCode, run.stderr).toBe(0);
+  await vi.waitUntil(async () => (await ws.state('pick')) === 'blocked', { timeout: 90_000, interval: 250 });
+  const log = () => readFileSync(join(ws.dispatchDir, 'tasks', 'pick', 'worker.log'), 'utf8');
+  return { ws, dispatch, api, log };
+}
+
+/** How one CLI's resume shows: the session id its output names per run, and its first tool call's id. */
+export interface ResumeShape {
+  backend: RealCliName;
+  model: string;
+  /** Matches once per run of the CLI; group 1 is the session (thread) id. */
+  session: RegExp;
+  /** The id the fake gave the first worker's first tool call: in the resumed conversation. */
+  firstCallId: string;
+}
+
+/**
+ * A continued task resumes the first attempt's session: only a resumed second worker finishes
+ * the blocking script, both runs name one session, and the second worker's first request to the
+ * model carries the first conversation, then its own prompt.
+ */
+export async function expectContinuedTaskResumes(ctx: RealCliContext, shape: ResumeShape): Promise<FakeModelApi> {
+  const { ws, dispatch, api, log } = await blockedTask(ctx, `real-${shape.backend}-resume`, shape.model);
+  const firstRequests = api.requests.length;
+  const continued = await dispatch(['continue', 'pick', '--answer', 'Hello'], api.url);
+  expect(continued.exitCode, continued.stderr).toBe(0);
+  const secondExit = join(ws.dispatchDir, 'tasks', 'pick', 'attempts', '2.exit');
+  await vi.waitUntil(async () => existsSync(secondExit) && (await ws.state('pick')) !== 'running', { timeout: 90_000, interval: 250 });
+  const views = await untilAllFinished(ws, ['pick'], 10_000).catch(() => ({ pick: { state: 'blocked again: the second worker started afresh' } }));
+  expect(views.pick).toMatchObject({ state: 'completed', backend: shape.backend, progress: { done: 2, total: 2 }, error: null });
+  const sessions = [...log().matchAll(new RegExp(shape.session.source, 'g'))].map((m) => m[1]);
+  expect(sessions).toHaveLength(2);
+  expect(sessions[1]).toBe(sessions[0]);
+  const resumed = api.requests.slice(firstRequests).find((r) => r.reply.startsWith('step'));
+  expect(resumed?.body).toContain(shape.firstCallId);
+  expect(resumed?.body).toContain('This task was started before');
+  return api;
 }

@@ -1,31 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { assertFreshBuild } from './built-binary.js';
-import { cleanUpWorkspaces, e2eWorkspace } from './e2e-workspace.js';
-import { blockingScript, closedPort, DEFAULT_QUESTION, GREETING_FILE, protocolScript, startFakeModelApi, type FakeModelApi } from './fake-model-api/index.js';
-import { REAL_CLI_TEST_TIMEOUT, realCli, untilAllFinished, useRealClis } from './real-clis.js';
+import { expect, it } from 'vitest';
+import { e2eWorkspace } from './e2e-workspace.js';
+import { closedPort, DEFAULT_QUESTION, GREETING_FILE, protocolScript } from './fake-model-api/index.js';
+import { describeRealCli, expectContinuedTaskResumes, REAL_CLI_TEST_TIMEOUT, untilAllFinished, useRealClis } from './real-clis.js';
 
 // The real Codex CLI (DISPATCH_REAL_CLIS_DIR) runs dispatch tasks against a scripted fake
 // OpenAI Responses API on loopback: no network, no account.
-const cli = realCli('codex');
-const title = `real codex against the fake model API${cli.missing && !cli.required ? ` (skipped: ${cli.missing})` : ''}`;
-if (cli.missing && !cli.required) console.warn(`real-codex tests skipped: ${cli.missing}; DISPATCH_REQUIRE_REAL_CLIS=1 makes this a failure`);
-
-describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
-  beforeAll(() => {
-    if (cli.missing) throw new Error(`DISPATCH_REQUIRE_REAL_CLIS=1 but ${cli.missing}`);
-    assertFreshBuild();
-  });
-  cleanUpWorkspaces();
-  const apis: FakeModelApi[] = [];
-  afterAll(() => Promise.all(apis.map((a) => a.close())));
+describeRealCli('codex', (ctx) => {
+  const { cli } = ctx;
 
   it.each(['files', 'dispatch-ask'] as const)('completes a task, asking a question (via %s) that `dispatch answer` answers', async (via) => {
     const ws = e2eWorkspace('real-codex');
     const dispatch = useRealClis(ws, cli.dir!);
-    const api = await startFakeModelApi({ script: (plan) => protocolScript(plan, DEFAULT_QUESTION, via) });
-    apis.push(api);
+    const api = await ctx.startApi({ script: (plan) => protocolScript(plan, DEFAULT_QUESTION, via) });
     const run = await dispatch(['run', '--id', 'greet', '--model', 'gpt-5.3-codex', '--step', 'Get ready', '--step', 'Write the greeting the user picks', 'Write a greeting'], api.url);
     expect(run.exitCode, run.stderr).toBe(0);
 
@@ -51,8 +39,7 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
   it('names auth, model-unavailable (404, 403), quota and network failures in status --json', async () => {
     const ws = e2eWorkspace('real-codex-errors');
     const dispatch = useRealClis(ws, cli.dir!);
-    const failing = await Promise.all(([401, 403, 404, 429] as const).map((fail) => startFakeModelApi({ fail })));
-    apis.push(...failing);
+    const failing = await Promise.all(([401, 403, 404, 429] as const).map((fail) => ctx.startApi({ fail })));
     const absent = `http://127.0.0.1:${await closedPort()}`;
     const cases = [
       { id: 'bad-key', url: failing[0]!.url, extra: [] as string[] },
@@ -81,31 +68,6 @@ describe.skipIf(cli.missing !== null && !cli.required)(title, () => {
   }, REAL_CLI_TEST_TIMEOUT);
 
   it("a continued task resumes the first attempt's codex thread (codex exec … resume <thread> <prompt>)", async () => {
-    const ws = e2eWorkspace('real-codex-resume');
-    const dispatch = useRealClis(ws, cli.dir!);
-    const api = await startFakeModelApi({ script: blockingScript });
-    apis.push(api);
-    const run = await dispatch(['run', '--id', 'pick', '--model', 'gpt-5.3-codex', '--step', 'Get ready', '--step', 'Pick the greeting', 'Pick a greeting'], api.url);
-    expect(run.exitCode, run.stderr).toBe(0);
-    await vi.waitUntil(async () => (await ws.state('pick')) === 'blocked', { timeout: 90_000, interval: 250 });
-    const firstRequests = api.requests.length;
-
-    const continued = await dispatch(['continue', 'pick', '--answer', 'Hello'], api.url);
-    expect(continued.exitCode, continued.stderr).toBe(0);
-    // Only a resumed worker finishes: started afresh, the script would block again.
-    const secondExit = join(ws.dispatchDir, 'tasks', 'pick', 'attempts', '2.exit');
-    await vi.waitUntil(async () => existsSync(secondExit) && (await ws.state('pick')) !== 'running', { timeout: 90_000, interval: 250 });
-    const views = await untilAllFinished(ws, ['pick'], 10_000).catch(() => ({ pick: { state: 'blocked again: the second worker started afresh' } }));
-    expect(views.pick).toMatchObject({ state: 'completed', backend: 'codex', progress: { done: 2, total: 2 }, error: null });
-
-    // Both attempts ran in one thread: the second said so as it started,
-    const log = readFileSync(join(ws.dispatchDir, 'tasks', 'pick', 'worker.log'), 'utf8');
-    const threads = [...log.matchAll(/"type":"thread\.started","thread_id":"([^"]+)"/g)].map((m) => m[1]);
-    expect(threads).toHaveLength(2);
-    expect(threads[1]).toBe(threads[0]);
-    // and its first request to the model carried the first attempt's conversation, then its own prompt.
-    const resumed = api.requests.slice(firstRequests).find((r) => r.reply.startsWith('step'));
-    expect(resumed?.body).toContain('call_fake_s1_t0');
-    expect(resumed?.body).toContain('This task was started before');
+    await expectContinuedTaskResumes(ctx, { backend: 'codex', model: 'gpt-5.3-codex', session: /"type":"thread\.started","thread_id":"([^"]+)"/, firstCallId: 'call_fake_s1_t0' });
   }, REAL_CLI_TEST_TIMEOUT);
 });
