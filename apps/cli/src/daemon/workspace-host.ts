@@ -49,6 +49,10 @@ export class WorkspaceHost {
   private readonly hosts = new Map<string, Promise<TaskHost>>();
   /** The hosts that have started, for questions that cannot wait (is a task finished?). */
   private readonly started = new Map<string, TaskHost>();
+  /** The backend each task's current attempt claimed (see `claimedBackend`). */
+  private readonly claims = new Map<string, { attempt: number; backend: string }>();
+  /** The task folders as last listed by the search for temp files. */
+  private readonly tempsMemo: ListingMemo = new Map();
   private source: FactSource | undefined;
 
   constructor(
@@ -188,8 +192,6 @@ export class WorkspaceHost {
     return backend;
   }
 
-  private readonly claims = new Map<string, { attempt: number; backend: string }>();
-
   /** Applies the scheduler's decision for one of this workspace's tasks. */
   decide(id: string, decision: Decision): void {
     const host = this.started.get(id);
@@ -245,8 +247,6 @@ export class WorkspaceHost {
    * between writing and publishing, a worker killed mid-write) once they are 50 s old — so none
    * is ever older than a minute while a daemon runs. Returns whether younger ones remain.
    */
-  private readonly tempsMemo: ListingMemo = new Map();
-
   async cleanTemps(): Promise<boolean> {
     let left = false;
     for (const host of this.hosts.values()) {
