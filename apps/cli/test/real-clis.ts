@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
-import { blockingScript, startFakeModelApi, type FakeModelApi } from './fake-model-api/index.js';
+import { blockingScript, DEFAULT_QUESTION, GREETING_FILE, protocolScript, startFakeModelApi, type FakeModelApi } from './fake-model-api/index.js';
 
 /**
  * The real worker CLIs, installed where `DISPATCH_REAL_CLIS_DIR` points (a folder holding `claude`,
@@ -176,4 +176,35 @@ export async function expectContinuedTaskResumes(ctx: RealCliContext, shape: Res
   expect(resumed?.body).toContain(shape.firstCallId);
   expect(resumed?.body).toContain('This task was started before');
   return api;
+}
+
+/**
+ * A task run with `model` asks a question (by the protocol's files, or by `dispatch ask`) that
+ * `dispatch answer` answers, and completes: the answer written where the plan said, acknowledged,
+ * and every step asked of the fake model with the model dispatch passed (`modelSent` matches it).
+ */
+export async function expectTaskCompletesWithAnswer(ctx: RealCliContext, backend: RealCliName, model: string, modelSent: RegExp, via: 'files' | 'dispatch-ask'): Promise<void> {
+  const ws = e2eWorkspace(`real-${backend}`);
+  const dispatch = useRealClis(ws, ctx.cli.dir!);
+  const api = await ctx.startApi({ script: (plan) => protocolScript(plan, DEFAULT_QUESTION, via) });
+  const run = await dispatch(['run', '--id', 'greet', '--model', model, '--step', 'Get ready', '--step', 'Write the greeting the user picks', 'Write a greeting'], api.url);
+  expect(run.exitCode, run.stderr).toBe(0);
+
+  const asked = await dispatch(['wait', 'greet', '--json', '--timeout', '90'], api.url);
+  expect(asked.exitCode, asked.stderr).toBe(0);
+  expect(JSON.parse(asked.stdout)).toMatchObject({ type: 'question', id: 'greet', seq: 1, text: DEFAULT_QUESTION });
+  const answered = await dispatch(['answer', 'greet', 'Hello from the user'], api.url);
+  expect(answered.exitCode, answered.stderr).toBe(0);
+
+  const done = await dispatch(['wait', 'greet', '--json', '--timeout', '90'], api.url);
+  expect(JSON.parse(done.stdout), done.stderr).toMatchObject({ type: 'completed', id: 'greet' });
+  const views = await untilAllFinished(ws, ['greet'], 10_000);
+  expect(views.greet).toMatchObject({ state: 'completed', backend, progress: { done: 2, total: 2 }, error: null });
+  expect(readFileSync(join(ws.dir, GREETING_FILE), 'utf8').trim()).toBe('Hello from the user');
+  expect(existsSync(join(ws.dispatchDir, 'tasks', 'greet', 'ipc', '001.done'))).toBe(true);
+  // The CLI asked the fake for every step (the wait step at least once),
+  const steps = api.requests.filter((r) => r.reply.startsWith('step'));
+  expect(steps.length).toBeGreaterThanOrEqual(via === 'files' ? 6 : 5);
+  // with the model dispatch passed it.
+  for (const r of steps) expect(r.model).toMatch(modelSent);
 }

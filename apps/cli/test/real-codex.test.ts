@@ -1,9 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { e2eWorkspace } from './e2e-workspace.js';
-import { closedPort, DEFAULT_QUESTION, GREETING_FILE, protocolScript } from './fake-model-api/index.js';
-import { describeRealCli, expectContinuedTaskResumes, REAL_CLI_TEST_TIMEOUT, untilAllFinished, useRealClis } from './real-clis.js';
+import { closedPort } from './fake-model-api/index.js';
+import { describeRealCli, expectContinuedTaskResumes, expectTaskCompletesWithAnswer, REAL_CLI_TEST_TIMEOUT, untilAllFinished, useRealClis } from './real-clis.js';
 
 // The real Codex CLI (DISPATCH_REAL_CLIS_DIR) runs dispatch tasks against a scripted fake
 // OpenAI Responses API on loopback: no network, no account.
@@ -11,29 +9,7 @@ describeRealCli('codex', (ctx) => {
   const { cli } = ctx;
 
   it.each(['files', 'dispatch-ask'] as const)('completes a task, asking a question (via %s) that `dispatch answer` answers', async (via) => {
-    const ws = e2eWorkspace('real-codex');
-    const dispatch = useRealClis(ws, cli.dir!);
-    const api = await ctx.startApi({ script: (plan) => protocolScript(plan, DEFAULT_QUESTION, via) });
-    const run = await dispatch(['run', '--id', 'greet', '--model', 'gpt-5.3-codex', '--step', 'Get ready', '--step', 'Write the greeting the user picks', 'Write a greeting'], api.url);
-    expect(run.exitCode, run.stderr).toBe(0);
-
-    const asked = await dispatch(['wait', 'greet', '--json', '--timeout', '90'], api.url);
-    expect(asked.exitCode, asked.stderr).toBe(0);
-    expect(JSON.parse(asked.stdout)).toMatchObject({ type: 'question', id: 'greet', seq: 1, text: DEFAULT_QUESTION });
-    const answered = await dispatch(['answer', 'greet', 'Hello from the user'], api.url);
-    expect(answered.exitCode, answered.stderr).toBe(0);
-
-    const done = await dispatch(['wait', 'greet', '--json', '--timeout', '90'], api.url);
-    expect(JSON.parse(done.stdout), done.stderr).toMatchObject({ type: 'completed', id: 'greet' });
-    const views = await untilAllFinished(ws, ['greet'], 10_000);
-    expect(views.greet).toMatchObject({ state: 'completed', backend: 'codex', progress: { done: 2, total: 2 }, error: null });
-    expect(readFileSync(join(ws.dir, GREETING_FILE), 'utf8').trim()).toBe('Hello from the user');
-    expect(existsSync(join(ws.dispatchDir, 'tasks', 'greet', 'ipc', '001.done'))).toBe(true);
-    // codex asked the fake for every step (the wait step at least once),
-    const steps = api.requests.filter((r) => r.reply.startsWith('step'));
-    expect(steps.length).toBeGreaterThanOrEqual(via === 'files' ? 6 : 5);
-    // with the model dispatch passed it
-    for (const r of steps) expect(r.model).toMatch(/^gpt-5\.3-codex$/);
+    await expectTaskCompletesWithAnswer(ctx, 'codex', 'gpt-5.3-codex', /^gpt-5\.3-codex$/, via);
   }, REAL_CLI_TEST_TIMEOUT);
 
   it('names auth, model-unavailable (404, 403), quota and network failures in status --json', async () => {
