@@ -17,12 +17,13 @@ export type ListingMemo = Map<string, { version: string; listedAt: number; entri
 const RACY_MS = 2_000;
 
 /**
- * The entries of `dir` (names, and whether each is a folder), from `memo` when the folder's
+ * The entries of `dir` (names, and whether each is a folder). With a `memo`: from it when the folder's
  * inode and times are those of its last listing and that listing came well after its last
  * change; listed (and remembered) otherwise. Throws as `readdir` does (ENOENT for none).
  * @example const names = (await listFolder(paths.ipc, memo)).map((e) => e.name)
  */
-export async function listFolder(dir: string, memo: ListingMemo): Promise<{ name: string; isDirectory: boolean }[]> {
+export async function listFolder(dir: string, memo?: ListingMemo): Promise<{ name: string; isDirectory: boolean }[]> {
+  if (memo === undefined) return listNow(dir);
   // A sync stat: microseconds, where a trip through libuv's thread pool costs more than the call.
   let s;
   try {
@@ -36,7 +37,11 @@ export async function listFolder(dir: string, memo: ListingMemo): Promise<{ name
   const known = memo.get(dir);
   if (known !== undefined && known.version === version && changedAt < known.listedAt - RACY_MS) return known.entries;
   const listedAt = Date.now();
-  const entries = (await readdir(dir, { withFileTypes: true })).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+  const entries = await listNow(dir);
   memo.set(dir, { version, listedAt, entries });
   return entries;
+}
+
+async function listNow(dir: string): Promise<{ name: string; isDirectory: boolean }[]> {
+  return (await readdir(dir, { withFileTypes: true })).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
 }

@@ -1,5 +1,4 @@
 import { lstatSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { isErrno } from '../errors.js';
 import { listFolder, type ListingMemo } from '../folder-listing.js';
 import { type TaskPaths, taskPaths } from '../paths.js';
@@ -38,8 +37,7 @@ export interface TaskListing {
 /** Entry names of `dir` that are not directories (from `memo` while it has not changed); a missing directory is empty. */
 async function fileNames(dir: string, memo?: ListingMemo): Promise<string[]> {
   try {
-    const entries = memo ? await listFolder(dir, memo) : (await readdir(dir, { withFileTypes: true })).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
-    return entries.filter((e) => !e.isDirectory && !isSkippedName(e.name)).map((e) => e.name);
+    return (await listFolder(dir, memo)).filter((e) => !e.isDirectory && !isSkippedName(e.name)).map((e) => e.name);
   } catch (err) {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return [];
     throw err;
