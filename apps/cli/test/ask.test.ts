@@ -39,8 +39,22 @@ describe('dispatch ask (for workers)', () => {
     expect(existsSync(w.file('001.done'))).toBe(false);
     await writeAnswer(w.ipc, 1, 'Use JWT\nwith refresh tokens');
     const r = await asking;
-    expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, 'Use JWT\nwith refresh tokens', '']);
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, 'Use JWT\nwith refresh tokens', 'asked question 1; if this wait is cut short: dispatch ask --wait 1']);
     expect(existsSync(w.file('001.done'))).toBe(true);
+  });
+
+  it('says how to resume as soon as the question is out, so a wait its tool kills can be resumed', async () => {
+    const w = worker();
+    const asking = w.ask('Which port?', '--timeout', '60');
+    let said = '';
+    asking.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    await until(() => said.includes('\n'));
+    asking.kill('SIGKILL');
+    await asking;
+    expect(said).toBe('asked question 1; if this wait is cut short: dispatch ask --wait 1\n');
+    const resumed = w.ask('--wait', '1', '--timeout', '60');
+    await writeAnswer(w.ipc, 1, '8080');
+    expect((await resumed).stdout).toBe('8080');
   });
 
   it('exits 3 printing only the question number when $DISPATCH_ANSWER_TIMEOUT passes; --wait N resumes', async () => {

@@ -44,8 +44,50 @@ describe('concurrency limits', () => {
   }, 120_000);
 });
 
+describe('concurrency limits hold for every attempt', () => {
+  it('a continued or retried task waits in line for a slot like a new one', async () => {
+    const w = e2eWorkspace('limits-again');
+    writeFileSync(join(w.home, 'config.yaml'), 'default: x\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  x: { backend: shell }\nlimits: { total: 1 }\n');
+    await w.start('stuck', 'db {block: Which database?}');
+    await until(async () => (await w.state('stuck')) === 'blocked');
+    await w.start('flaky', 'build {fail-once: flaky}');
+    await until(async () => (await w.state('flaky')) === 'failed');
+    // Gave up waiting for its answer: blocked, its question #1 still unanswered.
+    expect((await w.dispatch(['run', '--model', 'sim', '--id', 'asked', '--answer-timeout', '1', '--step', 'port {ask: Which port?}', 'asked'])).exitCode).toBe(0);
+    await until(async () => (await w.state('asked')) === 'blocked');
+    await w.start('long', 'work {sleep: 4}');
+    await until(async () => (await w.state('long')) === 'running');
+
+    expect((await w.dispatch(['continue', 'stuck', '--answer', 'postgres'])).exitCode).toBe(0);
+    expect((await w.dispatch(['retry', 'flaky'])).exitCode).toBe(0);
+    expect((await w.dispatch(['continue', 'asked', '--answer', '8080', '--model', 'sim'])).exitCode).toBe(0);
+    const table = String((await w.dispatch(['status'])).stdout);
+    expect(table).toMatch(/^stuck +queued .*waiting for a free sim worker slot \(#1 in line\)/m);
+    expect(table).toMatch(/^flaky +queued .*waiting for a free sim worker slot \(#2 in line\)/m);
+    // The question the last worker left is superseded: waiting in line, the task asks nothing.
+    expect((await w.dispatch(['wait', 'asked', '--json', '--timeout', '1'])).exitCode).toBe(124);
+    await until(async () => (await Promise.all(['stuck', 'flaky', 'asked', 'long'].map(w.state))).every((s) => s === 'completed'));
+
+    const attempts: { id: string; start: number; end: number }[] = [];
+    for (const id of ['stuck', 'flaky', 'asked', 'long']) {
+      const { events } = await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'));
+      for (const started of events.filter((e) => e.type === 'worker.started')) {
+        const exited = events.find((e) => e.type === 'worker.exited' && e.attempt === started.attempt);
+        attempts.push({ id, start: Date.parse(String(started.at)), end: Date.parse(String(exited?.at)) });
+      }
+    }
+    expect(attempts).toHaveLength(7);
+    for (const a of attempts) expect(attempts.filter((o) => o !== a && o.start < a.end && a.start < o.end), a.id).toEqual([]);
+    // Each went back in line behind the running task, in the order it was created.
+    const second = (id: string) => attempts.filter((a) => a.id === id)[1]!.start;
+    const long = attempts.find((a) => a.id === 'long')!;
+    expect(second('stuck')).toBeGreaterThanOrEqual(long.end);
+    expect(second('flaky')).toBeGreaterThan(second('stuck'));
+  }, 90_000);
+});
+
 describe('dependencies', () => {
-  it('A → B → C completes in order; B failing keeps C waiting (shown), a retry of B lets C run; unknown ids and self are refused', async () => {
+  it('A → B → C completes in order; B failing keeps C waiting (shown, B kept from clean), a retry of B lets C run; unknown ids and self are refused', async () => {
     const w = e2eWorkspace('after');
     await w.start('a', 'first {sleep: 0.3}');
     expect((await w.dispatch(['run', '--model', 'sim', '--id', 'b', '--after', 'a', '--step', 'second {fail-once: flaky}', 'b'])).exitCode).toBe(0);
@@ -53,11 +95,17 @@ describe('dependencies', () => {
     await until(async () => (await w.state('b')) === 'failed');
     expect(await w.state('c')).toBe('queued');
     await until(async () => /^c +queued .*waiting for b \(failed\)/m.test(String((await w.dispatch(['status'])).stdout)));
-    expect((await w.dispatch(['retry', 'b'])).exitCode).toBe(0);
-    await until(async () => (await w.state('c')) === 'completed');
     const startedAt = async (id: string) => Date.parse(String((await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events.find((e) => e.type === 'worker.started')?.at));
     const finishedAt = async (id: string) => Date.parse(String((await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events.filter((e) => e.type === 'state.entered' && e.state === 'completed').at(-1)?.at));
-    expect(await startedAt('b')).toBeGreaterThanOrEqual(await finishedAt('a'));
+    const aFinished = await finishedAt('a');
+    // b is kept while c waits for it: its id could otherwise come back as a task after c, a cycle.
+    const clean = await w.dispatch(['clean', 'b']);
+    expect([clean.exitCode, clean.stderr]).toEqual([2, 'dispatch: task b is kept: c waits to run after it; retry it, or cancel them first: dispatch cancel c']);
+    const all = await w.dispatch(['clean', '--all']);
+    expect([all.stdout, all.stderr]).toEqual(['removed a (completed)', 'kept b: c waits to run after it\nkept c: it is queued']);
+    expect((await w.dispatch(['retry', 'b'])).exitCode).toBe(0);
+    await until(async () => (await w.state('c')) === 'completed');
+    expect(await startedAt('b')).toBeGreaterThanOrEqual(aFinished);
     expect(await startedAt('c')).toBeGreaterThanOrEqual(await finishedAt('b'));
 
     for (const [args, message] of [

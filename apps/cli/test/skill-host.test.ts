@@ -11,13 +11,16 @@ cleanUpWorkspaces();
 const SKILL = readFileSync(new URL('../../../skills/dispatch/SKILL.md', import.meta.url), 'utf8');
 const shellWorker = new URL('./fixtures/workers/shell-worker.sh', import.meta.url).pathname;
 
-/** Every `dispatch <command> [<subcommand>]` the skill shows in its code blocks. */
-function documentedCommands(): Set<string> {
-  const commands = new Set<string>();
+/** Every `dispatch <command>` the skill shows in its code blocks, with the flags it shows it with. */
+function documentedCommands(): Map<string, Set<string>> {
+  const commands = new Map<string, Set<string>>();
   for (const block of SKILL.matchAll(/```sh\n([\s\S]*?)```/g)) {
     for (const line of block[1]!.split('\n')) {
-      const m = /^dispatch ([a-z]+)(?: ([a-z]+))?/.exec(line.trim());
-      if (m) commands.add(m[1]!).add(`${m[1]} ${m[2] ?? ''}`.trim());
+      const m = /^dispatch ([a-z]+)(.*)$/.exec(line.trim());
+      if (!m) continue;
+      const flags = commands.get(m[1]!) ?? new Set<string>();
+      for (const flag of m[2]!.replace(/#.*$/, '').matchAll(/(?<=^|\s)--[a-z-]+/g)) flags.add(flag[0]);
+      commands.set(m[1]!, flags);
     }
   }
   return commands;
@@ -36,14 +39,14 @@ describe('a host agent that follows SKILL.md literally', () => {
   it('is short and says what it is in front matter', () => {
     expect(SKILL.split('\n').length).toBeLessThan(300);
     expect(SKILL).toMatch(/^---\nname: dispatch\ndescription: .{40,}\n---\n/);
-    expect(SKILL).not.toMatch(/events\.jsonl|requests\/|attempts\/|daemon\.json|xstate/); // no implementation detail
+    expect(SKILL).not.toMatch(/events\.jsonl|requests\/|attempts\/|ipc\/|worker\.log|daemon\.json|xstate/); // no implementation detail
   });
 
   it('dispatches three tasks, relays a question, recovers a failure with another model, continues a block, and reports', async () => {
     const w = e2eWorkspace('skill-host');
     writeFileSync(
       join(w.home, 'config.yaml'),
-      `default: steady\nbackends:\n  shell: { command: "sh ${shellWorker}" }\n  codex: { command: "codex exec --full-auto" }\nmodels:\n  steady: { backend: shell }\n  gpt-5.3-codex: { backend: codex }\n`,
+      `default: steady\nbackends:\n  shell: { command: "sh ${shellWorker}" }\n  codex: { command: "dispatch-test-no-such-codex exec" }\nmodels:\n  steady: { backend: shell }\n  gpt-5.3-codex: { backend: codex }\n`,
     );
     const documented = documentedCommands();
     const used: string[] = [];
@@ -51,6 +54,7 @@ describe('a host agent that follows SKILL.md literally', () => {
     const dispatch = async (args: string[], stdin?: string) => {
       const name = args[0]!;
       expect(documented.has(name), `SKILL.md does not document dispatch ${name}`).toBe(true);
+      for (const flag of args.filter((a) => a.startsWith('--'))) expect(documented.get(name)!.has(flag), `SKILL.md does not show dispatch ${name} ${flag}`).toBe(true);
       used.push(name);
       return execa('node', [bin, ...args], { cwd: w.dir, env: w.env, extendEnv: false, reject: false, ...(stdin !== undefined && { input: stdin }) });
     };
@@ -78,9 +82,10 @@ describe('a host agent that follows SKILL.md literally', () => {
       expect(line.v).toBe(1);
       seen.push(`${line.type} ${line.id}`);
       if (line.type === 'question') expect((await dispatch(['answer', line.id, userAnswers[line.text!]!])).exitCode).toBe(0);
-      else if (line.type === 'blocked') expect((await dispatch(['continue', line.id, '--answer', userAnswers[line.text!]!])).exitCode).toBe(0);
+      else if (line.type === 'blocked') expect((await dispatch(['answer', line.id, userAnswers[line.text!]!])).exitCode).toBe(0);
       else if (line.type === 'failed') {
-        // The user agreed to the first alternative the line offers.
+        // The CLI is not installed; the user agreed to the first alternative the line offers.
+        expect(line.kind).toBe('cli-missing');
         expect(line.alternatives).toContain('steady');
         expect((await dispatch(['retry', line.id, '--model', line.alternatives![0]!])).exitCode).toBe(0);
       } else {
@@ -97,7 +102,7 @@ describe('a host agent that follows SKILL.md literally', () => {
     expect(report).toEqual(['api-tests: completed (2/2) with steady', 'auth-review: completed (3/3) with steady', 'db-migration: completed (2/2) with sim']);
     expect(readFileSync(join(w.dispatchDir, 'tasks/auth-review/plan.md'), 'utf8')).toContain('answer: JWT');
     expect(existsSync(join(w.dispatchDir, 'tasks/db-migration/ipc'))).toBe(true);
-    expect(new Set(used)).toEqual(new Set(['run', 'wait', 'answer', 'continue', 'retry', 'result', 'status']));
+    expect(new Set(used)).toEqual(new Set(['run', 'wait', 'answer', 'retry', 'result', 'status']));
   });
 
   it('skill install writes SKILL.md where Claude Code and Codex find it: home, or the repository with --project', async () => {

@@ -62,6 +62,19 @@ describe('replay', () => {
     expect(stateOf(replay(log))).toBe('running');
   });
 
+  it('reads a log from before continues were queued: the next attempt follows `continue` without a `start`', () => {
+    const h = runningTask();
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: plan({ total: 3, done: 1, blocked: 1 }) });
+    h.send({ type: 'continue', model: 'sonnet' });
+    h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } });
+    const current = h.log;
+    expect(current.filter((e) => e.type === 'start')).toHaveLength(2); // today's logs carry it
+    const old = current.filter((e, i) => !(e.type === 'start' && i > 1));
+    const restored = replay(old);
+    expect([stateOf(restored), restored.context.attempt, restored.context.model]).toEqual(['awaiting-answer', 2, 'sonnet']);
+    expect(restored.context).toEqual(h.context());
+  });
+
   it('refuses a log that does not start with task.created', () => {
     expect(() => replay([{ type: 'start', at: T0 }])).toThrow(/task.created/);
   });

@@ -57,7 +57,19 @@ export function replay(events: readonly LogEvent[], machine: TaskMachine = taskM
 /** One step of `replay`: the snapshot after `event` (unchanged for unknown types or final tasks). */
 export function applyEvent(snapshot: TaskSnapshot, event: LogEvent, machine: TaskMachine = taskMachine): TaskSnapshot {
   if (!isTaskEventType(event.type) || snapshot.status !== 'active') return snapshot;
+  if (startedWithoutStart(snapshot, event as TaskEvent)) snapshot = machine.transition(snapshot, { type: 'start', at: event.at }, inertScope(machine));
   return machine.transition(snapshot, event as TaskEvent, inertScope(machine));
+}
+
+/**
+ * Logs written before continues and retries went through `queued` (decision 0015) go from
+ * `continue`, a late answer or `model.chosen` straight to the next attempt's worker events: the
+ * `start` they imply is applied first. A current log always has it, so this never fires there.
+ */
+function startedWithoutStart(snapshot: TaskSnapshot, event: TaskEvent): boolean {
+  if (snapshot.value !== 'queued' || !('attempt' in event)) return false;
+  const next = event.type === 'worker.started' || event.type === 'worker.spawn-failed' || event.type === 'worker.exited';
+  return next && event.attempt === snapshot.context.attempt + 1;
 }
 
 /** The lifecycle state a snapshot is in. */

@@ -34,9 +34,15 @@ export const taskMachine = taskSetup.createMachine({
   },
   states: {
     queued: {
-      description: 'Waiting for its dependencies to finish and for a free worker slot.',
+      // Every attempt starts here, so that limits hold for continues and retries too.
+      description: 'Waiting for a free worker slot (and, before its first attempt, for its dependencies).',
+      // Queued again, the task's unanswered questions are superseded: the next worker starts from
+      // the plan (decision 0007), so nothing waits for them.
+      entry: assign({ questions: [] }),
       on: {
         start: { target: 'starting' },
+        // A re-queued task's last worker may end while it waits.
+        'worker.exited': { guard: 'isUnrecordedExit', actions: 'recordExit' },
         'dependency.failed': {
           target: 'failed',
           actions: assign(({ event }) => ({ error: { kind: 'dependency', message: event.message }, updatedAt: event.at })),
@@ -176,11 +182,11 @@ export const taskMachine = taskSetup.createMachine({
       tags: ['needs-user'],
       on: {
         continue: {
-          target: 'starting',
+          target: 'queued',
           actions: assign(({ context, event }) => ({ model: event.model ?? context.model, startReason: 'continue' as const, updatedAt: event.at })),
         },
         'question.answered': [
-          { guard: 'isPending', target: 'starting', actions: ['recordAnswer', 'continueWithLateAnswer'] },
+          { guard: 'isPending', target: 'queued', actions: ['recordAnswer', 'continueWithLateAnswer'] },
           { guard: 'isNewAnswer', actions: 'recordAnswer' },
         ],
         'worker.exited': { guard: 'isUnrecordedExit', actions: 'recordExit' },
@@ -214,7 +220,7 @@ export const taskMachine = taskSetup.createMachine({
       },
       on: {
         'model.chosen': {
-          target: 'starting',
+          target: 'queued',
           actions: assign(({ event }) => ({ model: event.model, startReason: 'retry' as const, updatedAt: event.at })),
         },
         'recovery.failed': {

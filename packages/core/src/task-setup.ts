@@ -120,7 +120,7 @@ export const taskSetup = setup({
 // How a worker's exit is judged: the plan is the contract. `[!]` first, then `[?]` (continuing at
 // once if the answer came meanwhile), then all done; an exit record of an older attempt matches
 // nothing, so it changes nothing.
-const lateAnswer = { target: 'starting', actions: ['recordExit', 'continueWithLateAnswer'] } as const;
+const lateAnswer = { target: 'queued', actions: ['recordExit', 'continueWithLateAnswer'] } as const;
 const failWith = { target: 'failed', actions: ['recordExit', 'failFromExit'] } as const;
 
 /** Exit transitions before the worker's start was recorded (a worker that ended at once). */

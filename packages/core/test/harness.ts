@@ -29,6 +29,8 @@ export function harness(
   options: {
     input?: Partial<TaskInput>;
     autoStart?: boolean;
+    /** Keeps a task that was queued again (continue, retry) in `queued` instead of starting it. */
+    holdRequeued?: boolean;
     /** Replaces the default chooser (which restarts with the requested or the same model). */
     chooseModel?: (input: ChooseModelInput, sendBack: (event: TaskEvent) => void) => void;
   } = {},
@@ -64,6 +66,11 @@ export function harness(
   // Logged exactly as hosts log: the events that changed the task (see logInspector).
   const actor = createActor(machine, { input, clock, inspect: logInspector({ event: (event) => log.push(event) }) });
   actor.start();
+  // Like a host whose scheduler always has a slot: a task queued again (continue, retry, late
+  // answer) starts at once, unless the test holds it there.
+  actor.subscribe((s) => {
+    if (s.value === 'queued' && s.context.startReason !== 'first' && options.holdRequeued !== true) actor.send({ type: 'start', at: clock.now() });
+  });
   const send = (event: DistributiveOmit<TaskEvent, 'at'>) => actor.send({ ...event, at: clock.now() } as TaskEvent);
   const state = () => actor.getSnapshot().value;
   const context = () => actor.getSnapshot().context;

@@ -36,7 +36,8 @@ async function ipcDirOf(ctx: CommandContext): Promise<string> {
  * `dispatch ask TEXT [--timeout S]` / `dispatch ask --wait N [--timeout S]`, for workers:
  * publishes the question (or resumes waiting for question N), prints the answer and
  * acknowledges it (`NNN.done`). When the timeout passes first, prints only the question's
- * number and exits 3, so a worker whose tool kills long commands can resume with `--wait N`.
+ * number and exits 3, so a worker whose tool kills long commands can resume with `--wait N`;
+ * the number is also said on stderr as soon as the question is out, for a wait that is killed.
  */
 export async function run(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
@@ -49,6 +50,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   let seq: number;
   if (resume === undefined) {
     seq = await writeQuestion(ipcDir, text);
+    // Said at once: a worker whose tool kills this wait (Claude Code's Bash tool, at 2 minutes)
+    // keeps what was printed so far, and learns how to resume.
+    io.err(`asked question ${seq}; if this wait is cut short: dispatch ask --wait ${seq}\n`);
   } else {
     seq = positiveInt(resume, '--wait');
     if ((await readQuestion(ipcDir, seq)) === null) throw usageError(`there is no question ${seq} in ${ipcDir}`, 'invalid-input');

@@ -7,7 +7,7 @@ import { usageError } from '../cli-error.js';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { findTask, type TaskRef } from '../task-access/find-task.js';
-import { livenessOf } from '../task-access/liveness.js';
+import { livenessOf, waitingDependents } from '../task-access/liveness.js';
 import { unregister } from '../task-access/registration.js';
 import { workspaceOf } from '../workspace.js';
 
@@ -34,7 +34,8 @@ async function sweepLeftovers(dispatchDir: string): Promise<void> {
 /** `clean ID`: the one task, refused while it is live. */
 async function cleanOne(io: Io, id: string): Promise<void> {
   const ref = await findTask(io, id);
-  const { state, keep } = await livenessOf(ref);
+  const { state, keep, dependents } = await livenessOf(ref);
+  if (dependents) throw usageError(`task ${ref.id} is kept: ${keep}; retry it, or cancel them first: dispatch cancel ${dependents[0]}`, 'invalid-input');
   if (keep !== null) throw usageError(`task ${ref.id} is live (${keep}); cancel it first: dispatch cancel ${ref.id}`, 'invalid-input');
   await removeTask(ref);
   io.out(`removed ${ref.id} (${state})\n`);
@@ -54,10 +55,12 @@ export async function run(ctx: CommandContext): Promise<void> {
 
   const { dispatchDir } = workspaceOf(io);
   let removed = 0;
+  const now = Date.now();
+  const waiting = await waitingDependents(dispatchDir, now);
   for (const taskId of await listTaskIds(dispatchDir)) {
     const ref = await findTask(io, taskId).catch(() => null);
     if (ref === null) continue; // no task.json: not a task (or one `run` is still creating)
-    const { state, keep } = await livenessOf(ref);
+    const { state, keep } = await livenessOf(ref, now, waiting);
     if (keep !== null) {
       io.err(`kept ${ref.id}: ${keep}\n`);
       continue;

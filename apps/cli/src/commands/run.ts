@@ -49,7 +49,8 @@ async function planFrom(ctx: CommandContext, title: string, prompt: string): Pro
 
 /**
  * The tasks this one runs after (`--after ID`, repeatable): each must be a task of this workspace
- * and not the task itself; a new task cannot close a cycle, since nothing can name it yet.
+ * and not the task itself. No other cycle can form: a new task's id is new, and `clean` keeps a
+ * task while another waits for it, so an id that is waited for never comes back.
  */
 async function dependenciesOf(ctx: CommandContext, dispatchDir: string, id: string): Promise<string[]> {
   const raw = ctx.options.after === undefined ? [] : ([] as unknown[]).concat(ctx.options.after).map(String);

@@ -7,12 +7,15 @@ export interface ScheduledTask {
   state: TaskState;
   backend: string;
   createdAt: string;
-  /** Ids (in the same workspace) that must complete first, and their states now (undefined: gone). */
+  /**
+   * Ids (in the same workspace) that must complete first, and their states now (undefined: gone);
+   * empty once the task has started (a continue or retry waits for a slot only).
+   */
   after: readonly { id: string; state: TaskState | undefined }[];
 }
 
 /** States in which a task holds a worker slot. */
-const HOLDS_SLOT: readonly TaskState[] = ['starting', 'running', 'awaiting-answer', 'timed-out', 'recovering'];
+const HOLDS_SLOT: readonly TaskState[] = ['starting', 'running', 'awaiting-answer', 'timed-out'];
 
 /**
  * Limits when the config sets none, for the AI CLIs dispatch knows: 8 workers at once, 3 of

@@ -173,7 +173,7 @@ export class WorkspaceHost {
         state: h.snapshot.value as TaskState,
         backend: this.claimedBackend(id, h) ?? h.task.backend,
         createdAt: h.task.createdAt,
-        after: (h.task.options.after ?? []).map((dep) => ({ id: dep, state: states.get(dep) })),
+        after: h.snapshot.context.startReason !== 'first' ? [] : (h.task.options.after ?? []).map((dep) => ({ id: dep, state: states.get(dep) })),
       };
     });
   }

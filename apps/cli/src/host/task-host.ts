@@ -135,6 +135,8 @@ export class TaskHost {
         state: (state, from, cause, snapshot) => {
           append({ type: 'state.entered', at: cause.at, state, from });
           options.onState?.(state, from, snapshot);
+          // A continue or retry queues the task again; without a scheduler it starts at once.
+          if (state === 'queued' && options.autoStart !== false) queueMicrotask(() => actor.send({ type: 'start', at: clock.now() }));
         },
       }),
     });

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import type { TaskState } from '@dispatch/core/types';
 import { isRequestName } from '@dispatch/ipc-fs/requests';
 import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
+import { listTaskIds } from '@dispatch/ipc-fs/task-folder';
 import type { TaskRef } from './find-task.js';
 
 /** States with a worker alive or the daemon about to act: a task in one is never removed. */
@@ -14,14 +15,32 @@ const REGISTERING_MS = 60_000;
 export interface Liveness {
   state: TaskState | 'unreadable';
   keep: string | null;
+  /** Tasks waiting to run after this one (its `keep` reason then names them). */
+  dependents?: string[];
 }
 
 /**
- * Whether a task is live. A registered task is live in a live state or with a request the daemon
- * has not applied yet; an unregistered one never runs, so only a brand-new one (a `run` may be
+ * For each task of a workspace, the tasks that wait to run after it (queued for their first
+ * attempt, `run --after`). Such a task is kept: removing it would fail them, and its id, free
+ * again, could be reused by a task that runs after one of them — a cycle nothing would break.
+ */
+export async function waitingDependents(dispatchDir: string, now = Date.now()): Promise<Map<string, string[]>> {
+  const waiting = new Map<string, string[]>();
+  for (const id of await listTaskIds(dispatchDir)) {
+    const derived = await deriveTaskState(dispatchDir, id, { now }).catch(() => null);
+    if (derived?.state !== 'queued' || derived.snapshot.context.startReason !== 'first') continue;
+    for (const dep of derived.task.options.after ?? []) waiting.set(dep, [...(waiting.get(dep) ?? []), id]);
+  }
+  return waiting;
+}
+
+/**
+ * Whether a task is live. A registered task is live in a live state, with a request the daemon
+ * has not applied yet, or while tasks wait to run after it (`waiting`: pass it when asking about
+ * many tasks); an unregistered one never runs, so only a brand-new one (a `run` may be
  * registering it) is kept. A task whose files cannot be read cannot run either.
  */
-export async function livenessOf(ref: TaskRef, now = Date.now()): Promise<Liveness> {
+export async function livenessOf(ref: TaskRef, now = Date.now(), waiting?: Map<string, string[]>): Promise<Liveness> {
   let state: TaskState;
   let createdAt: number;
   try {
@@ -35,6 +54,8 @@ export async function livenessOf(ref: TaskRef, now = Date.now()): Promise<Livene
     return { state, keep: now - createdAt < REGISTERING_MS ? 'just created; dispatch run may still be registering it' : null };
   }
   if (LIVE_STATES.has(state)) return { state, keep: `it is ${state}` };
+  const dependents = (waiting ?? (await waitingDependents(ref.dispatchDir, now))).get(ref.id) ?? [];
+  if (dependents.length > 0) return { state, keep: `${dependents.join(', ')} ${dependents.length === 1 ? 'waits' : 'wait'} to run after it`, dependents };
   const requests = await readdir(ref.paths.requests).catch(() => [] as string[]);
   if (requests.some(isRequestName)) return { state, keep: 'a request to the daemon is still pending' };
   return { state, keep: null };

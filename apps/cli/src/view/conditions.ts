@@ -60,8 +60,13 @@ export async function conditionOf(derived: DerivedTask, alternatives: (tried: re
     case 'completed':
     case 'cancelled':
       return base(view.state);
-    default:
+    case 'starting':
+    case 'running':
+    case 'awaiting-answer':
+    case 'timed-out':
       return view.question ? { ...base('question'), seq: view.question.seq, text: view.question.text } : null;
+    default:
+      return null; // queued or recovering: a question left from an earlier attempt is superseded
   }
 }
 
