@@ -100,7 +100,7 @@ describe('dispatch status (table)', () => {
     await until(() => ws.daemonRunning());
   });
 
-  it('--watch prints a frame, redraws on a change, and exits 0 on Ctrl-C', async () => {
+  it('--watch prints a frame with the inbox on top, redraws on a change, and exits 0 on Ctrl-C', async () => {
     const ws = newWorkspace();
     await ws.start('watched', 'Ask {ask: Ready?}');
     await until(() => ws.state('watched').then((s) => s === 'awaiting-answer'));
@@ -108,6 +108,8 @@ describe('dispatch status (table)', () => {
     let out = '';
     watching.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     await until(() => out.includes('awaiting-answer'));
+    // What needs the user is on top of the frame, live: the question with the time left.
+    expect(out).toMatch(/^\? watched asks #1 \(\dm \d+s left\): Ready\? — dispatch answer watched "…"$/m);
     await writeRequest(taskPaths(ws.dispatchDir, 'watched').requests, { type: 'cancel' });
     await until(() => out.includes('cancelled'));
     watching.kill('SIGINT');

@@ -69,7 +69,7 @@ describe('worktree tasks', () => {
     expect((await w.dispatch(['diff', 'feat'])).stderr).toBe('dispatch: task feat has no worktree (it ran in the workspace itself, or was discarded)');
   });
 
-  it('merge refuses a conflict and a file it would overwrite, leaving everything as it was', async () => {
+  it('merge refuses a conflict, and an untracked or modified file it would overwrite, leaving everything as it was', async () => {
     const w = await repoWorkspace('worktree-refuse');
     await runDone(w, 'clash', '--worktree', '--step', 'edit README with the feature', 'clash');
     writeFileSync(join(w.dir, 'README.md'), '# project\nchanged on main\n');
@@ -89,6 +89,16 @@ describe('worktree tasks', () => {
     expect(overwrite.stderr).toMatch(/^dispatch: merging dispatch\/newfile would overwrite untracked files in the main tree \(file-1\.txt\): nothing was changed/);
     expect(readFileSync(join(w.dir, 'file-1.txt'), 'utf8')).toBe('mine, untracked\n');
     expect(await git(w.dir, 'rev-parse', 'HEAD')).toBe(head);
+
+    // A tracked file the branch changes, edited and not committed in the main tree.
+    await runDone(w, 'readme', '--worktree', '--step', 'edit README once more', 'readme');
+    writeFileSync(join(w.dir, 'README.md'), '# project\nchanged on main\nmy uncommitted line\n');
+    const modified = await w.dispatch(['merge', 'readme']);
+    expect(modified.exitCode).toBe(1);
+    expect(modified.stderr).toMatch(/^dispatch: merging dispatch\/readme would overwrite uncommitted changes in the main tree \(README\.md\): nothing was changed/);
+    expect(readFileSync(join(w.dir, 'README.md'), 'utf8')).toBe('# project\nchanged on main\nmy uncommitted line\n');
+    expect(await git(w.dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(existsSync(join(w.dir, '.git/MERGE_HEAD'))).toBe(false);
   });
 
   it('a failing setup command fails the task as setup; --worktree outside git and a taken branch are refused', async () => {
