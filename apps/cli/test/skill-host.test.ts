@@ -4,11 +4,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace } from './e2e-workspace.js';
+import { documentedSchema, schemaErrors } from './wait-schema.js';
 
 beforeAll(assertFreshBuild);
 cleanUpWorkspaces();
 
 const SKILL = readFileSync(new URL('../../../skills/dispatch/SKILL.md', import.meta.url), 'utf8');
+const schema = documentedSchema();
 const shellWorker = new URL('./fixtures/workers/shell-worker.sh', import.meta.url).pathname;
 
 /** Every `dispatch <command>` the skill shows in its code blocks, with the flags it shows it with. */
@@ -79,7 +81,7 @@ describe('a host agent that follows SKILL.md literally', () => {
       const r = await dispatch(['wait', ...waiting, '--json', '--timeout', '60']);
       expect(r.exitCode, r.stderr).toBe(0);
       const line = JSON.parse(String(r.stdout)) as WaitLine;
-      expect(line.v).toBe(1);
+      expect(schemaErrors(line as unknown as Record<string, unknown>, schema), r.stdout).toEqual([]);
       seen.push(`${line.type} ${line.id}`);
       if (line.type === 'question') expect((await dispatch(['answer', line.id, userAnswers[line.text!]!])).exitCode).toBe(0);
       else if (line.type === 'blocked') expect((await dispatch(['answer', line.id, userAnswers[line.text!]!])).exitCode).toBe(0);
