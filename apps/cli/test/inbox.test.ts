@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -58,5 +58,27 @@ describe('dispatch inbox', () => {
     await until(() => seen().length >= 4);
     expect(seen().map((e) => `${e.type} ${e.id}`).sort()).toEqual(['blocked stuck', 'completed asks', 'failed broken', 'question asks']);
     expect(seen()[0]).toMatchObject({ v: 1, dispatchDir: w.dispatchDir });
+  });
+
+  it('on a desktop, with no notify hook set, notify-send shows each entry as one line', async () => {
+    const w = e2eWorkspace('notify-desktop');
+    const fakeBin = join(w.home, 'fake-bin');
+    const log = join(w.home, 'notify-send.log');
+    mkdirSync(fakeBin);
+    // A fake notify-send that records its arguments, one call a line.
+    writeFileSync(join(fakeBin, 'notify-send'), `#!/bin/sh\nprintf '%s|' "$@" >> ${log}\necho >> ${log}\n`);
+    chmodSync(join(fakeBin, 'notify-send'), 0o755);
+    const desktop = { ...w.env, PATH: `${fakeBin}:${w.env.PATH}`, DISPLAY: ':99' };
+    for (const [id, step] of [['asks', 'pick {ask: JWT or sessions?}'], ['broken', 'build {fail: the compiler crashed}']]) {
+      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id!, '--step', step!, id!], { cwd: w.dir, env: desktop, extendEnv: false, reject: false });
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+    const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+    await until(() => calls().length >= 2);
+    expect(calls().sort()).toEqual([
+      '--app-name=dispatch|dispatch|asks asks #1: JWT or sessions?|',
+      '--app-name=dispatch|dispatch|broken: plan-error — build: the compiler crashed. Fix the cause, then: dispatch retry broken|',
+    ]);
+    await execa('node', [bin, 'cancel', 'asks'], { cwd: w.dir, env: desktop, extendEnv: false, reject: false });
   });
 });
