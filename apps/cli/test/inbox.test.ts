@@ -60,6 +60,21 @@ describe('dispatch inbox', () => {
     expect(seen()[0]).toMatchObject({ v: 1, dispatchDir: w.dispatchDir });
   });
 
+  it('a question asked while no daemon ran is notified once the next daemon starts', async () => {
+    const w = e2eWorkspace('notify-away');
+    const log = join(w.home, 'notified.jsonl');
+    writeFileSync(join(w.home, 'config.yaml'), `default: opus\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  opus: { backend: shell }\nnotify: cat >> ${log}\n`);
+    await w.start('later', 'read {sleep: 1.5}', 'pick {ask: Which port?}');
+    await until(async () => (await w.state('later')) === 'running');
+    process.kill((JSON.parse(readFileSync(join(w.home, 'daemon.json'), 'utf8')) as { pid: number }).pid, 'SIGKILL');
+    await until(() => existsSync(join(w.dispatchDir, 'tasks/later/ipc/001.question'))); // the worker goes on alone
+    expect(existsSync(log)).toBe(false);
+    expect((await w.dispatch(['status'])).exitCode).toBe(0); // starts the next daemon
+    await until(() => existsSync(log));
+    expect(JSON.parse(readFileSync(log, 'utf8'))).toMatchObject({ type: 'question', id: 'later', seq: 1, text: 'Which port?' });
+    expect((await w.dispatch(['cancel', 'later'])).exitCode).toBe(0);
+  });
+
   it('on a desktop, with no notify hook set, notify-send shows each entry as one line', async () => {
     const w = e2eWorkspace('notify-desktop');
     const fakeBin = join(w.home, 'fake-bin');

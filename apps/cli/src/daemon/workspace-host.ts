@@ -90,7 +90,9 @@ export class WorkspaceHost {
         this.started.set(registration.id, h);
         await applyRequests(h, Date.now).catch(this.onError);
         // A task that failed while no daemon ran (or just before one died) falls back now.
-        if (!(await this.restartCold(h).catch(() => false))) await this.fallBack(h, registration.env).catch(this.onError);
+        const handled = (await this.restartCold(h).catch(() => false)) || (await this.fallBack(h, registration.env).catch((err: unknown) => (this.onError(err), false)));
+        // What needs the user and happened while no daemon ran (a question, an exit) is news too.
+        if (!handled && h.enteredWhileAway !== null && NOTABLE.includes(h.snapshot.value as TaskState)) await this.notify(registration).catch(this.onError);
         return h;
       });
       host.catch(this.onError);

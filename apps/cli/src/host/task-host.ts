@@ -52,6 +52,8 @@ export class TaskHost {
     private readonly clock: Clock,
     private readonly onError: (err: unknown) => void,
     private readonly notes: NoteKeeper,
+    /** The state the task entered while no host ran (from facts found on disk), else null. */
+    readonly enteredWhileAway: TaskState | null,
   ) {}
 
   static async start(options: TaskHostOptions): Promise<TaskHost> {
@@ -149,7 +151,8 @@ export class TaskHost {
       if (e.type === 'note.added' && typeof e.noteId === 'string' && typeof e.text === 'string') notes.remember({ id: e.noteId, text: e.text });
     }
     actorRef = actor;
-    const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError, notes);
+    const away = stateOf(recorded) === stateOf(derived.recorded) ? null : stateOf(recorded);
+    const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError, notes, away);
     void notes.check();
     actor.start();
     const state = stateOf(derived.snapshot);
