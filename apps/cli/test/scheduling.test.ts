@@ -86,6 +86,23 @@ describe('concurrency limits hold for every attempt', () => {
   }, 90_000);
 });
 
+describe('a retry on another backend', () => {
+  it('waits for a slot of the backend it will run on, not the one it failed on', async () => {
+    const w = e2eWorkspace('limits-backend');
+    const sim = new URL('../../../packages/backends/sim/dispatch-sim-worker.sh', import.meta.url).pathname;
+    writeFileSync(join(w.home, 'config.yaml'), `default: slow-model\nbackends:\n  slow: { command: "sh ${sim}", model_flag: none }\n  absent: { command: "dispatch-test-no-such-cli" }\nmodels:\n  slow-model: { backend: slow }\n  absent-model: { backend: absent }\nlimits: { slow: 1 }\n`);
+    const run = (id: string, model: string, step: string) => w.dispatch(['run', '--model', model, '--id', id, '--step', step, id]);
+    expect((await run('first', 'slow-model', 'work {sleep: 3}')).exitCode).toBe(0);
+    expect((await run('moved', 'absent-model', 'work')).exitCode).toBe(0);
+    await until(async () => (await w.state('first')) === 'running' && (await w.state('moved')) === 'failed');
+    expect((await w.dispatch(['retry', 'moved', '--model', 'slow-model'])).exitCode).toBe(0);
+    expect(String((await w.dispatch(['status'])).stdout)).toMatch(/^moved +queued .*waiting for a free slow worker slot \(#1 in line\)/m);
+    await until(async () => (await w.state('moved')) === 'completed');
+    const at = async (id: string, type: string) => Date.parse(String((await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events.filter((e) => e.type === type).at(-1)?.at));
+    expect(await at('moved', 'worker.started')).toBeGreaterThanOrEqual(await at('first', 'worker.exited'));
+  });
+});
+
 describe('dependencies', () => {
   it('A → B → C completes in order; B failing keeps C waiting (shown, B kept from clean), a retry of B lets C run; unknown ids and self are refused', async () => {
     const w = e2eWorkspace('after');

@@ -6,6 +6,7 @@ import { listRegistrations, workspaceKey } from './registry.js';
 import { WorkspaceHost } from './workspace-host.js';
 import { schedule } from './scheduler.js';
 import { loadUserConfig } from '../user-config.js';
+import { resolveModel } from '@dispatch/config/resolve/resolve-model';
 import { crashPoint } from './crash-points.js';
 import { installLoopBlocker } from './loop-blocker.js';
 
@@ -51,7 +52,16 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   const runSchedule = () => {
     scheduling = scheduling.then(async () => {
       const config = await loadUserConfig(process.env).then((l) => l.config, () => null);
-      const all = [...workspaces.values()].flatMap((w) => w.scheduled());
+      // A queued task's next worker runs its current model's backend (a retry may change it).
+      const backendOf = (model: string): string | null => {
+        try {
+          const r = resolveModel({ config, modelFlag: model });
+          return r.via === 'builtin' ? 'sim' : (r.backend?.name ?? 'command');
+        } catch {
+          return null; // refused at spawn, with the reason; counted as the task's own backend meanwhile
+        }
+      };
+      const all = [...workspaces.values()].flatMap((w) => w.scheduled(backendOf));
       const decisions = schedule(all, config?.limits);
       const waiting = [];
       for (const d of decisions) {

@@ -166,14 +166,18 @@ export class WorkspaceHost {
     });
   }
 
-  /** Every hosted task as the scheduler sees it. */
-  scheduled(): ScheduledTask[] {
+  /**
+   * Every hosted task as the scheduler sees it: a worker's backend as its attempt claimed it; a
+   * queued task's as `backendOf` resolves its current model (a retry may have changed it).
+   */
+  scheduled(backendOf: (model: string) => string | null = () => null): ScheduledTask[] {
     const states = new Map([...this.started].map(([id, h]) => [id, h.snapshot.value as TaskState]));
     return [...this.started].map(([id, h]) => {
+      const state = h.snapshot.value as TaskState;
       return {
         key: `${this.dispatchDir}\0${id}`,
-        state: h.snapshot.value as TaskState,
-        backend: this.claimedBackend(id, h) ?? h.task.backend,
+        state,
+        backend: (state === 'queued' ? backendOf(h.snapshot.context.model) : this.claimedBackend(id, h)) ?? h.task.backend,
         createdAt: h.task.createdAt,
         after: h.snapshot.context.startReason !== 'first' ? [] : (h.task.options.after ?? []).map((dep) => ({ id: dep, state: states.get(dep) })),
       };
