@@ -80,9 +80,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       { syntax: '<id>', description: 'the task' },
       { syntax: '[text...]', description: 'the answer (- or nothing with piped stdin: read it from stdin)' },
     ],
+    options: [{ flags: '--question <n>', description: 'answer only if question N is the one waiting (the seq wait --json gave)' }],
     examples: [
       ['dispatch answer auth-review "Use JWT, not sessions"'],
       ['git diff | dispatch answer auth-review -', 'the answer from stdin'],
+      ['dispatch answer auth-review --question 2 "Postgres"', 'refused if #2 is not the question waiting'],
     ],
     load: () => import('./commands/answer.js'),
   },

@@ -51,6 +51,21 @@ describe('dispatch answer', () => {
     expect([again.exitCode, again.stderr]).toEqual([2, 'dispatch: question 1 of auth is already answered (it is completed)']);
   });
 
+  it('--question N answers only when question N is the one waiting', async () => {
+    const w = workspace();
+    await w.run('two', '--step', 'pick {ask: JWT or sessions?}', '--step', 'store {ask: Which database?}');
+    await w.stateIs('two', 'awaiting-answer');
+    expect((await w.dispatch(['answer', 'two', '--question', '1', 'JWT'])).exitCode).toBe(0);
+    await until(() => existsSync(w.file('two', 'ipc', '002.question')));
+    // Meant for #1, which someone answered already: refused, #2 left for its own answer.
+    const stale = await w.dispatch(['answer', 'two', '--question', '1', 'sessions']);
+    expect([stale.exitCode, stale.stderr]).toEqual([2, 'dispatch: question 1 of two is not waiting for an answer (question 2 is waiting): nothing was answered']);
+    expect(existsSync(w.file('two', 'ipc', '002.answer'))).toBe(false);
+    expect((await w.dispatch(['answer', 'two', '--question', 'x', 'y'])).exitCode).toBe(2);
+    expect((await w.dispatch(['answer', 'two', '--question', '2', 'Postgres'])).stdout).toBe('answered #2 of two');
+    await w.stateIs('two', 'completed');
+  });
+
   it('two racing answers: exactly one wins, the other exits 2 saying it is already answered', async () => {
     const w = workspace();
     await w.run('race', '--step', 'pick {ask: JWT or sessions?}');

@@ -32,6 +32,7 @@ interface WaitLine {
   v: number;
   type: 'question' | 'blocked' | 'failed' | 'completed' | 'cancelled';
   id: string;
+  seq?: number | null;
   text?: string;
   kind?: string;
   alternatives?: string[];
@@ -83,7 +84,7 @@ describe('a host agent that follows SKILL.md literally', () => {
       const line = JSON.parse(String(r.stdout)) as WaitLine;
       expect(schemaErrors(line as unknown as Record<string, unknown>, schema), r.stdout).toEqual([]);
       seen.push(`${line.type} ${line.id}`);
-      if (line.type === 'question') expect((await dispatch(['answer', line.id, userAnswers[line.text!]!])).exitCode).toBe(0);
+      if (line.type === 'question') expect((await dispatch(['answer', line.id, '--question', String(line.seq), userAnswers[line.text!]!])).exitCode).toBe(0);
       else if (line.type === 'blocked') expect((await dispatch(['answer', line.id, userAnswers[line.text!]!])).exitCode).toBe(0);
       else if (line.type === 'failed') {
         // The CLI is not installed; the user agreed to the first alternative the line offers.

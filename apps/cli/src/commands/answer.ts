@@ -19,7 +19,19 @@ async function answerText(ctx: CommandContext): Promise<string> {
 }
 
 /**
- * `dispatch answer ID [TEXT|-]`: answers the task's oldest pending question by publishing
+ * `--question N`: the answer is meant for question N, so it must be the one waiting — not one
+ * answered meanwhile by someone else, whose answer would then go to the next question.
+ */
+function expectPending(id: string, pending: number | undefined, wanted: unknown): void {
+  const n = Number(wanted);
+  if (!Number.isInteger(n) || n <= 0) throw usageError(`--question: a question number, not ${JSON.stringify(String(wanted))}`, 'invalid-input');
+  if (pending === n) return;
+  const now = pending === undefined ? 'no question is waiting' : `question ${pending} is waiting`;
+  throw usageError(`question ${n} of ${id} is not waiting for an answer (${now}): nothing was answered`, 'invalid-input');
+}
+
+/**
+ * `dispatch answer ID [TEXT|-] [--question N]`: answers the task's oldest pending question by publishing
  * `ipc/NNN.answer` (exclusively: of two racing answerers one wins). A blocked task whose worker
  * gave up is continued by the answer: the daemon starts the next worker when it sees it, or, for
  * a `[?]` item with no question file, when it applies the `continue` request written here.
@@ -29,6 +41,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const { ref, derived } = await loadHostedTask(io, String(ctx.args.id ?? ''));
   const refusal = answerRefusal(derived);
   if (refusal !== null) throw usageError(refusal, 'invalid-input');
+  if (ctx.options.question !== undefined) expectPending(ref.id, derived.snapshot.context.questions[0]?.seq, ctx.options.question);
   const text = await answerText(ctx);
   let outcome;
   try {
