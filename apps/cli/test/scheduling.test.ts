@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readEventLog } from '@dispatch/ipc-fs';
+import { listAttempts, readAttemptClaim, readEventLog, readExitRecord, taskPaths, writeRequest } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
 
@@ -84,6 +84,34 @@ describe('concurrency limits hold for every attempt', () => {
     expect(second('stuck')).toBeGreaterThanOrEqual(long.end);
     expect(second('flaky')).toBeGreaterThan(second('stuck'));
   }, 90_000);
+});
+
+describe('a restarted daemon', () => {
+  it('counts the workers that outlived the last one before it starts anyone', async () => {
+    const w = e2eWorkspace('limits-restart');
+    writeFileSync(join(w.home, 'config.yaml'), 'default: x\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  x: { backend: shell }\nlimits: { total: 2 }\n');
+    const flaky = ['f1', 'f2', 'f3', 'f4', 'f5'];
+    for (const id of flaky) await w.start(id, 'x {fail-once: flaky}');
+    await until(async () => (await Promise.all(flaky.map(w.state))).every((s) => s === 'failed'));
+    for (const id of ['r1', 'r2']) await w.start(id, 'work {sleep: 6}');
+    await until(async () => (await w.state('r1')) === 'running' && (await w.state('r2')) === 'running');
+    // The daemon dies; retries wait on disk for the next one, which finds them before it has
+    // hosted both running tasks (registrations come in no particular order).
+    process.kill((JSON.parse(readFileSync(join(w.home, 'daemon.json'), 'utf8')) as { pid: number }).pid, 'SIGKILL');
+    for (const id of flaky) await writeRequest(taskPaths(w.dispatchDir, id).requests, { type: 'retry' });
+    expect((await w.dispatch(['daemon', 'start'])).exitCode).toBe(0);
+    await until(async () => (await Promise.all([...flaky, 'r1', 'r2'].map(w.state))).every((s) => s === 'completed'));
+
+    const spans: { from: number; to: number }[] = [];
+    for (const id of [...flaky, 'r1', 'r2']) {
+      const attempts = taskPaths(w.dispatchDir, id).attempts;
+      for (const n of await listAttempts(attempts)) {
+        spans.push({ from: Date.parse(String((await readAttemptClaim(attempts, n))?.claimedAt)), to: Date.parse(String((await readExitRecord(attempts, n))?.at)) });
+      }
+    }
+    expect(spans).toHaveLength(12);
+    expect(Math.max(...spans.map((s) => spans.filter((o) => o.from <= s.from && s.from < o.to).length))).toBeLessThanOrEqual(2);
+  }, 60_000);
 });
 
 describe('a retry on another backend', () => {

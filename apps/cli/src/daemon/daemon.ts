@@ -49,7 +49,11 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   // workspaces; dependencies within one. Run after every change, one run at a time.
   let scheduling = Promise.resolve();
   let queue = '';
+  // Not before every registered task is hosted: a task restored later may hold a slot, and a
+  // pass that did not see it would start one worker too many.
+  let allHosted = false;
   const runSchedule = () => {
+    if (!allHosted) return scheduling;
     scheduling = scheduling.then(async () => {
       const config = await loadUserConfig(process.env).then((l) => l.config, () => null);
       // A queued task's next worker runs its current model's backend (a retry may change it).
@@ -87,6 +91,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
       crashPoint('during-startup-scan');
       await ws.watch();
     }
+    allHosted = true;
     await runSchedule();
   };
   let syncing = Promise.resolve();
