@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // CLI and daemon benchmarks, each printed beside its anchor measured in the same run:
-//   command wall time vs `node -e 0`; worker started after `run`, daemon warm and cold;
+//   command wall time vs `node -e 0`; worker started after `run`, daemon warm and cold, and after `continue`;
 //   `status --json` over 1,000 tasks; question detection by the daemon (p50/p95/p99 over 200
 //   questions) vs a 3 s poll like the reference's; daemon RSS and CPU with 100 live tasks.
 // Run: pnpm build && node apps/cli/bench/cli.bench.mjs  (about a minute on 2 cores)
@@ -76,6 +76,19 @@ for (let i = 0; i < 3; i++) cold.push(await started(true));
 console.log('\nworker started after `run` (median of 3)');
 row('daemon running', median(warm), '(goal ≤ 500 ms cold)');
 row('no daemon: run starts it', median(cold), '(goal ≤ 500 ms)');
+
+// From `continue` to the next attempt's running worker: it waits in `queued` for the scheduler.
+const continued = [];
+for (let i = 0; i < 3; i++) {
+  const id = `c${n++}`;
+  dispatch(w, ['run', '--model', 'sim', '--id', id, '--step', 'a {block: which?}', '--step', 'b {sleep: 600}', 'bench']);
+  await until(() => JSON.parse(dispatch(w, ['status', id, '--json']).stdout).state === 'blocked');
+  const t = process.hrtime.bigint();
+  dispatch(w, ['continue', id, '--answer', 'this one']);
+  await until(() => existsSync(join(w, '.dispatch/tasks', id, 'attempts/2.pid')));
+  continued.push(ms(t));
+}
+row('continue of a blocked task, to its next worker', median(continued), '(median of 3; queued, then started)');
 
 // 3. Question detection by the daemon: 200 questions written into live tasks, vs a 3 s poll.
 const qs = ws();
