@@ -7,6 +7,7 @@ import { replay, stateOf } from '@dispatch/core';
 import { deriveTaskState, listIpc, readEventLog, readPlan, toMachineEvents, writeAnswer } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { loggedState } from './e2e-workspace.js';
+import { registerTask, registryDir, workspaceKey } from '../src/daemon/registry.js';
 
 beforeAll(assertFreshBuild);
 
@@ -35,6 +36,19 @@ async function taskState(cwd: string, id: string) {
 }
 
 describe('the daemon', () => {
+  it('runs its tasks when a registration names a task folder that is gone, and drops that registration', async () => {
+    const { home, workspace, dispatch } = setup();
+    const ws = workspace();
+    const dispatchDir = join(ws, '.dispatch');
+    // Registrations left by tasks whose folders were deleted by hand (listed in no set order).
+    const ghosts = ['ghost-1', 'ghost-2', 'ghost-3', 'ghost-4', 'ghost-5'];
+    for (const id of ghosts) await registerTask(home, { id, dispatchDir, cwd: ws, env: {}, registeredAt: new Date().toISOString() });
+    expect((await dispatch(ws, ['run', '--model', 'sim', '--id', 'real', '--step', 'one', 'x'])).exitCode).toBe(0);
+    await until(async () => (await taskState(ws, 'real')) === 'completed');
+    await until(() => ghosts.every((id) => !existsSync(join(registryDir(home), workspaceKey(dispatchDir), `${id}.json`))));
+    expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toContain('unregistered ghost-1 of');
+  });
+
   it('removes a temp file a killed writer left, and does not exit idle before it could', async () => {
     const { workspace, dispatch, daemonPid } = setup();
     const ws = workspace();

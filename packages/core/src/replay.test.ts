@@ -75,6 +75,20 @@ describe('replay', () => {
     expect(restored.context).toEqual(h.context());
   });
 
+  it('reads a log from before continues were queued in which the next worker asked before its start was logged', () => {
+    const h = harness({ autoStart: false });
+    h.send({ type: 'start' });
+    h.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 1 });
+    h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: plan({ total: 3, done: 1, blocked: 1 }) });
+    h.send({ type: 'continue' });
+    h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } }); // a restarted host found it first
+    h.send({ type: 'worker.started', attempt: 2, model: 'opus', pid: 2 });
+    expect([h.state(), h.context().questions.map((q) => q.seq)]).toEqual(['awaiting-answer', [1]]);
+    const old = h.log.filter((e, i) => !(e.type === 'start' && i > 1));
+    expect(old.filter((e) => e.type === 'start')).toHaveLength(1);
+    expect(replay(old).context).toEqual(h.context());
+  });
+
   it('refuses a log that does not start with task.created', () => {
     expect(() => replay([{ type: 'start', at: T0 }])).toThrow(/task.created/);
   });

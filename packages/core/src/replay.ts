@@ -67,9 +67,12 @@ export function applyEvent(snapshot: TaskSnapshot, event: LogEvent, machine: Tas
  * `start` they imply is applied first. A current log always has it, so this never fires there.
  */
 function startedWithoutStart(snapshot: TaskSnapshot, event: TaskEvent): boolean {
-  if (snapshot.value !== 'queued' || !('attempt' in event)) return false;
+  if (snapshot.value !== 'queued') return false;
+  const { context } = snapshot;
+  // Asked by the next attempt's worker before its start was logged: no other worker runs to ask.
+  if (event.type === 'question.asked') return context.startReason !== 'first' && !context.workerRunning && !context.asked.includes(event.question.seq);
   const next = event.type === 'worker.started' || event.type === 'worker.spawn-failed' || event.type === 'worker.exited';
-  return next && event.attempt === snapshot.context.attempt + 1;
+  return next && event.attempt === context.attempt + 1;
 }
 
 /** The lifecycle state a snapshot is in. */

@@ -35,7 +35,7 @@ async function sweepLeftovers(dispatchDir: string): Promise<void> {
 async function cleanOne(io: Io, id: string): Promise<void> {
   const ref = await findTask(io, id);
   const { state, keep, dependents } = await livenessOf(ref);
-  if (dependents) throw usageError(`task ${ref.id} is kept: ${keep}; retry it, or cancel them first: dispatch cancel ${dependents[0]}`, 'invalid-input');
+  if (dependents) throw usageError(`task ${ref.id} is kept: ${keep}; ${state === 'failed' ? 'retry it, or ' : ''}cancel them first: dispatch cancel ${dependents[0]}`, 'invalid-input');
   if (keep !== null) throw usageError(`task ${ref.id} is live (${keep}); cancel it first: dispatch cancel ${ref.id}`, 'invalid-input');
   await removeTask(ref);
   io.out(`removed ${ref.id} (${state})\n`);

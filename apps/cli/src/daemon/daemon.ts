@@ -5,6 +5,8 @@ import { acquireDaemonLock } from './daemon-lock.js';
 import { listRegistrations, workspaceKey } from './registry.js';
 import { WorkspaceHost } from './workspace-host.js';
 import { schedule } from './scheduler.js';
+import { IpcError } from '@dispatch/ipc-fs/errors';
+import { unregister } from '../task-access/registration.js';
 import { loadUserConfig } from '../user-config.js';
 import { resolveModel } from '@dispatch/config/resolve/resolve-model';
 import { crashPoint } from './crash-points.js';
@@ -49,7 +51,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   // workspaces; dependencies within one. Run after every change, one run at a time.
   let scheduling = Promise.resolve();
   let queue = '';
-  // Not before every registered task is hosted: a task restored later may hold a slot, and a
+  // Not before every registered task was taken up (or found gone): a task restored later may hold a slot, and a
   // pass that did not see it would start one worker too many.
   let allHosted = false;
   const runSchedule = () => {
@@ -86,10 +88,21 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
     for (const r of await listRegistrations(home, (key, id) => hosted.has(`${key}/${id}`))) {
       let ws = workspaces.get(r.dispatchDir);
       if (!ws) workspaces.set(r.dispatchDir, (ws = new WorkspaceHost(home, r.dispatchDir, options.bin, onError, () => void runSchedule())));
-      await ws.add(r);
+      try {
+        await ws.add(r);
+      } catch (err) {
+        // One task that cannot be hosted must not hold up the others (nor their scheduling).
+        ws.forget(r.id);
+        if (err instanceof IpcError && err.code === 'no-such-task') {
+          // Its folder is gone (deleted, or a clean interrupted): there is nothing left to run.
+          await unregister(home, r.dispatchDir, r.id);
+          log(`unregistered ${r.id} of ${r.dispatchDir}: its task folder is gone`);
+        }
+        continue;
+      }
       hosted.add(`${workspaceKey(r.dispatchDir)}/${r.id}`);
       crashPoint('during-startup-scan');
-      await ws.watch();
+      await ws.watch().catch(onError);
     }
     allHosted = true;
     await runSchedule();

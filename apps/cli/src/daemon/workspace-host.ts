@@ -152,6 +152,11 @@ export class WorkspaceHost {
     runNotify(command, { ...condition, dispatchDir: this.dispatchDir }, describeCondition(condition), registration.env, this.onError);
   }
 
+  /** Drops a task whose hosting failed, so that a later pass tries it again. */
+  forget(id: string): void {
+    this.hosts.delete(id);
+  }
+
   /** Starts following the workspace's files (after its tasks were added). */
   async watch(): Promise<void> {
     // The watcher reports changes at once; the full scan behind it only catches what inotify

@@ -52,7 +52,7 @@ export class TaskHost {
     private readonly clock: Clock,
     private readonly onError: (err: unknown) => void,
     private readonly notes: NoteKeeper,
-    /** The state the task entered while no host ran (from facts found on disk), else null. */
+    /** The state news found on disk led the task to while no host ran (an exit, a question), else null. */
     readonly enteredWhileAway: TaskState | null,
   ) {}
 
@@ -67,8 +67,10 @@ export class TaskHost {
     }
     // What happened while no host ran: log it, and the states it led through.
     let recorded = derived.recorded;
+    let away: TaskState | null = null; // the state reached by news found on disk: an exit, a question
     for (const event of derived.unrecorded) {
       const next = applyEvent(recorded, event);
+      if (stateOf(next) !== stateOf(recorded) || event.type === 'question.asked') away = stateOf(next);
       const note = { type: 'state.entered', at: event.at, state: stateOf(next), from: stateOf(recorded) };
       await log.appendAll(stateOf(next) === stateOf(recorded) ? [event] : [event, note]);
       recorded = next;
@@ -151,7 +153,6 @@ export class TaskHost {
       if (e.type === 'note.added' && typeof e.noteId === 'string' && typeof e.text === 'string') notes.remember({ id: e.noteId, text: e.text });
     }
     actorRef = actor;
-    const away = stateOf(recorded) === stateOf(derived.recorded) ? null : stateOf(recorded);
     const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError, notes, away);
     void notes.check();
     actor.start();
