@@ -4,7 +4,7 @@ import { allFinal, assertFreshBuild, checkInvariants, createWorkspace, reportFig
 
 // Scenario 15: limits under kills. 18 tasks in line for 3 worker slots; each fails once and is
 // retried, so every task needs two attempts, and retried attempts queue like new ones. The daemon
-// is SIGKILLed every 1–3 s and restarted after 0–1 s: workers outlive it, and every restarted
+// is SIGKILLed every 0.5–2 s and restarted after 0–1 s: workers outlive it, and every restarted
 // daemon must count them before it starts anyone. Never more than 3 workers may run at once.
 const TASKS = 18;
 const LIMIT = 3;
@@ -24,7 +24,7 @@ interface Span {
 }
 
 describe('15 limits under kills', () => {
-  it(`${TASKS} tasks × 2 attempts, limits.total ${LIMIT}, the daemon killed every 1–3 s: never more than ${LIMIT} workers at once`, async () => {
+  it(`${TASKS} tasks × 2 attempts, limits.total ${LIMIT}, the daemon killed every 0.5–2 s: never more than ${LIMIT} workers at once`, async () => {
     const wall = startWallClock();
     ws = createWorkspace('limits', {
       env: { DISPATCH_DAEMON_IDLE_MS: '10000', DISPATCH_PID_WAIT_MS: '500' },
@@ -32,7 +32,7 @@ describe('15 limits under kills', () => {
     });
     const w = ws;
     const ids = Array.from({ length: TASKS }, (_, i) => `l${String(i + 1).padStart(2, '0')}`);
-    for (const id of ids) await w.run(id, ['start {sleep: 1}', 'flaky {fail-once: first attempt fails}', 'finish {sleep: 1}']);
+    for (const id of ids) await w.run(id, ['start {sleep: 1.5}', 'flaky {fail-once: first attempt fails}', 'finish {sleep: 1.5}']);
 
     // The user retries what failed; the storm kills the daemon meanwhile.
     let retries = 0;
@@ -48,7 +48,7 @@ describe('15 limits under kills', () => {
     })();
     let kills = 0;
     while (!(await allFinal(w)) && wall.seconds() < 240) {
-      await sleep(between(1000, 3000));
+      await sleep(between(500, 2000));
       if (w.killDaemon() !== null) kills++;
       await sleep(between(0, 1000));
       if (w.daemon() === null) await w.startDaemon();
@@ -76,7 +76,7 @@ describe('15 limits under kills', () => {
     // At each claim, how many attempts had been claimed and not yet ended (itself included).
     const atOnce = spans.map((s) => spans.filter((o) => o.from <= s.from && s.from < o.to).length);
     const most = Math.max(...atOnce);
-    expect(kills).toBeGreaterThan(5);
+    expect(kills).toBeGreaterThanOrEqual(5); // the storm lasts as long as the work: 30 s or more
     expect(retries).toBeGreaterThanOrEqual(TASKS);
     expect(most).toBeLessThanOrEqual(LIMIT);
     reportFigures('15 limits under kills', {
