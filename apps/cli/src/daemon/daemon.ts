@@ -5,10 +5,10 @@ import { acquireDaemonLock } from './daemon-lock.js';
 import { listRegistrations, workspaceKey } from './registry.js';
 import { WorkspaceHost } from './workspace-host.js';
 import { schedule } from './scheduler.js';
+import { resolveModel } from '@dispatch/config/resolve/resolve-model';
 import { IpcError } from '@dispatch/ipc-fs/errors';
 import { unregister } from '../task-access/registration.js';
 import { loadUserConfig } from '../user-config.js';
-import { resolveModel } from '@dispatch/config/resolve/resolve-model';
 import { crashPoint } from './crash-points.js';
 import { installLoopBlocker } from './loop-blocker.js';
 
@@ -51,8 +51,8 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   // workspaces; dependencies within one. Run after every change, one run at a time.
   let scheduling = Promise.resolve();
   let queue = '';
-  // Not before every registered task was taken up (or found gone): a task restored later may hold a slot, and a
-  // pass that did not see it would start one worker too many.
+  // Not before every registered task was taken up (or found gone): a task restored later may
+  // hold a slot, and a pass that did not see it would start one worker too many.
   let allHosted = false;
   const runSchedule = () => {
     if (!allHosted) return scheduling;
