@@ -3,6 +3,8 @@ import type { TaskState } from '@dispatch/core/types';
 import { isRequestName } from '@dispatch/ipc-fs/requests';
 import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
 import { listTaskIds } from '@dispatch/ipc-fs/task-folder';
+import { readTaskFile } from '@dispatch/ipc-fs/task-file';
+import { taskPaths } from '@dispatch/ipc-fs/paths';
 import type { TaskRef } from './find-task.js';
 
 /** States with a worker alive or the daemon about to act: a task in one is never removed. */
@@ -27,6 +29,9 @@ export interface Liveness {
 export async function waitingDependents(dispatchDir: string, now = Date.now()): Promise<Map<string, string[]>> {
   const waiting = new Map<string, string[]>();
   for (const id of await listTaskIds(dispatchDir)) {
+    // task.json first: only a task that runs after others is worth deriving.
+    const task = await readTaskFile(taskPaths(dispatchDir, id)).catch(() => null);
+    if (!task?.options.after?.length) continue;
     const derived = await deriveTaskState(dispatchDir, id, { now }).catch(() => null);
     if (derived?.state !== 'queued' || derived.snapshot.context.startReason !== 'first') continue;
     for (const dep of derived.task.options.after ?? []) waiting.set(dep, [...(waiting.get(dep) ?? []), id]);
