@@ -58,8 +58,9 @@ export function scenarioWorkspace(name: string, root: string = tmpdir()): Scenar
     await dispatch(['daemon', 'stop']);
     // DISPATCH_KEEP_SCENARIO=1 keeps the folders to look into after a run (the daemon's log, the task files).
     if (process.env.DISPATCH_KEEP_SCENARIO === '1') return void process.stdout.write(`kept ${dir} and ${home}\n`);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
+    // Retried: a file that appears during the removal (seen once in CI) must not fail the scenario.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
   return { dir, home, dispatchDir, env, dispatch, state, writeConfig, dispose };
 }
