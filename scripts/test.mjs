@@ -7,7 +7,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportPaths, root, sumReports, totalsLine } from './test-totals.mjs';
 
-const reports = reportPaths(['packages', 'apps']);
+// tests/repo (the repository checks) runs under `test` too; tests/reliability has its own script.
+const reports = [...reportPaths(['packages', 'apps']), join(root, 'tests', 'repo', 'test-results.json')];
 // Reports of an earlier run must not be counted: each run (or turbo's cache) writes them anew.
 for (const report of reports) rmSync(report, { force: true });
 const args = ['run', 'test', '--continue', ...process.argv.slice(2)];

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { buildId } from '../../scripts/build-id.mjs';
 
 const here = new URL('.', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', here), 'utf8'));
@@ -42,7 +43,7 @@ await build({
     js: "import { createRequire as __dispatchCreateRequire } from 'node:module';\n" +
       'const require = __dispatchCreateRequire(import.meta.url);',
   },
-  define: { __DISPATCH_VERSION__: JSON.stringify(pkg.version), __DISPATCH_CONFIG_CODE_ID__: JSON.stringify(await configCodeId()) },
+  define: { __DISPATCH_VERSION__: JSON.stringify(pkg.version), __DISPATCH_BUILD_ID__: JSON.stringify(await buildId()), __DISPATCH_CONFIG_CODE_ID__: JSON.stringify(await configCodeId()) },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -80,7 +80,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { syntax: '<id>', description: 'the task' },
       { syntax: '[text...]', description: 'the answer (- or nothing with piped stdin: read it from stdin)' },
     ],
-    options: [{ flags: '--question <n>', description: 'answer only if question N is the one waiting (the seq wait --json gave)' }],
+    options: [{ flags: '--question <n>', description: 'answer only if question N is the one waiting (the seq wait --json gave)' }, JSON_OPTION],
     examples: [
       ['dispatch answer auth-review "Use JWT, not sessions"'],
       ['git diff | dispatch answer auth-review -', 'the answer from stdin'],
@@ -95,12 +95,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { flags: '--answer <text>', description: 'the answer to the blocked item', required: true },
       { flags: '--model <model>', description: 'continue with another model or alias' },
+      JSON_OPTION,
     ],
     examples: [
       ['dispatch continue auth-review --answer "Use JWT"'],
       ['dispatch continue auth-review --answer "Use JWT" --model sonnet', 'with another model'],
     ],
-    load: () => import('./commands/requests.js').then((m) => ({ run: m.continueTask })),
+    load: () => import('./commands/requests.js').then((m) => ({ run: m.continueCommand })),
   },
   {
     name: 'note',
@@ -109,6 +110,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { syntax: '<id>', description: 'the task' },
       { syntax: '<text...>', description: 'the note' },
     ],
+    options: [JSON_OPTION],
     examples: [['dispatch note auth-review "the staging database is down; skip the integration tests"']],
     load: () => import('./commands/requests.js').then((m) => ({ run: m.note })),
   },
@@ -120,6 +122,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--model <model>', description: 'retry with another model or alias' },
       { flags: '--set-default', description: 'also make that model the default in the config' },
       { flags: '--remove-failed', description: 'also remove the failed model from the config (comments are kept)' },
+      JSON_OPTION,
     ],
     examples: [
       ['dispatch retry auth-review', 'on a terminal: choose among the models that can run'],
@@ -146,7 +149,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'cancel',
     summary: 'cancel a task: its worker\'s whole process group is stopped',
     arguments: [{ syntax: '<id>', description: 'the task' }],
-    examples: [['dispatch cancel auth-review']],
+    options: [JSON_OPTION],
+    examples: [['dispatch cancel auth-review'], ['dispatch cancel auth-review --json', '{"id":"auth-review","state":"cancelled"}']],
     load: () => import('./commands/requests.js').then((m) => ({ run: m.cancel })),
   },
   {

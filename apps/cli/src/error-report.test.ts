@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { CliError, ExitCode, usageError } from './cli-error.js';
-import { describeError, isInputErrorCode, oneLine } from './error-report.js';
+import { DispatchError, ExitCode, isInputErrorCode, usageError } from '@dispatch/runtime';
+import { describeError, oneLine } from './error-report.js';
 
 // Shaped like the workspace packages' errors (IpcError: code, file, line).
 class PackageError extends Error {
@@ -16,10 +16,10 @@ class PackageError extends Error {
 }
 
 describe('describeError', () => {
-  it('uses a CliError\'s own exit status', () => {
-    expect(describeError(new CliError('failure', 'boom'))).toEqual({ exitCode: 1, message: 'boom', detail: null });
+  it('uses a DispatchError\'s own exit status', () => {
+    expect(describeError(new DispatchError('failure', 'boom'))).toEqual({ exitCode: 1, message: 'boom', detail: null });
     expect(describeError(usageError('bad --timeout')).exitCode).toBe(ExitCode.usage);
-    const pending = new CliError('ask-pending', 'still waiting', { exitCode: ExitCode.pending });
+    const pending = new DispatchError('pending', 'still waiting');
     expect(describeError(pending).exitCode).toBe(3);
   });
 
@@ -67,10 +67,10 @@ describe('describeError', () => {
   });
 
   it('adds the stack and causes only when debugging', () => {
-    const err = new CliError('failure', 'outer', { cause: new Error('inner') });
+    const err = new DispatchError('failure', 'outer', { cause: new Error('inner') });
     expect(describeError(err).detail).toBeNull();
     const detail = describeError(err, { debug: true }).detail ?? '';
-    expect(detail).toContain('CliError: outer');
+    expect(detail).toContain('DispatchError: outer');
     expect(detail).toMatch(/\n\s+at /);
     expect(detail).toContain('caused by: Error: inner');
   });

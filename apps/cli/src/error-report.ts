@@ -1,13 +1,4 @@
-import { CliError, ExitCode } from './cli-error.js';
-
-/**
- * Codes, from any workspace package, that mean the user's input is at fault (exit 2). Besides these,
- * every code starting with `invalid-`, `malformed-` or `unknown-` is an input error: packages that
- * name their codes that way need no entry here.
- */
-export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set(['path-escape', 'no-such-question', 'missing-config', 'no-such-task']);
-
-const INPUT_CODE_PREFIXES = ['invalid-', 'malformed-', 'unknown-'];
+import { DispatchError, ExitCode, isInputErrorCode } from '@dispatch/runtime';
 
 /** What the entry point prints and returns for a thrown value. `message: null` prints nothing. */
 export interface ErrorReport {
@@ -17,11 +8,6 @@ export interface ErrorReport {
   detail: string | null;
 }
 
-/** True when an error code from a workspace package means bad input (exit 2), not a failure. */
-export function isInputErrorCode(code: string): boolean {
-  return INPUT_ERROR_CODES.has(code) || INPUT_CODE_PREFIXES.some((p) => code.startsWith(p));
-}
-
 /** Maps anything thrown to its exit status and the one line that explains it. */
 export function describeError(err: unknown, options: { debug?: boolean } = {}): ErrorReport {
   const detail = options.debug ? describeStack(err) : null;
@@ -29,7 +15,7 @@ export function describeError(err: unknown, options: { debug?: boolean } = {}): 
     return { exitCode: ExitCode.failure, message: oneLine(String(err)), detail };
   }
   const code = (err as { code?: unknown }).code;
-  if (err instanceof CliError) {
+  if (err instanceof DispatchError) {
     return { exitCode: err.exitCode, message: withLocation(err), detail };
   }
   // Duck-typed rather than instanceof: commander's error class may come from another copy.

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { colorEnabled } from './style.js';
 
 /** Where a command's output goes and what the terminal allows; tests pass their own. */
@@ -13,6 +14,8 @@ export interface Io {
   readonly interactive: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** This CLI as one executable path, for the daemon it starts and `$DISPATCH_BIN`. */
+  readonly bin: string;
 }
 
 /** The real process's streams and environment. */
@@ -27,5 +30,9 @@ export function createProcessIo(): Io {
     interactive: stdin.isTTY === true,
     env,
     cwd: process.cwd(),
+    // The bundle runs itself (`#!/usr/bin/env node`); resolved once, when first asked for.
+    get bin() {
+      return realpathSync(process.argv[1] ?? 'dispatch');
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { runtimeBin } from '@dispatch/runtime';
 import type { Io } from './io.js';
 
 /** An Io that records output, for tests of commands and of the program: no terminal, no colour. */
@@ -21,6 +22,7 @@ export function createMemoryIo(overrides: Partial<Io> = {}): MemoryIo {
     interactive: false,
     env: {},
     cwd: process.cwd(),
+    bin: runtimeBin(),
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliError } from './cli-error.js';
+import { DispatchError } from '@dispatch/runtime';
 import type { CommandContext, CommandSpec } from './command-spec.js';
 import { COMMANDS, ROOT_EXAMPLES } from './command-table.js';
 import { createMemoryIo } from './memory-io.js';
@@ -18,7 +18,7 @@ const table: CommandSpec[] = [
     load: async () => ({
       run: async (ctx: CommandContext) => {
         seen.push(ctx);
-        if (ctx.args.id === 'fail') throw new CliError('failure', 'asked to fail');
+        if (ctx.args.id === 'fail') throw new DispatchError('failure', 'asked to fail');
         return ctx.args.id === 'three' ? 3 : undefined;
       },
     }),

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { CommandContext, CommandSpec, OptionSpec } from './command-spec.js';
 import { HELP_CONFIGURATION, addExamples } from './help-text.js';
 import type { Io } from './io.js';
-import { VERSION } from './version.js';
+import { VERSION } from '@dispatch/runtime';
 
 /** Root help text after the usage line: what a bare prompt means. */
 const ROOT_DESCRIPTION = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliError } from './cli-error.js';
+import { DispatchError } from '@dispatch/runtime';
 import type { CommandSpec } from './command-spec.js';
 import { routeArgv, unknownCommand } from './route.js';
 
@@ -7,14 +7,14 @@ const spec = (name: string): CommandSpec => ({ name, summary: name, examples: [[
 const withoutRun = [spec('help')];
 const withRun = [spec('help'), spec('run')];
 
-function thrown(fn: () => unknown): CliError {
+function thrown(fn: () => unknown): DispatchError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof CliError) return err;
+    if (err instanceof DispatchError) return err;
     throw err;
   }
-  throw new Error('expected a CliError');
+  throw new Error('expected a DispatchError');
 }
 
 describe('routeArgv', () => {
@@ -39,7 +39,7 @@ describe('routeArgv', () => {
   it('says a contract command or run is not available in this build (exit 1)', () => {
     const missing = thrown(() => routeArgv(['status', '--json'], withRun));
     expect([missing.code, missing.exitCode, missing.message]).toEqual([
-      'not-available', 1, 'dispatch status is not available in this build',
+      'failure', 1, 'dispatch status is not available in this build',
     ]);
     expect(thrown(() => routeArgv(['fix', 'it'], withoutRun)).message).toBe(
       'dispatch run is not available in this build',

@@ -1,8 +1,8 @@
-import { CliError, ExitCode } from './cli-error.js';
+import { DispatchError } from '@dispatch/runtime';
 import { CONTRACT_COMMANDS } from './command-names.js';
 import type { CommandSpec } from './command-spec.js';
 // The small module alone: the start-up path must not load the config reader (yaml).
-import { nearestName as findNearMiss } from '@dispatch/config/near-name';
+import { nearestName as findNearMiss } from '@dispatch/config';
 
 /** The command a bare prompt means: `dispatch <prompt...>` is `dispatch run <prompt...>`. */
 export const DEFAULT_COMMAND = 'run';
@@ -34,24 +34,20 @@ export function routeArgv(argv: readonly string[], specs: readonly CommandSpec[]
 }
 
 /** The error for a command name that is not a command, phrased by how close it came to one. */
-export function unknownCommand(name: string, registered: readonly string[], root: boolean): CliError {
+export function unknownCommand(name: string, registered: readonly string[], root: boolean): DispatchError {
   if (root && CONTRACT_COMMANDS.includes(name) && !registered.includes(name)) return notAvailable(name);
   const candidates = root ? [...new Set([...registered, ...CONTRACT_COMMANDS])] : registered;
   const near = findNearMiss(name, candidates);
   if (near !== undefined) return didYouMean(name, near);
-  return new CliError('unknown-command', `unknown command '${name}' (see dispatch help)`, {
-    exitCode: ExitCode.usage,
-  });
+  return new DispatchError('usage', `unknown command '${name}' (see dispatch help)`, { reason: 'unknown-command' });
 }
 
 /** The one message for a contract command this build does not have yet. */
-export function notAvailable(name: string): CliError {
-  return new CliError('not-available', `dispatch ${name} is not available in this build`);
+export function notAvailable(name: string): DispatchError {
+  return new DispatchError('failure', `dispatch ${name} is not available in this build`);
 }
 
-function didYouMean(word: string, near: string, hint?: string): CliError {
+function didYouMean(word: string, near: string, hint?: string): DispatchError {
   const tail = hint === undefined ? '' : ` (${hint})`;
-  return new CliError('unknown-command', `unknown command '${word}': did you mean ${near}?${tail}`, {
-    exitCode: ExitCode.usage,
-  });
+  return new DispatchError('usage', `unknown command '${word}': did you mean ${near}?${tail}`, { reason: 'unknown-command' });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveTaskState } from '@dispatch/ipc-fs';
-import { registryDir, workspaceKey } from '../src/daemon/registry.js';
+import { registryDir, workspaceKey } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
 
 beforeAll(assertFreshBuild);

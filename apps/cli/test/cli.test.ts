@@ -95,7 +95,7 @@ describe('errors', () => {
     const debug = await dispatch(['stauts'], { DISPATCH_DEBUG: '1' });
     expect(debug.exitCode).toBe(2);
     expect(debug.stderr.split('\n')[0]).toBe(plain.stderr);
-    expect(debug.stderr).toMatch(/CliError: unknown command[^\n]*\n\s+at /);
+    expect(debug.stderr).toMatch(/DispatchError: unknown command[^\n]*\n\s+at /);
   });
 });
 

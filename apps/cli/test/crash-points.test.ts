@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { replay, stateOf } from '@dispatch/core';
 import { listIpc, readEventLog, readPidRecord, toMachineEvents, writeAnswer, writeRequest } from '@dispatch/ipc-fs';
 import { isSameProcess } from '@dispatch/backends';
-import { CRASH_POINTS, type CrashPoint } from '../src/daemon/crash-points.js';
+import { CRASH_POINTS, type CrashPoint } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { loggedState } from './e2e-workspace.js';
 

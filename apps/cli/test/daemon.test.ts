@@ -7,7 +7,7 @@ import { replay, stateOf } from '@dispatch/core';
 import { deriveTaskState, listIpc, readEventLog, readPlan, toMachineEvents, writeAnswer } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { loggedState } from './e2e-workspace.js';
-import { registerTask, registryDir, workspaceKey } from '../src/daemon/registry.js';
+import { registerTask, registryDir, workspaceKey } from '@dispatch/runtime';
 
 beforeAll(assertFreshBuild);
 

@@ -19,7 +19,7 @@ import {
   writeAnswer,
   type FactSource,
 } from '@dispatch/ipc-fs';
-import { TaskHost, type TaskHostOptions } from '../src/host/task-host.js';
+import { TaskHost, type TaskHostOptions } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
 
 /** Waits for a condition (never a fixed sleep); resolves with its first truthy value. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it, vi } from 'vitest';
-import { readEventLog } from '@dispatch/ipc-fs/events-log';
+import { readEventLog } from '@dispatch/ipc-fs';
 import { e2eWorkspace } from './e2e-workspace.js';
 import { closedPort } from './fake-model-api/index.js';
 import { blockedTask, describeRealCli, expectContinuedTaskResumes, expectTaskCompletesWithAnswer, REAL_CLI_TEST_TIMEOUT, untilAllFinished, useRealClis } from './real-clis.js';

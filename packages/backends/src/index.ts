@@ -21,3 +21,5 @@ export { parseWorkerLine, type WorkerEvent } from './structured/worker-events.js
 export { summarizeWorkerOutput, describeEvent, findSessionId, type WorkerSummary } from './structured/worker-summary.js';
 export { structuredOutputArgs } from './structured/output-args.js';
 export { sessionResumeFor, sessionResumeArgs, type SessionResume } from './structured/session-resume.js';
+export { STRUCTURED_BACKENDS } from './structured/output-args.js';
+export { sessionGone } from './structured/session-resume.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
-import { readPidRecord } from '@dispatch/ipc-fs/attempts';
+import { readPidRecord } from '@dispatch/ipc-fs';
 import { BackendError } from './errors.js';
 import { isSameProcess, orphanedGroupMembers } from './process-identity.js';
 import type { WorkerCommand } from './worker-command.js';

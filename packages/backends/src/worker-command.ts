@@ -1,4 +1,4 @@
-import { SETUP_FAILED_EXIT } from '@dispatch/core/types';
+import { SETUP_FAILED_EXIT } from '@dispatch/core';
 import { BackendError } from './errors.js';
 import { assertModelId } from './model-id.js';
 

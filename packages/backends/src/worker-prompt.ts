@@ -1,4 +1,4 @@
-import type { StartReason } from '@dispatch/core/types';
+import type { StartReason } from '@dispatch/core';
 
 /** What the worker prompt names: files, not their contents, so the prompt stays small. */
 export interface WorkerPromptInput {

@@ -39,3 +39,5 @@ export { withConfigLock } from './edit/lock.js';
 export { discoverModels, suggestedDefault, renderInitialConfig, BACKEND_COMMANDS, type FoundModel } from './init/initial-config.js';
 export { findMissingModel, addMissingModel, type MissingModel } from './resolve/missing-model.js';
 export { backendExecutable, recoveryAlternatives, MODEL_FAILURES, type Alternative } from './recover/alternatives.js';
+export { DEFAULT_QUOTA_COOLDOWN, DEFAULT_TIME_LIMIT } from './defaults.js';
+export { findCommand } from './init/detect-clis.js';

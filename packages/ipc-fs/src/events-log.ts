@@ -1,10 +1,7 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { TaskEvent } from '@dispatch/core/events';
-import { isTaskEventType } from '@dispatch/core/events';
-import { isWellFormedEvent } from '@dispatch/core/event-shape';
-import type { LogEvent } from '@dispatch/core/replay';
+import { isTaskEventType, isWellFormedEvent, type LogEvent, type TaskEvent } from '@dispatch/core';
 import { diskWriteError, isErrno } from './errors.js';
 
 /** One line of `events.jsonl`: `{"seq":1,"at":"<ISO time, ms>","type":"<event>",...facts}`. */

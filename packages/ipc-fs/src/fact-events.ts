@@ -1,5 +1,4 @@
-import { type TaskEvent } from '@dispatch/core/events';
-import { EMPTY_PLAN, SETUP_FAILED_EXIT, type PlanFacts } from '@dispatch/core/types';
+import { EMPTY_PLAN, type PlanFacts, SETUP_FAILED_EXIT, type TaskEvent } from '@dispatch/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readExitRecord } from './attempts.js';

@@ -1,5 +1,4 @@
-import type { TaskEvent } from '@dispatch/core/events';
-import type { TaskState } from '@dispatch/core/types';
+import type { TaskEvent, TaskState } from '@dispatch/core';
 import { readExitRecord, readPidRecord } from './attempts.js';
 import { cleanStaleTemps, findStaleTemps } from './atomic-write.js';
 import { IpcError } from './errors.js';

@@ -1,4 +1,4 @@
-import type { TaskState } from '@dispatch/core/types';
+import type { TaskState } from '@dispatch/core';
 import type { TaskRequest } from './requests.js';
 
 const FINAL: readonly TaskState[] = ['completed', 'cancelled'];

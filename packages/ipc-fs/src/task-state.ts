@@ -1,10 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { advanceTo } from '@dispatch/core/advance';
-import { type TaskCreatedEvent, type TaskEvent } from '@dispatch/core/events';
-import { samePlanFacts } from '@dispatch/core/guards';
-import { applyEvent, replay, stateOf, type LogEvent, type TaskSnapshot } from '@dispatch/core/replay';
-import { EMPTY_PLAN, type TaskError, type TaskState } from '@dispatch/core/types';
+import { advanceTo, applyEvent, EMPTY_PLAN, type LogEvent, replay, samePlanFacts, stateOf, type TaskCreatedEvent, type TaskError, type TaskEvent, type TaskSnapshot, type TaskState } from '@dispatch/core';
 import { attemptFiles, type ExitRecord } from './attempts.js';
 import { readEventLog, toMachineEvents, type LoggedEvent } from './events-log.js';
 import { exitedEvent } from './fact-events.js';

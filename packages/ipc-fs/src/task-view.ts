@@ -1,4 +1,4 @@
-import type { TaskError, TaskState } from '@dispatch/core/types';
+import type { TaskError, TaskState } from '@dispatch/core';
 import type { PlanMark } from './plan/types.js';
 import type { DerivedTask } from './task-state.js';
 

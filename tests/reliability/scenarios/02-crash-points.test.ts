@@ -17,7 +17,7 @@ import {
   type Workspace,
 } from '../harness/index.js';
 // The daemon's own list: a new crash point is covered here without a second list to keep in step.
-import { CRASH_POINTS, type CrashPoint } from '../../../apps/cli/src/daemon/crash-points.js';
+import { CRASH_POINTS, type CrashPoint } from '@dispatch/runtime';
 
 // Scenario 2: every named crash point (DISPATCH_CRASH_AT) × 10 repetitions. Each run dies at its
 // point as `kill -9` would; the next daemon (or the next `answer`) must finish the task with
@@ -107,7 +107,7 @@ async function verify(ws: Workspace, cancel: boolean): Promise<void> {
 
 describe('02 named crash points', () => {
   it('the scenario covers every crash point the daemon and CLI define', () => {
-    const source = readFileSync(`${repoRoot}/apps/cli/src/daemon/crash-points.ts`, 'utf8');
+    const source = readFileSync(`${repoRoot}/packages/runtime/src/daemon/crash-points.ts`, 'utf8');
     const union = /export type CrashPoint =([^;]+);/.exec(source)?.[1] ?? '';
     const defined = [...union.matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
     expect([...CRASH_POINTS].sort()).toEqual(defined.sort());

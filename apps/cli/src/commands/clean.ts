@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tasksDir } from '@dispatch/ipc-fs/paths';
-import { listTaskIds } from '@dispatch/ipc-fs/task-folder';
-import { usageError } from '../cli-error.js';
+import { listTaskIds, tasksDir } from '@dispatch/ipc-fs';
+import { findTask, livenessOf, type TaskRef, unregister, usageError, waitingDependents, workspaceOf } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
-import { findTask, type TaskRef } from '../task-access/find-task.js';
-import { livenessOf, waitingDependents } from '../task-access/liveness.js';
-import { unregister } from '../task-access/registration.js';
-import { workspaceOf } from '../workspace.js';
 
 /** Prefix of a task folder being removed: not a valid task id, so nothing lists it as a task. */
 const REMOVING = '.removing-';

@@ -1,13 +1,9 @@
-import { editConfig, type EditResult } from '@dispatch/config/edit/edit-config';
-import { migrateConfig } from '@dispatch/config/edit/migrate';
-import { addModel, removeModel, setAlias, setDefault } from '@dispatch/config/edit/mutations';
-import { configPath } from '@dispatch/config/home';
-import { type ConfigIssue, type DispatchConfig } from '@dispatch/config/types';
+import { addModel, type ConfigIssue, configPath, type DispatchConfig, editConfig, type EditResult, migrateConfig, removeModel, setAlias, setDefault } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
 import { printWarnings } from '../view/config-warnings.js';
 import type { Io } from '../io.js';
-import { loadUserConfig } from '../user-config.js';
+import { loadUserConfig } from '@dispatch/runtime';
 
 const pathOf = (ctx: CommandContext) => configPath(ctx.io.env);
 const arg = (ctx: CommandContext, name: string) => String(ctx.args[name] ?? '');

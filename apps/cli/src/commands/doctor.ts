@@ -1,17 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
-import { configPath } from '@dispatch/config/home';
-import { CLI_EXECUTABLES, findCommand, findExecutable, type CliKind } from '@dispatch/config/init/detect-clis';
-import { backendExecutable } from '@dispatch/config/recover/alternatives';
-import type { DispatchConfig } from '@dispatch/config/types';
+import { backendExecutable, CLI_EXECUTABLES, type CliKind, configPath, type DispatchConfig, findCommand, findExecutable } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
-import { runningDaemon, readWatchHealth } from '../daemon/daemon-files.js';
+import { BUILD_ID, loadUserConfig, readWatchHealth, runningDaemon, VERSION, workspaceOf } from '@dispatch/runtime';
 import { describeError } from '../error-report.js';
 import { printJson } from '../json-output.js';
 import { createStyle } from '../style.js';
-import { loadUserConfig } from '../user-config.js';
-import { VERSION } from '../version.js';
-import { workspaceOf } from '../workspace.js';
 
 /** Where each known CLI comes from, for a missing one. */
 const INSTALL_HINTS: Record<CliKind, string> = {
@@ -73,7 +67,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   for (const m of models) if (m.isDefault && !m.installed) problems.push(`the default model ${m.model} cannot run: ${m.executable ?? m.backend} is not installed`);
 
   const daemon = await runningDaemon(home);
-  if (daemon && daemon.version !== VERSION) problems.push(`the daemon runs version ${daemon.version}, this CLI is ${VERSION}: the next command replaces it`);
+  if (daemon && daemon.buildId !== BUILD_ID) problems.push(`the daemon runs another build (version ${daemon.version}), this CLI is ${VERSION}: the next command replaces it`);
   const health = daemon ? await readWatchHealth(home) : [];
   const degraded = health.filter((h) => h.degraded).map((h) => h.dispatchDir);
   const watch = {

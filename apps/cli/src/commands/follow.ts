@@ -1,14 +1,10 @@
 import { createInterface } from 'node:readline/promises';
-import { IpcError } from '@dispatch/ipc-fs/errors';
-import { writeAnswer } from '@dispatch/ipc-fs/questions';
-import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
-import type { TaskState } from '@dispatch/core/types';
+import { IpcError, writeAnswer } from '@dispatch/ipc-fs';
+import type { TaskState } from '@dispatch/core';
+import { alternativeModels, conditionOf, deriveTask, describeCondition } from '@dispatch/runtime';
+import { waitFor } from '@dispatch/runtime/watch';
 import type { CommandContext } from '../command-spec.js';
-import { classifiers } from '../host/classify-exit.js';
 import { createStyle } from '../style.js';
-import { alternativeModels } from '../view/alternatives.js';
-import { conditionOf, describeCondition } from '../view/conditions.js';
-import { waitFor } from '../view/watch-changes.js';
 
 /** Asks the user one question; resolves with the answer, rejects when `signal` aborts it. */
 export type AskUser = (question: { seq: number; text: string }, signal: AbortSignal) => Promise<string>;
@@ -73,7 +69,7 @@ export async function followTask(ctx: CommandContext, dispatchDir: string, id: s
   };
 
   const code = await waitFor(dispatchDir, async () => {
-    const derived = await deriveTaskState(dispatchDir, id, classifiers);
+    const derived = await deriveTask(dispatchDir, id);
     const condition = await conditionOf(derived, (tried) => alternativeModels(io.env, tried));
     const pending = condition?.type === 'question' ? condition : null;
     if (asking !== null && pending?.seq !== asking.seq) asking.controller.abort(); // answered elsewhere

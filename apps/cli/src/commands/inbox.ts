@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { CommandContext } from '../command-spec.js';
-import { listRegistrations } from '../daemon/registry.js';
+import { alternativeModels, deriveTasks, ensureDaemonIfUnfinished, listRegistrations, workspaceOf } from '@dispatch/runtime';
 import { printJson } from '../json-output.js';
-import { alternativeModels } from '../view/alternatives.js';
 import { inboxOf, renderInbox } from '../view/inbox.js';
-import { deriveTasks, ensureDaemonIfUnfinished } from '../view/task-list.js';
-import { workspaceOf } from '../workspace.js';
 
 /**
  * `dispatch inbox [--json]`: everything that needs the user — questions with the time left,
@@ -18,7 +15,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const others = [...new Set((await listRegistrations(home)).map((r) => r.dispatchDir))].filter((d) => d !== dispatchDir && existsSync(d));
   const entries = [];
   for (const dir of [dispatchDir, ...others]) {
-    const tasks = await deriveTasks(dir, [], io).catch(() => []);
+    const tasks = await deriveTasks(dir, [], (line) => io.err(`dispatch: ${line}\n`)).catch(() => []);
     if (dir === dispatchDir) await ensureDaemonIfUnfinished(io, tasks);
     entries.push(...(await inboxOf(tasks, (tried) => alternativeModels(io.env, tried))));
   }

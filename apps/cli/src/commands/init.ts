@@ -1,13 +1,9 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseAgentModels, type AgentModel } from '@dispatch/config/discover/agent-models';
-import { ConfigError } from '@dispatch/config/errors';
-import { configPath } from '@dispatch/config/home';
-import { detectClis } from '@dispatch/config/init/detect-clis';
-import { discoverModels, renderInitialConfig, suggestedDefault, type FoundModel } from '@dispatch/config/init/initial-config';
-import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
+import { type AgentModel, ConfigError, configPath, detectClis, discoverModels, type FoundModel, parseAgentModels, renderInitialConfig, suggestedDefault } from '@dispatch/config';
+import { writeFileAtomic } from '@dispatch/ipc-fs';
 import { execa } from 'execa';
-import { CliError, usageError } from '../cli-error.js';
+import { DispatchError, usageError } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { printJson } from '../json-output.js';
@@ -67,14 +63,14 @@ export async function firstRun(ctx: CommandContext): Promise<{ path: string; def
   const { io } = ctx;
   const path = configPath(io.env);
   if (await stat(path).then(() => true, () => false)) {
-    if (ctx.options.force !== true) throw new CliError('failure', `${path} exists: change it with \`dispatch config ...\`, or run \`dispatch init --force\` to start over`);
+    if (ctx.options.force !== true) throw new DispatchError('failure', `${path} exists: change it with \`dispatch config ...\`, or run \`dispatch init --force\` to start over`);
   }
   const found = detectClis(io.env);
   if (Object.values(found).every((p) => p === null)) {
     io.err(`No worker CLI found on PATH. Install one of:\n${INSTALL_HINTS.map((h) => `  ${h}`).join('\n')}\n`);
     io.err(`Then run \`dispatch init\` again. An example ${path}:\n\n${EXAMPLE}\n`);
     io.err('Meanwhile the built-in simulated worker needs no config: dispatch demo, or --model sim.\n');
-    throw new CliError('failure', 'no worker CLI found');
+    throw new DispatchError('failure', 'no worker CLI found');
   }
   const models = discoverModels(found, found.cursor ? await cursorModels(found.cursor, io.env) : []);
   if (models.length === 0) throw new ConfigError('missing-config', 'the installed CLIs offered no model (is Cursor logged in? try `agent models`)');

@@ -1,17 +1,10 @@
 import { spawn } from 'node:child_process';
-import { dispatchHome } from '@dispatch/config/home';
-import { ConfigError } from '@dispatch/config/errors';
-import { startInspector, type Inspector } from '@dispatch/inspector/server/http-server';
-import { newToken, readInspectorState, writeInspectorState } from '@dispatch/inspector/server/inspector-state';
-import { TOKEN_HEADER } from '@dispatch/inspector/server/request-guard';
-import { inspectorUiDir } from '@dispatch/inspector/server/ui-dir';
-import { usageError } from '../cli-error.js';
+import { ConfigError, dispatchHome } from '@dispatch/config';
+import { type Inspector, inspectorUiDir, newToken, readInspectorState, startInspector, TOKEN_HEADER, writeInspectorState } from '@dispatch/inspector';
+import { ensureDaemonFor, listRegistrations, loadUserConfig, usageError, userConfig, workspaceOf } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
-import { listRegistrations } from '../daemon/registry.js';
 import type { Io } from '../io.js';
-import { loadUserConfig } from '../user-config.js';
-import { applyRepair, checkRepair, userConfig } from './retry.js';
-import { ensureDaemonFor, workspaceOf } from '../workspace.js';
+import { applyRepair, checkRepair } from './retry.js';
 
 /** `--port N`: 0 (any free port) to 65535; undefined when not given. */
 function portOption(value: unknown): number | undefined {

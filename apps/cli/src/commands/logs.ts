@@ -1,12 +1,10 @@
 import { open, stat } from 'node:fs/promises';
-import { isErrno } from '@dispatch/ipc-fs/errors';
-import { deriveTaskState, type DerivedTask } from '@dispatch/ipc-fs/task-state';
+import { type DerivedTask, deriveTaskState, isErrno } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { createLogRenderer } from '../view/log-renderer.js';
-import { deriveTask, ensureDaemonIfUnfinished, isFinal } from '../view/task-list.js';
-import { untilInterrupted, waitFor } from '../view/watch-changes.js';
-import { workspaceOf } from '../workspace.js';
+import { deriveTask, ensureDaemonIfUnfinished, isFinal, workspaceOf } from '@dispatch/runtime';
+import { untilInterrupted, waitFor } from '@dispatch/runtime/watch';
 
 /** Prints worker.log from byte `from` to its end through `write`; returns the new offset (a cut log restarts). */
 async function printFrom(io: Io, write: (text: string) => void, path: string, from: number): Promise<number> {

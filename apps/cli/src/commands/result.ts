@@ -1,11 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { isErrno } from '@dispatch/ipc-fs/errors';
-import { toTaskView, type TaskView } from '@dispatch/ipc-fs/task-view';
+import { taskResult, describeUsage } from '@dispatch/runtime';
+import type { TaskView } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
-import { deriveTask, ensureDaemonIfUnfinished } from '../view/task-list.js';
-import { describeUsage, workerReport } from '../view/worker-output.js';
-import { workspaceOf } from '../workspace.js';
 
 const BOX = { pending: ' ', done: 'x', blocked: '?', error: '!' } as const;
 
@@ -23,19 +19,13 @@ export function summarizeTask(view: TaskView): string {
 /** `dispatch result ID [--json]`: output.md if the worker wrote one, else a summary of the plan. */
 export async function run(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const { dispatchDir } = workspaceOf(io);
-  const derived = await deriveTask(dispatchDir, String(ctx.args.id));
-  await ensureDaemonIfUnfinished(io, [derived]);
-  const view = toTaskView(derived);
-  const path = derived.paths.output;
-  const text = await readFile(path, 'utf8').catch((err: unknown) => (isErrno(err, 'ENOENT') ? null : Promise.reject(err)));
-  const usage = (await workerReport(derived).catch(() => null))?.usage ?? null;
+  const { result, view } = await taskResult(io, String(ctx.args.id));
   if (ctx.options.json === true) {
-    const { id, state, progress, items, error } = view;
-    printJson(io, { id, state, progress, output: text === null ? null : path, text, items, error, usage });
+    printJson(io, result);
   } else {
+    const { text } = result;
     io.out(text === null ? summarizeTask(view) : text.endsWith('\n') || text === '' ? text : `${text}\n`);
-    if (usage) io.err(`${describeUsage(usage)}\n`);
+    if (result.usage) io.err(`${describeUsage(result.usage)}\n`);
   }
   return 0;
 }

@@ -1,20 +1,9 @@
-import { editConfig } from '@dispatch/config/edit/edit-config';
-import { removeModel, setDefault } from '@dispatch/config/edit/mutations';
-import { ConfigError } from '@dispatch/config/errors';
-import { configPath } from '@dispatch/config/home';
-import { MODEL_FAILURES, type Alternative } from '@dispatch/config/recover/alternatives';
-import type { DispatchConfig } from '@dispatch/config/types';
-import type { TaskError } from '@dispatch/core/types';
-import { refusalOf } from '@dispatch/ipc-fs/request-rules';
-import { writeRequest } from '@dispatch/ipc-fs/requests';
-import { usageError } from '../cli-error.js';
+import { type Alternative, configPath, type DispatchConfig, editConfig, MODEL_FAILURES, removeModel, setDefault } from '@dispatch/config';
+import type { TaskError } from '@dispatch/core';
+import { refusalOf } from '@dispatch/ipc-fs';
+import { alternativesIn, checkModelOption, loadHostedTask, retryTask, usageError, userConfig } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
-import { loadHostedTask } from '../task-access/find-task.js';
-import { checkModelOption } from '../task-access/model-option.js';
-import { requestApplied } from '../task-access/request-applied.js';
-import { loadUserConfig } from '../user-config.js';
-import { alternativesIn } from '../view/alternatives.js';
-import { ensureDaemonFor } from '../workspace.js';
+import { printRequest } from './requests.js';
 
 /** How the config is to be repaired before the retry, so the same failure does not happen again. */
 export interface Repair {
@@ -23,17 +12,6 @@ export interface Repair {
 }
 
 const NO_REPAIR: Repair = { setDefault: false, removeFailed: false };
-
-/** The user's config, or null when there is none yet. */
-export async function userConfig(env: NodeJS.ProcessEnv): Promise<DispatchConfig | null> {
-  return loadUserConfig(env).then(
-    (loaded) => loaded.config,
-    (err: unknown) => {
-      if (err instanceof ConfigError && err.code === 'missing-config') return null;
-      throw err;
-    },
-  );
-}
 
 /** On a terminal: which model to retry with (the alternatives first when another model helps). */
 async function askModel(id: string, error: TaskError | null, current: string, alternatives: readonly Alternative[]): Promise<string> {
@@ -118,8 +96,6 @@ export async function retry(ctx: CommandContext): Promise<void> {
   checkRepair(repair, chosen, failed, config);
   await repairConfig(ctx, repair, chosen ?? failed, failed);
 
-  const name = await writeRequest(ref.paths.requests, { type: 'retry', ...(chosen !== undefined && chosen !== failed && { model: chosen }) });
-  await ensureDaemonFor(io);
-  const applied = await requestApplied(ref.paths.requests, name);
-  io.out(`retrying ${ref.id}${chosen !== undefined && chosen !== failed ? ` with ${chosen}` : ''}${applied ? '' : ' (the daemon has not applied it yet; it will)'}\n`);
+  const result = await retryTask(io, ref.id, { model: chosen });
+  printRequest(ctx, result, `retrying ${ref.id}${result.model !== undefined ? ` with ${result.model}` : ''}`);
 }

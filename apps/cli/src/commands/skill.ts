@@ -3,8 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
-import { findGitTop } from '@dispatch/ipc-fs/paths';
+import { findGitTop, writeFileAtomic } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
 

@@ -1,16 +1,10 @@
-import { type DerivedTask } from '@dispatch/ipc-fs/task-state';
-import { toTaskView } from '@dispatch/ipc-fs/task-view';
-import { dispatchHome } from '@dispatch/config/home';
+import { type DerivedTask, toTaskView } from '@dispatch/ipc-fs';
+import { dispatchHome } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
-import { readQueue, readWatchHealth, runningDaemon } from '../daemon/daemon-files.js';
+import { alternativeModels, deriveTasks, ensureDaemonIfUnfinished, failureReport, readQueue, readWatchHealth, runningDaemon, statusOf, workspaceOf } from '@dispatch/runtime';
 import { createStyle } from '../style.js';
-import { alternativeModels } from '../view/alternatives.js';
-import { failureReport } from '../view/failure-report.js';
 import { inboxOf, renderInbox } from '../view/inbox.js';
 import { renderStatusTable } from '../view/status-table.js';
-import { workerReport } from '../view/worker-output.js';
-import { deriveTasks, ensureDaemonIfUnfinished } from '../view/task-list.js';
-import { workspaceOf } from '../workspace.js';
 
 const CLEAR_SCREEN = '\u001b[H\u001b[2J';
 
@@ -25,15 +19,11 @@ async function watchNote(env: NodeJS.ProcessEnv, dispatchDir: string): Promise<s
 /** One frame: the JSON array (one object for `status ID`), or the table and its failure report. */
 async function render(ctx: CommandContext, dispatchDir: string, tasks: readonly DerivedTask[], single: boolean): Promise<string> {
   const { io } = ctx;
-  const views = tasks.map(toTaskView);
-  // Token use, cost and current action, from the structured output of CLIs that print one.
-  const reports = await Promise.all(tasks.map((t) => workerReport(t).catch(() => null)));
-  if (ctx.options.json === true) {
-    const full = views.map((v, i) => ({ ...v, usage: reports[i]?.usage ?? null, activity: reports[i]?.activity ?? null }));
-    return `${JSON.stringify(single ? full[0] : full)}\n`;
-  }
+  // Each task's view, with token use, cost and current action from CLIs with structured output.
+  const views = await statusOf(tasks);
+  if (ctx.options.json === true) return `${JSON.stringify(single ? views[0] : views)}\n`;
   if (views.length === 0) return `no tasks in ${dispatchDir}\n`;
-  const activity = new Map(views.map((v, i) => [v.id, reports[i]?.activity ?? null]));
+  const activity = new Map(views.map((v) => [v.id, v.activity]));
   // Why a queued task waits (a dependency, a slot and its place in line), as the daemon says.
   if (views.some((v) => v.state === 'queued')) {
     for (const q of await readQueue(dispatchHome(io.env))) {
@@ -55,7 +45,7 @@ async function watchFrames(ctx: CommandContext, dispatchDir: string, ids: string
   const tty = io.outColumns !== undefined && ctx.options.json !== true;
   let last = first;
   // Loaded only here: watching (chokidar) is not what a plain `status` should pay for at start-up.
-  const { untilInterrupted, waitFor } = await import('../view/watch-changes.js');
+  const { untilInterrupted, waitFor } = await import('@dispatch/runtime/watch');
   // Ctrl-C is ours from before the first frame: a reader that saw it may stop us at once.
   await untilInterrupted((signal) => {
     io.out(tty ? CLEAR_SCREEN + first : first);
@@ -78,7 +68,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const { dispatchDir } = workspaceOf(io);
   const ids = typeof ctx.args.id === 'string' ? [ctx.args.id] : [];
-  const tasks = await deriveTasks(dispatchDir, ids, io);
+  const tasks = await deriveTasks(dispatchDir, ids, (line) => io.err(`dispatch: ${line}\n`));
   // A log from a newer dispatch still reads; say what was skipped, on stderr (never in --json).
   for (const warning of tasks.flatMap((t) => t.warnings)) io.err(`dispatch: warning: ${warning}\n`);
   await ensureDaemonIfUnfinished(io, tasks);

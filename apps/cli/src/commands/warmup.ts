@@ -1,8 +1,7 @@
-import { ConfigError } from '@dispatch/config/errors';
-import { configPath } from '@dispatch/config/home';
+import { ConfigError, configPath } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
 import { printWarnings } from '../view/config-warnings.js';
-import { loadUserConfig } from '../user-config.js';
+import { loadUserConfig } from '@dispatch/runtime';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 

@@ -1,11 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TaskState } from '@dispatch/core/types';
-import { usageError } from '../cli-error.js';
+import type { TaskState } from '@dispatch/core';
+import { discardWorktree, loadHostedTask, mergeWorktree, readTaskWorktree, type TaskWorktree, usageError, worktreeDiff } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
-import { loadHostedTask } from '../task-access/find-task.js';
-import { readTaskWorktree, type TaskWorktree } from '../worktree/task-worktree.js';
-import { discardWorktree, mergeWorktree, worktreeDiff } from '../worktree/worktree-actions.js';
 
 /** States in which a worker may be working in the worktree. */
 const BUSY: readonly TaskState[] = ['queued', 'starting', 'running', 'awaiting-answer', 'timed-out', 'recovering'];

@@ -1,4 +1,4 @@
-import type { ConfigIssue } from '@dispatch/config/types';
+import type { ConfigIssue } from '@dispatch/config';
 import type { Io } from '../io.js';
 
 /** Config warnings go to stderr, one line each, with the line they point at. */

@@ -1,8 +1,7 @@
 import { dirname } from 'node:path';
-import { MODEL_FAILURES } from '@dispatch/config/recover/alternatives';
-import type { DerivedTask } from '@dispatch/ipc-fs/task-state';
-import { toTaskView } from '@dispatch/ipc-fs/task-view';
-import { blockerOf } from './conditions.js';
+import { MODEL_FAILURES } from '@dispatch/config';
+import { type DerivedTask, toTaskView } from '@dispatch/ipc-fs';
+import { blockerOf } from '@dispatch/runtime';
 
 /** One thing that needs the user, and the command that deals with it. */
 export type InboxEntry =

@@ -1,5 +1,4 @@
-import { describeEvent } from '@dispatch/backends/structured/worker-summary';
-import { parseWorkerLine } from '@dispatch/backends/structured/worker-events';
+import { describeEvent, parseWorkerLine } from '@dispatch/backends';
 
 /** A JSON line of a structured format that says nothing worth showing (a tool's raw result, a turn start). */
 const isStructured = (line: string) => /^\s*\{"type":"(system|assistant|user|result|thread\.|turn\.|item\.|error)/.test(line);

@@ -1,7 +1,7 @@
-import type { TaskState } from '@dispatch/core/types';
-import type { TaskView } from '@dispatch/ipc-fs/task-view';
+import type { TaskState } from '@dispatch/core';
+import type { TaskView } from '@dispatch/ipc-fs';
 import type { Style } from '../style.js';
-import { blockerOf } from './conditions.js';
+import { blockerOf } from '@dispatch/runtime';
 
 /** Sort rank of a state: what needs the user first, then work under way, then finished tasks. */
 const RANK: Record<TaskState, number> = {

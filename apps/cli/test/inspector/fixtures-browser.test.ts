@@ -2,10 +2,8 @@
 // Code inside page.evaluate/waitForFunction runs in the browser: its globals are the DOM's.
 import { readdir, readFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startInspector, type Inspector } from '@dispatch/inspector/server/http-server';
-import { newToken } from '@dispatch/inspector/server/inspector-state';
-import { inspectorUiDir } from '@dispatch/inspector/server/ui-dir';
-import { fixtureTask, tempWorkspace, type FixtureState } from '@dispatch/inspector/testing/fixture-task';
+import { type Inspector, inspectorUiDir, newToken, startInspector } from '@dispatch/inspector';
+import { fixtureTask, tempWorkspace, type FixtureState } from '@dispatch/inspector/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ARTIFACTS, describeBrowser, guardedContext, launch } from './browser.js';

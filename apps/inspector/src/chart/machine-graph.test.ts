@@ -1,4 +1,4 @@
-import { taskMachine } from '@dispatch/core/task-machine';
+import { taskMachine } from '@dispatch/core';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { activeStates, edgeLabel, LIVE_GROUP, machineGraph } from './machine-graph.js';

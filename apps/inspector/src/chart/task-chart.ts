@@ -1,5 +1,4 @@
-import { toMermaid } from '@dispatch/core/mermaid';
-import { taskMachine } from '@dispatch/core/task-machine';
+import { taskMachine, toMermaid } from '@dispatch/core';
 import type { ChartResponse } from '../shared/api-types.js';
 import { layoutChart } from './layout.js';
 import { machineGraph } from './machine-graph.js';

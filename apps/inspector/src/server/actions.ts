@@ -1,8 +1,4 @@
-import { answerRefusal, answerTask } from '@dispatch/ipc-fs/answer-task';
-import { IpcError } from '@dispatch/ipc-fs/errors';
-import { refusalOf } from '@dispatch/ipc-fs/request-rules';
-import { writeRequest, type TaskRequest } from '@dispatch/ipc-fs/requests';
-import type { DerivedTask } from '@dispatch/ipc-fs/task-state';
+import { answerRefusal, answerTask, type DerivedTask, IpcError, refusalOf, type TaskRequest, writeRequest } from '@dispatch/ipc-fs';
 import type { ActionBody, TaskDetailResponse } from '../shared/api-types.js';
 
 /** What the page may ask of a task, as the CLI's commands of the same names. */

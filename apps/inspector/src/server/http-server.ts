@@ -1,8 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IpcError } from '@dispatch/ipc-fs/errors';
-import { isValidTaskId } from '@dispatch/ipc-fs/task-id';
-import { deriveTaskState } from '@dispatch/ipc-fs/task-state';
+import { deriveTaskState, IpcError, isValidTaskId } from '@dispatch/ipc-fs';
 import { taskChart } from '../chart/task-chart.js';
 import type { ActionBody, TaskListResponse } from '../shared/api-types.js';
 import { ACTIONS, applyAction, type ActionHost, type ActionName } from './actions.js';

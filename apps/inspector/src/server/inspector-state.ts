@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
+import { writeFileAtomic } from '@dispatch/ipc-fs';
 
 /** What survives an inspector restart, so the printed URL keeps working and open pages reconnect. */
 export interface InspectorState {

@@ -1,8 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { isTempName } from '@dispatch/ipc-fs/atomic-write';
-import { taskPaths } from '@dispatch/ipc-fs/paths';
-import { createFactSource, type FactSource } from '@dispatch/ipc-fs/watch/index';
+import { createFactSource, type FactSource, isTempName, taskPaths } from '@dispatch/ipc-fs';
 
 /** A change the page hears of: a task of a workspace may look different now. */
 export interface Change {

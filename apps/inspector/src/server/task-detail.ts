@@ -1,11 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TaskEvent } from '@dispatch/core/events';
-import { applyEvent, replay, stateOf, type LogEvent } from '@dispatch/core/replay';
-import { toMachineEvents } from '@dispatch/ipc-fs/events-log';
-import { ipcFileName, listIpc, readAnswer, readQuestion } from '@dispatch/ipc-fs/questions';
-import type { DerivedTask } from '@dispatch/ipc-fs/task-state';
-import { toTaskView } from '@dispatch/ipc-fs/task-view';
+import { applyEvent, type LogEvent, replay, stateOf, type TaskEvent } from '@dispatch/core';
+import { type DerivedTask, ipcFileName, listIpc, readAnswer, readQuestion, toMachineEvents, toTaskView } from '@dispatch/ipc-fs';
 import type { TaskDetailResponse, ThreadEntry, TimelineEntry } from '../shared/api-types.js';
 import { summaryOf } from './task-summary.js';
 

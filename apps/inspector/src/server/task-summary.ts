@@ -1,5 +1,4 @@
-import { deriveTaskState, type DerivedTask } from '@dispatch/ipc-fs/task-state';
-import { toTaskView } from '@dispatch/ipc-fs/task-view';
+import { type DerivedTask, deriveTaskState, toTaskView } from '@dispatch/ipc-fs';
 import type { TaskSummary } from '../shared/api-types.js';
 
 const NEEDS_USER = new Set(['awaiting-answer', 'timed-out', 'blocked', 'failed']);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { taskPaths, tasksDir } from '@dispatch/ipc-fs/paths';
-import { isValidTaskId } from '@dispatch/ipc-fs/task-id';
+import { isValidTaskId, taskPaths, tasksDir } from '@dispatch/ipc-fs';
 
 /** A task `run` registered with the daemon: which workspace it is in. */
 export interface RegisteredTask {

@@ -2,7 +2,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTaskFolder } from '@dispatch/ipc-fs/task-folder';
+import { createTaskFolder } from '@dispatch/ipc-fs';
 
 /** The states a fixture task can be put in by its log. */
 export type FixtureState = 'queued' | 'running' | 'awaiting-answer' | 'blocked' | 'failed' | 'completed' | 'cancelled';

@@ -1,4 +1,4 @@
-import type { ErrorKind, TaskError } from '@dispatch/core/types';
+import type { ErrorKind, TaskError } from '@dispatch/core';
 
 /** How a worker ended, as the classifier sees it. */
 export interface WorkerExit {

@@ -1,5 +1,5 @@
 import { realpath, stat } from 'node:fs/promises';
-import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
+import { writeFileAtomic } from '@dispatch/ipc-fs';
 import type { Document } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { parseConfigDocument, readConfigText, validateConfig } from '../load/index.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@dispatch/ipc-fs/atomic-write';
+import { writeFileAtomic } from '@dispatch/ipc-fs';
 import type { ConfigIssue, DispatchConfig } from '../types.js';
 import { readConfigText } from './read-config-text.js';
 

@@ -1,0 +1,64 @@
+import type { TaskState } from '@dispatch/core';
+import { refusalOf, type TaskRequest, writeRequest } from '@dispatch/ipc-fs';
+import type { Caller } from '../caller.js';
+import { checkModelOption } from '../config/model-option.js';
+import { usageError } from '../errors.js';
+import { loadHostedTask } from '../tasks/find-task.js';
+import { requestApplied } from '../tasks/request-applied.js';
+import { deriveTask } from '../tasks/task-list.js';
+import { ensureDaemonFor } from '../workspace.js';
+
+/** What `cancel`, `note`, `continue` and `retry` print with `--json`: the task's state after the request. */
+export interface RequestResult {
+  id: string;
+  state: TaskState;
+  /** The model the next worker runs (`continue`, `retry`), when one was named. */
+  model?: string;
+  /** False when the daemon had not applied the request within 10 s (it still will). */
+  applied: boolean;
+}
+
+/**
+ * Writes `request` for the daemon after checking that it applies to the task's state, makes sure
+ * the daemon runs, and waits (bounded) until it was applied, so a `status` right after sees it.
+ */
+async function send(caller: Caller, rawId: string, request: TaskRequest): Promise<RequestResult> {
+  const { ref, derived } = await loadHostedTask(caller, rawId);
+  const refusal = refusalOf(request.type, ref.id, derived.state);
+  if (refusal !== null) throw usageError(refusal, 'invalid-input');
+  const name = await writeRequest(ref.paths.requests, request);
+  await ensureDaemonFor(caller);
+  const applied = await requestApplied(ref.paths.requests, name);
+  const { state } = await deriveTask(ref.dispatchDir, ref.id);
+  const model = 'model' in request && request.model !== undefined ? { model: request.model } : {};
+  return { id: ref.id, state, ...model, applied };
+}
+
+/** `dispatch cancel ID`: stop the worker's whole process group; the task ends cancelled. */
+export function cancelTask(caller: Caller, id: string): Promise<RequestResult> {
+  return send(caller, id, { type: 'cancel' });
+}
+
+/** `dispatch note ID TEXT`: a dispatcher note appended to the plan, for the worker to read. */
+export function noteTask(caller: Caller, id: string, text: string): Promise<RequestResult> {
+  if (text.trim() === '') throw usageError('the note is empty', 'invalid-input');
+  return send(caller, id, { type: 'note', text: text.trim() });
+}
+
+/** `dispatch continue ID --answer TEXT [--model M]`: a new worker goes on from the `[?]` item. */
+export async function continueTask(caller: Caller, id: string, options: { answer: string; model?: string | undefined }): Promise<RequestResult> {
+  if (options.answer.trim() === '') throw usageError('--answer: the answer is empty', 'invalid-input');
+  const model = await checkModelOption(caller, options.model);
+  return send(caller, id, { type: 'continue', answer: options.answer, ...(model !== undefined && { model }) });
+}
+
+/**
+ * `dispatch retry ID [--model M]`: re-run a failed task from its first open item, with the same
+ * model unless another is named (the same model named again is the same model).
+ */
+export async function retryTask(caller: Caller, id: string, options: { model?: string | undefined } = {}): Promise<RequestResult> {
+  const model = await checkModelOption(caller, options.model);
+  const { derived } = await loadHostedTask(caller, id);
+  const other = model !== undefined && model !== derived.snapshot.context.model ? model : undefined;
+  return send(caller, id, { type: 'retry', ...(other !== undefined && { model: other }) });
+}

@@ -1,0 +1,82 @@
+import { readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isSameProcess, processStartTime } from '@dispatch/backends';
+import { BUILD_ID, VERSION } from '../version.js';
+import { writeFileAtomic } from '@dispatch/ipc-fs';
+
+/** What a running daemon says about itself, in `$DISPATCH_HOME/daemon.json`. */
+export interface DaemonInfo {
+  pid: number;
+  startTime: string;
+  version: string;
+  /** The build of the code it runs (see BUILD_ID); absent in daemons of older builds. */
+  buildId?: string;
+  startedAt: string;
+}
+
+/** The daemon's files under `$DISPATCH_HOME`. */
+export function daemonFiles(home: string) {
+  return { info: join(home, 'daemon.json'), lock: join(home, 'daemon.lock'), log: join(home, 'daemon.log'), health: join(home, 'daemon-health.json'), queue: join(home, 'queue.json') };
+}
+
+/** Records this process as the daemon. */
+export async function writeDaemonInfo(home: string): Promise<DaemonInfo> {
+  const info = { pid: process.pid, startTime: processStartTime(process.pid) ?? '', version: VERSION, buildId: BUILD_ID, startedAt: new Date().toISOString() };
+  await writeFileAtomic(daemonFiles(home).info, `${JSON.stringify(info)}\n`, { mode: 0o600 });
+  return info;
+}
+
+/** Removes `daemon.json` if it names `pid`: that daemon is leaving. */
+export async function removeDaemonInfo(home: string, pid: number): Promise<void> {
+  const path = daemonFiles(home).info;
+  const info = await readFile(path, 'utf8').then((t) => JSON.parse(t) as DaemonInfo, () => null);
+  if (info?.pid === pid) await unlink(path).catch(() => undefined);
+}
+
+/** The daemon that runs now, or null (none ever, or the recorded one is gone). */
+export async function runningDaemon(home: string): Promise<DaemonInfo | null> {
+  try {
+    const info = JSON.parse(await readFile(daemonFiles(home).info, 'utf8')) as DaemonInfo;
+    return isSameProcess(info.pid, info.startTime) ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+/** How the daemon follows one workspace: by its watcher, or (degraded) by periodic scans alone. */
+export interface WatchHealth {
+  dispatchDir: string;
+  watching: boolean;
+  /** The watcher failed (e.g. out of inotify watches): changes are seen by the scans, every few seconds. */
+  degraded: boolean;
+  /** Facts found first by the watcher and first by a scan: many by scans while watching means lost events. */
+  facts?: { fromWatcher: number; fromScan: number };
+}
+
+/** What the daemon last said of its workspaces (`daemon-health.json`); [] when it said nothing. */
+export async function readWatchHealth(home: string): Promise<WatchHealth[]> {
+  try {
+    const data = JSON.parse(await readFile(daemonFiles(home).health, 'utf8')) as { workspaces?: WatchHealth[] };
+    return Array.isArray(data.workspaces) ? data.workspaces : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Why a queued task waits (a dependency, a worker slot and its place in line), as the daemon last said. */
+export interface QueueEntry {
+  dispatchDir: string;
+  id: string;
+  reason: string;
+  place?: number;
+}
+
+/** The daemon's `queue.json`; [] when it said nothing. */
+export async function readQueue(home: string): Promise<QueueEntry[]> {
+  try {
+    const data = JSON.parse(await readFile(daemonFiles(home).queue, 'utf8')) as { waiting?: QueueEntry[] };
+    return Array.isArray(data.waiting) ? data.waiting : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isValidTaskId, publishExclusive } from '@dispatch/ipc-fs';
+
+/** A task `run` created and handed to the daemon: where it is and the environment it runs in. */
+export interface Registration {
+  id: string;
+  dispatchDir: string;
+  /** The workspace the worker runs in. */
+  cwd: string;
+  /** The environment of the `run` that created the task (kept here, mode 0600, never in the workspace). */
+  env: Record<string, string>;
+  registeredAt: string;
+}
+
+/** Where registrations live: `$DISPATCH_HOME/tasks/<workspace key>/<id>.json`. */
+export function registryDir(home: string): string {
+  return join(home, 'tasks');
+}
+
+/** A short stable key for a workspace's `.dispatch` directory. */
+export function workspaceKey(dispatchDir: string): string {
+  return createHash('sha256').update(dispatchDir).digest('hex').slice(0, 16);
+}
+
+/**
+ * Registers a task with the daemon of `home`. The daemon only ever runs registered tasks, so a
+ * task folder merely found on disk (a cloned repository's `.dispatch/`) is never started.
+ */
+export async function registerTask(home: string, registration: Registration): Promise<void> {
+  const dir = join(registryDir(home), workspaceKey(registration.dispatchDir));
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await publishExclusive(join(dir, `${registration.id}.json`), `${JSON.stringify(registration)}\n`, { mode: 0o600 });
+}
+
+/**
+ * Every registration under `home` (unreadable ones skipped), but those `known(key, id)` says the
+ * caller already has: a daemon re-lists often, and re-reading every file each time is waste.
+ */
+export async function listRegistrations(home: string, known: (key: string, id: string) => boolean = () => false): Promise<Registration[]> {
+  const found: Registration[] = [];
+  const root = registryDir(home);
+  const workspaces = await readdir(root).catch(() => [] as string[]);
+  for (const key of workspaces) {
+    const names = await readdir(join(root, key)).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.endsWith('.json') || known(key, name.slice(0, -'.json'.length))) continue;
+      try {
+        const r = JSON.parse(await readFile(join(root, key, name), 'utf8')) as Registration;
+        if (isValidTaskId(r.id) && workspaceKey(r.dispatchDir) === key) found.push(r);
+      } catch {
+        // a half-written or foreign file: not a registration
+      }
+    }
+  }
+  return found;
+}

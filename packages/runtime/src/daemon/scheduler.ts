@@ -1,0 +1,87 @@
+import { KNOWN_BACKENDS, type Limits } from '@dispatch/config';
+import type { TaskState } from '@dispatch/core';
+
+/** A task the scheduler looks at: where it is, what it waits for, which backend its worker needs. */
+export interface ScheduledTask {
+  key: string;
+  state: TaskState;
+  backend: string;
+  createdAt: string;
+  /**
+   * Ids (in the same workspace) that must complete first, and their states now (undefined: gone);
+   * empty once the task has started (a continue or retry waits for a slot only).
+   */
+  after: readonly { id: string; state: TaskState | undefined }[];
+}
+
+/** States in which a task holds a worker slot. */
+const HOLDS_SLOT: readonly TaskState[] = ['starting', 'running', 'awaiting-answer', 'timed-out'];
+
+/**
+ * Limits when the config sets none, for the AI CLIs dispatch knows: 8 workers at once, 3 of
+ * claude (the reference broke with 4 parallel `claude -p`), 4 of each other one. Other commands
+ * (yours, the `sim` test double) are not limited unless the config says so; a configured
+ * `limits` counts every worker in its total.
+ */
+export const DEFAULT_LIMITS = { total: 8, claude: 3, other: 4 } as const;
+
+const KNOWN_CLIS: ReadonlySet<string> = new Set(KNOWN_BACKENDS);
+
+function limitOf(limits: Limits | undefined, backend: string): number {
+  const configured = limits?.backends[backend];
+  if (configured !== undefined) return configured;
+  if (!KNOWN_CLIS.has(backend)) return Infinity;
+  return backend === 'claude' ? DEFAULT_LIMITS.claude : DEFAULT_LIMITS.other;
+}
+
+function totalOf(limits: Limits | undefined): number {
+  return limits?.total ?? DEFAULT_LIMITS.total;
+}
+
+/** What the scheduler decided for one queued task. */
+export type Decision =
+  | { key: string; action: 'start' }
+  | { key: string; action: 'wait'; reason: string; place?: number }
+  | { key: string; action: 'fail'; message: string };
+
+/**
+ * Decides, for every queued task in submission order, whether it starts now: when each task it
+ * runs after has completed (one cancelled fails it, kind `dependency`; one failed or unfinished
+ * keeps it waiting, with the reason) and a slot is free for its backend and in total. Tasks that
+ * wait for a slot keep their place in line.
+ */
+export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undefined): Decision[] {
+  const busy = new Map<string, number>();
+  let total = 0;
+  const counts = (backend: string) => limits !== undefined || KNOWN_CLIS.has(backend);
+  for (const t of tasks) {
+    if (!HOLDS_SLOT.includes(t.state)) continue;
+    busy.set(t.backend, (busy.get(t.backend) ?? 0) + 1);
+    if (counts(t.backend)) total += 1;
+  }
+  const decisions: Decision[] = [];
+  let place = 0;
+  const queued = tasks.filter((t) => t.state === 'queued').sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.key.localeCompare(b.key));
+  for (const t of queued) {
+    const cancelled = t.after.find((d) => d.state === 'cancelled' || d.state === undefined);
+    if (cancelled) {
+      decisions.push({ key: t.key, action: 'fail', message: `${cancelled.id} ${cancelled.state === undefined ? 'is gone' : 'was cancelled'}, and this task runs after it` });
+      continue;
+    }
+    const pending = t.after.filter((d) => d.state !== 'completed');
+    if (pending.length > 0) {
+      decisions.push({ key: t.key, action: 'wait', reason: `waiting for ${pending.map((d) => `${d.id} (${d.state})`).join(', ')}` });
+      continue;
+    }
+    const free = (busy.get(t.backend) ?? 0) < limitOf(limits, t.backend) && (!counts(t.backend) || total < totalOf(limits));
+    if (!free) {
+      place += 1;
+      decisions.push({ key: t.key, action: 'wait', reason: `waiting for a free ${t.backend} worker slot`, place });
+      continue;
+    }
+    busy.set(t.backend, (busy.get(t.backend) ?? 0) + 1);
+    if (counts(t.backend)) total += 1;
+    decisions.push({ key: t.key, action: 'start' });
+  }
+  return decisions;
+}

@@ -1,0 +1,67 @@
+// @dispatch/runtime: the task host other apps embed. The embedding API first; then what the
+// CLI and the inspector build their views from. The daemon itself is `./daemon` (loaded only
+// by the process that becomes one) and the change watcher `./watch` (only by commands that wait).
+
+// The embedding API (DESIGN.md, "Embedding").
+export { openDispatch } from './api/open-dispatch.js';
+export type { Dispatch, OpenOptions } from './api/open-dispatch.js';
+export type { RunInput, RunResult, CreatedTask } from './api/run-task.js';
+export type { TaskStatus } from './api/task-status.js';
+export type { AnswerResult } from './api/answer.js';
+export type { RequestResult } from './api/requests.js';
+export type { TaskResult } from './api/result.js';
+export type { Condition, ConditionType } from './tasks/conditions.js';
+export { DispatchError, ExitCode, usageError, toDispatchError, isInputErrorCode } from './errors.js';
+export type { DispatchErrorCode, ExitCodeValue } from './errors.js';
+
+// The same operations for a caller of its own (the CLI passes its environment, directory and binary).
+export type { Caller } from './caller.js';
+export { createTask } from './api/run-task.js';
+export { statusOf } from './api/task-status.js';
+export { answerTask } from './api/answer.js';
+export { cancelTask, continueTask, noteTask, retryTask } from './api/requests.js';
+export { taskResult } from './api/result.js';
+export { conditionsNow } from './api/conditions-now.js';
+export type { ConditionScope, HeldCondition } from './api/conditions-now.js';
+export { askAsWorker } from './worker/ask.js';
+export type { AskInput, AskOutput } from './worker/ask.js';
+export { VERSION, BUILD_ID } from './version.js';
+
+// Workspaces, tasks and the daemon as seen from outside it.
+export { workspaceOf, ensureDaemonFor, runtimeBin } from './workspace.js';
+export type { Workspace } from './workspace.js';
+export { findTask, loadHostedTask } from './tasks/find-task.js';
+export type { TaskRef } from './tasks/find-task.js';
+export { deriveTask, deriveTasks, ensureDaemonIfUnfinished, isFinal } from './tasks/task-list.js';
+export { deriveTaskId, taskTitle } from './tasks/task-naming.js';
+export { CONDITION_TYPES, blockerOf, conditionOf, describeCondition } from './tasks/conditions.js';
+export { failureReport, recoveryLine } from './tasks/failure-report.js';
+export { livenessOf, waitingDependents } from './tasks/liveness.js';
+export { unregister, isRegistered } from './tasks/registration.js';
+export { describeUsage, workerReport } from './tasks/worker-output.js';
+export type { WorkerReport } from './tasks/worker-output.js';
+export { classifiers, classifyExit } from './worker/classify-exit.js';
+export { readAttemptLogTail } from './worker/attempt-log.js';
+export { readQueue, readWatchHealth, runningDaemon, daemonFiles } from './daemon/daemon-files.js';
+export type { DaemonInfo, QueueEntry, WatchHealth } from './daemon/daemon-files.js';
+export { listRegistrations, registerTask, registryDir, workspaceKey } from './daemon/registry.js';
+export type { Registration } from './daemon/registry.js';
+export { CRASH_POINTS, crashPoint } from './daemon/crash-points.js';
+export type { CrashPoint } from './daemon/crash-points.js';
+
+// Config as the runtime reads it (with the parse cache), models that can run, quota cooldowns.
+export { loadUserConfig, userConfig } from './config/user-config.js';
+export { alternativeModels, alternativesIn } from './config/alternatives.js';
+export { activeCooldowns, formatUntil } from './config/cooldowns.js';
+export { checkModelOption } from './config/model-option.js';
+
+// Worktrees.
+export { excludeFromGit } from './worktree/git-exclude.js';
+export { gitStatus } from './worktree/git.js';
+export { createTaskWorktree, readTaskWorktree } from './worktree/task-worktree.js';
+export type { TaskWorktree } from './worktree/task-worktree.js';
+export { discardWorktree, mergeWorktree, worktreeDiff } from './worktree/worktree-actions.js';
+
+// Hosting one task outside the daemon (tests, other hosts).
+export { TaskHost } from './host/task-host.js';
+export type { TaskHostOptions } from './host/task-host.js';

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import type { TaskState } from '@dispatch/core';
+import { type DerivedTask, type TaskView, toTaskView } from '@dispatch/ipc-fs';
+import { recoveryLine } from './failure-report.js';
+
+/** The kinds of notable condition `wait` reports, in the order it reports simultaneous ones. */
+export const CONDITION_TYPES = ['question', 'blocked', 'failed', 'completed', 'cancelled'] as const;
+
+/** One notable condition. */
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+/** Fields every `wait --json` line has (docs/events.md, "wait --json lines"). */
+interface ConditionBase {
+  v: 1;
+  id: string;
+  state: TaskState;
+  progress: { done: number; total: number };
+  /** Absolute path of output.md when the worker wrote one. */
+  output: string | null;
+}
+
+/** A `wait --json` line: a task's first notable condition and what a host needs to act on it. */
+export type Condition =
+  | (ConditionBase & { type: 'question'; seq: number; text: string })
+  | (ConditionBase & { type: 'blocked'; seq: number | null; text: string })
+  | (ConditionBase & { type: 'failed'; kind: string; message: string; alternatives: string[] })
+  | (ConditionBase & { type: 'completed' | 'cancelled' });
+
+/** What a blocked or failed task waits on: its pending question, else its first [?] item's question. */
+export function blockerOf(view: TaskView): { seq: number | null; text: string } | null {
+  if (view.question) return view.question;
+  const item = view.items.find((i) => i.mark === 'blocked');
+  // The reference worker writes `> **Blocker:** QUESTION` under the item.
+  return item ? { seq: null, text: (item.note ?? item.text).replace(/^\*\*Blocker:\*\*\s*/, '') } : null;
+}
+
+/**
+ * The notable condition a task is in, or null while it is just working. A question counts while
+ * it is pending; `alternatives` is asked for only when the task failed.
+ */
+export async function conditionOf(derived: DerivedTask, alternatives: (tried: readonly string[]) => Promise<string[]>): Promise<Condition | null> {
+  const view = toTaskView(derived);
+  // Built as `{v, type, id, ...}` so the line reads well in a terminal and a log.
+  const base = <T extends ConditionType>(type: T) => ({
+    v: 1 as const,
+    type,
+    id: view.id,
+    state: view.state,
+    progress: view.progress,
+    output: existsSync(derived.paths.output) ? derived.paths.output : null,
+  });
+  switch (view.state) {
+    case 'blocked':
+      return { ...base('blocked'), ...(blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' }) };
+    case 'failed': {
+      const error = view.error ?? { kind: 'crash', message: 'the task failed' };
+      return { ...base('failed'), kind: error.kind, message: error.message, alternatives: await alternatives([...derived.snapshot.context.modelsTried, view.model]) };
+    }
+    case 'completed':
+    case 'cancelled':
+      return base(view.state);
+    case 'starting':
+    case 'running':
+    case 'awaiting-answer':
+    case 'timed-out':
+      return view.question ? { ...base('question'), seq: view.question.seq, text: view.question.text } : null;
+    default:
+      return null; // queued or recovering: a question left from an earlier attempt is superseded
+  }
+}
+
+/** The condition in one human line: `security-review asks #1: JWT or sessions?`. */
+export function describeCondition(c: Condition): string {
+  const progress = `${c.progress.done}/${c.progress.total}`;
+  switch (c.type) {
+    case 'question':
+      return `${c.id} asks #${c.seq}: ${c.text}`;
+    case 'blocked':
+      return `${c.id} is blocked${c.seq === null ? '' : ` on #${c.seq}`}: ${c.text}`;
+    case 'failed':
+      return recoveryLine(c.id, c.kind, c.message, c.alternatives);
+    case 'completed':
+      return `${c.id} completed (${progress})${c.output === null ? '' : `: ${c.output}`}`;
+    case 'cancelled':
+      return `${c.id} was cancelled (${progress} done)`;
+  }
+}

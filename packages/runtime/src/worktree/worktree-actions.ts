@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DispatchError } from '../errors.js';
+import { git, gitStatus } from './git.js';
+import type { TaskWorktree } from './task-worktree.js';
+
+/** Git options that give dispatch's commits an author when the user has none configured. */
+async function identity(repo: string): Promise<string[]> {
+  const email = await gitStatus(repo, ['config', 'user.email']);
+  return email.code === 0 && email.stdout.trim() !== '' ? [] : ['-c', 'user.name=dispatch', '-c', 'user.email=dispatch@localhost'];
+}
+
+/**
+ * The task's change against its base: what its branch committed plus what its worktree holds
+ * uncommitted, new files included — read through a temporary index, so nothing is staged.
+ */
+export async function worktreeDiff(wt: TaskWorktree, options: { stat?: boolean } = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dispatch-diff-'));
+  try {
+    const index = join(dir, 'index');
+    const env = { GIT_INDEX_FILE: index };
+    const { execa } = await import('execa');
+    const run = (args: string[]) => execa('git', args, { cwd: wt.path, env: { ...process.env, ...env }, reject: false, stdin: 'ignore' });
+    await run(['read-tree', 'HEAD']);
+    await run(['add', '-A']);
+    const r = await run(['diff', '--cached', ...(options.stat ? ['--stat'] : []), wt.baseCommit]);
+    if (r.exitCode !== 0) throw new DispatchError('failure', `git diff: ${String(r.stderr).trim().split('\n').at(-1)}`);
+    return String(r.stdout);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Commits what the worker left uncommitted in its worktree, on its branch. True when there was something. */
+export async function commitWorktree(wt: TaskWorktree, message: string): Promise<boolean> {
+  if ((await git(wt.path, ['status', '--porcelain'])).trim() === '') return false;
+  await git(wt.path, ['add', '-A']);
+  await git(wt.path, [...(await identity(wt.repo)), 'commit', '--quiet', '--no-verify', '-m', message]);
+  return true;
+}
+
+/**
+ * Merges the task's branch into the main tree's current branch — or refuses, leaving everything
+ * as it was: on a conflict (found beforehand with `merge-tree`, which touches nothing), or when
+ * the merge would overwrite a modified or untracked file (git refuses before changing anything).
+ * Unrelated untracked files are no obstacle.
+ */
+export async function mergeWorktree(wt: TaskWorktree, title: string): Promise<string> {
+  await commitWorktree(wt, `dispatch: ${title}`);
+  const trial = await gitStatus(wt.repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', 'HEAD', wt.branch]);
+  if (trial.code === 1) {
+    const files = trial.stdout.trim().split('\n').slice(1).filter(Boolean);
+    throw new DispatchError('failure', `merging ${wt.branch} would conflict in ${files.join(', ') || 'some files'}: nothing was changed; resolve it by hand (git merge ${wt.branch}) or discard the task`);
+  }
+  if (trial.code !== 0) throw new DispatchError('failure', `git merge-tree: ${trial.stderr.trim().split('\n').at(-1) ?? 'failed'}`);
+  const merge = await gitStatus(wt.repo, [...(await identity(wt.repo)), 'merge', '--no-ff', '--no-edit', '-m', `Merge ${wt.branch}: ${title}`, wt.branch]);
+  if (merge.code !== 0) {
+    const lines = `${merge.stderr}\n${merge.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+    const files = lines.filter((l) => !/^(error|hint|Please|Aborting|Merge with strategy)/.test(l) && !l.endsWith(':'));
+    const why = /untracked working tree files/.test(merge.stderr) ? 'untracked files' : 'uncommitted changes';
+    throw new DispatchError('failure', `merging ${wt.branch} would overwrite ${why} in the main tree (${files.join(', ')}): nothing was changed; commit or move them first`);
+  }
+  return (await git(wt.repo, ['rev-parse', '--short', 'HEAD'])).trim();
+}
+
+/** Removes the task's worktree and its branch. */
+export async function discardWorktree(wt: TaskWorktree): Promise<void> {
+  await gitStatus(wt.repo, ['worktree', 'remove', '--force', wt.path]);
+  await gitStatus(wt.repo, ['worktree', 'prune']);
+  await gitStatus(wt.repo, ['branch', '-D', wt.branch]);
+}
