@@ -36,6 +36,7 @@ export const taskMachine = taskSetup.createMachine({
     queued: {
       // Every attempt starts here, so that limits hold for continues and retries too.
       description: 'Waiting for a free worker slot (and, before its first attempt, for its dependencies).',
+      tags: ['live'],
       // Queued again, the task's unanswered questions are superseded: the next worker starts from
       // the plan (decision 0007), so nothing waits for them.
       entry: assign({ questions: [] }),
@@ -51,7 +52,7 @@ export const taskMachine = taskSetup.createMachine({
     },
     starting: {
       description: 'Starting the worker CLI for a new attempt (exactly once per attempt, even across restarts).',
-      tags: ['active'],
+      tags: ['live', 'active', 'holds-slot'],
       entry: assign(({ context }) => ({
         attempt: context.attempt + 1,
         modelsTried: context.modelsTried.includes(context.model) ? context.modelsTried : [...context.modelsTried, context.model],
@@ -95,7 +96,7 @@ export const taskMachine = taskSetup.createMachine({
     },
     running: {
       description: 'The worker is working through the plan.',
-      tags: ['active', 'worker'],
+      tags: ['live', 'active', 'holds-slot', 'worker'],
       invoke: taskDeadline,
       // Entered with a question already pending (asked while starting, or a second one): wait for it.
       always: { guard: ({ context }) => context.questions.length > 0, target: 'awaiting-answer' },
@@ -117,7 +118,7 @@ export const taskMachine = taskSetup.createMachine({
     },
     'awaiting-answer': {
       description: 'The worker asked a question and is waiting for the answer, its context intact.',
-      tags: ['active', 'worker', 'needs-user'],
+      tags: ['live', 'active', 'holds-slot', 'worker', 'needs-user'],
       entry: assign(({ context }) => ({ deadlines: { ...context.deadlines, answer: answerDeadlineOf(context) } })),
       invoke: [
         taskDeadline,
@@ -152,7 +153,7 @@ export const taskMachine = taskSetup.createMachine({
     },
     'timed-out': {
       description: 'No answer came in time; the worker is expected to save its context, mark the item [?] and stop.',
-      tags: ['active', 'worker', 'needs-user'],
+      tags: ['live', 'active', 'holds-slot', 'worker', 'needs-user'],
       invoke: [
         taskDeadline,
         {
@@ -205,7 +206,7 @@ export const taskMachine = taskSetup.createMachine({
     },
     recovering: {
       description: 'Choosing the model to retry with (and repairing the config if the user asked).',
-      tags: ['active'],
+      tags: ['live', 'active'],
       invoke: {
         src: 'chooseModel',
         id: 'choose-model',

@@ -4,6 +4,7 @@ import type { TaskEvent, TaskEventOf } from './events.js';
 import { exitGuards, isCurrentAttempt, isPending } from './guards.js';
 import { exitError, stoppedError, withQuestion, withoutQuestion } from './task-context.js';
 import type { StartReason, TaskContext, TaskError, TaskInput } from './types.js';
+import type { TaskTag } from './state-tags.js';
 
 /** What the host's `spawnWorker` actor is given: start (or re-attach to) this attempt's worker. */
 export interface SpawnWorkerInput {
@@ -48,7 +49,7 @@ export const taskSetup = setup({
     context: {} as TaskContext,
     events: {} as TaskEvent,
     input: {} as TaskInput,
-    tags: {} as 'active' | 'worker' | 'needs-user',
+    tags: {} as TaskTag,
   },
   actors: {
     /** Host: claim attempt N exclusively and start its worker, or re-attach to it; sends `worker.started` or `worker.spawn-failed`. */

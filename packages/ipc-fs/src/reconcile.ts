@@ -1,4 +1,4 @@
-import type { TaskEvent, TaskState } from '@dispatch/core';
+import { holdsSlot, type TaskEvent, type TaskState } from '@dispatch/core';
 import { readExitRecord, readPidRecord } from './attempts.js';
 import { cleanStaleTemps, findStaleTemps } from './atomic-write.js';
 import { IpcError } from './errors.js';
@@ -35,8 +35,6 @@ export interface ReconcileOptions {
   classify?: ExitClassifier;
   now?: number;
 }
-
-const WORKER_STATES: readonly TaskState[] = ['starting', 'running', 'awaiting-answer', 'timed-out'];
 
 function tempDirs(paths: TaskPaths): string[] {
   return [paths.dir, paths.ipc, paths.attempts, paths.requests];
@@ -91,7 +89,7 @@ export async function reconcileTask(dispatchDir: string, id: string, options: Re
   if (exit) report.finishedWorker = { attempt: exit.attempt, code: exit.code, signal: exit.signal };
 
   const attempt = context.attempt;
-  if (options.isAlive && WORKER_STATES.includes(derived.state) && attempt > 0) {
+  if (options.isAlive && holdsSlot(derived.state) && attempt > 0) {
     const pid = await readPidRecord(derived.paths.attempts, attempt);
     const exited = await readExitRecord(derived.paths.attempts, attempt);
     if (pid && !exited && !options.isAlive(pid.pid, pid.startTime)) report.lostWorker = { attempt, pid: pid.pid };

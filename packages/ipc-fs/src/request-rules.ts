@@ -1,7 +1,5 @@
-import type { TaskState } from '@dispatch/core';
+import { isFinalState, type TaskState } from '@dispatch/core';
 import type { TaskRequest } from './requests.js';
-
-const FINAL: readonly TaskState[] = ['completed', 'cancelled'];
 
 /**
  * Why a request does not apply to a task in `state` (one line for the user), or null when it
@@ -11,9 +9,9 @@ const FINAL: readonly TaskState[] = ['completed', 'cancelled'];
 export function refusalOf(type: TaskRequest['type'], id: string, state: TaskState): string | null {
   switch (type) {
     case 'cancel':
-      return FINAL.includes(state) ? `task ${id} is already ${state}` : null;
+      return isFinalState(state) ? `task ${id} is already ${state}` : null;
     case 'note':
-      return FINAL.includes(state) ? `task ${id} is ${state}: no worker would read the note` : null;
+      return isFinalState(state) ? `task ${id} is ${state}: no worker would read the note` : null;
     case 'continue':
       return state === 'blocked' ? null : `task ${id} is not blocked (it is ${state}): continue applies to a blocked task`;
     case 'retry':

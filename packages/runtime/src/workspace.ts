@@ -20,7 +20,7 @@ export function workspaceOf(caller: Caller): Workspace {
  * daemon an embedding app starts; from the sources too, since node cannot run them directly.
  */
 export function runtimeBin(): string {
-  const fromSource = import.meta.url.includes('/src/');
+  const fromSource = import.meta.url.endsWith('.ts'); // this module, run from src/ by tests
   return new URL(fromSource ? '../dist/bin/dispatch-runtime.js' : './bin/dispatch-runtime.js', import.meta.url).pathname;
 }
 

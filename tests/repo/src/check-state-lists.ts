@@ -36,7 +36,8 @@ export function isProductionSource(path: string): boolean {
 /**
  * State lists in one file's text: array literals (so `new Set([...])` and `[...].includes(x)` too)
  * holding two or more distinct state names as string literals, and `||` chains comparing with `===`
- * or `==` against two or more distinct state names (`s === 'completed' || s === 'cancelled'`).
+ * or `==` against two or more distinct state names (`s === 'completed' || s === 'cancelled'`),
+ * unless the line above says `// not task states: <why>`.
  */
 export function findStateLists(fileName: string, text: string, states: readonly string[] = TASK_STATE_NAMES): StateListFinding[] {
   const names = new Set(states);
@@ -78,7 +79,10 @@ export function findStateLists(fileName: string, text: string, states: readonly 
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return findings;
+  // A list that only looks like states (wait --json's condition types share four of their names)
+  // says so on the line above: `// not task states: <why>`.
+  const lines = text.split('\n');
+  return findings.filter((f) => !/\/\/ not task states: \S/.test(lines[f.line - 2] ?? ''));
 }
 
 /** Scans the production source of every package in packages/* and apps/* except packages/core. */

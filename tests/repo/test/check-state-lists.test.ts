@@ -23,6 +23,14 @@ describe('findStateLists', () => {
     ]);
   });
 
+  it('leaves a list that says on the line above that it holds no task states', () => {
+    expect(lists([
+      '// not task states: the types of wait --json lines',
+      "const TYPES = ['question', 'blocked', 'failed'];",
+      "const FINAL = ['completed', 'cancelled'];",
+    ].join('\n'))).toEqual(["3: an array of 2 state names: 'completed', 'cancelled'"]);
+  });
+
   it('ignores a single name, repeats of one name, other strings and other operators', () => {
     expect(lists([
       "const one = ['running'];",

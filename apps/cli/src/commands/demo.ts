@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { simWorkerCommand } from '@dispatch/backends';
-import { FINAL_STATES, type TaskState } from '@dispatch/core';
+import { isLive, type TaskState } from '@dispatch/core';
 import { createFactSource, createTaskFolder, IpcError, readEventLog, readPlan, renderPlan, writeAnswer } from '@dispatch/ipc-fs';
 import { TaskHost, usageError } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
@@ -19,8 +19,8 @@ const STEPS = [
   'Check the token expiry settings',
   'Write the findings to output.md',
 ];
-/** States in which the demo has nothing more to show. */
-const STOP_STATES: readonly TaskState[] = [...FINAL_STATES, 'blocked', 'failed'];
+/** Whether the demo has nothing more to show: the task is at rest (ended, blocked or failed). */
+const stops = (state: TaskState) => !isLive(state);
 
 /**
  * `dispatch demo`: one whole task, for real, in a fresh workspace — the plan on disk, the task
@@ -81,7 +81,7 @@ export async function run(ctx: CommandContext): Promise<number> {
           writeAnswer(paths.ipc, question.seq, ANSWER).catch((err: Error) => say(`could not answer: ${err.message}`));
         }, 1500).unref();
       }
-      if (STOP_STATES.includes(state)) resolveStop(state);
+      if (stops(state)) resolveStop(state);
     },
   });
   const source = await createFactSource({

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { IpcError, writeAnswer } from '@dispatch/ipc-fs';
-import type { TaskState } from '@dispatch/core';
+import { isLive, type TaskState } from '@dispatch/core';
 import { alternativeModels, conditionOf, deriveTask, describeCondition } from '@dispatch/runtime';
 import { waitFor } from '@dispatch/runtime/watch';
 import type { CommandContext } from '../command-spec.js';
@@ -14,8 +14,8 @@ export interface FollowOptions {
   ask?: AskUser;
 }
 
-/** States in which following ends: exit 0 for completed, 1 for the others. */
-const END_STATES: readonly TaskState[] = ['completed', 'failed', 'blocked', 'cancelled'];
+/** Whether following ends (the task is at rest): exit 0 for completed, 1 for the others. */
+const ends = (state: TaskState) => !isLive(state);
 
 /** Asks on the terminal (prompt on stderr, so stdout stays the command's result). */
 const askOnTerminal: AskUser = async (question, signal) => {
@@ -75,7 +75,7 @@ export async function followTask(ctx: CommandContext, dispatchDir: string, id: s
     if (asking !== null && pending?.seq !== asking.seq) asking.controller.abort(); // answered elsewhere
     if (derived.state !== shown) say(`${id}: ${style.bold(derived.state)}`);
     shown = derived.state;
-    if (END_STATES.includes(derived.state)) {
+    if (ends(derived.state)) {
       if (condition) say(describeCondition(condition));
       return derived.state === 'completed' ? 0 : 1;
     }

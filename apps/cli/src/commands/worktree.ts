@@ -1,11 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TaskState } from '@dispatch/core';
+import { isLive } from '@dispatch/core';
 import { discardWorktree, loadHostedTask, mergeWorktree, readTaskWorktree, type TaskWorktree, usageError, worktreeDiff } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
-
-/** States in which a worker may be working in the worktree. */
-const BUSY: readonly TaskState[] = ['queued', 'starting', 'running', 'awaiting-answer', 'timed-out', 'recovering'];
 
 async function taskWithWorktree(ctx: CommandContext) {
   const { ref, derived } = await loadHostedTask(ctx.io, String(ctx.args.id ?? ''));
@@ -31,7 +28,7 @@ export async function merge(ctx: CommandContext): Promise<void> {
 /** `dispatch discard ID`: the task's worktree and branch removed. */
 export async function discard(ctx: CommandContext): Promise<void> {
   const { ref, derived, wt } = await taskWithWorktree(ctx);
-  if (BUSY.includes(derived.state)) throw usageError(`task ${ref.id} is ${derived.state}: its worker may still work there; cancel it first`, 'invalid-input');
+  if (isLive(derived.state)) throw usageError(`task ${ref.id} is ${derived.state}: its worker may still work there; cancel it first`, 'invalid-input');
   await discardWorktree(wt as TaskWorktree);
   await rm(join(ref.paths.dir, 'worktree.json'), { force: true });
   ctx.io.out(`discarded ${wt.path} and branch ${wt.branch}\n`);

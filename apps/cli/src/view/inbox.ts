@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { MODEL_FAILURES } from '@dispatch/config';
+import { hasWorker, needsUser } from '@dispatch/core';
 import { type DerivedTask, toTaskView } from '@dispatch/ipc-fs';
 import { blockerOf } from '@dispatch/runtime';
 
@@ -24,7 +25,7 @@ export async function inboxOf(tasks: readonly DerivedTask[], alternatives: (trie
     const view = toTaskView(t);
     const { id } = view;
     const dispatchDir = dirname(dirname(t.paths.dir)); // <dispatchDir>/tasks/<id>
-    if (view.question && (view.state === 'awaiting-answer' || view.state === 'timed-out')) {
+    if (view.question && hasWorker(view.state) && needsUser(view.state)) {
       const deadline = t.snapshot.context.deadlines.answer;
       questions.push({ type: 'question', id, dispatchDir, seq: view.question.seq, text: view.question.text, secondsLeft: deadline === null ? null : Math.max(0, Math.round((deadline - now) / 1000)), action: `dispatch answer ${quote(id)} "…"` });
     } else if (view.state === 'blocked') {

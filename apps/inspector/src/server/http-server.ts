@@ -8,7 +8,7 @@ import { LiveChanges } from './live.js';
 import { cookieName, hostAllowed, presentedToken, sameToken } from './request-guard.js';
 import { loadStaticFiles, type StaticFile } from './static-files.js';
 import { taskDetail } from './task-detail.js';
-import { byUrgency, summarize, summaryOf } from './task-summary.js';
+import { byUrgency, STATE_FILTER_ORDER, summarize, summaryOf } from './task-summary.js';
 import { workspacesOf, type RegisteredTask, type Workspace } from './workspaces.js';
 
 /** What the inspector serves and how it reaches the rest of dispatch (the CLI supplies these). */
@@ -112,7 +112,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       return built ? send(res, 200, built.body, { 'content-type': 'application/json' }) : send(res, 200, await taskChart());
     }
     if (method === 'GET' && path === '/api/tasks') {
-      const list: TaskListResponse = { workspaces: [], now: Date.now() };
+      const list: TaskListResponse = { workspaces: [], states: STATE_FILTER_ORDER, now: Date.now() };
       for (const w of await refreshWorkspaces()) {
         const tasks = (await summarize(w.dispatchDir, w.ws, w.ids)).sort(byUrgency);
         list.workspaces.push({ ws: w.ws, dispatchDir: w.dispatchDir, current: w.current, tasks });

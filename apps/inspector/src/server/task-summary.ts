@@ -1,7 +1,13 @@
+import { isFinalState, needsUser, TASK_STATES, type TaskState } from '@dispatch/core';
 import { type DerivedTask, deriveTaskState, toTaskView } from '@dispatch/ipc-fs';
 import type { TaskSummary } from '../shared/api-types.js';
 
-const NEEDS_USER = new Set(['awaiting-answer', 'timed-out', 'blocked', 'failed']);
+/** The machine's states for the list's filter: what needs the user first, final ones last. */
+export const STATE_FILTER_ORDER: TaskState[] = [
+  ...TASK_STATES.filter((s) => needsUser(s)),
+  ...TASK_STATES.filter((s) => !needsUser(s) && !isFinalState(s)).reverse(),
+  ...TASK_STATES.filter((s) => isFinalState(s)),
+];
 
 /** The list's line of a derived task. */
 export function summaryOf(derived: DerivedTask, ws: string): TaskSummary {
@@ -13,7 +19,8 @@ export function summaryOf(derived: DerivedTask, ws: string): TaskSummary {
     state: view.state,
     model: view.model,
     progress: view.progress,
-    needsUser: NEEDS_USER.has(view.state),
+    needsUser: needsUser(view.state),
+    final: isFinalState(view.state),
     question: view.question,
     error: view.error,
     createdAt: view.createdAt,

@@ -14,6 +14,8 @@ export interface TaskSummary {
   progress: { done: number; total: number };
   /** A question, a block or a failure waits for the user. */
   needsUser: boolean;
+  /** A state the task never leaves (completed, cancelled): no action applies. */
+  final: boolean;
   question: { seq: number; text: string } | null;
   error: { kind: string; message: string } | null;
   createdAt: string;
@@ -31,6 +33,8 @@ export interface WorkspaceTasks {
 /** `GET /api/tasks`. */
 export interface TaskListResponse {
   workspaces: WorkspaceTasks[];
+  /** The machine's states, those that need the user first and final ones last: the list's filter. */
+  states: StateName[];
   now: number;
 }
 

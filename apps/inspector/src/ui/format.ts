@@ -19,8 +19,3 @@ export function clock(ms: number): string {
   return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
 
-/** States where the user is needed (loud in the list). */
-export const NEEDS_USER = new Set(['awaiting-answer', 'timed-out', 'blocked', 'failed']);
-
-/** Final states. */
-export const FINAL = new Set(['completed', 'cancelled']);

@@ -1,5 +1,5 @@
 import { KNOWN_BACKENDS, type Limits } from '@dispatch/config';
-import type { TaskState } from '@dispatch/core';
+import { holdsSlot, type TaskState } from '@dispatch/core';
 
 /** A task the scheduler looks at: where it is, what it waits for, which backend its worker needs. */
 export interface ScheduledTask {
@@ -13,9 +13,6 @@ export interface ScheduledTask {
    */
   after: readonly { id: string; state: TaskState | undefined }[];
 }
-
-/** States in which a task holds a worker slot. */
-const HOLDS_SLOT: readonly TaskState[] = ['starting', 'running', 'awaiting-answer', 'timed-out'];
 
 /**
  * Limits when the config sets none, for the AI CLIs dispatch knows: 8 workers at once, 3 of
@@ -55,7 +52,7 @@ export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undef
   let total = 0;
   const counts = (backend: string) => limits !== undefined || KNOWN_CLIS.has(backend);
   for (const t of tasks) {
-    if (!HOLDS_SLOT.includes(t.state)) continue;
+    if (!holdsSlot(t.state)) continue;
     busy.set(t.backend, (busy.get(t.backend) ?? 0) + 1);
     if (counts(t.backend)) total += 1;
   }

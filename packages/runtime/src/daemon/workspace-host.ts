@@ -1,41 +1,15 @@
-import { capWorkerLog, STRUCTURED_BACKENDS } from '@dispatch/backends';
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { attemptFiles, cleanStaleTemps, createFactSource, deriveTaskState, type Fact, type FactSource, findStaleTemps, listFolder, type ListingMemo, readRequests } from '@dispatch/ipc-fs';
-import { LogActivity } from '../worker/log-activity.js';
-import { classifyStuckWorker } from '../worker/classify-exit.js';
+import { hasWorker, needsUser, type TaskState } from '@dispatch/core';
+import { attemptFiles, createFactSource, type Fact, type FactSource, readRequests } from '@dispatch/ipc-fs';
 import { TaskHost } from '../host/task-host.js';
-
+import { fallBack, restartCold } from '../recovery/recover.js';
+import { resolveWorker } from '../worker/resolve-worker.js';
 import { applyRequests } from './apply-requests.js';
 import type { WatchHealth } from './daemon-files.js';
-import { fallbackModel } from '../recovery/fallback.js';
-import { notifyCommand, runNotify } from './notify.js';
-import type { Decision, ScheduledTask } from './scheduler.js';
-import type { TaskState } from '@dispatch/core';
-import { classifyExit } from '../worker/classify-exit.js';
-import { alternativeModels } from '../config/alternatives.js';
-import { conditionOf, describeCondition } from '../tasks/conditions.js';
-
-/** The states a notify hook hears of: what needs the user, and completions. */
-const NOTABLE: readonly TaskState[] = ['awaiting-answer', 'blocked', 'failed', 'completed'];
-import { ConfigError, DEFAULT_QUOTA_COOLDOWN } from '@dispatch/config';
-import { activeCooldowns, recordCooldown } from '../config/cooldowns.js';
-import { loadUserConfig } from '../config/user-config.js';
+import { mayNotify, Notifier } from './notifier.js';
 import type { Registration } from './registry.js';
-import { resolveWorker } from '../worker/resolve-worker.js';
-import { resumedSessionGone } from '../worker/resume-session.js';
-
-/** How old a temp file must be before the daemon takes it for a killed writer's and removes it. */
-const TEMP_MAX_AGE_MS = 50_000;
-
-/** Whether `dir` holds a temp file; from `memo` while the folder has not changed (most hold none). */
-async function hasTempName(dir: string, memo: ListingMemo): Promise<boolean> {
-  try {
-    return (await listFolder(dir, memo)).some((e) => e.name.endsWith('.tmp'));
-  } catch {
-    return false;
-  }
-}
+import type { Decision, ScheduledTask } from './scheduler.js';
+import { capWorkerLogs, StallWatch, TempSweeper } from './upkeep.js';
 
 /** The tasks of one workspace that the daemon hosts, fed by one fact source. */
 export class WorkspaceHost {
@@ -44,8 +18,9 @@ export class WorkspaceHost {
   private readonly started = new Map<string, TaskHost>();
   /** The backend each task's current attempt claimed (see `claimedBackend`). */
   private readonly claims = new Map<string, { attempt: number; backend: string }>();
-  /** The task folders as last listed by the search for temp files. */
-  private readonly tempsMemo: ListingMemo = new Map();
+  private readonly temps = new TempSweeper();
+  private readonly stalls = new StallWatch();
+  private readonly notifier: Notifier;
   private source: FactSource | undefined;
 
   constructor(
@@ -55,7 +30,9 @@ export class WorkspaceHost {
     private readonly onError: (err: unknown) => void,
     /** Told when a task changed state: a slot may have freed, a dependency completed. */
     private readonly onChange: () => void = () => undefined,
-  ) {}
+  ) {
+    this.notifier = new Notifier(dispatchDir, onError);
+  }
 
   /** Hosts a registered task (once), rebuilding it from its files. */
   add(registration: Registration): Promise<TaskHost> {
@@ -74,8 +51,8 @@ export class WorkspaceHost {
         onState: (state) => {
           this.onChange();
           // A failure the daemon takes care of (a gone session, the fallback) is no news for the user.
-          if (state === 'failed' || state === 'blocked') void host?.then(async (h) => (await this.restartCold(h)) || (await this.fallBack(h, registration.env)) || (await this.notify(registration))).catch(this.onError);
-          else if (NOTABLE.includes(state)) void this.notify(registration).catch(this.onError);
+          if (atRestForUser(state)) void host?.then(async (h) => (await this.recover(h, registration)) || (await this.notifier.notify(registration))).catch(this.onError);
+          else if (mayNotify(state)) void this.notifier.notify(registration).catch(this.onError);
         },
         // A test knob: how long a claimed attempt may take to show its pid (default 10 s).
         ...(process.env.DISPATCH_PID_WAIT_MS && { pidWaitMs: Number(process.env.DISPATCH_PID_WAIT_MS) }),
@@ -83,9 +60,9 @@ export class WorkspaceHost {
         this.started.set(registration.id, h);
         await applyRequests(h, Date.now).catch(this.onError);
         // A task that failed while no daemon ran (or just before one died) falls back now.
-        const handled = (await this.restartCold(h).catch(() => false)) || (await this.fallBack(h, registration.env).catch((err: unknown) => (this.onError(err), false)));
+        const handled = await this.recover(h, registration).catch((err: unknown) => (this.onError(err), false));
         // What needs the user and happened while no daemon ran (a question, an exit) is news too.
-        if (!handled && h.enteredWhileAway !== null && NOTABLE.includes(h.snapshot.value as TaskState)) await this.notify(registration).catch(this.onError);
+        if (!handled && h.enteredWhileAway !== null && mayNotify(h.snapshot.value as TaskState)) await this.notifier.notify(registration).catch(this.onError);
         return h;
       });
       host.catch(this.onError);
@@ -94,55 +71,9 @@ export class WorkspaceHost {
     return host;
   }
 
-  /**
-   * What the daemon does about a failed task on its own: a quota failure rests the model (until
-   * the reset time its CLI named, else the config's `quota_cooldown`); then, with a `fallback`
-   * list, the task is retried with the next model there (logged as `retry` by `fallback`).
-   */
-  private async fallBack(host: TaskHost, env: NodeJS.ProcessEnv): Promise<boolean> {
-    const { value, context } = host.snapshot;
-    if (value !== 'failed' || context.error === null) return false;
-    const config = await loadUserConfig(env).then((l) => l.config, (err: unknown) => {
-      if (err instanceof ConfigError) return null; // no config, or a broken one: nothing to fall back on
-      throw err;
-    });
-    const now = Date.now();
-    if (context.error.kind === 'quota') {
-      const until = context.error.resetAt ?? now + (config?.quotaCooldown ?? DEFAULT_QUOTA_COOLDOWN) * 1000;
-      await recordCooldown(this.home, { model: context.model, until, reason: context.error.message }, now);
-    }
-    if (config === null) return false;
-    const cooling = new Set((await activeCooldowns(this.home, now)).keys());
-    const model = fallbackModel(host.snapshot, config, env, cooling);
-    if (model === null || host.snapshot.value !== 'failed') return false;
-    host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
-    return true;
-  }
-
-  /**
-   * An attempt that ended because the session it was to resume is gone (expired, deleted)
-   * ended before the worker did anything: it goes again at once, the same model, cold (the next
-   * attempt sees that this one named no live session). A failed task is retried, a blocked one
-   * (its `[?]` still in the plan) continued; logged `by: resume`. Once: a cold attempt resumes
-   * nothing.
-   */
-  private async restartCold(host: TaskHost): Promise<boolean> {
-    const { value, context } = host.snapshot;
-    if ((value !== 'failed' && value !== 'blocked') || !(await resumedSessionGone(host.paths, context.attempt))) return false;
-    if (host.snapshot.value !== value) return false;
-    host.send(value === 'failed' ? { type: 'retry', model: context.model, by: 'resume', at: Date.now() } : { type: 'continue', model: null, by: 'resume', at: Date.now() });
-    return true;
-  }
-
-  /** Tells the user's notify hook (config `notify`, else a desktop notification) what happened. */
-  private async notify(registration: Registration): Promise<void> {
-    const config = await loadUserConfig(registration.env).then((l) => l.config, () => null);
-    const command = notifyCommand(config?.notify, registration.env);
-    if (command === null) return;
-    const derived = await deriveTaskState(this.dispatchDir, registration.id, { classify: classifyExit });
-    const condition = await conditionOf(derived, (tried) => alternativeModels(registration.env, tried));
-    if (condition === null) return;
-    runNotify(command, { ...condition, dispatchDir: this.dispatchDir }, describeCondition(condition), registration.env, this.onError);
+  /** What the daemon does on its own about a task that stopped (see recovery/recover.ts); true when it acted. */
+  private async recover(host: TaskHost, registration: Registration): Promise<boolean> {
+    return (await restartCold(host).catch(() => false)) || (await fallBack(this.home, host, registration.env));
   }
 
   /** Drops a task whose hosting failed, so that a later pass tries it again. */
@@ -199,7 +130,7 @@ export class WorkspaceHost {
   /** Applies the scheduler's decision for one of this workspace's tasks. */
   decide(id: string, decision: Decision): void {
     const host = this.started.get(id);
-    if (!host || host.snapshot.value !== 'queued') return;
+    if (!host || !host.snapshot.can({ type: 'start', at: Date.now() })) return;
     if (decision.action === 'start') host.send({ type: 'start', at: Date.now() });
     else if (decision.action === 'fail') host.send({ type: 'dependency.failed', message: decision.message, at: Date.now() });
   }
@@ -219,7 +150,7 @@ export class WorkspaceHost {
   async busy(): Promise<boolean> {
     for (const host of this.hosts.values()) {
       const snapshot = (await host.catch(() => null))?.snapshot;
-      if (snapshot && snapshot.status === 'active' && (snapshot.hasTag('active') || snapshot.value === 'queued')) return true;
+      if (snapshot?.hasTag('live')) return true;
     }
     return false;
   }
@@ -239,64 +170,25 @@ export class WorkspaceHost {
 
   /** Periodic upkeep: keeps the logs of running workers under their cap, and removes stale temps. */
   async maintain(): Promise<void> {
-    for (const host of this.hosts.values()) {
-      const h = await host.catch(() => null);
-      if (h?.snapshot.hasTag('worker')) await capWorkerLog(h.paths.workerLog).catch(this.onError);
-    }
+    await capWorkerLogs(await this.hostsNow(), this.onError);
     await this.cleanTemps();
   }
 
-  /**
-   * Removes the temp files killed writers left in the tasks' folders (a `dispatch answer` killed
-   * between writing and publishing, a worker killed mid-write) once they are 50 s old — so none
-   * is ever older than a minute while a daemon runs. Returns whether younger ones remain.
-   */
+  /** Removes temp files killed writers left (50 s old); true when younger ones remain. */
   async cleanTemps(): Promise<boolean> {
-    let left = false;
-    for (const host of this.hosts.values()) {
-      const h = await host.catch(() => null);
-      if (!h) continue;
-      for (const dir of [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests]) {
-        // One stat per folder in the common case: most hold no temp file and have not changed.
-        if (!(await hasTempName(dir, this.tempsMemo))) continue;
-        const temps = await findStaleTemps(dir, 0).catch(() => []);
-        const removed = await cleanStaleTemps(dir, TEMP_MAX_AGE_MS).catch((err: unknown) => (this.onError(err), []));
-        if (removed.length < temps.length) left = true;
-      }
-    }
-    return left;
+    return this.temps.sweep(await this.hostsNow(), this.onError);
   }
 
-  /**
-   * Fails, and stops, a running worker that has shown no sign of life — no plan change, no
-   * output — for `stallMs`. Not while it waits for an answer: waiting is its job then.
-   */
+  /** Fails, and stops, running workers that showed no sign of life for `stallMs`. */
   async checkStalls(stallMs: number, now = Date.now()): Promise<void> {
-    for (const [id, host] of this.hosts) {
-      const h = await host.catch(() => null);
-      if (!h || h.snapshot.value !== 'running') continue;
-      // A CLI with structured output shows progress by its events; raw output (codex's endless
-      // "Reconnecting...") is no sign of life then. Others: any output counts.
-      const backend = this.claimedBackend(id, h);
-      const structured = backend !== null && STRUCTURED_BACKENDS.has(backend);
-      const activity = structured ? await this.activityOf(h).lastEvent(now) : await mtime(h.paths.workerLog);
-      const since = Math.max(h.snapshot.context.startedAt ?? 0, await mtime(h.paths.plan), activity ?? 0);
-      if (now - since > stallMs) {
-        const minutes = Math.round(stallMs / 60_000);
-        const what = structured ? 'no plan change and no worker activity' : 'no plan change and no worker output';
-        const message = `${what} for ${minutes >= 1 ? `${minutes} min` : `${stallMs} ms`}`;
-        const cause = await classifyStuckWorker(h.paths, h.snapshot.context.attempt, new Date(now));
-        h.send({ type: 'worker.stalled', message, cause, at: now });
-      }
-    }
+    const hosts = (await this.hostsNow()).map((host) => ({ host, backend: this.claimedBackend(host.paths.id, host) }));
+    await this.stalls.check(hosts, stallMs, now);
   }
 
-  private readonly activity = new Map<string, LogActivity>();
-
-  private activityOf(host: TaskHost): LogActivity {
-    let tracker = this.activity.get(host.paths.id);
-    if (!tracker) this.activity.set(host.paths.id, (tracker = new LogActivity(host.paths.workerLog)));
-    return tracker;
+  /** Every task hosted so far (those whose hosting failed left out). */
+  private async hostsNow(): Promise<TaskHost[]> {
+    const all = await Promise.all([...this.hosts.values()].map((h) => h.catch(() => null)));
+    return all.filter((h): h is TaskHost => h !== null);
   }
 
   private async onFact(fact: Fact): Promise<void> {
@@ -313,10 +205,6 @@ export class WorkspaceHost {
   }
 }
 
-async function mtime(path: string): Promise<number> {
-  return stat(path).then((s) => s.mtimeMs, () => 0);
-}
-
 /** Attempt N's claim, read at once (tiny file); null if unreadable. */
 function readClaimSync(attemptsDir: string, n: number): { backend: string } | null {
   try {
@@ -324,4 +212,9 @@ function readClaimSync(attemptsDir: string, n: number): { backend: string } | nu
   } catch {
     return null;
   }
+}
+
+/** A state the user must act on and no worker runs in (blocked, failed): the daemon may recover first. */
+function atRestForUser(state: TaskState): boolean {
+  return needsUser(state) && !hasWorker(state);
 }

@@ -1,4 +1,4 @@
-import { applyEvent, type Clock, createDeadlineLogic, logInspector, samePlanFacts, type SpawnWorkerInput, stateOf, type TaskEvent, taskMachine, type TaskSnapshot, type TaskState } from '@dispatch/core';
+import { applyEvent, type Clock, createDeadlineLogic, hasWorker, logInspector, samePlanFacts, type SpawnWorkerInput, stateOf, type TaskEvent, taskMachine, type TaskSnapshot, type TaskState } from '@dispatch/core';
 import { cleanTaskTemps, createNoteKeeper, deriveTaskState, eventFromFact, EventLogWriter, type Fact, type NoteKeeper, recordLostWorker, type TaskFile, type TaskPaths } from '@dispatch/ipc-fs';
 import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
@@ -192,9 +192,6 @@ export class TaskHost {
   }
 }
 
-/** States in which the current attempt's worker should be running. */
-const WORKER_STATES: readonly TaskState[] = ['running', 'awaiting-answer', 'timed-out'];
-
 /**
  * What a host starting on a task does about its worker, whatever happened while no host ran: a
  * worker that vanished without an exit record is recorded as lost (the task then fails with
@@ -203,7 +200,7 @@ const WORKER_STATES: readonly TaskState[] = ['running', 'awaiting-answer', 'time
  */
 async function settleWorker(ctx: WorkerContext, state: TaskState, attempt: number): Promise<void> {
   if (attempt === 0 || state === 'starting') return; // starting re-attaches by itself
-  if (WORKER_STATES.includes(state)) {
+  if (hasWorker(state)) {
     if (await workerLost(ctx, attempt)) await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
   } else {
     await stopWorker(ctx, attempt);

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import type { TaskState } from '@dispatch/core';
+import { holdsSlot, isFinalState, type TaskState } from '@dispatch/core';
 import { type DerivedTask, type TaskView, toTaskView } from '@dispatch/ipc-fs';
 import { recoveryLine } from './failure-report.js';
 
 /** The kinds of notable condition `wait` reports, in the order it reports simultaneous ones. */
+// not task states: the types of wait --json lines (four share a state's name)
 export const CONDITION_TYPES = ['question', 'blocked', 'failed', 'completed', 'cancelled'] as const;
 
 /** One notable condition. */
@@ -49,24 +50,16 @@ export async function conditionOf(derived: DerivedTask, alternatives: (tried: re
     progress: view.progress,
     output: existsSync(derived.paths.output) ? derived.paths.output : null,
   });
-  switch (view.state) {
-    case 'blocked':
-      return { ...base('blocked'), ...(blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' }) };
-    case 'failed': {
-      const error = view.error ?? { kind: 'crash', message: 'the task failed' };
-      return { ...base('failed'), kind: error.kind, message: error.message, alternatives: await alternatives([...derived.snapshot.context.modelsTried, view.model]) };
-    }
-    case 'completed':
-    case 'cancelled':
-      return base(view.state);
-    case 'starting':
-    case 'running':
-    case 'awaiting-answer':
-    case 'timed-out':
-      return view.question ? { ...base('question'), seq: view.question.seq, text: view.question.text } : null;
-    default:
-      return null; // queued or recovering: a question left from an earlier attempt is superseded
+  const { state } = view;
+  if (state === 'blocked') return { ...base('blocked'), ...(blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' }) };
+  if (state === 'failed') {
+    const error = view.error ?? { kind: 'crash', message: 'the task failed' };
+    return { ...base('failed'), kind: error.kind, message: error.message, alternatives: await alternatives([...derived.snapshot.context.modelsTried, view.model]) };
   }
+  if (isFinalState(state)) return base(state === 'completed' ? 'completed' : 'cancelled');
+  // A question counts while this attempt's worker may still read the answer; queued or recovering,
+  // a question left from an earlier attempt is superseded.
+  return holdsSlot(state) && view.question ? { ...base('question'), seq: view.question.seq, text: view.question.text } : null;
 }
 
 /** The condition in one human line: `security-review asks #1: JWT or sessions?`. */

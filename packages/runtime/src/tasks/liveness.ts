@@ -1,10 +1,7 @@
 import { readdir } from 'node:fs/promises';
-import type { TaskState } from '@dispatch/core';
+import { isLive, type TaskState } from '@dispatch/core';
 import { deriveTaskState, isRequestName, listTaskIds, readTaskFile, taskPaths } from '@dispatch/ipc-fs';
 import type { TaskRef } from './find-task.js';
-
-/** States with a worker alive or the daemon about to act: a task in one is never removed. */
-export const LIVE_STATES: ReadonlySet<TaskState> = new Set(['queued', 'starting', 'running', 'awaiting-answer', 'timed-out', 'recovering']);
 
 /** How long an unregistered task may still be inside `run` (folder created, not registered yet). */
 const REGISTERING_MS = 60_000;
@@ -54,7 +51,8 @@ export async function livenessOf(ref: TaskRef, now = Date.now(), waiting?: Map<s
   if (!ref.registered) {
     return { state, keep: now - createdAt < REGISTERING_MS ? 'just created; dispatch run may still be registering it' : null };
   }
-  if (LIVE_STATES.has(state)) return { state, keep: `it is ${state}` };
+  // A live task (a worker alive, or the daemon about to act) is never removed.
+  if (isLive(state)) return { state, keep: `it is ${state}` };
   const dependents = (waiting ?? (await waitingDependents(ref.dispatchDir, now))).get(ref.id) ?? [];
   if (dependents.length > 0) return { state, keep: `${dependents.join(', ')} ${dependents.length === 1 ? 'waits' : 'wait'} to run after it`, dependents };
   const requests = await readdir(ref.paths.requests).catch(() => [] as string[]);

@@ -79,7 +79,7 @@ export function PlanPanel(props: { detail: Detail; busy: boolean; onNote(text: s
   const { task, notes } = props.detail;
   const [text, setText] = useDraft(`${task.ws}/${task.id}/note`);
   const pct = task.progress.total === 0 ? 0 : (100 * task.progress.done) / task.progress.total;
-  const final = task.state === 'completed' || task.state === 'cancelled';
+  const { final } = task;
   return (
     <section class="panel plan" data-testid="plan">
       <h3>

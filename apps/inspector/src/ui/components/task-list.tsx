@@ -2,7 +2,8 @@ import type { TaskListResponse, TaskSummary } from '../../shared/api-types.js';
 import { age } from '../format.js';
 import { taskHref } from '../router.js';
 
-export const FILTERS = ['all', 'needs-you', 'awaiting-answer', 'timed-out', 'blocked', 'failed', 'running', 'starting', 'queued', 'recovering', 'completed', 'cancelled'];
+/** The list's filters: everything, what needs you, then each state the server names. */
+const filtersOf = (list: TaskListResponse | null): string[] => ['all', 'needs-you', ...(list?.states ?? [])];
 
 function matches(task: TaskSummary, filter: string): boolean {
   if (filter === 'all') return true;
@@ -18,7 +19,7 @@ export function TaskList(props: { list: TaskListResponse | null; filter: string;
       <label class="filter">
         <span>state</span>
         <select data-testid="state-filter" value={filter} onChange={(e) => props.onFilter((e.target as HTMLSelectElement).value)}>
-          {FILTERS.map((f) => <option value={f}>{f}</option>)}
+          {filtersOf(list).map((f) => <option value={f}>{f}</option>)}
         </select>
       </label>
       {list === null && <p class="muted pad">loading…</p>}

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ChartResponse, TaskDetailResponse } from '../../shared/api-types.js';
 import { act } from '../api.js';
-import { FINAL, age, clock } from '../format.js';
+import { age, clock } from '../format.js';
 import { EventsPanel, LogPanel, PlanPanel, QaPanel } from './panels.js';
 import { StateChart, type LastTransition } from './state-chart.js';
 
@@ -54,7 +54,7 @@ export function TaskPage(props: { detail: TaskDetailResponse; chart: ChartRespon
   const shownState = historic ? historic.to : task.state;
   const last = lastMove(detail, historic ? selected! : detail.timeline.length - 1);
   const models = [{ model: task.model, backend: task.backend, isDefault: false }, ...detail.models.filter((m) => m.model !== task.model)];
-  const final = FINAL.has(task.state);
+  const { final } = task;
 
   return (
     <main class="task-page" data-task={task.id} data-state={task.state}>

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { FINAL_STATES, TASK_STATES, hasWorker, holdsSlot, isFinalState, isLive, needsUser, type TaskState } from './index.js';
+
+const where = (test: (s: TaskState) => boolean) => TASK_STATES.filter(test);
+
+describe('state tags: what a state means, asked of the machine', () => {
+  it('final states are the machine\'s final states, and FINAL_STATES names them', () => {
+    expect(where(isFinalState)).toEqual(['completed', 'cancelled']);
+    expect([...FINAL_STATES].sort()).toEqual(where(isFinalState).sort());
+  });
+
+  it('live: every state but those at rest (blocked, failed and the final ones)', () => {
+    expect(where(isLive)).toEqual(['queued', 'starting', 'running', 'awaiting-answer', 'timed-out', 'recovering']);
+  });
+
+  it('a worker slot is held from starting until the worker is done with its question', () => {
+    expect(where(holdsSlot)).toEqual(['starting', 'running', 'awaiting-answer', 'timed-out']);
+    expect(where(hasWorker)).toEqual(['running', 'awaiting-answer', 'timed-out']);
+  });
+
+  it('the user is needed for a question, a block and a failure', () => {
+    expect(where(needsUser)).toEqual(['awaiting-answer', 'timed-out', 'blocked', 'failed']);
+  });
+
+  it('no final state is live, holds a slot or needs the user', () => {
+    for (const s of where(isFinalState)) expect([isLive(s), holdsSlot(s), needsUser(s)]).toEqual([false, false, false]);
+  });
+});

@@ -1,0 +1,55 @@
+import { ConfigError, DEFAULT_QUOTA_COOLDOWN } from '@dispatch/config';
+import { activeCooldowns, recordCooldown } from '../config/cooldowns.js';
+import { loadUserConfig } from '../config/user-config.js';
+import type { TaskHost } from '../host/task-host.js';
+import { resumedSessionGone } from '../worker/resume-session.js';
+import { fallbackModel } from './fallback.js';
+
+/**
+ * What the daemon does about a failed task on its own: a quota failure rests the model (until
+ * the reset time its CLI named, else the config's `quota_cooldown`); then, with a `fallback`
+ * list, the task is retried with the next model there (logged as `retry` by `fallback`).
+ * True when it retried.
+ */
+export async function fallBack(home: string, host: TaskHost, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const { value, context } = host.snapshot;
+  if (value !== 'failed' || context.error === null) return false;
+  const config = await loadUserConfig(env).then(
+    (l) => l.config,
+    (err: unknown) => {
+      if (err instanceof ConfigError) return null; // no config, or a broken one: nothing to fall back on
+      throw err;
+    },
+  );
+  const now = Date.now();
+  if (context.error.kind === 'quota') {
+    const until = context.error.resetAt ?? now + (config?.quotaCooldown ?? DEFAULT_QUOTA_COOLDOWN) * 1000;
+    await recordCooldown(home, { model: context.model, until, reason: context.error.message }, now);
+  }
+  if (config === null) return false;
+  const cooling = new Set((await activeCooldowns(home, now)).keys());
+  const model = fallbackModel(host.snapshot, config, env, cooling);
+  if (model === null || !host.snapshot.can({ type: 'retry', model, at: now })) return false;
+  host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
+  return true;
+}
+
+/**
+ * An attempt that ended because the session it was to resume is gone (expired, deleted) ended
+ * before the worker did anything: it goes again at once, the same model, cold (the next attempt
+ * sees that this one named no live session). A failed task is retried, a blocked one (its `[?]`
+ * still in the plan) continued; logged `by: resume`. Once: a cold attempt resumes nothing.
+ */
+export async function restartCold(host: TaskHost): Promise<boolean> {
+  const { context } = host.snapshot;
+  const at = Date.now();
+  const event = host.snapshot.can({ type: 'retry', model: context.model, at })
+    ? ({ type: 'retry', model: context.model, by: 'resume', at } as const)
+    : host.snapshot.can({ type: 'continue', model: null, at })
+      ? ({ type: 'continue', model: null, by: 'resume', at } as const)
+      : null;
+  if (event === null || !(await resumedSessionGone(host.paths, context.attempt))) return false;
+  if (!host.snapshot.can(event)) return false; // it moved on meanwhile
+  host.send(event);
+  return true;
+}
