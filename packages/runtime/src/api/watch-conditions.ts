@@ -11,6 +11,11 @@ const keyOf = ({ condition: c, attempt }: HeldCondition) => `${c.id}\0${c.type}\
  * (as `wait` reports them), then each new one. Ends when `signal` aborts.
  */
 export async function* watchConditions(caller: Caller, scope: ConditionScope, signal: AbortSignal): AsyncGenerator<Condition> {
+  // Ends with `signal`, or when the consumer stops (a `break` out of `for await`).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal.addEventListener('abort', onAbort);
+  if (signal.aborted) stop.abort();
   const seen = new Set<string>();
   const queue: Condition[] = [];
   let wake: (() => void) | null = null;
@@ -26,7 +31,7 @@ export async function* watchConditions(caller: Caller, scope: ConditionScope, si
     wake?.();
     return null; // never done: watching ends with the signal
   };
-  const watching = waitFor(scope.dispatchDir, probe, { signal }).then(
+  const watching = waitFor(scope.dispatchDir, probe, { signal: stop.signal }).then(
     () => undefined,
     (err: unknown) => {
       failure = err;
@@ -43,11 +48,13 @@ export async function* watchConditions(caller: Caller, scope: ConditionScope, si
         continue;
       }
       if (failure !== null) throw failure;
-      if (ended || signal.aborted) return;
+      if (ended || stop.signal.aborted) return;
       await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
     }
   } finally {
+    stop.abort();
+    signal.removeEventListener('abort', onAbort);
     await watching;
   }
 }
