@@ -28,5 +28,5 @@ export async function note(ctx: CommandContext): Promise<void> {
 export async function continueCommand(ctx: CommandContext): Promise<void> {
   const model = ctx.options.model === undefined ? undefined : String(ctx.options.model);
   const result = await continueTask(ctx.io, idOf(ctx), { answer: String(ctx.options.answer ?? ''), model });
-  printRequest(ctx, result, `continuing ${result.id}${withModel(result.model)}`);
+  printRequest(ctx, result, `continuing ${result.id}${withModel(model === undefined ? undefined : result.model)}`);
 }

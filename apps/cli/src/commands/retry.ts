@@ -97,5 +97,5 @@ export async function retry(ctx: CommandContext): Promise<void> {
   await repairConfig(ctx, repair, chosen ?? failed, failed);
 
   const result = await retryTask(io, ref.id, { model: chosen });
-  printRequest(ctx, result, `retrying ${ref.id}${result.model !== undefined ? ` with ${result.model}` : ''}`);
+  printRequest(ctx, result, `retrying ${ref.id}${result.model !== undefined && result.model !== failed ? ` with ${result.model}` : ''}`);
 }

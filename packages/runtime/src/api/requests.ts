@@ -12,7 +12,7 @@ import { ensureDaemonFor } from '../workspace.js';
 export interface RequestResult {
   id: string;
   state: TaskState;
-  /** The model the next worker runs (`continue`, `retry`), when one was named. */
+  /** The model the next worker runs (`continue`, `retry`). */
   model?: string;
   /** False when the daemon had not applied the request within 10 s (it still will). */
   applied: boolean;
@@ -29,9 +29,10 @@ async function send(caller: Caller, rawId: string, request: TaskRequest): Promis
   const name = await writeRequest(ref.paths.requests, request);
   await ensureDaemonFor(caller);
   const applied = await requestApplied(ref.paths.requests, name);
-  const { state } = await deriveTask(ref.dispatchDir, ref.id);
-  const model = 'model' in request && request.model !== undefined ? { model: request.model } : {};
-  return { id: ref.id, state, ...model, applied };
+  const after = await deriveTask(ref.dispatchDir, ref.id);
+  // The model the next worker runs, as the task chose it (retry and continue only).
+  const model = request.type === 'retry' || request.type === 'continue' ? { model: after.snapshot.context.model } : {};
+  return { id: ref.id, state: after.state, ...model, applied };
 }
 
 /** `dispatch cancel ID`: stop the worker's whole process group; the task ends cancelled. */

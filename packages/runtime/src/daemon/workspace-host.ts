@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hasWorker, needsUser, type TaskState } from '@dispatch/core';
 import { attemptFiles, createFactSource, type Fact, type FactSource, readRequests } from '@dispatch/ipc-fs';
 import { TaskHost } from '../host/task-host.js';
+import { createModelChooser } from '../recovery/choose-model.js';
 import { fallBack, restartCold } from '../recovery/recover.js';
 import { resolveWorker } from '../worker/resolve-worker.js';
 import { applyRequests } from './apply-requests.js';
@@ -45,6 +46,7 @@ export class WorkspaceHost {
         env: registration.env,
         bin: this.bin,
         resolveWorker: (model) => resolveWorker(model, registration.env),
+        chooseModel: createModelChooser(this.home, registration.env),
         onError: this.onError,
         // Queued tasks start when the daemon's scheduler says (limits, dependencies).
         autoStart: false,

@@ -1,4 +1,4 @@
-import { applyEvent, type Clock, createDeadlineLogic, hasWorker, logInspector, samePlanFacts, type SpawnWorkerInput, stateOf, type TaskEvent, taskMachine, type TaskSnapshot, type TaskState } from '@dispatch/core';
+import { applyEvent, type ChooseModelInput, type Clock, createDeadlineLogic, hasWorker, logInspector, samePlanFacts, type SpawnWorkerInput, stateOf, type TaskEvent, taskMachine, type TaskSnapshot, type TaskState } from '@dispatch/core';
 import { cleanTaskTemps, createNoteKeeper, deriveTaskState, eventFromFact, EventLogWriter, type Fact, type NoteKeeper, recordLostWorker, type TaskFile, type TaskPaths } from '@dispatch/ipc-fs';
 import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
@@ -17,6 +17,11 @@ export interface TaskHostOptions extends Omit<WorkerContext, 'paths' | 'now' | '
   onError?: (err: unknown) => void;
   /** Start a queued task at once (default); false leaves it to a scheduler (limits, dependencies). */
   autoStart?: boolean;
+  /**
+   * The recovery decision (the machine's `chooseModel`): the event a recovering task takes,
+   * `model.chosen` or `recovery.failed`. Default: the machine's own (the model asked for, else the same).
+   */
+  chooseModel?: (input: ChooseModelInput) => Promise<TaskEvent>;
 }
 
 type TaskActor = Actor<typeof taskMachine>;
@@ -70,6 +75,15 @@ export class TaskHost {
     let actorRef: { getSnapshot(): TaskSnapshot } | undefined;
     const machine = taskMachine.provide({
       actors: {
+        ...(options.chooseModel && {
+          chooseModel: fromCallback<TaskEvent, ChooseModelInput>(({ input, sendBack }) => {
+            const choose = options.chooseModel!;
+            choose(input).then(sendBack, (err: unknown) => {
+              onError(err);
+              sendBack({ type: 'model.chosen', model: input.requested ?? input.current, at: input.at });
+            });
+          }),
+        }),
         spawnWorker: fromCallback<TaskEvent, SpawnWorkerInput>(({ input, sendBack }) => {
           let stopped = false;
           startWorker(ctx, input, () => stopped).then(sendBack, onError);

@@ -28,7 +28,7 @@ export async function fallBack(home: string, host: TaskHost, env: NodeJS.Process
   }
   if (config === null) return false;
   const cooling = new Set((await activeCooldowns(home, now)).keys());
-  const model = fallbackModel(host.snapshot, config, env, cooling);
+  const model = fallbackModel(context, config, env, cooling);
   if (model === null || !host.snapshot.can({ type: 'retry', model, at: now })) return false;
   host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
   return true;
