@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveTaskState } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
+import { deriveTask } from '@dispatch/runtime';
 
 beforeAll(assertFreshBuild);
 
@@ -23,7 +24,7 @@ function workspace() {
   const dispatch = (args: string[], input?: string) => execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false, ...(input !== undefined && { input }) });
   const file = (id: string, ...path: string[]) => join(ws, '.dispatch', 'tasks', id, ...path);
   const read = (id: string, ...path: string[]) => readFileSync(file(id, ...path), 'utf8');
-  const stateIs = (id: string, state: string) => until(async () => (await deriveTaskState(join(ws, '.dispatch'), id)).state === state);
+  const stateIs = (id: string, state: string) => until(async () => (await deriveTask(join(ws, '.dispatch'), id)).state === state);
   const run = async (id: string, ...args: string[]) => {
     const r = await dispatch(['run', '--model', 'sim', '--id', id, ...args, 'answer test']);
     expect(r.exitCode, r.stderr).toBe(0);

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveTaskState } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
+import { deriveTask } from '@dispatch/runtime';
 
 beforeAll(assertFreshBuild);
 
@@ -88,7 +89,7 @@ describe('bad input: exit 2, one line on stderr, nothing written', () => {
     const copied = copyInTask(w.dispatchDir, 'copied');
     const r = await w.dispatch(['run', '--model', 'sim', '--id', 'real', '--step', 'scan', '--step', 'write', 'a real task']);
     expect(r.exitCode, r.stderr).toBe(0);
-    await vi.waitUntil(async () => (await deriveTaskState(w.dispatchDir, 'real')).state === 'completed', { timeout: 30_000, interval: 50 });
+    await vi.waitUntil(async () => (await deriveTask(w.dispatchDir, 'real')).state === 'completed', { timeout: 30_000, interval: 50 });
     expect(existsSync(join(copied, 'attempts', '1.json'))).toBe(false);
     expect(existsSync(join(copied, 'events.jsonl'))).toBe(false);
     expect(readFileSync(join(copied, 'plan.md'), 'utf8')).toBe('# copied\n\n- [ ] scan\n- [ ] pick {ask: JWT?}\n');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveTaskState } from '@dispatch/ipc-fs';
-import { registryDir, workspaceKey } from '@dispatch/runtime';
+import { registryDir, workspaceKey, deriveTask } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
 
 beforeAll(assertFreshBuild);
@@ -26,7 +26,7 @@ async function workspaceWithTasks() {
   const env = { ...BASE_ENV, DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
   const dispatch = (...args: string[]) => execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false });
   const dispatchDir = join(ws, '.dispatch');
-  const stateIs = (id: string, state: string) => until(async () => (await deriveTaskState(dispatchDir, id)).state === state);
+  const stateIs = (id: string, state: string) => until(async () => (await deriveTask(dispatchDir, id)).state === state);
   for (const [id, step] of [['done', 'scan'], ['stuck', 'pick {block: Which database?}'], ['live', 'wait {hang}']] as const) {
     const r = await dispatch('run', '--model', 'sim', '--id', id, '--step', step, 'clean test');
     expect(r.exitCode, r.stderr).toBe(0);

@@ -7,7 +7,7 @@ import { replay, stateOf } from '@dispatch/core';
 import { deriveTaskState, listIpc, readEventLog, readPlan, toMachineEvents, writeAnswer } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { loggedState } from './e2e-workspace.js';
-import { registerTask, registryDir, workspaceKey } from '@dispatch/runtime';
+import { registerTask, registryDir, workspaceKey, deriveTask } from '@dispatch/runtime';
 
 beforeAll(assertFreshBuild);
 
@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 async function taskState(cwd: string, id: string) {
-  return (await deriveTaskState(join(cwd, '.dispatch'), id)).state;
+  return (await deriveTask(join(cwd, '.dispatch'), id)).state;
 }
 
 describe('the daemon', () => {
@@ -75,8 +75,8 @@ describe('the daemon', () => {
       reject: false,
     });
     expect(run.exitCode, run.stderr).toBe(0);
-    await until(async () => (await deriveTaskState(join(ws, '.dispatch'), 'quiet')).state === 'failed');
-    const derived = await deriveTaskState(join(ws, '.dispatch'), 'quiet');
+    await until(async () => (await deriveTask(join(ws, '.dispatch'), 'quiet')).state === 'failed');
+    const derived = await deriveTask(join(ws, '.dispatch'), 'quiet');
     expect(derived.snapshot.context.error).toMatchObject({ kind: 'stalled' });
     await until(async () => (await readEventLog(join(ws, '.dispatch/tasks/quiet/events.jsonl'))).events.some((e) => e.type === 'worker.exited'));
   });

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { replay, stateOf } from '@dispatch/core';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { deriveTaskState, readEventLog, readPlan, toMachineEvents, listIpc } from '@dispatch/ipc-fs';
+import { deriveTask } from '@dispatch/runtime';
 
 beforeAll(assertFreshBuild);
 
@@ -28,7 +29,7 @@ describe('dispatch demo (the built binary, the real sim worker process)', () => 
       expect.objectContaining({ question: { seq: 1, text: 'Found both JWT and session-based auth. Which should I focus on?' } }),
     ]);
     expect(stateOf(replay(toMachineEvents(events)))).toBe('completed');
-    expect((await deriveTaskState(join(dir, '.dispatch'), 'security-review')).unrecorded).toEqual([]);
+    expect((await deriveTask(join(dir, '.dispatch'), 'security-review')).unrecorded).toEqual([]);
 
     const plan = await readPlan(join(taskDir, 'plan.md'));
     expect(plan?.items.map((i) => i.mark)).toEqual(['done', 'done', 'done', 'done']);

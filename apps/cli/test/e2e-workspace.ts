@@ -6,6 +6,7 @@ import { afterEach, expect, vi } from 'vitest';
 import { FINAL_STATES, replay, stateOf, type TaskState } from '@dispatch/core';
 import { deriveTaskState, listTaskIds, readEventLog, taskPaths, toMachineEvents, writeRequest } from '@dispatch/ipc-fs';
 import { bin } from './built-binary.js';
+import { deriveTask } from '@dispatch/runtime';
 
 /** A test workspace: its folder and home, and the CLI and task state in it. */
 export interface E2eWorkspace {
@@ -39,7 +40,7 @@ export function e2eWorkspace(name: string): E2eWorkspace {
   // DISPATCH_DIR pins the workspace: a stray .dispatch or .git in a parent (/tmp is shared) must not capture it.
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_DIR: dispatchDir, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000' };
   const dispatch = (args: string[]) => dispatchIn(dir, env, args);
-  const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;
+  const state = async (id: string) => (await deriveTask(dispatchDir, id)).state;
   const start = async (id: string, ...steps: string[]) => {
     const r = await dispatch(['run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), `task ${id}`]);
     expect(r.exitCode, r.stderr).toBe(0);

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveTaskState, toTaskView } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
+import { deriveTask } from '@dispatch/runtime';
 
 beforeAll(assertFreshBuild);
 
@@ -23,7 +24,7 @@ function workspace() {
   const dispatch = (...args: string[]) => execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false });
   const file = (id: string, ...path: string[]) => join(ws, '.dispatch', 'tasks', id, ...path);
   const read = (id: string, ...path: string[]) => readFileSync(file(id, ...path), 'utf8');
-  const derive = (id: string) => deriveTaskState(join(ws, '.dispatch'), id);
+  const derive = (id: string) => deriveTask(join(ws, '.dispatch'), id);
   const stateIs = (id: string, state: string) => until(async () => (await derive(id)).state === state);
   const run = async (id: string, ...steps: string[]) => {
     const r = await dispatch('run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), 'requests test');

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deriveTaskState, listIpc, readPlan } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
+import { deriveTask } from '@dispatch/runtime';
 
 beforeAll(assertFreshBuild);
 const until = <T>(probe: () => T | Promise<T>) => vi.waitUntil(probe, { timeout: 30_000, interval: 50 });
@@ -27,7 +28,7 @@ describe('a plain shell worker configured as a custom backend command', () => {
     await until(async () => (await listIpc(ipc)).questions.includes(1));
     const answer = await execa('node', [bin, 'answer', 'review', 'JWT'], { cwd: ws, env, reject: false });
     expect(answer.exitCode, answer.stderr).toBe(0);
-    await until(async () => (await deriveTaskState(join(ws, '.dispatch'), 'review')).state === 'completed');
+    await until(async () => (await deriveTask(join(ws, '.dispatch'), 'review')).state === 'completed');
     const plan = await readPlan(join(ws, '.dispatch/tasks/review/plan.md'));
     expect(plan?.items.map((i) => [i.mark, i.note])).toEqual([
       ['done', 'done'],

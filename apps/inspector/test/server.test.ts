@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startInspector, type Inspector } from '../src/server/http-server.js';
 import { readInspectorState, writeInspectorState, newToken, inspectorStatePath } from '../src/server/inspector-state.js';
-import { workspaceKeyOf } from '../src/server/workspaces.js';
+import { workspaceKey } from '@dispatch/runtime';
 import type { TaskDetailResponse, TaskListResponse } from '../src/shared/api-types.js';
 import { fixtureTask, tempWorkspace } from '../src/testing/fixture-task.js';
 
@@ -31,7 +31,7 @@ let ws: Awaited<ReturnType<typeof tempWorkspace>>;
 let inspector: Inspector;
 let token: string;
 let daemonStarts = 0;
-const key = () => workspaceKeyOf(ws.dispatchDir);
+const key = () => workspaceKey(ws.dispatchDir);
 const auth = () => ({ 'x-dispatch-token': token });
 const post = (path: string, body: unknown) => call(inspector.port, path, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
 

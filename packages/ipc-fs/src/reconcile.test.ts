@@ -1,8 +1,10 @@
+import type { ExitClassifier } from './task-state.js';
 import { readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/tmp.js';
 import {
+
   createTaskFolder,
   EventLogWriter,
   reconcileWorkspace,
@@ -12,6 +14,9 @@ import {
   writeQuestion,
   type TaskFile,
 } from './index.js';
+
+/** These tests are about the protocol: no exit is classified (the runtime supplies the real classifier). */
+const noCause: ExitClassifier = async () => null;
 
 const T0 = Date.parse('2026-11-24T10:00:00.000Z');
 
@@ -48,7 +53,7 @@ describe('reconcileWorkspace', () => {
     await (await import('node:fs/promises')).mkdir(broken.dir, { recursive: true });
     await writeFile(broken.taskJson, '{ not json');
 
-    const reports = await reconcileWorkspace(dispatchDir, { isAlive: () => false, clean: true });
+    const reports = await reconcileWorkspace(dispatchDir, { classify: noCause, isAlive: () => false, clean: true });
     const by = Object.fromEntries(reports.map((r) => [r.id, r]));
     expect(Object.keys(by)).toEqual(['asking', 'broken', 'finished', 'lost', 'queued']);
 
@@ -63,13 +68,13 @@ describe('reconcileWorkspace', () => {
 
   it('without clean, stale temps are reported and left; an empty workspace reports nothing', async () => {
     const dispatchDir = join(await tempDir(), '.dispatch');
-    expect(await reconcileWorkspace(dispatchDir)).toEqual([]);
+    expect(await reconcileWorkspace(dispatchDir, { classify: noCause })).toEqual([]);
     const paths = await task(dispatchDir, 'a', false);
     const tmp = join(paths.dir, '.plan.md.123.abcdefabcdef.tmp');
     await writeFile(tmp, '');
     const old = new Date(Date.now() - 120_000);
     await utimes(tmp, old, old);
-    const [report] = await reconcileWorkspace(dispatchDir);
+    const [report] = await reconcileWorkspace(dispatchDir, { classify: noCause });
     expect(report?.staleTemps).toEqual([tmp]);
     expect(await readdir(paths.dir)).toContain('.plan.md.123.abcdefabcdef.tmp');
   });

@@ -32,7 +32,8 @@ export interface ReconcileOptions {
   maxTempAgeMs?: number;
   /** Whether the process recorded as `<pid> <start time>` still runs (backends' isSameProcess). */
   isAlive?: (pid: number, startTime: string) => boolean;
-  classify?: ExitClassifier;
+  /** Names why an exited worker failed, as every reader must (see deriveTaskState). */
+  classify: ExitClassifier;
   now?: number;
 }
 
@@ -54,13 +55,13 @@ export async function cleanTaskTemps(paths: TaskPaths, maxAgeMs = 60_000): Promi
  * while it was down is lost.
  * @example for (const t of await reconcileWorkspace(dispatchDir)) if (t.pendingQuestions.length) notify(t)
  */
-export async function reconcileWorkspace(dispatchDir: string, options: ReconcileOptions = {}): Promise<TaskReconciliation[]> {
+export async function reconcileWorkspace(dispatchDir: string, options: ReconcileOptions): Promise<TaskReconciliation[]> {
   const ids = await listTaskIds(dispatchDir);
   return Promise.all(ids.map((id) => reconcileTask(dispatchDir, id, options)));
 }
 
 /** `reconcileWorkspace` for one task. */
-export async function reconcileTask(dispatchDir: string, id: string, options: ReconcileOptions = {}): Promise<TaskReconciliation> {
+export async function reconcileTask(dispatchDir: string, id: string, options: ReconcileOptions): Promise<TaskReconciliation> {
   const report: TaskReconciliation = {
     id,
     state: null,
@@ -74,7 +75,7 @@ export async function reconcileTask(dispatchDir: string, id: string, options: Re
   };
   let derived;
   try {
-    derived = await deriveTaskState(dispatchDir, id, { ...(options.classify && { classify: options.classify }), ...(options.now !== undefined && { now: options.now }) });
+    derived = await deriveTaskState(dispatchDir, id, { classify: options.classify, ...(options.now !== undefined && { now: options.now }) });
   } catch (err) {
     if (!(err instanceof IpcError)) throw err;
     report.error = err;

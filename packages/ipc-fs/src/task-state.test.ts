@@ -1,8 +1,10 @@
+import type { ExitClassifier } from './task-state.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/tmp.js';
 import {
+
   createTaskFolder,
   deriveTaskState,
   EventLogWriter,
@@ -14,6 +16,9 @@ import {
   writeQuestion,
   type TaskFile,
 } from './index.js';
+
+/** These tests are about the protocol: no exit is classified (the runtime supplies the real classifier). */
+const noCause: ExitClassifier = async () => null;
 
 // A minute ago: file times (real) and logged times must fall in one timeline.
 const T0 = Date.now() - 60_000;
@@ -46,7 +51,7 @@ describe('deriveTaskState', () => {
   it('a task run created but no daemon logged yet is queued, from task.json alone', async () => {
     const dispatchDir = join(await tempDir(), '.dispatch');
     await createTaskFolder(dispatchDir, task, renderPlan(task.title, ['one']));
-    const derived = await deriveTaskState(dispatchDir, task.id);
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.state).toBe('queued');
     expect(derived.unrecorded).toEqual([{ type: 'plan.changed', plan: { total: 1, done: 0, pending: 1, blocked: 0, error: 0 }, at: expect.any(Number) }]);
     expect(await listTaskIds(dispatchDir)).toEqual(['security-review']);
@@ -55,7 +60,7 @@ describe('deriveTaskState', () => {
   it('a question on disk the log has not recorded makes the task awaiting-answer', async () => {
     const { dispatchDir, paths } = await runningTask();
     await writeQuestion(paths.ipc, 'JWT or sessions?');
-    const derived = await deriveTaskState(dispatchDir, task.id);
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.state).toBe('awaiting-answer');
     expect(toTaskView(derived).question).toEqual({ seq: 1, text: 'JWT or sessions?' });
     expect(derived.unrecorded.map((e) => e.type)).toEqual(['plan.changed', 'question.asked']);
@@ -66,12 +71,12 @@ describe('deriveTaskState', () => {
     await writeQuestion(paths.ipc, 'q1');
     await writeAnswer(paths.ipc, 1, 'a1');
     await writeQuestion(paths.ipc, 'q2');
-    const before = await deriveTaskState(dispatchDir, task.id);
+    const before = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(before.unrecorded.map((e) => e.type).sort()).toEqual(['plan.changed', 'question.answered', 'question.asked', 'question.asked']);
     const times = before.unrecorded.map((e) => e.at);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     for (const event of before.unrecorded) await log.append(event);
-    const after = await deriveTaskState(dispatchDir, task.id);
+    const after = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(after.unrecorded).toEqual([]);
     expect(after.state).toBe('awaiting-answer');
     expect(after.snapshot.context).toEqual(before.snapshot.context);
@@ -82,7 +87,7 @@ describe('deriveTaskState', () => {
     const { dispatchDir, paths } = await runningTask();
     await writeFileAtomic(paths.plan, '# Security review\n\n- [x] Scan for secrets — none\n- [x] Review auth\n');
     await exitRecord(paths.attempts, 0);
-    const derived = await deriveTaskState(dispatchDir, task.id);
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.state).toBe('completed');
     expect(toTaskView(derived)).toMatchObject({
       id: 'security-review',
@@ -102,14 +107,14 @@ describe('deriveTaskState', () => {
   it('exit 0 with open items is incomplete; a [?] item blocks', async () => {
     const a = await runningTask();
     await exitRecord(a.paths.attempts, 0);
-    const incomplete = await deriveTaskState(a.dispatchDir, task.id);
+    const incomplete = await deriveTaskState(a.dispatchDir, task.id, { classify: noCause });
     expect(incomplete.state).toBe('failed');
     expect(toTaskView(incomplete).error?.kind).toBe('incomplete');
 
     const b = await runningTask();
     await writeFileAtomic(b.paths.plan, '# T\n- [x] Scan\n- [?] Review auth\n  > **Blocker:** JWT or sessions?\n');
     await exitRecord(b.paths.attempts, 0);
-    expect((await deriveTaskState(b.dispatchDir, task.id)).state).toBe('blocked');
+    expect((await deriveTaskState(b.dispatchDir, task.id, { classify: noCause })).state).toBe('blocked');
   });
 
   it('a host classifier names the cause of a failed exit', async () => {
@@ -122,7 +127,7 @@ describe('deriveTaskState', () => {
   it('a torn log line is skipped and reported', async () => {
     const { dispatchDir, paths } = await runningTask();
     await writeFile(paths.events, `${await (await import('node:fs/promises')).readFile(paths.events, 'utf8')}{"seq":4,"at":"20`);
-    const derived = await deriveTaskState(dispatchDir, task.id);
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.tornLog).toBe(true);
     expect(derived.state).toBe('running');
   });
@@ -132,7 +137,7 @@ describe('deriveTaskState', () => {
     const text = await (await import('node:fs/promises')).readFile(paths.events, 'utf8');
     const line = text.split('\n').length;
     await writeFile(paths.events, `${text}{"seq":99,"at":"2026-01-01T00:00:00.000Z","type":"worker.teleported","to":"mars"}\n`);
-    const derived = await deriveTaskState(dispatchDir, task.id);
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.state).toBe('running');
     expect(derived.warnings).toEqual([`${paths.events}:${line}: skipped an event of unknown type "worker.teleported" (written by a newer dispatch?)`]);
   });
@@ -142,13 +147,13 @@ describe('deriveTaskState', () => {
     const text = await (await import('node:fs/promises')).readFile(paths.events, 'utf8');
     const line = text.split('\n').length;
     await writeFile(paths.events, `${text}{"seq":99,"at":"2026-01-01T00:00:00.000Z","type":"question.asked"}\n`);
-    const derived = await deriveTaskState(dispatchDir, task.id);
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.state).toBe('running');
     expect(derived.warnings).toEqual([`${paths.events}:${line}: skipped a "question.asked" event without the facts it carries (a damaged log?)`]);
   });
 
   it('an unknown task is a clear error', async () => {
-    await expect(deriveTaskState(await tempDir(), 'nope')).rejects.toMatchObject({ code: 'no-such-task' });
+    await expect(deriveTaskState(await tempDir(), 'nope', { classify: noCause })).rejects.toMatchObject({ code: 'no-such-task' });
   });
 });
 
@@ -162,7 +167,7 @@ describe('deriveTaskState after time passed with no host', () => {
     await exitRecord(paths.attempts, 0);
     const exitAt = new Date(asked + 200_000);
     await (await import('node:fs/promises')).utimes(join(paths.attempts, '1.exit'), exitAt, exitAt);
-    const derived = await deriveTaskState(dispatchDir, task.id, { now: asked + 300_000 });
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause, now: asked + 300_000 });
     expect(derived.unrecorded.map((e) => e.type)).toEqual(['plan.changed', 'question.asked', 'answer.timeout', 'worker.exited']);
     expect(derived.state).toBe('blocked');
   });
@@ -177,12 +182,12 @@ describe('deriveTaskState after time passed with no host', () => {
     const cause = { kind: 'network' as const, message: 'codex: cannot reach the model API' };
     const seen: number[] = [];
     const classifyStuck = async (_: unknown, attempt: number) => (seen.push(attempt), cause);
-    const derived = await deriveTaskState(dispatchDir, task.id, { classifyStuck });
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause, classifyStuck });
     expect(derived.unrecorded.find((e) => e.type === 'task.timeout')).toEqual({ type: 'task.timeout', at: T0 + 2 + 30_000, cause });
     expect(derived.snapshot.context.error).toEqual({ kind: 'network', message: 'codex: cannot reach the model API (stopped: the wall-clock limit passed)' });
     expect(seen).toEqual([1]);
     // Not due yet: the output is not read at all.
-    await deriveTaskState(dispatchDir, task.id, { classifyStuck, now: T0 + 10_000 });
+    await deriveTaskState(dispatchDir, task.id, { classify: noCause, classifyStuck, now: T0 + 10_000 });
     expect(seen).toEqual([1]);
   });
 
@@ -190,17 +195,17 @@ describe('deriveTaskState after time passed with no host', () => {
     const { dispatchDir, paths, log } = await runningTask();
     await writeFileAtomic(paths.plan, '# T\n- [x] a\n- [x] b\n');
     await exitRecord(paths.attempts, 0);
-    const first = await deriveTaskState(dispatchDir, task.id);
+    const first = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(first.state).toBe('completed');
     for (const e of first.unrecorded) await log.append(e);
     await writeFileAtomic(paths.doneMarker, '');
-    expect((await deriveTaskState(dispatchDir, task.id)).unrecorded).toEqual([]);
+    expect((await deriveTaskState(dispatchDir, task.id, { classify: noCause })).unrecorded).toEqual([]);
   });
 
   it('a task.json that names another task is refused', async () => {
     const { dispatchDir, paths } = await runningTask();
     await writeFileAtomic(paths.taskJson, JSON.stringify({ ...task, id: 'other-task' }));
-    await expect(deriveTaskState(dispatchDir, task.id)).rejects.toThrow(/its id "other-task" is not its folder's/);
+    await expect(deriveTaskState(dispatchDir, task.id, { classify: noCause })).rejects.toThrow(/its id "other-task" is not its folder's/);
   });
 });
 
@@ -209,7 +214,7 @@ describe('a worker that marked an item [!]', () => {
     const { dispatchDir, paths } = await runningTask();
     await writeFileAtomic(paths.plan, '# T\n- [x] Scan\n- [!] Check the auth/ directory\n  Error: auth/ directory not found\n');
     await exitRecord(paths.attempts, 1);
-    const derived = await deriveTaskState(dispatchDir, task.id);
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.state).toBe('failed');
     expect(derived.snapshot.context.error).toEqual({ kind: 'plan-error', message: 'Check the auth/ directory: auth/ directory not found' });
   });

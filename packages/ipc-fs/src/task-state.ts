@@ -45,9 +45,12 @@ export type ExitClassifier = (record: ExitRecord, paths: TaskPaths, attempt: num
  */
 export type StuckClassifier = (paths: TaskPaths, attempt: number) => Promise<TaskError | null>;
 
-/** Options of `deriveTaskState`. */
+/**
+ * Options of `deriveTaskState`. The exit classifier is required: every reader must name the same
+ * cause for one exit (the runtime's `classifiers`; ipc-fs knows no CLI's messages).
+ */
 export interface DeriveOptions {
-  classify?: ExitClassifier;
+  classify: ExitClassifier;
   classifyStuck?: StuckClassifier;
   /** Deadlines due by this moment are applied (default: now). */
   now?: number;
@@ -121,9 +124,9 @@ async function factsOnDisk(paths: TaskPaths, plan: Plan | null, recorded: TaskSn
  * happened, and the deadlines that fell due between them and up to `now`. `status`, the inspector
  * and a restarting daemon all call it, so they never disagree; the daemon appends `unrecorded` to
  * the log, after which the log alone says the same.
- * @example const { state, snapshot } = await deriveTaskState(dispatchDir, 'security-review')
+ * @example const { state, snapshot } = await deriveTaskState(dispatchDir, 'security-review', { classify: classifyExit })
  */
-export async function deriveTaskState(dispatchDir: string, id: string, options: DeriveOptions = {}): Promise<DerivedTask> {
+export async function deriveTaskState(dispatchDir: string, id: string, options: DeriveOptions): Promise<DerivedTask> {
   const paths = taskPaths(dispatchDir, id);
   const task = await readTaskFile(paths);
   const { events: logged, torn, unknown, malformed } = await readEventLog(paths.events);

@@ -7,6 +7,7 @@ import { FINAL_STATES, type TaskState } from '@dispatch/core';
 import { deriveTaskState, listTaskIds, taskPaths, writeRequest, type TaskPaths } from '@dispatch/ipc-fs';
 import { dispatchBin } from './built-cli.js';
 import { waitFor } from './wait-for.js';
+import { deriveTask } from '@dispatch/runtime';
 
 /** What `$DISPATCH_HOME/daemon.json` says about a live daemon. */
 export interface DaemonInfo {
@@ -87,7 +88,7 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
       return null;
     }
   };
-  const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;
+  const state = async (id: string) => (await deriveTask(dispatchDir, id)).state;
   const ws: Workspace = {
     dir,
     home,

@@ -7,6 +7,7 @@ import { loadConfig } from '@dispatch/config';
 import { deriveTaskState, parsePlan, readEventLog, readTaskFile, taskPaths, type LoggedEvent } from '@dispatch/ipc-fs';
 import { printFigures, since } from './support/figures.js';
 import { bin } from './support/workspace.js';
+import { deriveTask } from '@dispatch/runtime';
 
 // Scenario 11, old formats: the committed files of every released on-disk format (v1 only so
 // far, written by fixtures/formats/generate-v1.mjs and never regenerated) still load through
@@ -57,7 +58,7 @@ describe.each(FORMATS)('format %s', (format) => {
       expect(log.events[0]?.type).toBe('task.created');
       expect(log.events.map((e) => e.seq)).toEqual(log.events.map((_, i) => i + 1));
       events += log.events.length;
-      const derived = await deriveTaskState(dispatchDir, want.id);
+      const derived = await deriveTask(dispatchDir, want.id);
       // The log alone says it all: nothing on disk is news, no warning.
       expect({ state: derived.state, unrecorded: derived.unrecorded, warnings: derived.warnings }).toEqual({ state: want.state, unrecorded: [], warnings: [] });
       const plan = parsePlan(readFileSync(paths.plan, 'utf8'));
@@ -100,7 +101,7 @@ describe.each(FORMATS)('format %s', (format) => {
     lines.push({ seq: 0, at: lines.at(-1)!.at, type: 'task.archived', by: 'a newer dispatch' });
     writeFileSync(paths.events, lines.map((l, i) => `${JSON.stringify({ ...l, seq: i + 1 })}\n`).join(''));
 
-    const derived = await deriveTaskState(dispatchDir, 'continued');
+    const derived = await deriveTask(dispatchDir, 'continued');
     expect(derived.state).toBe(expected.find((t) => t.id === 'continued')!.state);
     expect(derived.warnings).toHaveLength(2);
     const r = await dispatch('status', 'continued', '--json');

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfigDocument, validateConfig } from '@dispatch/config';
 import { deriveTaskState, IpcError, parsePlan, readEventLog, serializePlan, taskPaths } from '@dispatch/ipc-fs';
+import { classifiers } from '@dispatch/runtime';
 import { printFigures, since } from './support/figures.js';
 
 // Scenario 14, fuzzing: the plan parser, the event-log reader (and the state derived from a
@@ -142,7 +143,7 @@ describe('the event-log reader', () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(damaged([log]), shuffled, randomFacts), async (text) => {
         writeFileSync(events, text);
-        const { value, error } = await timed('deriveTaskState (damaged log)', () => deriveTaskState(dispatchDir, id, { now: Date.parse('2026-11-24T09:00:00Z') }));
+        const { value, error } = await timed('deriveTaskState (damaged log)', () => deriveTaskState(dispatchDir, id, { ...classifiers, now: Date.parse('2026-11-24T09:00:00Z') }));
         if (error !== undefined) {
           expect(error, String((error as Error).stack)).toBeInstanceOf(IpcError);
           expect((error as IpcError).message).toContain(events);

@@ -60,7 +60,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     await waitFor(
       dispatchDir,
       async () => {
-        const done = quiet(await deriveTaskState(dispatchDir, id));
+        const done = quiet(await deriveTask(dispatchDir, id));
         offset = await printFrom(io, write, path, offset);
         return done ? true : null;
       },

@@ -10,6 +10,7 @@ import { loadStaticFiles, type StaticFile } from './static-files.js';
 import { taskDetail } from './task-detail.js';
 import { byUrgency, STATE_FILTER_ORDER, summarize, summaryOf } from './task-summary.js';
 import { workspacesOf, type RegisteredTask, type Workspace } from './workspaces.js';
+import { deriveTask } from '@dispatch/runtime';
 
 /** What the inspector serves and how it reaches the rest of dispatch (the CLI supplies these). */
 export interface InspectorOptions extends ActionHost {
@@ -125,17 +126,17 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       const workspace = await findTask(ws, id);
       if (!workspace) return send(res, 404, { ok: false, message: `no task ${JSON.stringify(id)} in that workspace` });
       if (method === 'GET' && action === 'summary') {
-        return send(res, 200, summaryOf(await deriveTaskState(workspace.dispatchDir, id), ws));
+        return send(res, 200, summaryOf(await deriveTask(workspace.dispatchDir, id), ws));
       }
       if (method === 'GET' && action === undefined) {
-        const derived = await deriveTaskState(workspace.dispatchDir, id);
+        const derived = await deriveTask(workspace.dispatchDir, id);
         return send(res, 200, await taskDetail(derived, ws, workspace.registered.has(id), await options.models().catch(() => [])));
       }
       if (method === 'POST' && action !== undefined && (ACTIONS as readonly string[]).includes(action)) {
         // A form elsewhere cannot send JSON without a preflight this server never grants.
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { ok: false, message: 'send JSON' });
         const body = await readBody(req);
-        const derived = await deriveTaskState(workspace.dispatchDir, id);
+        const derived = await deriveTask(workspace.dispatchDir, id);
         const outcome = await applyAction(action as ActionName, derived, workspace.registered.has(id), body, options);
         live.changed({ ws, id });
         return send(res, outcome.status, { ok: outcome.ok, message: outcome.message });

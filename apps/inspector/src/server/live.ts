@@ -1,6 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { createFactSource, type FactSource, isTempName, taskPaths } from '@dispatch/ipc-fs';
+import { watchChanges, type ChangeWatch } from '@dispatch/runtime/watch';
 
 /** A change the page hears of: a task of a workspace may look different now. */
 export interface Change {
@@ -8,20 +7,17 @@ export interface Change {
   id: string;
 }
 
-const COALESCE_MS = 15;
 const HEARTBEAT_MS = 15_000;
 
 /**
- * Follows workspaces and pushes changes to the pages as server-sent events. The fact source
- * reports protocol files (plan, ipc/, exit records, requests, new tasks); a plain directory watch
- * per task folder adds what is no fact (events.jsonl, worker.log). Changes of one task within
- * `COALESCE_MS` go out once.
+ * Follows workspaces and pushes changes to the pages as server-sent events, through the runtime's
+ * one change watcher (the one `status --watch` and `wait` use): its facts (plan, ipc/, exit
+ * records, requests, new tasks) and writes in task folders (events.jsonl, worker.log, which are no
+ * facts), coalesced per task.
  */
 export class LiveChanges {
   private readonly clients = new Set<ServerResponse>();
-  private readonly sources = new Map<string, Promise<FactSource>>();
-  private readonly folders = new Map<string, FSWatcher>();
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly watches = new Map<string, Promise<ChangeWatch | null>>();
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
 
@@ -32,45 +28,19 @@ export class LiveChanges {
 
   /** Starts following a workspace (once). */
   follow(ws: string, dispatchDir: string): void {
-    if (this.closed || this.sources.has(ws)) return;
-    const onError = () => undefined;
-    const source = createFactSource({
-      dispatchDir,
-      onError,
-      onFact: (fact) => {
-        if (fact.type === 'task') this.watchFolder(ws, dispatchDir, fact.taskId);
-        this.changed({ ws, id: fact.taskId });
-      },
-    });
-    source.catch(onError);
-    this.sources.set(ws, source);
+    if (this.closed || this.watches.has(ws)) return;
+    const onChange = (ids: ReadonlySet<string>) => {
+      for (const id of ids) this.changed({ ws, id });
+    };
+    // Every file counts (the page streams worker.log); no safety re-check: the page re-reads on its own.
+    const watch = watchChanges(dispatchDir, onChange, { include: () => true, intervalMs: 0 }).catch(() => null);
+    this.watches.set(ws, watch);
   }
 
-  private watchFolder(ws: string, dispatchDir: string, id: string): void {
-    const key = `${ws}/${id}`;
-    if (this.closed || this.folders.has(key)) return;
-    try {
-      const watcher = watch(taskPaths(dispatchDir, id).dir, (_event, name) => {
-        if (name === null || !isTempName(name)) this.changed({ ws, id });
-      });
-      watcher.on('error', () => {
-        watcher.close();
-        this.folders.delete(key);
-      });
-      this.folders.set(key, watcher);
-    } catch {
-      // gone, or out of watches: the fact source's scans still report the task
-    }
-  }
-
-  /** Tells every page that a task changed (coalesced per task). */
+  /** Tells every page that a task changed. */
   changed(change: Change): void {
-    const key = `${change.ws}/${change.id}`;
-    if (this.closed || this.pending.has(key)) return;
-    this.pending.set(key, setTimeout(() => {
-      this.pending.delete(key);
-      this.broadcast(`event: change\ndata: ${JSON.stringify(change)}\n\n`);
-    }, COALESCE_MS));
+    if (this.closed) return;
+    this.broadcast(`event: change\ndata: ${JSON.stringify(change)}\n\n`);
   }
 
   /** Serves one page's event stream until it goes away. */
@@ -89,10 +59,8 @@ export class LiveChanges {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeat);
-    for (const t of this.pending.values()) clearTimeout(t);
-    for (const w of this.folders.values()) w.close();
     for (const res of this.clients) res.end();
     this.clients.clear();
-    await Promise.all([...this.sources.values()].map((s) => s.then((x) => x.close(), () => undefined)));
+    await Promise.all([...this.watches.values()].map((w) => w.then((x) => x?.close())));
   }
 }

@@ -1,6 +1,7 @@
 import { isFinalState, needsUser, TASK_STATES, type TaskState } from '@dispatch/core';
 import { type DerivedTask, deriveTaskState, toTaskView } from '@dispatch/ipc-fs';
 import type { TaskSummary } from '../shared/api-types.js';
+import { deriveTask } from '@dispatch/runtime';
 
 /** The machine's states for the list's filter: what needs the user first, final ones last. */
 export const STATE_FILTER_ORDER: TaskState[] = [
@@ -33,7 +34,7 @@ export async function summarize(dispatchDir: string, ws: string, ids: readonly s
   const out: TaskSummary[] = [];
   for (const id of ids) {
     try {
-      out.push(summaryOf(await deriveTaskState(dispatchDir, id), ws));
+      out.push(summaryOf(await deriveTask(dispatchDir, id), ws));
     } catch {
       // half-created or damaged: `dispatch status` reports it; the list shows what it can
     }

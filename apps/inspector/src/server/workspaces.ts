@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { workspaceKey } from '@dispatch/runtime';
 import { isValidTaskId, taskPaths, tasksDir } from '@dispatch/ipc-fs';
 
 /** A task `run` registered with the daemon: which workspace it is in. */
@@ -10,7 +10,7 @@ export interface RegisteredTask {
 
 /** A workspace the inspector shows, and the tasks of it the browser may name. */
 export interface Workspace {
-  /** A short stable key, the only way the browser names a workspace (never a path). */
+  /** The registry's key of the workspace, the only way the browser names one (never a path). */
   ws: string;
   dispatchDir: string;
   current: boolean;
@@ -18,11 +18,6 @@ export interface Workspace {
   registered: Set<string>;
   /** Every task id shown: the current workspace's folders, elsewhere the registered ones. */
   ids: string[];
-}
-
-/** The key of a workspace's `.dispatch` directory. */
-export function workspaceKeyOf(dispatchDir: string): string {
-  return createHash('sha256').update(dispatchDir).digest('hex').slice(0, 16);
 }
 
 /** Task folders (with a task.json) of a workspace, by id. */
@@ -49,6 +44,6 @@ export function workspacesOf(current: string, registrations: readonly Registered
   return [...byDir].map(([dispatchDir, registered]) => {
     const onDisk = taskFolders(dispatchDir);
     const ids = dispatchDir === current ? onDisk : onDisk.filter((id) => registered.has(id));
-    return { ws: workspaceKeyOf(dispatchDir), dispatchDir, current: dispatchDir === current, registered, ids };
+    return { ws: workspaceKey(dispatchDir), dispatchDir, current: dispatchDir === current, registered, ids };
   });
 }

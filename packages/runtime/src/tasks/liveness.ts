@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { classifiers } from '../worker/classify-exit.js';
 import { isLive, type TaskState } from '@dispatch/core';
 import { deriveTaskState, isRequestName, listTaskIds, readTaskFile, taskPaths } from '@dispatch/ipc-fs';
 import type { TaskRef } from './find-task.js';
@@ -25,7 +26,7 @@ export async function waitingDependents(dispatchDir: string, now = Date.now()): 
     // task.json first: only a task that runs after others is worth deriving.
     const task = await readTaskFile(taskPaths(dispatchDir, id)).catch(() => null);
     if (!task?.options.after?.length) continue;
-    const derived = await deriveTaskState(dispatchDir, id, { now }).catch(() => null);
+    const derived = await deriveTaskState(dispatchDir, id, { ...classifiers, now }).catch(() => null);
     if (derived?.state !== 'queued' || derived.snapshot.context.startReason !== 'first') continue;
     for (const dep of derived.task.options.after ?? []) waiting.set(dep, [...(waiting.get(dep) ?? []), id]);
   }
@@ -42,7 +43,7 @@ export async function livenessOf(ref: TaskRef, now = Date.now(), waiting?: Map<s
   let state: TaskState;
   let createdAt: number;
   try {
-    const derived = await deriveTaskState(ref.dispatchDir, ref.id, { now });
+    const derived = await deriveTaskState(ref.dispatchDir, ref.id, { ...classifiers, now });
     state = derived.state;
     createdAt = Date.parse(derived.task.createdAt);
   } catch {

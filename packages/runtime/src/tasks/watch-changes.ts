@@ -5,7 +5,7 @@ import { createFactSource, isTempName, taskPaths } from '@dispatch/ipc-fs';
 export interface WatchChangesOptions {
   /** Which file names directly in a task folder count as changes (default: all but worker.log). */
   include?: (name: string) => boolean;
-  /** The safety re-check period, for what no file event reports (a deadline falling due). */
+  /** The safety re-check period, for what no file event reports (a deadline falling due); 0: none. */
   intervalMs?: number;
 }
 
@@ -17,29 +17,39 @@ export interface ChangeWatch {
 const DEBOUNCE_MS = 25;
 
 /**
- * Calls `onChange` (debounced) whenever something under the workspace's tasks may have changed:
- * the fact source's facts (plan, ipc/, exit records, requests, new tasks), writes directly in a
- * task folder (events.jsonl, output.md, which are no facts), and a periodic safety re-check.
+ * Calls `onChange` (debounced) whenever something under the workspace's tasks may have changed,
+ * with the ids of the tasks that did: the fact source's facts (plan, ipc/, exit records, requests,
+ * new tasks), writes directly in a task folder (events.jsonl, output.md, which are no facts), and
+ * a periodic safety re-check (no ids: look at everything). The CLI's `--watch`, `wait` and the
+ * inspector's live page all follow a workspace through this one watcher.
  */
-export async function watchChanges(dispatchDir: string, onChange: () => void, options: WatchChangesOptions = {}): Promise<ChangeWatch> {
+export async function watchChanges(dispatchDir: string, onChange: (ids: ReadonlySet<string>) => void, options: WatchChangesOptions = {}): Promise<ChangeWatch> {
   const include = options.include ?? ((name: string) => name !== 'worker.log');
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
-  const schedule = () => {
+  let changed = new Set<string>();
+  const schedule = (id?: string) => {
+    if (id !== undefined) changed.add(id);
     if (closed || timer !== undefined) return;
     timer = setTimeout(() => {
       timer = undefined;
-      if (!closed) onChange();
+      const ids = changed;
+      changed = new Set();
+      if (!closed) onChange(ids);
     }, DEBOUNCE_MS);
   };
   const folders = new Map<string, FSWatcher>();
-  const watchFolder = (dir: string) => {
+  const watchFolder = (id: string) => {
+    const dir = taskPaths(dispatchDir, id).dir;
     if (closed || folders.has(dir)) return;
     try {
       const watcher = watch(dir, (_event, name) => {
-        if (name === null || (!isTempName(name) && include(name))) schedule();
+        if (name === null || (!isTempName(name) && include(name))) schedule(id);
       });
-      watcher.on('error', () => watcher.close());
+      watcher.on('error', () => {
+        watcher.close();
+        folders.delete(dir);
+      });
       folders.set(dir, watcher);
     } catch {
       // gone already, or out of watches: the facts and the safety re-check still report it
@@ -48,12 +58,13 @@ export async function watchChanges(dispatchDir: string, onChange: () => void, op
   const source = await createFactSource({
     dispatchDir,
     onFact: (fact) => {
-      if (fact.type === 'task') watchFolder(taskPaths(dispatchDir, fact.taskId).dir);
-      schedule();
+      if (fact.type === 'task') watchFolder(fact.taskId);
+      schedule(fact.taskId);
     },
     onError: () => undefined,
   });
-  const safety = setInterval(schedule, options.intervalMs ?? 1000);
+  const interval = options.intervalMs ?? 1000;
+  const safety = interval > 0 ? setInterval(() => schedule(), interval) : undefined;
   return {
     async close() {
       closed = true;

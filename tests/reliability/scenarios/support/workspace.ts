@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { deriveTaskState, listTaskIds, taskPaths, writeRequest } from '@dispatch/ipc-fs';
+import { deriveTask } from '@dispatch/runtime';
 
 /** The built CLI the scenarios run, as users and scripts do. */
 export const bin = new URL('../../../../apps/cli/dist/dispatch.js', import.meta.url).pathname;
@@ -43,7 +44,7 @@ export function scenarioWorkspace(name: string, root: string = tmpdir()): Scenar
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_DIR: dispatchDir, DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
   const dispatch = (args: string[], extra: { env?: Record<string, string> } = {}) =>
     execa('node', [bin, ...args], { cwd: dir, env: { ...env, ...extra.env }, extendEnv: false, reject: false });
-  const state = async (id: string) => (await deriveTaskState(dispatchDir, id)).state;
+  const state = async (id: string) => (await deriveTask(dispatchDir, id)).state;
   const writeConfig = (yaml: string) => writeFileSync(join(home, 'config.yaml'), yaml);
   const dispose = async () => {
     const ids = await listTaskIds(dispatchDir).catch(() => [] as string[]);
