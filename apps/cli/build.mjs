@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { chmod, copyFile, cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { buildId } from '../../scripts/build-id.mjs';
+import { directImports } from './direct-imports.mjs';
 
 const here = new URL('.', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', here), 'utf8'));
@@ -44,6 +45,7 @@ await build({
       'const require = __dispatchCreateRequire(import.meta.url);',
   },
   define: { __DISPATCH_VERSION__: JSON.stringify(pkg.version), __DISPATCH_BUILD_ID__: JSON.stringify(await buildId()), __DISPATCH_CONFIG_CODE_ID__: JSON.stringify(await configCodeId()) },
+  plugins: [directImports],
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -9,7 +9,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const bin = new URL('../dist/dispatch.js', import.meta.url).pathname;
+// DISPATCH_BENCH_BIN measures another build (a dist kept aside) in the same run's conditions.
+const bin = process.env.DISPATCH_BENCH_BIN ?? new URL('../dist/dispatch.js', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'dispatch-bench-home-'));
 const env = { ...process.env, DISPATCH_HOME: home, DISPATCH_DAEMON_IDLE_MS: '600000', NO_COLOR: '1' };
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deriveTaskState } from '@dispatch/ipc-fs';
-import { registryDir, workspaceKey, deriveTask } from '@dispatch/runtime';
+import { deriveTaskState, registryDir, workspaceKey } from '@dispatch/ipc-fs';
+import { deriveTask } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
 
 beforeAll(assertFreshBuild);

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { replay, stateOf } from '@dispatch/core';
-import { deriveTaskState, listIpc, readEventLog, readPlan, toMachineEvents, writeAnswer } from '@dispatch/ipc-fs';
+import { deriveTaskState, listIpc, readEventLog, readPlan, toMachineEvents, writeAnswer, registerTask, registryDir, workspaceKey } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { loggedState } from './e2e-workspace.js';
-import { registerTask, registryDir, workspaceKey, deriveTask } from '@dispatch/runtime';
+import { deriveTask } from '@dispatch/runtime';
 
 beforeAll(assertFreshBuild);
 

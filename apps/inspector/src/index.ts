@@ -2,6 +2,6 @@
 // built by Vite into dist/ui; `./testing` holds the task fixtures its tests and the CLI's use.
 export { startInspector } from './server/http-server.js';
 export type { Inspector } from './server/http-server.js';
-export { newToken, readInspectorState, writeInspectorState } from './server/inspector-state.js';
+export { newToken } from './server/request-guard.js';
 export { TOKEN_HEADER } from './server/request-guard.js';
 export { inspectorUiDir } from './server/ui-dir.js';

@@ -3,8 +3,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startInspector, type Inspector } from '../src/server/http-server.js';
-import { readInspectorState, writeInspectorState, newToken, inspectorStatePath } from '../src/server/inspector-state.js';
-import { workspaceKey } from '@dispatch/runtime';
+import { inspectorStatePath, readInspectorState, workspaceKey, writeInspectorState } from '@dispatch/ipc-fs';
+import { newToken } from '../src/server/request-guard.js';
 import type { TaskDetailResponse, TaskListResponse } from '../src/shared/api-types.js';
 import { fixtureTask, tempWorkspace } from '../src/testing/fixture-task.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { publishExclusive } from './atomic-write.js';
+import { publishExclusive, writeFileAtomic } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
 
 /** The claim of worker attempt N, created exclusively before its worker is spawned. */
@@ -39,6 +39,8 @@ export function attemptFiles(attemptsDir: string, n: number) {
     wrapper: join(attemptsDir, `${n}.wrapper`),
     pid: join(attemptsDir, `${n}.pid`),
     exit: join(attemptsDir, `${n}.exit`),
+    /** What the attempt's structured output summed up to, kept once the attempt ended (a cache). */
+    summary: join(attemptsDir, `${n}.summary.json`),
   };
 }
 
@@ -60,6 +62,37 @@ export async function recordLostWorker(attemptsDir: string, n: number, at: Date)
 /** The wrapper record of attempt `n` (same format as the pid record), or null. */
 export async function readWrapperRecord(attemptsDir: string, n: number): Promise<PidRecord | null> {
   return readPidFile(attemptFiles(attemptsDir, n).wrapper);
+}
+
+/**
+ * Records attempt `n`'s wrapper as `<pid> <start time>`, right after launching it: a later host
+ * then tells "still starting" from "the wrapper died before writing anything".
+ */
+export async function writeWrapperRecord(attemptsDir: string, n: number, pid: number, startTime: string): Promise<void> {
+  await writeFileAtomic(attemptFiles(attemptsDir, n).wrapper, `${pid} ${startTime}\n`);
+}
+
+/** Attempt `n`'s claim, read at once (a tiny file; the scheduler asks often), or null if unreadable. */
+export function readAttemptClaimSync(attemptsDir: string, n: number): AttemptClaim | null {
+  try {
+    return JSON.parse(readFileSync(attemptFiles(attemptsDir, n).claim, 'utf8')) as AttemptClaim;
+  } catch {
+    return null;
+  }
+}
+
+/** Attempt `n`'s cached summary, or null (none yet, or torn: the caller reads the log again). */
+export function readAttemptSummary<T>(attemptsDir: string, n: number): T | null {
+  try {
+    return JSON.parse(readFileSync(attemptFiles(attemptsDir, n).summary, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps attempt `n`'s summary (only once it ended: an ended attempt's output never changes). */
+export async function writeAttemptSummary(attemptsDir: string, n: number, summary: unknown): Promise<void> {
+  await writeFileAtomic(attemptFiles(attemptsDir, n).summary, `${JSON.stringify(summary)}\n`);
 }
 
 /**

@@ -37,29 +37,22 @@ export { deriveTaskId, taskTitle } from './tasks/task-naming.js';
 export { CONDITION_TYPES, blockerOf, conditionOf, describeCondition } from './tasks/conditions.js';
 export { failureReport, recoveryLine } from './tasks/failure-report.js';
 export { livenessOf, waitingDependents } from './tasks/liveness.js';
-export { unregister, isRegistered } from './tasks/registration.js';
 export { describeUsage, workerReport } from './tasks/worker-output.js';
 export type { WorkerReport } from './tasks/worker-output.js';
 export { classifiers, classifyExit } from './worker/classify-exit.js';
-export { readAttemptLogTail } from './worker/attempt-log.js';
-export { readQueue, readWatchHealth, runningDaemon, daemonFiles } from './daemon/daemon-files.js';
-export type { DaemonInfo, QueueEntry, WatchHealth } from './daemon/daemon-files.js';
-export { listRegistrations, registerTask, registryDir, workspaceKey } from './daemon/registry.js';
-export type { Registration } from './daemon/registry.js';
+export { runningDaemon } from './daemon/daemon-info.js';
 export { CRASH_POINTS, crashPoint } from './daemon/crash-points.js';
 export type { CrashPoint } from './daemon/crash-points.js';
 
 // Config as the runtime reads it (with the parse cache), models that can run, quota cooldowns.
 export { loadUserConfig, userConfig } from './config/user-config.js';
 export { alternativeModels, alternativesIn } from './config/alternatives.js';
-export { activeCooldowns, formatUntil } from './config/cooldowns.js';
 export { checkModelOption } from './config/model-option.js';
 
 // Worktrees.
 export { excludeFromGit } from './worktree/git-exclude.js';
 export { gitStatus } from './worktree/git.js';
-export { createTaskWorktree, readTaskWorktree } from './worktree/task-worktree.js';
-export type { TaskWorktree } from './worktree/task-worktree.js';
+export { createTaskWorktree } from './worktree/task-worktree.js';
 export { discardWorktree, mergeWorktree, worktreeDiff } from './worktree/worktree-actions.js';
 
 // Hosting one task outside the daemon (tests, other hosts).

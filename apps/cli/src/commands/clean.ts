@@ -1,30 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { listTaskIds, tasksDir } from '@dispatch/ipc-fs';
-import { findTask, livenessOf, type TaskRef, unregister, usageError, waitingDependents, workspaceOf } from '@dispatch/runtime';
+import { listTaskIds, removeTask, sweepRemovedTasks } from '@dispatch/ipc-fs';
+import { findTask, livenessOf, type TaskRef, usageError, waitingDependents, workspaceOf } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
-
-/** Prefix of a task folder being removed: not a valid task id, so nothing lists it as a task. */
-const REMOVING = '.removing-';
-
-/**
- * Removes a task: its folder is first renamed out of the task namespace (so no reader sees
- * half a task), then its registration goes, then the files.
- */
-async function removeTask(ref: TaskRef): Promise<void> {
-  const doomed = join(tasksDir(ref.dispatchDir), `${REMOVING}${ref.id}-${randomBytes(4).toString('hex')}`);
-  await rename(ref.paths.dir, doomed);
-  await unregister(ref.home, ref.dispatchDir, ref.id);
-  await rm(doomed, { recursive: true, force: true });
-}
-
-/** Folders an interrupted clean left behind. */
-async function sweepLeftovers(dispatchDir: string): Promise<void> {
-  const names = await readdir(tasksDir(dispatchDir)).catch(() => [] as string[]);
-  for (const name of names.filter((n) => n.startsWith(REMOVING))) await rm(join(tasksDir(dispatchDir), name), { recursive: true, force: true });
-}
 
 /** `clean ID`: the one task, refused while it is live. */
 async function cleanOne(io: Io, id: string): Promise<void> {
@@ -32,7 +9,7 @@ async function cleanOne(io: Io, id: string): Promise<void> {
   const { state, keep, dependents } = await livenessOf(ref);
   if (dependents) throw usageError(`task ${ref.id} is kept: ${keep}; ${state === 'failed' ? 'retry it, or ' : ''}cancel them first: dispatch cancel ${dependents[0]}`, 'invalid-input');
   if (keep !== null) throw usageError(`task ${ref.id} is live (${keep}); cancel it first: dispatch cancel ${ref.id}`, 'invalid-input');
-  await removeTask(ref);
+  await removeTask(ref.home, ref.dispatchDir, ref.id);
   io.out(`removed ${ref.id} (${state})\n`);
 }
 
@@ -61,10 +38,10 @@ export async function run(ctx: CommandContext): Promise<void> {
       continue;
     }
     if (!all && state !== 'completed' && state !== 'cancelled') continue;
-    await removeTask(ref);
+    await removeTask(ref.home, ref.dispatchDir, ref.id);
     io.out(`removed ${ref.id} (${state})\n`);
     removed++;
   }
-  await sweepLeftovers(dispatchDir);
+  await sweepRemovedTasks(dispatchDir);
   if (removed === 0) io.out('nothing to clean\n');
 }

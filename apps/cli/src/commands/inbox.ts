@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { CommandContext } from '../command-spec.js';
-import { alternativeModels, deriveTasks, ensureDaemonIfUnfinished, listRegistrations, workspaceOf } from '@dispatch/runtime';
+import { alternativeModels, deriveTasks, ensureDaemonIfUnfinished, workspaceOf } from '@dispatch/runtime';
+import { listRegistrations } from '@dispatch/ipc-fs';
 import { printJson } from '../json-output.js';
 import { inboxOf, renderInbox } from '../view/inbox.js';
 

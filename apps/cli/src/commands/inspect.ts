@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { ConfigError, dispatchHome } from '@dispatch/config';
-import { type Inspector, inspectorUiDir, newToken, readInspectorState, startInspector, TOKEN_HEADER, writeInspectorState } from '@dispatch/inspector';
-import { ensureDaemonFor, listRegistrations, loadUserConfig, usageError, userConfig, workspaceOf } from '@dispatch/runtime';
+import { type Inspector, inspectorUiDir, newToken, startInspector, TOKEN_HEADER } from '@dispatch/inspector';
+import { readInspectorState, writeInspectorState, listRegistrations } from '@dispatch/ipc-fs';
+import { ensureDaemonFor, loadUserConfig, usageError, userConfig, workspaceOf } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { applyRepair, checkRepair } from './retry.js';

@@ -1,7 +1,7 @@
-import { type DerivedTask, toTaskView } from '@dispatch/ipc-fs';
+import { type DerivedTask, toTaskView, readQueue, readWatchHealth } from '@dispatch/ipc-fs';
 import { dispatchHome } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
-import { alternativeModels, deriveTasks, ensureDaemonIfUnfinished, failureReport, readQueue, readWatchHealth, runningDaemon, statusOf, workspaceOf } from '@dispatch/runtime';
+import { alternativeModels, deriveTasks, ensureDaemonIfUnfinished, failureReport, runningDaemon, statusOf, workspaceOf } from '@dispatch/runtime';
 import { createStyle } from '../style.js';
 import { inboxOf, renderInbox } from '../view/inbox.js';
 import { renderStatusTable } from '../view/status-table.js';

@@ -1,7 +1,6 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { isLive } from '@dispatch/core';
-import { discardWorktree, loadHostedTask, mergeWorktree, readTaskWorktree, type TaskWorktree, usageError, worktreeDiff } from '@dispatch/runtime';
+import { discardWorktree, loadHostedTask, mergeWorktree, usageError, worktreeDiff } from '@dispatch/runtime';
+import { readTaskWorktree, removeTaskWorktree, type TaskWorktree } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
 
 async function taskWithWorktree(ctx: CommandContext) {
@@ -30,6 +29,6 @@ export async function discard(ctx: CommandContext): Promise<void> {
   const { ref, derived, wt } = await taskWithWorktree(ctx);
   if (isLive(derived.state)) throw usageError(`task ${ref.id} is ${derived.state}: its worker may still work there; cancel it first`, 'invalid-input');
   await discardWorktree(wt as TaskWorktree);
-  await rm(join(ref.paths.dir, 'worktree.json'), { force: true });
+  await removeTaskWorktree(ref.paths);
   ctx.io.out(`discarded ${wt.path} and branch ${wt.branch}\n`);
 }

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** The cookie the page gets, named per port (cookies ignore ports; two inspectors must not mix). */
@@ -44,4 +44,9 @@ export function presentedToken(req: IncomingMessage, url: URL, port: number): { 
   if (typeof header === 'string') return { token: header, via: 'header' };
   const cookie = cookieValue(req, cookieName(port));
   return cookie === undefined ? { token: undefined, via: null } : { token: cookie, via: 'cookie' };
+}
+
+/** A fresh random token: 32 bytes from the system's CSPRNG, hex. */
+export function newToken(): string {
+  return randomBytes(32).toString('hex');
 }

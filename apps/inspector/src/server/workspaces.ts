@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { workspaceKey } from '@dispatch/runtime';
+import { workspaceKey } from '@dispatch/ipc-fs';
 import { isValidTaskId, taskPaths, tasksDir } from '@dispatch/ipc-fs';
 
 /** A task `run` registered with the daemon: which workspace it is in. */

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { TaskState } from '@dispatch/core';
-import { isErrno, type TaskView, toTaskView } from '@dispatch/ipc-fs';
+import { readTaskOutput, type TaskView, toTaskView } from '@dispatch/ipc-fs';
 import type { Caller } from '../caller.js';
 import { deriveTask, ensureDaemonIfUnfinished } from '../tasks/task-list.js';
 import { workerReport, type WorkerReport } from '../tasks/worker-output.js';
@@ -24,7 +23,7 @@ export async function taskResult(caller: Caller, id: string): Promise<{ result: 
   await ensureDaemonIfUnfinished(caller, [derived]);
   const view = toTaskView(derived);
   const path = derived.paths.output;
-  const text = await readFile(path, 'utf8').catch((err: unknown) => (isErrno(err, 'ENOENT') ? null : Promise.reject(err)));
+  const text = await readTaskOutput(derived.paths);
   const usage = (await workerReport(derived).catch(() => null))?.usage ?? null;
   const { state, progress, items, error } = view;
   return { result: { id: view.id, state, progress, output: text === null ? null : path, text, items, error, usage }, view };

@@ -1,12 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ConfigError, configPath, DEFAULT_TIME_LIMIT, describeResolution, type DispatchConfig, findWorktreeDirective, type Resolution, resolveModel, SIM_MODEL } from '@dispatch/config';
-import { assertTaskId, createTaskFolder, findGitTop, listTaskIds, parsePlan, renderPlan } from '@dispatch/ipc-fs';
+import { activeCooldowns, assertTaskId, createTaskFolder, findGitTop, formatUntil, listTaskIds, parsePlan, registerTask, renderPlan } from '@dispatch/ipc-fs';
 import type { Caller } from '../caller.js';
 import { alternativesIn } from '../config/alternatives.js';
-import { activeCooldowns, formatUntil } from '../config/cooldowns.js';
 import { loadUserConfig } from '../config/user-config.js';
-import { registerTask } from '../daemon/registry.js';
 import { usageError } from '../errors.js';
 import { deriveTaskId, taskTitle } from '../tasks/task-naming.js';
 import { ensureDaemonFor, workspaceOf } from '../workspace.js';

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
-import { daemonFiles, runningDaemon } from './daemon-files.js';
+import { daemonFiles } from '@dispatch/ipc-fs';
+import { runningDaemon } from './daemon-info.js';
 
 /** How long a lock of a dead holder takes to go stale, and how long a newcomer waits for that. */
 const STALE_MS = 3_000;

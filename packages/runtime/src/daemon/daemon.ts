@@ -1,12 +1,10 @@
 import { appendFile } from 'node:fs/promises';
-import { IpcError, writeFileAtomic } from '@dispatch/ipc-fs';
-import { daemonFiles, removeDaemonInfo, writeDaemonInfo } from './daemon-files.js';
+import { daemonFiles, IpcError, listRegistrations, removeDaemonInfo, unregister, workspaceKey, writeQueue, writeWatchHealth } from '@dispatch/ipc-fs';
+import { announceDaemon } from './daemon-info.js';
 import { acquireDaemonLock } from './daemon-lock.js';
-import { listRegistrations, workspaceKey } from './registry.js';
 import { WorkspaceHost } from './workspace-host.js';
 import { schedule } from './scheduler.js';
 import { resolveModel } from '@dispatch/config';
-import { unregister } from '../tasks/registration.js';
 import { loadUserConfig } from '../config/user-config.js';
 import { crashPoint } from './crash-points.js';
 import { installLoopBlocker } from './loop-blocker.js';
@@ -75,9 +73,9 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
         if (d.action === 'wait') waiting.push({ dispatchDir: dir, id, reason: d.reason, ...(d.place !== undefined && { place: d.place }) });
       }
       // Why each queued task waits, for `status`: written when it changes.
-      const text = `${JSON.stringify({ v: 1, waiting })}\n`;
+      const text = JSON.stringify(waiting);
       if (text !== queue) {
-        await writeFileAtomic(daemonFiles(home).queue, text, { mode: 0o600 });
+        await writeQueue(home, waiting);
         queue = text;
       }
     }).catch(onError);
@@ -110,7 +108,7 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
   const resync = () => (syncing = syncing.then(sync).catch(onError));
   process.on('SIGUSR2', resync);
   const uninstallBlocker = installLoopBlocker(daemonFiles(home).log);
-  await writeDaemonInfo(home);
+  await announceDaemon(home);
   log(`started (pid ${process.pid}, version ${VERSION}, build ${BUILD_ID})`);
 
   await resync();
@@ -124,9 +122,10 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
   // How each workspace is followed, for `doctor` and `status`: written when it changes.
   let health = '';
   const reportHealth = async () => {
-    const text = `${JSON.stringify({ v: 1, pid: process.pid, workspaces: [...workspaces.values()].map((w) => w.health()) })}\n`;
+    const now = [...workspaces.values()].map((w) => w.health());
+    const text = JSON.stringify(now);
     if (text === health) return;
-    await writeFileAtomic(daemonFiles(home).health, text, { mode: 0o600 });
+    await writeWatchHealth(home, process.pid, now);
     health = text;
   };
   let tempsCheckedAt = 0;
@@ -168,7 +167,7 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
     if (!work) break;
     stopped = new Promise((resolve) => (stop = resolve));
     idleSince = Date.now();
-    await writeDaemonInfo(home);
+    await announceDaemon(home);
     log('stays: work arrived as it was leaving');
   }
   clearInterval(tick);

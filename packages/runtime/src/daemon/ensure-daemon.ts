@@ -1,7 +1,8 @@
 import { openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { BUILD_ID } from '../version.js';
-import { daemonFiles, runningDaemon } from './daemon-files.js';
+import { daemonFiles } from '@dispatch/ipc-fs';
+import { runningDaemon } from './daemon-info.js';
 
 /**
  * Makes sure a daemon of this build runs for `home`, starting one detached (own session,

@@ -1,11 +1,10 @@
 import { isFinalState, needsUser, type TaskState } from '@dispatch/core';
-import { deriveTaskState } from '@dispatch/ipc-fs';
+import { deriveTaskState, type Registration } from '@dispatch/ipc-fs';
 import { alternativeModels } from '../config/alternatives.js';
 import { loadUserConfig } from '../config/user-config.js';
 import { conditionOf, describeCondition } from '../tasks/conditions.js';
 import { classifyExit } from '../worker/classify-exit.js';
 import { notifyCommand, runNotify } from './notify.js';
-import type { Registration } from './registry.js';
 
 /** Whether entering `state` may be news for the user: it needs them, or the task ended. */
 export const mayNotify = (state: TaskState): boolean => needsUser(state) || isFinalState(state);

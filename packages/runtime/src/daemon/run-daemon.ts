@@ -1,6 +1,6 @@
 import { dispatchHome } from '@dispatch/config';
 import { hostDaemon } from './daemon.js';
-import { runningDaemon } from './daemon-files.js';
+import { runningDaemon } from './daemon-info.js';
 
 /**
  * `daemon run`, as the CLI and the runtime's own executable both serve it: be the daemon of

@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { hasWorker, needsUser, type TaskState } from '@dispatch/core';
-import { attemptFiles, createFactSource, type Fact, type FactSource, readRequests } from '@dispatch/ipc-fs';
+import { createFactSource, type Fact, type FactSource, readAttemptClaimSync, readRequests, type Registration, type WatchHealth } from '@dispatch/ipc-fs';
 import { TaskHost } from '../host/task-host.js';
 import { createModelChooser } from '../recovery/choose-model.js';
 import { fallBack, restartCold } from '../recovery/recover.js';
 import { resolveWorker } from '../worker/resolve-worker.js';
 import { applyRequests } from './apply-requests.js';
-import type { WatchHealth } from './daemon-files.js';
 import { mayNotify, Notifier } from './notifier.js';
-import type { Registration } from './registry.js';
 import type { Decision, ScheduledTask } from './scheduler.js';
 import { capWorkerLogs, StallWatch, TempSweeper } from './upkeep.js';
 
@@ -124,7 +121,7 @@ export class WorkspaceHost {
     if (attempt === 0) return null;
     const known = this.claims.get(id);
     if (known?.attempt === attempt) return known.backend;
-    const backend = readClaimSync(h.paths.attempts, attempt)?.backend ?? null;
+    const backend = readAttemptClaimSync(h.paths.attempts, attempt)?.backend ?? null;
     if (backend !== null) this.claims.set(id, { attempt, backend });
     return backend;
   }
@@ -204,15 +201,6 @@ export class WorkspaceHost {
   async close(): Promise<void> {
     await this.source?.close();
     for (const host of this.hosts.values()) await (await host.catch(() => null))?.stop();
-  }
-}
-
-/** Attempt N's claim, read at once (tiny file); null if unreadable. */
-function readClaimSync(attemptsDir: string, n: number): { backend: string } | null {
-  try {
-    return JSON.parse(readFileSync(attemptFiles(attemptsDir, n).claim, 'utf8')) as { backend: string };
-  } catch {
-    return null;
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recordCooldown } from '../config/cooldowns.js';
+import { recordCooldown } from '@dispatch/ipc-fs';
 import { createModelChooser } from './choose-model.js';
 
 function homeWith(config: string): { home: string; env: NodeJS.ProcessEnv } {

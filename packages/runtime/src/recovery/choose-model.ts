@@ -1,7 +1,7 @@
 import type { ChooseModelInput, TaskEvent } from '@dispatch/core';
 import { resolveModel } from '@dispatch/config';
 import { alternativesIn } from '../config/alternatives.js';
-import { activeCooldowns } from '../config/cooldowns.js';
+import { activeCooldowns } from '@dispatch/ipc-fs';
 import { userConfig } from '../config/user-config.js';
 
 /**

@@ -1,5 +1,5 @@
 import { ConfigError, DEFAULT_QUOTA_COOLDOWN } from '@dispatch/config';
-import { activeCooldowns, recordCooldown } from '../config/cooldowns.js';
+import { activeCooldowns, recordCooldown } from '@dispatch/ipc-fs';
 import { loadUserConfig } from '../config/user-config.js';
 import type { TaskHost } from '../host/task-host.js';
 import { resumedSessionGone } from '../worker/resume-session.js';

@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { assertTaskId, type DerivedTask, deriveTaskState, IpcError, taskPaths, type TaskPaths } from '@dispatch/ipc-fs';
+import { assertTaskId, type DerivedTask, deriveTaskState, IpcError, isRegistered, taskPaths, type TaskPaths } from '@dispatch/ipc-fs';
 import { usageError } from '../errors.js';
 import { classifiers } from '../worker/classify-exit.js';
 import type { Caller } from '../caller.js';
 import { workspaceOf } from '../workspace.js';
-import { isRegistered } from './registration.js';
 
 /** A task the user named: its validated id, workspace, files, and whether dispatch runs it. */
 export interface TaskRef {

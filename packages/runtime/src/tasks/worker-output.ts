@@ -1,9 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { STRUCTURED_BACKENDS, summarizeWorkerOutput, type WorkerSummary } from '@dispatch/backends';
-import { type DerivedTask, writeFileAtomic } from '@dispatch/ipc-fs';
-import { readAttemptLogTail } from '../worker/attempt-log.js';
-
+import { type DerivedTask, readAttemptLogTail, readAttemptSummary, readExitRecord, writeAttemptSummary } from '@dispatch/ipc-fs';
 
 /** What a task's workers reported: token use and cost summed over attempts, and what the current one is doing. */
 export interface WorkerReport {
@@ -17,17 +13,10 @@ export interface WorkerReport {
  * never changes, so it is kept in `attempts/<n>.summary.json` and read from there next time.
  */
 async function attemptSummary(derived: DerivedTask, attempt: number): Promise<WorkerSummary> {
-  const cache = join(derived.paths.attempts, `${attempt}.summary.json`);
-  if (existsSync(cache)) {
-    try {
-      return JSON.parse(readFileSync(cache, 'utf8')) as WorkerSummary;
-    } catch {
-      // a torn cache: read the log again
-    }
-  }
+  const cached = readAttemptSummary<WorkerSummary>(derived.paths.attempts, attempt);
+  if (cached !== null) return cached;
   const summary = summarizeWorkerOutput(await readAttemptLogTail(derived.paths, attempt));
-  const finished = existsSync(join(derived.paths.attempts, `${attempt}.exit`));
-  if (finished) await writeFileAtomic(cache, `${JSON.stringify(summary)}\n`).catch(() => undefined);
+  if (await readExitRecord(derived.paths.attempts, attempt)) await writeAttemptSummary(derived.paths.attempts, attempt, summary).catch(() => undefined);
   return summary;
 }
 

@@ -2,8 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { taskPaths } from '@dispatch/ipc-fs';
-import { markAttemptLogStart, readAttemptLogTail } from './attempt-log.js';
+import { markAttemptLogStart, readAttemptLogTail, taskPaths } from '@dispatch/ipc-fs';
 import { classifyExit, classifyStuckWorker } from './classify-exit.js';
 
 function task() {

@@ -1,7 +1,6 @@
 import { classifyWorkerExit } from '@dispatch/backends';
-import { type DeriveOptions, type ExitClassifier, readAttemptClaim, type TaskPaths } from '@dispatch/ipc-fs';
+import { type DeriveOptions, type ExitClassifier, readAttemptClaim, readAttemptLogTail, type TaskPaths } from '@dispatch/ipc-fs';
 import type { TaskError } from '@dispatch/core';
-import { readAttemptLogTail } from './attempt-log.js';
 
 // Backends with no CLI name of their own: an alias's inline command, the simulated worker.
 const GENERIC: Record<string, string> = { command: 'worker', sim: 'sim worker' };

@@ -2,8 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { taskPaths } from '@dispatch/ipc-fs';
-import { markAttemptLogStart } from './attempt-log.js';
+import { markAttemptLogStart, taskPaths } from '@dispatch/ipc-fs';
 import { resumeArgs, resumedSessionGone } from './resume-session.js';
 
 const CODEX = { via: 'subcommand', name: 'resume' } as const;

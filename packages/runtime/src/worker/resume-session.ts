@@ -1,7 +1,6 @@
 import { findSessionId, sessionGone, type SessionResume, sessionResumeArgs } from '@dispatch/backends';
-import { readAttemptClaim, type TaskPaths } from '@dispatch/ipc-fs';
+import { readAttemptClaim, readAttemptLogHead, readAttemptLogTail, type TaskPaths } from '@dispatch/ipc-fs';
 import type { StartReason } from '@dispatch/core';
-import { readAttemptLogHead, readAttemptLogTail } from './attempt-log.js';
 
 const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 

@@ -1,11 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import { BackendError, buildWorkerCommand, isSameProcess, launchWorker, processStartTime, type SessionResume, signalWorker, workerEnv, workerPrompt } from '@dispatch/backends';
-import { readTaskWorktree } from '../worktree/task-worktree.js';
 import { resumeArgs } from './resume-session.js';
-import { attemptFiles, claimAttempt, IpcError, readAttemptClaim, readExitRecord, readPidRecord, readTaskFile, readWrapperRecord, recordLostWorker, type TaskPaths } from '@dispatch/ipc-fs';
+import { claimAttempt, IpcError, markAttemptLogStart, readAttemptClaim, readExitRecord, readPidRecord, readTaskFile, readTaskWorktree, readWrapperRecord, recordLostWorker, type TaskPaths, writeWrapperRecord } from '@dispatch/ipc-fs';
 import type { SpawnWorkerInput, TaskEvent } from '@dispatch/core';
 import { crashPoint } from '../daemon/crash-points.js';
-import { markAttemptLogStart } from './attempt-log.js';
 
 /** How a model's worker is run: the backend, its command and how the model is passed, from the config. */
 export interface WorkerSpec {
@@ -84,7 +81,7 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
   const { wrapperPid } = await launchWorker({ attemptsDir: ctx.paths.attempts, attempt, logFile: ctx.paths.workerLog, command, cwd: ctx.cwd, env });
   crashPoint('after-spawn-before-pid');
   // Lets a later host tell "still starting" from "the wrapper died before writing anything".
-  await writeFile(attemptFiles(ctx.paths.attempts, attempt).wrapper, `${wrapperPid} ${processStartTime(wrapperPid) ?? ''}\n`);
+  await writeWrapperRecord(ctx.paths.attempts, attempt, wrapperPid, processStartTime(wrapperPid) ?? '');
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DispatchError } from '../errors.js';
 import { git, gitStatus } from './git.js';
-import type { TaskWorktree } from './task-worktree.js';
+import type { TaskWorktree } from '@dispatch/ipc-fs';
 
 /** Git options that give dispatch's commits an author when the user has none configured. */
 async function identity(repo: string): Promise<string[]> {

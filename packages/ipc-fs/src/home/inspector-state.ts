@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@dispatch/ipc-fs';
+import { writeFileAtomic } from '../atomic-write.js';
 
 /** What survives an inspector restart, so the printed URL keeps working and open pages reconnect. */
 export interface InspectorState {
@@ -32,9 +31,4 @@ export async function readInspectorState(home: string): Promise<InspectorState |
 export async function writeInspectorState(home: string, state: InspectorState): Promise<void> {
   await mkdir(home, { recursive: true, mode: 0o700 });
   await writeFileAtomic(inspectorStatePath(home), `${JSON.stringify(state)}\n`, { mode: 0o600 });
-}
-
-/** A fresh random token: 32 bytes from the system's CSPRNG, hex. */
-export function newToken(): string {
-  return randomBytes(32).toString('hex');
 }

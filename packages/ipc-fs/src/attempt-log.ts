@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { open, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TaskPaths } from '@dispatch/ipc-fs';
+import type { TaskPaths } from './paths.js';
 
 /** How much of an attempt's output the classifier reads: a CLI explains its failure at the end. */
 export const LOG_TAIL_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
 import { stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { registryDir, workspaceKey } from '../daemon/registry.js';
+import { registryDir, workspaceKey } from './registry.js';
 
 /** Where `run` registered task `id` of a workspace: `$DISPATCH_HOME/tasks/<workspace key>/<id>.json`. */
 export function registrationPath(home: string, dispatchDir: string, id: string): string {

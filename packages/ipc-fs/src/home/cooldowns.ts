@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@dispatch/ipc-fs';
+import { writeFileAtomic } from '../atomic-write.js';
 
 /** A model resting after a quota failure: new tasks and fallbacks pass it over until `until`. */
 export interface Cooldown {

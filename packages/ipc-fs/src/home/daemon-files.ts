@@ -1,8 +1,6 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSameProcess, processStartTime } from '@dispatch/backends';
-import { BUILD_ID, VERSION } from '../version.js';
-import { writeFileAtomic } from '@dispatch/ipc-fs';
+import { writeFileAtomic } from '../atomic-write.js';
 
 /** What a running daemon says about itself, in `$DISPATCH_HOME/daemon.json`. */
 export interface DaemonInfo {
@@ -19,11 +17,9 @@ export function daemonFiles(home: string) {
   return { info: join(home, 'daemon.json'), lock: join(home, 'daemon.lock'), log: join(home, 'daemon.log'), health: join(home, 'daemon-health.json'), queue: join(home, 'queue.json') };
 }
 
-/** Records this process as the daemon. */
-export async function writeDaemonInfo(home: string): Promise<DaemonInfo> {
-  const info = { pid: process.pid, startTime: processStartTime(process.pid) ?? '', version: VERSION, buildId: BUILD_ID, startedAt: new Date().toISOString() };
+/** Records `info` as the daemon of `home` (mode 0600). */
+export async function writeDaemonInfo(home: string, info: DaemonInfo): Promise<void> {
   await writeFileAtomic(daemonFiles(home).info, `${JSON.stringify(info)}\n`, { mode: 0o600 });
-  return info;
 }
 
 /** Removes `daemon.json` if it names `pid`: that daemon is leaving. */
@@ -33,14 +29,25 @@ export async function removeDaemonInfo(home: string, pid: number): Promise<void>
   if (info?.pid === pid) await unlink(path).catch(() => undefined);
 }
 
-/** The daemon that runs now, or null (none ever, or the recorded one is gone). */
-export async function runningDaemon(home: string): Promise<DaemonInfo | null> {
+/** What `daemon.json` says, or null (none, or unreadable); whether that process still runs is the caller's to check. */
+export async function readDaemonInfo(home: string): Promise<DaemonInfo | null> {
   try {
-    const info = JSON.parse(await readFile(daemonFiles(home).info, 'utf8')) as DaemonInfo;
-    return isSameProcess(info.pid, info.startTime) ? info : null;
+    return JSON.parse(await readFile(daemonFiles(home).info, 'utf8')) as DaemonInfo;
   } catch {
     return null;
   }
+}
+
+/** Writes what the daemon says of its workspaces (`daemon-health.json`, mode 0600). */
+export async function writeWatchHealth(home: string, pid: number, workspaces: readonly WatchHealth[]): Promise<string> {
+  const text = `${JSON.stringify({ v: 1, pid, workspaces })}\n`;
+  await writeFileAtomic(daemonFiles(home).health, text, { mode: 0o600 });
+  return text;
+}
+
+/** Writes why each queued task waits (`queue.json`, mode 0600). */
+export async function writeQueue(home: string, waiting: readonly QueueEntry[]): Promise<void> {
+  await writeFileAtomic(daemonFiles(home).queue, `${JSON.stringify({ v: 1, waiting })}\n`, { mode: 0o600 });
 }
 
 /** How the daemon follows one workspace: by its watcher, or (degraded) by periodic scans alone. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isValidTaskId, publishExclusive } from '@dispatch/ipc-fs';
+import { publishExclusive } from '../atomic-write.js';
+import { isValidTaskId } from '../task-id.js';
 
 /** A task `run` created and handed to the daemon: where it is and the environment it runs in. */
 export interface Registration {
