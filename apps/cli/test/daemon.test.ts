@@ -1,10 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { replay, stateOf } from '@dispatch/core';
-import { deriveTaskState, listIpc, readEventLog, readPlan, toMachineEvents, writeAnswer, registerTask, registryDir, workspaceKey } from '@dispatch/ipc-fs';
+import {
+  listIpc,
+  readEventLog,
+  readPlan,
+  writeAnswer,
+  registerTask,
+  registryDir,
+  workspaceKey,
+} from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { loggedState } from './e2e-workspace.js';
 import { deriveTask } from '@dispatch/runtime';
@@ -21,14 +28,16 @@ function setup() {
   const env = { DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '2000', NO_COLOR: '1' };
   const workspace = () => mkdtempSync(join(tmpdir(), 'dispatch-ws-'));
   // DISPATCH_DIR pins each workspace: a stray .dispatch or .git in /tmp must not capture it.
-  const dispatch = (cwd: string, args: string[]) => execa('node', [bin, ...args], { cwd, env: { ...env, DISPATCH_DIR: join(cwd, '.dispatch') }, reject: false });
+  const dispatch = (cwd: string, args: string[]) =>
+    execa('node', [bin, ...args], { cwd, env: { ...env, DISPATCH_DIR: join(cwd, '.dispatch') }, reject: false });
   const daemonPid = () => JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')).pid as number;
   return { home, env, workspace, dispatch, daemonPid };
 }
 
 afterEach(async () => {
   // Leave no daemon behind: each test's home gets `daemon stop`.
-  for (const home of homes.splice(0)) await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
+  for (const home of homes.splice(0))
+    await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
 });
 
 async function taskState(cwd: string, id: string) {
@@ -42,27 +51,42 @@ describe('the daemon', () => {
     const dispatchDir = join(ws, '.dispatch');
     // Registrations left by tasks whose folders were deleted by hand (listed in no set order).
     const ghosts = ['ghost-1', 'ghost-2', 'ghost-3', 'ghost-4', 'ghost-5'];
-    for (const id of ghosts) await registerTask(home, { id, dispatchDir, cwd: ws, env: {}, registeredAt: new Date().toISOString() });
+    for (const id of ghosts)
+      await registerTask(home, { id, dispatchDir, cwd: ws, env: {}, registeredAt: new Date().toISOString() });
     expect((await dispatch(ws, ['run', '--model', 'sim', '--id', 'real', '--step', 'one', 'x'])).exitCode).toBe(0);
     await until(async () => (await taskState(ws, 'real')) === 'completed');
-    await until(() => ghosts.every((id) => !existsSync(join(registryDir(home), workspaceKey(dispatchDir), `${id}.json`))));
+    await until(() =>
+      ghosts.every((id) => !existsSync(join(registryDir(home), workspaceKey(dispatchDir), `${id}.json`))),
+    );
     expect(readFileSync(join(home, 'daemon.log'), 'utf8')).toContain('unregistered ghost-1 of');
   });
 
-  it('removes a temp file a killed writer left, and does not exit idle before it could', async () => {
-    const { workspace, dispatch, daemonPid } = setup();
+  it('removes the temp files killed writers left (task folder, home, registry), and does not exit idle before it could', async () => {
+    const { home, workspace, dispatch, daemonPid } = setup();
     const ws = workspace();
     expect((await dispatch(ws, ['run', '--model', 'sim', '--id', 'tmp', '--step', 'one', 'x'])).exitCode).toBe(0);
     await until(async () => (await taskState(ws, 'tmp')) === 'completed');
     // What `dispatch answer` killed between writing and publishing leaves behind, 45 s ago.
     const temp = join(ws, '.dispatch/tasks/tmp/ipc/.001.answer.999.abc.tmp');
-    writeFileSync(temp, 'JWT');
+    // And what a daemon killed while reporting its health, or a `run` killed registering, leaves.
+    const registry = join(home, 'tasks', readdirSync(join(home, 'tasks'))[0]!);
+    const temps = [temp, join(home, '.daemon-health.json.999.abc.tmp'), join(registry, '.tmp.json.999.abc.tmp')];
     const old = new Date(Date.now() - 45_000);
-    utimesSync(temp, old, old);
+    for (const t of temps) {
+      writeFileSync(t, 'JWT');
+      utimesSync(t, old, old);
+    }
     const pid = daemonPid();
-    // Idle after 2 s, it stays until the temp is 50 s old and removed, then exits.
-    await until(() => !existsSync(temp), 40_000);
-    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    // Idle after 2 s, it stays until the temps are 50 s old and removed, then exits.
+    await until(() => temps.every((t) => !existsSync(t)), 40_000);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     await until(() => !alive(), 20_000);
   });
 
@@ -78,13 +102,30 @@ describe('the daemon', () => {
     await until(async () => (await deriveTask(join(ws, '.dispatch'), 'quiet')).state === 'failed');
     const derived = await deriveTask(join(ws, '.dispatch'), 'quiet');
     expect(derived.snapshot.context.error).toMatchObject({ kind: 'stalled' });
-    await until(async () => (await readEventLog(join(ws, '.dispatch/tasks/quiet/events.jsonl'))).events.some((e) => e.type === 'worker.exited'));
+    await until(async () =>
+      (await readEventLog(join(ws, '.dispatch/tasks/quiet/events.jsonl'))).events.some(
+        (e) => e.type === 'worker.exited',
+      ),
+    );
   });
 
   it('killed with -9 while a question waits: nothing lost, the next daemon finishes the task', async () => {
     const { workspace, dispatch, daemonPid } = setup();
     const ws = workspace();
-    const run = await dispatch(ws, ['run', '--model', 'sim', '--id', 'crashy', '--step', 'one', '--step', 'two {ask: JWT or sessions?}', '--step', 'three', 'review']);
+    const run = await dispatch(ws, [
+      'run',
+      '--model',
+      'sim',
+      '--id',
+      'crashy',
+      '--step',
+      'one',
+      '--step',
+      'two {ask: JWT or sessions?}',
+      '--step',
+      'three',
+      'review',
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     const events = join(ws, '.dispatch/tasks/crashy/events.jsonl');
     await until(async () => (await readEventLog(events)).events.some((e) => e.type === 'question.asked'));
@@ -102,8 +143,17 @@ describe('the daemon', () => {
 
   it('is one per DISPATCH_HOME: a second one exits, and a lock left by kill -9 does not block the next', async () => {
     const { home, env, daemonPid } = setup();
-    const first = execa('node', [bin, 'daemon', 'run'], { env: { ...env, DISPATCH_DAEMON_IDLE_MS: '60000' }, reject: false });
-    await until(() => { try { return daemonPid() === first.pid; } catch { return false; } });
+    const first = execa('node', [bin, 'daemon', 'run'], {
+      env: { ...env, DISPATCH_DAEMON_IDLE_MS: '60000' },
+      reject: false,
+    });
+    await until(() => {
+      try {
+        return daemonPid() === first.pid;
+      } catch {
+        return false;
+      }
+    });
     const second = await execa('node', [bin, 'daemon', 'run'], { env, reject: false });
     expect(second.exitCode).toBe(0);
     expect(daemonPid()).toBe(first.pid);
@@ -111,7 +161,10 @@ describe('the daemon', () => {
     await first;
     const third = execa('node', [bin, 'daemon', 'run'], { env, reject: false });
     await until(() => daemonPid() === third.pid);
-    const status = await execa('node', [bin, 'daemon', 'status', '--json'], { env: { DISPATCH_HOME: home }, reject: false });
+    const status = await execa('node', [bin, 'daemon', 'status', '--json'], {
+      env: { DISPATCH_HOME: home },
+      reject: false,
+    });
     expect(JSON.parse(status.stdout)).toEqual({ running: true, pid: third.pid, version: expect.any(String) });
     third.kill('SIGTERM');
     expect((await third).exitCode).toBe(0);
@@ -130,7 +183,10 @@ describe('the daemon', () => {
     expect(stop.stdout).toBe(`stopped the daemon (pid ${winner.pid})`);
     expect((await winner).exitCode).toBe(0);
     // `daemon stop` returned once it had stopped, and nothing took its place.
-    const status = await execa('node', [bin, 'daemon', 'status', '--json'], { env: { DISPATCH_HOME: home }, reject: false });
+    const status = await execa('node', [bin, 'daemon', 'status', '--json'], {
+      env: { DISPATCH_HOME: home },
+      reject: false,
+    });
     expect(JSON.parse(status.stdout)).toEqual({ running: false, pid: null, version: null });
     expect(existsSync(join(home, 'daemon.json'))).toBe(false);
   });
@@ -139,11 +195,28 @@ describe('the daemon', () => {
     const { workspace, dispatch } = setup();
     const [a, b] = [workspace(), workspace()];
     const tasks = [
-      [a, 't1'], [a, 't2'], [a, 't3'], [b, 't4'], [b, 't5'],
+      [a, 't1'],
+      [a, 't2'],
+      [a, 't3'],
+      [b, 't4'],
+      [b, 't5'],
     ] as const;
-    await Promise.all(tasks.map(([ws, id]) =>
-      dispatch(ws, ['run', '--model', 'sim', '--id', id, '--step', `first {ask: ${id} question 1?}`, '--step', `second {ask: ${id} question 2?}`, id]),
-    ));
+    await Promise.all(
+      tasks.map(([ws, id]) =>
+        dispatch(ws, [
+          'run',
+          '--model',
+          'sim',
+          '--id',
+          id,
+          '--step',
+          `first {ask: ${id} question 1?}`,
+          '--step',
+          `second {ask: ${id} question 2?}`,
+          id,
+        ]),
+      ),
+    );
     const answered = new Set<string>();
     // Answer questions as they come, in whatever order they appear.
     await until(async () => {

@@ -1,6 +1,18 @@
-import { appendFile } from 'node:fs/promises';
-import { daemonFiles, IpcError, listRegistrations, removeDaemonInfo, unregister, workspaceKey, writeQueue, writeWatchHealth } from '@dispatch/ipc-fs';
+import { appendFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  daemonFiles,
+  IpcError,
+  listRegistrations,
+  registryDir,
+  removeDaemonInfo,
+  unregister,
+  workspaceKey,
+  writeQueue,
+  writeWatchHealth,
+} from '@dispatch/ipc-fs';
 import { announceDaemon } from './daemon-info.js';
+import { TempSweeper } from './upkeep.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { WorkspaceHost } from './workspace-host.js';
 import { schedule } from './scheduler.js';
@@ -29,7 +41,8 @@ export interface DaemonOptions {
  */
 export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
   const { home } = options;
-  const log = (line: string) => void appendFile(daemonFiles(home).log, `${new Date().toISOString()} ${line}\n`).catch(() => undefined);
+  const log = (line: string) =>
+    void appendFile(daemonFiles(home).log, `${new Date().toISOString()} ${line}\n`).catch(() => undefined);
   const onError = (err: unknown) => log(`error: ${(err as Error)?.stack ?? String(err)}`);
   // Why the daemon stops: idle (it looks once more for work that arrived meanwhile) or told to.
   let stop: (why: 'idle' | 'told') => void = () => undefined;
@@ -53,38 +66,48 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
   let allHosted = false;
   const runSchedule = () => {
     if (!allHosted) return scheduling;
-    scheduling = scheduling.then(async () => {
-      const config = await loadUserConfig(process.env).then((l) => l.config, () => null);
-      // A queued task's next worker runs its current model's backend (a retry may change it).
-      const backendOf = (model: string): string | null => {
-        try {
-          const r = resolveModel({ config, modelFlag: model });
-          return r.via === 'builtin' ? 'sim' : (r.backend?.name ?? 'command');
-        } catch {
-          return null; // refused at spawn, with the reason; counted as the task's own backend meanwhile
+    scheduling = scheduling
+      .then(async () => {
+        const config = await loadUserConfig(process.env).then(
+          (l) => l.config,
+          () => null,
+        );
+        // A queued task's next worker runs its current model's backend (a retry may change it).
+        const backendOf = (model: string): string | null => {
+          try {
+            const r = resolveModel({ config, modelFlag: model });
+            return r.via === 'builtin' ? 'sim' : (r.backend?.name ?? 'command');
+          } catch {
+            return null; // refused at spawn, with the reason; counted as the task's own backend meanwhile
+          }
+        };
+        const all = [...workspaces.values()].flatMap((w) => w.scheduled(backendOf));
+        const decisions = schedule(all, config?.limits);
+        const waiting = [];
+        for (const d of decisions) {
+          const [dir, id] = d.key.split('\0') as [string, string];
+          workspaces.get(dir)?.decide(id, d);
+          if (d.action === 'wait')
+            waiting.push({ dispatchDir: dir, id, reason: d.reason, ...(d.place !== undefined && { place: d.place }) });
         }
-      };
-      const all = [...workspaces.values()].flatMap((w) => w.scheduled(backendOf));
-      const decisions = schedule(all, config?.limits);
-      const waiting = [];
-      for (const d of decisions) {
-        const [dir, id] = d.key.split('\0') as [string, string];
-        workspaces.get(dir)?.decide(id, d);
-        if (d.action === 'wait') waiting.push({ dispatchDir: dir, id, reason: d.reason, ...(d.place !== undefined && { place: d.place }) });
-      }
-      // Why each queued task waits, for `status`: written when it changes.
-      const text = JSON.stringify(waiting);
-      if (text !== queue) {
-        await writeQueue(home, waiting);
-        queue = text;
-      }
-    }).catch(onError);
+        // Why each queued task waits, for `status`: written when it changes.
+        const text = JSON.stringify(waiting);
+        if (text !== queue) {
+          await writeQueue(home, waiting);
+          queue = text;
+        }
+      })
+      .catch(onError);
     return scheduling;
   };
   const sync = async () => {
     for (const r of await listRegistrations(home, (key, id) => hosted.has(`${key}/${id}`))) {
       let ws = workspaces.get(r.dispatchDir);
-      if (!ws) workspaces.set(r.dispatchDir, (ws = new WorkspaceHost(home, r.dispatchDir, options.bin, onError, () => void runSchedule())));
+      if (!ws)
+        workspaces.set(
+          r.dispatchDir,
+          (ws = new WorkspaceHost(home, r.dispatchDir, options.bin, onError, () => void runSchedule())),
+        );
       try {
         await ws.add(r);
       } catch (err) {
@@ -130,13 +153,24 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
   };
   let tempsCheckedAt = 0;
   let tempsLeft = false;
+  // The home's own files (daemon.json, the health and queue reports, registrations) are written
+  // atomically too: a daemon killed mid-write leaves a temp there, which the next one removes.
+  const homeTemps = new TempSweeper();
+  const homeDirs = async () => [
+    home,
+    ...(await readdir(registryDir(home)).catch(() => [] as string[])).map((k) => join(registryDir(home), k)),
+  ];
+  const sweepHome = async () => homeTemps.sweepDirs(await homeDirs(), onError);
   const tick = setInterval(() => {
     void (async () => {
       ticks += 1;
       if (ticks % 10 === 0) await resync();
       if (ticks % 4 === 0) await runSchedule(); // a safety net: every change schedules at once
       await reportHealth();
-      if (ticks % 20 === 0) for (const ws of workspaces.values()) await ws.maintain();
+      if (ticks % 20 === 0) {
+        for (const ws of workspaces.values()) await ws.maintain();
+        await sweepHome();
+      }
       if (ticks % stallCheckTicks === 0) for (const ws of workspaces.values()) await ws.checkStalls(stallMs);
       const busy = (await Promise.all([...workspaces.values()].map((w) => w.busy()))).some(Boolean);
       if (busy) idleSince = Date.now();
@@ -144,7 +178,7 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
         // A killed writer's temp file would outlive an exited daemon: stay until it can be removed.
         if (Date.now() - tempsCheckedAt >= 10_000) {
           tempsCheckedAt = Date.now();
-          tempsLeft = false;
+          tempsLeft = await sweepHome();
           for (const ws of workspaces.values()) if (await ws.cleanTemps()) tempsLeft = true;
         }
         if (!tempsLeft) stop('idle');

@@ -8,7 +8,11 @@ import { LogActivity } from '../worker/log-activity.js';
 /** How old a temp file must be before the daemon takes it for a killed writer's and removes it. */
 const TEMP_MAX_AGE_MS = 50_000;
 
-const mtime = (path: string) => stat(path).then((s) => s.mtimeMs, () => 0);
+const mtime = (path: string) =>
+  stat(path).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
 
 /** Keeps the logs of running workers under their cap. */
 export async function capWorkerLogs(hosts: readonly TaskHost[], onError: (err: unknown) => void): Promise<void> {
@@ -24,16 +28,22 @@ export class TempSweeper {
   /** The task folders as last listed: one stat per folder when it has not changed (most hold no temp). */
   private readonly memo: ListingMemo = new Map();
 
-  /** Sweeps once; true when younger temps remain (the daemon then stays to remove them). */
-  async sweep(hosts: readonly TaskHost[], onError: (err: unknown) => void): Promise<boolean> {
+  /** Sweeps the tasks' folders once; true when younger temps remain (the daemon then stays to remove them). */
+  sweep(hosts: readonly TaskHost[], onError: (err: unknown) => void): Promise<boolean> {
+    return this.sweepDirs(
+      hosts.flatMap((h) => [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests]),
+      onError,
+    );
+  }
+
+  /** Sweeps these folders once (`$DISPATCH_HOME` and its registry too: a daemon killed mid-write leaves temps there). */
+  async sweepDirs(dirs: readonly string[], onError: (err: unknown) => void): Promise<boolean> {
     let left = false;
-    for (const h of hosts) {
-      for (const dir of [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests]) {
-        if (!(await this.hasTempName(dir))) continue;
-        const temps = await findStaleTemps(dir, 0).catch(() => []);
-        const removed = await cleanStaleTemps(dir, TEMP_MAX_AGE_MS).catch((err: unknown) => (onError(err), []));
-        if (removed.length < temps.length) left = true;
-      }
+    for (const dir of dirs) {
+      if (!(await this.hasTempName(dir))) continue;
+      const temps = await findStaleTemps(dir, 0).catch(() => []);
+      const removed = await cleanStaleTemps(dir, TEMP_MAX_AGE_MS).catch((err: unknown) => (onError(err), []));
+      if (removed.length < temps.length) left = true;
     }
     return left;
   }
@@ -55,7 +65,11 @@ export class TempSweeper {
 export class StallWatch {
   private readonly activity = new Map<string, LogActivity>();
 
-  async check(hosts: readonly { host: TaskHost; backend: string | null }[], stallMs: number, now = Date.now()): Promise<void> {
+  async check(
+    hosts: readonly { host: TaskHost; backend: string | null }[],
+    stallMs: number,
+    now = Date.now(),
+  ): Promise<void> {
     for (const { host: h, backend } of hosts) {
       const probe = { type: 'worker.stalled', message: '', cause: null, at: now } as const;
       if (!h.snapshot.can(probe)) continue;
