@@ -16,7 +16,9 @@ export async function buildId() {
     const dir = join(root, 'packages', name);
     hash.update(await readFile(join(dir, 'package.json')));
     const src = join(dir, 'src');
-    const files = (await readdir(src, { recursive: true })).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f)).sort();
+    const files = (await readdir(src, { recursive: true }))
+      .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
+      .sort();
     for (const file of files) hash.update(`${name}/${file}\0`).update(await readFile(join(src, file)));
   }
   return hash.digest('hex').slice(0, 16);

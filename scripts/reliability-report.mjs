@@ -9,6 +9,7 @@ const all = JSON.parse(readFileSync(path, 'utf8'));
 for (const [scenario, { at, wallSeconds, figures }] of Object.entries(all).sort(([a], [b]) => a.localeCompare(b))) {
   console.log(`### ${scenario}\n\n${wallSeconds} s wall time, run ${at.slice(0, 16).replace('T', ' ')} UTC.\n`);
   console.log('| figure | value |\n|---|---|');
-  for (const [name, value] of Object.entries(figures)) console.log(`| ${name} | ${Array.isArray(value) ? value.join(', ') : value} |`);
+  for (const [name, value] of Object.entries(figures))
+    console.log(`| ${name} | ${Array.isArray(value) ? value.join(', ') : value} |`);
   console.log('');
 }

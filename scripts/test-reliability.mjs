@@ -9,13 +9,21 @@ import { join } from 'node:path';
 import { reportPaths, root, sumReports, totalsLine } from './test-totals.mjs';
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1' };
-const build = spawnSync(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env });
+const build = spawnSync(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', '--output-logs=errors-only'], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const reports = reportPaths(['tests']);
 for (const report of reports) rmSync(report, { force: true });
 const suite = join(root, 'tests', 'reliability');
-const run = spawnSync(join(root, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'vitest.config.ts', ...process.argv.slice(2)], { cwd: suite, stdio: 'inherit', env });
+const run = spawnSync(
+  join(root, 'node_modules', '.bin', 'vitest'),
+  ['run', '--config', 'vitest.config.ts', ...process.argv.slice(2)],
+  { cwd: suite, stdio: 'inherit', env },
+);
 const totals = sumReports(reports);
 if (run.status !== 0 && totals.failed === 0) totals.failed = 1;
 console.log(`\n${totalsLine(totals)}`);

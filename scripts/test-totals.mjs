@@ -34,7 +34,8 @@ export function sumReports(reports) {
   return { passed, failed, skipped };
 }
 
-export const totalsLine = ({ passed, failed, skipped }) => `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+export const totalsLine = ({ passed, failed, skipped }) =>
+  `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const totals = sumReports(reportPaths(['packages', 'apps', 'tests']));

@@ -15,9 +15,13 @@ const outdir = new URL('dist/', here).pathname;
 async function configCodeId() {
   const src = new URL('../../packages/config/src/', here);
   const hash = createHash('sha256');
-  const files = (await readdir(src, { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  const files = (await readdir(src, { recursive: true }))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort();
   for (const file of files) hash.update(file).update(await readFile(new URL(file, src)));
-  const yaml = JSON.parse(await readFile(new URL('../../packages/config/node_modules/yaml/package.json', here), 'utf8'));
+  const yaml = JSON.parse(
+    await readFile(new URL('../../packages/config/node_modules/yaml/package.json', here), 'utf8'),
+  );
   return `${hash.update(yaml.version).digest('hex').slice(0, 16)}`;
 }
 
@@ -41,10 +45,15 @@ await build({
   // Bundled CommonJS dependencies (commander) call require(); ESM has none, so make one.
   // The entry's own `#!/usr/bin/env node` line is kept by esbuild above this banner.
   banner: {
-    js: "import { createRequire as __dispatchCreateRequire } from 'node:module';\n" +
+    js:
+      "import { createRequire as __dispatchCreateRequire } from 'node:module';\n" +
       'const require = __dispatchCreateRequire(import.meta.url);',
   },
-  define: { __DISPATCH_VERSION__: JSON.stringify(pkg.version), __DISPATCH_BUILD_ID__: JSON.stringify(await buildId()), __DISPATCH_CONFIG_CODE_ID__: JSON.stringify(await configCodeId()) },
+  define: {
+    __DISPATCH_VERSION__: JSON.stringify(pkg.version),
+    __DISPATCH_BUILD_ID__: JSON.stringify(await buildId()),
+    __DISPATCH_CONFIG_CODE_ID__: JSON.stringify(await configCodeId()),
+  },
   plugins: [directImports],
   legalComments: 'none',
   logLevel: 'warning',
@@ -53,7 +62,10 @@ await chmod(new URL('dist/dispatch.js', here), 0o755);
 
 // The simulated worker (the built-in `sim` model) ships beside the bundle; see simWorkerPath().
 await mkdir(new URL('dist/sim/', here), { recursive: true });
-await copyFile(new URL('../../packages/backends/sim/dispatch-sim-worker.sh', here), new URL('dist/sim/dispatch-sim-worker.sh', here));
+await copyFile(
+  new URL('../../packages/backends/sim/dispatch-sim-worker.sh', here),
+  new URL('dist/sim/dispatch-sim-worker.sh', here),
+);
 
 // The host-agent skill (`dispatch skill install`) ships beside the bundle too.
 await mkdir(new URL('dist/skills/dispatch/', here), { recursive: true });

@@ -7,7 +7,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const root = new URL('../../', import.meta.url).pathname;
-const PACKAGES = { core: 'packages/core', 'ipc-fs': 'packages/ipc-fs', backends: 'packages/backends', config: 'packages/config', runtime: 'packages/runtime', inspector: 'apps/inspector' };
+const PACKAGES = {
+  core: 'packages/core',
+  'ipc-fs': 'packages/ipc-fs',
+  backends: 'packages/backends',
+  config: 'packages/config',
+  runtime: 'packages/runtime',
+  inspector: 'apps/inspector',
+};
 
 /** The names a module re-exports (`export { a, b as c } from '...'`): local name → { module, imported }. */
 const reexports = new Map();
@@ -18,7 +25,10 @@ function reexportsOf(path) {
   for (const m of text.matchAll(/^export (type )?\{([^}]*)\} from '([^']+)';/gm)) {
     if (m[1]) continue; // types vanish from the bundle
     const from = m[3].startsWith('.') ? resolve(dirname(path), m[3]).replace(/\.js$/, '.ts') : m[3];
-    for (const raw of m[2].split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const raw of m[2]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (raw.startsWith('type ')) continue;
       const [imported, local = imported] = raw.split(/\s+as\s+/);
       map.set(local, { module: from, imported });
@@ -54,7 +64,9 @@ function direct(pkg, names) {
     list.push(target.imported === local ? local : `${target.imported} as ${local}`);
     byModule.set(target.module, list);
   }
-  return [...byModule].map(([module, list]) => `import { ${list.join(', ')} } from ${JSON.stringify(module)};`).join('\n');
+  return [...byModule]
+    .map(([module, list]) => `import { ${list.join(', ')} } from ${JSON.stringify(module)};`)
+    .join('\n');
 }
 
 /** The plugin: rewrites front-door imports of workspace packages in the workspace's own sources. */
@@ -64,7 +76,15 @@ export const directImports = {
     build.onLoad({ filter: /\/(packages|apps)\/[^/]+\/src\/.*\.tsx?$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
       const contents = text.replace(/^import \{([^}]*)\} from '@dispatch\/([a-z-]+)';/gm, (_all, names, pkg) =>
-        PACKAGES[pkg] ? direct(pkg, names.split(',').map((s) => s.trim()).filter(Boolean)) : _all,
+        PACKAGES[pkg]
+          ? direct(
+              pkg,
+              names
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            )
+          : _all,
       );
       return { contents, loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts' };
     });

@@ -9,7 +9,11 @@ import { parseArgs } from 'node:util';
 import { openDispatch } from '@dispatch/runtime';
 
 const { values } = parseArgs({
-  options: { model: { type: 'string', default: 'sim' }, step: { type: 'string', multiple: true }, answer: { type: 'string' } },
+  options: {
+    model: { type: 'string', default: 'sim' },
+    step: { type: 'string', multiple: true },
+    answer: { type: 'string' },
+  },
 });
 const steps = values.step ?? [
   'Scan the code for hardcoded secrets',
@@ -36,6 +40,7 @@ for await (const condition of dispatch.watch({ ids: [task.id] })) {
 }
 
 const result = await dispatch.result(task.id);
-for (const item of result.items) console.log(`  [${item.mark === 'done' ? 'x' : ' '}] ${item.text}${item.note ? ` — ${item.note}` : ''}`);
+for (const item of result.items)
+  console.log(`  [${item.mark === 'done' ? 'x' : ' '}] ${item.text}${item.note ? ` — ${item.note}` : ''}`);
 await dispatch.close();
 process.exitCode = result.state === 'completed' ? 0 : 1;

@@ -19,37 +19,55 @@ const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1)).padStart(7);
 const row = (name, value, anchor = '') => console.log(`${name.padEnd(52)}${fmt(value)} ms  ${anchor}`);
 const dispatch = (cwd, args) => spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8' });
-const timed = (fn, n = 10) => median(Array.from({ length: n }, () => { const t = process.hrtime.bigint(); fn(); return ms(t); }));
+const timed = (fn, n = 10) =>
+  median(
+    Array.from({ length: n }, () => {
+      const t = process.hrtime.bigint();
+      fn();
+      return ms(t);
+    }),
+  );
 const until = async (probe, timeout = 30_000) => {
   const end = Date.now() + timeout;
-  while (!probe()) { if (Date.now() > end) throw new Error('bench: condition not met'); await new Promise((r) => setTimeout(r, 2)); }
+  while (!probe()) {
+    if (Date.now() > end) throw new Error('bench: condition not met');
+    await new Promise((r) => setTimeout(r, 2));
+  }
 };
 const ws = () => mkdtempSync(join(tmpdir(), 'dispatch-bench-ws-'));
 
 // A config like the one `dispatch init` writes: every real user has one, so `run` reads it.
-writeFileSync(join(home, 'config.yaml'), [
-  'default: opus',
-  'backends:',
-  '  claude:',
-  '    command: env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
-  '  codex:',
-  '    command: codex exec --full-auto -C "$(pwd)"',
-  'models:',
-  '  opus: { backend: claude }',
-  '  sonnet: { backend: claude }',
-  '  gpt-5.1-codex: { backend: codex }',
-  'aliases:',
-  '  review: { model: opus, prompt: "Review this change carefully." }',
-  '',
-].join('\n'));
+writeFileSync(
+  join(home, 'config.yaml'),
+  [
+    'default: opus',
+    'backends:',
+    '  claude:',
+    '    command: env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
+    '  codex:',
+    '    command: codex exec --full-auto -C "$(pwd)"',
+    'models:',
+    '  opus: { backend: claude }',
+    '  sonnet: { backend: claude }',
+    '  gpt-5.1-codex: { backend: codex }',
+    'aliases:',
+    '  review: { model: opus, prompt: "Review this change carefully." }',
+    '',
+  ].join('\n'),
+);
 
 // 1. Start-up: the anchor is bare node.
 const nodeZero = timed(() => spawnSync(process.execPath, ['-e', '0']));
 const w = ws();
-for (let i = 0; i < 10; i++) dispatch(w, ['run', '--model', 'sim', '--id', `t${i}`, '--step', 'a {sleep: 600}', 'bench']);
+for (let i = 0; i < 10; i++)
+  dispatch(w, ['run', '--model', 'sim', '--id', `t${i}`, '--step', 'a {sleep: 600}', 'bench']);
 console.log('\nwall time of a command (median of 10)');
 row('node -e 0 (anchor)', nodeZero);
-row('dispatch --version', timed(() => dispatch(w, ['--version'])), `${(timed(() => dispatch(w, ['--version'])) / nodeZero).toFixed(2)}× node`);
+row(
+  'dispatch --version',
+  timed(() => dispatch(w, ['--version'])),
+  `${(timed(() => dispatch(w, ['--version'])) / nodeZero).toFixed(2)}× node`,
+);
 const status = timed(() => dispatch(w, ['status', '--json']));
 row('dispatch status --json (10 tasks)', status, `${(status / nodeZero).toFixed(2)}× node (goal ≤ 2×)`);
 let n = 100;
@@ -64,14 +82,18 @@ row('dispatch run, first after a config edit', edited, `${(edited / nodeZero).to
 
 // 2. From `run` to a running worker (its pid recorded), with the daemon warm and cold.
 const started = async (cold) => {
-  if (cold) { dispatch(w, ['daemon', 'stop']); await until(() => !dispatch(w, ['daemon', 'status', '--json']).stdout.includes('"running":true')); }
+  if (cold) {
+    dispatch(w, ['daemon', 'stop']);
+    await until(() => !dispatch(w, ['daemon', 'status', '--json']).stdout.includes('"running":true'));
+  }
   const id = `s${n++}`;
   const t = process.hrtime.bigint();
   dispatch(w, ['run', '--model', 'sim', '--id', id, '--step', 'a {sleep: 600}', 'bench']);
   await until(() => existsSync(join(w, '.dispatch/tasks', id, 'attempts/1.pid')));
   return ms(t);
 };
-const warm = [], cold = [];
+const warm = [],
+  cold = [];
 for (let i = 0; i < 3; i++) warm.push(await started(false));
 for (let i = 0; i < 3; i++) cold.push(await started(true));
 console.log('\nworker started after `run` (median of 3)');
@@ -82,7 +104,18 @@ row('no daemon: run starts it', median(cold), '(goal ≤ 500 ms)');
 const continued = [];
 for (let i = 0; i < 3; i++) {
   const id = `c${n++}`;
-  dispatch(w, ['run', '--model', 'sim', '--id', id, '--step', 'a {block: which?}', '--step', 'b {sleep: 600}', 'bench']);
+  dispatch(w, [
+    'run',
+    '--model',
+    'sim',
+    '--id',
+    id,
+    '--step',
+    'a {block: which?}',
+    '--step',
+    'b {sleep: 600}',
+    'bench',
+  ]);
   await until(() => JSON.parse(dispatch(w, ['status', id, '--json']).stdout).state === 'blocked');
   const t = process.hrtime.bigint();
   dispatch(w, ['continue', id, '--answer', 'this one']);
@@ -93,8 +126,13 @@ row('continue of a blocked task, to its next worker', median(continued), '(media
 
 // 3. Question detection by the daemon: 200 questions written into live tasks, vs a 3 s poll.
 const qs = ws();
-for (let i = 0; i < 20; i++) dispatch(qs, ['run', '--model', 'sim', '--id', `q${i}`, '--step', 'a {sleep: 600}', 'bench']);
-await until(() => Array.from({ length: 20 }, (_, i) => existsSync(join(qs, '.dispatch/tasks', `q${i}`, 'attempts/1.pid'))).every(Boolean));
+for (let i = 0; i < 20; i++)
+  dispatch(qs, ['run', '--model', 'sim', '--id', `q${i}`, '--step', 'a {sleep: 600}', 'bench']);
+await until(() =>
+  Array.from({ length: 20 }, (_, i) => existsSync(join(qs, '.dispatch/tasks', `q${i}`, 'attempts/1.pid'))).every(
+    Boolean,
+  ),
+);
 const written = new Map();
 for (let k = 1; k <= 10; k++) {
   for (let i = 0; i < 20; i++) {
@@ -106,14 +144,19 @@ for (let k = 1; k <= 10; k++) {
     await new Promise((r) => setTimeout(r, 5));
   }
   // Answer so the next question is a new one to wait for (the worker sleeps; nobody acks).
-  for (let i = 0; i < 20; i++) writeFileSync(join(qs, '.dispatch/tasks', `q${i}`, 'ipc', `${String(k).padStart(3, '0')}.answer`), 'ok');
+  for (let i = 0; i < 20; i++)
+    writeFileSync(join(qs, '.dispatch/tasks', `q${i}`, 'ipc', `${String(k).padStart(3, '0')}.answer`), 'ok');
 }
 const seen = [];
 await until(() => {
   seen.length = 0;
   for (let i = 0; i < 20; i++) {
-    const lines = readFileSync(join(qs, '.dispatch/tasks', `q${i}`, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    for (const e of lines) if (e.type === 'question.asked') seen.push(Date.parse(e.at) - written.get(`q${i}#${e.question.seq}`));
+    const lines = readFileSync(join(qs, '.dispatch/tasks', `q${i}`, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    for (const e of lines)
+      if (e.type === 'question.asked') seen.push(Date.parse(e.at) - written.get(`q${i}#${e.question.seq}`));
   }
   return seen.length >= 200;
 });
@@ -128,7 +171,18 @@ const big = ws();
 for (let i = 0; i < 1000; i++) {
   const dir = join(big, '.dispatch/tasks', `task-${i}`);
   execFileSync('mkdir', ['-p', join(dir, 'ipc'), join(dir, 'attempts'), join(dir, 'requests')]);
-  writeFileSync(join(dir, 'task.json'), JSON.stringify({ id: `task-${i}`, title: 't', prompt: 'p', model: 'sim', backend: 'sim', options: {}, createdAt: new Date().toISOString() }));
+  writeFileSync(
+    join(dir, 'task.json'),
+    JSON.stringify({
+      id: `task-${i}`,
+      title: 't',
+      prompt: 'p',
+      model: 'sim',
+      backend: 'sim',
+      options: {},
+      createdAt: new Date().toISOString(),
+    }),
+  );
   writeFileSync(join(dir, 'plan.md'), '# t\n\n- [x] a\n- [ ] b\n');
 }
 const bigStatus = timed(() => dispatch(big, ['status', '--json']), 3);
@@ -139,11 +193,16 @@ row('dispatch status --json', bigStatus, '(goal ≤ 400 ms)');
 const live = ws();
 // Sections 1-3 left tasks live (their workers sleep); bring them to 100.
 const liveAlready = readdirSync(join(w, '.dispatch/tasks')).length + readdirSync(join(qs, '.dispatch/tasks')).length;
-for (let i = 0; i < 100 - liveAlready; i++) dispatch(live, ['run', '--model', 'sim', '--id', `l${i}`, '--step', 'a {sleep: 600}', 'bench']);
+for (let i = 0; i < 100 - liveAlready; i++)
+  dispatch(live, ['run', '--model', 'sim', '--id', `l${i}`, '--step', 'a {sleep: 600}', 'bench']);
 const info = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8'));
 await new Promise((r) => setTimeout(r, 3000));
-const cpu = () => { const f = readFileSync(`/proc/${info.pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); };
-const c0 = cpu(); const t0 = Date.now();
+const cpu = () => {
+  const f = readFileSync(`/proc/${info.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+const c0 = cpu();
+const t0 = Date.now();
 await new Promise((r) => setTimeout(r, 10_000));
 const cpuPct = ((cpu() - c0) / 100 / ((Date.now() - t0) / 1000)) * 100;
 const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${info.pid}/status`, 'utf8'))[1]) / 1024;
@@ -155,6 +214,11 @@ console.log(`${'idle CPU over 10 s'.padEnd(52)}${cpuPct.toFixed(2).padStart(7)} 
 dispatch(w, ['daemon', 'stop']);
 for (const dir of [w, qs, live]) {
   for (const id of readdirSync(join(dir, '.dispatch/tasks'))) {
-    try { process.kill(-Number(readFileSync(join(dir, '.dispatch/tasks', id, 'attempts/1.pid'), 'utf8').split(' ')[0]), 'SIGKILL'); } catch {}
+    try {
+      process.kill(
+        -Number(readFileSync(join(dir, '.dispatch/tasks', id, 'attempts/1.pid'), 'utf8').split(' ')[0]),
+        'SIGKILL',
+      );
+    } catch {}
   }
 }

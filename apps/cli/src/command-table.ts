@@ -10,17 +10,38 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'dispatch a task to a background worker and return at once',
     arguments: [{ syntax: '[prompt...]', description: 'what to do (required unless --step or --plan is given)' }],
     options: [
-      { flags: '--model <model>', description: 'the model or alias (default: a directive in the prompt, else the config default)' },
+      {
+        flags: '--model <model>',
+        description: 'the model or alias (default: a directive in the prompt, else the config default)',
+      },
       { flags: '--id <id>', description: 'the task id (default: derived from the prompt)' },
       { flags: '--step <text>', description: 'a plan item, in order (repeatable)', repeatable: true },
       { flags: '--plan <file>', description: 'the plan as a markdown checklist (- for stdin)' },
       { flags: '--answer-timeout <seconds>', description: 'how long a question waits for an answer (default 180)' },
-      { flags: '--budget-usd <amount>', description: 'what one worker run may spend, where the CLI enforces it (claude; default: the config\'s budget_usd)' },
-      { flags: '--time-limit <seconds>', description: 'stop a worker attempt that runs longer (default: the config\'s time_limit, else 3 h)' },
-      { flags: '--wait', description: 'stay until the task completes, blocks or fails, asking its questions on the terminal' },
-      { flags: '--worktree', description: 'run the worker in a git worktree on a new branch dispatch/<id> (also: "in a worktree" in the prompt)' },
-      { flags: '--base <ref>', description: 'the worktree\'s base (default HEAD)' },
-      { flags: '--after <id>', description: 'start once this task has completed (repeatable); queued until then', repeatable: true },
+      {
+        flags: '--budget-usd <amount>',
+        description:
+          "what one worker run may spend, where the CLI enforces it (claude; default: the config's budget_usd)",
+      },
+      {
+        flags: '--time-limit <seconds>',
+        description: "stop a worker attempt that runs longer (default: the config's time_limit, else 3 h)",
+      },
+      {
+        flags: '--wait',
+        description: 'stay until the task completes, blocks or fails, asking its questions on the terminal',
+      },
+      {
+        flags: '--worktree',
+        description:
+          'run the worker in a git worktree on a new branch dispatch/<id> (also: "in a worktree" in the prompt)',
+      },
+      { flags: '--base <ref>', description: "the worktree's base (default HEAD)" },
+      {
+        flags: '--after <id>',
+        description: 'start once this task has completed (repeatable); queued until then',
+        repeatable: true,
+      },
       JSON_OPTION,
     ],
     examples: [
@@ -56,31 +77,47 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'logs',
-    summary: 'the worker\'s output (worker.log)',
+    summary: "the worker's output (worker.log)",
     arguments: [{ syntax: '<id>', description: 'the task' }],
     options: [
       { flags: '-f, --follow', description: 'keep printing until the worker is done (or Ctrl-C)' },
-      { flags: '--raw', description: 'the log as written (structured CLI output is otherwise shown as what the worker did)' },
+      {
+        flags: '--raw',
+        description: 'the log as written (structured CLI output is otherwise shown as what the worker did)',
+      },
     ],
-    examples: [['dispatch logs security-review'], ['dispatch logs security-review -f', 'follow it live'], ['dispatch logs api-tests --raw', 'Claude Code\'s stream-json as it came']],
+    examples: [
+      ['dispatch logs security-review'],
+      ['dispatch logs security-review -f', 'follow it live'],
+      ['dispatch logs api-tests --raw', "Claude Code's stream-json as it came"],
+    ],
     load: () => import('./commands/logs.js'),
   },
   {
     name: 'result',
-    summary: 'the task\'s outcome: output.md, or a summary of the plan',
+    summary: "the task's outcome: output.md, or a summary of the plan",
     arguments: [{ syntax: '<id>', description: 'the task' }],
     options: [JSON_OPTION],
-    examples: [['dispatch result security-review'], ['dispatch result security-review --json', '{id, state, progress, output, text, items, error}']],
+    examples: [
+      ['dispatch result security-review'],
+      ['dispatch result security-review --json', '{id, state, progress, output, text, items, error}'],
+    ],
     load: () => import('./commands/result.js'),
   },
   {
     name: 'answer',
-    summary: 'answer a task\'s oldest pending question; a blocked task is continued with the answer',
+    summary: "answer a task's oldest pending question; a blocked task is continued with the answer",
     arguments: [
       { syntax: '<id>', description: 'the task' },
       { syntax: '[text...]', description: 'the answer (- or nothing with piped stdin: read it from stdin)' },
     ],
-    options: [{ flags: '--question <n>', description: 'answer only if question N is the one waiting (the seq wait --json gave)' }, JSON_OPTION],
+    options: [
+      {
+        flags: '--question <n>',
+        description: 'answer only if question N is the one waiting (the seq wait --json gave)',
+      },
+      JSON_OPTION,
+    ],
     examples: [
       ['dispatch answer auth-review "Use JWT, not sessions"'],
       ['git diff | dispatch answer auth-review -', 'the answer from stdin'],
@@ -105,7 +142,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'note',
-    summary: 'append a dispatcher note to a task\'s plan, for its worker to read',
+    summary: "append a dispatcher note to a task's plan, for its worker to read",
     arguments: [
       { syntax: '<id>', description: 'the task' },
       { syntax: '<text...>', description: 'the note' },
@@ -135,7 +172,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'inbox',
     summary: 'everything that needs you: questions (with the time left), blocked tasks, failures and what to do',
     options: [JSON_OPTION],
-    examples: [['dispatch inbox', '? security-review asks #1 (2m 10s left): JWT or sessions? — dispatch answer security-review "…"'], ['dispatch inbox --json']],
+    examples: [
+      [
+        'dispatch inbox',
+        '? security-review asks #1 (2m 10s left): JWT or sessions? — dispatch answer security-review "…"',
+      ],
+      ['dispatch inbox --json'],
+    ],
     load: () => import('./commands/inbox.js'),
   },
   {
@@ -147,10 +190,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'cancel',
-    summary: 'cancel a task: its worker\'s whole process group is stopped',
+    summary: "cancel a task: its worker's whole process group is stopped",
     arguments: [{ syntax: '<id>', description: 'the task' }],
     options: [JSON_OPTION],
-    examples: [['dispatch cancel auth-review'], ['dispatch cancel auth-review --json', '{"id":"auth-review","state":"cancelled"}']],
+    examples: [
+      ['dispatch cancel auth-review'],
+      ['dispatch cancel auth-review --json', '{"id":"auth-review","state":"cancelled"}'],
+    ],
     load: () => import('./commands/requests.js').then((m) => ({ run: m.cancel })),
   },
   {
@@ -175,14 +221,17 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--timeout <seconds>', description: 'how long to wait (default $DISPATCH_ANSWER_TIMEOUT, else 180)' },
     ],
     examples: [
-      ['dispatch ask "JWT or sessions?" --timeout 100', 'prints the answer; exit 3 prints the question\'s number N instead'],
+      [
+        'dispatch ask "JWT or sessions?" --timeout 100',
+        "prints the answer; exit 3 prints the question's number N instead",
+      ],
       ['dispatch ask --wait 1 --timeout 100', 'resume waiting for question 1'],
     ],
     load: () => import('./commands/ask.js'),
   },
   {
     name: 'clean',
-    summary: 'remove finished tasks\' folders and registrations (never a live task)',
+    summary: "remove finished tasks' folders and registrations (never a live task)",
     arguments: [{ syntax: '[id]', description: 'the one task to remove' }],
     options: [
       { flags: '--finished', description: 'every completed or cancelled task (the default)' },
@@ -197,7 +246,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'help',
-    summary: 'show the commands, or one command\'s arguments, options and examples',
+    summary: "show the commands, or one command's arguments, options and examples",
     arguments: [{ syntax: '[command...]', description: 'the command (and subcommand) to explain' }],
     examples: [
       ['dispatch help', 'list every command'],
@@ -212,7 +261,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       JSON_OPTION,
       { flags: '--dir <path>', description: 'the workspace to use (default: a new temp folder)' },
       { flags: '--step <seconds>', description: 'how long the simulated worker spends per item (default 0.4)' },
-      { flags: '--no-answer', description: 'leave the worker\'s question for you to answer by writing the answer file' },
+      { flags: '--no-answer', description: "leave the worker's question for you to answer by writing the answer file" },
     ],
     examples: [
       ['dispatch demo', 'watch a task go queued → running → awaiting-answer → completed'],
@@ -238,7 +287,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'diff',
-    summary: 'a worktree task\'s change against its base (new files included)',
+    summary: "a worktree task's change against its base (new files included)",
     arguments: [{ syntax: '<id>', description: 'a task run with --worktree' }],
     options: [{ flags: '--stat', description: 'only the files changed and how much' }],
     examples: [['dispatch diff parser-refactor'], ['dispatch diff parser-refactor --stat']],
@@ -246,14 +295,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'merge',
-    summary: 'merge a completed worktree task\'s branch into the current branch (refused, untouched, on a conflict)',
+    summary: "merge a completed worktree task's branch into the current branch (refused, untouched, on a conflict)",
     arguments: [{ syntax: '<id>', description: 'a completed task run with --worktree' }],
     examples: [['dispatch merge parser-refactor']],
     load: () => import('./commands/worktree.js').then((m) => ({ run: m.merge })),
   },
   {
     name: 'discard',
-    summary: 'remove a worktree task\'s worktree and branch',
+    summary: "remove a worktree task's worktree and branch",
     arguments: [{ syntax: '<id>', description: 'a task run with --worktree' }],
     examples: [['dispatch discard parser-refactor']],
     load: () => import('./commands/worktree.js').then((m) => ({ run: m.discard })),
@@ -261,7 +310,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'skill',
     summary: 'the skill that teaches a host agent (Claude Code, Codex) to use dispatch',
-    examples: [['dispatch skill install', 'for every project of yours'], ['dispatch skill install --project', 'in this repository, to commit']],
+    examples: [
+      ['dispatch skill install', 'for every project of yours'],
+      ['dispatch skill install --project', 'in this repository, to commit'],
+    ],
     subcommands: [
       {
         name: 'install',
@@ -305,7 +357,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'run',
         summary: 'be the daemon, in the foreground (what start launches)',
-        examples: [['dispatch daemon run', 'in the foreground; DISPATCH_DAEMON_IDLE_MS sets the idle exit (default 60 s)']],
+        examples: [
+          ['dispatch daemon run', 'in the foreground; DISPATCH_DAEMON_IDLE_MS sets the idle exit (default 60 s)'],
+        ],
         load: () => import('./commands/daemon.js').then((m) => ({ run: m.runForeground })),
       },
     ],
@@ -346,7 +400,10 @@ export const COMMANDS: readonly CommandSpec[] = [
         summary: 'add a model served by a configured backend',
         arguments: [{ syntax: '<model>', description: 'the model id, as its CLI names it' }],
         options: [{ flags: '--backend <name>', description: 'the backend that runs it', required: true }, JSON_OPTION],
-        examples: [['dispatch config add-model sonnet-4.6 --backend claude'], ['dispatch config add-model gemini-3.1-pro --backend cursor']],
+        examples: [
+          ['dispatch config add-model sonnet-4.6 --backend claude'],
+          ['dispatch config add-model gemini-3.1-pro --backend cursor'],
+        ],
         load: () => import('./commands/config.js').then((m) => ({ run: m.addModelCommand })),
       },
       {

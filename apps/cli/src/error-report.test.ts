@@ -16,7 +16,7 @@ class PackageError extends Error {
 }
 
 describe('describeError', () => {
-  it('uses a DispatchError\'s own exit status', () => {
+  it("uses a DispatchError's own exit status", () => {
     expect(describeError(new DispatchError('failure', 'boom'))).toEqual({ exitCode: 1, message: 'boom', detail: null });
     expect(describeError(usageError('bad --timeout')).exitCode).toBe(ExitCode.usage);
     const pending = new DispatchError('pending', 'still waiting');
@@ -38,7 +38,7 @@ describe('describeError', () => {
     expect(describeError(named).message).toBe('cannot read /w/plan.md');
   });
 
-  it('never takes a foreign exitCode (an execa error carries the child\'s)', () => {
+  it("never takes a foreign exitCode (an execa error carries the child's)", () => {
     const err = Object.assign(new Error('worker failed'), { exitCode: 2 });
     expect(describeError(err).exitCode).toBe(1);
   });
@@ -50,7 +50,11 @@ describe('describeError', () => {
   });
 
   it('maps commander usage errors to 2 on one line, help and version to 0 silently', () => {
-    const unknown = new CommanderError(1, 'commander.unknownOption', "error: unknown option '--jsn'\n(Did you mean --json?)");
+    const unknown = new CommanderError(
+      1,
+      'commander.unknownOption',
+      "error: unknown option '--jsn'\n(Did you mean --json?)",
+    );
     expect(describeError(unknown)).toEqual({
       exitCode: 2,
       message: "unknown option '--jsn' (Did you mean --json?)",
@@ -63,7 +67,10 @@ describe('describeError', () => {
       message: null,
       detail: null,
     });
-    expect(describeError(new CommanderError(1, 'commander.help', '(outputHelp)'))).toMatchObject({ exitCode: 2, message: null });
+    expect(describeError(new CommanderError(1, 'commander.help', '(outputHelp)'))).toMatchObject({
+      exitCode: 2,
+      message: null,
+    });
   });
 
   it('adds the stack and causes only when debugging', () => {
@@ -86,7 +93,7 @@ describe('isInputErrorCode', () => {
 });
 
 describe('oneLine', () => {
-  it('joins lines and drops commander\'s prefix', () => {
+  it("joins lines and drops commander's prefix", () => {
     expect(oneLine('error: a\n\n  b  \n')).toBe('a b');
     expect(oneLine('\n')).toBe('unexpected error');
   });

@@ -46,7 +46,8 @@ function withLocation(err: Error): string {
   const message = oneLine(err.message);
   const { file, line, col } = err as { file?: unknown; line?: unknown; col?: unknown };
   if (typeof file !== 'string' || file === '') return message;
-  const where = typeof line !== 'number' ? file : typeof col === 'number' ? `${file}:${line}:${col}` : `${file}:${line}`;
+  const where =
+    typeof line !== 'number' ? file : typeof col === 'number' ? `${file}:${line}:${col}` : `${file}:${line}`;
   return message.includes(where) ? message : `${where}: ${message}`;
 }
 

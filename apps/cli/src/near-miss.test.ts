@@ -14,7 +14,11 @@ describe('editDistance', () => {
   });
 
   it('is symmetric', () => {
-    for (const [a, b] of [['cancle', 'cancel'], ['inbx', 'inbox'], ['x', 'merge']] as const) {
+    for (const [a, b] of [
+      ['cancle', 'cancel'],
+      ['inbx', 'inbox'],
+      ['x', 'merge'],
+    ] as const) {
       expect(editDistance(a, b)).toBe(editDistance(b, a));
     }
   });

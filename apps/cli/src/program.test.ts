@@ -12,8 +12,14 @@ const table: CommandSpec[] = [
   {
     name: 'echo',
     summary: 'print the arguments',
-    arguments: [{ syntax: '<id>', description: 'task id' }, { syntax: '[words...]', description: 'words' }],
-    options: [{ flags: '--step <text>', description: 'a step', repeatable: true }, { flags: '--json', description: 'json' }],
+    arguments: [
+      { syntax: '<id>', description: 'task id' },
+      { syntax: '[words...]', description: 'words' },
+    ],
+    options: [
+      { flags: '--step <text>', description: 'a step', repeatable: true },
+      { flags: '--json', description: 'json' },
+    ],
     examples: [['dispatch echo a b']],
     load: async () => ({
       run: async (ctx: CommandContext) => {
@@ -28,7 +34,12 @@ const table: CommandSpec[] = [
 describe('runProgram', () => {
   it('passes named arguments and options to the lazily loaded module', async () => {
     const io = createMemoryIo();
-    const code = await runProgram(['echo', 'abc', 'x', 'y', '--step', 's1', '--step', 's2', '--json'], table, ROOT_EXAMPLES, io);
+    const code = await runProgram(
+      ['echo', 'abc', 'x', 'y', '--step', 's1', '--step', 's2', '--json'],
+      table,
+      ROOT_EXAMPLES,
+      io,
+    );
     expect(code).toBe(0);
     const ctx = seen.at(-1)!;
     expect(ctx.args).toEqual({ id: 'abc', words: ['x', 'y'] });

@@ -57,13 +57,7 @@ export async function runProgram(
   return exitCode;
 }
 
-function addSpec(
-  program: Command,
-  parent: Command,
-  spec: CommandSpec,
-  io: Io,
-  onRun: (code: number) => void,
-): void {
+function addSpec(program: Command, parent: Command, spec: CommandSpec, io: Io, onRun: (code: number) => void): void {
   const command = parent.command(spec.name).summary(spec.summary).description(spec.summary);
   for (const argument of spec.arguments ?? []) command.argument(argument.syntax, argument.description);
   for (const option of spec.options ?? []) command.addOption(toOption(option));

@@ -39,7 +39,9 @@ describe('routeArgv', () => {
   it('says a contract command or run is not available in this build (exit 1)', () => {
     const missing = thrown(() => routeArgv(['status', '--json'], withRun));
     expect([missing.code, missing.exitCode, missing.message]).toEqual([
-      'failure', 1, 'dispatch status is not available in this build',
+      'failure',
+      1,
+      'dispatch status is not available in this build',
     ]);
     expect(thrown(() => routeArgv(['fix', 'it'], withoutRun)).message).toBe(
       'dispatch run is not available in this build',

@@ -49,5 +49,7 @@ export function notAvailable(name: string): DispatchError {
 
 function didYouMean(word: string, near: string, hint?: string): DispatchError {
   const tail = hint === undefined ? '' : ` (${hint})`;
-  return new DispatchError('usage', `unknown command '${word}': did you mean ${near}?${tail}`, { reason: 'unknown-command' });
+  return new DispatchError('usage', `unknown command '${word}': did you mean ${near}?${tail}`, {
+    reason: 'unknown-command',
+  });
 }

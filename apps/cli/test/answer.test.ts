@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deriveTaskState } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { deriveTask } from '@dispatch/runtime';
 
@@ -20,11 +19,26 @@ function workspace() {
   const home = mkdtempSync(join(tmpdir(), 'dispatch-answer-home-'));
   const ws = mkdtempSync(join(tmpdir(), 'dispatch-answer-ws-'));
   homes.push(home);
-  const env = { ...BASE_ENV, DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
-  const dispatch = (args: string[], input?: string) => execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false, ...(input !== undefined && { input }) });
+  const env = {
+    ...BASE_ENV,
+    DISPATCH_HOME: home,
+    DISPATCH_DIR: join(ws, '.dispatch'),
+    DISPATCH_SIM_STEP: '0.05',
+    DISPATCH_DAEMON_IDLE_MS: '3000',
+    NO_COLOR: '1',
+  };
+  const dispatch = (args: string[], input?: string) =>
+    execa('node', [bin, ...args], {
+      cwd: ws,
+      env,
+      extendEnv: false,
+      reject: false,
+      ...(input !== undefined && { input }),
+    });
   const file = (id: string, ...path: string[]) => join(ws, '.dispatch', 'tasks', id, ...path);
   const read = (id: string, ...path: string[]) => readFileSync(file(id, ...path), 'utf8');
-  const stateIs = (id: string, state: string) => until(async () => (await deriveTask(join(ws, '.dispatch'), id)).state === state);
+  const stateIs = (id: string, state: string) =>
+    until(async () => (await deriveTask(join(ws, '.dispatch'), id)).state === state);
   const run = async (id: string, ...args: string[]) => {
     const r = await dispatch(['run', '--model', 'sim', '--id', id, ...args, 'answer test']);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -33,7 +47,8 @@ function workspace() {
 }
 
 afterEach(async () => {
-  for (const home of homes.splice(0)) await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
+  for (const home of homes.splice(0))
+    await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
 });
 
 describe('dispatch answer', () => {
@@ -49,7 +64,10 @@ describe('dispatch answer', () => {
     expect(w.read('auth', 'plan.md')).toContain('- [x] pick — answered: Use JWT');
     // Nothing is left to answer: refused, with the reason.
     const again = await w.dispatch(['answer', 'auth', 'sessions']);
-    expect([again.exitCode, again.stderr]).toEqual([2, 'dispatch: question 1 of auth is already answered (it is completed)']);
+    expect([again.exitCode, again.stderr]).toEqual([
+      2,
+      'dispatch: question 1 of auth is already answered (it is completed)',
+    ]);
   });
 
   it('--question N answers only when question N is the one waiting', async () => {
@@ -60,7 +78,10 @@ describe('dispatch answer', () => {
     await until(() => existsSync(w.file('two', 'ipc', '002.question')));
     // Meant for #1, which someone answered already: refused, #2 left for its own answer.
     const stale = await w.dispatch(['answer', 'two', '--question', '1', 'sessions']);
-    expect([stale.exitCode, stale.stderr]).toEqual([2, 'dispatch: question 1 of two is not waiting for an answer (question 2 is waiting): nothing was answered']);
+    expect([stale.exitCode, stale.stderr]).toEqual([
+      2,
+      'dispatch: question 1 of two is not waiting for an answer (question 2 is waiting): nothing was answered',
+    ]);
     expect(existsSync(w.file('two', 'ipc', '002.answer'))).toBe(false);
     expect((await w.dispatch(['answer', 'two', '--question', 'x', 'y'])).exitCode).toBe(2);
     expect((await w.dispatch(['answer', 'two', '--question', '2', 'Postgres'])).stdout).toBe('answered #2 of two');
@@ -71,9 +92,21 @@ describe('dispatch answer', () => {
     const w = workspace();
     await w.run('race', '--step', 'pick {ask: JWT or sessions?}');
     await w.stateIs('race', 'awaiting-answer');
-    const [a, b] = await Promise.all([w.dispatch(['answer', 'race', 'JWT']), w.dispatch(['answer', 'race', 'sessions'])]);
+    const [a, b] = await Promise.all([
+      w.dispatch(['answer', 'race', 'JWT']),
+      w.dispatch(['answer', 'race', 'sessions']),
+    ]);
     expect([a.exitCode, b.exitCode].sort()).toEqual([0, 2]);
-    const [winner, loser] = a.exitCode === 0 ? [['JWT', a], ['sessions', b]] as const : [['sessions', b], ['JWT', a]] as const;
+    const [winner, loser] =
+      a.exitCode === 0
+        ? ([
+            ['JWT', a],
+            ['sessions', b],
+          ] as const)
+        : ([
+            ['sessions', b],
+            ['JWT', a],
+          ] as const);
     expect(winner[1].stdout).toBe('answered #1 of race');
     expect(loser[1].stderr).toMatch(/^dispatch: question 1 of race is already answered( \(it is [a-z-]+\))?$/);
     expect(w.read('race', 'ipc', '001.answer')).toBe(winner[0]);
@@ -83,7 +116,17 @@ describe('dispatch answer', () => {
 
   it('a late answer (read from stdin) continues a blocked task; the new worker acknowledges it', async () => {
     const w = workspace();
-    await w.run('late', '--answer-timeout', '1', '--step', 'scan', '--step', 'pick {ask: Which database?}', '--step', 'write');
+    await w.run(
+      'late',
+      '--answer-timeout',
+      '1',
+      '--step',
+      'scan',
+      '--step',
+      'pick {ask: Which database?}',
+      '--step',
+      'write',
+    );
     await w.stateIs('late', 'blocked');
     expect(w.read('late', 'plan.md')).toContain('- [?] pick');
     expect(w.read('late', 'context.md')).toContain('Which database?');
@@ -106,6 +149,9 @@ describe('dispatch answer', () => {
     await w.stateIs('blocked', 'completed');
     expect(w.read('blocked', 'plan.md')).toContain('> **Note from dispatcher:** Answer for the blocked item: MySQL');
     const none = await w.dispatch(['answer', 'blocked', 'again']);
-    expect([none.exitCode, none.stderr]).toEqual([2, 'dispatch: task blocked has no question to answer (it is completed)']);
+    expect([none.exitCode, none.stderr]).toEqual([
+      2,
+      'dispatch: task blocked has no question to answer (it is completed)',
+    ]);
   });
 });

@@ -21,7 +21,12 @@ function worker(env: Record<string, string> = {}) {
   const ipc = join(root, 'ipc');
   mkdirSync(ipc);
   const ask = (...args: string[]) =>
-    execa('node', [bin, 'ask', ...args], { cwd: root, reject: false, extendEnv: false, env: { ...BASE_ENV, DISPATCH_IPC_DIR: ipc, DISPATCH_HOME: join(root, 'home'), ...env } });
+    execa('node', [bin, 'ask', ...args], {
+      cwd: root,
+      reject: false,
+      extendEnv: false,
+      env: { ...BASE_ENV, DISPATCH_IPC_DIR: ipc, DISPATCH_HOME: join(root, 'home'), ...env },
+    });
   const file = (name: string) => join(ipc, name);
   return { ipc, ask, file };
 }
@@ -39,7 +44,11 @@ describe('dispatch ask (for workers)', () => {
     expect(existsSync(w.file('001.done'))).toBe(false);
     await writeAnswer(w.ipc, 1, 'Use JWT\nwith refresh tokens');
     const r = await asking;
-    expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, 'Use JWT\nwith refresh tokens', 'asked question 1; if this wait is cut short: dispatch ask --wait 1']);
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([
+      0,
+      'Use JWT\nwith refresh tokens',
+      'asked question 1; if this wait is cut short: dispatch ask --wait 1',
+    ]);
     expect(existsSync(w.file('001.done'))).toBe(true);
   });
 
@@ -76,8 +85,15 @@ describe('dispatch ask (for workers)', () => {
 
   it('refuses clearly: no $DISPATCH_IPC_DIR, --wait for a question never asked, no question at all', async () => {
     const w = worker();
-    const outside = await execa('node', [bin, 'ask', 'hello?'], { reject: false, extendEnv: false, env: { ...BASE_ENV, DISPATCH_HOME: join(w.ipc, '..', 'home') } });
-    expect([outside.exitCode, outside.stderr]).toEqual([2, 'dispatch: ask is for workers: $DISPATCH_IPC_DIR is not set (dispatch sets it for the workers it starts)']);
+    const outside = await execa('node', [bin, 'ask', 'hello?'], {
+      reject: false,
+      extendEnv: false,
+      env: { ...BASE_ENV, DISPATCH_HOME: join(w.ipc, '..', 'home') },
+    });
+    expect([outside.exitCode, outside.stderr]).toEqual([
+      2,
+      'dispatch: ask is for workers: $DISPATCH_IPC_DIR is not set (dispatch sets it for the workers it starts)',
+    ]);
     const never = await w.ask('--wait', '7');
     expect([never.exitCode, never.stderr]).toEqual([2, `dispatch: there is no question 7 in ${w.ipc}`]);
     const empty = await w.ask();

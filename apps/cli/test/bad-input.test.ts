@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deriveTaskState } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { deriveTask } from '@dispatch/runtime';
 
@@ -14,14 +13,22 @@ const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 const homes: string[] = [];
 
 afterEach(async () => {
-  for (const home of homes.splice(0)) await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
+  for (const home of homes.splice(0))
+    await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
 });
 
 function workspace() {
   const home = mkdtempSync(join(tmpdir(), 'dispatch-bad-home-'));
   const ws = mkdtempSync(join(tmpdir(), 'dispatch-bad-ws-'));
   homes.push(home);
-  const env = { ...BASE_ENV, DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
+  const env = {
+    ...BASE_ENV,
+    DISPATCH_HOME: home,
+    DISPATCH_DIR: join(ws, '.dispatch'),
+    DISPATCH_SIM_STEP: '0.05',
+    DISPATCH_DAEMON_IDLE_MS: '3000',
+    NO_COLOR: '1',
+  };
   const dispatch = (args: string[]) => execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false });
   return { ws, dispatchDir: join(ws, '.dispatch'), dispatch };
 }
@@ -30,7 +37,10 @@ function workspace() {
 function copyInTask(dispatchDir: string, id: string): string {
   const dir = join(dispatchDir, 'tasks', id);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'task.json'), JSON.stringify({ id, model: 'sim', backend: 'sim', createdAt: new Date().toISOString() }));
+  writeFileSync(
+    join(dir, 'task.json'),
+    JSON.stringify({ id, model: 'sim', backend: 'sim', createdAt: new Date().toISOString() }),
+  );
   writeFileSync(join(dir, 'plan.md'), `# ${id}\n\n- [ ] scan\n- [ ] pick {ask: JWT?}\n`);
   return dir;
 }
@@ -38,10 +48,12 @@ function copyInTask(dispatchDir: string, id: string): string {
 /** Every path under `dir` with its size and modification time: any write shows. */
 function tree(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort().map((p) => {
-    const st = statSync(join(dir, p));
-    return `${p} ${st.size} ${st.mtimeMs}`;
-  });
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((p) => {
+      const st = statSync(join(dir, p));
+      return `${p} ${st.size} ${st.mtimeMs}`;
+    });
 }
 
 const BAD_IDS = ['../x', 'A B', '', 'a'.repeat(200)];
@@ -70,7 +82,10 @@ const CASES: string[][] = [
 ];
 
 describe('bad input: exit 2, one line on stderr, nothing written', () => {
-  it.each([['an empty workspace', false], ['a workspace with a task', true]])('in %s', async (_name, withTask) => {
+  it.each([
+    ['an empty workspace', false],
+    ['a workspace with a task', true],
+  ])('in %s', async (_name, withTask) => {
     const w = workspace();
     if (withTask) copyInTask(w.dispatchDir, 'copied');
     const before = tree(w.dispatchDir);
@@ -78,7 +93,10 @@ describe('bad input: exit 2, one line on stderr, nothing written', () => {
     // Every case that breaks the rule, each shown with its command line and output.
     const broken = results
       .filter(({ r }) => r.exitCode !== 2 || r.stdout !== '' || !/^dispatch: [^\n]+$/.test(r.stderr))
-      .map(({ args, r }) => `dispatch ${args.map((a) => JSON.stringify(a)).join(' ')} → ${r.exitCode}: ${JSON.stringify(r.stdout + r.stderr)}`);
+      .map(
+        ({ args, r }) =>
+          `dispatch ${args.map((a) => JSON.stringify(a)).join(' ')} → ${r.exitCode}: ${JSON.stringify(r.stdout + r.stderr)}`,
+      );
     expect(broken).toEqual([]);
     expect(tree(w.dispatchDir)).toEqual(before);
     expect(existsSync(w.dispatchDir)).toBe(withTask);
@@ -87,9 +105,23 @@ describe('bad input: exit 2, one line on stderr, nothing written', () => {
   it('a task folder copied in from elsewhere is never started, while a registered one runs to completion', async () => {
     const w = workspace();
     const copied = copyInTask(w.dispatchDir, 'copied');
-    const r = await w.dispatch(['run', '--model', 'sim', '--id', 'real', '--step', 'scan', '--step', 'write', 'a real task']);
+    const r = await w.dispatch([
+      'run',
+      '--model',
+      'sim',
+      '--id',
+      'real',
+      '--step',
+      'scan',
+      '--step',
+      'write',
+      'a real task',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
-    await vi.waitUntil(async () => (await deriveTask(w.dispatchDir, 'real')).state === 'completed', { timeout: 30_000, interval: 50 });
+    await vi.waitUntil(async () => (await deriveTask(w.dispatchDir, 'real')).state === 'completed', {
+      timeout: 30_000,
+      interval: 50,
+    });
     expect(existsSync(join(copied, 'attempts', '1.json'))).toBe(false);
     expect(existsSync(join(copied, 'events.jsonl'))).toBe(false);
     expect(readFileSync(join(copied, 'plan.md'), 'utf8')).toBe('# copied\n\n- [ ] scan\n- [ ] pick {ask: JWT?}\n');

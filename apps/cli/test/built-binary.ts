@@ -22,6 +22,10 @@ export function assertFreshBuild(): void {
   const built = statSync(bin, { throwIfNoEntry: false })?.mtimeMs;
   if (built === undefined) throw new Error(`${bin} is missing: run \`pnpm build\` first`);
   const root = new URL('../../../', import.meta.url).pathname;
-  const sources = [join(root, 'apps/cli/src'), ...['core', 'ipc-fs', 'backends', 'config', 'runtime'].map((p) => join(root, 'packages', p, 'src'))];
-  if (Math.max(...sources.map(newest)) > built) throw new Error(`${bin} is older than the sources: run \`pnpm build\` first`);
+  const sources = [
+    join(root, 'apps/cli/src'),
+    ...['core', 'ipc-fs', 'backends', 'config', 'runtime'].map((p) => join(root, 'packages', p, 'src')),
+  ];
+  if (Math.max(...sources.map(newest)) > built)
+    throw new Error(`${bin} is older than the sources: run \`pnpm build\` first`);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deriveTaskState, registryDir, workspaceKey } from '@dispatch/ipc-fs';
+import { registryDir, workspaceKey } from '@dispatch/ipc-fs';
 import { deriveTask } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
 
@@ -15,7 +15,8 @@ const until = <T>(probe: () => T | Promise<T>) => vi.waitUntil(probe, { timeout:
 const homes: string[] = [];
 
 afterEach(async () => {
-  for (const home of homes.splice(0)) await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
+  for (const home of homes.splice(0))
+    await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
 });
 
 /** A workspace with four tasks: completed, blocked, hanging (live), and one copied in by hand. */
@@ -23,17 +24,32 @@ async function workspaceWithTasks() {
   const home = mkdtempSync(join(tmpdir(), 'dispatch-clean-home-'));
   const ws = mkdtempSync(join(tmpdir(), 'dispatch-clean-ws-'));
   homes.push(home);
-  const env = { ...BASE_ENV, DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
-  const dispatch = (...args: string[]) => execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false });
+  const env = {
+    ...BASE_ENV,
+    DISPATCH_HOME: home,
+    DISPATCH_DIR: join(ws, '.dispatch'),
+    DISPATCH_SIM_STEP: '0.05',
+    DISPATCH_DAEMON_IDLE_MS: '3000',
+    NO_COLOR: '1',
+  };
+  const dispatch = (...args: string[]) =>
+    execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false });
   const dispatchDir = join(ws, '.dispatch');
   const stateIs = (id: string, state: string) => until(async () => (await deriveTask(dispatchDir, id)).state === state);
-  for (const [id, step] of [['done', 'scan'], ['stuck', 'pick {block: Which database?}'], ['live', 'wait {hang}']] as const) {
+  for (const [id, step] of [
+    ['done', 'scan'],
+    ['stuck', 'pick {block: Which database?}'],
+    ['live', 'wait {hang}'],
+  ] as const) {
     const r = await dispatch('run', '--model', 'sim', '--id', id, '--step', step, 'clean test');
     expect(r.exitCode, r.stderr).toBe(0);
   }
   const copied = join(dispatchDir, 'tasks', 'copied');
   mkdirSync(copied, { recursive: true });
-  writeFileSync(join(copied, 'task.json'), JSON.stringify({ id: 'copied', model: 'sim', createdAt: '2026-01-01T00:00:00.000Z' }));
+  writeFileSync(
+    join(copied, 'task.json'),
+    JSON.stringify({ id: 'copied', model: 'sim', createdAt: '2026-01-01T00:00:00.000Z' }),
+  );
   writeFileSync(join(copied, 'plan.md'), '# copied\n\n- [ ] scan\n');
   await Promise.all([stateIs('done', 'completed'), stateIs('stuck', 'blocked'), stateIs('live', 'running')]);
   const registrations = () => readdirSync(join(registryDir(home), workspaceKey(dispatchDir))).sort();
@@ -47,11 +63,18 @@ describe('dispatch clean', () => {
     expect(w.registrations()).toEqual(['done.json', 'live.json', 'stuck.json']);
 
     const refused = await w.dispatch('clean', 'live');
-    expect([refused.exitCode, refused.stderr]).toEqual([2, 'dispatch: task live is live (it is running); cancel it first: dispatch cancel live']);
+    expect([refused.exitCode, refused.stderr]).toEqual([
+      2,
+      'dispatch: task live is live (it is running); cancel it first: dispatch cancel live',
+    ]);
     expect(w.tasks()).toEqual(['copied', 'done', 'live', 'stuck']);
 
     const finished = await w.dispatch('clean', '--finished');
-    expect([finished.exitCode, finished.stdout, finished.stderr]).toEqual([0, 'removed done (completed)', 'kept live: it is running']);
+    expect([finished.exitCode, finished.stdout, finished.stderr]).toEqual([
+      0,
+      'removed done (completed)',
+      'kept live: it is running',
+    ]);
     expect(w.tasks()).toEqual(['copied', 'live', 'stuck']);
     expect(w.registrations()).toEqual(['live.json', 'stuck.json']);
 

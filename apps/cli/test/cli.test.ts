@@ -43,7 +43,10 @@ describe('help and version', () => {
   it.each(commandPaths(COMMANDS).map((path) => [path.join(' '), path]))(
     '%s: --help and dispatch help show usage and examples',
     async (_name, path) => {
-      for (const args of [[...path, '--help'], ['help', ...path]]) {
+      for (const args of [
+        [...path, '--help'],
+        ['help', ...path],
+      ]) {
         const r = await dispatch(args);
         expect([r.exitCode, r.stderr], args.join(' ')).toEqual([0, '']);
         expect(r.stdout).toContain(`Usage: dispatch ${path.join(' ')}`);
@@ -78,7 +81,11 @@ describe('errors', () => {
   it('a bare prompt is `dispatch run`: with --model sim it needs no config and creates the task', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'dispatch-bare-'));
     const home = mkdtempSync(join(tmpdir(), 'dispatch-bare-home-'));
-    const r = await execa('node', [bin, 'fix', 'the', 'flaky', 'test', '--model', 'sim', '--json'], { cwd, reject: false, env: { DISPATCH_HOME: home, DISPATCH_DIR: join(cwd, '.dispatch'), DISPATCH_DAEMON_IDLE_MS: '1000' } });
+    const r = await execa('node', [bin, 'fix', 'the', 'flaky', 'test', '--model', 'sim', '--json'], {
+      cwd,
+      reject: false,
+      env: { DISPATCH_HOME: home, DISPATCH_DIR: join(cwd, '.dispatch'), DISPATCH_DAEMON_IDLE_MS: '1000' },
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ id: 'fix-flaky-test', model: 'sim', state: 'queued' });
     await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });

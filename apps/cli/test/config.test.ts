@@ -19,7 +19,11 @@ function home(fixture: string): { home: string; config: string } {
 }
 
 function dispatch(args: string[], dispatchHome: string) {
-  return execa('node', [bin, ...args], { reject: false, env: { DISPATCH_HOME: dispatchHome, NO_COLOR: '1' }, extendEnv: true });
+  return execa('node', [bin, ...args], {
+    reject: false,
+    env: { DISPATCH_HOME: dispatchHome, NO_COLOR: '1' },
+    extendEnv: true,
+  });
 }
 
 describe('every malformed config: exit 2, one line naming the line, the file never touched', () => {
@@ -41,7 +45,12 @@ describe('every malformed config: exit 2, one line naming the line, the file nev
         expect(r.stderr).toContain(config);
         if (expected.line !== undefined) expect(r.stderr).toContain(`${config}:${expected.line}:`);
       }
-      for (const args of [['config', 'add-model', 'zz-new', '--backend', 'claude'], ['config', 'alias', 'zz', '--model', 'opus'], ['config', 'remove-model', 'opus'], ['config', 'set-default', 'opus']]) {
+      for (const args of [
+        ['config', 'add-model', 'zz-new', '--backend', 'claude'],
+        ['config', 'alias', 'zz', '--model', 'opus'],
+        ['config', 'remove-model', 'opus'],
+        ['config', 'set-default', 'opus'],
+      ]) {
         const r = await dispatch(args, h);
         if (r.exitCode === 0) {
           // Only an edit that leaves a valid config may succeed: the config loads now.
@@ -62,7 +71,10 @@ describe('config commands', () => {
     const warm = await dispatch([], h);
     expect([warm.exitCode, warm.stdout]).toEqual([0, 'Config loaded: default opus, 4 models, 2 aliases.']);
     const show = await dispatch(['config', 'show', '--json'], h);
-    expect(JSON.parse(show.stdout)).toMatchObject({ default: 'opus', models: { 'gpt-5.3-codex': { backend: 'codex' } } });
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      default: 'opus',
+      models: { 'gpt-5.3-codex': { backend: 'codex' } },
+    });
     expect((await dispatch(['config', 'path'], h)).stdout).toBe(config);
   });
 

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { replay, stateOf } from '@dispatch/core';
-import { listIpc, readEventLog, readPidRecord, toMachineEvents, writeAnswer, writeRequest } from '@dispatch/ipc-fs';
+import { listIpc, readEventLog, readPidRecord, writeAnswer, writeRequest } from '@dispatch/ipc-fs';
 import { isSameProcess } from '@dispatch/backends';
 import { CRASH_POINTS, type CrashPoint } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
@@ -14,7 +13,8 @@ beforeAll(assertFreshBuild);
 const until = <T>(probe: () => T | Promise<T>, timeout = 40_000) => vi.waitUntil(probe, { timeout, interval: 50 });
 const homes: string[] = [];
 afterAll(async () => {
-  for (const home of homes) await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
+  for (const home of homes)
+    await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
 });
 
 const daemonAlive = (home: string) => {
@@ -31,14 +31,24 @@ async function crashAt(point: CrashPoint) {
   const home = mkdtempSync(join(tmpdir(), 'dispatch-crash-home-'));
   homes.push(home);
   const ws = mkdtempSync(join(tmpdir(), 'dispatch-crash-ws-'));
-  const base = { DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', DISPATCH_PID_WAIT_MS: '500' };
+  const base = {
+    DISPATCH_HOME: home,
+    DISPATCH_DIR: join(ws, '.dispatch'),
+    DISPATCH_SIM_STEP: '0.05',
+    DISPATCH_DAEMON_IDLE_MS: '3000',
+    DISPATCH_PID_WAIT_MS: '500',
+  };
   const cancel = point === 'during-cancel';
   const steps = cancel ? ['forever {hang}'] : ['one', 'two {ask: JWT or sessions?}', 'three'];
-  const run = await execa('node', [bin, 'run', '--model', 'sim', '--id', 't', ...steps.flatMap((s) => ['--step', s]), 'crash test'], {
-    cwd: ws,
-    env: { ...base, DISPATCH_CRASH_AT: point },
-    reject: false,
-  });
+  const run = await execa(
+    'node',
+    [bin, 'run', '--model', 'sim', '--id', 't', ...steps.flatMap((s) => ['--step', s]), 'crash test'],
+    {
+      cwd: ws,
+      env: { ...base, DISPATCH_CRASH_AT: point },
+      reject: false,
+    },
+  );
   expect(run.exitCode, run.stderr).toBe(0);
   const task = join(ws, '.dispatch/tasks/t');
   if (cancel) {
@@ -85,12 +95,25 @@ describe('kill -9 of the daemon at every named crash point loses nothing', () =>
     const home = mkdtempSync(join(tmpdir(), 'dispatch-crash-home-'));
     homes.push(home);
     const ws = mkdtempSync(join(tmpdir(), 'dispatch-crash-ws-'));
-    const env = { DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000' };
-    const run = await execa('node', [bin, 'run', '--model', 'sim', '--id', 't', '--step', 'q {ask: JWT?}', 'x'], { cwd: ws, env, reject: false });
+    const env = {
+      DISPATCH_HOME: home,
+      DISPATCH_DIR: join(ws, '.dispatch'),
+      DISPATCH_SIM_STEP: '0.05',
+      DISPATCH_DAEMON_IDLE_MS: '3000',
+    };
+    const run = await execa('node', [bin, 'run', '--model', 'sim', '--id', 't', '--step', 'q {ask: JWT?}', 'x'], {
+      cwd: ws,
+      env,
+      reject: false,
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const ipc = join(ws, '.dispatch/tasks/t/ipc');
     await until(async () => (await listIpc(ipc)).questions.includes(1));
-    const killed = await execa('node', [bin, 'answer', 't', 'JWT'], { cwd: ws, env: { ...env, DISPATCH_CRASH_AT: 'before-answer-published' }, reject: false });
+    const killed = await execa('node', [bin, 'answer', 't', 'JWT'], {
+      cwd: ws,
+      env: { ...env, DISPATCH_CRASH_AT: 'before-answer-published' },
+      reject: false,
+    });
     expect(killed.signal).toBe('SIGKILL');
     expect((await listIpc(ipc)).answers.size).toBe(0);
     const again = await execa('node', [bin, 'answer', 't', 'JWT'], { cwd: ws, env, reject: false });

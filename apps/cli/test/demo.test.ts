@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replay, stateOf } from '@dispatch/core';
 import { assertFreshBuild, bin } from './built-binary.js';
-import { deriveTaskState, readEventLog, readPlan, toMachineEvents, listIpc } from '@dispatch/ipc-fs';
+import { readEventLog, readPlan, toMachineEvents, listIpc } from '@dispatch/ipc-fs';
 import { deriveTask } from '@dispatch/runtime';
 
 beforeAll(assertFreshBuild);
@@ -13,11 +13,18 @@ beforeAll(assertFreshBuild);
 describe('dispatch demo (the built binary, the real sim worker process)', () => {
   it('runs one task to completion through the protocol on disk, and its log replays to the same state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dispatch-demo-test-'));
-    const r = await execa('node', [bin, 'demo', '--json', '--dir', dir, '--step', '0.05'], { reject: false, env: { NO_COLOR: '1' } });
+    const r = await execa('node', [bin, 'demo', '--json', '--dir', dir, '--step', '0.05'], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as { id: string; state: string; taskDir: string; events: number };
-    expect(out).toMatchObject({ id: 'security-review', state: 'completed', taskDir: join(dir, '.dispatch', 'tasks', 'security-review') });
+    expect(out).toMatchObject({
+      id: 'security-review',
+      state: 'completed',
+      taskDir: join(dir, '.dispatch', 'tasks', 'security-review'),
+    });
 
     const taskDir = out.taskDir;
     const { events, torn, skipped } = await readEventLog(join(taskDir, 'events.jsonl'));
@@ -26,7 +33,9 @@ describe('dispatch demo (the built binary, the real sim worker process)', () => 
     const entered = events.filter((e) => e.type === 'state.entered').map((e) => e.state);
     expect(entered).toEqual(['starting', 'running', 'awaiting-answer', 'running', 'completed']);
     expect(events.filter((e) => e.type === 'question.asked')).toEqual([
-      expect.objectContaining({ question: { seq: 1, text: 'Found both JWT and session-based auth. Which should I focus on?' } }),
+      expect.objectContaining({
+        question: { seq: 1, text: 'Found both JWT and session-based auth. Which should I focus on?' },
+      }),
     ]);
     expect(stateOf(replay(toMachineEvents(events)))).toBe('completed');
     expect((await deriveTask(join(dir, '.dispatch'), 'security-review')).unrecorded).toEqual([]);

@@ -44,7 +44,10 @@ describe('dispatch doctor', () => {
     const report = JSON.parse(String(r.stdout)) as Report;
     expect(report.clis.claude).toEqual({ path: expect.stringMatching(/\/claude$/), version: '2.1.197 (Claude Code)' });
     expect(report.clis.codex).toBeNull();
-    expect(report.models).toMatchObject([{ model: 'opus', installed: true }, { model: 'gpt-5.3-codex', installed: false }]);
+    expect(report.models).toMatchObject([
+      { model: 'opus', installed: true },
+      { model: 'gpt-5.3-codex', installed: false },
+    ]);
     expect(report).toMatchObject({ config: { ok: true }, daemon: { running: false }, problems: [] });
 
     writeFileSync(join(w.home, 'config.yaml'), CONFIG.replace('default: opus', 'default: gpt-5.3-codex'));
@@ -66,14 +69,21 @@ describe('dispatch doctor', () => {
     const health = join(w.home, 'daemon-health.json');
     await until(() => existsSync(health) && readFileSync(health, 'utf8').includes(w.dispatchDir));
     // It counts the facts its watcher found and those only a scan found (what the watcher missed).
-    const written = JSON.parse(readFileSync(health, 'utf8')) as { workspaces: { facts: { fromWatcher: number; fromScan: number } }[] };
+    const written = JSON.parse(readFileSync(health, 'utf8')) as {
+      workspaces: { facts: { fromWatcher: number; fromScan: number } }[];
+    };
     expect(written.workspaces[0]!.facts).toEqual({ fromWatcher: expect.any(Number), fromScan: expect.any(Number) });
-    writeFileSync(health, JSON.stringify({ v: 1, workspaces: [{ dispatchDir: w.dispatchDir, watching: true, degraded: true }] }));
+    writeFileSync(
+      health,
+      JSON.stringify({ v: 1, workspaces: [{ dispatchDir: w.dispatchDir, watching: true, degraded: true }] }),
+    );
     const r = await w.dispatch(['doctor', '--json']);
     const report = JSON.parse(String(r.stdout)) as Report;
     expect(report.watch.degraded).toEqual([w.dispatchDir]);
     expect(report.problems.some((p) => p.includes(`cannot watch ${w.dispatchDir}`))).toBe(true);
     expect(r.exitCode).toBe(1);
-    expect((await w.dispatch(['status'])).stdout).toMatch(/\nnote: the daemon cannot watch this workspace \(out of inotify watches\?\): it sees changes by scanning every 5 s; see dispatch doctor$/);
+    expect((await w.dispatch(['status'])).stdout).toMatch(
+      /\nnote: the daemon cannot watch this workspace \(out of inotify watches\?\): it sees changes by scanning every 5 s; see dispatch doctor$/,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, expect, vi } from 'vitest';
 import { FINAL_STATES, replay, stateOf, type TaskState } from '@dispatch/core';
-import { deriveTaskState, listTaskIds, readEventLog, taskPaths, toMachineEvents, writeRequest } from '@dispatch/ipc-fs';
+import { listTaskIds, readEventLog, taskPaths, toMachineEvents, writeRequest } from '@dispatch/ipc-fs';
 import { bin } from './built-binary.js';
 import { deriveTask } from '@dispatch/runtime';
 
@@ -38,14 +38,30 @@ export function e2eWorkspace(name: string): E2eWorkspace {
   const home = mkdtempSync(join(tmpdir(), `dispatch-${name}-home-`));
   const dispatchDir = join(dir, '.dispatch');
   // DISPATCH_DIR pins the workspace: a stray .dispatch or .git in a parent (/tmp is shared) must not capture it.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_DIR: dispatchDir, DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DISPATCH_HOME: home,
+    DISPATCH_DIR: dispatchDir,
+    DISPATCH_SIM_STEP: '0.05',
+    DISPATCH_DAEMON_IDLE_MS: '3000',
+  };
   const dispatch = (args: string[]) => dispatchIn(dir, env, args);
   const state = async (id: string) => (await deriveTask(dispatchDir, id)).state;
   const start = async (id: string, ...steps: string[]) => {
-    const r = await dispatch(['run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), `task ${id}`]);
+    const r = await dispatch([
+      'run',
+      '--model',
+      'sim',
+      '--id',
+      id,
+      ...steps.flatMap((s) => ['--step', s]),
+      `task ${id}`,
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
   };
-  const daemonRunning = async () => (JSON.parse(String((await dispatch(['daemon', 'status', '--json'])).stdout)) as { running: boolean }).running;
+  const daemonRunning = async () =>
+    (JSON.parse(String((await dispatch(['daemon', 'status', '--json'])).stdout)) as { running: boolean }).running;
   const ws = { dir, home, env, dispatchDir, dispatch, state, start, daemonRunning };
   made.push(ws);
   return ws;
@@ -58,7 +74,9 @@ export function cleanUpWorkspaces(): void {
   afterEach(async () => {
     for (const ws of made.splice(0)) {
       const ids = await listTaskIds(ws.dispatchDir);
-      for (const id of ids) if (!FINAL_STATES.includes(await ws.state(id))) await writeRequest(taskPaths(ws.dispatchDir, id).requests, { type: 'cancel' });
+      for (const id of ids)
+        if (!FINAL_STATES.includes(await ws.state(id)))
+          await writeRequest(taskPaths(ws.dispatchDir, id).requests, { type: 'cancel' });
       await ws.dispatch(['daemon', 'start']); // a test that failed half-way may have left none to apply them
       await until(async () => (await Promise.all(ids.map(ws.state))).every((s) => FINAL_STATES.includes(s)));
       await ws.dispatch(['daemon', 'stop']);

@@ -50,7 +50,9 @@ async function demoKilledAtQuestion() {
   const dispatchDir = join(dir, '.dispatch');
   const taskDir = join(dispatchDir, 'tasks', 'security-review');
   const demo = execa('node', [bin, 'demo', '--dir', dir, '--step', '0.05', '--no-answer'], { reject: false });
-  await until(async () => (await readEventLog(join(taskDir, 'events.jsonl'))).events.some((e) => e.type === 'question.asked'));
+  await until(async () =>
+    (await readEventLog(join(taskDir, 'events.jsonl'))).events.some((e) => e.type === 'question.asked'),
+  );
   demo.kill('SIGKILL');
   expect((await demo).signal).toBe('SIGKILL');
   return { dir, dispatchDir, taskDir };
@@ -98,7 +100,15 @@ describe('a host starting workers', () => {
   async function freshTask(steps: string[]) {
     const dir = mkdtempSync(join(tmpdir(), 'dispatch-host-'));
     const dispatchDir = join(dir, '.dispatch');
-    const task = { id: 'security-review', title: 't', prompt: 'p', model: 'sim', backend: 'sim', options: {}, createdAt: new Date().toISOString() };
+    const task = {
+      id: 'security-review',
+      title: 't',
+      prompt: 'p',
+      model: 'sim',
+      backend: 'sim',
+      options: {},
+      createdAt: new Date().toISOString(),
+    };
     const paths = await createTaskFolder(dispatchDir, task, renderPlan('t', steps));
     return { dir, dispatchDir, paths };
   }
@@ -122,7 +132,12 @@ describe('a host starting workers', () => {
     const at = Date.now();
     await log.append({ type: 'task.created', at, input: { id: 'security-review', model: 'sim', createdAt: at } });
     await log.append({ type: 'start', at });
-    await claimAttempt(paths.attempts, { attempt: 1, model: 'sim', backend: 'sim', claimedAt: new Date(at).toISOString() });
+    await claimAttempt(paths.attempts, {
+      attempt: 1,
+      model: 'sim',
+      backend: 'sim',
+      claimedAt: new Date(at).toISOString(),
+    });
     const next = await host(dispatchDir, dir, { pidWaitMs: 200 });
     await until(() => stateOf(next.h.snapshot) === 'completed');
     expect(next.h.snapshot.context.attempt).toBe(1);

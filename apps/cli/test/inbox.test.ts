@@ -12,7 +12,10 @@ cleanUpWorkspaces();
 /** The JSON lines a hook appended to `log` so far (a line still being written is not one yet). */
 function notified(log: string): Record<string, unknown>[] {
   if (!existsSync(log)) return [];
-  return readFileSync(log, 'utf8').split('\n').slice(0, -1).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .slice(0, -1)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('dispatch inbox', () => {
@@ -24,19 +27,54 @@ describe('dispatch inbox', () => {
     await w.start('fine', 'done already');
     // An auth failure, as the real claude prints it (a fake replaying its recorded output).
     const fakes = new URL('./fixtures/fake-clis/', import.meta.url).pathname;
-    writeFileSync(join(w.home, 'config.yaml'), `default: sonnet\nbackends:\n  claude: { command: "${join(fakes, 'claude')} -p" }\nmodels:\n  sonnet: { backend: claude }\n`);
-    const auth = await execa('node', [bin, 'run', '--id', 'locked', '--step', 'x', 'x'], { cwd: w.dir, env: { ...w.env, FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs'), FAKE_CLI_CASE: 'no-credentials' }, extendEnv: false, reject: false });
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      `default: sonnet\nbackends:\n  claude: { command: "${join(fakes, 'claude')} -p" }\nmodels:\n  sonnet: { backend: claude }\n`,
+    );
+    const auth = await execa('node', [bin, 'run', '--id', 'locked', '--step', 'x', 'x'], {
+      cwd: w.dir,
+      env: { ...w.env, FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs'), FAKE_CLI_CASE: 'no-credentials' },
+      extendEnv: false,
+      reject: false,
+    });
     expect(auth.exitCode, auth.stderr).toBe(0);
     // Another workspace of the same user (same DISPATCH_HOME).
     const other = mkdtempSync(join(tmpdir(), 'dispatch-inbox-other-'));
-    expect((await execa('node', [bin, 'run', '--model', 'sim', '--id', 'elsewhere', '--step', 'x {ask: Which port?}', 'x'], { cwd: other, env: { ...w.env, DISPATCH_DIR: join(other, '.dispatch') }, extendEnv: false, reject: false })).exitCode).toBe(0);
-    await until(async () => (await Promise.all(['asks', 'stuck', 'broken', 'fine', 'locked'].map(w.state))).join() === 'awaiting-answer,blocked,failed,completed,failed');
+    expect(
+      (
+        await execa(
+          'node',
+          [bin, 'run', '--model', 'sim', '--id', 'elsewhere', '--step', 'x {ask: Which port?}', 'x'],
+          { cwd: other, env: { ...w.env, DISPATCH_DIR: join(other, '.dispatch') }, extendEnv: false, reject: false },
+        )
+      ).exitCode,
+    ).toBe(0);
+    await until(
+      async () =>
+        (await Promise.all(['asks', 'stuck', 'broken', 'fine', 'locked'].map(w.state))).join() ===
+        'awaiting-answer,blocked,failed,completed,failed',
+    );
     await until(async () => String((await w.dispatch(['inbox'])).stdout).includes('Which port?'));
 
     const entries = JSON.parse(String((await w.dispatch(['inbox', '--json'])).stdout)) as Record<string, unknown>[];
-    expect(entries.map((e) => `${e.type} ${e.id}`)).toEqual(['question asks', 'blocked stuck', 'failed broken', 'failed locked', 'question elsewhere']);
-    expect(entries[3]).toMatchObject({ kind: 'auth', message: expect.stringMatching(/^claude: not logged in/), action: 'dispatch retry locked' });
-    expect(entries[0]).toMatchObject({ seq: 1, text: 'JWT or sessions?', secondsLeft: expect.any(Number), action: 'dispatch answer asks "…"' });
+    expect(entries.map((e) => `${e.type} ${e.id}`)).toEqual([
+      'question asks',
+      'blocked stuck',
+      'failed broken',
+      'failed locked',
+      'question elsewhere',
+    ]);
+    expect(entries[3]).toMatchObject({
+      kind: 'auth',
+      message: expect.stringMatching(/^claude: not logged in/),
+      action: 'dispatch retry locked',
+    });
+    expect(entries[0]).toMatchObject({
+      seq: 1,
+      text: 'JWT or sessions?',
+      secondsLeft: expect.any(Number),
+      action: 'dispatch answer asks "…"',
+    });
     expect(entries[0]!.secondsLeft as number).toBeGreaterThan(100);
     expect(entries[2]).toMatchObject({ kind: 'plan-error', action: 'dispatch retry broken' });
 
@@ -45,15 +83,25 @@ describe('dispatch inbox', () => {
     expect(lines[1]).toBe('? stuck is blocked: Which database? — dispatch answer stuck "…"');
     expect(lines[2]).toBe('! broken failed (plan-error): build: the compiler crashed — dispatch retry broken');
     expect(lines[3]).toMatch(/^! locked failed \(auth\): claude: not logged in .* — dispatch retry locked$/);
-    expect(lines[4]).toMatch(/^\? elsewhere asks #1 .*Which port\? — dispatch answer elsewhere "…"  \[.*dispatch-inbox-other-.*\/\.dispatch\]$/);
+    expect(lines[4]).toMatch(
+      /^\? elsewhere asks #1 .*Which port\? — dispatch answer elsewhere "…" {2}\[.*dispatch-inbox-other-.*\/\.dispatch\]$/,
+    );
 
-    await execa('node', [bin, 'cancel', 'elsewhere'], { cwd: other, env: { ...w.env, DISPATCH_DIR: join(other, '.dispatch') }, extendEnv: false, reject: false });
+    await execa('node', [bin, 'cancel', 'elsewhere'], {
+      cwd: other,
+      env: { ...w.env, DISPATCH_DIR: join(other, '.dispatch') },
+      extendEnv: false,
+      reject: false,
+    });
   });
 
   it('the notify hook gets one JSON line on stdin for each question, block, failure and completion', async () => {
     const w = e2eWorkspace('notify');
     const log = join(w.home, 'notified.jsonl');
-    writeFileSync(join(w.home, 'config.yaml'), `default: opus\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  opus: { backend: shell }\nnotify: cat >> ${log}\n`);
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      `default: opus\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  opus: { backend: shell }\nnotify: cat >> ${log}\n`,
+    );
     await w.start('asks', 'pick {ask: JWT or sessions?}', 'write');
     await w.start('stuck', 'db {block: Which database?}');
     await w.start('broken', 'build {fail: the compiler crashed}');
@@ -62,14 +110,21 @@ describe('dispatch inbox', () => {
     await until(async () => (await w.state('asks')) === 'completed');
     const seen = () => notified(log) as { type: string; id: string; dispatchDir: string }[];
     await until(() => seen().length >= 4);
-    expect(seen().map((e) => `${e.type} ${e.id}`).sort()).toEqual(['blocked stuck', 'completed asks', 'failed broken', 'question asks']);
+    expect(
+      seen()
+        .map((e) => `${e.type} ${e.id}`)
+        .sort(),
+    ).toEqual(['blocked stuck', 'completed asks', 'failed broken', 'question asks']);
     expect(seen()[0]).toMatchObject({ v: 1, dispatchDir: w.dispatchDir });
   });
 
   it('a question asked while no daemon ran is notified once the next daemon starts', async () => {
     const w = e2eWorkspace('notify-away');
     const log = join(w.home, 'notified.jsonl');
-    writeFileSync(join(w.home, 'config.yaml'), `default: opus\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  opus: { backend: shell }\nnotify: cat >> ${log}\n`);
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      `default: opus\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  opus: { backend: shell }\nnotify: cat >> ${log}\n`,
+    );
     await w.start('later', 'read {sleep: 1.5}', 'pick {ask: Which port?}');
     await until(async () => (await w.state('later')) === 'running');
     process.kill((JSON.parse(readFileSync(join(w.home, 'daemon.json'), 'utf8')) as { pid: number }).pid, 'SIGKILL');
@@ -77,7 +132,9 @@ describe('dispatch inbox', () => {
     expect(existsSync(log)).toBe(false);
     expect((await w.dispatch(['status'])).exitCode).toBe(0); // starts the next daemon
     await until(() => notified(log).length > 0);
-    expect(notified(log)).toEqual([expect.objectContaining({ type: 'question', id: 'later', seq: 1, text: 'Which port?' })]);
+    expect(notified(log)).toEqual([
+      expect.objectContaining({ type: 'question', id: 'later', seq: 1, text: 'Which port?' }),
+    ]);
     expect((await w.dispatch(['cancel', 'later'])).exitCode).toBe(0);
   });
 
@@ -90,8 +147,16 @@ describe('dispatch inbox', () => {
     writeFileSync(join(fakeBin, 'notify-send'), `#!/bin/sh\nprintf '%s|' "$@" >> ${log}\necho >> ${log}\n`);
     chmodSync(join(fakeBin, 'notify-send'), 0o755);
     const desktop = { ...w.env, PATH: `${fakeBin}:${w.env.PATH}`, DISPLAY: ':99' };
-    for (const [id, step] of [['asks', 'pick {ask: JWT or sessions?}'], ['broken', 'build {fail: the compiler crashed}']]) {
-      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id!, '--step', step!, id!], { cwd: w.dir, env: desktop, extendEnv: false, reject: false });
+    for (const [id, step] of [
+      ['asks', 'pick {ask: JWT or sessions?}'],
+      ['broken', 'build {fail: the compiler crashed}'],
+    ]) {
+      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id!, '--step', step!, id!], {
+        cwd: w.dir,
+        env: desktop,
+        extendEnv: false,
+        reject: false,
+      });
       expect(r.exitCode, r.stderr).toBe(0);
     }
     const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(0, -1) : []); // whole lines only

@@ -19,7 +19,11 @@ function withClis(...names: string[]): { home: string; path: string } {
 }
 
 function init(args: string[], env: { home: string; path: string }) {
-  return execa('node', [bin, 'init', ...args], { reject: false, extendEnv: false, env: { DISPATCH_HOME: env.home, PATH: env.path, HOME: env.home } });
+  return execa('node', [bin, 'init', ...args], {
+    reject: false,
+    extendEnv: false,
+    env: { DISPATCH_HOME: env.home, PATH: env.path, HOME: env.home },
+  });
 }
 
 describe('dispatch init with fake CLIs on PATH', () => {
@@ -45,11 +49,16 @@ describe('dispatch init with fake CLIs on PATH', () => {
     });
     const text = readFileSync(out.path, 'utf8');
     expect(text).toMatch(/^default: sonnet-4\.5$/m);
-    expect(text).toMatch(/# Anthropic\n(  .*\{ backend: claude \}\n)+/);
-    expect(text).toMatch(/# OpenAI\n(  .*\{ backend: codex \}\n)+/);
-    expect(text).toMatch(/claude: \{ command: "env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions" \}/);
+    expect(text).toMatch(/# Anthropic\n( {2}.*\{ backend: claude \}\n)+/);
+    expect(text).toMatch(/# OpenAI\n( {2}.*\{ backend: codex \}\n)+/);
+    expect(text).toMatch(
+      /claude: \{ command: "env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions" \}/,
+    );
     expect(text).toMatch(/cursor: \{ command: "agent -p --force --workspace \\"\$\(pwd\)\\"" \}/);
-    const show = await execa('node', [bin, 'config', 'show', '--json'], { reject: false, env: { DISPATCH_HOME: env.home } });
+    const show = await execa('node', [bin, 'config', 'show', '--json'], {
+      reject: false,
+      env: { DISPATCH_HOME: env.home },
+    });
     expect(show.exitCode, show.stderr).toBe(0);
   });
 
@@ -96,29 +105,32 @@ describe('dispatch init with fake CLIs on PATH', () => {
 describe('first run on a terminal', () => {
   // util-linux `script` gives the binary a real terminal; skipped where it is not available.
   const hasScript = process.platform === 'linux' && existsSync('/usr/bin/script');
-  it.skipIf(!hasScript)('bare `dispatch` with no config walks through setup: the default is chosen with the arrow keys', async () => {
-    const env = withClis('claude', 'agent', 'codex');
-    const session = execa('script', ['-qfec', `${process.execPath} ${bin}`, '/dev/null'], {
-      reject: false,
-      extendEnv: false,
-      env: { DISPATCH_HOME: env.home, PATH: env.path, HOME: env.home, TERM: 'xterm' },
-    });
-    let screen = '';
-    session.stdout?.on('data', (chunk: Buffer) => (screen += chunk.toString()));
-    const waitScreen = async (text: string) => {
-      for (let i = 0; i < 500 && !screen.includes(text); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(screen).toContain(text);
-    };
-    await waitScreen('Default model');
-    session.stdin?.write('\u001b[B'); // one down from the suggestion (sonnet-4.5, Cursor's current)
-    session.stdin?.write('\r');
-    await waitScreen('Config loaded');
-    session.stdin?.end();
-    const r = await session;
-    expect(r.exitCode).toBe(0);
-    expect(screen).toContain("No config at");
-    const chosen = /^default: (.+)$/m.exec(readFileSync(join(env.home, 'config.yaml'), 'utf8'))?.[1];
-    expect(chosen).toBe('gpt-5.1-codex');
-    expect(screen).toMatch(/Config loaded: default gpt-5\.1-codex, 14 models, 0 aliases\./);
-  });
+  it.skipIf(!hasScript)(
+    'bare `dispatch` with no config walks through setup: the default is chosen with the arrow keys',
+    async () => {
+      const env = withClis('claude', 'agent', 'codex');
+      const session = execa('script', ['-qfec', `${process.execPath} ${bin}`, '/dev/null'], {
+        reject: false,
+        extendEnv: false,
+        env: { DISPATCH_HOME: env.home, PATH: env.path, HOME: env.home, TERM: 'xterm' },
+      });
+      let screen = '';
+      session.stdout?.on('data', (chunk: Buffer) => (screen += chunk.toString()));
+      const waitScreen = async (text: string) => {
+        for (let i = 0; i < 500 && !screen.includes(text); i++) await new Promise((r) => setTimeout(r, 20));
+        expect(screen).toContain(text);
+      };
+      await waitScreen('Default model');
+      session.stdin?.write('\u001b[B'); // one down from the suggestion (sonnet-4.5, Cursor's current)
+      session.stdin?.write('\r');
+      await waitScreen('Config loaded');
+      session.stdin?.end();
+      const r = await session;
+      expect(r.exitCode).toBe(0);
+      expect(screen).toContain('No config at');
+      const chosen = /^default: (.+)$/m.exec(readFileSync(join(env.home, 'config.yaml'), 'utf8'))?.[1];
+      expect(chosen).toBe('gpt-5.1-codex');
+      expect(screen).toMatch(/Config loaded: default gpt-5\.1-codex, 14 models, 0 aliases\./);
+    },
+  );
 });

@@ -15,12 +15,19 @@ describe('a worker lost while no daemon ran (a reboot, its wrapper killed)', () 
     await until(() => existsSync(pidFile));
     expect((await w.dispatch(['daemon', 'stop'])).exitCode).toBe(0);
     // Wrapper first, then the worker's group, as in a reboot: nobody is left to write the exit record.
-    process.kill(Number(readFileSync(join(w.dispatchDir, 'tasks/lost/attempts/1.wrapper'), 'utf8').split(' ')[0]), 'SIGKILL');
+    process.kill(
+      Number(readFileSync(join(w.dispatchDir, 'tasks/lost/attempts/1.wrapper'), 'utf8').split(' ')[0]),
+      'SIGKILL',
+    );
     process.kill(-Number(readFileSync(pidFile, 'utf8').split(' ')[0]), 'SIGKILL');
     expect((await w.dispatch(['daemon', 'start'])).exitCode).toBe(0);
     await until(async () => (await w.state('lost')) === 'failed');
-    const view = JSON.parse(String((await w.dispatch(['status', 'lost', '--json'])).stdout)) as { error: { kind: string; message: string } };
+    const view = JSON.parse(String((await w.dispatch(['status', 'lost', '--json'])).stdout)) as {
+      error: { kind: string; message: string };
+    };
     expect(view.error).toEqual({ kind: 'interrupted', message: expect.stringMatching(/^the worker was lost/) });
-    expect(JSON.parse(readFileSync(join(w.dispatchDir, 'tasks/lost/attempts/1.exit'), 'utf8'))).toMatchObject({ lost: true });
+    expect(JSON.parse(readFileSync(join(w.dispatchDir, 'tasks/lost/attempts/1.exit'), 'utf8'))).toMatchObject({
+      lost: true,
+    });
   });
 });

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { taskPaths } from '@dispatch/ipc-fs';
@@ -18,7 +17,9 @@ describe('dispatch logs', () => {
     await until(() => ws.state('logged').then((s) => s === 'completed'));
     const r = await ws.dispatch(['logs', 'logged']);
     expect([r.exitCode, r.stderr]).toEqual([0, '']);
-    expect(r.stdout).toBe(`sim-worker: working on ${taskPaths(ws.dispatchDir, 'logged').plan}\nsim-worker: all items done`);
+    expect(r.stdout).toBe(
+      `sim-worker: working on ${taskPaths(ws.dispatchDir, 'logged').plan}\nsim-worker: all items done`,
+    );
   });
 
   it('-f follows the log until the worker is done, then exits by itself', async () => {
@@ -35,7 +36,12 @@ describe('dispatch logs', () => {
     const ws = newWorkspace();
     await ws.start('asking', 'Ask {ask: Which region?}');
     await until(() => ws.state('asking').then((s) => s === 'awaiting-answer'));
-    const following = execa('node', [bin, 'logs', 'asking', '--follow'], { cwd: ws.dir, reject: false, extendEnv: false, env: ws.env });
+    const following = execa('node', [bin, 'logs', 'asking', '--follow'], {
+      cwd: ws.dir,
+      reject: false,
+      extendEnv: false,
+      env: ws.env,
+    });
     let out = '';
     following.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     await until(() => out.includes('asked question 001'));
@@ -61,7 +67,14 @@ describe('dispatch result', () => {
       '  [ ] Report',
     ]);
     const json = JSON.parse((await ws.dispatch(['result', 'partial', '--json'])).stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ id: 'partial', state: 'failed', output: null, text: null, progress: { done: 1, total: 3 }, error: { kind: 'plan-error' } });
+    expect(json).toMatchObject({
+      id: 'partial',
+      state: 'failed',
+      output: null,
+      text: null,
+      progress: { done: 1, total: 3 },
+      error: { kind: 'plan-error' },
+    });
     expect((json.items as { mark: string }[]).map((i) => i.mark)).toEqual(['done', 'error', 'pending']);
   });
 
@@ -79,7 +92,12 @@ describe('dispatch result', () => {
 
   it('logs and result of an unknown task exit 2 with one line', async () => {
     const ws = newWorkspace();
-    for (const args of [['logs', 'ghost'], ['logs', 'ghost', '-f'], ['result', 'ghost'], ['result', 'Bad Id']]) {
+    for (const args of [
+      ['logs', 'ghost'],
+      ['logs', 'ghost', '-f'],
+      ['result', 'ghost'],
+      ['result', 'Bad Id'],
+    ]) {
       const r = await ws.dispatch(args);
       expect([r.exitCode, r.stdout, r.stderr.split('\n').length], args.join(' ')).toEqual([2, '', 1]);
     }

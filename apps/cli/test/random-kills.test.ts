@@ -4,14 +4,18 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isSameProcess } from '@dispatch/backends';
-import { replay, stateOf } from '@dispatch/core';
-import { listIpc, readEventLog, readPlan, toMachineEvents, writeAnswer } from '@dispatch/ipc-fs';
+import { listIpc, readEventLog, readPlan, writeAnswer } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { loggedState } from './e2e-workspace.js';
 
 beforeAll(assertFreshBuild);
 const home = mkdtempSync(join(tmpdir(), 'dispatch-kills-home-'));
-const env = { DISPATCH_HOME: home, DISPATCH_SIM_STEP: '0.1', DISPATCH_DAEMON_IDLE_MS: '3000', DISPATCH_PID_WAIT_MS: '500' };
+const env = {
+  DISPATCH_HOME: home,
+  DISPATCH_SIM_STEP: '0.1',
+  DISPATCH_DAEMON_IDLE_MS: '3000',
+  DISPATCH_PID_WAIT_MS: '500',
+};
 afterAll(() => execa('node', [bin, 'daemon', 'stop'], { env, reject: false }));
 
 function daemon(): { pid: number; startTime: string } | null {
@@ -29,14 +33,19 @@ describe('the daemon killed with -9 at random moments while tasks ask questions'
     const ids = ['k1', 'k2', 'k3'];
     for (const id of ids) {
       const steps = ['a {ask: first?}', 'b', 'c {ask: second?}', 'd'];
-      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), id], { cwd: ws, env: { ...env, DISPATCH_DIR: join(ws, '.dispatch') }, reject: false });
+      const r = await execa(
+        'node',
+        [bin, 'run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), id],
+        { cwd: ws, env: { ...env, DISPATCH_DIR: join(ws, '.dispatch') }, reject: false },
+      );
       expect(r.exitCode, r.stderr).toBe(0);
     }
     const answerAll = async () => {
       for (const id of ids) {
         const ipc = join(ws, '.dispatch/tasks', id, 'ipc');
         const listing = await listIpc(ipc);
-        for (const seq of listing.questions) if (!listing.answers.has(seq)) await writeAnswer(ipc, seq, `${id} answer ${seq}`).catch(() => undefined);
+        for (const seq of listing.questions)
+          if (!listing.answers.has(seq)) await writeAnswer(ipc, seq, `${id} answer ${seq}`).catch(() => undefined);
       }
     };
     const logState = (id: string) => loggedState(join(ws, '.dispatch/tasks', id, 'events.jsonl'));
@@ -51,13 +60,22 @@ describe('the daemon killed with -9 at random moments while tasks ask questions'
         kills++;
       }
       await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
-      await execa('node', [bin, 'daemon', 'start'], { cwd: ws, env: { ...env, DISPATCH_DIR: join(ws, '.dispatch') }, reject: false });
+      await execa('node', [bin, 'daemon', 'start'], {
+        cwd: ws,
+        env: { ...env, DISPATCH_DIR: join(ws, '.dispatch') },
+        reject: false,
+      });
     }
     expect(kills).toBeGreaterThan(2);
     await vi.waitUntil(
       async () => {
         await answerAll();
-        if (!daemon()) await execa('node', [bin, 'daemon', 'start'], { cwd: ws, env: { ...env, DISPATCH_DIR: join(ws, '.dispatch') }, reject: false });
+        if (!daemon())
+          await execa('node', [bin, 'daemon', 'start'], {
+            cwd: ws,
+            env: { ...env, DISPATCH_DIR: join(ws, '.dispatch') },
+            reject: false,
+          });
         return (await Promise.all(ids.map(logState))).every((s) => s === 'completed');
       },
       { timeout: 60_000, interval: 200 },
@@ -70,11 +88,20 @@ describe('the daemon killed with -9 at random moments while tasks ask questions'
       // its exit alone: its start was never seen, and need not be.)
       expect(log.filter((e) => e.type === 'worker.started').length).toBeLessThanOrEqual(1);
       expect(log.filter((e) => e.type === 'worker.exited')).toHaveLength(1);
-      expect(log.filter((e) => e.type === 'question.asked').map((e) => (e.question as { seq: number }).seq)).toEqual([1, 2]);
-      expect(log.filter((e) => e.type === 'question.answered').map((e) => (e.question as { seq: number }).seq)).toEqual([1, 2]);
+      expect(log.filter((e) => e.type === 'question.asked').map((e) => (e.question as { seq: number }).seq)).toEqual([
+        1, 2,
+      ]);
+      expect(log.filter((e) => e.type === 'question.answered').map((e) => (e.question as { seq: number }).seq)).toEqual(
+        [1, 2],
+      );
       const ipc = await listIpc(join(dir, 'ipc'));
       expect([...ipc.acks].sort()).toEqual([1, 2]);
-      expect((await readPlan(join(dir, 'plan.md')))?.items.map((i) => i.note)).toEqual([`answered: ${id} answer 1`, 'done by the sim worker', `answered: ${id} answer 2`, 'done by the sim worker']);
+      expect((await readPlan(join(dir, 'plan.md')))?.items.map((i) => i.note)).toEqual([
+        `answered: ${id} answer 1`,
+        'done by the sim worker',
+        `answered: ${id} answer 2`,
+        'done by the sim worker',
+      ]);
       expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
     }
   });

@@ -7,7 +7,14 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
-import { blockingScript, DEFAULT_QUESTION, GREETING_FILE, protocolScript, startFakeModelApi, type FakeModelApi } from './fake-model-api/index.js';
+import {
+  blockingScript,
+  DEFAULT_QUESTION,
+  GREETING_FILE,
+  protocolScript,
+  startFakeModelApi,
+  type FakeModelApi,
+} from './fake-model-api/index.js';
 
 /**
  * The real worker CLIs, installed where `DISPATCH_REAL_CLIS_DIR` points (a folder holding `claude`,
@@ -15,11 +22,21 @@ import { blockingScript, DEFAULT_QUESTION, GREETING_FILE, protocolScript, startF
  * real-CLI tests skip, saying why; with `DISPATCH_REQUIRE_REAL_CLIS=1` (as CI sets) a missing CLI
  * fails them.
  */
-export function realCli(name: 'claude' | 'codex' | 'gemini'): { dir: string | null; missing: string | null; required: boolean } {
+export function realCli(name: 'claude' | 'codex' | 'gemini'): {
+  dir: string | null;
+  missing: string | null;
+  required: boolean;
+} {
   const dir = process.env.DISPATCH_REAL_CLIS_DIR || null;
   const required = process.env.DISPATCH_REQUIRE_REAL_CLIS === '1';
-  if (dir === null) return { dir, required, missing: `DISPATCH_REAL_CLIS_DIR is not set (run scripts/install-real-clis.sh and set it to the folder it prints)` };
-  if (!existsSync(join(dir, name))) return { dir, required, missing: `no ${name} in DISPATCH_REAL_CLIS_DIR=${dir} (run scripts/install-real-clis.sh)` };
+  if (dir === null)
+    return {
+      dir,
+      required,
+      missing: `DISPATCH_REAL_CLIS_DIR is not set (run scripts/install-real-clis.sh and set it to the folder it prints)`,
+    };
+  if (!existsSync(join(dir, name)))
+    return { dir, required, missing: `no ${name} in DISPATCH_REAL_CLIS_DIR=${dir} (run scripts/install-real-clis.sh)` };
   return { dir, required, missing: null };
 }
 
@@ -72,10 +89,18 @@ export function useRealClis(ws: E2eWorkspace, clisDir: string) {
   const home = mkdtempSync(join(tmpdir(), 'dispatch-real-cli-user-'));
   mkdirSync(join(home, '.codex'));
   mkdirSync(join(home, '.gemini'));
-  writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }));
+  writeFileSync(
+    join(home, '.gemini', 'settings.json'),
+    JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }),
+  );
   const path = [clisDir, dirname(process.execPath), ws.env.PATH].join(':');
   const dispatch = (args: string[], apiUrl: string) =>
-    execa('node', [bin, ...args], { cwd: ws.dir, reject: false, extendEnv: false, env: { ...ws.env, PATH: path, HOME: home, [API_URL_VAR]: apiUrl } });
+    execa('node', [bin, ...args], {
+      cwd: ws.dir,
+      reject: false,
+      extendEnv: false,
+      env: { ...ws.env, PATH: path, HOME: home, [API_URL_VAR]: apiUrl },
+    });
   return Object.assign(dispatch, { home }); // the CLIs' HOME: their sessions, for tests that remove one
 }
 
@@ -90,7 +115,11 @@ export interface TaskView {
 }
 
 /** Waits (polling `status --json`) until every task named is in a final state; returns their views by id. */
-export async function untilAllFinished(ws: E2eWorkspace, ids: readonly string[], timeout: number): Promise<Record<string, TaskView>> {
+export async function untilAllFinished(
+  ws: E2eWorkspace,
+  ids: readonly string[],
+  timeout: number,
+): Promise<Record<string, TaskView>> {
   return vi.waitUntil(
     async () => {
       const views = JSON.parse((await ws.dispatch(['status', '--json'])).stdout) as TaskView[];
@@ -117,7 +146,8 @@ export interface RealCliContext {
 export function describeRealCli(name: RealCliName, body: (ctx: RealCliContext) => void): void {
   const cli = realCli(name);
   const skip = cli.missing !== null && !cli.required;
-  if (skip) console.warn(`real-${name} tests skipped: ${cli.missing}; DISPATCH_REQUIRE_REAL_CLIS=1 makes this a failure`);
+  if (skip)
+    console.warn(`real-${name} tests skipped: ${cli.missing}; DISPATCH_REQUIRE_REAL_CLIS=1 makes this a failure`);
   describe.skipIf(skip)(`real ${name} against the fake model API${skip ? ` (skipped: ${cli.missing})` : ''}`, () => {
     beforeAll(() => {
       if (cli.missing) throw new Error(`DISPATCH_REQUIRE_REAL_CLIS=1 but ${cli.missing}`);
@@ -126,7 +156,14 @@ export function describeRealCli(name: RealCliName, body: (ctx: RealCliContext) =
     cleanUpWorkspaces();
     const apis: FakeModelApi[] = [];
     afterAll(() => Promise.all(apis.map((a) => a.close())));
-    body({ cli, startApi: async (options) => { const api = await startFakeModelApi(options); apis.push(api); return api; } });
+    body({
+      cli,
+      startApi: async (options) => {
+        const api = await startFakeModelApi(options);
+        apis.push(api);
+        return api;
+      },
+    });
   });
 }
 
@@ -138,7 +175,10 @@ export async function blockedTask(ctx: RealCliContext, name: string, model: stri
   const ws = e2eWorkspace(name);
   const dispatch = useRealClis(ws, ctx.cli.dir!);
   const api = await ctx.startApi({ script: blockingScript });
-  const run = await dispatch(['run', '--id', 'pick', '--model', model, '--step', 'Get ready', '--step', 'Pick the greeting', 'Pick a greeting'], api.url);
+  const run = await dispatch(
+    ['run', '--id', 'pick', '--model', model, '--step', 'Get ready', '--step', 'Pick the greeting', 'Pick a greeting'],
+    api.url,
+  );
   expect(run.exitCode, run.stderr).toBe(0);
   await vi.waitUntil(async () => (await ws.state('pick')) === 'blocked', { timeout: 90_000, interval: 250 });
   const log = () => readFileSync(join(ws.dispatchDir, 'tasks', 'pick', 'worker.log'), 'utf8');
@@ -166,9 +206,19 @@ export async function expectContinuedTaskResumes(ctx: RealCliContext, shape: Res
   const continued = await dispatch(['continue', 'pick', '--answer', 'Hello'], api.url);
   expect(continued.exitCode, continued.stderr).toBe(0);
   const secondExit = join(ws.dispatchDir, 'tasks', 'pick', 'attempts', '2.exit');
-  await vi.waitUntil(async () => existsSync(secondExit) && (await ws.state('pick')) !== 'running', { timeout: 90_000, interval: 250 });
-  const views = await untilAllFinished(ws, ['pick'], 10_000).catch(() => ({ pick: { state: 'blocked again: the second worker started afresh' } }));
-  expect(views.pick).toMatchObject({ state: 'completed', backend: shape.backend, progress: { done: 2, total: 2 }, error: null });
+  await vi.waitUntil(async () => existsSync(secondExit) && (await ws.state('pick')) !== 'running', {
+    timeout: 90_000,
+    interval: 250,
+  });
+  const views = await untilAllFinished(ws, ['pick'], 10_000).catch(() => ({
+    pick: { state: 'blocked again: the second worker started afresh' },
+  }));
+  expect(views.pick).toMatchObject({
+    state: 'completed',
+    backend: shape.backend,
+    progress: { done: 2, total: 2 },
+    error: null,
+  });
   const sessions = [...log().matchAll(new RegExp(shape.session.source, 'g'))].map((m) => m[1]);
   expect(sessions).toHaveLength(2);
   expect(sessions[1]).toBe(sessions[0]);
@@ -183,11 +233,31 @@ export async function expectContinuedTaskResumes(ctx: RealCliContext, shape: Res
  * `dispatch answer` answers, and completes: the answer written where the plan said, acknowledged,
  * and every step asked of the fake model with the model dispatch passed (`modelSent` matches it).
  */
-export async function expectTaskCompletesWithAnswer(ctx: RealCliContext, backend: RealCliName, model: string, modelSent: RegExp, via: 'files' | 'dispatch-ask'): Promise<void> {
+export async function expectTaskCompletesWithAnswer(
+  ctx: RealCliContext,
+  backend: RealCliName,
+  model: string,
+  modelSent: RegExp,
+  via: 'files' | 'dispatch-ask',
+): Promise<void> {
   const ws = e2eWorkspace(`real-${backend}`);
   const dispatch = useRealClis(ws, ctx.cli.dir!);
   const api = await ctx.startApi({ script: (plan) => protocolScript(plan, DEFAULT_QUESTION, via) });
-  const run = await dispatch(['run', '--id', 'greet', '--model', model, '--step', 'Get ready', '--step', 'Write the greeting the user picks', 'Write a greeting'], api.url);
+  const run = await dispatch(
+    [
+      'run',
+      '--id',
+      'greet',
+      '--model',
+      model,
+      '--step',
+      'Get ready',
+      '--step',
+      'Write the greeting the user picks',
+      'Write a greeting',
+    ],
+    api.url,
+  );
   expect(run.exitCode, run.stderr).toBe(0);
 
   const asked = await dispatch(['wait', 'greet', '--json', '--timeout', '90'], api.url);

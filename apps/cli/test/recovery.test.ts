@@ -29,7 +29,16 @@ describe('recovery from a model failure', () => {
     const w = e2eWorkspace('recovery');
     const config = join(w.home, 'config.yaml');
     writeFileSync(config, CONFIG);
-    const run = await w.dispatch(['run', '--id', 'api-tests', '--step', 'Write the API tests', '--step', 'Run them', 'write the api tests']);
+    const run = await w.dispatch([
+      'run',
+      '--id',
+      'api-tests',
+      '--step',
+      'Write the API tests',
+      '--step',
+      'Run them',
+      'write the api tests',
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toContain('using gpt-5.3-codex (default)');
     await until(async () => (await w.state('api-tests')) === 'failed');
@@ -44,8 +53,14 @@ describe('recovery from a model failure', () => {
     const before = readFileSync(config, 'utf8');
     for (const [args, message] of [
       [['--set-default'], 'dispatch: --set-default: name the new default with --model'],
-      [['--model', 'steady', '--remove-failed'], 'dispatch: --remove-failed: gpt-5.3-codex is the default: add --set-default to make steady the default'],
-      [['--remove-failed', '--set-default', '--model', 'gpt-5.3-codex'], 'dispatch: --remove-failed: the retry would use gpt-5.3-codex itself: choose another with --model'],
+      [
+        ['--model', 'steady', '--remove-failed'],
+        'dispatch: --remove-failed: gpt-5.3-codex is the default: add --set-default to make steady the default',
+      ],
+      [
+        ['--remove-failed', '--set-default', '--model', 'gpt-5.3-codex'],
+        'dispatch: --remove-failed: the retry would use gpt-5.3-codex itself: choose another with --model',
+      ],
     ] as const) {
       const refused = await w.dispatch(['retry', 'api-tests', ...args]);
       expect([refused.exitCode, refused.stderr]).toEqual([2, message]);
@@ -63,7 +78,10 @@ describe('recovery from a model failure', () => {
     expect(repaired).toMatch(/^default: steady +# the usual$/m);
     expect(repaired).toContain('# a plain worker');
     expect(repaired).not.toContain('gpt-5.3-codex: { backend: codex }');
-    const status = JSON.parse(String((await w.dispatch(['status', 'api-tests', '--json'])).stdout)) as { model: string; progress: { done: number; total: number } };
+    const status = JSON.parse(String((await w.dispatch(['status', 'api-tests', '--json'])).stdout)) as {
+      model: string;
+      progress: { done: number; total: number };
+    };
     expect(status).toMatchObject({ model: 'steady', progress: { done: 2, total: 2 } });
   });
 });
@@ -81,7 +99,11 @@ fallback: [sonnet]
   it('new tasks use the first free fallback model until the cooldown ends, then the preferred one again', async () => {
     const w = e2eWorkspace('resting');
     writeFileSync(join(w.home, 'config.yaml'), RESTING_CONFIG);
-    const rest = (until: number) => writeFileSync(join(w.home, 'cooldowns.json'), JSON.stringify({ v: 1, cooldowns: [{ model: 'opus', until, reason: 'rate limited' }] }));
+    const rest = (until: number) =>
+      writeFileSync(
+        join(w.home, 'cooldowns.json'),
+        JSON.stringify({ v: 1, cooldowns: [{ model: 'opus', until, reason: 'rate limited' }] }),
+      );
     rest(Date.now() + 3_600_000);
     const during = await w.dispatch(['run', '--id', 'during', '--step', 'one', 'do it', '--json']);
     expect(during.exitCode, during.stderr).toBe(0);
@@ -89,11 +111,14 @@ fallback: [sonnet]
     const human = await w.dispatch(['run', '--id', 'during-2', '--step', 'one', 'do it']);
     expect(human.stderr).toMatch(/^using sonnet \(opus is resting after a quota failure until \d\d:\d\d\)$/);
     const explicit = await w.dispatch(['run', '--id', 'explicit', '--model', 'opus', '--step', 'one', 'do it']);
-    expect(explicit.stderr).toMatch(/^using opus \(--model\)\nwarning: opus is resting after a quota failure until \d\d:\d\d: it may fail again$/);
+    expect(explicit.stderr).toMatch(
+      /^using opus \(--model\)\nwarning: opus is resting after a quota failure until \d\d:\d\d: it may fail again$/,
+    );
     rest(Date.now() - 1);
     const after = await w.dispatch(['run', '--id', 'after', '--step', 'one', 'do it']);
     expect(after.stderr).toBe('using opus (default)');
-    for (const id of ['during', 'during-2', 'explicit', 'after']) await until(async () => (await w.state(id)) === 'completed');
+    for (const id of ['during', 'during-2', 'explicit', 'after'])
+      await until(async () => (await w.state(id)) === 'completed');
   });
 });
 
@@ -117,17 +142,36 @@ describe('recovery without the user', () => {
     );
     const env = { FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs'), FAKE_CLI_CASE: 'http-429' };
     Object.assign(w.env, env);
-    const run = await w.dispatch(['run', '--id', 'limited', '--step', 'Write the tests', '--step', 'Run them', 'write the tests']);
+    const run = await w.dispatch([
+      'run',
+      '--id',
+      'limited',
+      '--step',
+      'Write the tests',
+      '--step',
+      'Run them',
+      'write the tests',
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     await until(async () => (await w.state('limited')) === 'completed');
 
-    const log = readFileSync(join(w.dispatchDir, 'tasks/limited/events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const log = readFileSync(join(w.dispatchDir, 'tasks/limited/events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const exited = log.find((e) => e.type === 'worker.exited') as { cause: { kind: string } };
     expect(exited.cause.kind).toBe('quota');
-    expect(log.filter((e) => e.type === 'retry')).toEqual([expect.objectContaining({ model: 'steady', by: 'fallback' })]);
-    const view = JSON.parse(String((await w.dispatch(['status', 'limited', '--json'])).stdout)) as { model: string; progress: { done: number } };
+    expect(log.filter((e) => e.type === 'retry')).toEqual([
+      expect.objectContaining({ model: 'steady', by: 'fallback' }),
+    ]);
+    const view = JSON.parse(String((await w.dispatch(['status', 'limited', '--json'])).stdout)) as {
+      model: string;
+      progress: { done: number };
+    };
     expect(view).toMatchObject({ model: 'steady', progress: { done: 2 } });
-    const cooldowns = JSON.parse(readFileSync(join(w.home, 'cooldowns.json'), 'utf8')) as { cooldowns: { model: string; until: number }[] };
+    const cooldowns = JSON.parse(readFileSync(join(w.home, 'cooldowns.json'), 'utf8')) as {
+      cooldowns: { model: string; until: number }[];
+    };
     expect(cooldowns.cooldowns).toEqual([expect.objectContaining({ model: 'sonnet' })]);
     expect(cooldowns.cooldowns[0]!.until).toBeGreaterThan(Date.now() + 20 * 60_000); // no reset time printed: quota_cooldown, 30 min
 
@@ -143,15 +187,34 @@ describe('recovery without the user', () => {
       const r = await w.dispatch(['run', '--id', id, '--model', model, ...steps.flatMap((s) => ['--step', s]), id]);
       expect(r.exitCode, r.stderr).toBe(0);
     };
-    await start('security-review', 'sim', 'Scan for secrets', 'Review authentication logic {fail: auth/ directory not found}', 'Write findings');
+    await start(
+      'security-review',
+      'sim',
+      'Scan for secrets',
+      'Review authentication logic {fail: auth/ directory not found}',
+      'Write findings',
+    );
     await start('api-tests', 'gpt-5.3-codex', 'Write the API tests', 'Run them');
     await start('update-readme', 'sim', 'Update the README');
-    await until(async () => (await Promise.all(['security-review', 'api-tests', 'update-readme'].map(w.state))).join() === 'failed,failed,completed');
+    await until(
+      async () =>
+        (await Promise.all(['security-review', 'api-tests', 'update-readme'].map(w.state))).join() ===
+        'failed,failed,completed',
+    );
 
     const report = String((await w.dispatch(['status'])).stdout).split('\n');
-    expect(report.filter((l) => /^(security-review|api-tests|update-readme) /.test(l)).map((l) => l.split(/\s+/).slice(0, 2).join(' ')).sort()).toEqual(['api-tests failed', 'security-review failed', 'update-readme completed']);
-    expect(report).toContain('security-review: plan-error — Review authentication logic: auth/ directory not found. Fix the cause, then: dispatch retry security-review');
-    expect(report.find((l) => l.startsWith('api-tests: cli-missing — '))).toMatch(/codex.*Retry with another model: dispatch retry api-tests --model steady$/);
+    expect(
+      report
+        .filter((l) => /^(security-review|api-tests|update-readme) /.test(l))
+        .map((l) => l.split(/\s+/).slice(0, 2).join(' '))
+        .sort(),
+    ).toEqual(['api-tests failed', 'security-review failed', 'update-readme completed']);
+    expect(report).toContain(
+      'security-review: plan-error — Review authentication logic: auth/ directory not found. Fix the cause, then: dispatch retry security-review',
+    );
+    expect(report.find((l) => l.startsWith('api-tests: cli-missing — '))).toMatch(
+      /codex.*Retry with another model: dispatch retry api-tests --model steady$/,
+    );
 
     expect((await w.dispatch(['retry', 'api-tests', '--model', 'steady'])).exitCode).toBe(0);
     await until(async () => (await w.state('api-tests')) === 'completed');
@@ -163,10 +226,17 @@ describe('retry on a terminal', () => {
     const w = e2eWorkspace('retry-tty');
     const config = join(w.home, 'config.yaml');
     writeFileSync(config, CONFIG);
-    expect((await w.dispatch(['run', '--id', 'api-tests', '--step', 'Write the API tests', 'api tests'])).exitCode).toBe(0);
+    expect(
+      (await w.dispatch(['run', '--id', 'api-tests', '--step', 'Write the API tests', 'api tests'])).exitCode,
+    ).toBe(0);
     await until(async () => (await w.state('api-tests')) === 'failed');
     // A real pseudo-terminal: `script` gives the CLI a TTY on stdin and stdout, fed from our pipe.
-    const tty = execa('script', ['-qfec', `node ${bin} retry api-tests`, '/dev/null'], { cwd: w.dir, env: { ...w.env, TERM: 'xterm' }, extendEnv: false, reject: false });
+    const tty = execa('script', ['-qfec', `node ${bin} retry api-tests`, '/dev/null'], {
+      cwd: w.dir,
+      env: { ...w.env, TERM: 'xterm' },
+      extendEnv: false,
+      reject: false,
+    });
     let screen = '';
     tty.stdout?.on('data', (chunk: Buffer) => (screen += chunk.toString()));
     await until(() => screen.includes('Retry with'));

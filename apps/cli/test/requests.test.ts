@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deriveTaskState, toTaskView } from '@dispatch/ipc-fs';
+import { toTaskView } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { deriveTask } from '@dispatch/runtime';
 
@@ -20,14 +20,30 @@ function workspace() {
   const home = mkdtempSync(join(tmpdir(), 'dispatch-requests-home-'));
   const ws = mkdtempSync(join(tmpdir(), 'dispatch-requests-ws-'));
   homes.push(home);
-  const env = { ...BASE_ENV, DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_SIM_STEP: '0.05', DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
-  const dispatch = (...args: string[]) => execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false });
+  const env = {
+    ...BASE_ENV,
+    DISPATCH_HOME: home,
+    DISPATCH_DIR: join(ws, '.dispatch'),
+    DISPATCH_SIM_STEP: '0.05',
+    DISPATCH_DAEMON_IDLE_MS: '3000',
+    NO_COLOR: '1',
+  };
+  const dispatch = (...args: string[]) =>
+    execa('node', [bin, ...args], { cwd: ws, env, extendEnv: false, reject: false });
   const file = (id: string, ...path: string[]) => join(ws, '.dispatch', 'tasks', id, ...path);
   const read = (id: string, ...path: string[]) => readFileSync(file(id, ...path), 'utf8');
   const derive = (id: string) => deriveTask(join(ws, '.dispatch'), id);
   const stateIs = (id: string, state: string) => until(async () => (await derive(id)).state === state);
   const run = async (id: string, ...steps: string[]) => {
-    const r = await dispatch('run', '--model', 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), 'requests test');
+    const r = await dispatch(
+      'run',
+      '--model',
+      'sim',
+      '--id',
+      id,
+      ...steps.flatMap((s) => ['--step', s]),
+      'requests test',
+    );
     expect(r.exitCode, r.stderr).toBe(0);
   };
   return { home, dispatch, file, read, derive, stateIs, run };
@@ -47,7 +63,8 @@ function gone(pid: number): boolean {
 }
 
 afterEach(async () => {
-  for (const home of homes.splice(0)) await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
+  for (const home of homes.splice(0))
+    await execa('node', [bin, 'daemon', 'stop'], { env: { DISPATCH_HOME: home }, reject: false });
 });
 
 describe('requests to the daemon', () => {
@@ -58,7 +75,10 @@ describe('requests to the daemon', () => {
     const unknown = await w.dispatch('continue', 'db', '--answer', 'Postgres', '--model', 'no-such-model');
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/^dispatch: no config for model 'no-such-model'[^\n]*$/);
-    writeFileSync(join(w.home, 'config.yaml'), 'default: opus\nbackends:\n  claude:\n    command: claude -p\nmodels:\n  opus:\n    backend: claude\n');
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      'default: opus\nbackends:\n  claude:\n    command: claude -p\nmodels:\n  opus:\n    backend: claude\n',
+    );
     const typo = await w.dispatch('continue', 'db', '--answer', 'Postgres', '--model', 'opsu');
     expect(typo.exitCode).toBe(2);
     expect(typo.stderr).toMatch(/^dispatch: [^\n]*opsu[^\n]*$/);
@@ -68,7 +88,10 @@ describe('requests to the daemon', () => {
     await w.stateIs('db', 'completed');
     expect(w.read('db', 'plan.md')).toContain('Answer for the blocked item: Postgres');
     const again = await w.dispatch('continue', 'db', '--answer', 'MySQL');
-    expect([again.exitCode, again.stderr]).toEqual([2, 'dispatch: task db is not blocked (it is completed): continue applies to a blocked task']);
+    expect([again.exitCode, again.stderr]).toEqual([
+      2,
+      'dispatch: task db is not blocked (it is completed): continue applies to a blocked task',
+    ]);
   });
 
   it('a failed item: failed with the error; retry finishes the rest without redoing what was done', async () => {
@@ -77,20 +100,37 @@ describe('requests to the daemon', () => {
     await w.stateIs('flaky', 'failed');
     const view = toTaskView(await w.derive('flaky'));
     expect(view.error?.kind).toBe('plan-error');
-    expect(view.items.map((i) => [i.mark, i.note])).toEqual([['done', 'done by the sim worker'], ['error', 'Error: compiler crashed'], ['pending', null]]);
+    expect(view.items.map((i) => [i.mark, i.note])).toEqual([
+      ['done', 'done by the sim worker'],
+      ['error', 'Error: compiler crashed'],
+      ['pending', null],
+    ]);
     // Mark the done item's note: a worker that redid it would write its own note again.
-    writeFileSync(w.file('flaky', 'plan.md'), w.read('flaky', 'plan.md').replace('scan — done by the sim worker', 'scan — kept from attempt 1'));
+    writeFileSync(
+      w.file('flaky', 'plan.md'),
+      w.read('flaky', 'plan.md').replace('scan — done by the sim worker', 'scan — kept from attempt 1'),
+    );
     const repair = await w.dispatch('retry', 'flaky', '--set-default');
-    expect([repair.exitCode, repair.stderr]).toEqual([2, 'dispatch: there is no config to repair: run `dispatch init` first']);
+    expect([repair.exitCode, repair.stderr]).toEqual([
+      2,
+      'dispatch: there is no config to repair: run `dispatch init` first',
+    ]);
     const r = await w.dispatch('retry', 'flaky');
     expect([r.exitCode, r.stdout]).toEqual([0, 'retrying flaky']);
     await w.stateIs('flaky', 'completed');
     const plan = w.read('flaky', 'plan.md');
     expect(plan).toContain('- [x] scan — kept from attempt 1');
     expect(plan).toContain('- [x] build — done by the sim worker');
-    expect(readdirSync(w.file('flaky', 'attempts')).filter((n) => n.endsWith('.json')).sort()).toEqual(['1.json', '2.json']);
+    expect(
+      readdirSync(w.file('flaky', 'attempts'))
+        .filter((n) => n.endsWith('.json'))
+        .sort(),
+    ).toEqual(['1.json', '2.json']);
     const again = await w.dispatch('retry', 'flaky');
-    expect([again.exitCode, again.stderr]).toEqual([2, 'dispatch: task flaky has not failed (it is completed): retry applies to a failed task']);
+    expect([again.exitCode, again.stderr]).toEqual([
+      2,
+      'dispatch: task flaky has not failed (it is completed): retry applies to a failed task',
+    ]);
   });
 
   it('a worker that exits 0 with open items fails incomplete; cancel ends such a task', async () => {
@@ -107,7 +147,11 @@ describe('requests to the daemon', () => {
     const w = workspace();
     await w.run('stuck', 'wait forever {hang}');
     await w.stateIs('stuck', 'running');
-    const pid = Number(await until(() => existsSync(w.file('stuck', 'attempts', '1.pid')) && w.read('stuck', 'attempts', '1.pid').split(' ')[0]));
+    const pid = Number(
+      await until(
+        () => existsSync(w.file('stuck', 'attempts', '1.pid')) && w.read('stuck', 'attempts', '1.pid').split(' ')[0],
+      ),
+    );
     expect(gone(pid)).toBe(false);
     const r = await w.dispatch('cancel', 'stuck');
     expect([r.exitCode, r.stdout]).toEqual([0, 'cancelling stuck']);
@@ -128,6 +172,9 @@ describe('requests to the daemon', () => {
     await w.stateIs('noted', 'completed');
     expect(w.read('noted', 'plan.md').split('> **Note from dispatcher:** the staging db is down')).toHaveLength(2);
     const late = await w.dispatch('note', 'noted', 'too late');
-    expect([late.exitCode, late.stderr]).toEqual([2, 'dispatch: task noted is completed: no worker would read the note']);
+    expect([late.exitCode, late.stderr]).toEqual([
+      2,
+      'dispatch: task noted is completed: no worker would read the note',
+    ]);
   });
 });

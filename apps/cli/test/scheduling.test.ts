@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listAttempts, readAttemptClaim, readEventLog, readExitRecord, taskPaths, writeRequest } from '@dispatch/ipc-fs';
+import {
+  listAttempts,
+  readAttemptClaim,
+  readEventLog,
+  readExitRecord,
+  taskPaths,
+  writeRequest,
+} from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
 
@@ -18,20 +25,36 @@ function mostAtOnce(spans: readonly { start: number; end: number }[]): number {
 describe('concurrency limits', () => {
   it('12 tasks in two workspaces with limits.total 3: never more than 3 workers at once, all complete, in submission order', async () => {
     const w = e2eWorkspace('limits');
-    writeFileSync(join(w.home, 'config.yaml'), 'default: x\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  x: { backend: shell }\nlimits: { total: 3 }\n');
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      'default: x\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  x: { backend: shell }\nlimits: { total: 3 }\n',
+    );
     const other = mkdtempSync(join(tmpdir(), 'dispatch-limits-other-'));
     const dirs = [w.dir, other];
     const ids: [string, string][] = [];
     for (let i = 0; i < 12; i++) {
       const cwd = dirs[i % 2]!;
       const id = `t${String(i).padStart(2, '0')}`;
-      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id, '--step', 'work {sleep: 2}', id], { cwd, env: { ...w.env, DISPATCH_DIR: join(cwd, '.dispatch') }, extendEnv: false, reject: false });
+      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id, '--step', 'work {sleep: 2}', id], {
+        cwd,
+        env: { ...w.env, DISPATCH_DIR: join(cwd, '.dispatch') },
+        extendEnv: false,
+        reject: false,
+      });
       expect(r.exitCode, r.stderr).toBe(0);
       ids.push([cwd, id]);
     }
-    const state = (cwd: string, id: string) => execa('node', [bin, 'status', id, '--json'], { cwd, env: { ...w.env, DISPATCH_DIR: join(cwd, '.dispatch') }, extendEnv: false, reject: false }).then((r) => (JSON.parse(String(r.stdout)) as { state: string }).state);
+    const state = (cwd: string, id: string) =>
+      execa('node', [bin, 'status', id, '--json'], {
+        cwd,
+        env: { ...w.env, DISPATCH_DIR: join(cwd, '.dispatch') },
+        extendEnv: false,
+        reject: false,
+      }).then((r) => (JSON.parse(String(r.stdout)) as { state: string }).state);
     // While some wait, status says why, with their place in line.
-    await until(async () => /waiting for a free sim worker slot \(#\d in line\)/.test(String((await w.dispatch(['status'])).stdout)));
+    await until(async () =>
+      /waiting for a free sim worker slot \(#\d in line\)/.test(String((await w.dispatch(['status'])).stdout)),
+    );
     await until(async () => (await Promise.all(ids.map(([c, id]) => state(c, id)))).every((s) => s === 'completed'));
 
     const spans: { id: string; start: number; end: number; scheduled: number }[] = [];
@@ -52,13 +75,31 @@ describe('concurrency limits', () => {
 describe('concurrency limits hold for every attempt', () => {
   it('a continued or retried task waits in line for a slot like a new one', async () => {
     const w = e2eWorkspace('limits-again');
-    writeFileSync(join(w.home, 'config.yaml'), 'default: x\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  x: { backend: shell }\nlimits: { total: 1 }\n');
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      'default: x\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  x: { backend: shell }\nlimits: { total: 1 }\n',
+    );
     await w.start('stuck', 'db {block: Which database?}');
     await until(async () => (await w.state('stuck')) === 'blocked');
     await w.start('flaky', 'build {fail-once: flaky}');
     await until(async () => (await w.state('flaky')) === 'failed');
     // Gave up waiting for its answer: blocked, its question #1 still unanswered.
-    expect((await w.dispatch(['run', '--model', 'sim', '--id', 'asked', '--answer-timeout', '1', '--step', 'port {ask: Which port?}', 'asked'])).exitCode).toBe(0);
+    expect(
+      (
+        await w.dispatch([
+          'run',
+          '--model',
+          'sim',
+          '--id',
+          'asked',
+          '--answer-timeout',
+          '1',
+          '--step',
+          'port {ask: Which port?}',
+          'asked',
+        ])
+      ).exitCode,
+    ).toBe(0);
     await until(async () => (await w.state('asked')) === 'blocked');
     await w.start('long', 'work {sleep: 4}');
     await until(async () => (await w.state('long')) === 'running');
@@ -71,7 +112,9 @@ describe('concurrency limits hold for every attempt', () => {
     expect(table).toMatch(/^flaky +queued .*waiting for a free sim worker slot \(#2 in line\)/m);
     // The question the last worker left is superseded: waiting in line, the task asks nothing.
     expect((await w.dispatch(['wait', 'asked', '--json', '--timeout', '1'])).exitCode).toBe(124);
-    await until(async () => (await Promise.all(['stuck', 'flaky', 'asked', 'long'].map(w.state))).every((s) => s === 'completed'));
+    await until(async () =>
+      (await Promise.all(['stuck', 'flaky', 'asked', 'long'].map(w.state))).every((s) => s === 'completed'),
+    );
 
     const attempts: { id: string; start: number; end: number }[] = [];
     for (const id of ['stuck', 'flaky', 'asked', 'long']) {
@@ -94,7 +137,10 @@ describe('concurrency limits hold for every attempt', () => {
 describe('a restarted daemon', () => {
   it('counts the workers that outlived the last one before it starts anyone', async () => {
     const w = e2eWorkspace('limits-restart');
-    writeFileSync(join(w.home, 'config.yaml'), 'default: x\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  x: { backend: shell }\nlimits: { total: 2 }\n');
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      'default: x\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  x: { backend: shell }\nlimits: { total: 2 }\n',
+    );
     const flaky = ['f1', 'f2', 'f3', 'f4', 'f5'];
     for (const id of flaky) await w.start(id, 'x {fail-once: flaky}');
     await until(async () => (await Promise.all(flaky.map(w.state))).every((s) => s === 'failed'));
@@ -111,7 +157,10 @@ describe('a restarted daemon', () => {
     for (const id of [...flaky, 'r1', 'r2']) {
       const attempts = taskPaths(w.dispatchDir, id).attempts;
       for (const n of await listAttempts(attempts)) {
-        spans.push({ start: Date.parse(String((await readAttemptClaim(attempts, n))?.claimedAt)), end: Date.parse(String((await readExitRecord(attempts, n))?.at)) });
+        spans.push({
+          start: Date.parse(String((await readAttemptClaim(attempts, n))?.claimedAt)),
+          end: Date.parse(String((await readExitRecord(attempts, n))?.at)),
+        });
       }
     }
     expect(spans).toHaveLength(12);
@@ -123,15 +172,28 @@ describe('a retry on another backend', () => {
   it('waits for a slot of the backend it will run on, not the one it failed on', async () => {
     const w = e2eWorkspace('limits-backend');
     const sim = new URL('../../../packages/backends/sim/dispatch-sim-worker.sh', import.meta.url).pathname;
-    writeFileSync(join(w.home, 'config.yaml'), `default: slow-model\nbackends:\n  slow: { command: "sh ${sim}", model_flag: none }\n  absent: { command: "dispatch-test-no-such-cli" }\nmodels:\n  slow-model: { backend: slow }\n  absent-model: { backend: absent }\nlimits: { slow: 1 }\n`);
-    const run = (id: string, model: string, step: string) => w.dispatch(['run', '--model', model, '--id', id, '--step', step, id]);
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      `default: slow-model\nbackends:\n  slow: { command: "sh ${sim}", model_flag: none }\n  absent: { command: "dispatch-test-no-such-cli" }\nmodels:\n  slow-model: { backend: slow }\n  absent-model: { backend: absent }\nlimits: { slow: 1 }\n`,
+    );
+    const run = (id: string, model: string, step: string) =>
+      w.dispatch(['run', '--model', model, '--id', id, '--step', step, id]);
     expect((await run('first', 'slow-model', 'work {sleep: 3}')).exitCode).toBe(0);
     expect((await run('moved', 'absent-model', 'work')).exitCode).toBe(0);
     await until(async () => (await w.state('first')) === 'running' && (await w.state('moved')) === 'failed');
     expect((await w.dispatch(['retry', 'moved', '--model', 'slow-model'])).exitCode).toBe(0);
-    expect(String((await w.dispatch(['status'])).stdout)).toMatch(/^moved +queued .*waiting for a free slow worker slot \(#1 in line\)/m);
+    expect(String((await w.dispatch(['status'])).stdout)).toMatch(
+      /^moved +queued .*waiting for a free slow worker slot \(#1 in line\)/m,
+    );
     await until(async () => (await w.state('moved')) === 'completed');
-    const at = async (id: string, type: string) => Date.parse(String((await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events.filter((e) => e.type === type).at(-1)?.at));
+    const at = async (id: string, type: string) =>
+      Date.parse(
+        String(
+          (await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events
+            .filter((e) => e.type === type)
+            .at(-1)?.at,
+        ),
+      );
     expect(await at('moved', 'worker.started')).toBeGreaterThanOrEqual(await at('first', 'worker.exited'));
   });
 });
@@ -140,19 +202,58 @@ describe('dependencies', () => {
   it('A → B → C completes in order; B failing keeps C waiting (shown, B kept from clean), a retry of B lets C run; unknown ids and self are refused', async () => {
     const w = e2eWorkspace('after');
     await w.start('a', 'first {sleep: 0.3}');
-    expect((await w.dispatch(['run', '--model', 'sim', '--id', 'b', '--after', 'a', '--step', 'second {fail-once: flaky}', 'b'])).exitCode).toBe(0);
-    expect((await w.dispatch(['run', '--model', 'sim', '--id', 'c', '--after', 'b', '--step', 'third', 'c'])).exitCode).toBe(0);
+    expect(
+      (
+        await w.dispatch([
+          'run',
+          '--model',
+          'sim',
+          '--id',
+          'b',
+          '--after',
+          'a',
+          '--step',
+          'second {fail-once: flaky}',
+          'b',
+        ])
+      ).exitCode,
+    ).toBe(0);
+    expect(
+      (await w.dispatch(['run', '--model', 'sim', '--id', 'c', '--after', 'b', '--step', 'third', 'c'])).exitCode,
+    ).toBe(0);
     await until(async () => (await w.state('b')) === 'failed');
     expect(await w.state('c')).toBe('queued');
-    await until(async () => /^c +queued .*waiting for b \(failed\)/m.test(String((await w.dispatch(['status'])).stdout)));
-    const startedAt = async (id: string) => Date.parse(String((await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events.find((e) => e.type === 'worker.started')?.at));
-    const finishedAt = async (id: string) => Date.parse(String((await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events.filter((e) => e.type === 'state.entered' && e.state === 'completed').at(-1)?.at));
+    await until(async () =>
+      /^c +queued .*waiting for b \(failed\)/m.test(String((await w.dispatch(['status'])).stdout)),
+    );
+    const startedAt = async (id: string) =>
+      Date.parse(
+        String(
+          (await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events.find(
+            (e) => e.type === 'worker.started',
+          )?.at,
+        ),
+      );
+    const finishedAt = async (id: string) =>
+      Date.parse(
+        String(
+          (await readEventLog(join(w.dispatchDir, 'tasks', id, 'events.jsonl'))).events
+            .filter((e) => e.type === 'state.entered' && e.state === 'completed')
+            .at(-1)?.at,
+        ),
+      );
     const aFinished = await finishedAt('a');
     // b is kept while c waits for it: its id could otherwise come back as a task after c, a cycle.
     const clean = await w.dispatch(['clean', 'b']);
-    expect([clean.exitCode, clean.stderr]).toEqual([2, 'dispatch: task b is kept: c waits to run after it; retry it, or cancel them first: dispatch cancel c']);
+    expect([clean.exitCode, clean.stderr]).toEqual([
+      2,
+      'dispatch: task b is kept: c waits to run after it; retry it, or cancel them first: dispatch cancel c',
+    ]);
     const all = await w.dispatch(['clean', '--all']);
-    expect([all.stdout, all.stderr]).toEqual(['removed a (completed)', 'kept b: c waits to run after it\nkept c: it is queued']);
+    expect([all.stdout, all.stderr]).toEqual([
+      'removed a (completed)',
+      'kept b: c waits to run after it\nkept c: it is queued',
+    ]);
     expect((await w.dispatch(['retry', 'b'])).exitCode).toBe(0);
     await until(async () => (await w.state('c')) === 'completed');
     expect(await startedAt('b')).toBeGreaterThanOrEqual(aFinished);
@@ -170,10 +271,14 @@ describe('dependencies', () => {
   it('a task whose dependency was cancelled fails with kind dependency', async () => {
     const w = e2eWorkspace('after-cancel');
     await w.start('long', 'wait {sleep: 30}');
-    expect((await w.dispatch(['run', '--model', 'sim', '--id', 'next', '--after', 'long', '--step', 'x', 'next'])).exitCode).toBe(0);
+    expect(
+      (await w.dispatch(['run', '--model', 'sim', '--id', 'next', '--after', 'long', '--step', 'x', 'next'])).exitCode,
+    ).toBe(0);
     expect((await w.dispatch(['cancel', 'long'])).exitCode).toBe(0);
     await until(async () => (await w.state('next')) === 'failed');
-    const view = JSON.parse(String((await w.dispatch(['status', 'next', '--json'])).stdout)) as { error: { kind: string; message: string } };
+    const view = JSON.parse(String((await w.dispatch(['status', 'next', '--json'])).stdout)) as {
+      error: { kind: string; message: string };
+    };
     expect(view.error).toEqual({ kind: 'dependency', message: 'long was cancelled, and this task runs after it' });
     expect(readFileSync(join(w.dispatchDir, 'tasks/next/task.json'), 'utf8')).toContain('"after"');
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deriveTaskState, listIpc, readPlan } from '@dispatch/ipc-fs';
+import { listIpc, readPlan } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { deriveTask } from '@dispatch/runtime';
 
@@ -21,7 +21,23 @@ describe('a plain shell worker configured as a custom backend command', () => {
     );
     const ws = mkdtempSync(join(tmpdir(), 'dispatch-shell-ws-'));
     const env = { DISPATCH_HOME: home, DISPATCH_DIR: join(ws, '.dispatch'), DISPATCH_DAEMON_IDLE_MS: '3000' };
-    const run = await execa('node', [bin, 'run', '--id', 'review', '--step', 'Scan the code', '--step', 'Which auth should I focus on?', '--step', 'Write the findings', 'review the auth module'], { cwd: ws, env, reject: false });
+    const run = await execa(
+      'node',
+      [
+        bin,
+        'run',
+        '--id',
+        'review',
+        '--step',
+        'Scan the code',
+        '--step',
+        'Which auth should I focus on?',
+        '--step',
+        'Write the findings',
+        'review the auth module',
+      ],
+      { cwd: ws, env, reject: false },
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/using shellbot \(default\)/);
     const ipc = join(ws, '.dispatch/tasks/review/ipc');

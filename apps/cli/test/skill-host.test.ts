@@ -57,17 +57,35 @@ describe('a host agent that follows SKILL.md literally', () => {
     const dispatch = async (args: string[], stdin?: string) => {
       const name = args[0]!;
       expect(documented.has(name), `SKILL.md does not document dispatch ${name}`).toBe(true);
-      for (const flag of args.filter((a) => a.startsWith('--'))) expect(documented.get(name)!.has(flag), `SKILL.md does not show dispatch ${name} ${flag}`).toBe(true);
+      for (const flag of args.filter((a) => a.startsWith('--')))
+        expect(documented.get(name)!.has(flag), `SKILL.md does not show dispatch ${name} ${flag}`).toBe(true);
       used.push(name);
-      return execa('node', [bin, ...args], { cwd: w.dir, env: w.env, extendEnv: false, reject: false, ...(stdin !== undefined && { input: stdin }) });
+      return execa('node', [bin, ...args], {
+        cwd: w.dir,
+        env: w.env,
+        extendEnv: false,
+        reject: false,
+        ...(stdin !== undefined && { input: stdin }),
+      });
     };
-    const userAnswers: Record<string, string> = { 'Which auth should I focus on?': 'JWT', 'Which database?': 'Postgres' };
+    const userAnswers: Record<string, string> = {
+      'Which auth should I focus on?': 'JWT',
+      'Which database?': 'Postgres',
+    };
 
     // 2. Dispatch: concrete plans on stdin, a model and an id each, --json.
     const plans: [string, string, string][] = [
-      ['auth-review', 'steady', '# Review auth\n\n- [ ] Scan the auth module\n- [ ] Which auth should I focus on?\n- [ ] Write the findings\n'],
+      [
+        'auth-review',
+        'steady',
+        '# Review auth\n\n- [ ] Scan the auth module\n- [ ] Which auth should I focus on?\n- [ ] Write the findings\n',
+      ],
       ['api-tests', 'gpt-5.3-codex', '# API tests\n\n- [ ] Write the API tests\n- [ ] Run them\n'],
-      ['db-migration', 'sim', '# Migrate\n\n- [ ] Pick the engine {block: Which database?}\n- [ ] Write the migration\n'],
+      [
+        'db-migration',
+        'sim',
+        '# Migrate\n\n- [ ] Pick the engine {block: Which database?}\n- [ ] Write the migration\n',
+      ],
     ];
     for (const [id, model, plan] of plans) {
       const r = await dispatch(['run', '--plan', '-', '--model', model, '--id', id, '--json'], plan);
@@ -84,8 +102,12 @@ describe('a host agent that follows SKILL.md literally', () => {
       const line = JSON.parse(String(r.stdout)) as WaitLine;
       expect(schemaErrors(line as unknown as Record<string, unknown>, schema), r.stdout).toEqual([]);
       seen.push(`${line.type} ${line.id}`);
-      if (line.type === 'question') expect((await dispatch(['answer', line.id, '--question', String(line.seq), userAnswers[line.text!]!])).exitCode).toBe(0);
-      else if (line.type === 'blocked') expect((await dispatch(['answer', line.id, userAnswers[line.text!]!])).exitCode).toBe(0);
+      if (line.type === 'question')
+        expect(
+          (await dispatch(['answer', line.id, '--question', String(line.seq), userAnswers[line.text!]!])).exitCode,
+        ).toBe(0);
+      else if (line.type === 'blocked')
+        expect((await dispatch(['answer', line.id, userAnswers[line.text!]!])).exitCode).toBe(0);
       else if (line.type === 'failed') {
         // The CLI is not installed; the user agreed to the first alternative the line offers.
         expect(line.kind).toBe('cli-missing');
@@ -97,12 +119,30 @@ describe('a host agent that follows SKILL.md literally', () => {
       }
     }
     expect(waiting).toEqual([]);
-    expect([...seen].sort()).toEqual(['blocked db-migration', 'completed api-tests', 'completed auth-review', 'completed db-migration', 'failed api-tests', 'question auth-review']);
+    expect([...seen].sort()).toEqual([
+      'blocked db-migration',
+      'completed api-tests',
+      'completed auth-review',
+      'completed db-migration',
+      'failed api-tests',
+      'question auth-review',
+    ]);
 
     // The report, from status --json.
-    const status = JSON.parse(String((await dispatch(['status', '--json'])).stdout)) as { id: string; state: string; model: string; progress: { done: number; total: number } }[];
-    const report = status.map((t) => `${t.id}: ${t.state} (${t.progress.done}/${t.progress.total}) with ${t.model}`).sort();
-    expect(report).toEqual(['api-tests: completed (2/2) with steady', 'auth-review: completed (3/3) with steady', 'db-migration: completed (2/2) with sim']);
+    const status = JSON.parse(String((await dispatch(['status', '--json'])).stdout)) as {
+      id: string;
+      state: string;
+      model: string;
+      progress: { done: number; total: number };
+    }[];
+    const report = status
+      .map((t) => `${t.id}: ${t.state} (${t.progress.done}/${t.progress.total}) with ${t.model}`)
+      .sort();
+    expect(report).toEqual([
+      'api-tests: completed (2/2) with steady',
+      'auth-review: completed (3/3) with steady',
+      'db-migration: completed (2/2) with sim',
+    ]);
     expect(readFileSync(join(w.dispatchDir, 'tasks/auth-review/plan.md'), 'utf8')).toContain('answer: JWT');
     expect(existsSync(join(w.dispatchDir, 'tasks/db-migration/ipc'))).toBe(true);
     expect(new Set(used)).toEqual(new Set(['run', 'wait', 'answer', 'retry', 'result', 'status']));
@@ -117,11 +157,19 @@ describe('a host agent that follows SKILL.md literally', () => {
       { agent: 'claude-code', path: join(w.home, '.claude/skills/dispatch/SKILL.md') },
       { agent: 'codex', path: join(w.home, '.agents/skills/dispatch/SKILL.md') },
     ]);
-    for (const dir of ['.claude', '.agents']) expect(readFileSync(join(w.home, dir, 'skills/dispatch/SKILL.md'), 'utf8')).toBe(SKILL);
+    for (const dir of ['.claude', '.agents'])
+      expect(readFileSync(join(w.home, dir, 'skills/dispatch/SKILL.md'), 'utf8')).toBe(SKILL);
     await execa('git', ['init', '-q'], { cwd: w.dir });
     mkdirSync(join(w.dir, 'sub'));
-    const project = await execa('node', [bin, 'skill', 'install', '--project'], { cwd: join(w.dir, 'sub'), env: w.env, extendEnv: false, reject: false });
-    expect(project.stdout).toBe(`installed for claude-code: ${join(w.dir, '.claude/skills/dispatch/SKILL.md')}\ninstalled for codex: ${join(w.dir, '.agents/skills/dispatch/SKILL.md')}`);
+    const project = await execa('node', [bin, 'skill', 'install', '--project'], {
+      cwd: join(w.dir, 'sub'),
+      env: w.env,
+      extendEnv: false,
+      reject: false,
+    });
+    expect(project.stdout).toBe(
+      `installed for claude-code: ${join(w.dir, '.claude/skills/dispatch/SKILL.md')}\ninstalled for codex: ${join(w.dir, '.agents/skills/dispatch/SKILL.md')}`,
+    );
     expect((await w.dispatch(['skill', 'show'])).stdout).toBe(SKILL.trimEnd());
   });
 });

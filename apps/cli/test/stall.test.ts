@@ -24,10 +24,18 @@ describe('stall detection', () => {
     chmodSync(join(bin, 'codex'), 0o755);
     w.env.PATH = [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
     w.env.DISPATCH_STALL_MS = '2000';
-    writeFileSync(join(w.home, 'config.yaml'), 'default: gpt-5\nbackends:\n  codex: { command: "codex exec" }\nmodels:\n  gpt-5: { backend: codex }\n');
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      'default: gpt-5\nbackends:\n  codex: { command: "codex exec" }\nmodels:\n  gpt-5: { backend: codex }\n',
+    );
     expect((await w.dispatch(['run', '--id', 'offline', '--step', 'Write the tests', 'offline'])).exitCode).toBe(0);
     await until(async () => (await w.state('offline')) === 'failed');
-    const view = JSON.parse(String((await w.dispatch(['status', 'offline', '--json'])).stdout)) as { error: { kind: string; message: string } };
-    expect(view.error).toEqual({ kind: 'stalled', message: expect.stringMatching(/^no plan change and no worker activity for 2000 ms/) });
+    const view = JSON.parse(String((await w.dispatch(['status', 'offline', '--json'])).stdout)) as {
+      error: { kind: string; message: string };
+    };
+    expect(view.error).toEqual({
+      kind: 'stalled',
+      message: expect.stringMatching(/^no plan change and no worker activity for 2000 ms/),
+    });
   });
 });

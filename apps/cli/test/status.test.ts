@@ -11,7 +11,18 @@ beforeAll(assertFreshBuild);
 cleanUpWorkspaces();
 const newWorkspace = () => e2eWorkspace('status');
 
-const CONTRACT_FIELDS = ['id', 'state', 'model', 'backend', 'progress', 'items', 'question', 'error', 'createdAt', 'updatedAt'];
+const CONTRACT_FIELDS = [
+  'id',
+  'state',
+  'model',
+  'backend',
+  'progress',
+  'items',
+  'question',
+  'error',
+  'createdAt',
+  'updatedAt',
+];
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 describe('dispatch status --json', () => {
@@ -24,8 +35,17 @@ describe('dispatch status --json', () => {
     const view = JSON.parse(one.stdout) as Record<string, unknown>;
     expect(Object.keys(view)).toEqual(expect.arrayContaining(CONTRACT_FIELDS));
     expect(view).toMatchObject({
-      id: 'done-task', state: 'completed', model: 'sim', backend: 'sim', progress: { done: 2, total: 2 }, question: null, error: null,
-      items: [{ text: 'First', mark: 'done', note: expect.any(String) }, { text: 'Second', mark: 'done', note: expect.any(String) }],
+      id: 'done-task',
+      state: 'completed',
+      model: 'sim',
+      backend: 'sim',
+      progress: { done: 2, total: 2 },
+      question: null,
+      error: null,
+      items: [
+        { text: 'First', mark: 'done', note: expect.any(String) },
+        { text: 'Second', mark: 'done', note: expect.any(String) },
+      ],
     });
     expect([view.createdAt, view.updatedAt]).toEqual([expect.stringMatching(ISO), expect.stringMatching(ISO)]);
     const all = await ws.dispatch(['status', '--json']);
@@ -37,7 +57,11 @@ describe('dispatch status --json', () => {
     await ws.start('asker', 'Look', 'Decide {ask: JWT or sessions?}');
     await until(() => ws.state('asker').then((s) => s === 'awaiting-answer'));
     const view = JSON.parse((await ws.dispatch(['status', 'asker', '--json'])).stdout) as TaskView;
-    expect(view).toMatchObject({ state: 'awaiting-answer', question: { seq: 1, text: 'JWT or sessions?' }, progress: { done: 1, total: 2 } });
+    expect(view).toMatchObject({
+      state: 'awaiting-answer',
+      question: { seq: 1, text: 'JWT or sessions?' },
+      progress: { done: 1, total: 2 },
+    });
     expect(view.items.map((i) => i.mark)).toEqual(['done', 'pending']);
   });
 
@@ -60,23 +84,50 @@ describe('dispatch status (table)', () => {
     expect(r.stdout).not.toContain('\u001b[');
     const [waiting, blank, ...lines] = r.stdout.split('\n');
     // What needs the user comes first, above the table: the question, the time left, the command.
-    expect(waiting).toMatch(/^\? zzz-asking asks #1 \(\dm \d+s left\): Should the session store move to Redis .* — dispatch answer zzz-asking "…"$/);
+    expect(waiting).toMatch(
+      /^\? zzz-asking asks #1 \(\dm \d+s left\): Should the session store move to Redis .* — dispatch answer zzz-asking "…"$/,
+    );
     expect(blank).toBe('');
     expect(lines[0]).toMatch(/^ID\s+STATE\s+MODEL\s+PROGRESS\s+AGE\s+QUESTION \/ ERROR$/);
-    expect(lines[1]).toMatch(/^zzz-asking\s+awaiting-answer\s+sim\s+\[####----\] 1\/2\s+\d+s\s+#1 Should the session store move to Redis .*…$/);
+    expect(lines[1]).toMatch(
+      /^zzz-asking\s+awaiting-answer\s+sim\s+\[####----\] 1\/2\s+\d+s\s+#1 Should the session store move to Redis .*…$/,
+    );
     expect(lines[1]!.length).toBeLessThan(lines[1]!.indexOf('#1') + 61);
     expect(lines[2]).toMatch(/^aaa-finished\s+completed\s+sim\s+\[########\] 1\/1\s+\d+s$/);
   });
 
   it('on a terminal the states are coloured, needs-user loudest', () => {
-    const base = { title: 't', model: 'sim', backend: 'sim', attempt: 1, items: [], question: null, error: null, taskDir: '/x', updatedAt: '' };
+    const base = {
+      title: 't',
+      model: 'sim',
+      backend: 'sim',
+      attempt: 1,
+      items: [],
+      question: null,
+      error: null,
+      taskDir: '/x',
+      updatedAt: '',
+    };
     const views: TaskView[] = [
       { ...base, id: 'ok', state: 'completed', progress: { done: 1, total: 1 }, createdAt: '2026-01-01T00:00:00.000Z' },
-      { ...base, id: 'bad', state: 'failed', progress: { done: 0, total: 2 }, error: { kind: 'auth', message: 'log in' }, createdAt: '2026-01-01T00:01:00.000Z' },
+      {
+        ...base,
+        id: 'bad',
+        state: 'failed',
+        progress: { done: 0, total: 2 },
+        error: { kind: 'auth', message: 'log in' },
+        createdAt: '2026-01-01T00:01:00.000Z',
+      },
     ];
-    const out = renderStatusTable(views, { style: createStyle(true), now: Date.parse('2026-01-01T00:06:00.000Z'), columns: 100 });
+    const out = renderStatusTable(views, {
+      style: createStyle(true),
+      now: Date.parse('2026-01-01T00:06:00.000Z'),
+      columns: 100,
+    });
     const [, first, second] = out.split('\n');
-    expect(first).toMatch(/^bad\s+\u001b\[1m\u001b\[31mfailed\u001b\[39m\u001b\[22m.*\[--------\] 0\/2\s+5m\s+auth: log in$/);
+    expect(first).toMatch(
+      /^bad\s+\u001b\[1m\u001b\[31mfailed\u001b\[39m\u001b\[22m.*\[--------\] 0\/2\s+5m\s+auth: log in$/,
+    );
     expect(second).toMatch(/^ok\s+\u001b\[32mcompleted\u001b\[39m.*6m$/);
     expect([progressBar(3, 8), formatAge(90_000), formatAge(3 * 86_400_000)]).toEqual(['[###-----] 3/8', '1m', '3d']);
   });
@@ -104,7 +155,12 @@ describe('dispatch status (table)', () => {
     const ws = newWorkspace();
     await ws.start('watched', 'Ask {ask: Ready?}');
     await until(() => ws.state('watched').then((s) => s === 'awaiting-answer'));
-    const watching = execa('node', [bin, 'status', '--watch'], { cwd: ws.dir, reject: false, extendEnv: false, env: ws.env });
+    const watching = execa('node', [bin, 'status', '--watch'], {
+      cwd: ws.dir,
+      reject: false,
+      extendEnv: false,
+      env: ws.env,
+    });
     let out = '';
     watching.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     await until(() => out.includes('awaiting-answer'));

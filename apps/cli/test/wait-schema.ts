@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 
 /** The documented format of `wait --json` lines, read from docs/events.md so doc and output cannot drift. */
-export interface LineSchema { common: Map<string, string>; types: Map<string, { states: string[]; fields: Map<string, string> }> }
+export interface LineSchema {
+  common: Map<string, string>;
+  types: Map<string, { states: string[]; fields: Map<string, string> }>;
+}
 /** The common fields and, per type, the states and extra fields, from docs/events.md's tables. */
 export function documentedSchema(): LineSchema {
   const doc = readFileSync(new URL('../../../docs/events.md', import.meta.url), 'utf8');
@@ -12,19 +15,33 @@ export function documentedSchema(): LineSchema {
     const body: string[][] = [];
     for (const line of lines.slice(at + 2)) {
       if (!line.startsWith('|')) break;
-      body.push(line.slice(1, -1).split('|').map((c) => c.trim()));
+      body.push(
+        line
+          .slice(1, -1)
+          .split('|')
+          .map((c) => c.trim()),
+      );
     }
     return at < 0 ? [] : body;
   };
   const name = (cell: string) => cell.replace(/`/g, '');
   const common = new Map(rows('field').map(([field, type]) => [name(field!), type!]));
-  const types = new Map(rows('type').map(([type, states, fields]) => [name(type!), {
-    states: states!.split(',').map((s) => name(s.trim())),
-    fields: new Map(fields === '—' ? [] : fields!.split(/,\s*(?=`)/).map((f) => {
-      const m = /^`(\w+)` (.+)$/.exec(f.trim());
-      return [m?.[1] ?? f, m?.[2] ?? '?'] as [string, string];
-    })),
-  }]));
+  const types = new Map(
+    rows('type').map(([type, states, fields]) => [
+      name(type!),
+      {
+        states: states!.split(',').map((s) => name(s.trim())),
+        fields: new Map(
+          fields === '—'
+            ? []
+            : fields!.split(/,\s*(?=`)/).map((f) => {
+                const m = /^`(\w+)` (.+)$/.exec(f.trim());
+                return [m?.[1] ?? f, m?.[2] ?? '?'] as [string, string];
+              }),
+        ),
+      },
+    ]),
+  );
   return { common, types };
 }
 
@@ -41,9 +58,13 @@ export function schemaErrors(line: Record<string, unknown>, schema: LineSchema):
   if (!type) return [`undocumented type ${String(line.type)}`];
   const fields = new Map([...schema.common, ...type.fields]);
   const errors = [...fields].filter(([k, t]) => !hasType(line[k], t)).map(([k, t]) => `${k} is not ${t}`);
-  errors.push(...Object.keys(line).filter((k) => !fields.has(k)).map((k) => `undocumented field ${k}`));
+  errors.push(
+    ...Object.keys(line)
+      .filter((k) => !fields.has(k))
+      .map((k) => `undocumented field ${k}`),
+  );
   if (line.v !== 1) errors.push('v is not 1');
-  if (!type.states.includes(String(line.state))) errors.push(`state ${String(line.state)} is not documented for ${String(line.type)}`);
+  if (!type.states.includes(String(line.state)))
+    errors.push(`state ${String(line.state)} is not documented for ${String(line.type)}`);
   return errors;
 }
-

@@ -32,7 +32,16 @@ describe('dispatch wait', () => {
   it('the documented schema is read and refuses a line that drifts from it', () => {
     expect([...schema.types.keys()]).toEqual(['question', 'blocked', 'failed', 'completed', 'cancelled']);
     expect([...schema.common.keys()]).toEqual(['v', 'type', 'id', 'state', 'progress', 'output']);
-    const good = { v: 1, type: 'question', id: 'a', state: 'awaiting-answer', progress: { done: 0, total: 1 }, output: null, seq: 1, text: 'Q?' };
+    const good = {
+      v: 1,
+      type: 'question',
+      id: 'a',
+      state: 'awaiting-answer',
+      progress: { done: 0, total: 1 },
+      output: null,
+      seq: 1,
+      text: 'Q?',
+    };
     expect(schemaErrors(good, schema)).toEqual([]);
     expect(schemaErrors({ ...good, seq: '1' }, schema)).toEqual(['seq is not number']);
     expect(schemaErrors({ ...good, extra: 1 }, schema)).toEqual(['undocumented field extra']);
@@ -44,7 +53,15 @@ describe('dispatch wait', () => {
     await ws.start('security-review', 'Scan', 'Review auth {ask: JWT or sessions?}', 'Write up');
     await until(() => ws.state('security-review').then((s) => s === 'awaiting-answer'));
     const line = await waitJson(ws, 'security-review');
-    expect(line).toMatchObject({ type: 'question', id: 'security-review', state: 'awaiting-answer', seq: 1, text: 'JWT or sessions?', progress: { done: 1, total: 3 }, output: null });
+    expect(line).toMatchObject({
+      type: 'question',
+      id: 'security-review',
+      state: 'awaiting-answer',
+      seq: 1,
+      text: 'JWT or sessions?',
+      progress: { done: 1, total: 3 },
+      output: null,
+    });
     expect(await waitJson(ws)).toEqual(line); // no ids: every unfinished task
     const human = await ws.dispatch(['wait', 'security-review']);
     expect([human.exitCode, human.stdout]).toEqual([0, 'security-review asks #1: JWT or sessions?']);
@@ -54,27 +71,49 @@ describe('dispatch wait', () => {
     const ws = newWorkspace();
     await ws.start('quick', 'One', 'Two {sleep: 0.5}');
     const line = await waitJson(ws, 'quick');
-    expect(line).toMatchObject({ type: 'completed', id: 'quick', state: 'completed', progress: { done: 2, total: 2 }, output: null });
+    expect(line).toMatchObject({
+      type: 'completed',
+      id: 'quick',
+      state: 'completed',
+      progress: { done: 2, total: 2 },
+      output: null,
+    });
     writeFileSync(taskPaths(ws.dispatchDir, 'quick').output, '# Findings\n');
-    expect(await waitJson(ws, 'quick')).toMatchObject({ type: 'completed', output: taskPaths(ws.dispatchDir, 'quick').output });
+    expect(await waitJson(ws, 'quick')).toMatchObject({
+      type: 'completed',
+      output: taskPaths(ws.dispatchDir, 'quick').output,
+    });
   });
 
   it('reports a failure with its kind, and as alternatives the configured models whose CLI is installed', async () => {
     const ws = newWorkspace();
     await ws.start('broken', 'Fine', 'Break {fail: the database is down}');
-    expect(await waitJson(ws, 'broken')).toMatchObject({ type: 'failed', state: 'failed', kind: 'plan-error', alternatives: [], progress: { done: 1, total: 2 } });
+    expect(await waitJson(ws, 'broken')).toMatchObject({
+      type: 'failed',
+      state: 'failed',
+      kind: 'plan-error',
+      alternatives: [],
+      progress: { done: 1, total: 2 },
+    });
     writeFileSync(
       join(ws.home, 'config.yaml'),
       'default: opus\nbackends:\n  local:\n    command: sh -c true\n  gone:\n    command: no-such-cli-of-dispatch-tests -p\nmodels:\n  haiku:\n    backend: gone\n  sonnet:\n    backend: local\n  opus:\n    backend: local\n',
     );
     expect((await waitJson(ws, 'broken')).alternatives).toEqual(['opus', 'sonnet']);
-    expect((await ws.dispatch(['wait', 'broken'])).stdout).toBe('broken: plan-error — Break: the database is down. Fix the cause, then: dispatch retry broken');
+    expect((await ws.dispatch(['wait', 'broken'])).stdout).toBe(
+      'broken: plan-error — Break: the database is down. Fix the cause, then: dispatch retry broken',
+    );
   });
 
   it('reports a block, with the question the worker wrote into the plan', async () => {
     const ws = newWorkspace();
     await ws.start('stuck', 'Look {block: Which database?}');
-    expect(await waitJson(ws, 'stuck')).toMatchObject({ type: 'blocked', state: 'blocked', seq: null, text: 'Which database?' });
+    expect(await waitJson(ws, 'stuck')).toMatchObject({
+      type: 'blocked',
+      state: 'blocked',
+      seq: null,
+      text: 'Which database?',
+    });
   });
 
   it('exits 124 when nothing happens before --timeout; a cancel is then reported', async () => {
@@ -90,7 +129,11 @@ describe('dispatch wait', () => {
 
   it('bad input exits 2 with one line; nothing unfinished exits 1', async () => {
     const ws = newWorkspace();
-    for (const args of [['wait', 'nope'], ['wait', '../x'], ['wait', '--timeout', 'soon']]) {
+    for (const args of [
+      ['wait', 'nope'],
+      ['wait', '../x'],
+      ['wait', '--timeout', 'soon'],
+    ]) {
       const r = await ws.dispatch(args);
       expect([r.exitCode, r.stdout, r.stderr.split('\n').length], args.join(' ')).toEqual([2, '', 1]);
     }

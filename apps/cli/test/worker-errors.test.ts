@@ -47,7 +47,10 @@ describe('a worker CLI that fails is classified from its real output', () => {
     const env = { ...ws.env, PATH: fakePath(), FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs') };
     const run = async (id: string, model: string, replay: string | null) => {
       const r = await execa('node', [bin, 'run', '--id', id, '--model', model, '--step', 'Do it', `task ${id}`], {
-        cwd: ws.dir, reject: false, extendEnv: false, env: { ...env, ...(replay && { FAKE_CLI_CASE: replay }) },
+        cwd: ws.dir,
+        reject: false,
+        extendEnv: false,
+        env: { ...env, ...(replay && { FAKE_CLI_CASE: replay }) },
       });
       expect(r.exitCode, r.stderr).toBe(0);
     };
@@ -64,14 +67,34 @@ describe('a worker CLI that fails is classified from its real output', () => {
       return all.length === ids.length && all.every((v) => v.state === 'failed') ? all : null;
     });
     const byId = Object.fromEntries(views.map((v) => [v.id, v]));
-    expect(byId['not-logged-in']!.error).toEqual({ kind: 'auth', message: expect.stringMatching(/^claude: not logged in .* run `claude` once to log in, or set ANTHROPIC_API_KEY$/) });
-    expect(byId['rate-limited']!.error).toEqual({ kind: 'quota', message: expect.stringMatching(/^codex: rate or usage limit reached \(exceeded retry limit, last status: 429 Too Many Requests\)/) });
-    expect(byId['no-gemini']!.error).toEqual({ kind: 'cli-missing', message: expect.stringMatching(/^gemini: command not found — install it/) });
-    expect(byId['unknown-model']!.error).toEqual({ kind: 'model-unavailable', message: expect.stringContaining('claude-nonexistent-9') });
+    expect(byId['not-logged-in']!.error).toEqual({
+      kind: 'auth',
+      message: expect.stringMatching(
+        /^claude: not logged in .* run `claude` once to log in, or set ANTHROPIC_API_KEY$/,
+      ),
+    });
+    expect(byId['rate-limited']!.error).toEqual({
+      kind: 'quota',
+      message: expect.stringMatching(
+        /^codex: rate or usage limit reached \(exceeded retry limit, last status: 429 Too Many Requests\)/,
+      ),
+    });
+    expect(byId['no-gemini']!.error).toEqual({
+      kind: 'cli-missing',
+      message: expect.stringMatching(/^gemini: command not found — install it/),
+    });
+    expect(byId['unknown-model']!.error).toEqual({
+      kind: 'model-unavailable',
+      message: expect.stringContaining('claude-nonexistent-9'),
+    });
     expect(byId['as-root']!.error).toEqual({ kind: 'auth', message: expect.stringContaining('set IS_SANDBOX=1') });
 
     // The daemon logs the cause with the exit, so the log alone says the same as status.
-    const exited = await until(async () => (await readEventLog(taskPaths(ws.dispatchDir, 'rate-limited').events)).events.find((e) => e.type === 'worker.exited'));
+    const exited = await until(async () =>
+      (await readEventLog(taskPaths(ws.dispatchDir, 'rate-limited').events)).events.find(
+        (e) => e.type === 'worker.exited',
+      ),
+    );
     expect(exited).toMatchObject({ code: 1, cause: { kind: 'quota' } });
   });
 });

@@ -21,7 +21,10 @@ async function repoWorkspace(name: string, setup = 'echo setup-ran') {
   writeFileSync(join(w.dir, 'notes.txt'), 'committed notes\n');
   await git(w.dir, 'add', '-A');
   await git(w.dir, 'commit', '-q', '-m', 'first');
-  writeFileSync(join(w.home, 'config.yaml'), `default: editor\nbackends:\n  gitw: { command: "sh ${gitWorker}" }\nmodels:\n  editor: { backend: gitw }\nworktree_setup: ${setup}\n`);
+  writeFileSync(
+    join(w.home, 'config.yaml'),
+    `default: editor\nbackends:\n  gitw: { command: "sh ${gitWorker}" }\nmodels:\n  editor: { backend: gitw }\nworktree_setup: ${setup}\n`,
+  );
   return w;
 }
 
@@ -66,7 +69,9 @@ describe('worktree tasks', () => {
     expect(discard.exitCode, discard.stderr).toBe(0);
     expect(existsSync(join(w.dispatchDir, 'worktrees/feat'))).toBe(false);
     expect(await git(w.dir, 'branch', '--list', 'dispatch/feat')).toBe('');
-    expect((await w.dispatch(['diff', 'feat'])).stderr).toBe('dispatch: task feat has no worktree (it ran in the workspace itself, or was discarded)');
+    expect((await w.dispatch(['diff', 'feat'])).stderr).toBe(
+      'dispatch: task feat has no worktree (it ran in the workspace itself, or was discarded)',
+    );
   });
 
   it('merge refuses a conflict, and an untracked or modified file it would overwrite, leaving everything as it was', async () => {
@@ -77,7 +82,9 @@ describe('worktree tasks', () => {
     const head = await git(w.dir, 'rev-parse', 'HEAD');
     const conflict = await w.dispatch(['merge', 'clash']);
     expect(conflict.exitCode).toBe(1);
-    expect(conflict.stderr).toMatch(/^dispatch: merging dispatch\/clash would conflict in README\.md: nothing was changed/);
+    expect(conflict.stderr).toMatch(
+      /^dispatch: merging dispatch\/clash would conflict in README\.md: nothing was changed/,
+    );
     expect(await git(w.dir, 'rev-parse', 'HEAD')).toBe(head);
     expect(existsSync(join(w.dir, '.git/MERGE_HEAD'))).toBe(false);
     expect(await git(w.dir, 'status', '--porcelain')).toBe('');
@@ -86,7 +93,9 @@ describe('worktree tasks', () => {
     writeFileSync(join(w.dir, 'file-1.txt'), 'mine, untracked\n');
     const overwrite = await w.dispatch(['merge', 'newfile']);
     expect(overwrite.exitCode).toBe(1);
-    expect(overwrite.stderr).toMatch(/^dispatch: merging dispatch\/newfile would overwrite untracked files in the main tree \(file-1\.txt\): nothing was changed/);
+    expect(overwrite.stderr).toMatch(
+      /^dispatch: merging dispatch\/newfile would overwrite untracked files in the main tree \(file-1\.txt\): nothing was changed/,
+    );
     expect(readFileSync(join(w.dir, 'file-1.txt'), 'utf8')).toBe('mine, untracked\n');
     expect(await git(w.dir, 'rev-parse', 'HEAD')).toBe(head);
 
@@ -95,7 +104,9 @@ describe('worktree tasks', () => {
     writeFileSync(join(w.dir, 'README.md'), '# project\nchanged on main\nmy uncommitted line\n');
     const modified = await w.dispatch(['merge', 'readme']);
     expect(modified.exitCode).toBe(1);
-    expect(modified.stderr).toMatch(/^dispatch: merging dispatch\/readme would overwrite uncommitted changes in the main tree \(README\.md\): nothing was changed/);
+    expect(modified.stderr).toMatch(
+      /^dispatch: merging dispatch\/readme would overwrite uncommitted changes in the main tree \(README\.md\): nothing was changed/,
+    );
     expect(readFileSync(join(w.dir, 'README.md'), 'utf8')).toBe('# project\nchanged on main\nmy uncommitted line\n');
     expect(await git(w.dir, 'rev-parse', 'HEAD')).toBe(head);
     expect(existsSync(join(w.dir, '.git/MERGE_HEAD'))).toBe(false);
@@ -104,18 +115,30 @@ describe('worktree tasks', () => {
   it('a failing setup command fails the task as setup; --worktree outside git and a taken branch are refused', async () => {
     const w = await repoWorkspace('worktree-setup', '"echo installing; exit 3"');
     await runDone(w, 'broken', '--worktree', '--step', 'add alpha', 'setup fails');
-    const view = JSON.parse(String((await w.dispatch(['status', 'broken', '--json'])).stdout)) as { state: string; error: { kind: string; message: string } };
-    expect(view).toMatchObject({ state: 'failed', error: { kind: 'setup', message: expect.stringContaining('exit 3') } });
+    const view = JSON.parse(String((await w.dispatch(['status', 'broken', '--json'])).stdout)) as {
+      state: string;
+      error: { kind: string; message: string };
+    };
+    expect(view).toMatchObject({
+      state: 'failed',
+      error: { kind: 'setup', message: expect.stringContaining('exit 3') },
+    });
     expect(readFileSync(join(w.dispatchDir, 'tasks/broken/worker.log'), 'utf8')).toContain('installing');
     const taken = await w.dispatch(['run', '--id', 'broken2', '--worktree', '--step', 'a', 'x']);
     expect(taken.exitCode).toBe(0);
     await git(w.dir, 'branch', 'dispatch/again');
     const again = await w.dispatch(['run', '--id', 'again', '--worktree', '--step', 'a', 'x']);
-    expect([again.exitCode, again.stderr]).toEqual([2, 'dispatch: branch dispatch/again exists already: dispatch discard again, or choose another --id']);
+    expect([again.exitCode, again.stderr]).toEqual([
+      2,
+      'dispatch: branch dispatch/again exists already: dispatch discard again, or choose another --id',
+    ]);
     expect(existsSync(join(w.dispatchDir, 'tasks/again'))).toBe(false);
 
     const plain = e2eWorkspace('worktree-nogit');
     const refused = await plain.dispatch(['run', '--model', 'sim', '--worktree', '--step', 'a', 'x']);
-    expect([refused.exitCode, refused.stderr]).toEqual([2, `dispatch: --worktree: ${plain.dir} is not in a git repository`]);
+    expect([refused.exitCode, refused.stderr]).toEqual([
+      2,
+      `dispatch: --worktree: ${plain.dir} is not in a git repository`,
+    ]);
   });
 });

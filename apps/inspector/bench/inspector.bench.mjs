@@ -15,7 +15,10 @@ import { fixtureTask, tempWorkspace } from '../dist/testing/fixture-task.js';
 
 const CHROMIUM = process.env.DISPATCH_CHROMIUM ?? '/usr/bin/chromium';
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
-const row = (name, value, unit, goal = '') => console.log(`${name.padEnd(52)}${(value >= 100 ? value.toFixed(0) : value.toFixed(1)).padStart(8)} ${unit.padEnd(3)} ${goal}`);
+const row = (name, value, unit, goal = '') =>
+  console.log(
+    `${name.padEnd(52)}${(value >= 100 ? value.toFixed(0) : value.toFixed(1)).padStart(8)} ${unit.padEnd(3)} ${goal}`,
+  );
 
 const uiDir = inspectorUiDir();
 if (!uiDir) throw new Error('bench: build first (pnpm build)');
@@ -32,7 +35,10 @@ row('page shipped to the browser, gzip', (gz + gzipSync(html).length) / 1024, 'K
 
 const ws = await tempWorkspace();
 const states = ['running', 'awaiting-answer', 'blocked', 'failed', 'completed', 'queued', 'cancelled'];
-for (let i = 0; i < 200; i++) await fixtureTask(ws.dispatchDir, `task-${String(i).padStart(3, '0')}`, states[i % states.length], { title: `Benchmark task number ${i}` });
+for (let i = 0; i < 200; i++)
+  await fixtureTask(ws.dispatchDir, `task-${String(i).padStart(3, '0')}`, states[i % states.length], {
+    title: `Benchmark task number ${i}`,
+  });
 const inspector = await startInspector({
   dispatchDir: ws.dispatchDir,
   registrations: async () => [],
@@ -43,7 +49,11 @@ const inspector = await startInspector({
   models: async () => [],
 });
 const headers = { 'x-dispatch-token': inspector.url.split('token=')[1] };
-const api = async (path) => { const t = performance.now(); await (await fetch(`http://127.0.0.1:${inspector.port}${path}`, { headers })).text(); return performance.now() - t; };
+const api = async (path) => {
+  const t = performance.now();
+  await (await fetch(`http://127.0.0.1:${inspector.port}${path}`, { headers })).text();
+  return performance.now() - t;
+};
 await api('/api/tasks');
 const listTimes = [];
 for (let i = 0; i < 10; i++) listTimes.push(await api('/api/tasks'));
@@ -57,13 +67,18 @@ try {
     console.log(`(no Chromium at ${CHROMIUM}: browser figures skipped)`);
   } else {
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
     const firsts = [];
     for (let i = 0; i < 5; i++) {
       const fresh = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       const t = performance.now();
       await fresh.goto(`${inspector.url}#/`);
-      await fresh.waitForFunction(() => document.querySelectorAll('.task-row').length === 200, undefined, { polling: 5 });
+      await fresh.waitForFunction(() => document.querySelectorAll('.task-row').length === 200, undefined, {
+        polling: 5,
+      });
       firsts.push(performance.now() - t);
       await fresh.close();
     }
@@ -76,7 +91,11 @@ try {
     const log = join(ws.dispatchDir, 'tasks', 'task-000', 'worker.log');
     for (let i = 0; i < 40; i++) {
       const mark = `bench-line-${i}`;
-      const seen = page.waitForFunction((m) => document.querySelector('[data-testid=log]')?.textContent?.includes(m), mark, { polling: 5 });
+      const seen = page.waitForFunction(
+        (m) => document.querySelector('[data-testid=log]')?.textContent?.includes(m),
+        mark,
+        { polling: 5 },
+      );
       const t = performance.now();
       await appendFile(log, `${mark}\n`);
       await seen;

@@ -15,13 +15,28 @@ interface Reply {
 }
 
 /** One raw HTTP request (fetch would not let a test set the Host header). */
-function call(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function call(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...options.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { host: `127.0.0.1:${port}`, ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -33,16 +48,31 @@ let token: string;
 let daemonStarts = 0;
 const key = () => workspaceKey(ws.dispatchDir);
 const auth = () => ({ 'x-dispatch-token': token });
-const post = (path: string, body: unknown) => call(inspector.port, path, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  call(inspector.port, path, {
+    method: 'POST',
+    headers: { ...auth(), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 beforeEach(async () => {
   ws = await tempWorkspace();
-  for (const [id, state] of [['ask-me', 'awaiting-answer'], ['busy', 'running'], ['stuck', 'blocked'], ['broke', 'failed'], ['done-one', 'completed'], ['later', 'queued']] as const) {
+  for (const [id, state] of [
+    ['ask-me', 'awaiting-answer'],
+    ['busy', 'running'],
+    ['stuck', 'blocked'],
+    ['broke', 'failed'],
+    ['done-one', 'completed'],
+    ['later', 'queued'],
+  ] as const) {
     await fixtureTask(ws.dispatchDir, id, state);
   }
   token = newToken();
   daemonStarts = 0;
-  const registered = ['ask-me', 'busy', 'stuck', 'broke', 'done-one', 'later'].map((id) => ({ id, dispatchDir: ws.dispatchDir }));
+  const registered = ['ask-me', 'busy', 'stuck', 'broke', 'done-one', 'later'].map((id) => ({
+    id,
+    dispatchDir: ws.dispatchDir,
+  }));
   inspector = await startInspector({
     dispatchDir: ws.dispatchDir,
     registrations: async () => registered,
@@ -50,7 +80,10 @@ beforeEach(async () => {
     token,
     port: 0,
     ensureDaemon: async () => void (daemonStarts += 1),
-    models: async () => [{ model: 'sim', backend: 'sim', isDefault: true }, { model: 'sonnet', backend: 'claude', isDefault: false }],
+    models: async () => [
+      { model: 'sim', backend: 'sim', isDefault: true },
+      { model: 'sonnet', backend: 'claude', isDefault: false },
+    ],
   });
 });
 
@@ -75,8 +108,18 @@ describe('security', () => {
       expect((await call(inspector.port, path, { headers: { 'x-dispatch-token': 'f'.repeat(64) } })).status).toBe(401);
     }
     expect((await call(inspector.port, `/?token=${token.slice(1)}`)).status).toBe(401);
-    expect((await call(inspector.port, '/api/tasks', { headers: { cookie: `dispatch_inspector_${inspector.port}=${'0'.repeat(64)}` } })).status).toBe(401);
-    const refused = await call(inspector.port, `/api/tasks/${key()}/ask-me/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(
+      (
+        await call(inspector.port, '/api/tasks', {
+          headers: { cookie: `dispatch_inspector_${inspector.port}=${'0'.repeat(64)}` },
+        })
+      ).status,
+    ).toBe(401);
+    const refused = await call(inspector.port, `/api/tasks/${key()}/ask-me/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(refused.status).toBe(401);
     expect(await readdir(join(ws.dispatchDir, 'tasks', 'ask-me', 'requests'))).toEqual([]);
   });
@@ -84,14 +127,28 @@ describe('security', () => {
   it('accepts the token as a query, a header or the page cookie', async () => {
     expect((await call(inspector.port, `/api/tasks?token=${token}`)).status).toBe(200);
     expect((await call(inspector.port, '/api/tasks', { headers: auth() })).status).toBe(200);
-    expect((await call(inspector.port, '/api/tasks', { headers: { cookie: `a=b; dispatch_inspector_${inspector.port}=${token}` } })).status).toBe(200);
+    expect(
+      (
+        await call(inspector.port, '/api/tasks', {
+          headers: { cookie: `a=b; dispatch_inspector_${inspector.port}=${token}` },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('refuses a Host header other than 127.0.0.1:<port> or localhost:<port> (DNS rebinding)', async () => {
-    for (const host of ['evil.example:80', `evil.example:${inspector.port}`, '127.0.0.1', `127.0.0.1:${inspector.port + 1}`, `0.0.0.0:${inspector.port}`]) {
+    for (const host of [
+      'evil.example:80',
+      `evil.example:${inspector.port}`,
+      '127.0.0.1',
+      `127.0.0.1:${inspector.port + 1}`,
+      `0.0.0.0:${inspector.port}`,
+    ]) {
       expect((await call(inspector.port, `/?token=${token}`, { headers: { host } })).status).toBe(403);
     }
-    expect((await call(inspector.port, `/?token=${token}`, { headers: { host: `localhost:${inspector.port}` } })).status).toBe(200);
+    expect(
+      (await call(inspector.port, `/?token=${token}`, { headers: { host: `localhost:${inspector.port}` } })).status,
+    ).toBe(200);
   });
 
   it('never lets a path from the browser reach the file system outside task folders', async () => {
@@ -112,7 +169,11 @@ describe('security', () => {
   });
 
   it('refuses actions sent as a form (no JSON), so a page elsewhere cannot post one', async () => {
-    const reply = await call(inspector.port, `/api/tasks/${key()}/busy/cancel`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
+    const reply = await call(inspector.port, `/api/tasks/${key()}/busy/cancel`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=b',
+    });
     expect(reply.status).toBe(415);
   });
 });
@@ -124,9 +185,17 @@ describe('reading', () => {
     expect(list.workspaces[0]!.current).toBe(true);
     const tasks = list.workspaces[0]!.tasks;
     expect(Object.fromEntries(tasks.map((t) => [t.id, t.state]))).toEqual({
-      'ask-me': 'awaiting-answer', busy: 'running', stuck: 'blocked', broke: 'failed', 'done-one': 'completed', later: 'queued',
+      'ask-me': 'awaiting-answer',
+      busy: 'running',
+      stuck: 'blocked',
+      broke: 'failed',
+      'done-one': 'completed',
+      later: 'queued',
     });
-    const firstThree = tasks.slice(0, 3).map((t) => t.id).sort();
+    const firstThree = tasks
+      .slice(0, 3)
+      .map((t) => t.id)
+      .sort();
     expect(firstThree).toEqual(['ask-me', 'broke', 'stuck']);
   });
 
@@ -138,8 +207,15 @@ describe('reading', () => {
       await inspector.close();
       inspector = await startInspector({
         dispatchDir: ws.dispatchDir,
-        registrations: async () => [{ id: 'ask-me', dispatchDir: ws.dispatchDir }, { id: 'elsewhere', dispatchDir: other.dispatchDir }],
-        uiDir: null, token, port: 0, ensureDaemon: async () => undefined, models: async () => [],
+        registrations: async () => [
+          { id: 'ask-me', dispatchDir: ws.dispatchDir },
+          { id: 'elsewhere', dispatchDir: other.dispatchDir },
+        ],
+        uiDir: null,
+        token,
+        port: 0,
+        ensureDaemon: async () => undefined,
+        models: async () => [],
       });
       const list = JSON.parse((await call(inspector.port, '/api/tasks', { headers: auth() })).body) as TaskListResponse;
       expect(list.workspaces.map((w) => w.current)).toEqual([true, false]);
@@ -150,21 +226,30 @@ describe('reading', () => {
   });
 
   it('gives one task: plan, thread with the time left, timeline replayed through the machine, log tail', async () => {
-    const detail = JSON.parse((await call(inspector.port, `/api/tasks/${key()}/ask-me`, { headers: auth() })).body) as TaskDetailResponse;
+    const detail = JSON.parse(
+      (await call(inspector.port, `/api/tasks/${key()}/ask-me`, { headers: auth() })).body,
+    ) as TaskDetailResponse;
     expect(detail.task.state).toBe('awaiting-answer');
     expect(detail.task.items.map((i) => i.mark)).toEqual(['done', 'done', 'pending', 'pending']);
     expect(detail.thread).toHaveLength(1);
     expect(detail.thread[0]!.answer).toBeNull();
     expect(detail.thread[0]!.deadline! - detail.now).toBeGreaterThan(500_000);
     expect(detail.timeline.map((e) => `${e.type}:${e.from}>${e.to}`)).toEqual([
-      'task.created:>queued', 'start:queued>starting', 'worker.started:starting>running', 'plan.changed:running>running', 'question.asked:running>awaiting-answer',
+      'task.created:>queued',
+      'start:queued>starting',
+      'worker.started:starting>running',
+      'plan.changed:running>running',
+      'question.asked:running>awaiting-answer',
     ]);
     expect(detail.logTail).toContain('[sim] working on the plan');
     expect(detail.models.map((m) => m.model)).toEqual(['sim', 'sonnet']);
   });
 
   it('sends the chart of the task machine as plain coordinates', async () => {
-    const chart = JSON.parse((await call(inspector.port, '/api/chart', { headers: auth() })).body) as { nodes: { id: string }[]; mermaid: string };
+    const chart = JSON.parse((await call(inspector.port, '/api/chart', { headers: auth() })).body) as {
+      nodes: { id: string }[];
+      mermaid: string;
+    };
     expect(chart.nodes.map((n) => n.id)).toContain('awaiting-answer');
     expect(chart.mermaid).toContain('stateDiagram-v2');
   });
@@ -173,7 +258,9 @@ describe('reading', () => {
 describe('actions', () => {
   const requestsOf = async (id: string) => {
     const dir = join(ws.dispatchDir, 'tasks', id, 'requests');
-    return Promise.all((await readdir(dir)).map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as unknown));
+    return Promise.all(
+      (await readdir(dir)).map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as unknown),
+    );
   };
 
   it('answer publishes ipc/NNN.answer, as dispatch answer does', async () => {
@@ -211,7 +298,10 @@ describe('actions', () => {
     inspector = await startInspector({
       dispatchDir: ws.dispatchDir,
       registrations: async () => [{ id: 'broke', dispatchDir: ws.dispatchDir }],
-      uiDir: null, token, port: 0, ensureDaemon: async () => undefined,
+      uiDir: null,
+      token,
+      port: 0,
+      ensureDaemon: async () => undefined,
       models: async () => [{ model: 'sonnet', backend: 'claude', isDefault: false }],
       repairConfig: async (repair, chosen, failed) => {
         repairs.push({ repair, chosen, failed });
@@ -219,8 +309,15 @@ describe('actions', () => {
         return `default is now ${chosen}, removed ${failed}`;
       },
     });
-    const reply = await post(`/api/tasks/${key()}/broke/retry`, { model: 'sonnet', setDefault: true, removeFailed: true });
-    expect(JSON.parse(reply.body)).toEqual({ ok: true, message: 'retrying broke with sonnet; config: default is now sonnet, removed sim' });
+    const reply = await post(`/api/tasks/${key()}/broke/retry`, {
+      model: 'sonnet',
+      setDefault: true,
+      removeFailed: true,
+    });
+    expect(JSON.parse(reply.body)).toEqual({
+      ok: true,
+      message: 'retrying broke with sonnet; config: default is now sonnet, removed sim',
+    });
     expect(repairs).toEqual([{ repair: { setDefault: true, removeFailed: true }, chosen: 'sonnet', failed: 'sim' }]);
     expect(await requestsOf('broke')).toEqual([{ type: 'retry', model: 'sonnet' }]);
   });
@@ -256,7 +353,10 @@ describe('live', () => {
   it('pushes a change within 200 ms of the file change', async () => {
     const events: string[] = [];
     const controller = new AbortController();
-    const res = await fetch(`http://127.0.0.1:${inspector.port}/api/events`, { headers: auth(), signal: controller.signal });
+    const res = await fetch(`http://127.0.0.1:${inspector.port}/api/events`, {
+      headers: auth(),
+      signal: controller.signal,
+    });
     const reader = res.body!.getReader();
     const read = (async () => {
       const decoder = new TextDecoder();

@@ -18,7 +18,12 @@ export { classifyWorkerExit } from './classify/classify-worker-exit.js';
 export type { WorkerExit, WorkerFailure, QuotaReset } from './classify/types.js';
 export { findQuotaReset } from './classify/reset-time.js';
 export { parseWorkerLine, type WorkerEvent } from './structured/worker-events.js';
-export { summarizeWorkerOutput, describeEvent, findSessionId, type WorkerSummary } from './structured/worker-summary.js';
+export {
+  summarizeWorkerOutput,
+  describeEvent,
+  findSessionId,
+  type WorkerSummary,
+} from './structured/worker-summary.js';
 export { structuredOutputArgs } from './structured/output-args.js';
 export { sessionResumeFor, sessionResumeArgs, type SessionResume } from './structured/session-resume.js';
 export { STRUCTURED_BACKENDS } from './structured/output-args.js';

@@ -27,10 +27,21 @@ export interface LaunchOptions {
  */
 export function launchWorker(options: LaunchOptions): Promise<{ wrapperPid: number }> {
   const { attemptsDir, attempt, logFile, command } = options;
-  const args = ['-c', WRAPPER_SCRIPT, 'dispatch-wrapper', attemptsDir, String(attempt), logFile, command.script, ...command.args];
+  const args = [
+    '-c',
+    WRAPPER_SCRIPT,
+    'dispatch-wrapper',
+    attemptsDir,
+    String(attempt),
+    logFile,
+    command.script,
+    ...command.args,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', args, { cwd: options.cwd, env: options.env, detached: true, stdio: 'ignore' });
-    child.once('error', (err) => reject(new BackendError('spawn-failed', `cannot start the worker wrapper: ${err.message}`, { cause: err })));
+    child.once('error', (err) =>
+      reject(new BackendError('spawn-failed', `cannot start the worker wrapper: ${err.message}`, { cause: err })),
+    );
     child.once('spawn', () => {
       child.unref();
       resolve({ wrapperPid: child.pid ?? 0 });
@@ -45,7 +56,11 @@ export function launchWorker(options: LaunchOptions): Promise<{ wrapperPid: numb
  * its parent died of: the SIGKILL that follows must still reach it). Returns whether a signal was
  * sent. The wrapper is outside the group and still writes the exit record.
  */
-export async function signalWorker(attemptsDir: string, attempt: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<boolean> {
+export async function signalWorker(
+  attemptsDir: string,
+  attempt: number,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<boolean> {
   const record = await readPidRecord(attemptsDir, attempt);
   if (!record) return false;
   if (!isSameProcess(record.pid, record.startTime)) {

@@ -19,7 +19,10 @@ export function processStartTime(pid: number): string | null {
 
 function psStartTime(pid: number): string | null {
   try {
-    const out = process.getBuiltinModule('node:child_process').execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    const out = process
+      .getBuiltinModule('node:child_process')
+      .execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' })
+      .trim();
     return out === '' ? null : out.replace(/ +/g, '_');
   } catch {
     return null;

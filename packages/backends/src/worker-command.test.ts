@@ -12,7 +12,12 @@ function runCommand(cmd: ReturnType<typeof buildWorkerCommand>, cwd: string): st
 
 describe('buildWorkerCommand', () => {
   it('appends the model flag and the prompt as arguments, trimming a folded command', () => {
-    const cmd = buildWorkerCommand({ command: "printf '%s\\n'\n", modelFlag: '--model', model: 'gpt-5.3-codex', prompt: 'Do the plan' });
+    const cmd = buildWorkerCommand({
+      command: "printf '%s\\n'\n",
+      modelFlag: '--model',
+      model: 'gpt-5.3-codex',
+      prompt: 'Do the plan',
+    });
     expect(cmd).toEqual({ script: `printf '%s\\n' "$@"`, args: ['--model', 'gpt-5.3-codex', 'Do the plan'] });
     expect(runCommand(cmd, tmpdir())).toBe('--model\ngpt-5.3-codex\nDo the plan\n');
   });
@@ -23,9 +28,24 @@ describe('buildWorkerCommand', () => {
   });
 
   it('puts the words that resume a session after every option, right before the prompt', () => {
-    const cmd = buildWorkerCommand({ command: 'codex exec -C "$(pwd)"', modelFlag: '--model', model: 'gpt-5.3-codex', extraArgs: ['--json'], resume: ['resume', '01a2-th'], prompt: 'Go on' });
+    const cmd = buildWorkerCommand({
+      command: 'codex exec -C "$(pwd)"',
+      modelFlag: '--model',
+      model: 'gpt-5.3-codex',
+      extraArgs: ['--json'],
+      resume: ['resume', '01a2-th'],
+      prompt: 'Go on',
+    });
     expect(cmd.args).toEqual(['--json', '--model', 'gpt-5.3-codex', 'resume', '01a2-th', 'Go on']);
-    expect(() => buildWorkerCommand({ command: 'claude -p', modelFlag: null, model: null, resume: ['--resume', '$(id)'], prompt: 'p' })).toThrow(BackendError);
+    expect(() =>
+      buildWorkerCommand({
+        command: 'claude -p',
+        modelFlag: null,
+        model: null,
+        resume: ['--resume', '$(id)'],
+        prompt: 'p',
+      }),
+    ).toThrow(BackendError);
   });
 
   it('keeps "$(pwd)" in the command working', () => {
@@ -46,13 +66,18 @@ describe('buildWorkerCommand', () => {
     expect(() => buildWorkerCommand({ command: 'x', modelFlag: '--model', model, prompt: 'p' })).toThrow(BackendError);
   });
 
-  it.each(['sonnet-4.6', 'gpt-5.3-codex', 'anthropic/claude-opus-4.5', 'model@2025:latest', 'o4-mini', 'a+b'])('accepts the model id %j', (model) => {
-    expect(assertModelId(model)).toBe(model);
-  });
+  it.each(['sonnet-4.6', 'gpt-5.3-codex', 'anthropic/claude-opus-4.5', 'model@2025:latest', 'o4-mini', 'a+b'])(
+    'accepts the model id %j',
+    (model) => {
+      expect(assertModelId(model)).toBe(model);
+    },
+  );
 
   it('refuses an empty command and a model flag that is not a flag', () => {
     expect(() => buildWorkerCommand({ command: '  \n', modelFlag: null, model: null, prompt: 'p' })).toThrow(/empty/);
-    expect(() => buildWorkerCommand({ command: 'x', modelFlag: '--model; id', model: 'a', prompt: 'p' })).toThrow(/model flag/);
+    expect(() => buildWorkerCommand({ command: 'x', modelFlag: '--model; id', model: 'a', prompt: 'p' })).toThrow(
+      /model flag/,
+    );
   });
 });
 
@@ -63,7 +88,12 @@ describe('shellQuote', () => {
 });
 
 describe('worker prompt and environment', () => {
-  const input = { planPath: '/w/.dispatch/tasks/t/plan.md', ipcDir: '/w/.dispatch/tasks/t/ipc', contextPath: '/w/.dispatch/tasks/t/context.md', answerTimeoutSeconds: 180 };
+  const input = {
+    planPath: '/w/.dispatch/tasks/t/plan.md',
+    ipcDir: '/w/.dispatch/tasks/t/ipc',
+    contextPath: '/w/.dispatch/tasks/t/context.md',
+    answerTimeoutSeconds: 180,
+  };
 
   it('names the plan as a bare token and the protocol steps', () => {
     const prompt = workerPrompt({ ...input, startReason: 'first' });
@@ -81,7 +111,18 @@ describe('worker prompt and environment', () => {
   });
 
   it('sets every DISPATCH_ variable on top of the task environment', () => {
-    const env = workerEnv({ PATH: '/bin', HOME: '/h' }, { taskId: 't', taskDir: '/t', ipcDir: '/t/ipc', planPath: '/t/plan.md', dispatchDir: '/w/.dispatch', answerTimeoutSeconds: 180, bin: 'dispatch' });
+    const env = workerEnv(
+      { PATH: '/bin', HOME: '/h' },
+      {
+        taskId: 't',
+        taskDir: '/t',
+        ipcDir: '/t/ipc',
+        planPath: '/t/plan.md',
+        dispatchDir: '/w/.dispatch',
+        answerTimeoutSeconds: 180,
+        bin: 'dispatch',
+      },
+    );
     expect(env).toEqual({
       PATH: '/bin',
       HOME: '/h',

@@ -33,7 +33,6 @@ export interface WorkerCommandParts {
   setup?: string | undefined;
 }
 
-
 const FLAG = /^--?[A-Za-z0-9][A-Za-z0-9-]*$/;
 
 /**
@@ -49,13 +48,17 @@ export function buildWorkerCommand(parts: WorkerCommandParts): WorkerCommand {
   if (command === '') throw new BackendError('spawn-failed', 'the backend command is empty');
   const args: string[] = [];
   const plain = (arg: string) => {
-    if (!/^[A-Za-z0-9=._-]+$/.test(arg)) throw new BackendError('spawn-failed', `invalid extra argument ${JSON.stringify(arg)}`);
+    if (!/^[A-Za-z0-9=._-]+$/.test(arg))
+      throw new BackendError('spawn-failed', `invalid extra argument ${JSON.stringify(arg)}`);
     return arg;
   };
   args.push(...(parts.extraArgs ?? []).map(plain));
   if (parts.modelFlag !== null && parts.model !== null) {
     if (!FLAG.test(parts.modelFlag)) {
-      throw new BackendError('invalid-model', `invalid model flag ${JSON.stringify(parts.modelFlag)}: use e.g. --model or -m`);
+      throw new BackendError(
+        'invalid-model',
+        `invalid model flag ${JSON.stringify(parts.modelFlag)}: use e.g. --model or -m`,
+      );
     }
     args.push(parts.modelFlag, assertModelId(parts.model));
   }

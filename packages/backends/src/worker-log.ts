@@ -8,8 +8,15 @@ export const WORKER_LOG_MAX_BYTES = 10 * 1024 * 1024;
  * appends with O_APPEND, so it goes on writing at the new end; lines written during the cut are
  * the only ones at risk). Returns whether it cut.
  */
-export async function capWorkerLog(path: string, max = WORKER_LOG_MAX_BYTES, keep = Math.floor(max * 0.8)): Promise<boolean> {
-  const size = await stat(path).then((s) => s.size, () => 0);
+export async function capWorkerLog(
+  path: string,
+  max = WORKER_LOG_MAX_BYTES,
+  keep = Math.floor(max * 0.8),
+): Promise<boolean> {
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
   if (size <= max) return false;
   const handle = await open(path, 'r+');
   try {

@@ -17,7 +17,11 @@ const root = join(import.meta.dirname, 'fixtures', 'cli-output');
 const expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')) as Record<string, string>;
 const fixtures = readdirSync(root, { withFileTypes: true })
   .filter((d) => d.isDirectory() && d.name !== 'record')
-  .flatMap((d) => readdirSync(join(root, d.name)).filter((f) => f.endsWith('.json')).map((f) => `${d.name}/${f.slice(0, -'.json'.length)}`))
+  .flatMap((d) =>
+    readdirSync(join(root, d.name))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `${d.name}/${f.slice(0, -'.json'.length)}`),
+  )
   .sort();
 const load = (name: string) => JSON.parse(readFileSync(join(root, `${name}.json`), 'utf8')) as CliFixture;
 
@@ -33,7 +37,13 @@ describe('classifyWorkerExit on the recorded real CLIs', () => {
 
   it.each(fixtures)('%s', (name) => {
     const f = load(name);
-    const failure = classifyWorkerExit({ code: f.exit.code, signal: f.exit.signal, output: f.output, cli: f.cli, at: new Date(f.recordedAt) });
+    const failure = classifyWorkerExit({
+      code: f.exit.code,
+      signal: f.exit.signal,
+      output: f.output,
+      cli: f.cli,
+      at: new Date(f.recordedAt),
+    });
     expect(failure?.kind, failure?.message).toBe(expected[name]);
     // One human line that names the CLI.
     expect(failure!.message).not.toContain('\n');
@@ -42,7 +52,13 @@ describe('classifyWorkerExit on the recorded real CLIs', () => {
 
   it("gives codex's usage limit the reset time it printed", () => {
     const f = load('codex/usage-limit');
-    const failure = classifyWorkerExit({ code: f.exit.code, signal: f.exit.signal, output: f.output, cli: f.cli, at: new Date(f.recordedAt) });
+    const failure = classifyWorkerExit({
+      code: f.exit.code,
+      signal: f.exit.signal,
+      output: f.output,
+      cli: f.cli,
+      at: new Date(f.recordedAt),
+    });
     expect(failure?.message).toContain('resets at 12:00 PM');
     expect(new Date(failure?.resetAt ?? 0).toISOString()).toMatch(/^2026-11-2\dT\d\d:00:00\.000Z$/);
   });

@@ -7,7 +7,9 @@ const KINDS = ['cli-missing', 'auth', 'quota', 'model-unavailable', 'network', '
 const root = join(import.meta.dirname, 'fixtures', 'cli-output');
 // Every line the real CLIs printed: the material random logs are cut from.
 const realLines = ['claude', 'codex', 'gemini', 'opencode'].flatMap((cli) =>
-  readdirSync(join(root, cli)).flatMap((f) => (JSON.parse(readFileSync(join(root, cli, f), 'utf8')) as { output: string }).output.split('\n')),
+  readdirSync(join(root, cli)).flatMap((f) =>
+    (JSON.parse(readFileSync(join(root, cli, f), 'utf8')) as { output: string }).output.split('\n'),
+  ),
 );
 
 /** A small deterministic PRNG (mulberry32), so a failure reproduces. */
@@ -28,17 +30,31 @@ describe('classifyWorkerExit on arbitrary logs', () => {
       const lines = Array.from({ length: Math.floor(next() * 30) }, () => {
         const line = pick(realLines);
         // Cut real lines at random places, and mix in bytes no CLI printed.
-        return next() < 0.3 ? line.slice(Math.floor(next() * line.length)) : next() < 0.1 ? String.fromCharCode(...Array.from({ length: 40 }, () => Math.floor(next() * 0x3000))) : line;
+        return next() < 0.3
+          ? line.slice(Math.floor(next() * line.length))
+          : next() < 0.1
+            ? String.fromCharCode(...Array.from({ length: 40 }, () => Math.floor(next() * 0x3000)))
+            : line;
       });
       const code = pick([1, 2, 41, 126, 127, 139, null]);
-      const failure = classifyWorkerExit({ code, signal: code === null ? 'SIGTERM' : null, output: lines.join(pick(['\n', '\r\n'])), cli: pick(['claude', 'codex', 'gemini', 'opencode', 'mytool']) });
+      const failure = classifyWorkerExit({
+        code,
+        signal: code === null ? 'SIGTERM' : null,
+        output: lines.join(pick(['\n', '\r\n'])),
+        cli: pick(['claude', 'codex', 'gemini', 'opencode', 'mytool']),
+      });
       expect(KINDS).toContain(failure?.kind);
       expect(failure!.message).not.toMatch(/[\r\n]/);
     }
   });
 
   it('reads a 64 KiB tail of long lines quickly (no pathological matching)', () => {
-    const long = ['a: '.repeat(20_000), `${'x'.repeat(60_000)} not found`, `model ${'`'.repeat(30_000)}`, `try again in ${'1'.repeat(30_000)}`];
+    const long = [
+      'a: '.repeat(20_000),
+      `${'x'.repeat(60_000)} not found`,
+      `model ${'`'.repeat(30_000)}`,
+      `try again in ${'1'.repeat(30_000)}`,
+    ];
     for (const line of long) {
       const started = performance.now();
       classifyWorkerExit({ code: 1, signal: null, output: `${line}\n${line}\n`, cli: 'codex' });

@@ -4,7 +4,12 @@ import { classifyWorkerExit } from '../src/index.js';
 // The seed page's failures, as its workers printed them.
 describe("classifyWorkerExit on the seed's examples", () => {
   it('codex: command not found', () => {
-    const failure = classifyWorkerExit({ code: 127, signal: null, output: 'bash: line 1: codex: command not found\n', cli: 'codex' });
+    const failure = classifyWorkerExit({
+      code: 127,
+      signal: null,
+      output: 'bash: line 1: codex: command not found\n',
+      cli: 'codex',
+    });
     expect(failure).toMatchObject({ kind: 'cli-missing' });
     expect(failure!.message).toMatch(/^codex: command not found — install it/);
   });

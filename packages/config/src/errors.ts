@@ -22,7 +22,11 @@ export class ConfigError extends Error {
   readonly line: number | undefined;
   readonly col: number | undefined;
 
-  constructor(code: ConfigErrorCode, message: string, options: { file?: string; position?: SourcePosition; cause?: unknown } = {}) {
+  constructor(
+    code: ConfigErrorCode,
+    message: string,
+    options: { file?: string; position?: SourcePosition; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.file = options.file;

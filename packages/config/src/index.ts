@@ -23,20 +23,45 @@ export {
   type ConfigValidation,
   type LoadedConfig,
 } from './load/index.js';
-export { findModelDirective, findUnknownModelDirective, findWorktreeDirective, type DirectiveMatch } from './resolve/directive.js';
+export {
+  findModelDirective,
+  findUnknownModelDirective,
+  findWorktreeDirective,
+  type DirectiveMatch,
+} from './resolve/directive.js';
 export { modelArgsFor, shellCommandFor, posixQuote, type ModelArgs } from './resolve/model-args.js';
-export { resolveModel, describeResolution, SIM_MODEL, type Resolution, type ResolutionSource, type ResolveModelInput } from './resolve/resolve-model.js';
+export {
+  resolveModel,
+  describeResolution,
+  SIM_MODEL,
+  type Resolution,
+  type ResolutionSource,
+  type ResolveModelInput,
+} from './resolve/resolve-model.js';
 export { editDistance, nearestName, findNearName } from './near-name.js';
 export { parseAgentModels, type AgentModel } from './discover/agent-models.js';
 export { CLAUDE_MODELS, CODEX_MODELS } from './discover/known-models.js';
 export { routeModel, canServeModel, type InstalledClis, type KnownBackendKind } from './discover/route.js';
 export { claudeFamily, modelFamily, type ModelFamily } from './discover/model-family.js';
-export { detectClis, findExecutable, installedKinds, CLI_EXECUTABLES, type CliKind, type FoundClis } from './init/detect-clis.js';
+export {
+  detectClis,
+  findExecutable,
+  installedKinds,
+  CLI_EXECUTABLES,
+  type CliKind,
+  type FoundClis,
+} from './init/detect-clis.js';
 export { editConfig, type EditResult, type ConfigMutation } from './edit/edit-config.js';
 export { setDefault, addModel, removeModel, setAlias } from './edit/mutations.js';
 export { migrateConfig, migrateDocument } from './edit/migrate.js';
 export { withConfigLock } from './edit/lock.js';
-export { discoverModels, suggestedDefault, renderInitialConfig, BACKEND_COMMANDS, type FoundModel } from './init/initial-config.js';
+export {
+  discoverModels,
+  suggestedDefault,
+  renderInitialConfig,
+  BACKEND_COMMANDS,
+  type FoundModel,
+} from './init/initial-config.js';
 export { findMissingModel, addMissingModel, type MissingModel } from './resolve/missing-model.js';
 export { backendExecutable, recoveryAlternatives, MODEL_FAILURES, type Alternative } from './recover/alternatives.js';
 export { DEFAULT_QUOTA_COOLDOWN, DEFAULT_TIME_LIMIT } from './defaults.js';

@@ -2,7 +2,13 @@
 export type BackendKind = 'claude' | 'codex' | 'cursor' | 'gemini' | 'opencode' | 'command';
 
 /** The backend kinds dispatch knows by name; any other key in `backends` is a generic command. */
-export const KNOWN_BACKENDS: readonly Exclude<BackendKind, 'command'>[] = ['claude', 'codex', 'cursor', 'gemini', 'opencode'];
+export const KNOWN_BACKENDS: readonly Exclude<BackendKind, 'command'>[] = [
+  'claude',
+  'codex',
+  'cursor',
+  'gemini',
+  'opencode',
+];
 
 /** A position in config.yaml (1-based), for messages that name the line at fault. */
 export interface SourcePosition {

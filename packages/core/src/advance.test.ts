@@ -1,7 +1,16 @@
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { harness, plan, runningTask, T0 } from '../test/harness.js';
-import { advanceTo, dueDeadline, logInspector, replay, stateOf, taskMachine, type TaskEvent, type TaskState } from './index.js';
+import {
+  advanceTo,
+  dueDeadline,
+  logInspector,
+  replay,
+  stateOf,
+  taskMachine,
+  type TaskEvent,
+  type TaskState,
+} from './index.js';
 
 describe('advanceTo: deadlines that passed while no host ran', () => {
   it('reaches the state a live host reaches, through the same events', () => {
@@ -33,7 +42,7 @@ describe('advanceTo: deadlines that passed while no host ran', () => {
     expect(stuck.snapshot.context.error?.kind).toBe('network');
   });
 
-  it('knows the deadline of every state that keeps one (mirrors the machine\'s deadline invocations)', () => {
+  it("knows the deadline of every state that keeps one (mirrors the machine's deadline invocations)", () => {
     const withDeadlines = Object.entries(taskMachine.root.states)
       .filter(([, node]) => node.invoke.some((i) => i.src === 'deadline'))
       .map(([key]) => key)

@@ -39,7 +39,11 @@ export function dueDeadline(snapshot: TaskSnapshot, until: number, facts: Deadli
  * have. Returns the new snapshot and the deadline events applied (for the log).
  * @example const { snapshot, events } = advanceTo(replay(log), Date.now())
  */
-export function advanceTo(snapshot: TaskSnapshot, until: number, facts: DeadlineFacts = {}): { snapshot: TaskSnapshot; events: TaskEvent[] } {
+export function advanceTo(
+  snapshot: TaskSnapshot,
+  until: number,
+  facts: DeadlineFacts = {},
+): { snapshot: TaskSnapshot; events: TaskEvent[] } {
   const events: TaskEvent[] = [];
   // Each deadline moves the task on or clears itself, so a handful of steps always suffices.
   for (let i = 0; i < 8; i++) {

@@ -8,7 +8,17 @@ describe('isWellFormedEvent', () => {
   it('accepts the events the machine writes, and types it does not know', () => {
     expect(isWellFormedEvent(created)).toBe(true);
     expect(isWellFormedEvent({ type: 'question.asked', at: 2, question: { seq: 1, text: 'JWT?' } })).toBe(true);
-    expect(isWellFormedEvent({ type: 'worker.exited', at: 3, attempt: 1, code: 0, signal: null, plan: { total: 1, done: 1, pending: 0, blocked: 0, error: 0 }, acks: [1] })).toBe(true);
+    expect(
+      isWellFormedEvent({
+        type: 'worker.exited',
+        at: 3,
+        attempt: 1,
+        code: 0,
+        signal: null,
+        plan: { total: 1, done: 1, pending: 0, blocked: 0, error: 0 },
+        acks: [1],
+      }),
+    ).toBe(true);
     expect(isWellFormedEvent({ type: 'worker.teleported', at: 4 })).toBe(true);
   });
 

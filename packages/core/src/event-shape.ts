@@ -8,10 +8,20 @@ const num = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v)
 const str = (v: unknown): boolean => typeof v === 'string';
 const optional = (check: (v: unknown) => boolean) => (v: unknown) => v === undefined || v === null || check(v);
 const error = (v: unknown): boolean => isObject(v) && str(v.kind) && str(v.message);
-const question = (withText: boolean) => (v: unknown): boolean => isObject(v) && num(v.seq) && (!withText || str(v.text));
-const plan = (v: unknown): boolean => isObject(v) && ['total', 'done', 'pending', 'blocked', 'error'].every((k) => num(v[k]));
+const question =
+  (withText: boolean) =>
+  (v: unknown): boolean =>
+    isObject(v) && num(v.seq) && (!withText || str(v.text));
+const plan = (v: unknown): boolean =>
+  isObject(v) && ['total', 'done', 'pending', 'blocked', 'error'].every((k) => num(v[k]));
 const input = (v: unknown): boolean =>
-  isObject(v) && str(v.id) && str(v.model) && num(v.createdAt) && optional(num)(v.answerTimeoutMs) && optional(num)(v.graceMs) && optional(num)(v.timeLimitMs);
+  isObject(v) &&
+  str(v.id) &&
+  str(v.model) &&
+  num(v.createdAt) &&
+  optional(num)(v.answerTimeoutMs) &&
+  optional(num)(v.graceMs) &&
+  optional(num)(v.timeLimitMs);
 
 const SHAPES: Record<string, Check> = {
   'task.created': (e) => input(e.input),
@@ -22,7 +32,12 @@ const SHAPES: Record<string, Check> = {
   'answer.timeout': (e) => question(false)(e.question),
   'plan.changed': (e) => plan(e.plan),
   'worker.exited': (e) =>
-    num(e.attempt) && optional(num)(e.code) && optional(str)(e.signal) && plan(e.plan) && optional(error)(e.cause) && optional((v) => Array.isArray(v) && v.every(num))(e.acks),
+    num(e.attempt) &&
+    optional(num)(e.code) &&
+    optional(str)(e.signal) &&
+    plan(e.plan) &&
+    optional(error)(e.cause) &&
+    optional((v) => Array.isArray(v) && v.every(num))(e.acks),
   'worker.stalled': (e) => optional(str)(e.message),
   'task.timeout': (e) => optional(str)(e.message),
   continue: (e) => optional(str)(e.model),

@@ -32,7 +32,10 @@ describe('task machine: exits', () => {
     const h = runningTask();
     h.send({ type: 'worker.exited', attempt: 1, code: 0, signal: null, plan: twoOpen });
     expect(h.state()).toBe('failed');
-    expect(h.context().error).toEqual({ kind: 'incomplete', message: 'the worker exited with code 0 with 2 of 3 items open' });
+    expect(h.context().error).toEqual({
+      kind: 'incomplete',
+      message: 'the worker exited with code 0 with 2 of 3 items open',
+    });
   });
 
   it('exit 0 with an empty plan is incomplete, not completed', () => {
@@ -68,11 +71,17 @@ describe('task machine: exits', () => {
     const network = { kind: 'network' as const, message: 'codex: cannot reach the API' };
     const stalled = runningTask();
     stalled.send({ type: 'worker.stalled', message: 'no output for 20 min', cause: network });
-    expect(stalled.context().error).toEqual({ kind: 'network', message: 'codex: cannot reach the API (stopped: no output for 20 min)' });
+    expect(stalled.context().error).toEqual({
+      kind: 'network',
+      message: 'codex: cannot reach the API (stopped: no output for 20 min)',
+    });
     expect(stalled.stops).toEqual(['stalled']);
     const timedOut = runningTask();
     timedOut.send({ type: 'task.timeout', cause: network });
-    expect(timedOut.context().error).toEqual({ kind: 'network', message: 'codex: cannot reach the API (stopped: the wall-clock limit passed)' });
+    expect(timedOut.context().error).toEqual({
+      kind: 'network',
+      message: 'codex: cannot reach the API (stopped: the wall-clock limit passed)',
+    });
     // Output with no known cause says nothing the stop does not.
     const unknown = runningTask();
     unknown.send({ type: 'task.timeout', cause: { kind: 'crash', message: 'codex exited with code null' } });
@@ -93,7 +102,14 @@ describe('task machine: exits', () => {
 describe('task machine: recovery', () => {
   function failed() {
     const h = runningTask();
-    h.send({ type: 'worker.exited', attempt: 1, code: 1, signal: null, plan: twoOpen, cause: { kind: 'auth', message: 'not logged in' } });
+    h.send({
+      type: 'worker.exited',
+      attempt: 1,
+      code: 1,
+      signal: null,
+      plan: twoOpen,
+      cause: { kind: 'auth', message: 'not logged in' },
+    });
     return h;
   }
 
@@ -115,7 +131,11 @@ describe('task machine: recovery', () => {
   it('a host that finds no alternative leaves the task failed with the reason', () => {
     const h = harness({
       chooseModel: (input, sendBack) =>
-        sendBack({ type: 'recovery.failed', error: { kind: 'no-alternative', message: `no model left besides ${input.modelsTried.join(', ')}` }, at: input.at }),
+        sendBack({
+          type: 'recovery.failed',
+          error: { kind: 'no-alternative', message: `no model left besides ${input.modelsTried.join(', ')}` },
+          at: input.at,
+        }),
     });
     h.send({ type: 'start' });
     h.send({ type: 'worker.exited', attempt: 1, code: 127, signal: null, plan: twoOpen });
@@ -129,11 +149,25 @@ describe('task machine: recovery', () => {
     const seen: unknown[] = [];
     const h = harness({ chooseModel: (input) => void seen.push(input) });
     h.send({ type: 'start' });
-    h.send({ type: 'worker.exited', attempt: 1, code: 1, signal: null, plan: twoOpen, cause: { kind: 'quota', message: '429' } });
+    h.send({
+      type: 'worker.exited',
+      attempt: 1,
+      code: 1,
+      signal: null,
+      plan: twoOpen,
+      cause: { kind: 'quota', message: '429' },
+    });
     h.send({ type: 'retry', model: 'sonnet' });
     expect(h.state()).toBe('recovering');
     expect(seen).toEqual([
-      { id: 'demo-task', requested: 'sonnet', current: 'opus', modelsTried: ['opus'], error: { kind: 'quota', message: '429' }, at: T0 },
+      {
+        id: 'demo-task',
+        requested: 'sonnet',
+        current: 'opus',
+        modelsTried: ['opus'],
+        error: { kind: 'quota', message: '429' },
+        at: T0,
+      },
     ]);
   });
 });

@@ -10,7 +10,13 @@ export function planComplete(plan: PlanFacts): boolean {
 
 /** Two readings of a plan have the same counts (a rewrite that changed no mark is no change). */
 export function samePlanFacts(a: PlanFacts, b: PlanFacts): boolean {
-  return a.total === b.total && a.done === b.done && a.pending === b.pending && a.blocked === b.blocked && a.error === b.error;
+  return (
+    a.total === b.total &&
+    a.done === b.done &&
+    a.pending === b.pending &&
+    a.blocked === b.blocked &&
+    a.error === b.error
+  );
 }
 
 /** The exit belongs to the current attempt (a late exit record of an old attempt changes nothing). */

@@ -37,7 +37,16 @@ describe('toMermaid', () => {
   });
 
   it('sends cancel from every non-final state, and nothing leaves a final state', () => {
-    for (const state of ['queued', 'starting', 'running', 'awaiting_answer', 'timed_out', 'blocked', 'failed', 'recovering']) {
+    for (const state of [
+      'queued',
+      'starting',
+      'running',
+      'awaiting_answer',
+      'timed_out',
+      'blocked',
+      'failed',
+      'recovering',
+    ]) {
       expect(diagram).toContain(`  ${state} --> cancelled: cancel\n`);
     }
     expect(diagram).not.toMatch(/^ {2}(completed|cancelled) --> (?!\[\*\])/m);

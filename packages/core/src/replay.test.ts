@@ -27,7 +27,14 @@ const scenarios: Record<string, () => ReturnType<typeof harness>> = {
   },
   'failed and retried with another model': () => {
     const h = runningTask();
-    h.send({ type: 'worker.exited', attempt: 1, code: 1, signal: null, plan: twoOpen, cause: { kind: 'auth', message: 'login' } });
+    h.send({
+      type: 'worker.exited',
+      attempt: 1,
+      code: 1,
+      signal: null,
+      plan: twoOpen,
+      cause: { kind: 'auth', message: 'login' },
+    });
     h.send({ type: 'retry', model: 'sonnet' });
     h.send({ type: 'worker.exited', attempt: 2, code: 0, signal: null, plan: plan({ total: 3, done: 3 }) });
     return h;
@@ -71,7 +78,11 @@ describe('replay', () => {
     expect(current.filter((e) => e.type === 'start')).toHaveLength(2); // today's logs carry it
     const old = current.filter((e, i) => !(e.type === 'start' && i > 1));
     const restored = replay(old);
-    expect([stateOf(restored), restored.context.attempt, restored.context.model]).toEqual(['awaiting-answer', 2, 'sonnet']);
+    expect([stateOf(restored), restored.context.attempt, restored.context.model]).toEqual([
+      'awaiting-answer',
+      2,
+      'sonnet',
+    ]);
     expect(restored.context).toEqual(h.context());
   });
 
@@ -127,7 +138,11 @@ describe('restore', () => {
     const clock = new SimulatedClock();
     clock.set(T0 + 3_600_000);
     const snapshot = taskMachine.getPersistedSnapshot(replay(h.log));
-    const actor = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(clock) } }), { snapshot, clock, input: h.input }).start();
+    const actor = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(clock) } }), {
+      snapshot,
+      clock,
+      input: h.input,
+    }).start();
     clock.increment(0);
     expect(actor.getSnapshot().value).toBe('failed');
     expect(actor.getSnapshot().context.error?.kind).toBe('timeout');
@@ -141,15 +156,24 @@ describe('createDeadlineLogic', () => {
     const cause = { kind: 'network' as const, message: 'codex: cannot reach the API' };
     const complete = async (event: TaskEvent) => ({ ...event, cause }) as TaskEvent;
     const input = { id: 't', model: 'opus', createdAt: T0, timeLimitMs: 60_000 };
-    const actor = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(clock, complete) } }), { input, clock }).start();
+    const actor = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(clock, complete) } }), {
+      input,
+      clock,
+    }).start();
     actor.send({ type: 'start', at: T0 });
     actor.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 1, at: T0 });
     clock.increment(60_000);
     await vi.waitUntil(() => actor.getSnapshot().value === 'failed');
-    expect(actor.getSnapshot().context.error).toEqual({ kind: 'network', message: 'codex: cannot reach the API (stopped: the wall-clock limit passed)' });
+    expect(actor.getSnapshot().context.error).toEqual({
+      kind: 'network',
+      message: 'codex: cannot reach the API (stopped: the wall-clock limit passed)',
+    });
 
     // Cancelled while the host was still reading the log: the late timeout changes nothing.
-    const late = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(clock, complete) } }), { input: { ...input, createdAt: clock.now() }, clock }).start();
+    const late = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(clock, complete) } }), {
+      input: { ...input, createdAt: clock.now() },
+      clock,
+    }).start();
     late.send({ type: 'start', at: clock.now() });
     late.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 1, at: clock.now() });
     clock.increment(60_000);
@@ -168,7 +192,10 @@ describe('createDeadlineLogic', () => {
       clearTimeout: (h: unknown) => clock.clearTimeout(h as number),
     };
     const input = { id: 't', model: 'opus', createdAt: T0, timeLimitMs: 40 * 24 * 3_600_000 };
-    const actor = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(nodeLike) } }), { input, clock }).start();
+    const actor = createActor(taskMachine.provide({ actors: { deadline: createDeadlineLogic(nodeLike) } }), {
+      input,
+      clock,
+    }).start();
     actor.send({ type: 'start', at: T0 });
     actor.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 1, at: T0 });
     clock.increment(1_000);

@@ -57,7 +57,8 @@ export function replay(events: readonly LogEvent[], machine: TaskMachine = taskM
 /** One step of `replay`: the snapshot after `event` (unchanged for unknown types or final tasks). */
 export function applyEvent(snapshot: TaskSnapshot, event: LogEvent, machine: TaskMachine = taskMachine): TaskSnapshot {
   if (!isTaskEventType(event.type) || snapshot.status !== 'active') return snapshot;
-  if (startedWithoutStart(snapshot, event as TaskEvent)) snapshot = machine.transition(snapshot, { type: 'start', at: event.at }, inertScope(machine));
+  if (startedWithoutStart(snapshot, event as TaskEvent))
+    snapshot = machine.transition(snapshot, { type: 'start', at: event.at }, inertScope(machine));
   return machine.transition(snapshot, event as TaskEvent, inertScope(machine));
 }
 
@@ -70,8 +71,10 @@ function startedWithoutStart(snapshot: TaskSnapshot, event: TaskEvent): boolean 
   if (snapshot.value !== 'queued') return false;
   const { context } = snapshot;
   // Asked by the next attempt's worker before its start was logged: no other worker runs to ask.
-  if (event.type === 'question.asked') return context.startReason !== 'first' && !context.workerRunning && !context.asked.includes(event.question.seq);
-  const next = event.type === 'worker.started' || event.type === 'worker.spawn-failed' || event.type === 'worker.exited';
+  if (event.type === 'question.asked')
+    return context.startReason !== 'first' && !context.workerRunning && !context.asked.includes(event.question.seq);
+  const next =
+    event.type === 'worker.started' || event.type === 'worker.spawn-failed' || event.type === 'worker.exited';
   return next && event.attempt === context.attempt + 1;
 }
 

@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { FINAL_STATES, TASK_STATES, hasWorker, holdsSlot, isFinalState, isLive, needsUser, type TaskState } from './index.js';
+import {
+  FINAL_STATES,
+  TASK_STATES,
+  hasWorker,
+  holdsSlot,
+  isFinalState,
+  isLive,
+  needsUser,
+  type TaskState,
+} from './index.js';
 
 const where = (test: (s: TaskState) => boolean) => TASK_STATES.filter(test);
 
 describe('state tags: what a state means, asked of the machine', () => {
-  it('final states are the machine\'s final states, and FINAL_STATES names them', () => {
+  it("final states are the machine's final states, and FINAL_STATES names them", () => {
     expect(where(isFinalState)).toEqual(['completed', 'cancelled']);
     expect([...FINAL_STATES].sort()).toEqual(where(isFinalState).sort());
   });

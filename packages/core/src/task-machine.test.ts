@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { harness, plan, runningTask, T0, plans, askedAndWaiting, reachState } from '../test/harness.js';
-import { TASK_STATES, FINAL_STATES, type TaskState } from './index.js';
+import { harness, runningTask, T0, plans, askedAndWaiting, reachState } from '../test/harness.js';
+import { TASK_STATES, FINAL_STATES } from './index.js';
 
-const { allDone, oneBlocked, oneError, twoOpen } = plans;
+const { allDone, oneBlocked, twoOpen } = plans;
 
 describe('task machine: start', () => {
   it('queued → starting → running, claiming attempt 1 with the task model', () => {
@@ -19,7 +19,11 @@ describe('task machine: start', () => {
   it('a spawn error fails the task with its class', () => {
     const h = harness({ autoStart: false });
     h.send({ type: 'start' });
-    h.send({ type: 'worker.spawn-failed', attempt: 1, error: { kind: 'cli-missing', message: 'codex: command not found' } });
+    h.send({
+      type: 'worker.spawn-failed',
+      attempt: 1,
+      error: { kind: 'cli-missing', message: 'codex: command not found' },
+    });
     expect(h.state()).toBe('failed');
     expect(h.context().error).toEqual({ kind: 'cli-missing', message: 'codex: command not found' });
   });

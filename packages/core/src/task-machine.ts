@@ -2,7 +2,14 @@ import { assign } from 'xstate';
 import type { DeadlineInput } from './deadline.js';
 import { samePlanFacts } from './guards.js';
 import { answerDeadlineOf, initialContext, stoppedError } from './task-context.js';
-import { exitAfterDeadline, exitBeforeStart, exitWhileWorking, taskDeadline, taskSetup, timeoutTransition } from './task-setup.js';
+import {
+  exitAfterDeadline,
+  exitBeforeStart,
+  exitWhileWorking,
+  taskDeadline,
+  taskSetup,
+  timeoutTransition,
+} from './task-setup.js';
 
 /**
  * The lifecycle of one dispatched task, as DESIGN.md draws it. Pure: spawning, stopping workers,
@@ -46,7 +53,10 @@ export const taskMachine = taskSetup.createMachine({
         'worker.exited': { guard: 'isUnrecordedExit', actions: 'recordExit' },
         'dependency.failed': {
           target: 'failed',
-          actions: assign(({ event }) => ({ error: { kind: 'dependency', message: event.message }, updatedAt: event.at })),
+          actions: assign(({ event }) => ({
+            error: { kind: 'dependency', message: event.message },
+            updatedAt: event.at,
+          })),
         },
       },
     },
@@ -55,7 +65,9 @@ export const taskMachine = taskSetup.createMachine({
       tags: ['live', 'active', 'holds-slot'],
       entry: assign(({ context }) => ({
         attempt: context.attempt + 1,
-        modelsTried: context.modelsTried.includes(context.model) ? context.modelsTried : [...context.modelsTried, context.model],
+        modelsTried: context.modelsTried.includes(context.model)
+          ? context.modelsTried
+          : [...context.modelsTried, context.model],
         error: null,
         // Questions the previous worker left unanswered are superseded: the new one starts from
         // the plan and context.md, not from a question it never asked (decision 0007).
@@ -72,7 +84,12 @@ export const taskMachine = taskSetup.createMachine({
       invoke: {
         src: 'spawnWorker',
         id: 'worker',
-        input: ({ context }) => ({ id: context.id, attempt: context.attempt, model: context.model, startReason: context.startReason }),
+        input: ({ context }) => ({
+          id: context.id,
+          attempt: context.attempt,
+          model: context.model,
+          startReason: context.startReason,
+        }),
       },
       on: {
         'worker.started': {
@@ -82,7 +99,10 @@ export const taskMachine = taskSetup.createMachine({
             workerPid: event.pid,
             workerRunning: true,
             startedAt: event.at,
-            deadlines: { ...context.deadlines, task: context.timeLimitMs === null ? null : event.at + context.timeLimitMs },
+            deadlines: {
+              ...context.deadlines,
+              task: context.timeLimitMs === null ? null : event.at + context.timeLimitMs,
+            },
             updatedAt: event.at,
           })),
         },
@@ -107,7 +127,11 @@ export const taskMachine = taskSetup.createMachine({
           target: 'failed',
           actions: [
             assign(({ event }) => ({
-              error: stoppedError('stalled', event.message ?? 'no plan change and no worker output for too long', event.cause),
+              error: stoppedError(
+                'stalled',
+                event.message ?? 'no plan change and no worker output for too long',
+                event.cause,
+              ),
               updatedAt: event.at,
             })),
             { type: 'stopWorker', params: { reason: 'stalled' } },
@@ -159,7 +183,10 @@ export const taskMachine = taskSetup.createMachine({
         {
           src: 'deadline',
           id: 'grace-deadline',
-          input: ({ context }): DeadlineInput => ({ at: context.deadlines.grace, event: { type: 'answer.grace-expired' } }),
+          input: ({ context }): DeadlineInput => ({
+            at: context.deadlines.grace,
+            event: { type: 'answer.grace-expired' },
+          }),
         },
       ],
       on: {
@@ -170,7 +197,11 @@ export const taskMachine = taskSetup.createMachine({
         'answer.grace-expired': {
           guard: ({ context }) => !context.stopRequested,
           actions: [
-            assign(({ context, event }) => ({ stopRequested: true, deadlines: { ...context.deadlines, grace: null }, updatedAt: event.at })),
+            assign(({ context, event }) => ({
+              stopRequested: true,
+              deadlines: { ...context.deadlines, grace: null },
+              updatedAt: event.at,
+            })),
             { type: 'stopWorker', params: { reason: 'answer-grace' } },
           ],
         },
@@ -184,7 +215,11 @@ export const taskMachine = taskSetup.createMachine({
       on: {
         continue: {
           target: 'queued',
-          actions: assign(({ context, event }) => ({ model: event.model ?? context.model, startReason: 'continue' as const, updatedAt: event.at })),
+          actions: assign(({ context, event }) => ({
+            model: event.model ?? context.model,
+            startReason: 'continue' as const,
+            updatedAt: event.at,
+          })),
         },
         'question.answered': [
           { guard: 'isPending', target: 'queued', actions: ['recordAnswer', 'continueWithLateAnswer'] },
@@ -194,7 +229,8 @@ export const taskMachine = taskSetup.createMachine({
       },
     },
     failed: {
-      description: 'The worker could not start or did not finish the plan; the error says why. Retry, with the same or another model.',
+      description:
+        'The worker could not start or did not finish the plan; the error says why. Retry, with the same or another model.',
       tags: ['needs-user'],
       on: {
         retry: {

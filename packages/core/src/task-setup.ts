@@ -38,7 +38,8 @@ const current = (context: TaskContext, event: TaskEvent) => isCurrentAttempt(con
 const unackedAnswer = (context: TaskContext, event: Exited) =>
   context.answeredThisAttempt.some((seq) => !(event.acks ?? []).includes(seq));
 /** The worker ended as a worker that gave up waiting does: exit 0, or stopped by us after the grace. */
-const gaveUp = (context: TaskContext, event: Exited) => (event.code === 0 && event.signal === null) || context.stopRequested;
+const gaveUp = (context: TaskContext, event: Exited) =>
+  (event.code === 0 && event.signal === null) || context.stopRequested;
 
 /**
  * The task machine's vocabulary: types, the effects a host provides (defaults do nothing), and
@@ -64,7 +65,12 @@ export const taskSetup = setup({
   actions: {
     /** Host: stop the worker's whole process group (the exit record is still written). */
     stopWorker: (_, _params: StopWorkerParams) => undefined,
-    recordExit: assign(({ event }) => ({ workerPid: null, workerRunning: false, plan: (event as Exited).plan, updatedAt: event.at })),
+    recordExit: assign(({ event }) => ({
+      workerPid: null,
+      workerRunning: false,
+      plan: (event as Exited).plan,
+      updatedAt: event.at,
+    })),
     // An answer seen before its question (facts can arrive out of order) leaves nothing pending.
     recordQuestion: assign(({ context, event }) => {
       const { question } = event as Asked;
@@ -79,7 +85,9 @@ export const taskSetup = setup({
       return {
         questions: withoutQuestion(context, seq),
         answered: [...context.answered, seq],
-        answeredThisAttempt: context.workerRunning ? [...context.answeredThisAttempt, seq] : context.answeredThisAttempt,
+        answeredThisAttempt: context.workerRunning
+          ? [...context.answeredThisAttempt, seq]
+          : context.answeredThisAttempt,
         updatedAt: event.at,
       };
     }),
@@ -113,7 +121,8 @@ export const taskSetup = setup({
       const { seq } = (event as Asked).question;
       return seq > 0 && !context.asked.includes(seq) && !context.answered.includes(seq);
     },
-    isLastPending: ({ context, event }) => context.questions.length === 1 && isPending(context, (event as Answered).question.seq),
+    isLastPending: ({ context, event }) =>
+      context.questions.length === 1 && isPending(context, (event as Answered).question.seq),
     isNewAnswer: ({ context, event }) => !context.answered.includes((event as Answered).question.seq),
   },
 });
@@ -164,5 +173,8 @@ export const timeoutTransition = {
 export const taskDeadline = {
   src: 'deadline',
   id: 'task-deadline',
-  input: ({ context }: { context: TaskContext }): DeadlineInput => ({ at: context.deadlines.task, event: { type: 'task.timeout' } }),
+  input: ({ context }: { context: TaskContext }): DeadlineInput => ({
+    at: context.deadlines.task,
+    event: { type: 'task.timeout' },
+  }),
 } as const;

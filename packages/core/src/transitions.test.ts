@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harness, plan, runningTask, reachState } from '../test/harness.js';
+import { harness, plan, reachState } from '../test/harness.js';
 import { taskMachine, toMermaid } from './index.js';
 
 type Harness = ReturnType<typeof harness>;
@@ -9,28 +9,45 @@ const allDone = plan({ total: 2, done: 2 });
 const blockedPlan = plan({ total: 2, done: 1, blocked: 1 });
 const errorPlan = plan({ total: 2, done: 1, error: 1 });
 const openPlan = plan({ total: 2, done: 1 });
-const exit = (p: typeof allDone, code = 0, acks?: number[]): Send => ({ type: 'worker.exited', attempt: 1, code, signal: null, plan: p, ...(acks && { acks }) });
+const exit = (p: typeof allDone, code = 0, acks?: number[]): Send => ({
+  type: 'worker.exited',
+  attempt: 1,
+  code,
+  signal: null,
+  plan: p,
+  ...(acks && { acks }),
+});
 
-const reach: Record<string, () => Harness> = Object.fromEntries(Object.entries(reachState).map(([k, v]) => [k.replaceAll('-', '_'), v]));
+const reach: Record<string, () => Harness> = Object.fromEntries(
+  Object.entries(reachState).map(([k, v]) => [k.replaceAll('-', '_'), v]),
+);
 
 /** For each drawn edge `from --> to: event`: the state to start from (default: `from`) and the event(s) that take it. */
 const drive: Record<string, { from?: () => Harness; run: (h: Harness) => void }> = {
   'queued --> starting: start': { run: (h) => h.send({ type: 'start' }) },
-  'queued --> failed: dependency.failed': { run: (h) => h.send({ type: 'dependency.failed', message: 'x was cancelled' }) },
-  'starting --> running: worker.started': { run: (h) => h.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 1 }) },
+  'queued --> failed: dependency.failed': {
+    run: (h) => h.send({ type: 'dependency.failed', message: 'x was cancelled' }),
+  },
+  'starting --> running: worker.started': {
+    run: (h) => h.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 1 }),
+  },
   'starting --> failed: worker.spawn-failed': {
     run: (h) => h.send({ type: 'worker.spawn-failed', attempt: 1, error: { kind: 'cli-missing', message: 'no' } }),
   },
   'starting --> failed: worker.exited': { run: (h) => h.send(exit(openPlan, 1)) },
   'starting --> blocked: worker.exited': { run: (h) => h.send(exit(blockedPlan)) },
   'starting --> completed: worker.exited': { run: (h) => h.send(exit(allDone)) },
-  'running --> awaiting_answer: question.asked': { run: (h) => h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } }) },
+  'running --> awaiting_answer: question.asked': {
+    run: (h) => h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } }),
+  },
   'running --> failed: worker.exited': { run: (h) => h.send(exit(openPlan)) },
   'running --> blocked: worker.exited': { run: (h) => h.send(exit(blockedPlan)) },
   'running --> completed: worker.exited': { run: (h) => h.send(exit(allDone)) },
   'running --> failed: worker.stalled': { run: (h) => h.send({ type: 'worker.stalled' }) },
   'running --> failed: task.timeout': { run: (h) => h.send({ type: 'task.timeout' }) },
-  'awaiting_answer --> running: question.answered': { run: (h) => h.send({ type: 'question.answered', question: { seq: 1 } }) },
+  'awaiting_answer --> running: question.answered': {
+    run: (h) => h.send({ type: 'question.answered', question: { seq: 1 } }),
+  },
   'awaiting_answer --> awaiting_answer: question.answered': {
     run: (h) => {
       h.send({ type: 'question.asked', question: { seq: 2, text: 'q2' } });
@@ -42,7 +59,9 @@ const drive: Record<string, { from?: () => Harness; run: (h: Harness) => void }>
   'awaiting_answer --> blocked: worker.exited': { run: (h) => h.send(exit(blockedPlan)) },
   'awaiting_answer --> completed: worker.exited': { run: (h) => h.send(exit(allDone)) },
   'awaiting_answer --> failed: task.timeout': { run: (h) => h.send({ type: 'task.timeout' }) },
-  'timed_out --> running: question.answered': { run: (h) => h.send({ type: 'question.answered', question: { seq: 1 } }) },
+  'timed_out --> running: question.answered': {
+    run: (h) => h.send({ type: 'question.answered', question: { seq: 1 } }),
+  },
   'timed_out --> failed: worker.exited': { run: (h) => h.send(exit(errorPlan)) },
   'timed_out --> blocked: worker.exited': { run: (h) => h.send(exit(openPlan)) },
   'timed_out --> completed: worker.exited': { run: (h) => h.send(exit(allDone)) },

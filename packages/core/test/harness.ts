@@ -69,7 +69,8 @@ export function harness(
   // Like a host whose scheduler always has a slot: a task queued again (continue, retry, late
   // answer) starts at once, unless the test holds it there.
   actor.subscribe((s) => {
-    if (s.value === 'queued' && s.context.startReason !== 'first' && options.holdRequeued !== true) actor.send({ type: 'start', at: clock.now() });
+    if (s.value === 'queued' && s.context.startReason !== 'first' && options.holdRequeued !== true)
+      actor.send({ type: 'start', at: clock.now() });
   });
   const send = (event: DistributiveOmit<TaskEvent, 'at'>) => actor.send({ ...event, at: clock.now() } as TaskEvent);
   const state = () => actor.getSnapshot().value;
@@ -101,7 +102,8 @@ export function askedAndWaiting() {
   return h;
 }
 
-const exitWith = (p: PlanFacts, code = 0) => ({ type: 'worker.exited', attempt: 1, code, signal: null, plan: p }) as const;
+const exitWith = (p: PlanFacts, code = 0) =>
+  ({ type: 'worker.exited', attempt: 1, code, signal: null, plan: p }) as const;
 
 /** How to put a fresh task in each non-final state, with fake host actors. */
 export const reachState: Record<string, () => ReturnType<typeof harness>> = {

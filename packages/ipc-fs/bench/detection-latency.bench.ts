@@ -24,36 +24,48 @@ const seqOf = (name: string): number | undefined => {
 };
 
 const detectors: Array<[string, Detector]> = [
-  ['fs.watch on each ipc/ (raw)', async (_d, tasksDir, seen) => {
-    const watchers = TASKS.map((t) => fsWatch(join(tasksDir, t, 'ipc'), (_e, name) => {
-      const seq = name ? seqOf(name) : undefined;
-      if (seq !== undefined) seen(`${t}/${seq}`);
-    }));
-    return () => watchers.forEach((w) => w.close());
-  }],
-  ['chokidar alone (add events)', async (_d, tasksDir, seen) => {
-    const w = chokidarWatch(tasksDir, { ignoreInitial: true, depth: 2 });
-    w.on('add', (path) => {
-      const parts = path.split('/');
-      const seq = seqOf(parts[parts.length - 1] ?? '');
-      if (seq !== undefined) seen(`${parts[parts.length - 3]}/${seq}`);
-    });
-    await new Promise<void>((r) => w.once('ready', r));
-    return () => w.close();
-  }],
-  ...[{ useWatcher: true, scanIntervalMs: 2000 }, { useWatcher: false, scanIntervalMs: 2000 }, { useWatcher: false, scanIntervalMs: 200 }].map(
-    (opts): [string, Detector] => [
-      opts.useWatcher ? `fact source (watcher + ${opts.scanIntervalMs} ms scans)` : `fact source, scans only every ${opts.scanIntervalMs} ms`,
-      async (dispatchDir, _t, seen) => {
-        const source = await createFactSource({
-          dispatchDir,
-          ...opts,
-          onFact: (f) => void (f.type === 'question' && seen(`${f.taskId}/${f.seq}`)),
-        });
-        return () => source.close();
-      },
-    ],
-  ),
+  [
+    'fs.watch on each ipc/ (raw)',
+    async (_d, tasksDir, seen) => {
+      const watchers = TASKS.map((t) =>
+        fsWatch(join(tasksDir, t, 'ipc'), (_e, name) => {
+          const seq = name ? seqOf(name) : undefined;
+          if (seq !== undefined) seen(`${t}/${seq}`);
+        }),
+      );
+      return () => watchers.forEach((w) => w.close());
+    },
+  ],
+  [
+    'chokidar alone (add events)',
+    async (_d, tasksDir, seen) => {
+      const w = chokidarWatch(tasksDir, { ignoreInitial: true, depth: 2 });
+      w.on('add', (path) => {
+        const parts = path.split('/');
+        const seq = seqOf(parts[parts.length - 1] ?? '');
+        if (seq !== undefined) seen(`${parts[parts.length - 3]}/${seq}`);
+      });
+      await new Promise<void>((r) => w.once('ready', r));
+      return () => w.close();
+    },
+  ],
+  ...[
+    { useWatcher: true, scanIntervalMs: 2000 },
+    { useWatcher: false, scanIntervalMs: 2000 },
+    { useWatcher: false, scanIntervalMs: 200 },
+  ].map((opts): [string, Detector] => [
+    opts.useWatcher
+      ? `fact source (watcher + ${opts.scanIntervalMs} ms scans)`
+      : `fact source, scans only every ${opts.scanIntervalMs} ms`,
+    async (dispatchDir, _t, seen) => {
+      const source = await createFactSource({
+        dispatchDir,
+        ...opts,
+        onFact: (f) => void (f.type === 'question' && seen(`${f.taskId}/${f.seq}`)),
+      });
+      return () => source.close();
+    },
+  ]),
 ];
 
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -64,7 +76,11 @@ async function measure(detector: Detector): Promise<{ p50: number; p99: number; 
   try {
     for (const t of TASKS) mkdirSync(join(tasksDir, t, 'ipc'), { recursive: true });
     const detected = new Map<string, bigint>();
-    const stop = await detector(dispatchDir, tasksDir, (key) => void (detected.has(key) || detected.set(key, process.hrtime.bigint())));
+    const stop = await detector(
+      dispatchDir,
+      tasksDir,
+      (key) => void (detected.has(key) || detected.set(key, process.hrtime.bigint())),
+    );
     const written = await runWriter({ tasksDir, tasks: TASKS, perTask: PER_TASK, intervalMs: INTERVAL_MS });
     await waitFor(() => detected.size >= written.size, 'every question', 20_000).catch(() => undefined);
     await stop();
@@ -73,7 +89,12 @@ async function measure(detector: Detector): Promise<{ p50: number; p99: number; 
       return seen === undefined ? [] : [Number(seen - at) / 1e6];
     });
     latencies.sort((a, b) => a - b);
-    return { p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), max: latencies.at(-1) ?? NaN, seen: latencies.length };
+    return {
+      p50: pct(latencies, 0.5),
+      p99: pct(latencies, 0.99),
+      max: latencies.at(-1) ?? NaN,
+      seen: latencies.length,
+    };
   } finally {
     cleanup();
   }
@@ -86,11 +107,17 @@ async function idleScan(n: number): Promise<{ perScanMs: number; perTaskUs: numb
     for (let i = 0; i < n; i++) {
       const t = join(tasksDir, `idle-${i}`);
       writeAtomicSync(join(t, 'plan.md'), '# Idle\n- [x] a\n- [ ] b\n');
-      for (const name of ['001.question', '001.answer', '001.done', '002.question']) writeAtomicSync(join(t, 'ipc', name), 'x');
+      for (const name of ['001.question', '001.answer', '001.done', '002.question'])
+        writeAtomicSync(join(t, 'ipc', name), 'x');
       writeAtomicSync(join(t, 'attempts', '1.exit'), '{}');
       mkdirSync(join(t, 'requests'));
     }
-    const source = await createFactSource({ dispatchDir, useWatcher: false, scanIntervalMs: 0, onFact: () => undefined });
+    const source = await createFactSource({
+      dispatchDir,
+      useWatcher: false,
+      scanIntervalMs: 0,
+      onFact: () => undefined,
+    });
     const rounds = 20;
     const start = process.hrtime.bigint();
     for (let i = 0; i < rounds; i++) await source.scanNow();
@@ -113,7 +140,9 @@ it('detection latency of a question written by another process', async () => {
   }
   for (const n of [100, 1000]) {
     const r = await idleScan(n);
-    lines.push(`idle full scan of ${n} tasks: ${r.perScanMs.toFixed(1)} ms (${r.perTaskUs.toFixed(0)} µs a task: 2 stat + 3 readdir each)`);
+    lines.push(
+      `idle full scan of ${n} tasks: ${r.perScanMs.toFixed(1)} ms (${r.perTaskUs.toFixed(0)} µs a task: 2 stat + 3 readdir each)`,
+    );
   }
   console.log(`\n${lines.join('\n')}\n`);
 });

@@ -12,7 +12,9 @@ export function answerRefusal(derived: DerivedTask): string | null {
   if (context.questions[0] || derived.state === 'blocked') return null;
   const last = Math.max(0, ...context.asked);
   // The loser of a race that looked after the winner's answer was recorded hears the same.
-  const why = context.answered.includes(last) ? `question ${last} of ${derived.task.id} is already answered` : `task ${derived.task.id} has no question to answer`;
+  const why = context.answered.includes(last)
+    ? `question ${last} of ${derived.task.id} is already answered`
+    : `task ${derived.task.id} has no question to answer`;
   return `${why} (it is ${derived.state})`;
 }
 
@@ -23,7 +25,11 @@ export function answerRefusal(derived: DerivedTask): string | null {
  * `answerRefusal` first. The CLI's `answer` and the inspector both answer through it.
  * @example await answerTask(derived, 'Use JWT') // { kind: 'answered', seq: 1 }
  */
-export async function answerTask(derived: DerivedTask, text: string, options: Pick<WriteOptions, 'beforePublish'> = {}): Promise<AnswerOutcome> {
+export async function answerTask(
+  derived: DerivedTask,
+  text: string,
+  options: Pick<WriteOptions, 'beforePublish'> = {},
+): Promise<AnswerOutcome> {
   const question = derived.snapshot.context.questions[0];
   if (question) {
     await writeAnswer(derived.paths.ipc, question.seq, text, options);

@@ -54,7 +54,9 @@ describe('publishExclusive', () => {
   it('of 8 racing writers exactly one wins; the others get a clear error; the winner is intact', async () => {
     const dir = await tempDir();
     const file = join(dir, '001.answer');
-    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => publishExclusive(file, `answer ${i}`)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => publishExclusive(file, `answer ${i}`)),
+    );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);

@@ -10,7 +10,11 @@ export const LOG_TAIL_BYTES = 64 * 1024;
 // attempt's error (say claude's "Not logged in") from being blamed on a retry with another CLI.
 const startFile = (paths: TaskPaths, attempt: number) => join(paths.attempts, `${attempt}.log-start`);
 
-const sizeOf = (path: string) => stat(path).then((s) => s.size, () => 0);
+const sizeOf = (path: string) =>
+  stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
 
 /** Notes worker.log's size before attempt N's worker is launched. */
 export async function markAttemptLogStart(paths: TaskPaths, attempt: number): Promise<void> {
@@ -50,7 +54,11 @@ function attemptEnd(paths: TaskPaths, attempt: number, start: number, size: numb
  * a later attempt's. A log cut to size since the attempt began is shorter than its start: then the
  * tail is all this attempt's.
  */
-export async function readAttemptLogTail(paths: TaskPaths, attempt: number, maxBytes = LOG_TAIL_BYTES): Promise<string> {
+export async function readAttemptLogTail(
+  paths: TaskPaths,
+  attempt: number,
+  maxBytes = LOG_TAIL_BYTES,
+): Promise<string> {
   const size = await sizeOf(paths.workerLog);
   const start = readStart(paths, attempt);
   if (start > size) return readRange(paths.workerLog, Math.max(0, size - maxBytes), size);
@@ -62,7 +70,11 @@ export async function readAttemptLogTail(paths: TaskPaths, attempt: number, maxB
  * The first `maxBytes` of attempt N's output (where a CLI names its session), or '' when the log
  * was cut since the attempt began (its beginning is gone).
  */
-export async function readAttemptLogHead(paths: TaskPaths, attempt: number, maxBytes = LOG_TAIL_BYTES): Promise<string> {
+export async function readAttemptLogHead(
+  paths: TaskPaths,
+  attempt: number,
+  maxBytes = LOG_TAIL_BYTES,
+): Promise<string> {
   const size = await sizeOf(paths.workerLog);
   const start = readStart(paths, attempt);
   if (start > size) return '';

@@ -51,7 +51,10 @@ export function attemptFiles(attemptsDir: string, n: number) {
  */
 export async function recordLostWorker(attemptsDir: string, n: number, at: Date): Promise<boolean> {
   try {
-    await publishExclusive(attemptFiles(attemptsDir, n).exit, `${JSON.stringify({ code: null, signal: null, at: at.toISOString(), lost: true })}\n`);
+    await publishExclusive(
+      attemptFiles(attemptsDir, n).exit,
+      `${JSON.stringify({ code: null, signal: null, at: at.toISOString(), lost: true })}\n`,
+    );
     return true;
   } catch (err) {
     if (err instanceof IpcError && err.code === 'already-exists') return false;
@@ -68,7 +71,12 @@ export async function readWrapperRecord(attemptsDir: string, n: number): Promise
  * Records attempt `n`'s wrapper as `<pid> <start time>`, right after launching it: a later host
  * then tells "still starting" from "the wrapper died before writing anything".
  */
-export async function writeWrapperRecord(attemptsDir: string, n: number, pid: number, startTime: string): Promise<void> {
+export async function writeWrapperRecord(
+  attemptsDir: string,
+  n: number,
+  pid: number,
+  startTime: string,
+): Promise<void> {
   await writeFileAtomic(attemptFiles(attemptsDir, n).wrapper, `${pid} ${startTime}\n`);
 }
 
@@ -106,7 +114,10 @@ export async function claimAttempt(attemptsDir: string, claim: AttemptClaim): Pr
     await publishExclusive(file, `${JSON.stringify(claim)}\n`);
   } catch (err) {
     if (err instanceof IpcError && err.code === 'already-exists') {
-      throw new IpcError('attempt-claimed', `attempt ${claim.attempt} was already started (${file})`, { file, cause: err });
+      throw new IpcError('attempt-claimed', `attempt ${claim.attempt} was already started (${file})`, {
+        file,
+        cause: err,
+      });
     }
     throw err;
   }

@@ -22,11 +22,7 @@ export class IpcError extends Error {
   readonly file: string | undefined;
   readonly line: number | undefined;
 
-  constructor(
-    code: IpcErrorCode,
-    message: string,
-    options: { file?: string; line?: number; cause?: unknown } = {},
-  ) {
+  constructor(code: IpcErrorCode, message: string, options: { file?: string; line?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.file = options.file;

@@ -29,7 +29,13 @@ export interface EventLogRead {
 }
 
 /** The log lines that are not machine events: the first line and the notes for readers. */
-export const LOG_NOTE_TYPES: readonly string[] = ['task.created', 'state.entered', 'note.added', 'note.restored', 'request.refused'];
+export const LOG_NOTE_TYPES: readonly string[] = [
+  'task.created',
+  'state.entered',
+  'note.added',
+  'note.restored',
+  'request.refused',
+];
 const NOTE_TYPES = new Set(LOG_NOTE_TYPES);
 
 /** True for an event type this version of dispatch writes (a machine event or a note). */
@@ -41,7 +47,8 @@ function asLogged(line: string): LoggedEvent | null {
   try {
     const value = JSON.parse(line) as Partial<LoggedEvent> | null;
     if (!value || typeof value !== 'object' || typeof value.type !== 'string') return null;
-    if (typeof value.seq !== 'number' || typeof value.at !== 'string' || Number.isNaN(Date.parse(value.at))) return null;
+    if (typeof value.seq !== 'number' || typeof value.at !== 'string' || Number.isNaN(Date.parse(value.at)))
+      return null;
     return value as LoggedEvent;
   } catch {
     return null;
@@ -152,7 +159,14 @@ export class EventLogWriter {
   }
 
   private async write(events: readonly NewLogEvent[]): Promise<LoggedEvent[]> {
-    const logged = events.map(({ type, at, ...facts }, i): LoggedEvent => ({ seq: this.lastSeq + 1 + i, at: new Date(at).toISOString(), type, ...facts }));
+    const logged = events.map(
+      ({ type, at, ...facts }, i): LoggedEvent => ({
+        seq: this.lastSeq + 1 + i,
+        at: new Date(at).toISOString(),
+        type,
+        ...facts,
+      }),
+    );
     const line = `${this.needsNewline ? '\n' : ''}${logged.map((l) => `${JSON.stringify(l)}\n`).join('')}`;
     const handle = await open(this.path, 'a', 0o644).catch((err: unknown) => {
       throw diskWriteError(err, this.path);

@@ -21,26 +21,50 @@ export async function readPlanFacts(paths: TaskPaths): Promise<PlanFacts> {
  * the plan's counts (the plan is the contract), the answers the worker acknowledged, and — for
  * a failed exit — the cause a classifier names. Null while the attempt has no exit record.
  */
-export async function exitedEvent(paths: TaskPaths, attempt: number, at: number, classify?: ExitClassifier): Promise<TaskEvent | null> {
+export async function exitedEvent(
+  paths: TaskPaths,
+  attempt: number,
+  at: number,
+  classify?: ExitClassifier,
+): Promise<TaskEvent | null> {
   const record = await readExitRecord(paths.attempts, attempt);
   if (!record) return null;
   const failed = record.code !== 0 || record.signal !== null;
   // The plan is the contract: an item the worker marked [!] says what went wrong, in its words.
   const marked = (await readPlan(paths.plan))?.items.find((i) => i.mark === 'error');
-  const planError = marked && { kind: 'plan-error' as const, message: marked.detail ? `${marked.text}: ${marked.detail.replace(/^Error:\s*/i, '')}` : marked.text };
+  const planError = marked && {
+    kind: 'plan-error' as const,
+    message: marked.detail ? `${marked.text}: ${marked.detail.replace(/^Error:\s*/i, '')}` : marked.text,
+  };
   const setupFailed = record.code === SETUP_FAILED_EXIT && existsSync(join(paths.dir, 'setup.failed'));
   const cause = planError
     ? planError
     : setupFailed
-    ? { kind: 'setup' as const, message: `the worktree setup command failed (exit ${readFileSync(join(paths.dir, 'setup.failed'), 'utf8').trim()}): see dispatch logs ${paths.id}` }
-    : record.lost
-    ? { kind: 'interrupted' as const, message: 'the worker was lost: it ended without a record of how (its wrapper was killed or the machine restarted)' }
-    : failed
-      ? ((await classify?.(record, paths, attempt)) ?? null)
-      : null;
+      ? {
+          kind: 'setup' as const,
+          message: `the worktree setup command failed (exit ${readFileSync(join(paths.dir, 'setup.failed'), 'utf8').trim()}): see dispatch logs ${paths.id}`,
+        }
+      : record.lost
+        ? {
+            kind: 'interrupted' as const,
+            message:
+              'the worker was lost: it ended without a record of how (its wrapper was killed or the machine restarted)',
+          }
+        : failed
+          ? ((await classify?.(record, paths, attempt)) ?? null)
+          : null;
   const acks = [...(await listIpc(paths.ipc)).acks].sort((a, b) => a - b);
   const plan = await readPlanFacts(paths);
-  return { type: 'worker.exited', attempt, code: record.code, signal: record.signal, plan, acks, ...(cause && { cause }), at };
+  return {
+    type: 'worker.exited',
+    attempt,
+    code: record.code,
+    signal: record.signal,
+    plan,
+    acks,
+    ...(cause && { cause }),
+    at,
+  };
 }
 
 /**
@@ -48,7 +72,12 @@ export async function exitedEvent(paths: TaskPaths, attempt: number, at: number,
  * are not machine events (a new task folder, a request, an ack) or whose file vanished. Hosts and
  * `deriveTaskState` build events the same way, so a live run and a restart agree.
  */
-export async function eventFromFact(fact: Fact, paths: TaskPaths, at: number, classify?: ExitClassifier): Promise<TaskEvent | null> {
+export async function eventFromFact(
+  fact: Fact,
+  paths: TaskPaths,
+  at: number,
+  classify?: ExitClassifier,
+): Promise<TaskEvent | null> {
   switch (fact.type) {
     case 'question': {
       const text = await readQuestion(paths.ipc, fact.seq);

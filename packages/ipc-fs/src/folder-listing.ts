@@ -7,7 +7,10 @@ import { readdir } from 'node:fs/promises';
  * look at folders that have not changed (the safety-net scan, the search for a killed writer's
  * temp files). Owned by whoever lists the same folders again and again.
  */
-export type ListingMemo = Map<string, { version: string; listedAt: number; entries: { name: string; isDirectory: boolean }[] }>;
+export type ListingMemo = Map<
+  string,
+  { version: string; listedAt: number; entries: { name: string; isDirectory: boolean }[] }
+>;
 
 /**
  * A folder's change this close to its listing may leave its times as they were: file times are
@@ -33,7 +36,7 @@ export async function listFolder(dir: string, memo?: ListingMemo): Promise<{ nam
     throw err;
   }
   const version = `${s.ino}:${s.mtimeNs}:${s.ctimeNs}`;
-  const changedAt = Number((s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs) / 1_000_000n);
+  const changedAt = Number((s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs) / 1_000_000n); // bigints: no Math.max
   const known = memo.get(dir);
   if (known !== undefined && known.version === version && changedAt < known.listedAt - RACY_MS) return known.entries;
   const listedAt = Date.now();

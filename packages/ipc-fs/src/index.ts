@@ -3,7 +3,15 @@ export type { IpcErrorCode } from './errors.js';
 export { TASK_ID_PATTERN, isValidTaskId, assertTaskId } from './task-id.js';
 export { taskPaths, tasksDir, findGitTop, findDispatchDir } from './paths.js';
 export type { TaskPaths } from './paths.js';
-export { writeFileAtomic, publishExclusive, cleanStaleTemps, findStaleTemps, fsyncDir, tempPathFor, isTempName } from './atomic-write.js';
+export {
+  writeFileAtomic,
+  publishExclusive,
+  cleanStaleTemps,
+  findStaleTemps,
+  fsyncDir,
+  tempPathFor,
+  isTempName,
+} from './atomic-write.js';
 export type { WriteOptions } from './atomic-write.js';
 export {
   IPC_NAME,
@@ -49,7 +57,19 @@ export { createTaskFolder, listTaskIds } from './task-folder.js';
 export { toTaskView } from './task-view.js';
 export type { TaskView } from './task-view.js';
 export { createFactSource, scanTasks } from './watch/index.js';
-export type { FactSource, FactSourceOptions, FactSourceStats, Fact, FactType, IpcFact, PlanFact, ExitFact, RequestFact, TaskFact, WorkerDoneFact } from './watch/index.js';
+export type {
+  FactSource,
+  FactSourceOptions,
+  FactSourceStats,
+  Fact,
+  FactType,
+  IpcFact,
+  PlanFact,
+  ExitFact,
+  RequestFact,
+  TaskFact,
+  WorkerDoneFact,
+} from './watch/index.js';
 export { appendNote, appendNotes } from './plan/edit.js';
 export type { AppendNoteOptions, NoteRetryReason, NewNote } from './plan/edit.js';
 export { createNoteKeeper } from './plan/keep-notes.js';
@@ -65,7 +85,16 @@ export type { ListingMemo } from './folder-listing.js';
 export { refusalOf } from './request-rules.js';
 export { markAttemptLogStart, readAttemptLogHead, readAttemptLogTail } from './attempt-log.js';
 export { activeCooldowns, formatUntil, recordCooldown } from './home/cooldowns.js';
-export { daemonFiles, readDaemonInfo, readQueue, readWatchHealth, removeDaemonInfo, writeDaemonInfo, writeQueue, writeWatchHealth } from './home/daemon-files.js';
+export {
+  daemonFiles,
+  readDaemonInfo,
+  readQueue,
+  readWatchHealth,
+  removeDaemonInfo,
+  writeDaemonInfo,
+  writeQueue,
+  writeWatchHealth,
+} from './home/daemon-files.js';
 export type { DaemonInfo, QueueEntry, WatchHealth } from './home/daemon-files.js';
 export { inspectorStatePath, readInspectorState, writeInspectorState } from './home/inspector-state.js';
 export type { InspectorState } from './home/inspector-state.js';

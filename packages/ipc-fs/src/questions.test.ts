@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/tmp.js';
 import {
-  IpcError,
+  type IpcError,
   listIpc,
   markWorkerDone,
   nextQuestionSeq,

@@ -107,7 +107,12 @@ export async function writeQuestion(ipcDir: string, text: string): Promise<numbe
  * (the dispatcher writes only answers to existing questions).
  * @example await writeAnswer(paths.ipc, 1, 'Focus on JWT')
  */
-export async function writeAnswer(ipcDir: string, seq: number, text: string, options: Pick<WriteOptions, 'beforePublish'> = {}): Promise<void> {
+export async function writeAnswer(
+  ipcDir: string,
+  seq: number,
+  text: string,
+  options: Pick<WriteOptions, 'beforePublish'> = {},
+): Promise<void> {
   const question = join(ipcDir, ipcFileName(seq, 'question'));
   try {
     await stat(question);
@@ -122,7 +127,10 @@ export async function writeAnswer(ipcDir: string, seq: number, text: string, opt
     await publishExclusive(answer, text, options);
   } catch (err) {
     if (err instanceof IpcError && err.code === 'already-exists') {
-      throw new IpcError('answer-exists', `question ${seq} is already answered (${answer})`, { file: answer, cause: err });
+      throw new IpcError('answer-exists', `question ${seq} is already answered (${answer})`, {
+        file: answer,
+        cause: err,
+      });
     }
     throw err;
   }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/tmp.js';
 import {
-
   createTaskFolder,
   EventLogWriter,
   reconcileWorkspace,
@@ -21,7 +20,15 @@ const noCause: ExitClassifier = async () => null;
 const T0 = Date.parse('2026-11-24T10:00:00.000Z');
 
 async function task(dispatchDir: string, id: string, running: boolean) {
-  const file: TaskFile = { id, title: id, prompt: 'p', model: 'opus', backend: 'claude', options: {}, createdAt: new Date(T0).toISOString() };
+  const file: TaskFile = {
+    id,
+    title: id,
+    prompt: 'p',
+    model: 'opus',
+    backend: 'claude',
+    options: {},
+    createdAt: new Date(T0).toISOString(),
+  };
   const paths = await createTaskFolder(dispatchDir, file, renderPlan(id, ['one', 'two']));
   if (running) {
     const log = await EventLogWriter.open(paths.events);
@@ -39,7 +46,10 @@ describe('reconcileWorkspace', () => {
     await writeQuestion(asking.ipc, 'JWT or sessions?');
 
     const finished = await task(dispatchDir, 'finished', true);
-    await writeFileAtomic(join(finished.attempts, '1.exit'), '{"code":0,"signal":null,"at":"2026-11-24T10:01:00.000Z"}');
+    await writeFileAtomic(
+      join(finished.attempts, '1.exit'),
+      '{"code":0,"signal":null,"at":"2026-11-24T10:01:00.000Z"}',
+    );
 
     const lost = await task(dispatchDir, 'lost', true);
     await writeFileAtomic(join(lost.attempts, '1.pid'), '99999 12345\n');
@@ -57,7 +67,11 @@ describe('reconcileWorkspace', () => {
     const by = Object.fromEntries(reports.map((r) => [r.id, r]));
     expect(Object.keys(by)).toEqual(['asking', 'broken', 'finished', 'lost', 'queued']);
 
-    expect(by.asking).toMatchObject({ state: 'awaiting-answer', pendingQuestions: [{ seq: 1, text: 'JWT or sessions?' }], lostWorker: null });
+    expect(by.asking).toMatchObject({
+      state: 'awaiting-answer',
+      pendingQuestions: [{ seq: 1, text: 'JWT or sessions?' }],
+      lostWorker: null,
+    });
     expect(by.finished).toMatchObject({ state: 'failed', finishedWorker: { attempt: 1, code: 0, signal: null } });
     expect(by.lost).toMatchObject({ state: 'running', lostWorker: { attempt: 1, pid: 99999 }, staleTemps: [stale] });
     expect(await readdir(lost.ipc)).toEqual([]);

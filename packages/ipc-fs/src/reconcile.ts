@@ -44,7 +44,8 @@ function tempDirs(paths: TaskPaths): string[] {
 /** Removes the temp files killed writers left in a task's folders; returns their paths. */
 export async function cleanTaskTemps(paths: TaskPaths, maxAgeMs = 60_000): Promise<string[]> {
   const removed: string[] = [];
-  for (const dir of tempDirs(paths)) removed.push(...(await cleanStaleTemps(dir, maxAgeMs)).map((name) => `${dir}/${name}`));
+  for (const dir of tempDirs(paths))
+    removed.push(...(await cleanStaleTemps(dir, maxAgeMs)).map((name) => `${dir}/${name}`));
   return removed;
 }
 
@@ -55,13 +56,20 @@ export async function cleanTaskTemps(paths: TaskPaths, maxAgeMs = 60_000): Promi
  * while it was down is lost.
  * @example for (const t of await reconcileWorkspace(dispatchDir)) if (t.pendingQuestions.length) notify(t)
  */
-export async function reconcileWorkspace(dispatchDir: string, options: ReconcileOptions): Promise<TaskReconciliation[]> {
+export async function reconcileWorkspace(
+  dispatchDir: string,
+  options: ReconcileOptions,
+): Promise<TaskReconciliation[]> {
   const ids = await listTaskIds(dispatchDir);
   return Promise.all(ids.map((id) => reconcileTask(dispatchDir, id, options)));
 }
 
 /** `reconcileWorkspace` for one task. */
-export async function reconcileTask(dispatchDir: string, id: string, options: ReconcileOptions): Promise<TaskReconciliation> {
+export async function reconcileTask(
+  dispatchDir: string,
+  id: string,
+  options: ReconcileOptions,
+): Promise<TaskReconciliation> {
   const report: TaskReconciliation = {
     id,
     state: null,
@@ -75,7 +83,10 @@ export async function reconcileTask(dispatchDir: string, id: string, options: Re
   };
   let derived;
   try {
-    derived = await deriveTaskState(dispatchDir, id, { classify: options.classify, ...(options.now !== undefined && { now: options.now }) });
+    derived = await deriveTaskState(dispatchDir, id, {
+      classify: options.classify,
+      ...(options.now !== undefined && { now: options.now }),
+    });
   } catch (err) {
     if (!(err instanceof IpcError)) throw err;
     report.error = err;
@@ -97,7 +108,9 @@ export async function reconcileTask(dispatchDir: string, id: string, options: Re
   }
   const maxAge = options.maxTempAgeMs ?? 60_000;
   for (const dir of tempDirs(derived.paths)) {
-    const found = options.clean ? await cleanStaleTemps(dir, maxAge, options.now) : await findStaleTemps(dir, maxAge, options.now);
+    const found = options.clean
+      ? await cleanStaleTemps(dir, maxAge, options.now)
+      : await findStaleTemps(dir, maxAge, options.now);
     report.staleTemps.push(...found.map((name) => `${dir}/${name}`));
   }
   return report;

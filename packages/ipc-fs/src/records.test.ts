@@ -5,7 +5,7 @@ import { tempDir } from '../test/tmp.js';
 import {
   claimAttempt,
   EventLogWriter,
-  IpcError,
+  type IpcError,
   listAttempts,
   readAttemptClaim,
   readEventLog,
@@ -18,7 +18,12 @@ import {
 } from './index.js';
 
 describe('attempt records', () => {
-  const claim = (attempt: number) => ({ attempt, model: 'opus', backend: 'claude', claimedAt: '2026-11-24T10:00:00.000Z' });
+  const claim = (attempt: number) => ({
+    attempt,
+    model: 'opus',
+    backend: 'claude',
+    claimedAt: '2026-11-24T10:00:00.000Z',
+  });
 
   it('an attempt is claimed exactly once, even by 8 racing daemons', async () => {
     const dir = await tempDir();
@@ -71,9 +76,17 @@ describe('event log', () => {
       log.append({ type: 'task.created', at, input: { id: 't', model: 'opus', createdAt: at } }),
       log.append({ type: 'question.asked', at: at + 1, question: { seq: 1, text: 'q' } }),
     ]);
-    const lines = (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ seq: 1, at: '2026-11-24T10:00:00.000Z', type: 'task.created' });
-    expect(lines[1]).toEqual({ seq: 2, at: '2026-11-24T10:00:00.001Z', type: 'question.asked', question: { seq: 1, text: 'q' } });
+    expect(lines[1]).toEqual({
+      seq: 2,
+      at: '2026-11-24T10:00:00.001Z',
+      type: 'question.asked',
+      question: { seq: 1, text: 'q' },
+    });
     const { events } = await readEventLog(path);
     expect(toMachineEvents(events)[1]).toEqual({ type: 'question.asked', at: at + 1, question: { seq: 1, text: 'q' } });
   });
@@ -105,6 +118,12 @@ describe('event log', () => {
   });
 
   it('a missing log reads as empty', async () => {
-    expect(await readEventLog('/nonexistent/events.jsonl')).toEqual({ events: [], torn: false, skipped: 0, unknown: [], malformed: [] });
+    expect(await readEventLog('/nonexistent/events.jsonl')).toEqual({
+      events: [],
+      torn: false,
+      skipped: 0,
+      unknown: [],
+      malformed: [],
+    });
   });
 });

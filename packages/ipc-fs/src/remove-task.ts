@@ -22,5 +22,6 @@ export async function removeTask(home: string, dispatchDir: string, id: string):
 /** Finishes the removals an interrupted `clean` left behind. */
 export async function sweepRemovedTasks(dispatchDir: string): Promise<void> {
   const names = await readdir(tasksDir(dispatchDir)).catch(() => [] as string[]);
-  for (const name of names.filter((n) => n.startsWith(REMOVING))) await rm(join(tasksDir(dispatchDir), name), { recursive: true, force: true });
+  for (const name of names.filter((n) => n.startsWith(REMOVING)))
+    await rm(join(tasksDir(dispatchDir), name), { recursive: true, force: true });
 }

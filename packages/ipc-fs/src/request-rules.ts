@@ -13,7 +13,9 @@ export function refusalOf(type: TaskRequest['type'], id: string, state: TaskStat
     case 'note':
       return isFinalState(state) ? `task ${id} is ${state}: no worker would read the note` : null;
     case 'continue':
-      return state === 'blocked' ? null : `task ${id} is not blocked (it is ${state}): continue applies to a blocked task`;
+      return state === 'blocked'
+        ? null
+        : `task ${id} is not blocked (it is ${state}): continue applies to a blocked task`;
     case 'retry':
       return state === 'failed' ? null : `task ${id} has not failed (it is ${state}): retry applies to a failed task`;
   }

@@ -30,7 +30,10 @@ export async function writeTaskFile(paths: TaskPaths, task: TaskFile): Promise<v
     await publishExclusive(paths.taskJson, `${JSON.stringify(task, null, 2)}\n`);
   } catch (err) {
     if (err instanceof IpcError && err.code === 'already-exists') {
-      throw new IpcError('task-exists', `task ${task.id} already exists (${paths.taskJson})`, { file: paths.taskJson, cause: err });
+      throw new IpcError('task-exists', `task ${task.id} already exists (${paths.taskJson})`, {
+        file: paths.taskJson,
+        cause: err,
+      });
     }
     throw err;
   }
@@ -42,25 +45,36 @@ export async function readTaskFile(paths: TaskPaths): Promise<TaskFile> {
   try {
     text = readFileSync(paths.taskJson, 'utf8');
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) throw new IpcError('no-such-task', `no task ${paths.id} (${paths.dir})`, { file: paths.taskJson });
+    if (isErrno(err, 'ENOENT'))
+      throw new IpcError('no-such-task', `no task ${paths.id} (${paths.dir})`, { file: paths.taskJson });
     throw err;
   }
   let value: Partial<TaskFile>;
   try {
     value = JSON.parse(text) as Partial<TaskFile>;
   } catch (err) {
-    throw new IpcError('malformed-task', `${paths.taskJson}: not valid JSON`, { file: paths.taskJson, line: 1, cause: err });
+    throw new IpcError('malformed-task', `${paths.taskJson}: not valid JSON`, {
+      file: paths.taskJson,
+      line: 1,
+      cause: err,
+    });
   }
   for (const key of ['id', 'model', 'createdAt'] as const) {
     if (typeof value[key] !== 'string') {
-      throw new IpcError('malformed-task', `${paths.taskJson}: "${key}" is missing or not a string`, { file: paths.taskJson });
+      throw new IpcError('malformed-task', `${paths.taskJson}: "${key}" is missing or not a string`, {
+        file: paths.taskJson,
+      });
     }
   }
   // A task.json copied from another task must not pose as it.
   if (value.id !== paths.id) {
-    throw new IpcError('malformed-task', `${paths.taskJson}: its id ${JSON.stringify(value.id)} is not its folder's (${paths.id})`, {
-      file: paths.taskJson,
-    });
+    throw new IpcError(
+      'malformed-task',
+      `${paths.taskJson}: its id ${JSON.stringify(value.id)} is not its folder's (${paths.id})`,
+      {
+        file: paths.taskJson,
+      },
+    );
   }
   if (Number.isNaN(Date.parse(value.createdAt as string))) {
     throw new IpcError('malformed-task', `${paths.taskJson}: "createdAt" is not a time`, { file: paths.taskJson });

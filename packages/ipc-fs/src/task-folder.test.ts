@@ -9,7 +9,15 @@ import { renderPlan } from './plan/serialize.js';
 import { createTaskFolder } from './task-folder.js';
 import type { TaskFile } from './task-file.js';
 
-const task = (id: string): TaskFile => ({ id, title: id, prompt: id, model: 'sim', backend: 'sim', options: {}, createdAt: new Date().toISOString() });
+const task = (id: string): TaskFile => ({
+  id,
+  title: id,
+  prompt: id,
+  model: 'sim',
+  backend: 'sim',
+  options: {},
+  createdAt: new Date().toISOString(),
+});
 const errno = (code: string) => Object.assign(new Error(`${code}: some message, write`), { code });
 
 describe('createTaskFolder', () => {
@@ -26,7 +34,9 @@ describe('createTaskFolder', () => {
     const dispatchDir = join(await tempDir(), '.dispatch');
     const first = await createTaskFolder(dispatchDir, task('same'), renderPlan('same', ['a']));
     await writeFile(join(first.ipc, '001.question'), 'mine?');
-    await expect(createTaskFolder(dispatchDir, task('same'), renderPlan('same', ['b']))).rejects.toMatchObject({ code: 'task-exists' });
+    await expect(createTaskFolder(dispatchDir, task('same'), renderPlan('same', ['b']))).rejects.toMatchObject({
+      code: 'task-exists',
+    });
     expect(existsSync(join(first.ipc, '001.question'))).toBe(true);
   });
 });
@@ -35,8 +45,14 @@ describe('diskWriteError', () => {
   it('names the file meant and what to do when the disk refuses a write', () => {
     const full = diskWriteError(errno('ENOSPC'), '/w/plan.md');
     expect(full).toBeInstanceOf(IpcError);
-    expect(full).toMatchObject({ code: 'io', file: '/w/plan.md', message: 'cannot write /w/plan.md: the disk is full (ENOSPC): free some space and try again' });
-    expect((diskWriteError(errno('EROFS'), '/w/x') as IpcError).message).toBe('cannot write /w/x: the file system is read-only (EROFS)');
+    expect(full).toMatchObject({
+      code: 'io',
+      file: '/w/plan.md',
+      message: 'cannot write /w/plan.md: the disk is full (ENOSPC): free some space and try again',
+    });
+    expect((diskWriteError(errno('EROFS'), '/w/x') as IpcError).message).toBe(
+      'cannot write /w/x: the file system is read-only (EROFS)',
+    );
   });
 
   it('returns any other error unchanged', () => {

@@ -40,7 +40,10 @@ export async function createTaskFolder(dispatchDir: string, task: TaskFile, plan
 export async function listTaskIds(dispatchDir: string): Promise<string[]> {
   try {
     const entries = await readdir(tasksDir(dispatchDir), { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && isValidTaskId(e.name)).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory() && isValidTaskId(e.name))
+      .map((e) => e.name)
+      .sort();
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return [];
     throw err;

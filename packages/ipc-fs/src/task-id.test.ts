@@ -86,6 +86,8 @@ describe('findDispatchDir', () => {
 
   it('refuses to make DISPATCH_HOME a workspace', async () => {
     const dir = await tempDir();
-    expect(() => findDispatchDir(dir, { DISPATCH_HOME: join(dir, '.dispatch') })).toThrow(/is DISPATCH_HOME, not a workspace/);
+    expect(() => findDispatchDir(dir, { DISPATCH_HOME: join(dir, '.dispatch') })).toThrow(
+      /is DISPATCH_HOME, not a workspace/,
+    );
   });
 });

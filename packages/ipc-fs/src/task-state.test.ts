@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/tmp.js';
 import {
-
   createTaskFolder,
   deriveTaskState,
   EventLogWriter,
@@ -44,7 +43,10 @@ async function runningTask() {
 }
 
 async function exitRecord(dir: string, code: number) {
-  await writeFileAtomic(join(dir, '1.exit'), JSON.stringify({ code, signal: null, at: new Date(T0 + 60_000).toISOString() }));
+  await writeFileAtomic(
+    join(dir, '1.exit'),
+    JSON.stringify({ code, signal: null, at: new Date(T0 + 60_000).toISOString() }),
+  );
 }
 
 describe('deriveTaskState', () => {
@@ -53,7 +55,9 @@ describe('deriveTaskState', () => {
     await createTaskFolder(dispatchDir, task, renderPlan(task.title, ['one']));
     const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.state).toBe('queued');
-    expect(derived.unrecorded).toEqual([{ type: 'plan.changed', plan: { total: 1, done: 0, pending: 1, blocked: 0, error: 0 }, at: expect.any(Number) }]);
+    expect(derived.unrecorded).toEqual([
+      { type: 'plan.changed', plan: { total: 1, done: 0, pending: 1, blocked: 0, error: 0 }, at: expect.any(Number) },
+    ]);
     expect(await listTaskIds(dispatchDir)).toEqual(['security-review']);
   });
 
@@ -72,7 +76,12 @@ describe('deriveTaskState', () => {
     await writeAnswer(paths.ipc, 1, 'a1');
     await writeQuestion(paths.ipc, 'q2');
     const before = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
-    expect(before.unrecorded.map((e) => e.type).sort()).toEqual(['plan.changed', 'question.answered', 'question.asked', 'question.asked']);
+    expect(before.unrecorded.map((e) => e.type).sort()).toEqual([
+      'plan.changed',
+      'question.answered',
+      'question.asked',
+      'question.asked',
+    ]);
     const times = before.unrecorded.map((e) => e.at);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     for (const event of before.unrecorded) await log.append(event);
@@ -120,13 +129,18 @@ describe('deriveTaskState', () => {
   it('a host classifier names the cause of a failed exit', async () => {
     const { dispatchDir, paths } = await runningTask();
     await exitRecord(paths.attempts, 1);
-    const derived = await deriveTaskState(dispatchDir, task.id, { classify: async () => ({ kind: 'auth', message: 'not logged in' }) });
+    const derived = await deriveTaskState(dispatchDir, task.id, {
+      classify: async () => ({ kind: 'auth', message: 'not logged in' }),
+    });
     expect(derived.snapshot.context.error).toEqual({ kind: 'auth', message: 'not logged in' });
   });
 
   it('a torn log line is skipped and reported', async () => {
     const { dispatchDir, paths } = await runningTask();
-    await writeFile(paths.events, `${await (await import('node:fs/promises')).readFile(paths.events, 'utf8')}{"seq":4,"at":"20`);
+    await writeFile(
+      paths.events,
+      `${await (await import('node:fs/promises')).readFile(paths.events, 'utf8')}{"seq":4,"at":"20`,
+    );
     const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.tornLog).toBe(true);
     expect(derived.state).toBe('running');
@@ -136,10 +150,15 @@ describe('deriveTaskState', () => {
     const { dispatchDir, paths } = await runningTask();
     const text = await (await import('node:fs/promises')).readFile(paths.events, 'utf8');
     const line = text.split('\n').length;
-    await writeFile(paths.events, `${text}{"seq":99,"at":"2026-01-01T00:00:00.000Z","type":"worker.teleported","to":"mars"}\n`);
+    await writeFile(
+      paths.events,
+      `${text}{"seq":99,"at":"2026-01-01T00:00:00.000Z","type":"worker.teleported","to":"mars"}\n`,
+    );
     const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.state).toBe('running');
-    expect(derived.warnings).toEqual([`${paths.events}:${line}: skipped an event of unknown type "worker.teleported" (written by a newer dispatch?)`]);
+    expect(derived.warnings).toEqual([
+      `${paths.events}:${line}: skipped an event of unknown type "worker.teleported" (written by a newer dispatch?)`,
+    ]);
   });
 
   it('a line of a known type without its facts is skipped with a warning, never thrown inside the machine', async () => {
@@ -149,11 +168,15 @@ describe('deriveTaskState', () => {
     await writeFile(paths.events, `${text}{"seq":99,"at":"2026-01-01T00:00:00.000Z","type":"question.asked"}\n`);
     const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.state).toBe('running');
-    expect(derived.warnings).toEqual([`${paths.events}:${line}: skipped a "question.asked" event without the facts it carries (a damaged log?)`]);
+    expect(derived.warnings).toEqual([
+      `${paths.events}:${line}: skipped a "question.asked" event without the facts it carries (a damaged log?)`,
+    ]);
   });
 
   it('an unknown task is a clear error', async () => {
-    await expect(deriveTaskState(await tempDir(), 'nope', { classify: noCause })).rejects.toMatchObject({ code: 'no-such-task' });
+    await expect(deriveTaskState(await tempDir(), 'nope', { classify: noCause })).rejects.toMatchObject({
+      code: 'no-such-task',
+    });
   });
 });
 
@@ -168,7 +191,12 @@ describe('deriveTaskState after time passed with no host', () => {
     const exitAt = new Date(asked + 200_000);
     await (await import('node:fs/promises')).utimes(join(paths.attempts, '1.exit'), exitAt, exitAt);
     const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause, now: asked + 300_000 });
-    expect(derived.unrecorded.map((e) => e.type)).toEqual(['plan.changed', 'question.asked', 'answer.timeout', 'worker.exited']);
+    expect(derived.unrecorded.map((e) => e.type)).toEqual([
+      'plan.changed',
+      'question.asked',
+      'answer.timeout',
+      'worker.exited',
+    ]);
     expect(derived.state).toBe('blocked');
   });
 
@@ -176,15 +204,26 @@ describe('deriveTaskState after time passed with no host', () => {
     const dispatchDir = join(await tempDir(), '.dispatch');
     const paths = await createTaskFolder(dispatchDir, task, renderPlan(task.title, ['one']));
     const log = await EventLogWriter.open(paths.events);
-    await log.append({ type: 'task.created', at: T0, input: { id: task.id, model: 'opus', createdAt: T0, timeLimitMs: 30_000 } });
+    await log.append({
+      type: 'task.created',
+      at: T0,
+      input: { id: task.id, model: 'opus', createdAt: T0, timeLimitMs: 30_000 },
+    });
     await log.append({ type: 'start', at: T0 + 1 });
     await log.append({ type: 'worker.started', at: T0 + 2, attempt: 1, model: 'opus', pid: 4242 });
     const cause = { kind: 'network' as const, message: 'codex: cannot reach the model API' };
     const seen: number[] = [];
     const classifyStuck = async (_: unknown, attempt: number) => (seen.push(attempt), cause);
     const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause, classifyStuck });
-    expect(derived.unrecorded.find((e) => e.type === 'task.timeout')).toEqual({ type: 'task.timeout', at: T0 + 2 + 30_000, cause });
-    expect(derived.snapshot.context.error).toEqual({ kind: 'network', message: 'codex: cannot reach the model API (stopped: the wall-clock limit passed)' });
+    expect(derived.unrecorded.find((e) => e.type === 'task.timeout')).toEqual({
+      type: 'task.timeout',
+      at: T0 + 2 + 30_000,
+      cause,
+    });
+    expect(derived.snapshot.context.error).toEqual({
+      kind: 'network',
+      message: 'codex: cannot reach the model API (stopped: the wall-clock limit passed)',
+    });
     expect(seen).toEqual([1]);
     // Not due yet: the output is not read at all.
     await deriveTaskState(dispatchDir, task.id, { classify: noCause, classifyStuck, now: T0 + 10_000 });
@@ -205,17 +244,25 @@ describe('deriveTaskState after time passed with no host', () => {
   it('a task.json that names another task is refused', async () => {
     const { dispatchDir, paths } = await runningTask();
     await writeFileAtomic(paths.taskJson, JSON.stringify({ ...task, id: 'other-task' }));
-    await expect(deriveTaskState(dispatchDir, task.id, { classify: noCause })).rejects.toThrow(/its id "other-task" is not its folder's/);
+    await expect(deriveTaskState(dispatchDir, task.id, { classify: noCause })).rejects.toThrow(
+      /its id "other-task" is not its folder's/,
+    );
   });
 });
 
 describe('a worker that marked an item [!]', () => {
   it('fails the task with that item and its description as the error', async () => {
     const { dispatchDir, paths } = await runningTask();
-    await writeFileAtomic(paths.plan, '# T\n- [x] Scan\n- [!] Check the auth/ directory\n  Error: auth/ directory not found\n');
+    await writeFileAtomic(
+      paths.plan,
+      '# T\n- [x] Scan\n- [!] Check the auth/ directory\n  Error: auth/ directory not found\n',
+    );
     await exitRecord(paths.attempts, 1);
     const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.state).toBe('failed');
-    expect(derived.snapshot.context.error).toEqual({ kind: 'plan-error', message: 'Check the auth/ directory: auth/ directory not found' });
+    expect(derived.snapshot.context.error).toEqual({
+      kind: 'plan-error',
+      message: 'Check the auth/ directory: auth/ directory not found',
+    });
   });
 });

@@ -1,6 +1,19 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { advanceTo, applyEvent, EMPTY_PLAN, type LogEvent, replay, samePlanFacts, stateOf, type TaskCreatedEvent, type TaskError, type TaskEvent, type TaskSnapshot, type TaskState } from '@dispatch/core';
+import {
+  advanceTo,
+  applyEvent,
+  EMPTY_PLAN,
+  type LogEvent,
+  replay,
+  samePlanFacts,
+  stateOf,
+  type TaskCreatedEvent,
+  type TaskError,
+  type TaskEvent,
+  type TaskSnapshot,
+  type TaskState,
+} from '@dispatch/core';
 import { attemptFiles, type ExitRecord } from './attempts.js';
 import { readEventLog, toMachineEvents, type LoggedEvent } from './events-log.js';
 import { exitedEvent } from './fact-events.js';
@@ -78,7 +91,13 @@ function createdFrom(task: TaskFile): TaskCreatedEvent {
 }
 
 /** Facts on disk the log has not recorded, each stamped with its file's time, in protocol order. */
-async function factsOnDisk(paths: TaskPaths, plan: Plan | null, recorded: TaskSnapshot, history: readonly LogEvent[], options: DeriveOptions) {
+async function factsOnDisk(
+  paths: TaskPaths,
+  plan: Plan | null,
+  recorded: TaskSnapshot,
+  history: readonly LogEvent[],
+  options: DeriveOptions,
+) {
   const asked = new Set<number>();
   const answered = new Set<number>();
   const exited = new Set<number>();
@@ -99,7 +118,11 @@ async function factsOnDisk(paths: TaskPaths, plan: Plan | null, recorded: TaskSn
   for (const seq of ipc.questions) {
     const file = join(paths.ipc, ipcFileName(seq, 'question'));
     const text = asked.has(seq) ? null : await readQuestion(paths.ipc, seq);
-    if (text !== null) found.push({ rank: 1, event: { type: 'question.asked', question: { seq, text }, at: (await mtimeOf(file)) ?? fallback } });
+    if (text !== null)
+      found.push({
+        rank: 1,
+        event: { type: 'question.asked', question: { seq, text }, at: (await mtimeOf(file)) ?? fallback },
+      });
     if (ipc.answers.has(seq) && !answered.has(seq)) {
       const at = (await mtimeOf(join(paths.ipc, ipcFileName(seq, 'answer')))) ?? fallback;
       found.push({ rank: 2, event: { type: 'question.answered', question: { seq }, at } });
@@ -108,7 +131,8 @@ async function factsOnDisk(paths: TaskPaths, plan: Plan | null, recorded: TaskSn
   const { attempt, startedAt } = recorded.context;
   const doneAt = ipc.workerDone ? await mtimeOf(paths.doneMarker) : null;
   // Only a marker the current attempt's worker wrote (an earlier worker's stays on disk).
-  if (doneAt !== null && startedAt !== null && doneAt >= startedAt) found.push({ rank: 3, event: { type: 'worker.done', at: doneAt } });
+  if (doneAt !== null && startedAt !== null && doneAt >= startedAt)
+    found.push({ rank: 3, event: { type: 'worker.done', at: doneAt } });
   if (attempt > 0 && !exited.has(attempt)) {
     const at = (await mtimeOf(attemptFiles(paths.attempts, attempt).exit)) ?? fallback;
     const exit = await exitedEvent(paths, attempt, at, options.classify);
@@ -131,8 +155,14 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
   const task = await readTaskFile(paths);
   const { events: logged, torn, unknown, malformed } = await readEventLog(paths.events);
   const warnings = [
-    ...malformed.map((m) => ({ line: m.line, text: `skipped a ${JSON.stringify(m.type)} event without the facts it carries (a damaged log?)` })),
-    ...unknown.map((u) => ({ line: u.line, text: `skipped an event of unknown type ${JSON.stringify(u.type)} (written by a newer dispatch?)` })),
+    ...malformed.map((m) => ({
+      line: m.line,
+      text: `skipped a ${JSON.stringify(m.type)} event without the facts it carries (a damaged log?)`,
+    })),
+    ...unknown.map((u) => ({
+      line: u.line,
+      text: `skipped an event of unknown type ${JSON.stringify(u.type)} (written by a newer dispatch?)`,
+    })),
   ]
     .sort((a, b) => a.line - b.line)
     .map((w) => `${paths.events}:${w.line}: ${w.text}`);
@@ -166,5 +196,16 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
     apply(event);
   }
   advance(now);
-  return { paths, task, snapshot, state: stateOf(snapshot), recorded, plan, unrecorded, logged, tornLog: torn, warnings };
+  return {
+    paths,
+    task,
+    snapshot,
+    state: stateOf(snapshot),
+    recorded,
+    plan,
+    unrecorded,
+    logged,
+    tornLog: torn,
+    warnings,
+  };
 }

@@ -69,7 +69,12 @@ export function usageError(message: string, reason = 'usage'): DispatchError {
  * Codes of the packages' own errors that mean the user's input is at fault (exit 2). Besides
  * these, every code starting with `invalid-`, `malformed-` or `unknown-` is an input error.
  */
-const INPUT_ERROR_CODES: ReadonlySet<string> = new Set(['path-escape', 'no-such-question', 'missing-config', 'no-such-task']);
+const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'path-escape',
+  'no-such-question',
+  'missing-config',
+  'no-such-task',
+]);
 const INPUT_CODE_PREFIXES = ['invalid-', 'malformed-', 'unknown-'];
 
 /** True when a package error's code means bad input (exit 2), not a failure. */
@@ -87,7 +92,11 @@ export function toDispatchError(err: unknown): DispatchError {
   const reason = (err as { code?: unknown }).code;
   const { file, line } = err as { file?: unknown; line?: unknown };
   const code: DispatchErrorCode =
-    reason === 'no-such-task' ? 'not-found' : typeof reason === 'string' && isInputErrorCode(reason) ? 'input' : 'failure';
+    reason === 'no-such-task'
+      ? 'not-found'
+      : typeof reason === 'string' && isInputErrorCode(reason)
+        ? 'input'
+        : 'failure';
   return new DispatchError(code, err.message, {
     ...(typeof reason === 'string' && { reason }),
     ...(typeof file === 'string' && { file }),

@@ -21,7 +21,8 @@ export function workspaceOf(caller: Caller): Workspace {
  */
 export function runtimeBin(): string {
   const fromSource = import.meta.url.endsWith('.ts'); // this module, run from src/ by tests
-  return new URL(fromSource ? '../dist/bin/dispatch-runtime.js' : './bin/dispatch-runtime.js', import.meta.url).pathname;
+  return new URL(fromSource ? '../dist/bin/dispatch-runtime.js' : './bin/dispatch-runtime.js', import.meta.url)
+    .pathname;
 }
 
 /** Makes sure the daemon runs (started detached if not), without waiting for it. */

@@ -24,6 +24,10 @@ function newest(dir: string): number {
 export function assertFreshBuild(): void {
   const built = statSync(dispatchBin, { throwIfNoEntry: false })?.mtimeMs;
   if (built === undefined) throw new Error(`${dispatchBin} is missing: run \`pnpm build\` first`);
-  const sources = [join(repoRoot, 'apps/cli/src'), ...['core', 'ipc-fs', 'backends', 'config'].map((p) => join(repoRoot, 'packages', p, 'src'))];
-  if (Math.max(...sources.map(newest)) > built) throw new Error(`${dispatchBin} is older than the sources: run \`pnpm build\` first`);
+  const sources = [
+    join(repoRoot, 'apps/cli/src'),
+    ...['core', 'ipc-fs', 'backends', 'config'].map((p) => join(repoRoot, 'packages', p, 'src')),
+  ];
+  if (Math.max(...sources.map(newest)) > built)
+    throw new Error(`${dispatchBin} is older than the sources: run \`pnpm build\` first`);
 }

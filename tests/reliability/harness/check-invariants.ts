@@ -44,7 +44,9 @@ export interface CheckOptions {
 /** Raised with every violation found, one per line. */
 export class InvariantViolation extends Error {
   constructor(readonly violations: string[]) {
-    super(`${violations.length} invariant violation(s):\n  ${violations.slice(0, 40).join('\n  ')}${violations.length > 40 ? `\n  … and ${violations.length - 40} more` : ''}`);
+    super(
+      `${violations.length} invariant violation(s):\n  ${violations.slice(0, 40).join('\n  ')}${violations.length > 40 ? `\n  … and ${violations.length - 40} more` : ''}`,
+    );
     this.name = 'InvariantViolation';
   }
 }
@@ -77,7 +79,8 @@ async function checkTask(ws: Workspace, view: View, report: InvariantReport, out
     if (replayed !== state) bad(`the log replays to ${replayed}, status reports ${state}`);
   }
   const seqs = events.map((e) => e.seq);
-  if (seqs.some((s, i) => s !== i + 1)) bad(`log seq numbers are not 1..${events.length}: ${seqs.slice(0, 20).join(',')}`);
+  if (seqs.some((s, i) => s !== i + 1))
+    bad(`log seq numbers are not 1..${events.length}: ${seqs.slice(0, 20).join(',')}`);
 
   // Each question: asked once; answered at most once (one answer file, exclusively); acked once answered.
   const ipc = await listIpc(paths.ipc);
@@ -93,14 +96,16 @@ async function checkTask(ws: Workspace, view: View, report: InvariantReport, out
     if (a > 1) bad(`question ${seq} has ${a} question.answered events`);
     if (ipc.answers.has(seq)) {
       if (a !== 1 && !cancelled) bad(`question ${seq} has an answer file but ${a} question.answered events`);
-      if (!ipc.acks.has(seq) && state !== 'cancelled' && state !== 'failed') bad(`question ${seq} is answered but never acknowledged`);
+      if (!ipc.acks.has(seq) && state !== 'cancelled' && state !== 'failed')
+        bad(`question ${seq} is answered but never acknowledged`);
     } else if (!['awaiting-answer', 'timed-out', 'blocked', 'cancelled', 'failed'].includes(state)) {
       bad(`question ${seq} has no answer`);
     }
   }
   for (const seq of ipc.acks) if (!ipc.answers.has(seq)) bad(`question ${seq} is acknowledged without an answer`);
   for (const seq of ipc.answers) if (!ipc.questions.includes(seq)) bad(`answer ${seq} has no question`);
-  for (const e of asked) if (!ipc.questions.includes(seqOf(e) ?? -1)) bad(`question.asked ${seqOf(e)} has no question file`);
+  for (const e of asked)
+    if (!ipc.questions.includes(seqOf(e) ?? -1)) bad(`question.asked ${seqOf(e)} has no question file`);
 
   // Each attempt: claimed once (claims 1..k), started at most once, ended at most once.
   const attempts = await listAttempts(paths.attempts);
@@ -111,7 +116,8 @@ async function checkTask(ws: Workspace, view: View, report: InvariantReport, out
     const exited = count(events, (e) => e.type === 'worker.exited' && e.attempt === n);
     if (started > 1) bad(`attempt ${n} has ${started} worker.started events`);
     if (exited > 1) bad(`attempt ${n} has ${exited} worker.exited events`);
-    if ((state === 'completed' || state === 'blocked') && n === attempts.at(-1) && exited !== 1) bad(`attempt ${n} ended the task but has ${exited} worker.exited events`);
+    if ((state === 'completed' || state === 'blocked') && n === attempts.at(-1) && exited !== 1)
+      bad(`attempt ${n} ended the task but has ${exited} worker.exited events`);
   }
 
   // No process left in the group of a worker that should be gone; none missing where one should run.
@@ -122,26 +128,31 @@ async function checkTask(ws: Workspace, view: View, report: InvariantReport, out
       const members = pid ? leftoverGroupMembers(pid) : [];
       if (members.length > 0) bad(`attempt ${n}'s process group ${pid?.pid} still has ${members.join(', ')}`);
       const wrapper = await readWrapperRecord(paths.attempts, n);
-      if (wrapper && isSameProcess(wrapper.pid, wrapper.startTime)) bad(`attempt ${n}'s wrapper ${wrapper.pid} still runs`);
+      if (wrapper && isSameProcess(wrapper.pid, wrapper.startTime))
+        bad(`attempt ${n}'s wrapper ${wrapper.pid} still runs`);
     }
   } else if (WORKER_STATES.includes(state) && current !== undefined) {
     const pid = await readPidRecord(paths.attempts, current);
     const wrapper = await readWrapperRecord(paths.attempts, current);
-    const alive = (pid && isSameProcess(pid.pid, pid.startTime)) || (wrapper && isSameProcess(wrapper.pid, wrapper.startTime));
-    if (!alive && !(await readExitRecord(paths.attempts, current))) bad(`attempt ${current}'s worker is gone without an exit record`);
+    const alive =
+      (pid && isSameProcess(pid.pid, pid.startTime)) || (wrapper && isSameProcess(wrapper.pid, wrapper.startTime));
+    if (!alive && !(await readExitRecord(paths.attempts, current)))
+      bad(`attempt ${current}'s worker is gone without an exit record`);
     else if (!alive) bad(`attempt ${current}'s worker has ended but the task is still ${state}`);
   }
 
   // Not stuck: a non-final task has a live worker (above), a pending user action, or is on its way.
   if (TRANSIENT_STATES.includes(state)) bad(`still ${state}`);
-  if ((state === 'awaiting-answer' || state === 'timed-out') && ipc.questions.every((s) => ipc.answers.has(s))) bad(`${state} with no pending question`);
+  if ((state === 'awaiting-answer' || state === 'timed-out') && ipc.questions.every((s) => ipc.answers.has(s)))
+    bad(`${state} with no pending question`);
 }
 
 /** Every folder under `root` (itself included). */
 function folders(root: string): string[] {
   const found = [root];
   try {
-    for (const entry of readdirSync(root, { withFileTypes: true })) if (entry.isDirectory()) found.push(...folders(join(root, entry.name)));
+    for (const entry of readdirSync(root, { withFileTypes: true }))
+      if (entry.isDirectory()) found.push(...folders(join(root, entry.name)));
   } catch {
     // gone meanwhile, or never made
   }
@@ -150,20 +161,32 @@ function folders(root: string): string[] {
 
 /** One look at the workspace: the report and every violation found. */
 async function inspect(ws: Workspace): Promise<{ report: InvariantReport; violations: string[] }> {
-  const report: InvariantReport = { tasks: 0, states: {}, questions: 0, answers: 0, acks: 0, attempts: 0, events: 0, skippedLogLines: 0 };
+  const report: InvariantReport = {
+    tasks: 0,
+    states: {},
+    questions: 0,
+    answers: 0,
+    acks: 0,
+    attempts: 0,
+    events: 0,
+    skippedLogLines: 0,
+  };
   const violations: string[] = [];
   const status = await ws.dispatch(['status', '--json']);
-  if (status.exitCode !== 0) return { report, violations: [`dispatch status --json exited ${status.exitCode}: ${String(status.stderr)}`] };
+  if (status.exitCode !== 0)
+    return { report, violations: [`dispatch status --json exited ${status.exitCode}: ${String(status.stderr)}`] };
   const views = JSON.parse(String(status.stdout)) as View[];
   const ids = await ws.taskIds();
-  if (views.length !== ids.length) violations.push(`status lists ${views.length} tasks, the workspace has ${ids.length}`);
+  if (views.length !== ids.length)
+    violations.push(`status lists ${views.length} tasks, the workspace has ${ids.length}`);
   for (const view of views) {
     report.tasks += 1;
     report.states[view.state] = (report.states[view.state] ?? 0) + 1;
     await checkTask(ws, view, report, violations);
   }
   for (const dir of [...folders(ws.dispatchDir), ...folders(ws.home)]) {
-    for (const name of await findStaleTemps(dir, 60_000)) violations.push(`a temp file older than 60 s: ${join(dir, name)}`);
+    for (const name of await findStaleTemps(dir, 60_000))
+      violations.push(`a temp file older than 60 s: ${join(dir, name)}`);
   }
   return { report, violations };
 }

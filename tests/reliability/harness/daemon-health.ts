@@ -17,9 +17,13 @@ export interface WatchHealth {
  */
 export function watchHealth(ws: Workspace): WatchHealth | null {
   try {
-    const data = JSON.parse(readFileSync(join(ws.home, 'daemon-health.json'), 'utf8')) as { workspaces: (WatchHealth & { dispatchDir: string })[] };
+    const data = JSON.parse(readFileSync(join(ws.home, 'daemon-health.json'), 'utf8')) as {
+      workspaces: (WatchHealth & { dispatchDir: string })[];
+    };
     const mine = data.workspaces.find((h) => h.dispatchDir === ws.dispatchDir);
-    return mine ? { watching: mine.watching, degraded: mine.degraded, facts: mine.facts ?? { fromWatcher: 0, fromScan: 0 } } : null;
+    return mine
+      ? { watching: mine.watching, degraded: mine.degraded, facts: mine.facts ?? { fromWatcher: 0, fromScan: 0 } }
+      : null;
   } catch {
     return null;
   }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 export type Figure = number | string | boolean | null;
 
 /** Where every scenario's latest figures are collected (gitignored), for docs/reliability.md. */
-export const figuresFile = process.env.RELIABILITY_FIGURES ?? join(new URL('..', import.meta.url).pathname, 'figures.json');
+export const figuresFile =
+  process.env.RELIABILITY_FIGURES ?? join(new URL('..', import.meta.url).pathname, 'figures.json');
 
 /** The value below which `p` percent of `values` fall (nearest rank); NaN for none. */
 export function percentile(values: readonly number[], p: number): number {
@@ -45,7 +46,11 @@ function show(value: Figure): string {
 export function reportFigures(scenario: string, figures: Record<string, Figure>, wallSeconds: number): void {
   const rows = Object.entries({ ...figures, 'wall time s': wallSeconds });
   const width = Math.max(...rows.map(([k]) => k.length));
-  const lines = [`── figures: ${scenario} ${'─'.repeat(Math.max(3, 60 - scenario.length))}`, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${show(v)}`), ''];
+  const lines = [
+    `── figures: ${scenario} ${'─'.repeat(Math.max(3, 60 - scenario.length))}`,
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${show(v)}`),
+    '',
+  ];
   process.stdout.write(`${lines.join('\n')}\n`);
   let all: Record<string, unknown> = {};
   try {

@@ -10,7 +10,14 @@ export { checkInvariants, allFinal, InvariantViolation } from './check-invariant
 export type { CheckOptions, InvariantReport } from './check-invariants.js';
 export { reportFigures, latencyFigures, percentile, startWallClock, figuresFile } from './figures.js';
 export type { Figure } from './figures.js';
-export { cpuSeconds, isAlive, leftoverGroupMembers, measureCpuPercent, memoryMiB, processGroupMembers } from './processes.js';
+export {
+  cpuSeconds,
+  isAlive,
+  leftoverGroupMembers,
+  measureCpuPercent,
+  memoryMiB,
+  processGroupMembers,
+} from './processes.js';
 export { workerDouble, workerDoubleConfig } from './worker-doubles.js';
 export type { WorkerDouble } from './worker-doubles.js';
 export { inPool } from './pool.js';

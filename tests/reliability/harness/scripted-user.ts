@@ -39,7 +39,12 @@ const defaultAnswer = (taskId: string, seq: number) => `answer ${seq} of ${taskI
  * Answers every question pending now, once each (a question this user already answered is never
  * answered again, even if its answer file vanished). Returns the answers given this round.
  */
-export async function answerPendingQuestions(ws: Workspace, options: ScriptedUserOptions = {}, given = new Set<string>(), errors: string[] = []): Promise<GivenAnswer[]> {
+export async function answerPendingQuestions(
+  ws: Workspace,
+  options: ScriptedUserOptions = {},
+  given = new Set<string>(),
+  errors: string[] = [],
+): Promise<GivenAnswer[]> {
   const answerFor = options.answerFor ?? defaultAnswer;
   const round: GivenAnswer[] = [];
   for (const taskId of await (options.taskIds?.() ?? ws.taskIds())) {

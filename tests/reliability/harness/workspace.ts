@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa, type Result } from 'execa';
 import { isSameProcess } from '@dispatch/backends';
 import { FINAL_STATES, type TaskState } from '@dispatch/core';
-import { deriveTaskState, listTaskIds, taskPaths, writeRequest, type TaskPaths } from '@dispatch/ipc-fs';
+import { listTaskIds, taskPaths, writeRequest, type TaskPaths } from '@dispatch/ipc-fs';
 import { dispatchBin } from './built-cli.js';
 import { waitFor } from './wait-for.js';
 import { deriveTask } from '@dispatch/runtime';
@@ -36,7 +36,11 @@ export interface Workspace {
   /** Runs the built `dispatch` here (never rejects: look at `exitCode`). */
   dispatch(args: string[], options?: { env?: Record<string, string>; input?: string }): Promise<Result>;
   /** `dispatch run --model M --id ID --step S...`; throws unless it exits 0. */
-  run(id: string, steps: string[], options?: { model?: string; env?: Record<string, string>; args?: string[] }): Promise<void>;
+  run(
+    id: string,
+    steps: string[],
+    options?: { model?: string; env?: Record<string, string>; args?: string[] },
+  ): Promise<void>;
   /** A task's file paths. */
   paths(id: string): TaskPaths;
   /** Every task id in the workspace. */
@@ -79,7 +83,13 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
   // Made now, as the first `run` would: scenarios may plant files in it before any run.
   mkdirSync(dispatchDir, { mode: 0o700 });
   const dispatch: Workspace['dispatch'] = (args, opts = {}) =>
-    execa('node', [dispatchBin, ...args], { cwd: dir, reject: false, extendEnv: false, env: { ...env, ...opts.env }, ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }) });
+    execa('node', [dispatchBin, ...args], {
+      cwd: dir,
+      reject: false,
+      extendEnv: false,
+      env: { ...env, ...opts.env },
+      ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
+    });
   const daemon = (): DaemonInfo | null => {
     try {
       const info = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')) as DaemonInfo;
@@ -96,7 +106,16 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
     env,
     dispatch,
     async run(id, steps, opts = {}) {
-      const args = ['run', '--model', opts.model ?? 'sim', '--id', id, ...steps.flatMap((s) => ['--step', s]), ...(opts.args ?? []), `task ${id}`];
+      const args = [
+        'run',
+        '--model',
+        opts.model ?? 'sim',
+        '--id',
+        id,
+        ...steps.flatMap((s) => ['--step', s]),
+        ...(opts.args ?? []),
+        `task ${id}`,
+      ];
       const r = await dispatch(args, opts.env ? { env: opts.env } : {});
       if (r.exitCode !== 0) throw new Error(`dispatch run ${id} exited ${r.exitCode}: ${String(r.stderr)}`);
     },
@@ -126,7 +145,9 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
       for (const id of live) await writeRequest(taskPaths(dispatchDir, id).requests, { type: 'cancel' });
       if (live.length > 0) {
         await ws.startDaemon(); // a scenario that failed half-way may have left none to apply them
-        await waitFor(async () => (await Promise.all(live.map(state))).every((s) => FINAL_STATES.includes(s)), { what: 'the clean-up cancels' });
+        await waitFor(async () => (await Promise.all(live.map(state))).every((s) => FINAL_STATES.includes(s)), {
+          what: 'the clean-up cancels',
+        });
       }
       if (daemon()) await ws.stopDaemon();
       if (process.env.RELIABILITY_KEEP !== '1') {
@@ -135,7 +156,9 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
             rmSync(path, { recursive: true, force: true });
           } catch (err) {
             // Something still writes there: name it, so the leak is found, not the symptom.
-            throw new Error(`${path} could not be removed (${(err as Error).message}); it holds: ${readdirSync(path, { recursive: true }).join(', ')}`);
+            throw new Error(
+              `${path} could not be removed (${(err as Error).message}); it holds: ${readdirSync(path, { recursive: true }).join(', ')}`,
+            );
           }
         }
       }

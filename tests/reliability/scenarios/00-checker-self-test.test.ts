@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processStartTime } from '@dispatch/backends';
 import { readEventLog } from '@dispatch/ipc-fs';
-import { allFinal, assertFreshBuild, checkInvariants, createWorkspace, InvariantViolation, startScriptedUser, waitFor, type Workspace } from '../harness/index.js';
+import {
+  allFinal,
+  assertFreshBuild,
+  checkInvariants,
+  createWorkspace,
+  InvariantViolation,
+  startScriptedUser,
+  waitFor,
+  type Workspace,
+} from '../harness/index.js';
 
 // Not an attack on dispatch: proves the common checker is not vacuous. A clean run passes; each
 // kind of breach planted by hand is reported.
@@ -43,13 +52,18 @@ describe('00 the common checker', () => {
     await waitFor(() => processStartTime(stray.pid!), { what: 'the stray process' });
     writeFileSync(join(t.attempts, '1.pid'), `${stray.pid} ${processStartTime(stray.pid!)}\n`);
 
-    const error = await checkInvariants(w, { settleMs: 0 }).then(() => null, (err: unknown) => err);
+    const error = await checkInvariants(w, { settleMs: 0 }).then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(error).toBeInstanceOf(InvariantViolation);
     const violations = (error as InvariantViolation).violations.join('\n');
     expect(violations).toMatch(/tampered \(completed\): question 1 has 2 question.asked events/);
     expect(violations).toMatch(/tampered \(completed\): question 7 is acknowledged without an answer/);
     expect(violations).toMatch(/a temp file older than 60 s: .*\.008\.answer\.1\.x\.tmp/);
-    expect(violations).toMatch(new RegExp(`tampered \\(completed\\): attempt 1's process group ${stray.pid} still has ${stray.pid}`));
+    expect(violations).toMatch(
+      new RegExp(`tampered \\(completed\\): attempt 1's process group ${stray.pid} still has ${stray.pid}`),
+    );
     expect(violations).not.toMatch(/^clean/m);
   });
 });

@@ -53,7 +53,11 @@ describe('01 steady load', () => {
     expect(user.errors).toEqual([]);
     const report = await checkInvariants(w);
     expect(report.states).toEqual({ completed: TASKS });
-    expect([report.questions, report.answers, report.acks]).toEqual([TASKS * QUESTIONS, TASKS * QUESTIONS, TASKS * QUESTIONS]);
+    expect([report.questions, report.answers, report.acks]).toEqual([
+      TASKS * QUESTIONS,
+      TASKS * QUESTIONS,
+      TASKS * QUESTIONS,
+    ]);
     // Exactly once: the user answered each question once, and each answer file holds that answer.
     expect(user.answers).toHaveLength(TASKS * QUESTIONS);
     expect(new Set(user.answers.map((a) => `${a.taskId}#${a.seq}`)).size).toBe(TASKS * QUESTIONS);
@@ -69,8 +73,10 @@ describe('01 steady load', () => {
       for (const e of events) {
         const seq = (e.question as { seq?: number } | undefined)?.seq;
         if (seq === undefined) continue;
-        if (e.type === 'question.asked') detection.push(Date.parse(e.at) - statSync(join(w.paths(id).ipc, ipcFileName(seq, 'question'))).ctimeMs);
-        if (e.type === 'question.answered') recording.push(Date.parse(e.at) - statSync(join(w.paths(id).ipc, ipcFileName(seq, 'answer'))).ctimeMs);
+        if (e.type === 'question.asked')
+          detection.push(Date.parse(e.at) - statSync(join(w.paths(id).ipc, ipcFileName(seq, 'question'))).ctimeMs);
+        if (e.type === 'question.answered')
+          recording.push(Date.parse(e.at) - statSync(join(w.paths(id).ipc, ipcFileName(seq, 'answer'))).ctimeMs);
       }
     }
     expect(detection).toHaveLength(TASKS * QUESTIONS);
@@ -84,21 +90,25 @@ describe('01 steady load', () => {
     expect(idleCpu).not.toBeNull();
     expect(idleCpu!).toBeLessThan(5);
 
-    reportFigures('01 steady load', {
-      tasks: TASKS,
-      'questions asked': report.questions,
-      'answered exactly once': user.answers.length,
-      'acknowledged': report.acks,
-      'events logged': report.events,
-      'tasks created in s': createSeconds,
-      ...latencyFigures('dispatch run (4 at a time)', runMs),
-      'all done after s': loadSeconds,
-      ...latencyFigures('detection (question → question.asked)', detection),
-      ...latencyFigures('answer seen (answer → question.answered)', recording),
-      'daemon CPU s under load': Math.round(busyCpu * 10) / 10,
-      'daemon idle CPU %': Math.round(idleCpu! * 100) / 100,
-      'daemon RSS MiB': memory ? Math.round(memory.rss) : null,
-      'daemon peak RSS MiB': memory ? Math.round(memory.peak) : null,
-    }, wall.seconds());
+    reportFigures(
+      '01 steady load',
+      {
+        tasks: TASKS,
+        'questions asked': report.questions,
+        'answered exactly once': user.answers.length,
+        acknowledged: report.acks,
+        'events logged': report.events,
+        'tasks created in s': createSeconds,
+        ...latencyFigures('dispatch run (4 at a time)', runMs),
+        'all done after s': loadSeconds,
+        ...latencyFigures('detection (question → question.asked)', detection),
+        ...latencyFigures('answer seen (answer → question.answered)', recording),
+        'daemon CPU s under load': Math.round(busyCpu * 10) / 10,
+        'daemon idle CPU %': Math.round(idleCpu! * 100) / 100,
+        'daemon RSS MiB': memory ? Math.round(memory.rss) : null,
+        'daemon peak RSS MiB': memory ? Math.round(memory.peak) : null,
+      },
+      wall.seconds(),
+    );
   });
 });

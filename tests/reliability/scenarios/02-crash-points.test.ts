@@ -36,7 +36,9 @@ async function crashAt(point: CrashPoint, repetition: number): Promise<number> {
   const ws = createWorkspace(`crash-${repetition}`, { env: { DISPATCH_PID_WAIT_MS: '500' } });
   made.push(ws);
   const cancel = point === 'during-cancel';
-  const steps = cancel ? ['forever {hang}'] : ['one', 'two {ask: JWT or sessions?}', 'three {ask: which port?}', 'four'];
+  const steps = cancel
+    ? ['forever {hang}']
+    : ['one', 'two {ask: JWT or sessions?}', 'three {ask: which port?}', 'four'];
   if (point === 'before-answer-published') return answerKilled(ws, steps, repetition === 1);
 
   const user = startScriptedUser(ws, { intervalMs: 50 });
@@ -47,11 +49,15 @@ async function crashAt(point: CrashPoint, repetition: number): Promise<number> {
       expect((await ws.dispatch(['cancel', 't'])).exitCode).toBe(0);
     }
     // The daemon dies at its point (it recorded itself first, so a dead record means it died).
-    await waitFor(() => ws.daemon() === null && readFileSync(`${ws.home}/daemon.json`, 'utf8'), { what: `the daemon to die at ${point}` });
+    await waitFor(() => ws.daemon() === null && readFileSync(`${ws.home}/daemon.json`, 'utf8'), {
+      what: `the daemon to die at ${point}`,
+    });
     const start = performance.now();
     await ws.startDaemon();
     const done = cancel ? 'cancelled' : 'completed';
-    await waitFor(async () => (await ws.state('t')) === done, { what: `the task to be ${done} after a crash at ${point}` });
+    await waitFor(async () => (await ws.state('t')) === done, {
+      what: `the task to be ${done} after a crash at ${point}`,
+    });
     const recovery = performance.now() - start;
     await user.stop();
     expect(user.errors).toEqual([]);
@@ -90,7 +96,9 @@ async function answerKilled(ws: Workspace, steps: string[], ageTemp: boolean): P
   if (ageTemp) {
     const aged = new Date(Date.now() - 45_000);
     utimesSync(join(ipc, temps[0]!), aged, aged);
-    await waitFor(async () => (await findStaleTemps(ipc, 0)).length === 0, { what: 'the daemon to remove the aged temp file' });
+    await waitFor(async () => (await findStaleTemps(ipc, 0)).length === 0, {
+      what: 'the daemon to remove the aged temp file',
+    });
   }
   await verify(ws, false);
   return recovery;
@@ -125,12 +133,21 @@ describe('02 named crash points', () => {
     }
     const all = [...recovery.values()].flat();
     expect(all).toHaveLength(CRASH_POINTS.length * REPETITIONS);
-    reportFigures('02 named crash points', {
-      'crash points': CRASH_POINTS.length,
-      'repetitions each': REPETITIONS,
-      'runs recovered, checker passed': all.length,
-      ...latencyFigures('recovery (restart → final state)', all),
-      ...Object.fromEntries(CRASH_POINTS.map((p) => [`${p} recovery p50 ms`, Math.round([...recovery.get(p)!].sort((a, b) => a - b)[Math.floor(REPETITIONS / 2)]!)])),
-    }, wall.seconds());
+    reportFigures(
+      '02 named crash points',
+      {
+        'crash points': CRASH_POINTS.length,
+        'repetitions each': REPETITIONS,
+        'runs recovered, checker passed': all.length,
+        ...latencyFigures('recovery (restart → final state)', all),
+        ...Object.fromEntries(
+          CRASH_POINTS.map((p) => [
+            `${p} recovery p50 ms`,
+            Math.round([...recovery.get(p)!].sort((a, b) => a - b)[Math.floor(REPETITIONS / 2)]!),
+          ]),
+        ),
+      },
+      wall.seconds(),
+    );
   });
 });

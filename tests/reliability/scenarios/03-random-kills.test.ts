@@ -38,7 +38,13 @@ describe('03 random kills', () => {
     const w = ws;
     const user = startScriptedUser(w, { intervalMs: 200 });
     const ids = Array.from({ length: TASKS }, (_, i) => `k${String(i + 1).padStart(2, '0')}`);
-    const steps = ['one {ask: first question?}', 'two {sleep: 5}', 'three {ask: second question?}', 'four {sleep: 5}', 'five {ask: third question?}'];
+    const steps = [
+      'one {ask: first question?}',
+      'two {sleep: 5}',
+      'three {ask: second question?}',
+      'four {sleep: 5}',
+      'five {ask: third question?}',
+    ];
 
     const stormEnd = Date.now() + STORM_MS;
     // The tasks arrive one every 3 s while the storm rages.
@@ -63,11 +69,14 @@ describe('03 random kills', () => {
     const stormSeconds = wall.seconds();
     if (w.daemon() === null) await w.startDaemon();
     const settle = startWallClock();
-    await waitFor(async () => {
-      // The daemon may exit idle while a task waits for the user's answer; bring one back.
-      if (w.daemon() === null) await w.startDaemon();
-      return allFinal(w);
-    }, { timeoutMs: 180_000, intervalMs: 1000, what: 'every task to end after the storm' });
+    await waitFor(
+      async () => {
+        // The daemon may exit idle while a task waits for the user's answer; bring one back.
+        if (w.daemon() === null) await w.startDaemon();
+        return allFinal(w);
+      },
+      { timeoutMs: 180_000, intervalMs: 1000, what: 'every task to end after the storm' },
+    );
     const settleSeconds = settle.seconds();
     await user.stop();
 
@@ -76,7 +85,11 @@ describe('03 random kills', () => {
     expect(user.errors).toEqual([]);
     const report = await checkInvariants(w);
     expect(report.states).toEqual({ completed: TASKS });
-    expect([report.questions, report.answers, report.acks]).toEqual([TASKS * QUESTIONS, TASKS * QUESTIONS, TASKS * QUESTIONS]);
+    expect([report.questions, report.answers, report.acks]).toEqual([
+      TASKS * QUESTIONS,
+      TASKS * QUESTIONS,
+      TASKS * QUESTIONS,
+    ]);
     expect(user.answers).toHaveLength(TASKS * QUESTIONS);
     for (const a of user.answers) expect(await readAnswer(w.paths(a.taskId).ipc, a.seq)).toBe(a.text);
     const detection: number[] = [];
@@ -86,25 +99,30 @@ describe('03 random kills', () => {
       const { events } = await readEventLog(w.paths(id).events);
       for (const e of events) {
         const seq = (e.question as { seq?: number } | undefined)?.seq;
-        if (e.type === 'question.asked' && seq !== undefined) detection.push(Date.parse(e.at) - statSync(join(w.paths(id).ipc, ipcFileName(seq, 'question'))).ctimeMs);
+        if (e.type === 'question.asked' && seq !== undefined)
+          detection.push(Date.parse(e.at) - statSync(join(w.paths(id).ipc, ipcFileName(seq, 'question'))).ctimeMs);
       }
     }
     const daemonLog = readFileSync(join(w.home, 'daemon.log'), 'utf8');
-    reportFigures('03 random kills', {
-      tasks: TASKS,
-      'questions asked': report.questions,
-      'answered exactly once': user.answers.length,
-      acknowledged: report.acks,
-      'daemon SIGKILLs': kills,
-      'daemon restarts by the test': restarts,
-      'daemons started in all': (daemonLog.match(/ started \(pid /g) ?? []).length,
-      'daemon log error lines': (daemonLog.match(/ error: /g) ?? []).length,
-      'events logged': report.events,
-      'storm s': stormSeconds,
-      'all done after the storm s': settleSeconds,
-      // A restarted daemon stamps the questions it finds with their files' time (fair deadlines),
-      // so this is the live detection, with the kills' outages hidden.
-      ...latencyFigures('question → question.asked as logged', detection),
-    }, wall.seconds());
+    reportFigures(
+      '03 random kills',
+      {
+        tasks: TASKS,
+        'questions asked': report.questions,
+        'answered exactly once': user.answers.length,
+        acknowledged: report.acks,
+        'daemon SIGKILLs': kills,
+        'daemon restarts by the test': restarts,
+        'daemons started in all': (daemonLog.match(/ started \(pid /g) ?? []).length,
+        'daemon log error lines': (daemonLog.match(/ error: /g) ?? []).length,
+        'events logged': report.events,
+        'storm s': stormSeconds,
+        'all done after the storm s': settleSeconds,
+        // A restarted daemon stamps the questions it finds with their files' time (fair deadlines),
+        // so this is the live detection, with the kills' outages hidden.
+        ...latencyFigures('question → question.asked as logged', detection),
+      },
+      wall.seconds(),
+    );
   }, 480_000);
 });

@@ -48,7 +48,9 @@ describe('04 event overflow', () => {
     const w = ws;
     const ids = Array.from({ length: TASKS }, (_, i) => `o${String(i + 1).padStart(2, '0')}`);
     await inPool(ids, 4, (id) => w.run(id, ['answer a hundred questions'], { model: 'bulk' }));
-    await waitFor(async () => (await Promise.all(ids.map((id) => w.state(id)))).every((s) => s === 'running'), { what: 'every worker to run' });
+    await waitFor(async () => (await Promise.all(ids.map((id) => w.state(id)))).every((s) => s === 'running'), {
+      what: 'every worker to run',
+    });
     const daemon = w.daemon()!;
     const user = startScriptedUser(w, { intervalMs: 100, taskIds: () => ids });
 
@@ -72,17 +74,24 @@ describe('04 event overflow', () => {
     await user.stop();
     // Its counters are written every 0.5 s while they change: wait for the final word.
     let after = watchHealth(w)!;
-    await waitFor(() => {
-      const now = watchHealth(w)!;
-      const same = now.facts.fromScan === after.facts.fromScan && now.facts.fromWatcher === after.facts.fromWatcher;
-      after = now;
-      return same;
-    }, { intervalMs: 1200, what: 'the daemon\'s counters to settle' });
+    await waitFor(
+      () => {
+        const now = watchHealth(w)!;
+        const same = now.facts.fromScan === after.facts.fromScan && now.facts.fromWatcher === after.facts.fromWatcher;
+        after = now;
+        return same;
+      },
+      { intervalMs: 1200, what: "the daemon's counters to settle" },
+    );
     expect(w.daemon()?.pid).toBe(daemon.pid);
     expect(user.errors).toEqual([]);
     const report = await checkInvariants(w);
     expect(report.states).toEqual({ completed: TASKS });
-    expect([report.questions, report.answers, report.acks]).toEqual([TASKS * PER_TASK, TASKS * PER_TASK, TASKS * PER_TASK]);
+    expect([report.questions, report.answers, report.acks]).toEqual([
+      TASKS * PER_TASK,
+      TASKS * PER_TASK,
+      TASKS * PER_TASK,
+    ]);
 
     // From the loop running again to the daemon logging each question.
     const afterUnblock: number[] = [];
@@ -92,23 +101,28 @@ describe('04 event overflow', () => {
       for (const e of (await readEventLog(w.paths(id).events)).events) {
         if (e.type === 'question.asked') afterUnblock.push(Date.parse(e.at) - span.to);
         const seq = (e.question as { seq?: number } | undefined)?.seq;
-        if (e.type === 'question.answered' && seq !== undefined) answerSeen.push(Date.parse(e.at) - statSync(join(w.paths(id).ipc, ipcFileName(seq, 'answer'))).ctimeMs);
+        if (e.type === 'question.answered' && seq !== undefined)
+          answerSeen.push(Date.parse(e.at) - statSync(join(w.paths(id).ipc, ipcFileName(seq, 'answer'))).ctimeMs);
       }
     }
     expect(afterUnblock).toHaveLength(TASKS * PER_TASK);
     const late = afterUnblock.filter((ms) => ms > SCAN_INTERVAL_MS + 1000).length;
-    reportFigures('04 event overflow', {
-      tasks: TASKS,
-      'questions written while blocked': TASKS * PER_TASK,
-      'loop blocked ms': span.to - span.from,
-      'questions written in ms': writtenAt - span.from,
-      'answered exactly once': user.answers.length,
-      ...latencyFigures('seen after the loop ran again (→ question.asked)', afterUnblock),
-      [`seen later than scan interval + 1 s`]: late,
-      'facts found by the watcher': after.facts.fromWatcher - before.facts.fromWatcher,
-      'facts found by a scan (missed by the watcher)': after.facts.fromScan - before.facts.fromScan,
-      ...latencyFigures('answer seen (answer → question.answered)', answerSeen),
-    }, wall.seconds());
+    reportFigures(
+      '04 event overflow',
+      {
+        tasks: TASKS,
+        'questions written while blocked': TASKS * PER_TASK,
+        'loop blocked ms': span.to - span.from,
+        'questions written in ms': writtenAt - span.from,
+        'answered exactly once': user.answers.length,
+        ...latencyFigures('seen after the loop ran again (→ question.asked)', afterUnblock),
+        'seen later than scan interval + 1 s': late,
+        'facts found by the watcher': after.facts.fromWatcher - before.facts.fromWatcher,
+        'facts found by a scan (missed by the watcher)': after.facts.fromScan - before.facts.fromScan,
+        ...latencyFigures('answer seen (answer → question.answered)', answerSeen),
+      },
+      wall.seconds(),
+    );
     // The bound the issue sets; a wide margin only for a machine loaded by other runs.
     expect(Math.max(...afterUnblock)).toBeLessThan(SCAN_INTERVAL_MS + 1000 + 4000);
   });

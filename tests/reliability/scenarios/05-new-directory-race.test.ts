@@ -47,12 +47,15 @@ describe('05 new-directory race', () => {
     await user.stop();
     // Its counters are written every 0.5 s while they change: wait for the final word.
     let health = watchHealth(w)!;
-    await waitFor(() => {
-      const now = watchHealth(w)!;
-      const same = now.facts.fromScan === health.facts.fromScan && now.facts.fromWatcher === health.facts.fromWatcher;
-      health = now;
-      return same;
-    }, { intervalMs: 1200, what: 'the daemon\'s counters to settle' });
+    await waitFor(
+      () => {
+        const now = watchHealth(w)!;
+        const same = now.facts.fromScan === health.facts.fromScan && now.facts.fromWatcher === health.facts.fromWatcher;
+        health = now;
+        return same;
+      },
+      { intervalMs: 1200, what: "the daemon's counters to settle" },
+    );
     expect(health.degraded).toBe(false);
 
     expect(user.errors).toEqual([]);
@@ -72,17 +75,21 @@ describe('05 new-directory race', () => {
       folderToQuestion.push(question - statSync(w.paths(id).taskJson).mtimeMs);
     }
     const byWatcher = detection.filter((ms) => ms <= WATCHER_BOUND_MS).length;
-    reportFigures('05 new-directory race', {
-      tasks: TASKS,
-      'first questions asked': report.questions,
-      'answered exactly once': user.answers.length,
-      'tasks created in s': createSeconds,
-      ...latencyFigures('folder created → question written', folderToQuestion),
-      [`seen within ${WATCHER_BOUND_MS} ms (watcher or its re-listing)`]: byWatcher,
-      'seen later (periodic scan)': TASKS - byWatcher,
-      'facts found by the watcher (all kinds)': health.facts.fromWatcher,
-      'facts found by a scan (all kinds; the start-up scan included)': health.facts.fromScan,
-      ...latencyFigures('detection (question → question.asked)', detection),
-    }, wall.seconds());
+    reportFigures(
+      '05 new-directory race',
+      {
+        tasks: TASKS,
+        'first questions asked': report.questions,
+        'answered exactly once': user.answers.length,
+        'tasks created in s': createSeconds,
+        ...latencyFigures('folder created → question written', folderToQuestion),
+        [`seen within ${WATCHER_BOUND_MS} ms (watcher or its re-listing)`]: byWatcher,
+        'seen later (periodic scan)': TASKS - byWatcher,
+        'facts found by the watcher (all kinds)': health.facts.fromWatcher,
+        'facts found by a scan (all kinds; the start-up scan included)': health.facts.fromScan,
+        ...latencyFigures('detection (question → question.asked)', detection),
+      },
+      wall.seconds(),
+    );
   }, 900_000);
 });

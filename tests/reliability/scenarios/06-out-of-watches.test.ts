@@ -35,8 +35,19 @@ afterAll(() => ws?.dispose());
 
 /** `unshare -Ur`, then the namespace's own watch limit lowered: does this machine allow it? */
 function namespacedLimitWorks(): string | null {
-  const probe = spawnSync('unshare', ['-Ur', 'sh', '-c', `echo ${WATCH_LIMIT} > /proc/sys/user/max_inotify_watches && cat /proc/sys/user/max_inotify_watches`], { encoding: 'utf8' });
-  return probe.status === 0 && probe.stdout.trim() === String(WATCH_LIMIT) ? null : `unshare -Ur with a lowered /proc/sys/user/max_inotify_watches: ${probe.error?.message ?? probe.stderr}`;
+  const probe = spawnSync(
+    'unshare',
+    [
+      '-Ur',
+      'sh',
+      '-c',
+      `echo ${WATCH_LIMIT} > /proc/sys/user/max_inotify_watches && cat /proc/sys/user/max_inotify_watches`,
+    ],
+    { encoding: 'utf8' },
+  );
+  return probe.status === 0 && probe.stdout.trim() === String(WATCH_LIMIT)
+    ? null
+    : `unshare -Ur with a lowered /proc/sys/user/max_inotify_watches: ${probe.error?.message ?? probe.stderr}`;
 }
 
 describe('06 out of watches', () => {
@@ -47,12 +58,22 @@ describe('06 out of watches', () => {
     const w = ws;
     const machineLimit = readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8').trim();
     const daemonLog = openSync(join(w.home, 'daemon.log'), 'a');
-    const child = spawn('unshare', ['-Ur', 'sh', '-c', `echo ${WATCH_LIMIT} > /proc/sys/user/max_inotify_watches && exec node "$0" daemon run`, dispatchBin], {
-      cwd: w.dir,
-      env: w.env,
-      detached: true,
-      stdio: ['ignore', daemonLog, daemonLog],
-    });
+    const child = spawn(
+      'unshare',
+      [
+        '-Ur',
+        'sh',
+        '-c',
+        `echo ${WATCH_LIMIT} > /proc/sys/user/max_inotify_watches && exec node "$0" daemon run`,
+        dispatchBin,
+      ],
+      {
+        cwd: w.dir,
+        env: w.env,
+        detached: true,
+        stdio: ['ignore', daemonLog, daemonLog],
+      },
+    );
     child.unref();
     const daemon = await waitFor(() => w.daemon(), { what: 'the daemon in its user namespace' });
 
@@ -64,10 +85,15 @@ describe('06 out of watches', () => {
     expect(w.daemon()?.pid).toBe(daemon.pid);
 
     const degradedAfter = startWallClock();
-    await waitFor(() => {
-      const health = JSON.parse(readFileSync(join(w.home, 'daemon-health.json'), 'utf8')) as { workspaces: { dispatchDir: string; degraded: boolean }[] };
-      return health.workspaces.some((h) => h.dispatchDir === w.dispatchDir && h.degraded);
-    }, { what: 'daemon-health.json to say the workspace is degraded' });
+    await waitFor(
+      () => {
+        const health = JSON.parse(readFileSync(join(w.home, 'daemon-health.json'), 'utf8')) as {
+          workspaces: { dispatchDir: string; degraded: boolean }[];
+        };
+        return health.workspaces.some((h) => h.dispatchDir === w.dispatchDir && h.degraded);
+      },
+      { what: 'daemon-health.json to say the workspace is degraded' },
+    );
     const degradedSeconds = degradedAfter.seconds();
     const doctor = await w.dispatch(['doctor', '--json']);
     const report = JSON.parse(String(doctor.stdout)) as { watch: { degraded: string[] }; problems: string[] };
@@ -82,13 +108,18 @@ describe('06 out of watches', () => {
     expect(user.errors).toEqual([]);
     const checked = await checkInvariants(w);
     expect(checked.states).toEqual({ completed: TASKS });
-    expect([checked.questions, checked.answers, checked.acks]).toEqual([TASKS * QUESTIONS, TASKS * QUESTIONS, TASKS * QUESTIONS]);
+    expect([checked.questions, checked.answers, checked.acks]).toEqual([
+      TASKS * QUESTIONS,
+      TASKS * QUESTIONS,
+      TASKS * QUESTIONS,
+    ]);
 
     const detection: number[] = [];
     for (const id of ids) {
       for (const e of (await readEventLog(w.paths(id).events)).events) {
         const seq = (e.question as { seq?: number } | undefined)?.seq;
-        if (e.type === 'question.asked' && seq !== undefined) detection.push(Date.parse(e.at) - statSync(join(w.paths(id).ipc, ipcFileName(seq, 'question'))).ctimeMs);
+        if (e.type === 'question.asked' && seq !== undefined)
+          detection.push(Date.parse(e.at) - statSync(join(w.paths(id).ipc, ipcFileName(seq, 'question'))).ctimeMs);
       }
     }
     // The watcher really ran out (the daemon logs its watcher's errors).
@@ -96,15 +127,19 @@ describe('06 out of watches', () => {
     expect(enospc).toBeGreaterThan(0);
     // The machine's limit was never touched.
     expect(readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8').trim()).toBe(machineLimit);
-    reportFigures('06 out of watches', {
-      'inotify watch limit (daemon namespace)': WATCH_LIMIT,
-      tasks: TASKS,
-      'questions asked': checked.questions,
-      'answered exactly once': user.answers.length,
-      'ENOSPC errors in daemon.log': enospc,
-      'degraded reported, after the last run s': degradedSeconds,
-      'questions seen after > 1 s (by a scan)': detection.filter((ms) => ms > 1000).length,
-      ...latencyFigures('detection (question → question.asked)', detection),
-    }, wall.seconds());
+    reportFigures(
+      '06 out of watches',
+      {
+        'inotify watch limit (daemon namespace)': WATCH_LIMIT,
+        tasks: TASKS,
+        'questions asked': checked.questions,
+        'answered exactly once': user.answers.length,
+        'ENOSPC errors in daemon.log': enospc,
+        'degraded reported, after the last run s': degradedSeconds,
+        'questions seen after > 1 s (by a scan)': detection.filter((ms) => ms > 1000).length,
+        ...latencyFigures('detection (question → question.asked)', detection),
+      },
+      wall.seconds(),
+    );
   });
 });

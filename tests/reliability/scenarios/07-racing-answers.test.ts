@@ -30,9 +30,16 @@ const answerText = (racer: number, round: number) =>
 describe('07 racing answers', () => {
   it(`${RACERS} answerers × ${ROUNDS} rounds: one complete answer each time, ${RACERS - 1} clear errors`, async () => {
     const wall = startWallClock();
-    ws = createWorkspace('race', { config: workerDoubleConfig('racer', 'paced-asker.sh'), env: { DISPATCH_DAEMON_IDLE_MS: '10000' } });
+    ws = createWorkspace('race', {
+      config: workerDoubleConfig('racer', 'paced-asker.sh'),
+      env: { DISPATCH_DAEMON_IDLE_MS: '10000' },
+    });
     const w = ws;
-    await w.run('race', Array.from({ length: ROUNDS }, (_, i) => `round ${i + 1}`), { model: 'racer' });
+    await w.run(
+      'race',
+      Array.from({ length: ROUNDS }, (_, i) => `round ${i + 1}`),
+      { model: 'racer' },
+    );
     const go = join(w.paths('race').dir, 'go');
     mkdirSync(go, { recursive: true });
 
@@ -41,13 +48,22 @@ describe('07 racing answers', () => {
     const raceMs: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       writeFileSync(join(go, String(round)), ''); // the worker double asks question `round` now
-      await waitFor(async () => (await listIpc(w.paths('race').ipc)).questions.includes(round), { what: `question ${round}` });
+      await waitFor(async () => (await listIpc(w.paths('race').ipc)).questions.includes(round), {
+        what: `question ${round}`,
+      });
       const start = performance.now();
-      const results = await Promise.all(Array.from({ length: RACERS }, (_, racer) => w.dispatch(['answer', 'race', '-'], { input: answerText(racer, round) })));
+      const results = await Promise.all(
+        Array.from({ length: RACERS }, (_, racer) =>
+          w.dispatch(['answer', 'race', '-'], { input: answerText(racer, round) }),
+        ),
+      );
       raceMs.push(performance.now() - start);
 
       const winners = results.flatMap((r, racer) => (r.exitCode === 0 ? [racer] : []));
-      expect(winners, `round ${round}: ${results.map((r) => `${r.exitCode} ${String(r.stderr)}`).join(' | ')}`).toHaveLength(1);
+      expect(
+        winners,
+        `round ${round}: ${results.map((r) => `${r.exitCode} ${String(r.stderr)}`).join(' | ')}`,
+      ).toHaveLength(1);
       const winner = winners[0]!;
       wins[winner]! += 1;
       expect(String(results[winner]!.stdout)).toBe(`answered #${round} of race`);
@@ -69,15 +85,19 @@ describe('07 racing answers', () => {
     expect(report.states).toEqual({ completed: 1 });
     expect([report.questions, report.answers, report.acks]).toEqual([ROUNDS, ROUNDS, ROUNDS]);
 
-    reportFigures('07 racing answers', {
-      rounds: ROUNDS,
-      'answerers per round': RACERS,
-      'one complete answer': ROUNDS,
-      'clear errors (exit 2, one line)': [...loserLines.values()].reduce((a, b) => a + b, 0),
-      'distinct winners': wins.filter((n) => n > 0).length,
-      'wins per racer': wins.join(' '),
-      ...Object.fromEntries([...loserLines].map(([line, n]) => [`loser said "${line}"`, n])),
-      ...latencyFigures(`round (${RACERS} processes)`, raceMs),
-    }, wall.seconds());
+    reportFigures(
+      '07 racing answers',
+      {
+        rounds: ROUNDS,
+        'answerers per round': RACERS,
+        'one complete answer': ROUNDS,
+        'clear errors (exit 2, one line)': [...loserLines.values()].reduce((a, b) => a + b, 0),
+        'distinct winners': wins.filter((n) => n > 0).length,
+        'wins per racer': wins.join(' '),
+        ...Object.fromEntries([...loserLines].map(([line, n]) => [`loser said "${line}"`, n])),
+        ...latencyFigures(`round (${RACERS} processes)`, raceMs),
+      },
+      wall.seconds(),
+    );
   });
 });

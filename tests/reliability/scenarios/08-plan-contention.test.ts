@@ -34,15 +34,25 @@ function noteCounts(text: string): number[] {
 
 it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã—/s for ${SECONDS} s`, async () => {
   const started = performance.now();
-  ws.writeConfig(`default: rewriter\nbackends:\n  rewriter: { command: "node ${rewriter}" }\nmodels:\n  rewriter: { backend: rewriter }\n`);
+  ws.writeConfig(
+    `default: rewriter\nbackends:\n  rewriter: { command: "node ${rewriter}" }\nmodels:\n  rewriter: { backend: rewriter }\n`,
+  );
   const planFile = join(ws.home, 'contention-plan.md');
   const items = Array.from({ length: ITEMS }, (_, i) => `- [ ] ${itemName(i + 1)}`);
   writeFileSync(planFile, `# Plan contention\n\n${items.join('\n')}\n`);
   const report = join(ws.home, 'rewriter-report.json');
   // The worker goes on until every note was sent (a loaded machine may need more than 30 s).
   const notesSent = join(ws.home, 'notes-sent');
-  const env = { REWRITE_HZ: String(HZ), REWRITE_SECONDS: String(SECONDS), REWRITE_REPORT: report, REWRITE_UNTIL: notesSent };
-  const run = await ws.dispatch(['run', '--model', 'rewriter', '--id', 'contention', '--plan', planFile, 'plan contention'], { env });
+  const env = {
+    REWRITE_HZ: String(HZ),
+    REWRITE_SECONDS: String(SECONDS),
+    REWRITE_REPORT: report,
+    REWRITE_UNTIL: notesSent,
+  };
+  const run = await ws.dispatch(
+    ['run', '--model', 'rewriter', '--id', 'contention', '--plan', planFile, 'plan contention'],
+    { env },
+  );
   expect(run.exitCode, String(run.stderr)).toBe(0);
   const paths = taskPaths(ws.dispatchDir, 'contention');
   await until(() => readFileSync(paths.plan, 'utf8').includes('- [x] '), 60_000, 'the worker to start marking');
@@ -53,7 +63,9 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
   const look = () => {
     const counts = noteCounts(readFileSync(paths.plan, 'utf8'));
     const now = performance.now();
-    counts.forEach((c, i) => c > 0 && sentAt.has(i + 1) && !landed.has(i + 1) && landed.set(i + 1, now - sentAt.get(i + 1)!));
+    counts.forEach(
+      (c, i) => c > 0 && sentAt.has(i + 1) && !landed.has(i + 1) && landed.set(i + 1, now - sentAt.get(i + 1)!),
+    );
   };
   const watcher = setInterval(look, 100);
   onTestFinished(() => clearInterval(watcher)); // also when an assertion failed half-way
@@ -79,7 +91,11 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
   // A stale rewrite just before the exit may have dropped a note: the daemon puts it back.
   const settle = performance.now();
   const drained = () => readdirSync(paths.requests).length === 0;
-  await until(() => drained() && noteCounts(readFileSync(paths.plan, 'utf8')).every((c) => c === 1), 30_000, 'every note applied, exactly once').catch(() => undefined);
+  await until(
+    () => drained() && noteCounts(readFileSync(paths.plan, 'utf8')).every((c) => c === 1),
+    30_000,
+    'every note applied, exactly once',
+  ).catch(() => undefined);
   await ws.dispatch(['daemon', 'stop']); // its last log lines are written before it exits
   const settleMs = since(settle);
   clearInterval(watcher);
@@ -89,9 +105,19 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
 
   const text = readFileSync(paths.plan, 'utf8');
   const counts = noteCounts(text);
-  const worker = JSON.parse(readFileSync(report, 'utf8')) as { writes: number; renamed: number; inPlace: number; stale: number; pauses: number; marks: number; ms: number };
+  const worker = JSON.parse(readFileSync(report, 'utf8')) as {
+    writes: number;
+    renamed: number;
+    inPlace: number;
+    stale: number;
+    pauses: number;
+    marks: number;
+    ms: number;
+  };
   const plan = parsePlan(text);
-  const wrongMarks = plan.items.filter((item, i) => item.mark !== 'done' || item.text !== itemName(i + 1) || item.note !== `w${i + 1}`);
+  const wrongMarks = plan.items.filter(
+    (item, i) => item.mark !== 'done' || item.text !== itemName(i + 1) || item.note !== `w${i + 1}`,
+  );
   const { events } = await readEventLog(paths.events);
   const firstLost = plan.items.findIndex((item, i) => item.mark !== 'done' || item.note !== `w${i + 1}`);
   latencies.sort((a, b) => a - b);
@@ -99,7 +125,10 @@ it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}Ã
     'worker writes': `${worker.writes} in ${worker.ms} ms (${worker.renamed} temp+rename, ${worker.inPlace} in place, ${worker.stale} from a stale copy, ${worker.pauses} after a pause)`,
     'worker marks': `${worker.marks} made, ${ITEMS - wrongMarks.length}/${ITEMS} items present as made`,
     // Mark k is the worker's write k (one mark a write), odd writes in place, even ones by rename.
-    'first mark lost': firstLost === -1 ? 'none' : `item ${firstLost + 1} (written ${(firstLost + 1) % 2 === 0 ? 'by temp+rename' : 'in place'})`,
+    'first mark lost':
+      firstLost === -1
+        ? 'none'
+        : `item ${firstLost + 1} (written ${(firstLost + 1) % 2 === 0 ? 'by temp+rename' : 'in place'})`,
     'notes sent': `${NOTES} via \`dispatch note\` (${CLI_CONCURRENCY} at a time) in ${notesSentMs} ms`,
     'note command p50 / max': `${latencies[Math.floor(NOTES / 2)]} ms / ${latencies.at(-1)} ms`,
     'notes in plan.md': `${counts.filter((c) => c === 1).length} exactly once, ${counts.filter((c) => c === 0).length} missing, ${counts.filter((c) => c > 1).length} doubled`,

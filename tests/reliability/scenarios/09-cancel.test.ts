@@ -33,7 +33,10 @@ type Grandchild = { pid: number; startTime: string };
 /** The grandchildren a task's worker recorded, with their start times (a pid alone proves nothing). */
 function grandchildren(w: Workspace, id: string): Grandchild[] | null {
   try {
-    const pids = readFileSync(join(w.paths(id).dir, 'grandchildren'), 'utf8').trim().split('\n').map(Number);
+    const pids = readFileSync(join(w.paths(id).dir, 'grandchildren'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(Number);
     const found = pids.map((pid) => ({ pid, startTime: processStartTime(pid) ?? '' }));
     return found.length === 3 && found.every((g) => g.startTime !== '') ? found : null;
   } catch {
@@ -46,13 +49,23 @@ const anyAlive = (kids: Grandchild[]) => kids.some((g) => isSameProcess(g.pid, g
 describe('09 cancel', () => {
   it(`${TASKS} workers with three grandchildren each, cancelled (once across a daemon kill -9): nothing left running`, async () => {
     const wall = startWallClock();
-    ws = createWorkspace('cancel', { config: workerDoubleConfig('kids', 'grandchildren-worker.sh'), env: { DISPATCH_DAEMON_IDLE_MS: '10000' } });
+    ws = createWorkspace('cancel', {
+      config: workerDoubleConfig('kids', 'grandchildren-worker.sh'),
+      env: { DISPATCH_DAEMON_IDLE_MS: '10000' },
+    });
     const w = ws;
     const ids = Array.from({ length: TASKS }, (_, i) => `c${String(i + 1).padStart(2, '0')}`);
-    await inPool(ids, 4, (id) => w.run(id, [STUBBORN.has(id) ? 'wait for the cancel {stubborn}' : 'wait for the cancel'], { model: 'kids' }));
+    await inPool(ids, 4, (id) =>
+      w.run(id, [STUBBORN.has(id) ? 'wait for the cancel {stubborn}' : 'wait for the cancel'], { model: 'kids' }),
+    );
     const kids = new Map<string, Grandchild[]>();
-    await waitFor(() => ids.every((id) => kids.has(id) || (grandchildren(w, id) && kids.set(id, grandchildren(w, id)!))), { what: 'every worker to start its grandchildren' });
-    await waitFor(async () => (await Promise.all(ids.map(w.state))).every((s) => s === 'running'), { what: 'every task running' });
+    await waitFor(
+      () => ids.every((id) => kids.has(id) || (grandchildren(w, id) && kids.set(id, grandchildren(w, id)!))),
+      { what: 'every worker to start its grandchildren' },
+    );
+    await waitFor(async () => (await Promise.all(ids.map(w.state))).every((s) => s === 'running'), {
+      what: 'every task running',
+    });
 
     // 19 cancels through the CLI, four at a time, each timed until its grandchildren are gone.
     const plain = ids.filter((id) => id !== KILLED_MID_CANCEL);
@@ -68,25 +81,33 @@ describe('09 cancel', () => {
     // the stubborn grandchild), then the daemon dies; the next daemon must finish the job.
     const start = performance.now();
     expect((await w.dispatch(['cancel', KILLED_MID_CANCEL])).exitCode).toBe(0);
-    await waitFor(async () => (await readRequests(w.paths(KILLED_MID_CANCEL).requests)).requests.length === 0, { what: 'the cancel request to be applied' });
+    await waitFor(async () => (await readRequests(w.paths(KILLED_MID_CANCEL).requests)).requests.length === 0, {
+      what: 'the cancel request to be applied',
+    });
     const killed = w.killDaemon();
     expect(killed).not.toBeNull();
     expect(anyAlive(kids.get(KILLED_MID_CANCEL)!)).toBe(true); // the stubborn one outlived the SIGTERM
     await w.startDaemon();
-    await waitFor(() => !anyAlive(kids.get(KILLED_MID_CANCEL)!), { what: `${KILLED_MID_CANCEL}'s grandchildren to end after the restart` });
+    await waitFor(() => !anyAlive(kids.get(KILLED_MID_CANCEL)!), {
+      what: `${KILLED_MID_CANCEL}'s grandchildren to end after the restart`,
+    });
     const acrossKillMs = performance.now() - start;
 
     const report = await checkInvariants(w);
     expect(report.states).toEqual({ cancelled: TASKS });
     for (const id of ids) expect(anyAlive(kids.get(id)!), id).toBe(false);
 
-    reportFigures('09 cancel', {
-      'tasks cancelled': report.states.cancelled ?? 0,
-      'grandchildren ended': [...kids.values()].flat().filter((g) => !isSameProcess(g.pid, g.startTime)).length,
-      'grandchildren left': [...kids.values()].flat().filter((g) => isSameProcess(g.pid, g.startTime)).length,
-      'stubborn tasks (ignore SIGTERM)': STUBBORN.size,
-      ...latencyFigures('cancel → grandchildren gone', cancelMs),
-      'cancel across a daemon kill -9 ms': Math.round(acrossKillMs),
-    }, wall.seconds());
+    reportFigures(
+      '09 cancel',
+      {
+        'tasks cancelled': report.states.cancelled ?? 0,
+        'grandchildren ended': [...kids.values()].flat().filter((g) => !isSameProcess(g.pid, g.startTime)).length,
+        'grandchildren left': [...kids.values()].flat().filter((g) => isSameProcess(g.pid, g.startTime)).length,
+        'stubborn tasks (ignore SIGTERM)': STUBBORN.size,
+        ...latencyFigures('cancel → grandchildren gone', cancelMs),
+        'cancel across a daemon kill -9 ms': Math.round(acrossKillMs),
+      },
+      wall.seconds(),
+    );
   });
 });

@@ -29,12 +29,16 @@ beforeAll(assertFreshBuild);
 let ws: Workspace | undefined;
 afterAll(() => ws?.dispose());
 
-const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`);
+const ids = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`);
 
 describe('10 restart fidelity', () => {
   it('100 tasks in mixed states, the daemon restarted: answer timeouts fire at their original deadline ± 1 s', async () => {
     const wall = startWallClock();
-    ws = createWorkspace('fidelity', { env: { DISPATCH_DAEMON_IDLE_MS: '30000' }, config: workerDoubleConfig('patient', 'patient-asker.sh') });
+    ws = createWorkspace('fidelity', {
+      env: { DISPATCH_DAEMON_IDLE_MS: '30000' },
+      config: workerDoubleConfig('patient', 'patient-asker.sh'),
+    });
     const w = ws;
     const groups = {
       completed: ids('c', MIX.completed),
@@ -49,11 +53,19 @@ describe('10 restart fidelity', () => {
     await inPool(groups.running, 4, (id) => w.run(id, ['work {sleep: 60}', 'finish']));
     // Last, so their deadlines are all ahead; one after another, so their questions' ages differ.
     const timeoutOf = new Map(groups.awaiting.map((id, i) => [id, 30 + i]));
-    for (const id of groups.awaiting) await w.run(id, ['answer me'], { model: 'patient', args: ['--answer-timeout', String(timeoutOf.get(id))] });
+    for (const id of groups.awaiting)
+      await w.run(id, ['answer me'], { model: 'patient', args: ['--answer-timeout', String(timeoutOf.get(id))] });
 
-    const expected = (id: string) => (Object.entries(groups).find(([, list]) => list.includes(id))![0] as keyof typeof groups).replace('awaiting', 'awaiting-answer');
+    const expected = (id: string) =>
+      (Object.entries(groups).find(([, list]) => list.includes(id))![0] as keyof typeof groups).replace(
+        'awaiting',
+        'awaiting-answer',
+      );
     const all = Object.values(groups).flat();
-    await waitFor(async () => (await Promise.all(all.map(async (id) => (await w.state(id)) === expected(id)))).every(Boolean), { timeoutMs: 120_000, intervalMs: 500, what: 'every task in its intended state' });
+    await waitFor(
+      async () => (await Promise.all(all.map(async (id) => (await w.state(id)) === expected(id)))).every(Boolean),
+      { timeoutMs: 120_000, intervalMs: 500, what: 'every task in its intended state' },
+    );
 
     // Each question's absolute deadline, from when the daemon saw it.
     const deadlineOf = new Map<string, number>();
@@ -68,7 +80,10 @@ describe('10 restart fidelity', () => {
     await w.startDaemon();
     const aheadAtRestart = groups.awaiting.filter((id) => deadlineOf.get(id)! > Date.now()).length;
 
-    await waitFor(async () => (await Promise.all(groups.awaiting.map((id) => w.state(id)))).every((s) => s === 'timed-out'), { timeoutMs: 150_000, intervalMs: 250, what: 'every answer timeout to fire' });
+    await waitFor(
+      async () => (await Promise.all(groups.awaiting.map((id) => w.state(id)))).every((s) => s === 'timed-out'),
+      { timeoutMs: 150_000, intervalMs: 250, what: 'every answer timeout to fire' },
+    );
     const lateness: number[] = [];
     for (const id of groups.awaiting) {
       const { events } = await readEventLog(w.paths(id).events);
@@ -81,22 +96,33 @@ describe('10 restart fidelity', () => {
     await answerPendingQuestions(w, { taskIds: () => groups.awaiting });
     // Failed and blocked wait for the user (not final): the others must complete.
     const finishing = [...groups.completed, ...groups.running, ...groups.awaiting];
-    await waitFor(async () => {
-      if (w.daemon() === null) await w.startDaemon();
-      return (await Promise.all(finishing.map((id) => w.state(id)))).every((s) => s === 'completed');
-    }, { timeoutMs: 120_000, intervalMs: 500, what: 'every task to end' });
+    await waitFor(
+      async () => {
+        if (w.daemon() === null) await w.startDaemon();
+        return (await Promise.all(finishing.map((id) => w.state(id)))).every((s) => s === 'completed');
+      },
+      { timeoutMs: 120_000, intervalMs: 500, what: 'every task to end' },
+    );
 
     const report = await checkInvariants(w);
-    expect(report.states).toEqual({ completed: MIX.completed + MIX.running + MIX.awaiting, failed: MIX.failed, blocked: MIX.blocked });
-    reportFigures('10 restart fidelity', {
-      tasks: all.length,
-      ...Object.fromEntries(Object.entries(MIX).map(([state, n]) => [`${state} at the restart`, n])),
-      'daemon down ms': DOWN_MS,
-      'answer deadlines still ahead at the restart': aheadAtRestart,
-      'deadlines after the kill': groups.awaiting.filter((id) => deadlineOf.get(id)! > restartAt).length,
-      ...latencyFigures('timeout fired after its deadline', lateness),
-      'earliest firing vs deadline ms': Math.round(Math.min(...lateness)),
-    }, wall.seconds());
+    expect(report.states).toEqual({
+      completed: MIX.completed + MIX.running + MIX.awaiting,
+      failed: MIX.failed,
+      blocked: MIX.blocked,
+    });
+    reportFigures(
+      '10 restart fidelity',
+      {
+        tasks: all.length,
+        ...Object.fromEntries(Object.entries(MIX).map(([state, n]) => [`${state} at the restart`, n])),
+        'daemon down ms': DOWN_MS,
+        'answer deadlines still ahead at the restart': aheadAtRestart,
+        'deadlines after the kill': groups.awaiting.filter((id) => deadlineOf.get(id)! > restartAt).length,
+        ...latencyFigures('timeout fired after its deadline', lateness),
+        'earliest firing vs deadline ms': Math.round(Math.min(...lateness)),
+      },
+      wall.seconds(),
+    );
     expect(Math.max(...lateness.map(Math.abs))).toBeLessThanOrEqual(1000);
   }, 420_000);
 });

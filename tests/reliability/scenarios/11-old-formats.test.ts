@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@dispatch/config';
-import { deriveTaskState, parsePlan, readEventLog, readTaskFile, taskPaths, type LoggedEvent } from '@dispatch/ipc-fs';
+import { parsePlan, readEventLog, readTaskFile, taskPaths, type LoggedEvent } from '@dispatch/ipc-fs';
 import { printFigures, since } from './support/figures.js';
 import { bin } from './support/workspace.js';
 import { deriveTask } from '@dispatch/runtime';
@@ -33,8 +33,15 @@ function copyOf(format: string) {
   temps.push(dir, home);
   cpSync(join(fixtures, format, 'workspace'), dir, { recursive: true });
   // DISPATCH_DIR pinned: no `.dispatch/` left in an ancestor of the temp folder may stand in for it.
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_DIR: join(dir, '.dispatch'), NO_COLOR: '1' };
-  const dispatch = (...args: string[]) => execa('node', [bin, ...args], { cwd: dir, env, extendEnv: false, reject: false });
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DISPATCH_HOME: home,
+    DISPATCH_DIR: join(dir, '.dispatch'),
+    NO_COLOR: '1',
+  };
+  const dispatch = (...args: string[]) =>
+    execa('node', [bin, ...args], { cwd: dir, env, extendEnv: false, reject: false });
   return { dir, dispatchDir: join(dir, '.dispatch'), dispatch };
 }
 
@@ -54,15 +61,26 @@ describe.each(FORMATS)('format %s', (format) => {
       const task = await readTaskFile(paths);
       expect([task.id, typeof task.prompt, typeof task.createdAt]).toEqual([want.id, 'string', 'string']);
       const log = await readEventLog(paths.events);
-      expect({ torn: log.torn, skipped: log.skipped, unknown: log.unknown, malformed: log.malformed }).toEqual({ torn: false, skipped: 0, unknown: [], malformed: [] });
+      expect({ torn: log.torn, skipped: log.skipped, unknown: log.unknown, malformed: log.malformed }).toEqual({
+        torn: false,
+        skipped: 0,
+        unknown: [],
+        malformed: [],
+      });
       expect(log.events[0]?.type).toBe('task.created');
       expect(log.events.map((e) => e.seq)).toEqual(log.events.map((_, i) => i + 1));
       events += log.events.length;
       const derived = await deriveTask(dispatchDir, want.id);
       // The log alone says it all: nothing on disk is news, no warning.
-      expect({ state: derived.state, unrecorded: derived.unrecorded, warnings: derived.warnings }).toEqual({ state: want.state, unrecorded: [], warnings: [] });
+      expect({ state: derived.state, unrecorded: derived.unrecorded, warnings: derived.warnings }).toEqual({
+        state: want.state,
+        unrecorded: [],
+        warnings: [],
+      });
       const plan = parsePlan(readFileSync(paths.plan, 'utf8'));
-      expect(plan.items.map((i) => ({ text: i.text, mark: i.mark }))).toEqual(want.items.map((i) => ({ text: i.text, mark: i.mark })));
+      expect(plan.items.map((i) => ({ text: i.text, mark: i.mark }))).toEqual(
+        want.items.map((i) => ({ text: i.text, mark: i.mark })),
+      );
     }
     figures[`${format} tasks`] = `${expected.length} (${expected.map((t) => `${t.id} ${t.state}`).join(', ')})`;
     figures[`${format} log events replayed`] = events;
@@ -75,7 +93,10 @@ describe.each(FORMATS)('format %s', (format) => {
       const { config, warnings } = await loadConfig(join(dir, name));
       expect(Object.keys(config.models).length + Object.keys(config.aliases).length, name).toBeGreaterThan(0);
       // The old format reads, and only says how to convert it.
-      expect(warnings.map((w) => w.key), name).toEqual(name.startsWith('old-format') ? ['agents'] : []);
+      expect(
+        warnings.map((w) => w.key),
+        name,
+      ).toEqual(name.startsWith('old-format') ? ['agents'] : []);
     }
     figures[`${format} configs loaded`] = names.join(', ');
   });
@@ -93,7 +114,10 @@ describe.each(FORMATS)('format %s', (format) => {
   it('skips events of types a newer version wrote, with a warning naming the file and line, never a crash', async () => {
     const { dispatchDir, dispatch } = copyOf(format);
     const paths = taskPaths(dispatchDir, 'continued');
-    const lines = readFileSync(paths.events, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as LoggedEvent);
+    const lines = readFileSync(paths.events, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as LoggedEvent);
     const at = lines[3]!.at;
     // A new type in the middle, a known type with fields this version never wrote, a new type last.
     lines.splice(4, 0, { seq: 0, at, type: 'worker.heartbeat', rss: 1234 });
@@ -112,6 +136,7 @@ describe.each(FORMATS)('format %s', (format) => {
       `dispatch: warning: ${paths.events}:5: skipped an event of unknown type "worker.heartbeat" (written by a newer dispatch?)`,
       `dispatch: warning: ${paths.events}:${lines.length}: skipped an event of unknown type "task.archived" (written by a newer dispatch?)`,
     ]);
-    figures[`${format} newer events`] = `2 unknown types skipped with 2 warnings, 1 unknown field ignored; state ${derived.state}`;
+    figures[`${format} newer events`] =
+      `2 unknown types skipped with 2 warnings, 1 unknown field ignored; state ${derived.state}`;
   });
 });

@@ -42,16 +42,21 @@ describe('12 workers die while no daemon runs', () => {
     // Long enough to outlive the daemon's absence; the live ones then finish on their own.
     for (const id of ids) await w.run(id, ['work {sleep: 25}', 'finish']);
     const pids = new Map<string, { worker: number; wrapper: number; startTime: string }>();
-    await waitFor(async () => {
-      for (const id of ids) {
-        const worker = await readPidRecord(w.paths(id).attempts, 1);
-        const wrapper = await readWrapperRecord(w.paths(id).attempts, 1);
-        if (!worker || !wrapper) return false;
-        pids.set(id, { worker: worker.pid, wrapper: wrapper.pid, startTime: worker.startTime });
-      }
-      return true;
-    }, { what: 'every worker to run' });
-    await waitFor(async () => (await Promise.all(ids.map((id) => w.state(id)))).every((s) => s === 'running'), { what: 'every task to be running' });
+    await waitFor(
+      async () => {
+        for (const id of ids) {
+          const worker = await readPidRecord(w.paths(id).attempts, 1);
+          const wrapper = await readWrapperRecord(w.paths(id).attempts, 1);
+          if (!worker || !wrapper) return false;
+          pids.set(id, { worker: worker.pid, wrapper: wrapper.pid, startTime: worker.startTime });
+        }
+        return true;
+      },
+      { what: 'every worker to run' },
+    );
+    await waitFor(async () => (await Promise.all(ids.map((id) => w.state(id)))).every((s) => s === 'running'), {
+      what: 'every task to be running',
+    });
 
     const down = startWallClock();
     expect(w.killDaemon()).not.toBeNull();
@@ -62,33 +67,59 @@ describe('12 workers die while no daemon runs', () => {
       process.kill(-p.worker, 'SIGKILL'); // the worker's whole group (it leads it)
     }
     for (const id of killed) process.kill(-pids.get(id)!.worker, 'SIGKILL');
-    await waitFor(() => killed.every((id) => existsSync(attemptFiles(w.paths(id).attempts, 1).exit)), { what: 'the wrappers to record their workers\' ends' });
-    await waitFor(() => [...lost, ...killed].every((id) => !isAlive(pids.get(id)!.worker)) && lost.every((id) => !isAlive(pids.get(id)!.wrapper)), { what: 'the killed to be gone' });
+    await waitFor(() => killed.every((id) => existsSync(attemptFiles(w.paths(id).attempts, 1).exit)), {
+      what: "the wrappers to record their workers' ends",
+    });
+    await waitFor(
+      () =>
+        [...lost, ...killed].every((id) => !isAlive(pids.get(id)!.worker)) &&
+        lost.every((id) => !isAlive(pids.get(id)!.wrapper)),
+      { what: 'the killed to be gone' },
+    );
 
     // An unrelated process, leading its own group, now holds the pid one lost worker's record names.
     const signals = join(w.dir, 'bystander-signals');
-    bystander = spawn('sh', ['-c', `for s in TERM INT HUP USR1 USR2 QUIT ALRM; do trap "echo $s >> '${signals}'" $s; done; while :; do sleep 0.2; done`], { detached: true, stdio: 'ignore' });
+    bystander = spawn(
+      'sh',
+      [
+        '-c',
+        `for s in TERM INT HUP USR1 USR2 QUIT ALRM; do trap "echo $s >> '${signals}'" $s; done; while :; do sleep 0.2; done`,
+      ],
+      { detached: true, stdio: 'ignore' },
+    );
     const bystanderPid = bystander.pid!;
     const reused = lost[0]!;
     writeFileSync(attemptFiles(w.paths(reused).attempts, 1).pid, `${bystanderPid} ${pids.get(reused)!.startTime}\n`);
-    writeFileSync(attemptFiles(w.paths(reused).attempts, 1).wrapper, `${bystanderPid} ${pids.get(reused)!.startTime}\n`);
+    writeFileSync(
+      attemptFiles(w.paths(reused).attempts, 1).wrapper,
+      `${bystanderPid} ${pids.get(reused)!.startTime}\n`,
+    );
 
     const downSeconds = down.seconds();
     await w.startDaemon();
     const settled = startWallClock();
-    await waitFor(async () => (await Promise.all([...lost, ...killed].map((id) => w.state(id)))).every((s) => s === 'failed'), { timeoutMs: 60_000, what: 'the 10 dead to be failed' });
+    await waitFor(
+      async () => (await Promise.all([...lost, ...killed].map((id) => w.state(id)))).every((s) => s === 'failed'),
+      { timeoutMs: 60_000, what: 'the 10 dead to be failed' },
+    );
     const classifiedSeconds = settled.seconds();
-    await waitFor(async () => {
-      if (w.daemon() === null) await w.startDaemon();
-      return (await Promise.all(live.map((id) => w.state(id)))).every((s) => s === 'completed');
-    }, { timeoutMs: 120_000, intervalMs: 500, what: 'the live ones to finish' });
+    await waitFor(
+      async () => {
+        if (w.daemon() === null) await w.startDaemon();
+        return (await Promise.all(live.map((id) => w.state(id)))).every((s) => s === 'completed');
+      },
+      { timeoutMs: 120_000, intervalMs: 500, what: 'the live ones to finish' },
+    );
 
     const report = await checkInvariants(w);
     expect(report.states).toEqual({ completed: live.length, failed: lost.length + killed.length });
     for (const id of live) expect(await w.state(id)).toBe('completed');
     const kinds: Record<string, number> = {};
     for (const id of [...lost, ...killed]) {
-      const view = JSON.parse(String((await w.dispatch(['status', id, '--json'])).stdout)) as { state: string; error: { kind: string } | null };
+      const view = JSON.parse(String((await w.dispatch(['status', id, '--json'])).stdout)) as {
+        state: string;
+        error: { kind: string } | null;
+      };
       expect(view.state).toBe('failed');
       const exit = await readExitRecord(w.paths(id).attempts, 1);
       if (lost.includes(id)) expect(exit?.lost).toBe(true);
@@ -99,15 +130,19 @@ describe('12 workers die while no daemon runs', () => {
     expect(isAlive(bystanderPid)).toBe(true);
     expect(existsSync(signals) ? readFileSync(signals, 'utf8') : '').toBe('');
 
-    reportFigures('12 workers die while no daemon runs', {
-      workers: TASKS,
-      'killed with their wrapper (no exit record)': lost.length,
-      'killed alone (exit record)': killed.length,
-      'followed to the end': live.length,
-      ...Object.fromEntries(Object.entries(kinds).map(([k, n]) => [`error kind ${k}`, n])),
-      'unrelated process signalled': 0,
-      'daemon down s': downSeconds,
-      'restart → the 10 classified s': classifiedSeconds,
-    }, wall.seconds());
+    reportFigures(
+      '12 workers die while no daemon runs',
+      {
+        workers: TASKS,
+        'killed with their wrapper (no exit record)': lost.length,
+        'killed alone (exit record)': killed.length,
+        'followed to the end': live.length,
+        ...Object.fromEntries(Object.entries(kinds).map(([k, n]) => [`error kind ${k}`, n])),
+        'unrelated process signalled': 0,
+        'daemon down s': downSeconds,
+        'restart → the 10 classified s': classifiedSeconds,
+      },
+      wall.seconds(),
+    );
   }, 300_000);
 });

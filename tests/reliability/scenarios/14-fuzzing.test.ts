@@ -20,14 +20,17 @@ const tasksDir = join(fixtures, 'workspace', '.dispatch', 'tasks');
 const taskIds = readdirSync(tasksDir).sort();
 const plans = taskIds.map((id) => readFileSync(join(tasksDir, id, 'plan.md'), 'utf8'));
 const logs = taskIds.map((id) => readFileSync(join(tasksDir, id, 'events.jsonl'), 'utf8'));
-const configs = readdirSync(join(fixtures, 'config')).sort().map((name) => readFileSync(join(fixtures, 'config', name), 'utf8'));
+const configs = readdirSync(join(fixtures, 'config'))
+  .sort()
+  .map((name) => readFileSync(join(fixtures, 'config', name), 'utf8'));
 const temp = mkdtempSync(join(tmpdir(), 'dispatch-fuzz-'));
 const started = performance.now();
 const stats = new Map<string, { calls: number; maxMs: number; errors: number }>();
 afterAll(() => {
   rmSync(temp, { recursive: true, force: true });
   const figures: Record<string, string> = {};
-  for (const [name, s] of stats) figures[name] = `${s.calls} calls, ${s.errors} clear errors, slowest ${s.maxMs.toFixed(1)} ms`;
+  for (const [name, s] of stats)
+    figures[name] = `${s.calls} calls, ${s.errors} clear errors, slowest ${s.maxMs.toFixed(1)} ms`;
   printFigures('14 fuzzing', { ...figures, 'wall time': `${since(started)} ms` });
 });
 
@@ -56,19 +59,51 @@ const utf8 = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 /** A valid input cut at a random point, or with a random stretch replaced by random bytes. */
 const damaged = (valid: readonly string[]) =>
   fc.oneof(
-    fc.tuple(fc.constantFrom(...valid), fc.double({ min: 0, max: 1, noNaN: true })).map(([t, f]) => t.slice(0, Math.floor(t.length * f))),
-    fc.tuple(fc.constantFrom(...valid), fc.double({ min: 0, max: 1, noNaN: true }), fc.uint8Array({ maxLength: 40 }), fc.nat({ max: 40 })).map(
-      ([t, f, bytes, cut]) => {
+    fc
+      .tuple(fc.constantFrom(...valid), fc.double({ min: 0, max: 1, noNaN: true }))
+      .map(([t, f]) => t.slice(0, Math.floor(t.length * f))),
+    fc
+      .tuple(
+        fc.constantFrom(...valid),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.nat({ max: 40 }),
+      )
+      .map(([t, f, bytes, cut]) => {
         const at = Math.floor(t.length * f);
         return t.slice(0, at) + utf8(bytes) + t.slice(at + cut);
-      },
-    ),
+      }),
   );
 
 /** Text made of the pieces a parser cares about, in random order. */
-const tokens = (pieces: readonly string[], maxLength = 300) => fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
+const tokens = (pieces: readonly string[], maxLength = 300) =>
+  fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
 
-const PLAN_PIECES = ['- [ ] ', '- [x] ', '- [?] ', '- [!] ', '* [ ] ', '> ', '>', '```', '~~~', '    ', '\t', '\n', '\r\n', '\r', '<!-- dispatch-note:n1 -->', '-->', '> **Note from dispatcher:** ', ' — ', 'text', '# T', '**Blocker:** ', '\u2028', '\uFEFF'];
+const PLAN_PIECES = [
+  '- [ ] ',
+  '- [x] ',
+  '- [?] ',
+  '- [!] ',
+  '* [ ] ',
+  '> ',
+  '>',
+  '```',
+  '~~~',
+  '    ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '<!-- dispatch-note:n1 -->',
+  '-->',
+  '> **Note from dispatcher:** ',
+  ' — ',
+  'text',
+  '# T',
+  '**Blocker:** ',
+  '\u2028',
+  '\uFEFF',
+];
 const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 2000 }), fc.uint8Array({ maxLength: 4000 }).map(utf8));
 
 describe('the plan parser', () => {
@@ -85,7 +120,15 @@ describe('the plan parser', () => {
   });
 
   it('stays fast on pathological shapes', async () => {
-    const shapes = ['`'.repeat(200_000), '>\n'.repeat(100_000), '- [ ] x\n'.repeat(50_000), `- [?] q\n${'  > more\n'.repeat(50_000)}`, '```\n'.repeat(50_000), 'a'.repeat(1_000_000), '\r'.repeat(200_000)];
+    const shapes = [
+      '`'.repeat(200_000),
+      '>\n'.repeat(100_000),
+      '- [ ] x\n'.repeat(50_000),
+      `- [?] q\n${'  > more\n'.repeat(50_000)}`,
+      '```\n'.repeat(50_000),
+      'a'.repeat(1_000_000),
+      '\r'.repeat(200_000),
+    ];
     for (const text of shapes) {
       const { value, error } = await timed('parsePlan (pathological)', () => parsePlan(text));
       expect(error).toBeUndefined();
@@ -99,30 +142,41 @@ describe('the event-log reader', () => {
 
   it('reads random bytes without throwing, keeping only well-formed events', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 4000 }), anyText.map((t) => Buffer.from(t))), async (bytes) => {
-        writeFileSync(file, bytes);
-        const { value: log, error } = await timed('readEventLog', () => readEventLog(file));
-        expect(error).toBeUndefined();
-        for (const e of log!.events) expect([typeof e.seq, typeof e.type, Number.isNaN(Date.parse(e.at))]).toEqual(['number', 'string', false]);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 4000 }),
+          anyText.map((t) => Buffer.from(t)),
+        ),
+        async (bytes) => {
+          writeFileSync(file, bytes);
+          const { value: log, error } = await timed('readEventLog', () => readEventLog(file));
+          expect(error).toBeUndefined();
+          for (const e of log!.events)
+            expect([typeof e.seq, typeof e.type, Number.isNaN(Date.parse(e.at))]).toEqual(['number', 'string', false]);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
 
   it('reads a log cut anywhere as a prefix of the whole log, torn only when cut inside a line', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: logs.length - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), async (which, f) => {
-        const whole = logs[which]!;
-        const cut = whole.slice(0, Math.floor(whole.length * f));
-        writeFileSync(file, cut);
-        const all = (await readEventLog(join(tasksDir, taskIds[which]!, 'events.jsonl'))).events;
-        const { value: log } = await timed('readEventLog (truncated)', () => readEventLog(file));
-        const complete = cut.split('\n').length - 1;
-        expect(log!.events).toEqual(all.slice(0, log!.events.length));
-        expect(log!.events.length).toBeGreaterThanOrEqual(complete);
-        expect(log!.skipped).toBe(0);
-        if (log!.torn) expect(cut.endsWith('\n')).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: logs.length - 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        async (which, f) => {
+          const whole = logs[which]!;
+          const cut = whole.slice(0, Math.floor(whole.length * f));
+          writeFileSync(file, cut);
+          const all = (await readEventLog(join(tasksDir, taskIds[which]!, 'events.jsonl'))).events;
+          const { value: log } = await timed('readEventLog (truncated)', () => readEventLog(file));
+          const complete = cut.split('\n').length - 1;
+          expect(log!.events).toEqual(all.slice(0, log!.events.length));
+          expect(log!.events.length).toBeGreaterThanOrEqual(complete);
+          expect(log!.skipped).toBe(0);
+          if (log!.torn) expect(cut.endsWith('\n')).toBe(false);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -135,15 +189,53 @@ describe('the event-log reader', () => {
     const log = readFileSync(events, 'utf8');
     const lines = log.trimEnd().split('\n');
     // Damage: cut and spliced bytes; lines dropped, repeated or swapped; known types with random facts.
-    const shuffled = fc.array(fc.nat({ max: lines.length - 1 }), { minLength: 1, maxLength: lines.length * 2 }).map((picks) => `${picks.map((i) => lines[i]).join('\n')}\n`);
-    const knownTypes = [...new Set(lines.map((l) => (JSON.parse(l) as { type: string }).type)), 'worker.spawn-failed', 'retry', 'model.chosen', 'recovery.failed', 'answer.timeout', 'cancel', 'task.timeout'];
+    const shuffled = fc
+      .array(fc.nat({ max: lines.length - 1 }), { minLength: 1, maxLength: lines.length * 2 })
+      .map((picks) => `${picks.map((i) => lines[i]).join('\n')}\n`);
+    const knownTypes = [
+      ...new Set(lines.map((l) => (JSON.parse(l) as { type: string }).type)),
+      'worker.spawn-failed',
+      'retry',
+      'model.chosen',
+      'recovery.failed',
+      'answer.timeout',
+      'cancel',
+      'task.timeout',
+    ];
     const randomFacts = fc
-      .array(fc.tuple(fc.constantFrom(...knownTypes), fc.dictionary(fc.constantFrom('attempt', 'question', 'plan', 'code', 'signal', 'model', 'error', 'cause', 'acks', 'input', 'pid', 'state'), fc.jsonValue({ maxDepth: 2 }))), { maxLength: 8 })
-      .map((extra) => `${lines[0]}\n${extra.map(([type, facts], i) => JSON.stringify({ ...facts, seq: i + 2, at: '2026-11-24T08:02:39.000Z', type })).join('\n')}\n`);
+      .array(
+        fc.tuple(
+          fc.constantFrom(...knownTypes),
+          fc.dictionary(
+            fc.constantFrom(
+              'attempt',
+              'question',
+              'plan',
+              'code',
+              'signal',
+              'model',
+              'error',
+              'cause',
+              'acks',
+              'input',
+              'pid',
+              'state',
+            ),
+            fc.jsonValue({ maxDepth: 2 }),
+          ),
+        ),
+        { maxLength: 8 },
+      )
+      .map(
+        (extra) =>
+          `${lines[0]}\n${extra.map(([type, facts], i) => JSON.stringify({ ...facts, seq: i + 2, at: '2026-11-24T08:02:39.000Z', type })).join('\n')}\n`,
+      );
     await fc.assert(
       fc.asyncProperty(fc.oneof(damaged([log]), shuffled, randomFacts), async (text) => {
         writeFileSync(events, text);
-        const { value, error } = await timed('deriveTaskState (damaged log)', () => deriveTaskState(dispatchDir, id, { ...classifiers, now: Date.parse('2026-11-24T09:00:00Z') }));
+        const { value, error } = await timed('deriveTaskState (damaged log)', () =>
+          deriveTaskState(dispatchDir, id, { ...classifiers, now: Date.parse('2026-11-24T09:00:00Z') }),
+        );
         if (error !== undefined) {
           expect(error, String((error as Error).stack)).toBeInstanceOf(IpcError);
           expect((error as IpcError).message).toContain(events);
@@ -158,7 +250,35 @@ describe('the event-log reader', () => {
 
 describe('the config loader', () => {
   const file = join(temp, 'config.yaml');
-  const YAML_PIECES = ['default: opus\n', 'backends:\n', 'models:\n', 'aliases:\n', '  claude:\n', '    command: claude -p\n', '  opus: { backend: claude }\n', '&a ', '*a ', '[', ']', '{', '}', '- ', ': ', '"', "'", '#', '\t', '  ', '\n', '%YAML 1.2\n', '---\n', '...\n', '!!binary ', '<<: *a\n', '? '];
+  const YAML_PIECES = [
+    'default: opus\n',
+    'backends:\n',
+    'models:\n',
+    'aliases:\n',
+    '  claude:\n',
+    '    command: claude -p\n',
+    '  opus: { backend: claude }\n',
+    '&a ',
+    '*a ',
+    '[',
+    ']',
+    '{',
+    '}',
+    '- ',
+    ': ',
+    '"',
+    "'",
+    '#',
+    '\t',
+    '  ',
+    '\n',
+    '%YAML 1.2\n',
+    '---\n',
+    '...\n',
+    '!!binary ',
+    '<<: *a\n',
+    '? ',
+  ];
 
   /** A refusal must be a ConfigError naming the file, on one line, with a line inside the text. */
   function clearRefusal(error: unknown, text: string): void {
@@ -176,23 +296,43 @@ describe('the config loader', () => {
 
   it('loads or clearly refuses random bytes, damaged configs and YAML token soup', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)), fc.oneof(damaged(configs), tokens(YAML_PIECES, 120), anyText).map((t) => Buffer.from(t))), async (bytes) => {
-        writeFileSync(file, bytes);
-        const text = bytes.toString('utf8');
-        const { error } = await timed('loadConfig', () => loadConfig(file));
-        if (error !== undefined) clearRefusal(error, text);
-        // The two steps on their own never throw: they return their errors.
-        const { error: stepError } = await timed('parseConfigDocument + validateConfig', () => validateConfig(parseConfigDocument(text, file).doc, file));
-        expect(stepError).toBeUndefined();
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)),
+          fc.oneof(damaged(configs), tokens(YAML_PIECES, 120), anyText).map((t) => Buffer.from(t)),
+        ),
+        async (bytes) => {
+          writeFileSync(file, bytes);
+          const text = bytes.toString('utf8');
+          const { error } = await timed('loadConfig', () => loadConfig(file));
+          if (error !== undefined) clearRefusal(error, text);
+          // The two steps on their own never throw: they return their errors.
+          const { error: stepError } = await timed('parseConfigDocument + validateConfig', () =>
+            validateConfig(parseConfigDocument(text, file).doc, file),
+          );
+          expect(stepError).toBeUndefined();
+        },
+      ),
       { numRuns: 1500 },
     );
   });
 
   it('refuses YAML bombs and deep nesting quickly and clearly', async () => {
     const laughs = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 12; i++) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
-    const shapes = [laughs.join('\n'), `default: ${'['.repeat(20_000)}`, `${'- '.repeat(20_000)}x`, `models:\n${'  m: {backend: b}\n'.repeat(30_000)}`, `default: "${'\\'.repeat(100_000)}`, 'x'.repeat(1024 * 1024 + 1)];
+    for (let i = 1; i < 12; i++)
+      laughs.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
+    const shapes = [
+      laughs.join('\n'),
+      `default: ${'['.repeat(20_000)}`,
+      `${'- '.repeat(20_000)}x`,
+      `models:\n${'  m: {backend: b}\n'.repeat(30_000)}`,
+      `default: "${'\\'.repeat(100_000)}`,
+      'x'.repeat(1024 * 1024 + 1),
+    ];
     for (const text of shapes) {
       writeFileSync(file, text);
       const { error } = await timed('loadConfig (pathological)', () => loadConfig(file));

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAttempts, readAttemptClaim, readExitRecord } from '@dispatch/ipc-fs';
-import { allFinal, assertFreshBuild, checkInvariants, createWorkspace, reportFigures, sleep, startWallClock, waitFor, type Workspace } from '../harness/index.js';
+import {
+  allFinal,
+  assertFreshBuild,
+  checkInvariants,
+  createWorkspace,
+  reportFigures,
+  sleep,
+  startWallClock,
+  waitFor,
+  type Workspace,
+} from '../harness/index.js';
 
 // Scenario 15: limits under kills. 18 tasks in line for 3 worker slots; each fails once and is
 // retried, so every task needs two attempts, and retried attempts queue like new ones. The daemon
@@ -32,7 +42,8 @@ describe('15 limits under kills', () => {
     });
     const w = ws;
     const ids = Array.from({ length: TASKS }, (_, i) => `l${String(i + 1).padStart(2, '0')}`);
-    for (const id of ids) await w.run(id, ['start {sleep: 1.5}', 'flaky {fail-once: first attempt fails}', 'finish {sleep: 1.5}']);
+    for (const id of ids)
+      await w.run(id, ['start {sleep: 1.5}', 'flaky {fail-once: first attempt fails}', 'finish {sleep: 1.5}']);
 
     // The user retries what failed; the storm kills the daemon meanwhile.
     let retries = 0;
@@ -53,10 +64,13 @@ describe('15 limits under kills', () => {
       await sleep(between(0, 1000));
       if (w.daemon() === null) await w.startDaemon();
     }
-    await waitFor(async () => {
-      if (w.daemon() === null) await w.startDaemon();
-      return allFinal(w);
-    }, { timeoutMs: 120_000, intervalMs: 1000, what: 'every task to end' });
+    await waitFor(
+      async () => {
+        if (w.daemon() === null) await w.startDaemon();
+        return allFinal(w);
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, what: 'every task to end' },
+    );
     done = true;
     await user;
 
@@ -79,13 +93,17 @@ describe('15 limits under kills', () => {
     expect(kills).toBeGreaterThanOrEqual(5); // the storm lasts as long as the work: 30 s or more
     expect(retries).toBeGreaterThanOrEqual(TASKS);
     expect(most).toBeLessThanOrEqual(LIMIT);
-    reportFigures('15 limits under kills', {
-      tasks: TASKS,
-      'attempts (each started once)': spans.length,
-      'retries by the user': retries,
-      'daemon SIGKILLs': kills,
-      'most workers at once': most,
-      limit: LIMIT,
-    }, wall.seconds());
+    reportFigures(
+      '15 limits under kills',
+      {
+        tasks: TASKS,
+        'attempts (each started once)': spans.length,
+        'retries by the user': retries,
+        'daemon SIGKILLs': kills,
+        'most workers at once': most,
+        limit: LIMIT,
+      },
+      wall.seconds(),
+    );
   }, 420_000);
 });

@@ -33,7 +33,8 @@ export function renderPackageGraph(root) {
       if (spec.startsWith('workspace:') && names.has(dep)) edges.push(`  ${idOf(p.name)} --> ${idOf(dep)}`);
     }
     for (const [dep, spec] of Object.entries(devDependencies)) {
-      if (spec.startsWith('workspace:') && names.has(dep) && !(dep in dependencies)) edges.push(`  ${idOf(p.name)} -.-> ${idOf(dep)}`);
+      if (spec.startsWith('workspace:') && names.has(dep) && !(dep in dependencies))
+        edges.push(`  ${idOf(p.name)} -.-> ${idOf(dep)}`);
     }
   }
   return ['```mermaid', 'flowchart TD', ...nodes, ...edges.sort(byText), '```'].join('\n');
@@ -49,8 +50,12 @@ export function extractGraphBlock(markdown) {
   const start = markdown.indexOf(GRAPH_START);
   const end = markdown.indexOf(GRAPH_END);
   if (start < 0 && end < 0) return undefined;
-  if (start < 0 || end < start) throw new Error(`the package-graph markers are out of order or one is missing: ${GRAPH_START} must come before ${GRAPH_END}`);
-  if (markdown.indexOf(GRAPH_START, start + 1) >= 0 || markdown.indexOf(GRAPH_END, end + 1) >= 0) throw new Error('the package-graph markers appear more than once');
+  if (start < 0 || end < start)
+    throw new Error(
+      `the package-graph markers are out of order or one is missing: ${GRAPH_START} must come before ${GRAPH_END}`,
+    );
+  if (markdown.indexOf(GRAPH_START, start + 1) >= 0 || markdown.indexOf(GRAPH_END, end + 1) >= 0)
+    throw new Error('the package-graph markers appear more than once');
   return markdown.slice(start + GRAPH_START.length, end).trim();
 }
 
@@ -72,7 +77,15 @@ export function checkArchitectureGraph(root) {
   const expected = renderPackageGraph(root);
   const paste = `\n\n${packageGraphSection(root)}\n\n(or run: node tests/repo/src/print-package-graph.mjs)`;
   const actual = existsSync(page) ? extractGraphBlock(readFileSync(page, 'utf8')) : undefined;
-  if (actual === undefined) return { ok: false, message: `docs/architecture.md has no ${GRAPH_START} ... ${GRAPH_END} markers; add them around the package graph:${paste}` };
-  if (actual !== expected) return { ok: false, message: `docs/architecture.md's package graph differs from the package.json files; replace the marked block with:${paste}` };
+  if (actual === undefined)
+    return {
+      ok: false,
+      message: `docs/architecture.md has no ${GRAPH_START} ... ${GRAPH_END} markers; add them around the package graph:${paste}`,
+    };
+  if (actual !== expected)
+    return {
+      ok: false,
+      message: `docs/architecture.md's package graph differs from the package.json files; replace the marked block with:${paste}`,
+    };
   return { ok: true };
 }

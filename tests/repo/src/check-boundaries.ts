@@ -32,7 +32,13 @@ export interface BoundaryReport {
 
 /** Every module specifier in a file: `import`/`export ... from` (types too), `import()`, `require()`, `import('x').T` types, `vi.mock()`-style calls. */
 export function findImports(fileName: string, text: string): ImportRef[] {
-  const kind = /\.[cm]?jsx?$/.test(fileName) ? (fileName.endsWith('x') ? ts.ScriptKind.JSX : ts.ScriptKind.JS) : fileName.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const kind = /\.[cm]?jsx?$/.test(fileName)
+    ? fileName.endsWith('x')
+      ? ts.ScriptKind.JSX
+      : ts.ScriptKind.JS
+    : fileName.endsWith('.tsx')
+      ? ts.ScriptKind.TSX
+      : ts.ScriptKind.TS;
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
   const found: ImportRef[] = [];
   const add = (node: ts.Node | undefined): void => {
@@ -42,7 +48,8 @@ export function findImports(fileName: string, text: string): ImportRef[] {
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node.moduleSpecifier);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression);
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference))
+      add(node.moduleReference.expression);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal);
     else if (ts.isCallExpression(node) && isModuleCall(node.expression)) add(node.arguments[0]);
     ts.forEachChild(node, visit);
@@ -55,8 +62,12 @@ export function findImports(fileName: string, text: string): ImportRef[] {
 function isModuleCall(callee: ts.Expression): boolean {
   if (callee.kind === ts.SyntaxKind.ImportKeyword) return true;
   if (ts.isIdentifier(callee)) return callee.text === 'require';
-  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'vi' &&
-    ['mock', 'doMock', 'importActual', 'importMock'].includes(callee.name.text);
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'vi' &&
+    ['mock', 'doMock', 'importActual', 'importMock'].includes(callee.name.text)
+  );
 }
 
 /** The subpath keys of an `exports` field (`"."`, `"./*"`, ...) mapped to whether they lead anywhere (a `null` target blocks). */
@@ -64,7 +75,8 @@ export function exportedSubpaths(exportsField: unknown): Map<string, boolean> {
   // Without an exports map Node allows any deep path, but the design allows only entry points, so
   // only the package itself counts (apps/cli has none: nothing should import it).
   if (exportsField === undefined) return new Map([['.', true]]);
-  if (exportsField === null || typeof exportsField !== 'object' || Array.isArray(exportsField)) return new Map([['.', exportsField !== null]]);
+  if (exportsField === null || typeof exportsField !== 'object' || Array.isArray(exportsField))
+    return new Map([['.', exportsField !== null]]);
   const keys = Object.keys(exportsField);
   // An object of conditions (`{ "import": ..., "types": ... }`) is the "." entry alone.
   if (!keys.some((k) => k.startsWith('.'))) return new Map([['.', true]]);
@@ -90,7 +102,9 @@ export function isExported(exportsField: unknown, subpath: string): boolean {
 
 /** The entry points a package offers, as one would import them: `@dispatch/ipc-fs, @dispatch/ipc-fs/*`. */
 export function entryPoints(pkg: WorkspacePackage): string {
-  const open = [...exportedSubpaths(pkg.manifest.exports)].filter(([, isOpen]) => isOpen).map(([key]) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
+  const open = [...exportedSubpaths(pkg.manifest.exports)]
+    .filter(([, isOpen]) => isOpen)
+    .map(([key]) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
   return open.length > 0 ? open.join(', ') : 'none';
 }
 
@@ -104,7 +118,9 @@ function splitBare(specifier: string): [string, string] {
 
 function declaresDependency(pkg: WorkspacePackage, name: string): boolean {
   const m = pkg.manifest;
-  return [m.dependencies, m.devDependencies, m.peerDependencies, m.optionalDependencies].some((deps) => deps !== undefined && name in deps);
+  return [m.dependencies, m.devDependencies, m.peerDependencies, m.optionalDependencies].some(
+    (deps) => deps !== undefined && name in deps,
+  );
 }
 
 const inside = (dir: string, path: string): boolean => {
@@ -133,7 +149,9 @@ export function checkBoundaries(root: string): BoundaryReport {
           const target = resolve(dirname(file), specifier);
           if (inside(pkg.dir, target) || SHARED_ROOT_FILES.has(repoPath(root, target))) continue;
           const owner = packages.find((p) => inside(p.dir, target));
-          const into = owner ? `, an internal file of ${owner.name}; import one of its entry points instead: ${entryPoints(owner)}` : ', outside every package';
+          const into = owner
+            ? `, an internal file of ${owner.name}; import one of its entry points instead: ${entryPoints(owner)}`
+            : ', outside every package';
           violations.push(`${at}, which leaves ${pkg.relDir}/ for ${repoPath(root, target)}${into}`);
           continue;
         }
@@ -144,7 +162,9 @@ export function checkBoundaries(root: string): BoundaryReport {
           violations.push(`${at}, a subpath ${name} does not export; its entry points: ${entryPoints(target)}`);
         }
         if (name !== pkg.name && !declaresDependency(pkg, name)) {
-          violations.push(`${at}, but ${pkg.relDir}/package.json does not list ${name} in dependencies or devDependencies; its entry points: ${entryPoints(target)}`);
+          violations.push(
+            `${at}, but ${pkg.relDir}/package.json does not list ${name} in dependencies or devDependencies; its entry points: ${entryPoints(target)}`,
+          );
         }
       }
     }

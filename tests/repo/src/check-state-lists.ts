@@ -7,8 +7,16 @@ import { listSourceFiles, listWorkspacePackages, repoPath } from './workspace.mj
 
 /** The lifecycle's states; the repository test checks this against core's TASK_STATES. */
 export const TASK_STATE_NAMES: readonly string[] = [
-  'queued', 'starting', 'running', 'awaiting-answer', 'timed-out',
-  'blocked', 'failed', 'recovering', 'completed', 'cancelled',
+  'queued',
+  'starting',
+  'running',
+  'awaiting-answer',
+  'timed-out',
+  'blocked',
+  'failed',
+  'recovering',
+  'completed',
+  'cancelled',
 ];
 
 export interface StateListFinding {
@@ -39,16 +47,28 @@ export function isProductionSource(path: string): boolean {
  * or `==` against two or more distinct state names (`s === 'completed' || s === 'cancelled'`),
  * unless the line above says `// not task states: <why>`.
  */
-export function findStateLists(fileName: string, text: string, states: readonly string[] = TASK_STATE_NAMES): StateListFinding[] {
+export function findStateLists(
+  fileName: string,
+  text: string,
+  states: readonly string[] = TASK_STATE_NAMES,
+): StateListFinding[] {
   const names = new Set(states);
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, fileName.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-  const stateOf = (node: ts.Node): string | undefined => (ts.isStringLiteralLike(node) && names.has(node.text) ? node.text : undefined);
+  const source = ts.createSourceFile(
+    fileName,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    fileName.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
+  const stateOf = (node: ts.Node): string | undefined =>
+    ts.isStringLiteralLike(node) && names.has(node.text) ? node.text : undefined;
   const lineOf = (node: ts.Node): number => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
   const quoted = (list: Set<string>): string => [...list].map((s) => `'${s}'`).join(', ');
   const findings: StateListFinding[] = [];
   const inChain = new Set<ts.Node>(); // `||` nodes already counted as part of an outer chain
 
-  const isOr = (node: ts.Node): node is ts.BinaryExpression => ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.BarBarToken;
+  const isOr = (node: ts.Node): node is ts.BinaryExpression =>
+    ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.BarBarToken;
   const operands = (node: ts.Expression): ts.Expression[] => {
     let inner = node;
     while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
@@ -62,8 +82,12 @@ export function findStateLists(fileName: string, text: string, states: readonly 
       const found = new Set(node.elements.map(stateOf).filter((s): s is string => s !== undefined));
       if (found.size >= 2) {
         const parent = node.parent;
-        const isSet = ts.isNewExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === 'Set';
-        findings.push({ line: lineOf(isSet ? parent : node), what: `${isSet ? 'a Set' : 'an array'} of ${found.size} state names: ${quoted(found)}` });
+        const isSet =
+          ts.isNewExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === 'Set';
+        findings.push({
+          line: lineOf(isSet ? parent : node),
+          what: `${isSet ? 'a Set' : 'an array'} of ${found.size} state names: ${quoted(found)}`,
+        });
       }
     } else if (isOr(node) && !inChain.has(node)) {
       const found = new Set<string>();
@@ -74,7 +98,11 @@ export function findStateLists(fileName: string, text: string, states: readonly 
         const name = stateOf(operand.left) ?? stateOf(operand.right);
         if (name) found.add(name);
       }
-      if (found.size >= 2) findings.push({ line: lineOf(node), what: `an || chain comparing with ${found.size} state names: ${quoted(found)}` });
+      if (found.size >= 2)
+        findings.push({
+          line: lineOf(node),
+          what: `an || chain comparing with ${found.size} state names: ${quoted(found)}`,
+        });
     }
     ts.forEachChild(node, visit);
   };
@@ -89,13 +117,16 @@ export function findStateLists(fileName: string, text: string, states: readonly 
 export function checkStateLists(root: string, states: readonly string[] = TASK_STATE_NAMES): StateListReport {
   const findings: string[] = [];
   let filesScanned = 0;
-  const packages = listWorkspacePackages(root).filter((p) => (p.group === 'packages' || p.group === 'apps') && p.relDir !== 'packages/core');
+  const packages = listWorkspacePackages(root).filter(
+    (p) => (p.group === 'packages' || p.group === 'apps') && p.relDir !== 'packages/core',
+  );
   for (const pkg of packages) {
     for (const file of listSourceFiles(pkg.dir, ['.ts', '.tsx'])) {
       const where = repoPath(root, file);
       if (!isProductionSource(where)) continue;
       filesScanned += 1;
-      for (const { line, what } of findStateLists(file, readFileSync(file, 'utf8'), states)) findings.push(`${where}:${line}: ${what}`);
+      for (const { line, what } of findStateLists(file, readFileSync(file, 'utf8'), states))
+        findings.push(`${where}:${line}: ${what}`);
     }
   }
   return { findings, filesScanned };

@@ -50,9 +50,12 @@ export function listWorkspacePackages(root) {
       const parent = pattern.slice(0, -2);
       const abs = join(root, parent);
       if (!existsSync(abs)) return [];
-      return readdirSync(abs, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${parent}/${e.name}`);
+      return readdirSync(abs, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => `${parent}/${e.name}`);
     }
-    if (/[*!]/.test(pattern)) throw new Error(`pnpm-workspace.yaml: cannot read the pattern '${pattern}' (only 'dir/*' and 'dir')`);
+    if (/[*!]/.test(pattern))
+      throw new Error(`pnpm-workspace.yaml: cannot read the pattern '${pattern}' (only 'dir/*' and 'dir')`);
     return [pattern];
   });
   /** @type {WorkspacePackage[]} */
@@ -63,7 +66,13 @@ export function listWorkspacePackages(root) {
     /** @type {PackageManifest} */
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     if (!manifest.name) continue;
-    packages.push({ name: manifest.name, dir: join(root, relDir), relDir, group: relDir.split('/')[0] ?? relDir, manifest });
+    packages.push({
+      name: manifest.name,
+      dir: join(root, relDir),
+      relDir,
+      group: relDir.split('/')[0] ?? relDir,
+      manifest,
+    });
   }
   return packages;
 }
@@ -85,7 +94,8 @@ export function listSourceFiles(dir, extensions) {
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) files.push(...listSourceFiles(path, extensions));
+      if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.'))
+        files.push(...listSourceFiles(path, extensions));
     } else if (entry.isFile() && extensions.some((ext) => entry.name.endsWith(ext))) {
       files.push(path);
     }

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GRAPH_END, GRAPH_START, checkArchitectureGraph, extractGraphBlock, renderPackageGraph } from '../src/check-architecture-graph.mjs';
+import {
+  GRAPH_END,
+  GRAPH_START,
+  checkArchitectureGraph,
+  extractGraphBlock,
+  renderPackageGraph,
+} from '../src/check-architecture-graph.mjs';
 import { repoRoot } from '../src/workspace.mjs';
 import { fixtureRepo, type FixtureRepo } from './fixture-repo.js';
 
@@ -11,23 +17,29 @@ describe('the package graph', () => {
     repo = fixtureRepo({
       'packages/ipc-fs/package.json': { name: '@x/ipc-fs', dependencies: { '@x/core': 'workspace:*', chokidar: '^5' } },
       'packages/core/package.json': { name: '@x/core' },
-      'apps/cli/package.json': { name: '@x/cli', dependencies: { '@x/ipc-fs': 'workspace:*', '@x/core': 'workspace:*' }, devDependencies: { '@x/checks': 'workspace:*' } },
+      'apps/cli/package.json': {
+        name: '@x/cli',
+        dependencies: { '@x/ipc-fs': 'workspace:*', '@x/core': 'workspace:*' },
+        devDependencies: { '@x/checks': 'workspace:*' },
+      },
       'apps/web/package.json': { name: '@x/web', devDependencies: { '@x/core': 'workspace:*' } },
       'tests/checks/package.json': { name: '@x/checks', dependencies: { '@x/core': 'workspace:*' } },
     });
-    expect(renderPackageGraph(repo.root)).toBe([
-      '```mermaid',
-      'flowchart TD',
-      '  cli["@x/cli"]',
-      '  core["@x/core"]',
-      '  ipc_fs["@x/ipc-fs"]',
-      '  web["@x/web"]',
-      '  cli --> core',
-      '  cli --> ipc_fs',
-      '  ipc_fs --> core',
-      '  web -.-> core',
-      '```',
-    ].join('\n'));
+    expect(renderPackageGraph(repo.root)).toBe(
+      [
+        '```mermaid',
+        'flowchart TD',
+        '  cli["@x/cli"]',
+        '  core["@x/core"]',
+        '  ipc_fs["@x/ipc-fs"]',
+        '  web["@x/web"]',
+        '  cli --> core',
+        '  cli --> ipc_fs',
+        '  ipc_fs --> core',
+        '  web -.-> core',
+        '```',
+      ].join('\n'),
+    );
   });
 
   it('reads the block between the markers, and nothing without them', () => {
@@ -46,11 +58,17 @@ describe('the package graph', () => {
     expect(missing.ok).toBe(false);
     expect(!missing.ok && missing.message).toMatch(/has no <!-- package-graph:start -->.*markers[\s\S]*cli --> core/);
 
-    repo.write('docs/architecture.md', `# Architecture\n\n${GRAPH_START}\n\`\`\`mermaid\nflowchart TD\n\`\`\`\n${GRAPH_END}\n`);
+    repo.write(
+      'docs/architecture.md',
+      `# Architecture\n\n${GRAPH_START}\n\`\`\`mermaid\nflowchart TD\n\`\`\`\n${GRAPH_END}\n`,
+    );
     const stale = checkArchitectureGraph(repo.root);
     expect(!stale.ok && stale.message).toMatch(/differs[\s\S]*cli --> core/);
 
-    repo.write('docs/architecture.md', `# Architecture\n\n${GRAPH_START}\n${renderPackageGraph(repo.root)}\n${GRAPH_END}\n`);
+    repo.write(
+      'docs/architecture.md',
+      `# Architecture\n\n${GRAPH_START}\n${renderPackageGraph(repo.root)}\n${GRAPH_END}\n`,
+    );
     expect(checkArchitectureGraph(repo.root)).toEqual({ ok: true });
   });
 });

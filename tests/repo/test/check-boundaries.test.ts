@@ -17,10 +17,16 @@ const twoPackages = (use: string): Record<string, string | object> => ({
 
 describe('checkBoundaries on a fixture monorepo', () => {
   it('fails on a deep import, naming the file, the line and the entry points, and passes once it is fixed', () => {
-    repo = fixtureRepo(twoPackages("import { a } from '@fixture/a';\n\nimport { hidden } from '@fixture/a/internal';\nexport const both = [a, hidden];\n"));
+    repo = fixtureRepo(
+      twoPackages(
+        "import { a } from '@fixture/a';\n\nimport { hidden } from '@fixture/a/internal';\nexport const both = [a, hidden];\n",
+      ),
+    );
     const { violations } = checkBoundaries(repo.root);
     expect(violations).toHaveLength(1);
-    expect(violations[0]).toMatch(/^packages\/b\/src\/use\.ts:3: imports '@fixture\/a\/internal', a subpath @fixture\/a does not export; its entry points: @fixture\/a$/);
+    expect(violations[0]).toMatch(
+      /^packages\/b\/src\/use\.ts:3: imports '@fixture\/a\/internal', a subpath @fixture\/a does not export; its entry points: @fixture\/a$/,
+    );
 
     repo.write('packages/b/src/use.ts', "import { a } from '@fixture/a';\nexport const both = [a];\n");
     expect(checkBoundaries(repo.root).violations).toEqual([]);
@@ -28,13 +34,16 @@ describe('checkBoundaries on a fixture monorepo', () => {
 
   it('counts every subpath as declared while exports has a "./*" wildcard', () => {
     repo = fixtureRepo(twoPackages("import { hidden } from '@fixture/a/internal';\n"));
-    repo.write('packages/a/package.json', { name: '@fixture/a', exports: { '.': './src/index.ts', './*': './src/*.ts' } });
+    repo.write('packages/a/package.json', {
+      name: '@fixture/a',
+      exports: { '.': './src/index.ts', './*': './src/*.ts' },
+    });
     expect(checkBoundaries(repo.root).violations).toEqual([]);
   });
 
   it('fails on a relative path out of the package and on an undeclared workspace dependency', () => {
     repo = fixtureRepo({
-      ...twoPackages("export {};\n"),
+      ...twoPackages('export {};\n'),
       'packages/b/test/reach.test.ts': "import { hidden } from '../../a/src/internal.js';\n",
       'tests/c/package.json': { name: '@fixture/c' },
       'tests/c/harness/use.ts': "// no dependency on a\nexport type A = typeof import('@fixture/a');\n",
@@ -57,11 +66,21 @@ describe('checkBoundaries on a fixture monorepo', () => {
       "const req = require('required');",
       "type U = import('type-query').U;",
       "vi.mock('mocked');",
-      "const banner = \"import { no } from 'in-a-string'\";",
+      'const banner = "import { no } from \'in-a-string\'";',
       "// import { no } from 'in-a-comment';",
     ].join('\n');
     expect(findImports('x.ts', text)).toEqual(
-      ['type-only', 'default-and-named', 'star', 'named', 'side-effect', 'dynamic', 'required', 'type-query', 'mocked'].map((specifier, i) => ({ specifier, line: i + 1 })),
+      [
+        'type-only',
+        'default-and-named',
+        'star',
+        'named',
+        'side-effect',
+        'dynamic',
+        'required',
+        'type-query',
+        'mocked',
+      ].map((specifier, i) => ({ specifier, line: i + 1 })),
     );
   });
 
@@ -84,5 +103,8 @@ it('the repository: every import stays in its package or uses a declared entry p
   expect(packages).toContain('@dispatch/core');
   expect(filesScanned).toBeGreaterThan(100);
   // The count, with the list as the message: a list-vs-[] diff would print every line twice.
-  expect(violations.length, formatFindings('import boundary violations (file:line: import, problem, entry points)', violations)).toBe(0);
+  expect(
+    violations.length,
+    formatFindings('import boundary violations (file:line: import, problem, entry points)', violations),
+  ).toBe(0);
 });

@@ -7,7 +7,8 @@ import { readStdin } from '../task-access/read-stdin.js';
 async function answerText(ctx: CommandContext): Promise<string> {
   const words = (ctx.args.text as string[] | undefined) ?? [];
   const fromStdin = words.length === 1 && words[0] === '-';
-  if (words.length === 0 && ctx.io.interactive) throw usageError('say the answer: dispatch answer ID "TEXT" (or - to read it from stdin)');
+  if (words.length === 0 && ctx.io.interactive)
+    throw usageError('say the answer: dispatch answer ID "TEXT" (or - to read it from stdin)');
   // One trailing newline (echo's) is not part of the answer.
   return fromStdin || words.length === 0 ? (await readStdin()).replace(/\r?\n$/, '') : words.join(' ');
 }
@@ -21,7 +22,17 @@ const questionOf = (value: unknown) => (value === undefined ? {} : { question: N
  */
 export async function run(ctx: CommandContext): Promise<void> {
   const { io } = ctx;
-  const answered = await answerTask(io, String(ctx.args.id ?? ''), await answerText(ctx), questionOf(ctx.options.question));
+  const answered = await answerTask(
+    io,
+    String(ctx.args.id ?? ''),
+    await answerText(ctx),
+    questionOf(ctx.options.question),
+  );
   if (ctx.options.json === true) printJson(io, { id: answered.id, state: answered.state, question: answered.question });
-  else io.out(answered.outcome === 'answered' ? `answered #${answered.question} of ${answered.id}\n` : `answered the blocked item of ${answered.id}; continuing\n`);
+  else
+    io.out(
+      answered.outcome === 'answered'
+        ? `answered #${answered.question} of ${answered.id}\n`
+        : `answered the blocked item of ${answered.id}; continuing\n`,
+    );
 }

@@ -1,5 +1,5 @@
 import { listTaskIds, removeTask, sweepRemovedTasks } from '@dispatch/ipc-fs';
-import { findTask, livenessOf, type TaskRef, usageError, waitingDependents, workspaceOf } from '@dispatch/runtime';
+import { findTask, livenessOf, usageError, waitingDependents, workspaceOf } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 
@@ -7,8 +7,13 @@ import type { Io } from '../io.js';
 async function cleanOne(io: Io, id: string): Promise<void> {
   const ref = await findTask(io, id);
   const { state, keep, dependents } = await livenessOf(ref);
-  if (dependents) throw usageError(`task ${ref.id} is kept: ${keep}; ${state === 'failed' ? 'retry it, or ' : ''}cancel them first: dispatch cancel ${dependents[0]}`, 'invalid-input');
-  if (keep !== null) throw usageError(`task ${ref.id} is live (${keep}); cancel it first: dispatch cancel ${ref.id}`, 'invalid-input');
+  if (dependents)
+    throw usageError(
+      `task ${ref.id} is kept: ${keep}; ${state === 'failed' ? 'retry it, or ' : ''}cancel them first: dispatch cancel ${dependents[0]}`,
+      'invalid-input',
+    );
+  if (keep !== null)
+    throw usageError(`task ${ref.id} is live (${keep}); cancel it first: dispatch cancel ${ref.id}`, 'invalid-input');
   await removeTask(ref.home, ref.dispatchDir, ref.id);
   io.out(`removed ${ref.id} (${state})\n`);
 }
@@ -22,7 +27,8 @@ export async function run(ctx: CommandContext): Promise<void> {
   const { io } = ctx;
   const id = ctx.args.id as string | undefined;
   const all = ctx.options.all === true;
-  if ([id !== undefined, all, ctx.options.finished === true].filter(Boolean).length > 1) throw usageError('give one of ID, --finished or --all');
+  if ([id !== undefined, all, ctx.options.finished === true].filter(Boolean).length > 1)
+    throw usageError('give one of ID, --finished or --all');
   if (id !== undefined) return cleanOne(io, id);
 
   const { dispatchDir } = workspaceOf(io);

@@ -1,8 +1,17 @@
-import { addModel, type ConfigIssue, configPath, type DispatchConfig, editConfig, type EditResult, migrateConfig, removeModel, setAlias, setDefault } from '@dispatch/config';
+import {
+  addModel,
+  configPath,
+  type DispatchConfig,
+  editConfig,
+  type EditResult,
+  migrateConfig,
+  removeModel,
+  setAlias,
+  setDefault,
+} from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
 import { printWarnings } from '../view/config-warnings.js';
-import type { Io } from '../io.js';
 import { loadUserConfig } from '@dispatch/runtime';
 
 const pathOf = (ctx: CommandContext) => configPath(ctx.io.env);
@@ -21,7 +30,8 @@ export function describeConfig(config: DispatchConfig): string {
   for (const model of Object.values(config.models)) lines.push(`  ${model.id.padEnd(width)}  ${model.backend}`);
   const aliases = Object.values(config.aliases);
   if (aliases.length > 0) lines.push('aliases:');
-  for (const a of aliases) lines.push(`  ${a.name} → ${a.model ?? `command: ${a.command ?? ''}`}${a.prompt ? ` (prompt: ${a.prompt})` : ''}`);
+  for (const a of aliases)
+    lines.push(`  ${a.name} → ${a.model ?? `command: ${a.command ?? ''}`}${a.prompt ? ` (prompt: ${a.prompt})` : ''}`);
   lines.push('backends:');
   for (const b of Object.values(config.backends)) lines.push(`  ${b.name}: ${b.command}`);
   return `${lines.join('\n')}\n`;
@@ -51,7 +61,11 @@ export async function setDefaultCommand(ctx: CommandContext): Promise<void> {
 export async function addModelCommand(ctx: CommandContext): Promise<void> {
   const model = arg(ctx, 'model');
   const backend = String(ctx.options.backend);
-  report(ctx, await editConfig(pathOf(ctx), (doc) => addModel(doc, model, backend)), `added ${model} (backend ${backend})`);
+  report(
+    ctx,
+    await editConfig(pathOf(ctx), (doc) => addModel(doc, model, backend)),
+    `added ${model} (backend ${backend})`,
+  );
 }
 
 /** `dispatch config remove-model M`. */
@@ -72,6 +86,10 @@ export async function aliasCommand(ctx: CommandContext): Promise<void> {
 export async function migrate(ctx: CommandContext): Promise<void> {
   const result = await migrateConfig(pathOf(ctx));
   printWarnings(ctx.io, result.path, result.warnings);
-  if (ctx.options.json === true) printJson(ctx.io, { path: result.path, backup: result.backup, migrated: result.migrated });
-  else ctx.io.out(`migrated ${result.migrated.join(', ') || 'nothing'} to backends and models; the old config is in ${result.backup}\n`);
+  if (ctx.options.json === true)
+    printJson(ctx.io, { path: result.path, backup: result.backup, migrated: result.migrated });
+  else
+    ctx.io.out(
+      `migrated ${result.migrated.join(', ') || 'nothing'} to backends and models; the old config is in ${result.backup}\n`,
+    );
 }

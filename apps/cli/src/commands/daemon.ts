@@ -24,7 +24,11 @@ export async function stop(ctx: CommandContext): Promise<void> {
   process.kill(info.pid, 'SIGTERM');
   const end = Date.now() + 10_000;
   while (isSameProcess(info.pid, info.startTime) && Date.now() < end) await sleep(25);
-  ctx.io.out(isSameProcess(info.pid, info.startTime) ? `the daemon (pid ${info.pid}) is still stopping\n` : `stopped the daemon (pid ${info.pid})\n`);
+  ctx.io.out(
+    isSameProcess(info.pid, info.startTime)
+      ? `the daemon (pid ${info.pid}) is still stopping\n`
+      : `stopped the daemon (pid ${info.pid})\n`,
+  );
 }
 
 /** `dispatch daemon status [--json]`: `{running, pid, version}`. */
@@ -32,7 +36,12 @@ export async function status(ctx: CommandContext): Promise<void> {
   const info = await runningDaemon(dispatchHome(ctx.io.env));
   const value = { running: info !== null, pid: info?.pid ?? null, version: info?.version ?? null };
   if (ctx.options.json === true) printJson(ctx.io, value);
-  else ctx.io.out(info ? `running (pid ${info.pid}, version ${info.version}${info.buildId === BUILD_ID ? '' : `; this CLI is ${VERSION}, another build`})\n` : 'not running\n');
+  else
+    ctx.io.out(
+      info
+        ? `running (pid ${info.pid}, version ${info.version}${info.buildId === BUILD_ID ? '' : `; this CLI is ${VERSION}, another build`})\n`
+        : 'not running\n',
+    );
 }
 
 /** `dispatch daemon run`: be the daemon, in the foreground (what `start` launches). */

@@ -4,7 +4,15 @@ import { join, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { simWorkerCommand } from '@dispatch/backends';
 import { isLive, type TaskState } from '@dispatch/core';
-import { createFactSource, createTaskFolder, IpcError, readEventLog, readPlan, renderPlan, writeAnswer } from '@dispatch/ipc-fs';
+import {
+  createFactSource,
+  createTaskFolder,
+  IpcError,
+  readEventLog,
+  readPlan,
+  renderPlan,
+  writeAnswer,
+} from '@dispatch/ipc-fs';
 import { TaskHost, usageError } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
@@ -31,7 +39,9 @@ const stops = (state: TaskState) => !isLive(state);
 export async function run(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const json = ctx.options.json === true;
-  const workspace = ctx.options.dir ? resolve(io.cwd, String(ctx.options.dir)) : await mkdtemp(join(tmpdir(), 'dispatch-demo-'));
+  const workspace = ctx.options.dir
+    ? resolve(io.cwd, String(ctx.options.dir))
+    : await mkdtemp(join(tmpdir(), 'dispatch-demo-'));
   const dispatchDir = join(workspace, '.dispatch');
   const started = Date.now();
   const style = createStyle(io.errColor);
@@ -50,7 +60,10 @@ export async function run(ctx: CommandContext): Promise<number> {
   };
   const paths = await createTaskFolder(dispatchDir, task, renderPlan(task.title, STEPS)).catch((err: unknown) => {
     if (err instanceof IpcError && err.code === 'task-exists') {
-      throw usageError(`${workspace} already holds the demo task: use a fresh folder (or leave out --dir)`, 'invalid-input');
+      throw usageError(
+        `${workspace} already holds the demo task: use a fresh folder (or leave out --dir)`,
+        'invalid-input',
+      );
     }
     throw err;
   });
@@ -73,7 +86,9 @@ export async function run(ctx: CommandContext): Promise<number> {
       if (state === 'awaiting-answer' && question) {
         say(`worker asks #${question.seq}: ${question.text}`);
         if (ctx.options.answer === false) {
-          say(`answer it yourself: printf 'Focus on JWT' > ${paths.ipc}/${String(question.seq).padStart(3, '0')}.answer`);
+          say(
+            `answer it yourself: printf 'Focus on JWT' > ${paths.ipc}/${String(question.seq).padStart(3, '0')}.answer`,
+          );
           return;
         }
         setTimeout(() => {
@@ -97,7 +112,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (json) {
     printJson(io, { id: TASK_ID, state, workspace, taskDir: paths.dir, events: events.length });
   } else {
-    for (const item of plan?.items ?? []) say(`  [${item.mark === 'done' ? 'x' : ' '}] ${item.text}${item.note ? ` — ${item.note}` : ''}`);
+    for (const item of plan?.items ?? [])
+      say(`  [${item.mark === 'done' ? 'x' : ' '}] ${item.text}${item.note ? ` — ${item.note}` : ''}`);
     say(`${events.length} events in ${paths.events}`);
   }
   return state === 'completed' ? 0 : 1;

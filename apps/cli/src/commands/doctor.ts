@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
-import { backendExecutable, CLI_EXECUTABLES, type CliKind, configPath, type DispatchConfig, findCommand, findExecutable } from '@dispatch/config';
+import {
+  backendExecutable,
+  CLI_EXECUTABLES,
+  type CliKind,
+  configPath,
+  type DispatchConfig,
+  findCommand,
+  findExecutable,
+} from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
 import { BUILD_ID, loadUserConfig, runningDaemon, VERSION, workspaceOf } from '@dispatch/runtime';
 import { readWatchHealth } from '@dispatch/ipc-fs';
@@ -26,7 +34,10 @@ interface Cli {
 /** A CLI's `--version`, first line, or null when it does not answer within 10 s. */
 async function versionOf(path: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   const r = await execa(path, ['--version'], { env, stdin: 'ignore', reject: false, timeout: 10_000 });
-  const line = String(r.stdout || r.stderr).split('\n')[0]?.trim() ?? '';
+  const line =
+    String(r.stdout || r.stderr)
+      .split('\n')[0]
+      ?.trim() ?? '';
   return r.exitCode === 0 && line !== '' ? line : null;
 }
 
@@ -59,16 +70,24 @@ export async function run(ctx: CommandContext): Promise<number> {
     configError = describeError(err).message ?? String(err); // `config.yaml:3:5: …`, as any command says it
     problems.push(`config: ${configError}`);
   }
-  const models = config === null ? [] : Object.values(config.models).map((m) => {
-    const backend = config.backends[m.backend];
-    const exe = backend ? backendExecutable(backend) : null;
-    const installed = exe !== null && findCommand(exe, env.PATH) !== null;
-    return { model: m.id, backend: m.backend, executable: exe, installed, isDefault: m.id === config.default };
-  });
-  for (const m of models) if (m.isDefault && !m.installed) problems.push(`the default model ${m.model} cannot run: ${m.executable ?? m.backend} is not installed`);
+  const models =
+    config === null
+      ? []
+      : Object.values(config.models).map((m) => {
+          const backend = config.backends[m.backend];
+          const exe = backend ? backendExecutable(backend) : null;
+          const installed = exe !== null && findCommand(exe, env.PATH) !== null;
+          return { model: m.id, backend: m.backend, executable: exe, installed, isDefault: m.id === config.default };
+        });
+  for (const m of models)
+    if (m.isDefault && !m.installed)
+      problems.push(`the default model ${m.model} cannot run: ${m.executable ?? m.backend} is not installed`);
 
   const daemon = await runningDaemon(home);
-  if (daemon && daemon.buildId !== BUILD_ID) problems.push(`the daemon runs another build (version ${daemon.version}), this CLI is ${VERSION}: the next command replaces it`);
+  if (daemon && daemon.buildId !== BUILD_ID)
+    problems.push(
+      `the daemon runs another build (version ${daemon.version}), this CLI is ${VERSION}: the next command replaces it`,
+    );
   const health = daemon ? await readWatchHealth(home) : [];
   const degraded = health.filter((h) => h.degraded).map((h) => h.dispatchDir);
   const watch = {
@@ -77,7 +96,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     degraded,
   };
   for (const dir of degraded) {
-    problems.push(`the daemon cannot watch ${dir} (out of inotify watches?): it sees changes by scanning every 5 s; raise fs.inotify.max_user_watches`);
+    problems.push(
+      `the daemon cannot watch ${dir} (out of inotify watches?): it sees changes by scanning every 5 s; raise fs.inotify.max_user_watches`,
+    );
   }
 
   const report = {
@@ -101,23 +122,38 @@ export async function run(ctx: CommandContext): Promise<number> {
   const ok = s.green('✓');
   const bad = s.red('✗');
   const lines = [`dispatch ${VERSION} · node ${process.version} · ${process.platform}`, ''];
-  lines.push(configError === null
-    ? `${ok} config   ${path}: default ${config?.default}, ${models.length} model${models.length === 1 ? '' : 's'}`
-    : `${bad} config   ${configError}`);
+  lines.push(
+    configError === null
+      ? `${ok} config   ${path}: default ${config?.default}, ${models.length} model${models.length === 1 ? '' : 's'}`
+      : `${bad} config   ${configError}`,
+  );
   for (const c of clis) {
-    lines.push(c.path === null ? `${s.dim('-')} ${c.kind.padEnd(8)} not installed (${INSTALL_HINTS[c.kind]})` : `${ok} ${c.kind.padEnd(8)} ${c.path}${c.version ? ` (${c.version})` : ''}`);
+    lines.push(
+      c.path === null
+        ? `${s.dim('-')} ${c.kind.padEnd(8)} not installed (${INSTALL_HINTS[c.kind]})`
+        : `${ok} ${c.kind.padEnd(8)} ${c.path}${c.version ? ` (${c.version})` : ''}`,
+    );
   }
   if (models.length > 0) {
     lines.push('', 'models');
     const width = Math.max(...models.map((m) => m.model.length));
     for (const m of models) {
       const what = m.installed ? m.backend : `${m.backend}: ${m.executable ?? 'no command'} is not installed`;
-      lines.push(`  ${m.installed ? ok : bad} ${m.model.padEnd(width)}  ${what}${m.isDefault ? s.dim('  (default)') : ''}`);
+      lines.push(
+        `  ${m.installed ? ok : bad} ${m.model.padEnd(width)}  ${what}${m.isDefault ? s.dim('  (default)') : ''}`,
+      );
     }
   }
-  lines.push('', daemon ? `${ok} daemon   running (pid ${daemon.pid}, version ${daemon.version})` : `${s.dim('-')} daemon   not running (starts with the next task)`);
+  lines.push(
+    '',
+    daemon
+      ? `${ok} daemon   running (pid ${daemon.pid}, version ${daemon.version})`
+      : `${s.dim('-')} daemon   not running (starts with the next task)`,
+  );
   if (watch.maxUserWatches !== null) {
-    lines.push(`${degraded.length === 0 ? ok : bad} watching inotify: ${watch.maxUserWatches} watches, ${watch.maxUserInstances} instances per user${degraded.length > 0 ? `; degraded in ${degraded.join(', ')}` : ''}`);
+    lines.push(
+      `${degraded.length === 0 ? ok : bad} watching inotify: ${watch.maxUserWatches} watches, ${watch.maxUserInstances} instances per user${degraded.length > 0 ? `; degraded in ${degraded.join(', ')}` : ''}`,
+    );
   }
   if (problems.length > 0) lines.push('', ...problems.map((p) => `${bad} ${p}`));
   io.out(`${lines.join('\n')}\n`);

@@ -38,7 +38,12 @@ const askOnTerminal: AskUser = async (question, signal) => {
  * terminal and the answers published; without a terminal they are reported and the wait goes on
  * (answer them with `dispatch answer`).
  */
-export async function followTask(ctx: CommandContext, dispatchDir: string, id: string, options: FollowOptions = {}): Promise<number> {
+export async function followTask(
+  ctx: CommandContext,
+  dispatchDir: string,
+  id: string,
+  options: FollowOptions = {},
+): Promise<number> {
   const { io } = ctx;
   const style = createStyle(io.errColor);
   const ask = options.ask ?? (io.interactive ? askOnTerminal : undefined);
@@ -60,7 +65,8 @@ export async function followTask(ctx: CommandContext, dispatchDir: string, id: s
     })()
       .catch((err: unknown) => {
         if (controller.signal.aborted) return;
-        if (err instanceof IpcError && err.code === 'answer-exists') say(style.dim(`#${question.seq} was answered elsewhere`));
+        if (err instanceof IpcError && err.code === 'answer-exists')
+          say(style.dim(`#${question.seq} was answered elsewhere`));
         else say(`dispatch: could not answer #${question.seq}: ${(err as Error).message}`);
       })
       .finally(() => {

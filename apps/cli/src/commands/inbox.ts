@@ -13,7 +13,9 @@ import { inboxOf, renderInbox } from '../view/inbox.js';
 export async function run(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const { home, dispatchDir } = workspaceOf(io);
-  const others = [...new Set((await listRegistrations(home)).map((r) => r.dispatchDir))].filter((d) => d !== dispatchDir && existsSync(d));
+  const others = [...new Set((await listRegistrations(home)).map((r) => r.dispatchDir))].filter(
+    (d) => d !== dispatchDir && existsSync(d),
+  );
   const entries = [];
   for (const dir of [dispatchDir, ...others]) {
     const tasks = await deriveTasks(dir, [], (line) => io.err(`dispatch: ${line}\n`)).catch(() => []);
@@ -29,6 +31,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     return 0;
   }
   const lines = renderInbox(entries);
-  io.out(`${entries.map((e, i) => (e.dispatchDir === dispatchDir ? lines[i] : `${lines[i]}  [${e.dispatchDir}]`)).join('\n')}\n`);
+  io.out(
+    `${entries.map((e, i) => (e.dispatchDir === dispatchDir ? lines[i] : `${lines[i]}  [${e.dispatchDir}]`)).join('\n')}\n`,
+  );
   return 0;
 }

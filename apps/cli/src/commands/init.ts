@@ -1,6 +1,16 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type AgentModel, ConfigError, configPath, detectClis, discoverModels, type FoundModel, parseAgentModels, renderInitialConfig, suggestedDefault } from '@dispatch/config';
+import {
+  type AgentModel,
+  ConfigError,
+  configPath,
+  detectClis,
+  discoverModels,
+  type FoundModel,
+  parseAgentModels,
+  renderInitialConfig,
+  suggestedDefault,
+} from '@dispatch/config';
 import { writeFileAtomic } from '@dispatch/ipc-fs';
 import { execa } from 'execa';
 import { DispatchError, usageError } from '@dispatch/runtime';
@@ -48,13 +58,19 @@ async function chooseDefault(ctx: CommandContext, models: readonly FoundModel[])
   const wanted = ctx.options.default === undefined ? undefined : String(ctx.options.default);
   if (wanted !== undefined) {
     if (!models.some((m) => m.id === wanted)) {
-      throw usageError(`--default ${wanted}: not among the models found (${models.map((m) => m.id).join(', ')})`, 'invalid-input');
+      throw usageError(
+        `--default ${wanted}: not among the models found (${models.map((m) => m.id).join(', ')})`,
+        'invalid-input',
+      );
     }
     return wanted;
   }
   const suggested = suggestedDefault(models);
   if (ctx.options.yes === true && suggested !== undefined) return suggested;
-  if (!ctx.io.interactive) throw usageError(`choose the default model: --default <model> (e.g. --default ${suggested}), or --yes for ${suggested}`);
+  if (!ctx.io.interactive)
+    throw usageError(
+      `choose the default model: --default <model> (e.g. --default ${suggested}), or --yes for ${suggested}`,
+    );
   return askDefault(models, suggested);
 }
 
@@ -62,8 +78,17 @@ async function chooseDefault(ctx: CommandContext, models: readonly FoundModel[])
 export async function firstRun(ctx: CommandContext): Promise<{ path: string; default: string; models: FoundModel[] }> {
   const { io } = ctx;
   const path = configPath(io.env);
-  if (await stat(path).then(() => true, () => false)) {
-    if (ctx.options.force !== true) throw new DispatchError('failure', `${path} exists: change it with \`dispatch config ...\`, or run \`dispatch init --force\` to start over`);
+  if (
+    await stat(path).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    if (ctx.options.force !== true)
+      throw new DispatchError(
+        'failure',
+        `${path} exists: change it with \`dispatch config ...\`, or run \`dispatch init --force\` to start over`,
+      );
   }
   const found = detectClis(io.env);
   if (Object.values(found).every((p) => p === null)) {
@@ -73,7 +98,11 @@ export async function firstRun(ctx: CommandContext): Promise<{ path: string; def
     throw new DispatchError('failure', 'no worker CLI found');
   }
   const models = discoverModels(found, found.cursor ? await cursorModels(found.cursor, io.env) : []);
-  if (models.length === 0) throw new ConfigError('missing-config', 'the installed CLIs offered no model (is Cursor logged in? try `agent models`)');
+  if (models.length === 0)
+    throw new ConfigError(
+      'missing-config',
+      'the installed CLIs offered no model (is Cursor logged in? try `agent models`)',
+    );
   const chosen = await chooseDefault(ctx, models);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writeFileAtomic(path, renderInitialConfig(models, chosen), { mode: 0o600 });
@@ -88,6 +117,7 @@ export async function run(ctx: CommandContext): Promise<void> {
 
 function report(io: Io, json: boolean, r: Awaited<ReturnType<typeof firstRun>>): void {
   const backends = [...new Set(r.models.map((m) => m.backend))];
-  if (json) printJson(io, { path: r.path, default: r.default, models: r.models.map(({ id, backend }) => ({ id, backend })) });
+  if (json)
+    printJson(io, { path: r.path, default: r.default, models: r.models.map(({ id, backend }) => ({ id, backend })) });
   else io.out(`Wrote ${r.path}: default ${r.default}, ${r.models.length} models (${backends.join(', ')}).\n`);
 }

@@ -19,19 +19,35 @@ function portOption(value: unknown): number | undefined {
 
 /** Models a retry or continue may choose: the config's models and aliases, and the built-in sim. */
 async function modelChoices(io: Io) {
-  const config = await loadUserConfig(io.env).then((l) => l.config, (err: unknown) => {
-    if (err instanceof ConfigError) return null;
-    throw err;
-  });
-  const models = Object.entries(config?.models ?? {}).map(([model, m]) => ({ model, backend: m.backend, isDefault: config?.default === model }));
-  const aliases = Object.entries(config?.aliases ?? {}).map(([model, a]) => ({ model, backend: `alias of ${a.model}`, isDefault: config?.default === model }));
-  return [...models, ...aliases, { model: 'sim', backend: 'built-in', isDefault: false }].sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+  const config = await loadUserConfig(io.env).then(
+    (l) => l.config,
+    (err: unknown) => {
+      if (err instanceof ConfigError) return null;
+      throw err;
+    },
+  );
+  const models = Object.entries(config?.models ?? {}).map(([model, m]) => ({
+    model,
+    backend: m.backend,
+    isDefault: config?.default === model,
+  }));
+  const aliases = Object.entries(config?.aliases ?? {}).map(([model, a]) => ({
+    model,
+    backend: `alias of ${a.model}`,
+    isDefault: config?.default === model,
+  }));
+  return [...models, ...aliases, { model: 'sim', backend: 'built-in', isDefault: false }].sort(
+    (a, b) => Number(b.isDefault) - Number(a.isDefault),
+  );
 }
 
 /** Whether an inspector with our token already answers on `port` (then its URL is the one). */
 async function alreadyServing(port: number, token: string): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/api/ping`, { headers: { [TOKEN_HEADER]: token }, signal: AbortSignal.timeout(1500) });
+    const res = await fetch(`http://127.0.0.1:${port}/api/ping`, {
+      headers: { [TOKEN_HEADER]: token },
+      signal: AbortSignal.timeout(1500),
+    });
     return res.ok;
   } catch {
     return false;
@@ -74,7 +90,11 @@ export async function run(ctx: CommandContext): Promise<number> {
     ensureDaemon: () => ensureDaemonFor(io),
     models: () => modelChoices(io),
     // The same checks and the same validated, comment-keeping edit as `dispatch retry`.
-    repairConfig: async (repair: { setDefault: boolean; removeFailed: boolean }, chosen: string | undefined, failed: string) => {
+    repairConfig: async (
+      repair: { setDefault: boolean; removeFailed: boolean },
+      chosen: string | undefined,
+      failed: string,
+    ) => {
       checkRepair(repair, chosen, failed, await userConfig(io.env));
       return applyRepair(io.env, repair, chosen ?? failed, failed);
     },
@@ -92,7 +112,8 @@ export async function run(ctx: CommandContext): Promise<number> {
       if (ctx.options.open !== false) openBrowser(io, url);
       return 0;
     }
-    if (requested !== undefined && requested !== 0) throw usageError(`--port ${requested}: the port is in use (--port 0 picks a free one)`, 'invalid-input');
+    if (requested !== undefined && requested !== 0)
+      throw usageError(`--port ${requested}: the port is in use (--port 0 picks a free one)`, 'invalid-input');
     inspector = await startInspector({ ...options, port: 0 });
   }
   await writeInspectorState(home, { port: inspector.port, token });

@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { type DerivedTask, deriveTaskState, isErrno } from '@dispatch/ipc-fs';
+import { type DerivedTask, isErrno } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { createLogRenderer } from '../view/log-renderer.js';
@@ -8,7 +8,10 @@ import { untilInterrupted, waitFor } from '@dispatch/runtime/watch';
 
 /** Prints worker.log from byte `from` to its end through `write`; returns the new offset (a cut log restarts). */
 async function printFrom(io: Io, write: (text: string) => void, path: string, from: number): Promise<number> {
-  const size = await stat(path).then((s) => s.size, (err: unknown) => (isErrno(err, 'ENOENT') ? 0 : Promise.reject(err)));
+  const size = await stat(path).then(
+    (s) => s.size,
+    (err: unknown) => (isErrno(err, 'ENOENT') ? 0 : Promise.reject(err)),
+  );
   if (size < from) {
     // The daemon cut the log to its tail: go on from its new end rather than repeat the tail.
     io.out('[dispatch: worker.log was cut]\n');

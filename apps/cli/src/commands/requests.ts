@@ -4,7 +4,12 @@ import { printJson } from '../json-output.js';
 
 /** Prints what a request did: its `--json` object, or `line` (and a note when the daemon has not applied it yet). */
 export function printRequest(ctx: CommandContext, result: RequestResult, line: string): void {
-  if (ctx.options.json === true) printJson(ctx.io, { id: result.id, state: result.state, ...(result.model !== undefined && { model: result.model }) });
+  if (ctx.options.json === true)
+    printJson(ctx.io, {
+      id: result.id,
+      state: result.state,
+      ...(result.model !== undefined && { model: result.model }),
+    });
   else ctx.io.out(`${line}${result.applied ? '' : ' (the daemon has not applied it yet; it will)'}\n`);
 }
 

@@ -10,7 +10,12 @@ export function summarizeTask(view: TaskView): string {
   const lines = [`${view.title} (${view.id}): ${view.state}, ${view.progress.done}/${view.progress.total} done`];
   if (view.error) lines.push(`error (${view.error.kind}): ${view.error.message}`);
   for (const item of view.items) {
-    const note = item.note === null ? '' : item.mark === 'done' ? ` — ${item.note}` : `\n      ${item.note.replace(/\n/g, '\n      ')}`;
+    const note =
+      item.note === null
+        ? ''
+        : item.mark === 'done'
+          ? ` — ${item.note}`
+          : `\n      ${item.note.replace(/\n/g, '\n      ')}`;
     lines.push(`  [${BOX[item.mark]}] ${item.text}${note}`);
   }
   return `${lines.join('\n')}\n`;

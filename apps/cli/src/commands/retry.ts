@@ -1,4 +1,12 @@
-import { type Alternative, configPath, type DispatchConfig, editConfig, MODEL_FAILURES, removeModel, setDefault } from '@dispatch/config';
+import {
+  type Alternative,
+  configPath,
+  type DispatchConfig,
+  editConfig,
+  MODEL_FAILURES,
+  removeModel,
+  setDefault,
+} from '@dispatch/config';
 import type { TaskError } from '@dispatch/core';
 import { refusalOf } from '@dispatch/ipc-fs';
 import { alternativesIn, checkModelOption, loadHostedTask, retryTask, usageError, userConfig } from '@dispatch/runtime';
@@ -14,9 +22,17 @@ export interface Repair {
 const NO_REPAIR: Repair = { setDefault: false, removeFailed: false };
 
 /** On a terminal: which model to retry with (the alternatives first when another model helps). */
-async function askModel(id: string, error: TaskError | null, current: string, alternatives: readonly Alternative[]): Promise<string> {
+async function askModel(
+  id: string,
+  error: TaskError | null,
+  current: string,
+  alternatives: readonly Alternative[],
+): Promise<string> {
   const { default: select } = await import('@inquirer/select');
-  const others = alternatives.map((a) => ({ name: `${a.model}  (${a.backend}${a.isDefault ? ', default' : ''})`, value: a.model }));
+  const others = alternatives.map((a) => ({
+    name: `${a.model}  (${a.backend}${a.isDefault ? ', default' : ''})`,
+    value: a.model,
+  }));
   const same = { name: `${current} again`, value: current };
   const modelFailure = error !== null && MODEL_FAILURES.includes(error.kind);
   return select({
@@ -30,7 +46,14 @@ async function askRepair(chosen: string, failed: string, config: DispatchConfig)
   const { default: select } = await import('@inquirer/select');
   const removable = failed in config.models;
   const choices = [
-    ...(removable ? [{ name: `Make ${chosen} the default and remove ${failed} from the config`, value: { setDefault: true, removeFailed: true } }] : []),
+    ...(removable
+      ? [
+          {
+            name: `Make ${chosen} the default and remove ${failed} from the config`,
+            value: { setDefault: true, removeFailed: true },
+          },
+        ]
+      : []),
     { name: `Make ${chosen} the default`, value: { setDefault: true, removeFailed: false } },
     { name: 'Leave the config as it is', value: NO_REPAIR },
   ];
@@ -38,15 +61,29 @@ async function askRepair(chosen: string, failed: string, config: DispatchConfig)
 }
 
 /** Refuses repairs that cannot be made; one clear line each. */
-export function checkRepair(repair: Repair, chosen: string | undefined, failed: string, config: DispatchConfig | null): void {
+export function checkRepair(
+  repair: Repair,
+  chosen: string | undefined,
+  failed: string,
+  config: DispatchConfig | null,
+): void {
   if (!repair.setDefault && !repair.removeFailed) return;
   if (config === null) throw usageError(`there is no config to repair: run \`dispatch init\` first`, 'invalid-input');
-  if (repair.setDefault && chosen === undefined) throw usageError('--set-default: name the new default with --model', 'invalid-input');
+  if (repair.setDefault && chosen === undefined)
+    throw usageError('--set-default: name the new default with --model', 'invalid-input');
   if (repair.removeFailed) {
-    if (!(failed in config.models)) throw usageError(`--remove-failed: ${failed} is not a model in the config`, 'invalid-input');
-    if ((chosen ?? failed) === failed) throw usageError(`--remove-failed: the retry would use ${failed} itself: choose another with --model`, 'invalid-input');
+    if (!(failed in config.models))
+      throw usageError(`--remove-failed: ${failed} is not a model in the config`, 'invalid-input');
+    if ((chosen ?? failed) === failed)
+      throw usageError(
+        `--remove-failed: the retry would use ${failed} itself: choose another with --model`,
+        'invalid-input',
+      );
     if (config.default === failed && !repair.setDefault) {
-      throw usageError(`--remove-failed: ${failed} is the default: add --set-default to make ${chosen ?? 'the new model'} the default`, 'invalid-input');
+      throw usageError(
+        `--remove-failed: ${failed} is the default: add --set-default to make ${chosen ?? 'the new model'} the default`,
+        'invalid-input',
+      );
     }
   }
 }
@@ -55,13 +92,20 @@ export function checkRepair(repair: Repair, chosen: string | undefined, failed: 
  * Applies the repair in one validated edit that keeps every comment; returns what changed (null
  * when nothing was asked). The inspector's retry repairs through it too.
  */
-export async function applyRepair(env: NodeJS.ProcessEnv, repair: Repair, chosen: string, failed: string): Promise<string | null> {
+export async function applyRepair(
+  env: NodeJS.ProcessEnv,
+  repair: Repair,
+  chosen: string,
+  failed: string,
+): Promise<string | null> {
   if (!repair.setDefault && !repair.removeFailed) return null;
   await editConfig(configPath(env), (doc) => {
     if (repair.setDefault) setDefault(doc, chosen);
     if (repair.removeFailed) removeModel(doc, failed);
   });
-  return [repair.setDefault && `default is now ${chosen}`, repair.removeFailed && `removed ${failed}`].filter(Boolean).join(', ');
+  return [repair.setDefault && `default is now ${chosen}`, repair.removeFailed && `removed ${failed}`]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** Applies the repair and says what changed. */
@@ -90,12 +134,17 @@ export async function retry(ctx: CommandContext): Promise<void> {
     if (alternatives.length > 0) {
       chosen = await askModel(ref.id, error, failed, alternatives);
       const modelFailure = error !== null && MODEL_FAILURES.includes(error.kind);
-      if (chosen !== failed && modelFailure && !repair.setDefault && !repair.removeFailed) repair = await askRepair(chosen, failed, config);
+      if (chosen !== failed && modelFailure && !repair.setDefault && !repair.removeFailed)
+        repair = await askRepair(chosen, failed, config);
     }
   }
   checkRepair(repair, chosen, failed, config);
   await repairConfig(ctx, repair, chosen ?? failed, failed);
 
   const result = await retryTask(io, ref.id, { model: chosen });
-  printRequest(ctx, result, `retrying ${ref.id}${result.model !== undefined && result.model !== failed ? ` with ${result.model}` : ''}`);
+  printRequest(
+    ctx,
+    result,
+    `retrying ${ref.id}${result.model !== undefined && result.model !== failed ? ` with ${result.model}` : ''}`,
+  );
 }

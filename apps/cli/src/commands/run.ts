@@ -12,9 +12,11 @@ async function planOption(ctx: CommandContext): Promise<Pick<RunInput, 'plan' | 
   const file = ctx.options.plan as string | undefined;
   if (file === undefined) return {};
   // stdin as a stream: opening /dev/stdin fails (ENXIO) when it is a socket, as hosts often pass it.
-  const text = await (file === '-' ? readStdin() : readFile(resolve(ctx.io.cwd, file), 'utf8')).catch((err: NodeJS.ErrnoException) => {
-    throw usageError(`--plan ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, 'invalid-input');
-  });
+  const text = await (file === '-' ? readStdin() : readFile(resolve(ctx.io.cwd, file), 'utf8')).catch(
+    (err: NodeJS.ErrnoException) => {
+      throw usageError(`--plan ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, 'invalid-input');
+    },
+  );
   return { plan: text, planSource: file === '-' ? 'the plan on stdin' : file };
 }
 
@@ -26,7 +28,8 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   const { io, options } = ctx;
   const prompt = ((ctx.args.prompt as string[] | undefined) ?? []).join(' ').trim();
   const steps = options.step as string[] | undefined;
-  if (prompt === '' && steps === undefined && options.plan === undefined) throw usageError('say what to do: dispatch run "<prompt>", or give --step or --plan');
+  if (prompt === '' && steps === undefined && options.plan === undefined)
+    throw usageError('say what to do: dispatch run "<prompt>", or give --step or --plan');
   if (options.plan !== undefined && steps !== undefined) throw usageError('use --step or --plan, not both');
   const model = options.model === undefined ? undefined : String(options.model);
   // Without a config, a terminal user is walked through first-run setup before anything else.
@@ -49,7 +52,10 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   });
   const { result } = created;
   if (options.json === true) printJson(io, result);
-  else io.out(`${result.id}  ${result.model}  ${created.items} item${created.items === 1 ? '' : 's'}  ${created.planPath}\n`);
+  else
+    io.out(
+      `${result.id}  ${result.model}  ${created.items} item${created.items === 1 ? '' : 's'}  ${created.planPath}\n`,
+    );
   if (options.wait === true) {
     const { followTask } = await import('./follow.js');
     return followTask(ctx, workspaceOf(io).dispatchDir, result.id);

@@ -1,7 +1,15 @@
-import { type DerivedTask, toTaskView, readQueue, readWatchHealth } from '@dispatch/ipc-fs';
+import { type DerivedTask, readQueue, readWatchHealth } from '@dispatch/ipc-fs';
 import { dispatchHome } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
-import { alternativeModels, deriveTasks, ensureDaemonIfUnfinished, failureReport, runningDaemon, statusOf, workspaceOf } from '@dispatch/runtime';
+import {
+  alternativeModels,
+  deriveTasks,
+  ensureDaemonIfUnfinished,
+  failureReport,
+  runningDaemon,
+  statusOf,
+  workspaceOf,
+} from '@dispatch/runtime';
 import { createStyle } from '../style.js';
 import { inboxOf, renderInbox } from '../view/inbox.js';
 import { renderStatusTable } from '../view/status-table.js';
@@ -13,11 +21,18 @@ async function watchNote(env: NodeJS.ProcessEnv, dispatchDir: string): Promise<s
   const home = dispatchHome(env);
   const degraded = (await readWatchHealth(home)).some((h) => h.dispatchDir === dispatchDir && h.degraded);
   if (!degraded || (await runningDaemon(home)) === null) return [];
-  return ['note: the daemon cannot watch this workspace (out of inotify watches?): it sees changes by scanning every 5 s; see dispatch doctor'];
+  return [
+    'note: the daemon cannot watch this workspace (out of inotify watches?): it sees changes by scanning every 5 s; see dispatch doctor',
+  ];
 }
 
 /** One frame: the JSON array (one object for `status ID`), or the table and its failure report. */
-async function render(ctx: CommandContext, dispatchDir: string, tasks: readonly DerivedTask[], single: boolean): Promise<string> {
+async function render(
+  ctx: CommandContext,
+  dispatchDir: string,
+  tasks: readonly DerivedTask[],
+  single: boolean,
+): Promise<string> {
   const { io } = ctx;
   // Each task's view, with token use, cost and current action from CLIs with structured output.
   const views = await statusOf(tasks);
@@ -27,10 +42,16 @@ async function render(ctx: CommandContext, dispatchDir: string, tasks: readonly 
   // Why a queued task waits (a dependency, a slot and its place in line), as the daemon says.
   if (views.some((v) => v.state === 'queued')) {
     for (const q of await readQueue(dispatchHome(io.env))) {
-      if (q.dispatchDir === dispatchDir) activity.set(q.id, q.place === undefined ? q.reason : `${q.reason} (#${q.place} in line)`);
+      if (q.dispatchDir === dispatchDir)
+        activity.set(q.id, q.place === undefined ? q.reason : `${q.reason} (#${q.place} in line)`);
     }
   }
-  const table = renderStatusTable(views, { style: createStyle(io.outColor), now: Date.now(), columns: io.outColumns, activity });
+  const table = renderStatusTable(views, {
+    style: createStyle(io.outColor),
+    now: Date.now(),
+    columns: io.outColumns,
+    activity,
+  });
   const failures = await failureReport(tasks, (tried) => alternativeModels(io.env, tried));
   const notes = [...failures, ...(await watchNote(io.env, dispatchDir))];
   // What waits for the user on top (questions with the time left, blocks); failures below, with what to do.

@@ -1,4 +1,13 @@
-import { conditionsNow, deriveTasks, describeCondition, DispatchError, ensureDaemonIfUnfinished, isFinal, usageError, workspaceOf } from '@dispatch/runtime';
+import {
+  conditionsNow,
+  deriveTasks,
+  describeCondition,
+  DispatchError,
+  ensureDaemonIfUnfinished,
+  isFinal,
+  usageError,
+  workspaceOf,
+} from '@dispatch/runtime';
 import { waitFor } from '@dispatch/runtime/watch';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
@@ -30,7 +39,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     throw new DispatchError('failure', `nothing to wait for: no unfinished task in ${dispatchDir}`);
   }
   const scope = { dispatchDir, ids, finishedBefore };
-  const found = await waitFor(dispatchDir, async () => (await conditionsNow(io, scope))[0]?.condition ?? null, { ...(timeoutMs !== undefined && { timeoutMs }) });
+  const found = await waitFor(dispatchDir, async () => (await conditionsNow(io, scope))[0]?.condition ?? null, {
+    ...(timeoutMs !== undefined && { timeoutMs }),
+  });
   if (found === null) throw new DispatchError('timeout', `nothing happened within ${String(ctx.options.timeout)} s`);
   if (ctx.options.json === true) printJson(io, found);
   else io.out(`${describeCondition(found)}\n`);

@@ -17,7 +17,10 @@ export async function needConfig(ctx: CommandContext) {
   } catch (err) {
     if (!(err instanceof ConfigError && err.code === 'missing-config')) throw err;
     if (!ctx.io.interactive) {
-      throw new ConfigError('missing-config', `no config at ${path}: run \`dispatch init\` (the built-in sim model needs none: dispatch demo, or --model sim)`);
+      throw new ConfigError(
+        'missing-config',
+        `no config at ${path}: run \`dispatch init\` (the built-in sim model needs none: dispatch demo, or --model sim)`,
+      );
     }
     ctx.io.err(`No config at ${path} yet: let's write one.\n`);
     const { firstRun } = await import('./init.js');
@@ -32,5 +35,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   printWarnings(ctx.io, config.path, warnings);
   const models = Object.keys(config.models).length;
   const aliases = Object.keys(config.aliases).length;
-  ctx.io.out(`Config loaded: default ${config.default}, ${plural(models, 'model')}, ${plural(aliases, 'alias', 'aliases')}.\n`);
+  ctx.io.out(
+    `Config loaded: default ${config.default}, ${plural(models, 'model')}, ${plural(aliases, 'alias', 'aliases')}.\n`,
+  );
 }

@@ -6,7 +6,11 @@ import type { CommandContext } from '../command-spec.js';
 async function taskWithWorktree(ctx: CommandContext) {
   const { ref, derived } = await loadHostedTask(ctx.io, String(ctx.args.id ?? ''));
   const wt = readTaskWorktree(ref.paths);
-  if (wt === null) throw usageError(`task ${ref.id} has no worktree (it ran in the workspace itself, or was discarded)`, 'invalid-input');
+  if (wt === null)
+    throw usageError(
+      `task ${ref.id} has no worktree (it ran in the workspace itself, or was discarded)`,
+      'invalid-input',
+    );
   return { ref, derived, wt };
 }
 
@@ -19,15 +23,25 @@ export async function diff(ctx: CommandContext): Promise<void> {
 /** `dispatch merge ID`: the task's branch merged into the current branch, or a clear refusal. */
 export async function merge(ctx: CommandContext): Promise<void> {
   const { ref, derived, wt } = await taskWithWorktree(ctx);
-  if (derived.state !== 'completed') throw usageError(`task ${ref.id} is ${derived.state}: merge it once it has completed (dispatch diff ${ref.id} shows it so far)`, 'invalid-input');
+  if (derived.state !== 'completed')
+    throw usageError(
+      `task ${ref.id} is ${derived.state}: merge it once it has completed (dispatch diff ${ref.id} shows it so far)`,
+      'invalid-input',
+    );
   const head = await mergeWorktree(wt, derived.task.title);
-  ctx.io.out(`merged ${wt.branch} into the current branch (${head}); dispatch discard ${ref.id} removes the worktree\n`);
+  ctx.io.out(
+    `merged ${wt.branch} into the current branch (${head}); dispatch discard ${ref.id} removes the worktree\n`,
+  );
 }
 
 /** `dispatch discard ID`: the task's worktree and branch removed. */
 export async function discard(ctx: CommandContext): Promise<void> {
   const { ref, derived, wt } = await taskWithWorktree(ctx);
-  if (isLive(derived.state)) throw usageError(`task ${ref.id} is ${derived.state}: its worker may still work there; cancel it first`, 'invalid-input');
+  if (isLive(derived.state))
+    throw usageError(
+      `task ${ref.id} is ${derived.state}: its worker may still work there; cancel it first`,
+      'invalid-input',
+    );
   await discardWorktree(wt as TaskWorktree);
   await removeTaskWorktree(ref.paths);
   ctx.io.out(`discarded ${wt.path} and branch ${wt.branch}\n`);

@@ -6,9 +6,25 @@ import { blockerOf } from '@dispatch/runtime';
 
 /** One thing that needs the user, and the command that deals with it. */
 export type InboxEntry =
-  | { type: 'question'; id: string; dispatchDir: string; seq: number; text: string; secondsLeft: number | null; action: string }
+  | {
+      type: 'question';
+      id: string;
+      dispatchDir: string;
+      seq: number;
+      text: string;
+      secondsLeft: number | null;
+      action: string;
+    }
   | { type: 'blocked'; id: string; dispatchDir: string; seq: number | null; text: string; action: string }
-  | { type: 'failed'; id: string; dispatchDir: string; kind: string; message: string; alternatives: string[]; action: string };
+  | {
+      type: 'failed';
+      id: string;
+      dispatchDir: string;
+      kind: string;
+      message: string;
+      alternatives: string[];
+      action: string;
+    };
 
 const quote = (id: string) => (/^[a-z0-9-]+$/.test(id) ? id : `'${id}'`);
 
@@ -17,7 +33,11 @@ const quote = (id: string) => (/^[a-z0-9-]+$/.test(id) ? id : `'${id}'`);
  * gives up), blocked tasks, failures (with their class and the command that recovers them), in
  * that order, oldest first within each.
  */
-export async function inboxOf(tasks: readonly DerivedTask[], alternatives: (tried: readonly string[]) => Promise<string[]>, now = Date.now()): Promise<InboxEntry[]> {
+export async function inboxOf(
+  tasks: readonly DerivedTask[],
+  alternatives: (tried: readonly string[]) => Promise<string[]>,
+  now = Date.now(),
+): Promise<InboxEntry[]> {
   const questions: InboxEntry[] = [];
   const blocked: InboxEntry[] = [];
   const failed: InboxEntry[] = [];
@@ -27,15 +47,41 @@ export async function inboxOf(tasks: readonly DerivedTask[], alternatives: (trie
     const dispatchDir = dirname(dirname(t.paths.dir)); // <dispatchDir>/tasks/<id>
     if (view.question && hasWorker(view.state) && needsUser(view.state)) {
       const deadline = t.snapshot.context.deadlines.answer;
-      questions.push({ type: 'question', id, dispatchDir, seq: view.question.seq, text: view.question.text, secondsLeft: deadline === null ? null : Math.max(0, Math.round((deadline - now) / 1000)), action: `dispatch answer ${quote(id)} "…"` });
+      questions.push({
+        type: 'question',
+        id,
+        dispatchDir,
+        seq: view.question.seq,
+        text: view.question.text,
+        secondsLeft: deadline === null ? null : Math.max(0, Math.round((deadline - now) / 1000)),
+        action: `dispatch answer ${quote(id)} "…"`,
+      });
     } else if (view.state === 'blocked') {
       const b = blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' };
-      blocked.push({ type: 'blocked', id, dispatchDir, seq: b.seq, text: b.text, action: `dispatch answer ${quote(id)} "…"` });
+      blocked.push({
+        type: 'blocked',
+        id,
+        dispatchDir,
+        seq: b.seq,
+        text: b.text,
+        action: `dispatch answer ${quote(id)} "…"`,
+      });
     } else if (view.state === 'failed') {
       const error = view.error ?? { kind: 'crash', message: 'the task failed' };
-      const others = MODEL_FAILURES.includes(error.kind) ? await alternatives([...t.snapshot.context.modelsTried, view.model]) : [];
-      const action = others[0] !== undefined ? `dispatch retry ${quote(id)} --model ${others[0]}` : `dispatch retry ${quote(id)}`;
-      failed.push({ type: 'failed', id, dispatchDir, kind: error.kind, message: error.message, alternatives: others, action });
+      const others = MODEL_FAILURES.includes(error.kind)
+        ? await alternatives([...t.snapshot.context.modelsTried, view.model])
+        : [];
+      const action =
+        others[0] !== undefined ? `dispatch retry ${quote(id)} --model ${others[0]}` : `dispatch retry ${quote(id)}`;
+      failed.push({
+        type: 'failed',
+        id,
+        dispatchDir,
+        kind: error.kind,
+        message: error.message,
+        alternatives: others,
+        action,
+      });
     }
   }
   return [...questions, ...blocked, ...failed];

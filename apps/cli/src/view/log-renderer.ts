@@ -1,7 +1,8 @@
 import { describeEvent, parseWorkerLine } from '@dispatch/backends';
 
 /** A JSON line of a structured format that says nothing worth showing (a tool's raw result, a turn start). */
-const isStructured = (line: string) => /^\s*\{"type":"(system|assistant|user|result|thread\.|turn\.|item\.|error)/.test(line);
+const isStructured = (line: string) =>
+  /^\s*\{"type":"(system|assistant|user|result|thread\.|turn\.|item\.|error)/.test(line);
 
 /** One worker.log line as a person wants to read it: structured events described, other lines as they are. */
 export function renderLogLine(line: string): string | null {
@@ -16,7 +17,12 @@ export function renderLogLine(line: string): string | null {
  */
 export function createLogRenderer(raw: boolean): { push(chunk: string): string; flush(): string } {
   let carry = '';
-  const render = (lines: string[]) => lines.map(renderLogLine).filter((l): l is string => l !== null).map((l) => `${l}\n`).join('');
+  const render = (lines: string[]) =>
+    lines
+      .map(renderLogLine)
+      .filter((l): l is string => l !== null)
+      .map((l) => `${l}\n`)
+      .join('');
   return {
     push(chunk) {
       if (raw) return chunk;

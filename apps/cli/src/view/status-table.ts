@@ -19,7 +19,9 @@ const RANK: Record<TaskState, number> = {
 
 /** Tasks in table order: needing the user first, then by creation time. */
 export function sortForStatus(views: readonly TaskView[]): TaskView[] {
-  return [...views].sort((a, b) => RANK[a.state] - RANK[b.state] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  return [...views].sort(
+    (a, b) => RANK[a.state] - RANK[b.state] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+  );
 }
 
 /** `[###-----] 3/8`: done items out of all, as a bar of `width` cells. */
@@ -72,7 +74,13 @@ export interface TableOptions {
 export function renderStatusTable(views: readonly TaskView[], options: TableOptions): string {
   const header = ['ID', 'STATE', 'MODEL', 'PROGRESS', 'AGE', 'QUESTION / ERROR'];
   const rows = sortForStatus(views).map((v) => ({
-    cells: [v.id, v.state, v.model, progressBar(v.progress.done, v.progress.total), formatAge(options.now - Date.parse(v.createdAt))],
+    cells: [
+      v.id,
+      v.state,
+      v.model,
+      progressBar(v.progress.done, v.progress.total),
+      formatAge(options.now - Date.parse(v.createdAt)),
+    ],
     state: v.state,
     last: attention(v, options.activity?.get(v.id)),
   }));
@@ -82,7 +90,9 @@ export function renderStatusTable(views: readonly TaskView[], options: TableOpti
   const pad = (text: string, i: number) => text.padEnd(widths[i]!);
   const lines = [[...header.slice(0, 5).map(pad), header[5]].join('  ').trimEnd()];
   for (const row of rows) {
-    const cells = row.cells.map((c, i) => (i === 1 ? paintState(row.state, options.style) + ' '.repeat(widths[1]! - c.length) : pad(c, i)));
+    const cells = row.cells.map((c, i) =>
+      i === 1 ? paintState(row.state, options.style) + ' '.repeat(widths[1]! - c.length) : pad(c, i),
+    );
     lines.push([...cells, truncate(row.last, room)].join('  ').trimEnd());
   }
   return `${options.style.bold(lines[0]!)}\n${lines.slice(1).join('\n')}\n`;

@@ -15,14 +15,26 @@ export interface GenerateContentRequest {
 export function readContents(body: GenerateContentRequest) {
   const contents = body.contents ?? [];
   const texts = contents.filter((c) => c.role === 'user').flatMap((c) => (c.parts ?? []).map((p) => p.text ?? ''));
-  const last = contents.flatMap((c) => c.parts ?? []).filter((p) => p.functionResponse).at(-1)?.functionResponse;
+  const last = contents
+    .flatMap((c) => c.parts ?? [])
+    .filter((p) => p.functionResponse)
+    .at(-1)?.functionResponse;
   const output = last?.response?.output;
-  return { planPath: planPathIn(texts), prompts: promptsIn(texts), last: last ? { id: last.id ?? '', output: typeof output === 'string' ? output : JSON.stringify(output ?? '') } : null };
+  return {
+    planPath: planPathIn(texts),
+    prompts: promptsIn(texts),
+    last: last
+      ? { id: last.id ?? '', output: typeof output === 'string' ? output : JSON.stringify(output ?? '') }
+      : null,
+  };
 }
 
 /** One reply of the Gemini API, streamed as SSE (`?alt=sse`) or sent whole. */
 function send(res: ServerResponse, stream: boolean, parts: object[]) {
-  const reply = { candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 } };
+  const reply = {
+    candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
+  };
   res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
   res.end(stream ? `data: ${JSON.stringify(reply)}\n\n` : JSON.stringify(reply));
 }
@@ -32,10 +44,16 @@ function send(res: ServerResponse, stream: boolean, parts: object[]) {
  * `run_shell_command` tool, or the final text. Requests without a worker prompt or that tool
  * (gemini's side requests) get a short text reply.
  */
-export function answerGemini(res: ServerResponse, path: string, body: GenerateContentRequest, scriptFor: (planPath: string, conversation: Conversation) => ScriptStep[]): string {
+export function answerGemini(
+  res: ServerResponse,
+  path: string,
+  body: GenerateContentRequest,
+  scriptFor: (planPath: string, conversation: Conversation) => ScriptStep[],
+): string {
   const stream = path.endsWith(':streamGenerateContent');
   const { planPath, prompts, last } = readContents(body);
-  const hasShell = body.tools?.some((t) => t.functionDeclarations?.some((f) => f.name === 'run_shell_command')) ?? false;
+  const hasShell =
+    body.tools?.some((t) => t.functionDeclarations?.some((f) => f.name === 'run_shell_command')) ?? false;
   if (planPath === null || !hasShell) {
     send(res, stream, [{ text: 'OK.' }]);
     return 'side request';
@@ -44,6 +62,15 @@ export function answerGemini(res: ServerResponse, path: string, body: GenerateCo
   const { index, attempt } = nextStep(script, last);
   const step = script[index] ?? { text: 'Done.' };
   if ('text' in step) send(res, stream, [{ text: step.text }]);
-  else send(res, stream, [{ functionCall: { id: callId('gem', index, attempt), name: 'run_shell_command', args: { command: step.shell, description: `step ${index + 1}` } } }]);
+  else
+    send(res, stream, [
+      {
+        functionCall: {
+          id: callId('gem', index, attempt),
+          name: 'run_shell_command',
+          args: { command: step.shell, description: `step ${index + 1}` },
+        },
+      },
+    ]);
   return `step ${index}`;
 }

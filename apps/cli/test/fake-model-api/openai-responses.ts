@@ -15,27 +15,39 @@ export interface ResponsesRequest {
   tools?: { type: string; name?: string }[];
 }
 
-const textOf = (c: InputItem['content']): string => (typeof c === 'string' ? c : (c ?? []).map((p) => p.text ?? '').join('\n'));
+const textOf = (c: InputItem['content']): string =>
+  typeof c === 'string' ? c : (c ?? []).map((p) => p.text ?? '').join('\n');
 
 /** The user's texts (where the worker prompt is) and the last function call's output, with its call id. */
 export function readInput(body: ResponsesRequest) {
   const input = body.input ?? [];
   const texts = input.filter((i) => i.type === 'message' && i.role === 'user').map((i) => textOf(i.content));
   const last = input.filter((i) => i.type === 'function_call_output').at(-1);
-  return { planPath: planPathIn(texts), prompts: promptsIn(texts), last: last ? { id: last.call_id ?? '', output: textOf(last.output) } : null };
+  return {
+    planPath: planPathIn(texts),
+    prompts: promptsIn(texts),
+    last: last ? { id: last.call_id ?? '', output: textOf(last.output) } : null,
+  };
 }
 
 /** Streams one response as the Responses API's SSE: created, each output item, completed. */
 function stream(res: ServerResponse, items: object[]) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const id = `resp_fake_${Date.now()}`;
-  const send = (type: string, data: object) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const send = (type: string, data: object) =>
+    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   send('response.created', { response: { id } });
   items.forEach((item, output_index) => {
     send('response.output_item.added', { output_index, item });
     send('response.output_item.done', { output_index, item });
   });
-  const usage = { input_tokens: 100, input_tokens_details: { cached_tokens: 0 }, output_tokens: 20, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 120 };
+  const usage = {
+    input_tokens: 100,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 20,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 120,
+  };
   send('response.completed', { response: { id, usage } });
   res.end();
 }
@@ -44,9 +56,18 @@ function stream(res: ServerResponse, items: object[]) {
  * Answers one Responses API request with the script's next turn: a shell command through codex's
  * `exec_command` tool (or the older `shell` tool), or the final message.
  */
-export function answerResponses(res: ServerResponse, body: ResponsesRequest, scriptFor: (planPath: string, conversation: Conversation) => ScriptStep[]): string {
+export function answerResponses(
+  res: ServerResponse,
+  body: ResponsesRequest,
+  scriptFor: (planPath: string, conversation: Conversation) => ScriptStep[],
+): string {
   const { planPath, prompts, last } = readInput(body);
-  const message = (text: string) => ({ type: 'message', id: `msg_fake_${Date.now()}`, role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] });
+  const message = (text: string) => ({
+    type: 'message',
+    id: `msg_fake_${Date.now()}`,
+    role: 'assistant',
+    content: [{ type: 'output_text', text, annotations: [] }],
+  });
   if (planPath === null) {
     stream(res, [message('OK.')]);
     return 'side request';
@@ -60,9 +81,12 @@ export function answerResponses(res: ServerResponse, body: ResponsesRequest, scr
   }
   const names = new Set(body.tools?.map((t) => t.name));
   const call_id = callId('call', index, attempt);
-  const [name, args] = names.has('exec_command') || !names.has('shell')
-    ? ['exec_command', { cmd: step.shell, yield_time_ms: 30_000 }]
-    : ['shell', { command: ['bash', '-lc', step.shell], timeout_ms: 60_000 }];
-  stream(res, [{ type: 'function_call', id: `fc_fake_${index}_${attempt}`, call_id, name, arguments: JSON.stringify(args) }]);
+  const [name, args] =
+    names.has('exec_command') || !names.has('shell')
+      ? ['exec_command', { cmd: step.shell, yield_time_ms: 30_000 }]
+      : ['shell', { command: ['bash', '-lc', step.shell], timeout_ms: 60_000 }];
+  stream(res, [
+    { type: 'function_call', id: `fc_fake_${index}_${attempt}`, call_id, name, arguments: JSON.stringify(args) },
+  ]);
   return `step ${index}`;
 }

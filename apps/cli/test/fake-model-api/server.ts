@@ -7,7 +7,9 @@ import { answerResponses, type ResponsesRequest } from './openai-responses.js';
 import { protocolScript, type Conversation, type ScriptStep } from './worker-script.js';
 
 /** How the fake answers model requests: play the worker script, or fail every one with a status. */
-export type FakeApiBehaviour = { script: (planPath: string, conversation: Conversation) => ScriptStep[] } | { fail: FailureStatus };
+export type FakeApiBehaviour =
+  | { script: (planPath: string, conversation: Conversation) => ScriptStep[] }
+  | { fail: FailureStatus };
 
 /** One model request the fake got, and what it did with it. */
 export interface SeenRequest {
@@ -42,7 +44,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * and the previous tool call's id, so it keeps no state between requests. A test double: it
  * checks no key and knows no model.
  */
-export async function startFakeModelApi(behaviour: FakeApiBehaviour = { script: (plan) => protocolScript(plan, DEFAULT_QUESTION) }): Promise<FakeModelApi> {
+export async function startFakeModelApi(
+  behaviour: FakeApiBehaviour = { script: (plan) => protocolScript(plan, DEFAULT_QUESTION) },
+): Promise<FakeModelApi> {
   const requests: SeenRequest[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -54,7 +58,11 @@ export async function startFakeModelApi(behaviour: FakeApiBehaviour = { script: 
       if (!isMessages && !isResponses && !isGemini) {
         // claude checks the base URL is reachable (HEAD /) before its first request.
         res.writeHead(req.method === 'HEAD' ? 200 : 404, { 'content-type': 'application/json' });
-        res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ error: { message: `the fake model API has no ${req.method} ${path}` } }));
+        res.end(
+          req.method === 'HEAD'
+            ? undefined
+            : JSON.stringify({ error: { message: `the fake model API has no ${req.method} ${path}` } }),
+        );
         return;
       }
       const body = JSON.parse(text || '{}') as MessagesRequest & ResponsesRequest & GenerateContentRequest;
@@ -66,7 +74,11 @@ export async function startFakeModelApi(behaviour: FakeApiBehaviour = { script: 
         requests.push({ path, model: body.model, reply: String(reply.status), body: text });
         return;
       }
-      const reply = isMessages ? answerMessages(res, body, behaviour.script) : isGemini ? answerGemini(res, path, body, behaviour.script) : answerResponses(res, body, behaviour.script);
+      const reply = isMessages
+        ? answerMessages(res, body, behaviour.script)
+        : isGemini
+          ? answerGemini(res, path, body, behaviour.script)
+          : answerResponses(res, body, behaviour.script);
       requests.push({ path, model: body.model, reply, body: text });
     })().catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -78,10 +90,11 @@ export async function startFakeModelApi(behaviour: FakeApiBehaviour = { script: 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -31,7 +31,10 @@ export function protocolScript(planPath: string, question: string, via: AskVia =
     return [
       { shell: tickFirst(planPath) },
       { shell: `"$DISPATCH_BIN" ask --timeout 1 ${q(question)} > ${out}; echo "ask exited $?"` },
-      { shell: `if "$DISPATCH_BIN" ask --wait 1 --timeout 5 > ${out}; then echo ANSWER-ARRIVED; else echo still waiting; fi`, until: 'ANSWER-ARRIVED' },
+      {
+        shell: `if "$DISPATCH_BIN" ask --wait 1 --timeout 5 > ${out}; then echo ANSWER-ARRIVED; else echo still waiting; fi`,
+        until: 'ANSWER-ARRIVED',
+      },
       { shell: `cp ${out} ${GREETING_FILE} && ${tickFirst(planPath)}` },
       { shell: `touch ${file('.done')}` },
       { text: 'Every item of the plan is done.' },
@@ -39,7 +42,9 @@ export function protocolScript(planPath: string, question: string, via: AskVia =
   }
   return [
     { shell: tickFirst(planPath) },
-    { shell: `printf '%s\\n' ${q(question)} > ${file('.001.question.tmp')} && mv ${file('.001.question.tmp')} ${file('001.question')}` },
+    {
+      shell: `printf '%s\\n' ${q(question)} > ${file('.001.question.tmp')} && mv ${file('.001.question.tmp')} ${file('001.question')}`,
+    },
     {
       shell: `i=0; while [ ! -f ${file('001.answer')} ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; if [ -f ${file('001.answer')} ]; then echo ANSWER-ARRIVED; else echo still waiting; fi`,
       until: 'ANSWER-ARRIVED',
@@ -56,7 +61,8 @@ export interface Conversation {
 }
 
 /** How many worker prompts ("Your task plan is …") the texts of a request hold. */
-export const promptsIn = (texts: readonly string[]): number => texts.filter((t) => /Your task plan is \S+/.test(t)).length;
+export const promptsIn = (texts: readonly string[]): number =>
+  texts.filter((t) => /Your task plan is \S+/.test(t)).length;
 
 /**
  * A worker that blocks, for resuming: it ticks item 1, marks item 2 `[?]` and ends its turn, so
@@ -69,7 +75,12 @@ export function blockingScript(planPath: string, conversation: Conversation): Sc
   const unblock = `sed 's/^- \\[?\\] /- [x] /' ${q(planPath)} > ${q(`${planPath}.fake-tmp`)} && mv ${q(`${planPath}.fake-tmp`)} ${q(planPath)}`;
   const first: ScriptStep[] = [{ shell: tickFirst(planPath) }, { shell: block }];
   if (conversation.prompts < 2) return [...first, { text: 'Item 2 needs the user: blocked.' }];
-  return [...first, { shell: unblock }, { shell: `touch ${q(join(dirname(planPath), 'ipc', '.done'))}` }, { text: 'Every item of the plan is done.' }];
+  return [
+    ...first,
+    { shell: unblock },
+    { shell: `touch ${q(join(dirname(planPath), 'ipc', '.done'))}` },
+    { text: 'Every item of the plan is done.' },
+  ];
 }
 
 /** The plan path the worker prompt names ("Your task plan is <path>"), in any text of a request. */
@@ -91,10 +102,14 @@ export function parseCallId(id: string): { step: number; attempt: number } | nul
 }
 
 /** The next step to take, from the last call this fake made and what it printed. */
-export function nextStep(script: readonly ScriptStep[], last: { id: string; output: string } | null): { index: number; attempt: number } {
+export function nextStep(
+  script: readonly ScriptStep[],
+  last: { id: string; output: string } | null,
+): { index: number; attempt: number } {
   const prev = last && parseCallId(last.id);
   if (!prev || !last) return { index: 0, attempt: 0 };
   const step = script[prev.step];
-  if (step && 'shell' in step && step.until !== undefined && !last.output.includes(step.until)) return { index: prev.step, attempt: prev.attempt + 1 };
+  if (step && 'shell' in step && step.until !== undefined && !last.output.includes(step.until))
+    return { index: prev.step, attempt: prev.attempt + 1 };
   return { index: prev.step + 1, attempt: 0 };
 }

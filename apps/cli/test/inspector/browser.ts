@@ -18,7 +18,9 @@ const missing = !existsSync(CHROMIUM);
  */
 export function describeBrowser(name: string, body: () => void): void {
   if (missing && !required) {
-    console.warn(`[inspector] skipping "${name}": no Chromium at ${CHROMIUM} (apt-get install chromium, or set DISPATCH_CHROMIUM; DISPATCH_REQUIRE_BROWSER=1 makes this a failure)`);
+    console.warn(
+      `[inspector] skipping "${name}": no Chromium at ${CHROMIUM} (apt-get install chromium, or set DISPATCH_CHROMIUM; DISPATCH_REQUIRE_BROWSER=1 makes this a failure)`,
+    );
     describe.skip(name, body);
   } else {
     describe(name, body);
@@ -27,7 +29,8 @@ export function describeBrowser(name: string, body: () => void): void {
 
 /** A headless Chromium, or a clear error when it is missing. */
 export async function launch(): Promise<Browser> {
-  if (missing) throw new Error(`DISPATCH_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: apt-get install chromium`);
+  if (missing)
+    throw new Error(`DISPATCH_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}: apt-get install chromium`);
   await mkdir(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -39,7 +42,9 @@ export async function launch(): Promise<Browser> {
  * A browser context whose every request to an address other than 127.0.0.1 is aborted and
  * recorded in `offsite` (a test then fails on it): no CDN, no web font, nothing leaves the machine.
  */
-export async function guardedContext(browser: Browser): Promise<{ context: BrowserContext; page: Page; offsite: string[] }> {
+export async function guardedContext(
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page; offsite: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const offsite: string[] = [];
   await context.route('**/*', (route) => {

@@ -29,7 +29,8 @@ describeBrowser('inspector page over fixture workspaces', () => {
 
   beforeAll(async () => {
     ws = await tempWorkspace();
-    for (const [i, [id, state, title]] of TASKS.entries()) await fixtureTask(ws.dispatchDir, id, state, { title, minutesAgo: 3 + i * 7 });
+    for (const [i, [id, state, title]] of TASKS.entries())
+      await fixtureTask(ws.dispatchDir, id, state, { title, minutesAgo: 3 + i * 7 });
     const uiDir = inspectorUiDir();
     if (!uiDir) throw new Error('the inspector page is not built: run pnpm build');
     inspector = await startInspector({
@@ -39,7 +40,10 @@ describeBrowser('inspector page over fixture workspaces', () => {
       token: newToken(),
       port: 0,
       ensureDaemon: async () => void (daemonStarts += 1),
-      models: async () => [{ model: 'sim', backend: 'built-in', isDefault: true }, { model: 'sonnet', backend: 'claude', isDefault: false }],
+      models: async () => [
+        { model: 'sim', backend: 'built-in', isDefault: true },
+        { model: 'sonnet', backend: 'claude', isDefault: false },
+      ],
     });
     browser = await launch();
     ({ context, page, offsite } = await guardedContext(browser));
@@ -58,13 +62,19 @@ describeBrowser('inspector page over fixture workspaces', () => {
   };
   const requestsOf = async (id: string) => {
     const dir = join(ws.dispatchDir, 'tasks', id, 'requests');
-    return Promise.all((await readdir(dir)).sort().map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as unknown));
+    return Promise.all(
+      (await readdir(dir)).sort().map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as unknown),
+    );
   };
 
   it('lists every task in its state, what needs the user first and loud', async () => {
     await open('');
-    const rows = await page.$$eval('.task-row', (els) => els.map((e) => [e.getAttribute('data-task'), e.getAttribute('data-state'), e.classList.contains('needs-user')]));
-    expect(Object.fromEntries(rows.map(([id, state]) => [id, state]))).toEqual(Object.fromEntries(TASKS.map(([id, state]) => [id, state])));
+    const rows = await page.$$eval('.task-row', (els) =>
+      els.map((e) => [e.getAttribute('data-task'), e.getAttribute('data-state'), e.classList.contains('needs-user')]),
+    );
+    expect(Object.fromEntries(rows.map(([id, state]) => [id, state]))).toEqual(
+      Object.fromEntries(TASKS.map(([id, state]) => [id, state])),
+    );
     const loud = rows.filter((r) => r[2]).map((r) => r[0]);
     expect(loud.sort()).toEqual(['config-loader', 'plan-parser', 'watcher-flake']);
     expect(rows.slice(0, 3).every((r) => r[2])).toBe(true);
@@ -94,10 +104,16 @@ describeBrowser('inspector page over fixture workspaces', () => {
       expect(await page.$$eval('[data-current]', (els) => els.length)).toBe(1);
       const next = await page.$$eval('[data-next]', (els) => els.map((e) => e.getAttribute('data-edge')));
       // From the state itself, or (cancel) from the frame of the live states it is in.
-      for (const edge of next) expect(edge?.startsWith(`${state}->`) || (state !== 'completed' && state !== 'cancelled' && edge === 'live->cancelled')).toBe(true);
+      for (const edge of next)
+        expect(
+          edge?.startsWith(`${state}->`) ||
+            (state !== 'completed' && state !== 'cancelled' && edge === 'live->cancelled'),
+        ).toBe(true);
       if (state !== 'completed' && state !== 'cancelled') expect(next).toContain('live->cancelled');
-      if (state !== 'queued' && state !== 'cancelled') expect(await page.$$eval('[data-last]', (els) => els.length)).toBe(1);
-      if (['awaiting-answer', 'blocked', 'failed'].includes(state)) await page.screenshot({ path: join(ARTIFACTS, `task-${state}.png`), fullPage: true });
+      if (state !== 'queued' && state !== 'cancelled')
+        expect(await page.$$eval('[data-last]', (els) => els.length)).toBe(1);
+      if (['awaiting-answer', 'blocked', 'failed'].includes(state))
+        await page.screenshot({ path: join(ARTIFACTS, `task-${state}.png`), fullPage: true });
     });
   }
 
@@ -123,7 +139,9 @@ describeBrowser('inspector page over fixture workspaces', () => {
     await page.click('[data-testid=answer-send]');
     await page.waitForSelector('[data-testid=action-message]');
     expect(await page.textContent('[data-testid=action-message]')).toBe('answered #1 of config-loader');
-    expect(await readFile(join(ws.dispatchDir, 'tasks', 'config-loader', 'ipc', '001.answer'), 'utf8')).toBe('A warning, please');
+    expect(await readFile(join(ws.dispatchDir, 'tasks', 'config-loader', 'ipc', '001.answer'), 'utf8')).toBe(
+      'A warning, please',
+    );
   });
 
   it('adds a note, retries with another model and cancels from the page', async () => {
@@ -161,7 +179,9 @@ describeBrowser('inspector page over fixture workspaces', () => {
     await open('#/task/bump-xstate');
     await page.click('[data-testid=copy-mermaid]');
     await page.waitForSelector('[data-testid=copy-mermaid]:has-text("copied")');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^stateDiagram-v2\n {2}\[\*\] --> queued/);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(
+      /^stateDiagram-v2\n {2}\[\*\] --> queued/,
+    );
   });
 
   it('refuses a request without the token', async () => {

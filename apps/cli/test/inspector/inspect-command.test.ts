@@ -10,7 +10,13 @@ import { e2eWorkspace } from '../e2e-workspace.js';
 function inspect(ws: ReturnType<typeof e2eWorkspace>, args: string[]) {
   // Pin the workspace: a stray .dispatch/ in an ancestor (say /tmp) must not be found instead.
   ws.env.DISPATCH_DIR = ws.dispatchDir;
-  const child = execa('node', [bin, 'inspect', '--no-open', ...args], { cwd: ws.dir, env: ws.env, extendEnv: false, reject: false, buffer: false });
+  const child = execa('node', [bin, 'inspect', '--no-open', ...args], {
+    cwd: ws.dir,
+    env: ws.env,
+    extendEnv: false,
+    reject: false,
+    buffer: false,
+  });
   const stderr: string[] = [];
   child.stderr!.on('data', (c: Buffer) => stderr.push(c.toString('utf8')));
   const first = new Promise<string>((resolve, reject) => {
@@ -19,7 +25,9 @@ function inspect(ws: ReturnType<typeof e2eWorkspace>, args: string[]) {
       out += c.toString('utf8');
       if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
     });
-    child.once('exit', (code) => (out.includes('\n') ? undefined : reject(new Error(`exit ${code}: ${stderr.join('')}`))));
+    child.once('exit', (code) =>
+      out.includes('\n') ? undefined : reject(new Error(`exit ${code}: ${stderr.join('')}`)),
+    );
   });
   running.push(child);
   return { child, first, stderr };
@@ -50,7 +58,12 @@ describe('dispatch inspect', () => {
     expect(url).toBe(`http://127.0.0.1:${state.port}/?token=${state.token}`);
 
     // A second inspect while it runs prints the same URL and leaves.
-    const second = await execa('node', [bin, 'inspect', '--no-open'], { cwd: ws.dir, env: ws.env, extendEnv: false, reject: false });
+    const second = await execa('node', [bin, 'inspect', '--no-open'], {
+      cwd: ws.dir,
+      env: ws.env,
+      extendEnv: false,
+      reject: false,
+    });
     expect(second.exitCode).toBe(0);
     expect(second.stdout.split('\n')[0]).toBe(url);
 
@@ -60,14 +73,24 @@ describe('dispatch inspect', () => {
 
   it('refuses a bad --port and a busy one with exit 2', async () => {
     const ws = e2eWorkspace('inspect-port');
-    const bad = await execa('node', [bin, 'inspect', '--no-open', '--port', 'http'], { cwd: ws.dir, env: ws.env, extendEnv: false, reject: false });
+    const bad = await execa('node', [bin, 'inspect', '--no-open', '--port', 'http'], {
+      cwd: ws.dir,
+      env: ws.env,
+      extendEnv: false,
+      reject: false,
+    });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/--port: "http" is not a port/);
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     try {
       const port = (blocker.address() as { port: number }).port;
-      const busy = await execa('node', [bin, 'inspect', '--no-open', '--port', String(port)], { cwd: ws.dir, env: ws.env, extendEnv: false, reject: false });
+      const busy = await execa('node', [bin, 'inspect', '--no-open', '--port', String(port)], {
+        cwd: ws.dir,
+        env: ws.env,
+        extendEnv: false,
+        reject: false,
+      });
       expect(busy.exitCode).toBe(2);
       expect(busy.stderr).toMatch(/the port is in use/);
       expect(busy.stdout).toBe('');

@@ -12,8 +12,17 @@ import { ARTIFACTS, describeBrowser, guardedContext, launch } from './browser.js
 cleanUpWorkspaces();
 
 /** Starts `dispatch inspect --port 0 --no-open` and resolves with the URL it prints first. */
-async function startInspect(ws: E2eWorkspace, port: string[] = ['--port', '0']): Promise<{ url: string; child: ResultPromise }> {
-  const child = execa('node', [bin, 'inspect', ...port, '--no-open'], { cwd: ws.dir, env: ws.env, extendEnv: false, reject: false, buffer: false });
+async function startInspect(
+  ws: E2eWorkspace,
+  port: string[] = ['--port', '0'],
+): Promise<{ url: string; child: ResultPromise }> {
+  const child = execa('node', [bin, 'inspect', ...port, '--no-open'], {
+    cwd: ws.dir,
+    env: ws.env,
+    extendEnv: false,
+    reject: false,
+    buffer: false,
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -55,14 +64,18 @@ describeBrowser('inspector over live sim-worker tasks', () => {
       throw err;
     }
   };
-  const current = (state: string, timeout = 20_000) => page.waitForSelector(`[data-current][data-state="${state}"]`, { timeout });
+  const current = (state: string, timeout = 20_000) =>
+    page.waitForSelector(`[data-current][data-state="${state}"]`, { timeout });
 
   it('prints the URL with its token first, which answers 200', async () => {
     ws = e2eWorkspace('inspect-live');
     // Pin the workspace: a stray .dispatch/ in an ancestor (say /tmp) must not be found instead.
     ws.env.DISPATCH_DIR = ws.dispatchDir;
     // A second model for "retry with another model": the sim worker behind a generic backend.
-    await writeFile(join(ws.home, 'config.yaml'), `default: sim2\nbackends:\n  simx:\n    command: sh ${join(bin, '..', 'sim', 'dispatch-sim-worker.sh')}\n    model_flag: none\nmodels:\n  sim2:\n    backend: simx\n`);
+    await writeFile(
+      join(ws.home, 'config.yaml'),
+      `default: sim2\nbackends:\n  simx:\n    command: sh ${join(bin, '..', 'sim', 'dispatch-sim-worker.sh')}\n    model_flag: none\nmodels:\n  sim2:\n    backend: simx\n`,
+    );
     inspect = await startInspect(ws);
     expect(inspect.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
     expect((await fetch(inspect.url, { redirect: 'manual' })).status).toBe(200);
@@ -98,7 +111,12 @@ describeBrowser('inspector over live sim-worker tasks', () => {
         if (s && seen.at(-1) !== s) seen.push(s);
       };
       note();
-      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-current', 'data-state'] });
+      new MutationObserver(note).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-current', 'data-state'],
+      });
     });
     await current('awaiting-answer');
     await page.screenshot({ path: join(ARTIFACTS, 'live-awaiting-answer.png') });
@@ -139,7 +157,9 @@ describeBrowser('inspector over live sim-worker tasks', () => {
     await page.fill('[data-testid=note-input]', 'the staging database is down');
     await page.click('[data-testid=note-send]');
     await page.waitForSelector('[data-testid=plan-note]:has-text("the staging database is down")', { timeout: 20_000 });
-    expect(await readFile(join(ws.dispatchDir, 'tasks', 'z', 'plan.md'), 'utf8')).toContain('**Note from dispatcher:** the staging database is down');
+    expect(await readFile(join(ws.dispatchDir, 'tasks', 'z', 'plan.md'), 'utf8')).toContain(
+      '**Note from dispatcher:** the staging database is down',
+    );
     await page.click('[data-testid=cancel]');
     await current('cancelled');
   });

@@ -40,7 +40,10 @@ function toElk(graph: MachineGraph): ElkNode {
       delete n.height;
       // Inside a frame ELK's model-order cycle breaking fails (elkjs 0.12); depth-first keeps
       // the lifecycle's order (queued, starting, running, awaiting-answer, …) left to right.
-      n.layoutOptions = { 'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST', 'elk.padding': '[top=28,left=32,bottom=16,right=16]' };
+      n.layoutOptions = {
+        'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST',
+        'elk.padding': '[top=28,left=32,bottom=16,right=16]',
+      };
     }
   }
   // Each edge goes in the lowest frame holding both its ends, as ELK expects: edges left at the
@@ -62,7 +65,8 @@ function toElk(graph: MachineGraph): ElkNode {
 
 type Box = { x: number; y: number; width: number; height: number };
 
-const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const overlaps = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 /**
  * Where an edge's label goes: on one of its horizontal segments, the longest first, at the first
@@ -79,7 +83,12 @@ function labelBoxOf(label: string, points: readonly { x: number; y: number }[], 
   }
   if (segments.length === 0) return null;
   segments.sort((p, q) => q.x2 - q.x1 - (p.x2 - p.x1));
-  const at = (seg: (typeof segments)[number], f: number): Box => ({ x: seg.x1 + (seg.x2 - seg.x1) * f - width / 2, y: seg.y - LABEL_H / 2, width, height: LABEL_H });
+  const at = (seg: (typeof segments)[number], f: number): Box => ({
+    x: seg.x1 + (seg.x2 - seg.x1) * f - width / 2,
+    y: seg.y - LABEL_H / 2,
+    width,
+    height: LABEL_H,
+  });
   for (const seg of segments) {
     for (const f of [0.5, 0.3, 0.7, 0.15, 0.85]) {
       const box = at(seg, f);
@@ -118,9 +127,24 @@ export async function layoutChart(graph: MachineGraph, mermaid: string): Promise
   const byId = new Map(graph.states.map((s) => [s.id, s]));
   const nodes: ChartNode[] = [...positions].map(([id, p]) => {
     const s = byId.get(id)!;
-    return { id, x: p.x, y: p.y, width: p.node.width ?? 0, height: p.node.height ?? 0, final: s.final, initial: s.initial, compound: (p.node.children ?? []).length > 0, parent: s.parent, group: s.group === true, description: s.description, tags: s.tags };
+    return {
+      id,
+      x: p.x,
+      y: p.y,
+      width: p.node.width ?? 0,
+      height: p.node.height ?? 0,
+      final: s.final,
+      initial: s.initial,
+      compound: (p.node.children ?? []).length > 0,
+      parent: s.parent,
+      group: s.group === true,
+      description: s.description,
+      tags: s.tags,
+    };
   });
-  const taken: Box[] = nodes.filter((n) => !n.compound).map((n) => ({ x: n.x - 2, y: n.y - 2, width: n.width + 4, height: n.height + 4 }));
+  const taken: Box[] = nodes
+    .filter((n) => !n.compound)
+    .map((n) => ({ x: n.x - 2, y: n.y - 2, width: n.width + 4, height: n.height + 4 }));
   // Every laid-out edge, from the frame it was put in; its coordinates are relative to that frame
   // (ELK's `container`, which is the frame itself).
   const laidEdges: ElkExtendedEdge[] = [];
@@ -135,7 +159,9 @@ export async function layoutChart(graph: MachineGraph, mermaid: string): Promise
     const offset = container && container !== '__root' ? positions.get(container) : undefined;
     const ox = offset?.x ?? 0;
     const oy = offset?.y ?? 0;
-    const points = (e.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]).map((p) => ({ x: p.x + ox, y: p.y + oy }));
+    const points = (e.sections ?? [])
+      .flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint])
+      .map((p) => ({ x: p.x + ox, y: p.y + oy }));
     const labelBox = labelBoxOf(edge.label, points, taken);
     if (labelBox) taken.push(labelBox);
     return { ...edge, points, labelBox };

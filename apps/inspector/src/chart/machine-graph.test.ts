@@ -9,8 +9,14 @@ describe('machineGraph', () => {
     const { states, edges } = machineGraph(taskMachine);
     expect(states.map((s) => s.id)).toEqual([LIVE_GROUP, ...Object.keys(taskMachine.root.states)]);
     expect(states.find((s) => s.id === 'queued')?.initial).toBe(true);
-    expect(states.filter((s) => s.final).map((s) => s.id).sort()).toEqual(['cancelled', 'completed']);
-    const has = (source: string, target: string, event: string) => edges.some((e) => e.source === source && e.target === target && e.events.includes(event));
+    expect(
+      states
+        .filter((s) => s.final)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['cancelled', 'completed']);
+    const has = (source: string, target: string, event: string) =>
+      edges.some((e) => e.source === source && e.target === target && e.events.includes(event));
     expect(has('running', 'awaiting-answer', 'question.asked')).toBe(true);
     expect(has('awaiting-answer', 'running', 'question.answered')).toBe(true);
     expect(has('failed', 'recovering', 'retry')).toBe(true);
@@ -31,7 +37,9 @@ describe('machineGraph', () => {
       states: { a: { always: { target: 'b' } }, b: { after: { 5000: 'c' } }, c: { type: 'final' } },
     });
     const { edges } = machineGraph(m);
-    expect(edges.map((e) => `${e.source}>${e.target}:${e.label}`)).toEqual(expect.arrayContaining(['a>b:[always]', 'b>c:after 5s']));
+    expect(edges.map((e) => `${e.source}>${e.target}:${e.label}`)).toEqual(
+      expect.arrayContaining(['a>b:[always]', 'b>c:after 5s']),
+    );
     expect(edgeLabel('xstate.after.answerTimeout.task.x')).toBe('after answerTimeout');
   });
 

@@ -77,7 +77,14 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
     if (node !== root) {
       const parent = node.parent && node.parent !== root ? pathOf(node.parent) : null;
       const initial = node.parent?.config.initial === node.key;
-      states.push({ id: pathOf(node), parent, initial, final: node.type === 'final', description: node.description ?? null, tags: [...node.tags] });
+      states.push({
+        id: pathOf(node),
+        parent,
+        initial,
+        final: node.type === 'final',
+        description: node.description ?? null,
+        tags: [...node.tags],
+      });
     }
     for (const e of g.edges) {
       if (e.source === root) continue;
@@ -91,7 +98,15 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const flat = states.every((s) => s.parent === null) && !states.some((s) => s.id === LIVE_GROUP);
   if (flat && root.transitions.size > 0) {
     for (const s of states) if (!s.final) s.parent = LIVE_GROUP;
-    states.unshift({ id: LIVE_GROUP, parent: null, initial: false, final: false, description: 'every state that is not final', tags: [], group: true });
+    states.unshift({
+      id: LIVE_GROUP,
+      parent: null,
+      initial: false,
+      final: false,
+      description: 'every state that is not final',
+      tags: [],
+      group: true,
+    });
   }
   for (const [event, transitions] of root.transitions) {
     for (const t of transitions) {
@@ -108,5 +123,8 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
 export function activeStates(value: unknown, prefix = ''): string[] {
   if (typeof value === 'string') return [`${prefix}${value}`];
   if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) => [`${prefix}${key}`, ...activeStates(inner, `${prefix}${key}.`)]);
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) => [
+    `${prefix}${key}`,
+    ...activeStates(inner, `${prefix}${key}.`),
+  ]);
 }

@@ -1,4 +1,12 @@
-import { answerRefusal, answerTask, type DerivedTask, IpcError, refusalOf, type TaskRequest, writeRequest } from '@dispatch/ipc-fs';
+import {
+  answerRefusal,
+  answerTask,
+  type DerivedTask,
+  IpcError,
+  refusalOf,
+  type TaskRequest,
+  writeRequest,
+} from '@dispatch/ipc-fs';
 import type { ActionBody, TaskDetailResponse } from '../shared/api-types.js';
 
 /** What the page may ask of a task, as the CLI's commands of the same names. */
@@ -42,16 +50,27 @@ function textOf(body: ActionBody, what: string): string | ActionOutcome {
 }
 
 /** A chosen model must be one the config offers (or the task's own); undefined keeps the task's. */
-async function modelOf(body: ActionBody, derived: DerivedTask, host: ActionHost): Promise<string | undefined | ActionOutcome> {
+async function modelOf(
+  body: ActionBody,
+  derived: DerivedTask,
+  host: ActionHost,
+): Promise<string | undefined | ActionOutcome> {
   if (body.model === undefined || body.model === '' || body.model === derived.snapshot.context.model) return undefined;
   const known = (await host.models()).some((m) => m.model === body.model);
-  return known ? body.model : refused(400, `model ${JSON.stringify(body.model)} is not in the config (dispatch config show lists them)`);
+  return known
+    ? body.model
+    : refused(400, `model ${JSON.stringify(body.model)} is not in the config (dispatch config show lists them)`);
 }
 
 const isOutcome = (v: unknown): v is ActionOutcome => typeof v === 'object' && v !== null && 'status' in v;
 
 /** The request an action writes, or its refusal; `answer` publishes the answer itself. */
-async function perform(action: ActionName, derived: DerivedTask, body: ActionBody, host: ActionHost): Promise<ActionOutcome> {
+async function perform(
+  action: ActionName,
+  derived: DerivedTask,
+  body: ActionBody,
+  host: ActionHost,
+): Promise<ActionOutcome> {
   const id = derived.task.id;
   if (action === 'answer') {
     const refusal = answerRefusal(derived);
@@ -60,9 +79,17 @@ async function perform(action: ActionName, derived: DerivedTask, body: ActionBod
     if (isOutcome(text)) return text;
     try {
       const outcome = await answerTask(derived, text);
-      return { status: 200, ok: true, message: outcome.kind === 'answered' ? `answered #${outcome.seq} of ${id}` : `answered the blocked item of ${id}; continuing` };
+      return {
+        status: 200,
+        ok: true,
+        message:
+          outcome.kind === 'answered'
+            ? `answered #${outcome.seq} of ${id}`
+            : `answered the blocked item of ${id}; continuing`,
+      };
     } catch (err) {
-      if (err instanceof IpcError && err.code === 'answer-exists') return refused(409, `question ${derived.snapshot.context.questions[0]?.seq} of ${id} is already answered`);
+      if (err instanceof IpcError && err.code === 'answer-exists')
+        return refused(409, `question ${derived.snapshot.context.questions[0]?.seq} of ${id} is already answered`);
       throw err;
     }
   }
@@ -91,11 +118,17 @@ async function perform(action: ActionName, derived: DerivedTask, body: ActionBod
           return refused(409, err instanceof Error ? err.message : String(err));
         }
       }
-      [request, line] = [{ type: 'retry', ...(model !== undefined && { model }) }, `retrying ${id}${withModel}${said ? `; config: ${said}` : ''}`];
+      [request, line] = [
+        { type: 'retry', ...(model !== undefined && { model }) },
+        `retrying ${id}${withModel}${said ? `; config: ${said}` : ''}`,
+      ];
     } else {
       const answer = textOf(body, 'answer');
       if (isOutcome(answer)) return answer;
-      [request, line] = [{ type: 'continue', answer, ...(model !== undefined && { model }) }, `continuing ${id}${withModel}`];
+      [request, line] = [
+        { type: 'continue', answer, ...(model !== undefined && { model }) },
+        `continuing ${id}${withModel}`,
+      ];
     }
   }
   await writeRequest(derived.paths.requests, request);
@@ -107,8 +140,18 @@ async function perform(action: ActionName, derived: DerivedTask, body: ActionBod
  * (`refusalOf`, `answerRefusal`), the same writers (`answerTask`, `writeRequest`) — then makes
  * sure the daemon runs to apply it. Only tasks dispatch created (registered) are acted on.
  */
-export async function applyAction(action: ActionName, derived: DerivedTask, registered: boolean, body: ActionBody, host: ActionHost): Promise<ActionOutcome> {
-  if (!registered) return refused(409, `task ${derived.task.id} was not created by dispatch run here (not registered), so dispatch does not run it`);
+export async function applyAction(
+  action: ActionName,
+  derived: DerivedTask,
+  registered: boolean,
+  body: ActionBody,
+  host: ActionHost,
+): Promise<ActionOutcome> {
+  if (!registered)
+    return refused(
+      409,
+      `task ${derived.task.id} was not created by dispatch run here (not registered), so dispatch does not run it`,
+    );
   const outcome = await perform(action, derived, body, host);
   if (outcome.ok) await host.ensureDaemon();
   return outcome;

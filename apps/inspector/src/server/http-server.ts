@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deriveTaskState, IpcError, isValidTaskId } from '@dispatch/ipc-fs';
+import { IpcError, isValidTaskId } from '@dispatch/ipc-fs';
 import { taskChart } from '../chart/task-chart.js';
 import type { ActionBody, TaskListResponse } from '../shared/api-types.js';
 import { ACTIONS, applyAction, type ActionHost, type ActionName } from './actions.js';
@@ -34,7 +34,8 @@ export interface Inspector {
 }
 
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -65,7 +66,8 @@ async function readBody(req: IncomingMessage): Promise<ActionBody> {
   return value as ActionBody;
 }
 
-const MISSING_UI = '<!doctype html><title>dispatch inspector</title><p>The inspector page is not built: run <code>pnpm build</code>.</p>';
+const MISSING_UI =
+  '<!doctype html><title>dispatch inspector</title><p>The inspector page is not built: run <code>pnpm build</code>.</p>';
 
 /**
  * Starts the inspector's HTTP server on 127.0.0.1 only. Every request must name this server in
@@ -102,7 +104,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (method === 'GET' && (path === '/' || path === '/index.html')) {
       const page = files.get('/index.html');
       // The page's own requests (scripts, fetches, its event stream) carry the token as a cookie.
-      const cookie: Record<string, string> = via === 'query' ? { 'set-cookie': `${cookieName(port)}=${options.token}; Path=/; HttpOnly; SameSite=Strict` } : {};
+      const cookie: Record<string, string> =
+        via === 'query'
+          ? { 'set-cookie': `${cookieName(port)}=${options.token}; Path=/; HttpOnly; SameSite=Strict` }
+          : {};
       return send(res, 200, page ? page.body : MISSING_UI, { 'content-type': 'text/html; charset=utf-8', ...cookie });
     }
     if (method === 'GET' && path === '/api/ping') return send(res, 200, { ok: true, pid: process.pid });
@@ -110,7 +115,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (method === 'GET' && path === '/api/chart') {
       // Laid out at build time and shipped with the page; computed here only without one.
       const built = files.get('/chart.json');
-      return built ? send(res, 200, built.body, { 'content-type': 'application/json' }) : send(res, 200, await taskChart());
+      return built
+        ? send(res, 200, built.body, { 'content-type': 'application/json' })
+        : send(res, 200, await taskChart());
     }
     if (method === 'GET' && path === '/api/tasks') {
       const list: TaskListResponse = { workspaces: [], states: STATE_FILTER_ORDER, now: Date.now() };
@@ -130,11 +137,16 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       }
       if (method === 'GET' && action === undefined) {
         const derived = await deriveTask(workspace.dispatchDir, id);
-        return send(res, 200, await taskDetail(derived, ws, workspace.registered.has(id), await options.models().catch(() => [])));
+        return send(
+          res,
+          200,
+          await taskDetail(derived, ws, workspace.registered.has(id), await options.models().catch(() => [])),
+        );
       }
       if (method === 'POST' && action !== undefined && (ACTIONS as readonly string[]).includes(action)) {
         // A form elsewhere cannot send JSON without a preflight this server never grants.
-        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { ok: false, message: 'send JSON' });
+        if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+          return send(res, 415, { ok: false, message: 'send JSON' });
         const body = await readBody(req);
         const derived = await deriveTask(workspace.dispatchDir, id);
         const outcome = await applyAction(action as ActionName, derived, workspace.registered.has(id), body, options);
@@ -151,7 +163,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.end();
-      if (err instanceof SyntaxError || err instanceof RangeError) return send(res, 400, { ok: false, message: err.message });
+      if (err instanceof SyntaxError || err instanceof RangeError)
+        return send(res, 400, { ok: false, message: err.message });
       if (err instanceof IpcError) return send(res, 409, { ok: false, message: err.message });
       send(res, 500, { ok: false, message: err instanceof Error ? err.message : String(err) });
     });

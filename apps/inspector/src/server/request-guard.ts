@@ -37,7 +37,11 @@ export function hostAllowed(req: IncomingMessage, port: number): boolean {
 }
 
 /** The token the request presents: `?token=` (the printed URL), the header, or the page's cookie. */
-export function presentedToken(req: IncomingMessage, url: URL, port: number): { token: string | undefined; via: 'query' | 'header' | 'cookie' | null } {
+export function presentedToken(
+  req: IncomingMessage,
+  url: URL,
+  port: number,
+): { token: string | undefined; via: 'query' | 'header' | 'cookie' | null } {
   const query = url.searchParams.get('token');
   if (query !== null) return { token: query, via: 'query' };
   const header = req.headers[TOKEN_HEADER];

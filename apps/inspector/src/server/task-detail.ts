@@ -1,14 +1,25 @@
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyEvent, type LogEvent, replay, stateOf, type TaskEvent } from '@dispatch/core';
-import { type DerivedTask, ipcFileName, listIpc, readAnswer, readQuestion, toMachineEvents, toTaskView } from '@dispatch/ipc-fs';
+import {
+  type DerivedTask,
+  ipcFileName,
+  listIpc,
+  readAnswer,
+  readQuestion,
+  toMachineEvents,
+  toTaskView,
+} from '@dispatch/ipc-fs';
 import type { TaskDetailResponse, ThreadEntry, TimelineEntry } from '../shared/api-types.js';
 import { summaryOf } from './task-summary.js';
 
 const LOG_TAIL_BYTES = 32 * 1024;
 
 async function mtime(path: string): Promise<number | null> {
-  return stat(path).then((s) => Math.floor(s.mtimeMs), () => null);
+  return stat(path).then(
+    (s) => Math.floor(s.mtimeMs),
+    () => null,
+  );
 }
 
 /** The last `bytes` of worker.log (from a line start when cut), '' while there is none. */
@@ -40,7 +51,12 @@ async function threadOf(derived: DerivedTask): Promise<ThreadEntry[]> {
   for (const seq of listing.questions) {
     const pending = context.questions.find((q) => q.seq === seq);
     const answer = listing.answers.has(seq) ? await readAnswer(ipc, seq) : null;
-    const deadline = pending && answer === null ? (context.questions[0] === pending && context.deadlines.answer !== null ? context.deadlines.answer : pending.askedAt + context.answerTimeoutMs) : null;
+    const deadline =
+      pending && answer === null
+        ? context.questions[0] === pending && context.deadlines.answer !== null
+          ? context.deadlines.answer
+          : pending.askedAt + context.answerTimeoutMs
+        : null;
     entries.push({
       seq,
       question: (await readQuestion(ipc, seq)) ?? '',
@@ -68,7 +84,11 @@ export function timelineOf(derived: DerivedTask): TimelineEntry[] {
   const seqs = derived.logged.map((e) => e.seq);
   if (history[0]?.type !== 'task.created') {
     const createdAt = Date.parse(derived.task.createdAt);
-    history.unshift({ type: 'task.created', at: createdAt, input: { id: derived.task.id, model: derived.task.model, createdAt } });
+    history.unshift({
+      type: 'task.created',
+      at: createdAt,
+      input: { id: derived.task.id, model: derived.task.model, createdAt },
+    });
     seqs.unshift(-1);
   }
   let snapshot = replay(history.slice(0, 1));
@@ -76,7 +96,15 @@ export function timelineOf(derived: DerivedTask): TimelineEntry[] {
   const push = (event: LogEvent, seq: number | null, pending: boolean) => {
     const from = stateOf(snapshot);
     if (event.type !== 'task.created') snapshot = applyEvent(snapshot, event);
-    entries.push({ seq, at: event.at, type: event.type, from: event.type === 'task.created' ? '' : from, to: stateOf(snapshot), pending, facts: factsOf(event) });
+    entries.push({
+      seq,
+      at: event.at,
+      type: event.type,
+      from: event.type === 'task.created' ? '' : from,
+      to: stateOf(snapshot),
+      pending,
+      facts: factsOf(event),
+    });
   };
   history.forEach((event, i) => push(event, seqs[i]! < 0 ? null : seqs[i]!, false));
   for (const event of derived.unrecorded) push(event as TaskEvent, null, true);
@@ -84,10 +112,23 @@ export function timelineOf(derived: DerivedTask): TimelineEntry[] {
 }
 
 /** Everything the task page shows about one task. */
-export async function taskDetail(derived: DerivedTask, ws: string, registered: boolean, models: TaskDetailResponse['models']): Promise<TaskDetailResponse> {
+export async function taskDetail(
+  derived: DerivedTask,
+  ws: string,
+  registered: boolean,
+  models: TaskDetailResponse['models'],
+): Promise<TaskDetailResponse> {
   const view = toTaskView(derived);
   return {
-    task: { ...summaryOf(derived, ws), backend: view.backend, attempt: view.attempt, prompt: derived.task.prompt, items: view.items, taskDir: view.taskDir, registered },
+    task: {
+      ...summaryOf(derived, ws),
+      backend: view.backend,
+      attempt: view.attempt,
+      prompt: derived.task.prompt,
+      items: view.items,
+      taskDir: view.taskDir,
+      registered,
+    },
     notes: [...(derived.plan?.notes ?? [])],
     thread: await threadOf(derived),
     timeline: timelineOf(derived),

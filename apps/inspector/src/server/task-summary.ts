@@ -1,5 +1,5 @@
 import { isFinalState, needsUser, TASK_STATES, type TaskState } from '@dispatch/core';
-import { type DerivedTask, deriveTaskState, toTaskView } from '@dispatch/ipc-fs';
+import { type DerivedTask, toTaskView } from '@dispatch/ipc-fs';
 import type { TaskSummary } from '../shared/api-types.js';
 import { deriveTask } from '@dispatch/runtime';
 
@@ -44,5 +44,7 @@ export async function summarize(dispatchDir: string, ws: string, ids: readonly s
 
 /** The list's order: what needs the user first, then the most recently changed. */
 export function byUrgency(a: TaskSummary, b: TaskSummary): number {
-  return Number(b.needsUser) - Number(a.needsUser) || b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id);
+  return (
+    Number(b.needsUser) - Number(a.needsUser) || b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id)
+  );
 }

@@ -10,9 +10,18 @@ export type FixtureState = 'queued' | 'running' | 'awaiting-answer' | 'blocked' 
 const PLANS: Record<FixtureState, string[]> = {
   queued: ['- [ ] Read the code', '- [ ] Write the tests'],
   running: ['- [x] Read the code — 12 files', '- [ ] Write the tests', '- [ ] Run them'],
-  'awaiting-answer': ['- [x] Read current loader', '- [x] Write schema', '- [ ] Decide: fail or warn on unknown keys', '- [ ] Update docs'],
+  'awaiting-answer': [
+    '- [x] Read current loader',
+    '- [x] Write schema',
+    '- [ ] Decide: fail or warn on unknown keys',
+    '- [ ] Update docs',
+  ],
   blocked: ['- [x] Parse the plan', '- [?] Which markdown flavour?', '  > CommonMark or GFM? No answer came in time.'],
-  failed: ['- [x] Reproduce the flake', '- [!] Fix the watcher', '  > inotify limit reached: cannot watch more folders'],
+  failed: [
+    '- [x] Reproduce the flake',
+    '- [!] Fix the watcher',
+    '  > inotify limit reached: cannot watch more folders',
+  ],
   completed: ['- [x] Bump xstate', '- [x] Run the tests — 412 passed'],
   cancelled: ['- [ ] Never started'],
 };
@@ -27,7 +36,12 @@ const counts = (lines: string[]) => {
  * Writes a task folder whose log puts it in `state`, as the daemon would have logged it: created
  * `minutesAgo` minutes ago, with the files a worker leaves (plan, question, worker.log).
  */
-export async function fixtureTask(dispatchDir: string, id: string, state: FixtureState, options: { title?: string; minutesAgo?: number; model?: string } = {}): Promise<void> {
+export async function fixtureTask(
+  dispatchDir: string,
+  id: string,
+  state: FixtureState,
+  options: { title?: string; minutesAgo?: number; model?: string } = {},
+): Promise<void> {
   const now = Date.now();
   const created = now - (options.minutesAgo ?? 5) * 60_000;
   const model = options.model ?? 'sim';
@@ -35,10 +49,20 @@ export async function fixtureTask(dispatchDir: string, id: string, state: Fixtur
   const lines = PLANS[state];
   const paths = await createTaskFolder(
     dispatchDir,
-    { id, title, prompt: `do ${id}`, model, backend: 'sim', options: { answerTimeout: 600 }, createdAt: new Date(created).toISOString() },
+    {
+      id,
+      title,
+      prompt: `do ${id}`,
+      model,
+      backend: 'sim',
+      options: { answerTimeout: 600 },
+      createdAt: new Date(created).toISOString(),
+    },
     `# ${title}\n\n${lines.join('\n')}\n`,
   );
-  const events: Record<string, unknown>[] = [{ type: 'task.created', input: { id, model, createdAt: created, answerTimeoutMs: 600_000 } }];
+  const events: Record<string, unknown>[] = [
+    { type: 'task.created', input: { id, model, createdAt: created, answerTimeoutMs: 600_000 } },
+  ];
   const at = (k: number) => created + k * 1000;
   if (state !== 'queued' && state !== 'cancelled') {
     events.push({ type: 'start' }, { type: 'worker.started', attempt: 1, model, pid: 4242 });
@@ -50,8 +74,18 @@ export async function fixtureTask(dispatchDir: string, id: string, state: Fixtur
     await writeFile(join(paths.ipc, '001.question'), `${text}\n`);
   }
   if (state === 'blocked' || state === 'failed' || state === 'completed') {
-    events.push({ type: 'worker.exited', attempt: 1, code: state === 'failed' ? 1 : 0, signal: null, plan: counts(lines), acks: [] });
-    await writeFile(join(paths.attempts, '1.exit'), `${JSON.stringify({ code: state === 'failed' ? 1 : 0, signal: null, at: new Date(now).toISOString() })}\n`);
+    events.push({
+      type: 'worker.exited',
+      attempt: 1,
+      code: state === 'failed' ? 1 : 0,
+      signal: null,
+      plan: counts(lines),
+      acks: [],
+    });
+    await writeFile(
+      join(paths.attempts, '1.exit'),
+      `${JSON.stringify({ code: state === 'failed' ? 1 : 0, signal: null, at: new Date(now).toISOString() })}\n`,
+    );
   }
   if (state === 'cancelled') events.push({ type: 'cancel' });
   const log = events.map((e, i) => {
@@ -64,7 +98,12 @@ export async function fixtureTask(dispatchDir: string, id: string, state: Fixtur
 }
 
 /** A temp tree with a dispatch home and one workspace; `cleanup` removes it. */
-export async function tempWorkspace(): Promise<{ root: string; home: string; dispatchDir: string; cleanup(): Promise<void> }> {
+export async function tempWorkspace(): Promise<{
+  root: string;
+  home: string;
+  dispatchDir: string;
+  cleanup(): Promise<void>;
+}> {
   const root = await mkdtemp(join(tmpdir(), 'dispatch-inspector-'));
   const home = join(root, 'home');
   const dispatchDir = join(root, 'repo', '.dispatch');

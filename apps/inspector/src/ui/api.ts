@@ -1,4 +1,11 @@
-import type { ActionBody, ActionResponse, ChartResponse, TaskDetailResponse, TaskListResponse, TaskSummary } from '../shared/api-types.js';
+import type {
+  ActionBody,
+  ActionResponse,
+  ChartResponse,
+  TaskDetailResponse,
+  TaskListResponse,
+  TaskSummary,
+} from '../shared/api-types.js';
 
 // The page's requests carry the token in the cookie its own load set (same origin only).
 async function getJson<T>(path: string): Promise<T> {
@@ -11,10 +18,12 @@ async function getJson<T>(path: string): Promise<T> {
 export const fetchTasks = () => getJson<TaskListResponse>('/api/tasks');
 
 /** One task's page. */
-export const fetchTask = (ws: string, id: string) => getJson<TaskDetailResponse>(`/api/tasks/${ws}/${encodeURIComponent(id)}`);
+export const fetchTask = (ws: string, id: string) =>
+  getJson<TaskDetailResponse>(`/api/tasks/${ws}/${encodeURIComponent(id)}`);
 
 /** One task's line in the list (cheaper than the whole list after a change). */
-export const fetchSummary = (ws: string, id: string) => getJson<TaskSummary>(`/api/tasks/${ws}/${encodeURIComponent(id)}/summary`);
+export const fetchSummary = (ws: string, id: string) =>
+  getJson<TaskSummary>(`/api/tasks/${ws}/${encodeURIComponent(id)}/summary`);
 
 /** The machine's chart (laid out once by the server). */
 export const fetchChart = () => getJson<ChartResponse>('/api/chart');

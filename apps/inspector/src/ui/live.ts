@@ -21,7 +21,9 @@ export function useLive(onChange: (c: Change) => void, onResync: () => void): bo
       setConnected(true);
       handlers.current.onResync();
     });
-    source.addEventListener('change', (e) => handlers.current.onChange(JSON.parse((e as MessageEvent<string>).data) as Change));
+    source.addEventListener('change', (e) =>
+      handlers.current.onChange(JSON.parse((e as MessageEvent<string>).data) as Change),
+    );
     source.onerror = () => setConnected(false);
     return () => source.close();
   }, []);

@@ -22,10 +22,13 @@ function findCause(exit: WorkerExit, lines: readonly string[]): Finding | null {
   const found = (structured && causeOfStructured(structured, accept)) ?? causeOfText(lines, accept);
   if (found) return found;
   // The shell's own codes for "no such command" and "not executable", whatever it printed.
-  if (exit.code === 127) return { kind: 'cli-missing', signature: 'not-found', detail: readableDetail(lines.at(-1) ?? 'exit 127') };
-  if (exit.code === 126) return { kind: 'cli-missing', signature: 'not-executable', detail: readableDetail(lines.at(-1) ?? 'exit 126') };
+  if (exit.code === 127)
+    return { kind: 'cli-missing', signature: 'not-found', detail: readableDetail(lines.at(-1) ?? 'exit 127') };
+  if (exit.code === 126)
+    return { kind: 'cli-missing', signature: 'not-executable', detail: readableDetail(lines.at(-1) ?? 'exit 126') };
   // Gemini's documented code for an authentication failure (FatalAuthenticationError).
-  if (exit.cli === 'gemini' && exit.code === 41) return { kind: 'auth', signature: 'auth', detail: readableDetail(lines.at(-1) ?? 'exit 41') };
+  if (exit.cli === 'gemini' && exit.code === 41)
+    return { kind: 'auth', signature: 'auth', detail: readableDetail(lines.at(-1) ?? 'exit 41') };
   return null;
 }
 
@@ -34,10 +37,19 @@ const USAGE_ERROR = /unexpected argument|unknown (?:option|argument)|unrecognize
 
 /** The message of a failure with no known cause: how it ended and its last words. */
 function crashMessage(cli: string, exit: WorkerExit, lines: readonly string[]): string {
-  const how = exit.spawnError ? `could not start (${shortLine(exit.spawnError.message)})` : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const how = exit.spawnError
+    ? `could not start (${shortLine(exit.spawnError.message)})`
+    : exit.signal
+      ? `was killed by ${exit.signal}`
+      : `exited with code ${exit.code}`;
   // Its last error line says more than its last line ("For more information, try '--help'.").
   const last = lines.findLast((l) => ERROR_LINE.test(l)) ?? lines.at(-1);
-  const said = !last || exit.spawnError ? '' : exit.signal ? ` (last output: ${readableDetail(last)})` : `: ${readableDetail(last)}`;
+  const said =
+    !last || exit.spawnError
+      ? ''
+      : exit.signal
+        ? ` (last output: ${readableDetail(last)})`
+        : `: ${readableDetail(last)}`;
   // A CLI that changed its flags (codex 0.169 dropped --full-auto) fails before doing anything.
   const usage = last && USAGE_ERROR.test(last) ? ` — check backends.${cli}.command in the config` : '';
   return `${cli} ${how}${said}${usage}`;
@@ -58,6 +70,13 @@ export function classifyWorkerExit(exit: WorkerExit): WorkerFailure | null {
   const named = cause?.kind === 'cli-missing' ? missingCommandName(cause.detail) : null;
   const cli = named ?? exit.cli ?? 'worker';
   if (!cause) return { kind: 'crash', message: crashMessage(cli, exit, lines) };
-  const reset = cause.kind === 'quota' ? (findQuotaReset(cause.detail, exit.at) ?? findQuotaReset(lines.slice(-20).join('\n'), exit.at)) : null;
-  return { kind: cause.kind, message: describeFinding(cli, cause, reset), ...(reset?.at && { resetAt: Date.parse(reset.at) }) };
+  const reset =
+    cause.kind === 'quota'
+      ? (findQuotaReset(cause.detail, exit.at) ?? findQuotaReset(lines.slice(-20).join('\n'), exit.at))
+      : null;
+  return {
+    kind: cause.kind,
+    message: describeFinding(cli, cause, reset),
+    ...(reset?.at && { resetAt: Date.parse(reset.at) }),
+  };
 }

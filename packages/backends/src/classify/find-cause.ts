@@ -26,9 +26,17 @@ export type AcceptSignature = (s: Signature) => boolean;
 /** The cause a structured error names: its text first, then its type, then its HTTP status. */
 export function causeOfStructured(error: StructuredError, accept: AcceptSignature = () => true): Finding | null {
   const signature = matchSignature(error.message);
-  if (signature && accept(signature)) return { kind: signature.kind, signature: signature.name, detail: readableDetail(error.message) };
-  const kind = (error.type && ERROR_TYPES[error.type]) || (error.status !== undefined ? kindOfStatus(error.status) : null);
-  return kind ? { kind, signature: kind === 'network' && (error.status ?? 0) >= 500 ? 'server-error' : kind, detail: readableDetail(error.message) } : null;
+  if (signature && accept(signature))
+    return { kind: signature.kind, signature: signature.name, detail: readableDetail(error.message) };
+  const kind =
+    (error.type && ERROR_TYPES[error.type]) || (error.status !== undefined ? kindOfStatus(error.status) : null);
+  return kind
+    ? {
+        kind,
+        signature: kind === 'network' && (error.status ?? 0) >= 500 ? 'server-error' : kind,
+        detail: readableDetail(error.message),
+      }
+    : null;
 }
 
 /**
@@ -43,7 +51,9 @@ export function causeOfText(lines: readonly string[], accept: AcceptSignature = 
     const signature = matchSignature(line);
     if (!signature || !accept(signature)) continue;
     // Gemini ends with "status: 403": a line above (past its stack trace) with the same cause carries the API's words.
-    const better = isBareStatus(line) ? lines.slice(Math.max(0, i - 40), i).findLast((l) => matchSignature(l)?.kind === signature.kind) : undefined;
+    const better = isBareStatus(line)
+      ? lines.slice(Math.max(0, i - 40), i).findLast((l) => matchSignature(l)?.kind === signature.kind)
+      : undefined;
     return { kind: signature.kind, signature: signature.name, detail: readableDetail(better ?? line) };
   }
   return null;

@@ -12,7 +12,10 @@ export function outputLines(output: string): string[] {
 
 /** A line cut to one readable line of at most `max` characters, without the CLI's `ERROR:` prefix. */
 export function shortLine(line: string, max = 200): string {
-  const text = line.replace(/^(?:ERROR|Error|error):\s*/, '').replace(/\s+/g, ' ').trim();
+  const text = line
+    .replace(/^(?:ERROR|Error|error):\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

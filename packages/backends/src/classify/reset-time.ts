@@ -6,7 +6,9 @@ const UNIT_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000
 function durationMs(text: string): number | null {
   let total = 0;
   let found = false;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)\s*(d(?:ays?)?|h(?:ours?|rs?)?|m(?:in(?:utes?|s)?)?|s(?:ec(?:onds?|s)?)?)(?![a-z])/gi)) {
+  for (const m of text.matchAll(
+    /(\d+(?:\.\d+)?)\s*(d(?:ays?)?|h(?:ours?|rs?)?|m(?:in(?:utes?|s)?)?|s(?:ec(?:onds?|s)?)?)(?![a-z])/gi,
+  )) {
     total += Number(m[1]) * (UNIT_MS[m[2]!.charAt(0).toLowerCase()] ?? 0);
     found = true;
   }
@@ -43,12 +45,20 @@ export function findQuotaReset(text: string, exitedAt?: Date): QuotaReset | null
     const at = new Date(Number(epoch[1]) * 1000).toISOString();
     return { at, text: at };
   }
-  const iso = /reset[a-z]*\W{0,3}(?:at\s+)?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))/i.exec(text);
+  const iso =
+    /reset[a-z]*\W{0,3}(?:at\s+)?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))/i.exec(
+      text,
+    );
   if (iso) return { at: new Date(iso[1]!).toISOString(), text: iso[1]! };
-  const relative = /(?:try again|retry|retry after|resets?)\s+in\s+([\d.]+\s*[a-z]+(?:,?\s*(?:and\s+)?[\d.]+\s*[a-z]+)*)/i.exec(text);
+  const relative =
+    /(?:try again|retry|retry after|resets?)\s+in\s+([\d.]+\s*[a-z]+(?:,?\s*(?:and\s+)?[\d.]+\s*[a-z]+)*)/i.exec(text);
   if (relative) {
     const ms = durationMs(relative[1]!);
-    if (ms !== null) return { ...(exitedAt && { at: new Date(exitedAt.getTime() + ms).toISOString() }), text: `in ${relative[1]!.trim()}` };
+    if (ms !== null)
+      return {
+        ...(exitedAt && { at: new Date(exitedAt.getTime() + ms).toISOString() }),
+        text: `in ${relative[1]!.trim()}`,
+      };
   }
   const clock = /try again (?:at|after)\s+(\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m)?)/i.exec(text);
   if (clock) {

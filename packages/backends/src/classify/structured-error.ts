@@ -22,14 +22,20 @@ function claudeResult(events: Record<string, unknown>[]): StructuredError | null
   const assistant = events.findLast((e) => e.type === 'assistant' && typeof e.error === 'string');
   const status = typeof result.api_error_status === 'number' ? result.api_error_status : undefined;
   const type = str(assistant?.error);
-  return { ...(status !== undefined && { status }), ...(type && { type }), message: str(result.result) ?? str(result.subtype) ?? 'error' };
+  return {
+    ...(status !== undefined && { status }),
+    ...(type && { type }),
+    message: str(result.result) ?? str(result.subtype) ?? 'error',
+  };
 }
 
 /** Codex's `exec --json`: `turn.failed` carries the final error; bare `error` events the retries. */
 function codexError(events: Record<string, unknown>[]): StructuredError | null {
   const failed = events.findLast((e) => e.type === 'turn.failed');
   // Gemini's `error` events (they have a severity) are warnings and retries: its text says more.
-  const message = str((failed?.error as { message?: unknown } | undefined)?.message) ?? str(events.findLast((e) => e.type === 'error' && !('severity' in e))?.message);
+  const message =
+    str((failed?.error as { message?: unknown } | undefined)?.message) ??
+    str(events.findLast((e) => e.type === 'error' && !('severity' in e))?.message);
   return message ? { message } : null;
 }
 

@@ -10,8 +10,10 @@ export const STRUCTURED_BACKENDS: ReadonlySet<string> = new Set(['claude', 'code
  */
 export function structuredOutputArgs(kind: string, command: string): string[] {
   const words = command.split(/\s+/);
-  if (kind === 'claude' && !words.some((w) => w.startsWith('--output-format'))) return ['--output-format', 'stream-json', '--verbose'];
+  if (kind === 'claude' && !words.some((w) => w.startsWith('--output-format')))
+    return ['--output-format', 'stream-json', '--verbose'];
   if (kind === 'codex' && words.includes('exec') && !words.includes('--json')) return ['--json'];
-  if (kind === 'gemini' && !words.some((w) => w === '-o' || w.startsWith('--output-format'))) return ['--output-format', 'stream-json'];
+  if (kind === 'gemini' && !words.some((w) => w === '-o' || w.startsWith('--output-format')))
+    return ['--output-format', 'stream-json'];
   return [];
 }

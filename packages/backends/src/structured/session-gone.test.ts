@@ -10,9 +10,11 @@ const RECORDED = {
     'No conversation found with session ID: 11111111-2222-3333-4444-555555555555',
     '{"type":"result","subtype":"error_during_execution","duration_ms":0,"is_error":true,"num_turns":0,"session_id":"11111111-2222-3333-4444-555555555555","errors":["No conversation found with session ID: 11111111-2222-3333-4444-555555555555"]}',
   ].join('\n'),
-  codex: 'Error: thread/resume: thread/resume failed: no rollout found for thread id 11111111-2222-3333-4444-555555555555 (code -32600)',
+  codex:
+    'Error: thread/resume: thread/resume failed: no rollout found for thread id 11111111-2222-3333-4444-555555555555 (code -32600)',
   'gemini, no session in the folder': 'Error resuming session: No previous sessions found for this project.',
-  'gemini, unknown id': 'Invalid session identifier "11111111-2222-3333-4444-555555555555". Use --list-sessions to see available sessions.',
+  'gemini, unknown id':
+    'Invalid session identifier "11111111-2222-3333-4444-555555555555". Use --list-sessions to see available sessions.',
 };
 
 describe('sessionGone', () => {
@@ -21,7 +23,11 @@ describe('sessionGone', () => {
   }
 
   it('is not fooled by a normal run or another failure', () => {
-    expect(sessionGone('{"type":"system","subtype":"init","session_id":"s-1"}\n{"type":"result","is_error":false,"result":"done"}')).toBe(false);
+    expect(
+      sessionGone(
+        '{"type":"system","subtype":"init","session_id":"s-1"}\n{"type":"result","is_error":false,"result":"done"}',
+      ),
+    ).toBe(false);
     expect(sessionGone('API Error: 429 {"type":"error","error":{"type":"rate_limit_error"}}')).toBe(false);
   });
 });

@@ -3,8 +3,14 @@ import { sessionResumeArgs, sessionResumeFor } from './session-resume.js';
 
 describe('how each CLI resumes a session by id', () => {
   it('claude by its --resume flag; codex exec by its resume subcommand', () => {
-    expect(sessionResumeFor('claude', 'env -u CLAUDECODE claude -p --dangerously-skip-permissions')).toEqual({ via: 'flag', flag: '--resume' });
-    expect(sessionResumeFor('codex', 'codex exec --sandbox workspace-write -C "$(pwd)"')).toEqual({ via: 'subcommand', name: 'resume' });
+    expect(sessionResumeFor('claude', 'env -u CLAUDECODE claude -p --dangerously-skip-permissions')).toEqual({
+      via: 'flag',
+      flag: '--resume',
+    });
+    expect(sessionResumeFor('codex', 'codex exec --sandbox workspace-write -C "$(pwd)"')).toEqual({
+      via: 'subcommand',
+      name: 'resume',
+    });
     expect(sessionResumeFor('gemini', 'gemini --yolo --skip-trust')).toEqual({ via: 'flag', flag: '--resume' });
     expect(sessionResumeArgs({ via: 'flag', flag: '--resume' }, 's-1')).toEqual(['--resume', 's-1']);
     expect(sessionResumeArgs({ via: 'subcommand', name: 'resume' }, 't-1')).toEqual(['resume', 't-1']);

@@ -22,7 +22,8 @@ export function sessionResumeFor(kind: string, command: string): SessionResume |
   const words = command.trim().split(/\s+/);
   if (kind === 'claude') return has(words, '--no-session-persistence') ? null : { via: 'flag', flag: '--resume' };
   // Its session id is only in structured output: dispatch adds stream-json unless the command chose a format.
-  if (kind === 'gemini') return words.some((w) => w === '-o' || w.startsWith('--output-format')) ? null : { via: 'flag', flag: '--resume' };
+  if (kind === 'gemini')
+    return words.some((w) => w === '-o' || w.startsWith('--output-format')) ? null : { via: 'flag', flag: '--resume' };
   if (kind === 'codex') {
     if (!words.includes('exec') || has(words, 'resume', 'fork', 'review', '--ephemeral')) return null;
     return { via: 'subcommand', name: 'resume' };

@@ -8,7 +8,14 @@ export type WorkerEvent =
   | { kind: 'session'; id: string; model?: string }
   | { kind: 'text'; text: string }
   | { kind: 'tool'; name: string; detail: string }
-  | { kind: 'usage'; inputTokens: number; outputTokens: number; costUsd: number | null; turns?: number; sessionId?: string }
+  | {
+      kind: 'usage';
+      inputTokens: number;
+      outputTokens: number;
+      costUsd: number | null;
+      turns?: number;
+      sessionId?: string;
+    }
   | { kind: 'error'; message: string };
 
 type Json = Record<string, unknown>;
@@ -19,7 +26,8 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 /** One line of what a tool was given: the command, the file, or the input in short. */
 function toolDetail(name: string, input: unknown): string {
   if (!isObject(input)) return '';
-  const pick = input.command ?? input.file_path ?? input.path ?? input.pattern ?? input.url ?? input.description ?? input.prompt;
+  const pick =
+    input.command ?? input.file_path ?? input.path ?? input.pattern ?? input.url ?? input.description ?? input.prompt;
   const text = typeof pick === 'string' ? pick : JSON.stringify(input);
   return text.replace(/\s+/g, ' ').trim().slice(0, 200) || name;
 }
@@ -27,22 +35,35 @@ function toolDetail(name: string, input: unknown): string {
 function claudeEvents(line: Json): WorkerEvent[] {
   switch (line.type) {
     case 'system':
-      return line.subtype === 'init' && typeof line.session_id === 'string' ? [{ kind: 'session', id: line.session_id, ...(typeof line.model === 'string' && { model: line.model }) }] : [];
+      return line.subtype === 'init' && typeof line.session_id === 'string'
+        ? [{ kind: 'session', id: line.session_id, ...(typeof line.model === 'string' && { model: line.model }) }]
+        : [];
     case 'assistant': {
       const content = isObject(line.message) && Array.isArray(line.message.content) ? line.message.content : [];
       return content.flatMap((block): WorkerEvent[] => {
         if (!isObject(block)) return [];
-        if (block.type === 'text' && str(block.text).trim() !== '') return [{ kind: 'text', text: str(block.text).trim() }];
-        if (block.type === 'tool_use') return [{ kind: 'tool', name: str(block.name) || 'tool', detail: toolDetail(str(block.name), block.input) }];
+        if (block.type === 'text' && str(block.text).trim() !== '')
+          return [{ kind: 'text', text: str(block.text).trim() }];
+        if (block.type === 'tool_use')
+          return [{ kind: 'tool', name: str(block.name) || 'tool', detail: toolDetail(str(block.name), block.input) }];
         return [];
       });
     }
     case 'result': {
       const usage = isObject(line.usage) ? line.usage : {};
-      const input = num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + num(usage.cache_read_input_tokens);
+      const input =
+        num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + num(usage.cache_read_input_tokens);
       const events: WorkerEvent[] = [];
-      events.push({ kind: 'usage', ...(typeof line.session_id === 'string' && { sessionId: line.session_id }), inputTokens: input, outputTokens: num(usage.output_tokens), costUsd: typeof line.total_cost_usd === 'number' ? line.total_cost_usd : null, turns: num(line.num_turns) });
-      if (line.is_error === true) events.push({ kind: 'error', message: str(line.result) || 'the run ended with an error' });
+      events.push({
+        kind: 'usage',
+        ...(typeof line.session_id === 'string' && { sessionId: line.session_id }),
+        inputTokens: input,
+        outputTokens: num(usage.output_tokens),
+        costUsd: typeof line.total_cost_usd === 'number' ? line.total_cost_usd : null,
+        turns: num(line.num_turns),
+      });
+      if (line.is_error === true)
+        events.push({ kind: 'error', message: str(line.result) || 'the run ended with an error' });
       return events;
     }
     default:
@@ -57,11 +78,15 @@ function codexEvents(line: Json): WorkerEvent[] {
     case 'item.started':
     case 'item.completed': {
       const item = isObject(line.item) ? line.item : {};
-      if (item.type === 'command_execution' && line.type === 'item.started') return [{ kind: 'tool', name: 'shell', detail: str(item.command).replace(/\s+/g, ' ').slice(0, 200) }];
+      if (item.type === 'command_execution' && line.type === 'item.started')
+        return [{ kind: 'tool', name: 'shell', detail: str(item.command).replace(/\s+/g, ' ').slice(0, 200) }];
       if (line.type !== 'item.completed') return [];
-      if (item.type === 'agent_message' && str(item.text).trim() !== '') return [{ kind: 'text', text: str(item.text).trim() }];
+      if (item.type === 'agent_message' && str(item.text).trim() !== '')
+        return [{ kind: 'text', text: str(item.text).trim() }];
       if (item.type === 'file_change' && Array.isArray(item.changes)) {
-        const files = item.changes.map((c) => (isObject(c) ? `${str(c.kind)} ${str(c.path)}`.trim() : '')).filter(Boolean);
+        const files = item.changes
+          .map((c) => (isObject(c) ? `${str(c.kind)} ${str(c.path)}`.trim() : ''))
+          .filter(Boolean);
         return [{ kind: 'tool', name: 'edit', detail: files.join(', ').slice(0, 200) }];
       }
       if (item.type === 'error') return [{ kind: 'error', message: str(item.message) }];
@@ -69,7 +94,9 @@ function codexEvents(line: Json): WorkerEvent[] {
     }
     case 'turn.completed': {
       const usage = isObject(line.usage) ? line.usage : {};
-      return [{ kind: 'usage', inputTokens: num(usage.input_tokens), outputTokens: num(usage.output_tokens), costUsd: null }];
+      return [
+        { kind: 'usage', inputTokens: num(usage.input_tokens), outputTokens: num(usage.output_tokens), costUsd: null },
+      ];
     }
     case 'turn.failed':
       return [{ kind: 'error', message: isObject(line.error) ? str(line.error.message) : 'the turn failed' }];
@@ -83,17 +110,29 @@ function codexEvents(line: Json): WorkerEvent[] {
 function geminiEvents(line: Json): WorkerEvent[] {
   switch (line.type) {
     case 'init':
-      return typeof line.session_id === 'string' ? [{ kind: 'session', id: line.session_id, ...(typeof line.model === 'string' && { model: line.model }) }] : [];
+      return typeof line.session_id === 'string'
+        ? [{ kind: 'session', id: line.session_id, ...(typeof line.model === 'string' && { model: line.model }) }]
+        : [];
     case 'message':
-      return line.role === 'assistant' && str(line.content).trim() !== '' ? [{ kind: 'text', text: str(line.content).trim() }] : [];
+      return line.role === 'assistant' && str(line.content).trim() !== ''
+        ? [{ kind: 'text', text: str(line.content).trim() }]
+        : [];
     case 'tool_use':
-      return [{ kind: 'tool', name: str(line.tool_name) || 'tool', detail: toolDetail(str(line.tool_name), line.parameters) }];
+      return [
+        { kind: 'tool', name: str(line.tool_name) || 'tool', detail: toolDetail(str(line.tool_name), line.parameters) },
+      ];
     case 'error':
       return line.severity === 'error' ? [{ kind: 'error', message: str(line.message) }] : [];
     case 'result': {
       const stats = isObject(line.stats) ? line.stats : {};
-      const events: WorkerEvent[] = [{ kind: 'usage', inputTokens: num(stats.input_tokens), outputTokens: num(stats.output_tokens), costUsd: null }];
-      if (line.status === 'error') events.push({ kind: 'error', message: (isObject(line.error) && str(line.error.message)) || 'the run ended with an error' });
+      const events: WorkerEvent[] = [
+        { kind: 'usage', inputTokens: num(stats.input_tokens), outputTokens: num(stats.output_tokens), costUsd: null },
+      ];
+      if (line.status === 'error')
+        events.push({
+          kind: 'error',
+          message: (isObject(line.error) && str(line.error.message)) || 'the run ended with an error',
+        });
       return events;
     }
     default:
@@ -103,7 +142,9 @@ function geminiEvents(line: Json): WorkerEvent[] {
 
 // Gemini's event types, told from Claude's `result` (it has `stats`) and Codex's `error` (it has `severity`).
 const isGemini = (line: Json) =>
-  ['init', 'message', 'tool_use', 'tool_result'].includes(line.type as string) || (line.type === 'result' && 'stats' in line) || (line.type === 'error' && 'severity' in line);
+  ['init', 'message', 'tool_use', 'tool_result'].includes(line.type as string) ||
+  (line.type === 'result' && 'stats' in line) ||
+  (line.type === 'error' && 'severity' in line);
 
 /**
  * The events in one line of worker output, from Claude Code's stream-json, Codex's JSONL or

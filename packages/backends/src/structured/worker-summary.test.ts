@@ -4,7 +4,8 @@ import { parseWorkerLine } from './worker-events.js';
 import { findSessionId, summarizeWorkerOutput } from './worker-summary.js';
 
 const fixtures = new URL('../../test/fixtures/cli-output/', import.meta.url);
-const recorded = (cli: string, name: string) => (JSON.parse(readFileSync(new URL(`${cli}/${name}.json`, fixtures), 'utf8')) as { stdout: string }).stdout;
+const recorded = (cli: string, name: string) =>
+  (JSON.parse(readFileSync(new URL(`${cli}/${name}.json`, fixtures), 'utf8')) as { stdout: string }).stdout;
 
 // A successful Claude Code run in stream-json, shaped as 2.1.x prints it (trimmed to the fields read).
 const CLAUDE_RUN = [
@@ -34,10 +35,14 @@ describe('structured worker output', () => {
       '{"type":"item.completed","item":{"id":"i2","type":"agent_message","text":"Done: all items ticked."}}',
       '{"type":"turn.completed","usage":{"input_tokens":50,"output_tokens":5}}',
     ].join('\n');
-    expect(summarizeWorkerOutput(run)).toEqual({ sessionId: 'th-1', usage: { inputTokens: 150, outputTokens: 25, costUsd: null }, lastActivity: 'Done: all items ticked.' });
+    expect(summarizeWorkerOutput(run)).toEqual({
+      sessionId: 'th-1',
+      usage: { inputTokens: 150, outputTokens: 25, costUsd: null },
+      lastActivity: 'Done: all items ticked.',
+    });
   });
 
-  it('sums a Gemini CLI run: session, text, tools, the run\'s totals; warnings are no errors', () => {
+  it("sums a Gemini CLI run: session, text, tools, the run's totals; warnings are no errors", () => {
     // gemini 0.61 --output-format stream-json, as it printed against a fake API (tool lines as its source emits them)
     const run = [
       '{"type":"init","timestamp":"2026-11-24T11:02:44.831Z","session_id":"30ea8cd9-0746-488f-9c02-ba4791dfa990","model":"gemini-2.5-pro"}',
@@ -48,27 +53,57 @@ describe('structured worker output', () => {
       '{"type":"error","timestamp":"2026-11-24T11:02:44.960Z","severity":"warning","message":"Loop detection is off"}',
       '{"type":"result","timestamp":"2026-11-24T11:02:44.980Z","status":"success","stats":{"total_tokens":5,"input_tokens":3,"output_tokens":2,"cached":0,"input":3,"duration_ms":149,"tool_calls":1}}',
     ].join('\n');
-    expect(summarizeWorkerOutput(run)).toEqual({ sessionId: '30ea8cd9-0746-488f-9c02-ba4791dfa990', usage: { inputTokens: 3, outputTokens: 2, costUsd: null }, lastActivity: 'run_shell_command: sed -i s/x/y/ plan.md' });
+    expect(summarizeWorkerOutput(run)).toEqual({
+      sessionId: '30ea8cd9-0746-488f-9c02-ba4791dfa990',
+      usage: { inputTokens: 3, outputTokens: 2, costUsd: null },
+      lastActivity: 'run_shell_command: sed -i s/x/y/ plan.md',
+    });
     expect(findSessionId(run, 'end')).toBe('30ea8cd9-0746-488f-9c02-ba4791dfa990');
   });
 
   it('reads the real recordings: the session and the error each CLI reported', () => {
-    expect(summarizeWorkerOutput(recorded('claude', 'http-404-model-stream-json'))).toMatchObject({ sessionId: expect.any(String), lastActivity: expect.stringMatching(/^error: There's an issue with the selected model/) });
-    expect(summarizeWorkerOutput(recorded('codex', 'http-404-model-json'))).toMatchObject({ sessionId: expect.any(String), lastActivity: expect.stringMatching(/^error: The model `no-such-model` does not exist/) });
-    expect(summarizeWorkerOutput(recorded('gemini', 'http-404-model-stream-json'))).toMatchObject({ sessionId: expect.any(String), lastActivity: expect.stringMatching(/^error: \[API Error: models\/gemini-nonexistent-9 is not found/) });
+    expect(summarizeWorkerOutput(recorded('claude', 'http-404-model-stream-json'))).toMatchObject({
+      sessionId: expect.any(String),
+      lastActivity: expect.stringMatching(/^error: There's an issue with the selected model/),
+    });
+    expect(summarizeWorkerOutput(recorded('codex', 'http-404-model-json'))).toMatchObject({
+      sessionId: expect.any(String),
+      lastActivity: expect.stringMatching(/^error: The model `no-such-model` does not exist/),
+    });
+    expect(summarizeWorkerOutput(recorded('gemini', 'http-404-model-stream-json'))).toMatchObject({
+      sessionId: expect.any(String),
+      lastActivity: expect.stringMatching(/^error: \[API Error: models\/gemini-nonexistent-9 is not found/),
+    });
   });
 
   it('never throws on any recorded output, and ignores lines that are not its formats', () => {
     for (const cli of readdirSync(fixtures).filter((d) => !d.includes('.') && d !== 'record')) {
-      for (const file of readdirSync(new URL(`${cli}/`, fixtures)).filter((f) => f.endsWith('.json') && f !== 'expected.json')) {
-        expect(() => summarizeWorkerOutput((JSON.parse(readFileSync(new URL(`${cli}/${file}`, fixtures), 'utf8')) as { output?: string }).output ?? '')).not.toThrow();
+      for (const file of readdirSync(new URL(`${cli}/`, fixtures)).filter(
+        (f) => f.endsWith('.json') && f !== 'expected.json',
+      )) {
+        expect(() =>
+          summarizeWorkerOutput(
+            (JSON.parse(readFileSync(new URL(`${cli}/${file}`, fixtures), 'utf8')) as { output?: string }).output ?? '',
+          ),
+        ).not.toThrow();
       }
     }
-    for (const line of ['', 'hello', '{', '{"type":5}', '[1,2]', '{"no":"type"}', '{"type":"item.completed"}', '{"type":"assistant","message":null}']) expect(parseWorkerLine(line)).toEqual([]);
+    for (const line of [
+      '',
+      'hello',
+      '{',
+      '{"type":5}',
+      '[1,2]',
+      '{"no":"type"}',
+      '{"type":"item.completed"}',
+      '{"type":"assistant","message":null}',
+    ])
+      expect(parseWorkerLine(line)).toEqual([]);
   });
 
   it('finds the session an output names, the first from the start, the latest from the end', () => {
-    const previous = '{"type":"thread.started","thread_id":"th-old"}\n{"type":"turn.completed","usage":{"input_tokens":1,"output_tokens":1}}';
+    const previous =
+      '{"type":"thread.started","thread_id":"th-old"}\n{"type":"turn.completed","usage":{"input_tokens":1,"output_tokens":1}}';
     const latest = '{"type":"thread.started","thread_id":"th-new"}\nplain text';
     expect(findSessionId(`${previous}\n${latest}`, 'start')).toBe('th-old');
     expect(findSessionId(`${previous}\n${latest}`, 'end')).toBe('th-new');

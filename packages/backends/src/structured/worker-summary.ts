@@ -40,9 +40,14 @@ export function summarizeWorkerOutput(output: string): WorkerSummary {
       else if (event.kind === 'usage') {
         sessionId ??= event.sessionId ?? null; // Claude's result line names it too (the init line may be cut off)
         const totals = event.turns !== undefined; // Claude's result: the run's totals
-        usage = totals || usage === null
-          ? { inputTokens: event.inputTokens, outputTokens: event.outputTokens, costUsd: event.costUsd }
-          : { inputTokens: usage.inputTokens + event.inputTokens, outputTokens: usage.outputTokens + event.outputTokens, costUsd: usage.costUsd };
+        usage =
+          totals || usage === null
+            ? { inputTokens: event.inputTokens, outputTokens: event.outputTokens, costUsd: event.costUsd }
+            : {
+                inputTokens: usage.inputTokens + event.inputTokens,
+                outputTokens: usage.outputTokens + event.outputTokens,
+                costUsd: usage.costUsd,
+              };
       } else lastActivity = describeEvent(event);
     }
   }

@@ -19,12 +19,36 @@ describe('parseAgentModels', () => {
   });
 
   it.each<[string, string, { id: string; name: string; current: boolean; default: boolean }[]]>([
-    ['both markers at once', 'auto - Auto (current, default)\n', [{ id: 'auto', name: 'Auto', current: true, default: true }]],
-    ['markers one after another', 'auto - Auto (default) (current)', [{ id: 'auto', name: 'Auto', current: true, default: true }]],
-    ['a bullet and an en dash', '  * sonnet-4.6 – Claude 4.6 Sonnet', [{ id: 'sonnet-4.6', name: 'Claude 4.6 Sonnet', current: false, default: false }]],
-    ['a spinner redrawn into the first line', '⠋ Loading models…\r⠙ Loading models…\rauto - Auto\n', [{ id: 'auto', name: 'Auto', current: false, default: false }]],
-    ['an id listed twice', 'auto - Auto\nauto - Auto (current)\n', [{ id: 'auto', name: 'Auto', current: true, default: false }]],
-    ['a marker word inside a name', 'x-1 - Current Model', [{ id: 'x-1', name: 'Current Model', current: false, default: false }]],
+    [
+      'both markers at once',
+      'auto - Auto (current, default)\n',
+      [{ id: 'auto', name: 'Auto', current: true, default: true }],
+    ],
+    [
+      'markers one after another',
+      'auto - Auto (default) (current)',
+      [{ id: 'auto', name: 'Auto', current: true, default: true }],
+    ],
+    [
+      'a bullet and an en dash',
+      '  * sonnet-4.6 – Claude 4.6 Sonnet',
+      [{ id: 'sonnet-4.6', name: 'Claude 4.6 Sonnet', current: false, default: false }],
+    ],
+    [
+      'a spinner redrawn into the first line',
+      '⠋ Loading models…\r⠙ Loading models…\rauto - Auto\n',
+      [{ id: 'auto', name: 'Auto', current: false, default: false }],
+    ],
+    [
+      'an id listed twice',
+      'auto - Auto\nauto - Auto (current)\n',
+      [{ id: 'auto', name: 'Auto', current: true, default: false }],
+    ],
+    [
+      'a marker word inside a name',
+      'x-1 - Current Model',
+      [{ id: 'x-1', name: 'Current Model', current: false, default: false }],
+    ],
   ])('handles %s', (_what, output, expected) => {
     expect(parseAgentModels(output)).toEqual(expected);
   });

@@ -31,7 +31,11 @@ export function routeModel(id: string, installed: InstalledClis): KnownBackendKi
  * @example canServeModel('gpt-5.4', { codex: true }, []) // 'codex'
  * @example canServeModel('grok-4', { cursor: true }, ['grok-4']) // 'cursor'
  */
-export function canServeModel(id: string, installed: InstalledClis, cursorModels: readonly string[]): KnownBackendKind | null {
+export function canServeModel(
+  id: string,
+  installed: InstalledClis,
+  cursorModels: readonly string[],
+): KnownBackendKind | null {
   if (isProviderId(id)) return installed.opencode === true ? 'opencode' : null;
   const family = modelFamily(id);
   const own = familyBackend(id);

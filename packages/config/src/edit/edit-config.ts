@@ -50,12 +50,16 @@ export async function editConfig(configPath: string, mutate: ConfigMutation): Pr
       if (err instanceof ConfigError) throw err;
       // The document's shape does not take this edit (a list where a map belongs, ...): that
       // fault is the user's to fix first, and it is what we report.
-      throw before.errors[0] ? fail(target, before.errors[0]) : new ConfigError('invalid-input', (err as Error).message, { file: target });
+      throw before.errors[0]
+        ? fail(target, before.errors[0])
+        : new ConfigError('invalid-input', (err as Error).message, { file: target });
     }
     // lineWidth 0: never re-wrap a long command the user wrote on one line.
     const next = parsed.doc.toString({ lineWidth: 0 });
     const reparsed = parseConfigDocument(next, target);
-    const checked = reparsed.errors.length ? { errors: reparsed.errors, warnings: [] } : validateConfig(reparsed.doc, target);
+    const checked = reparsed.errors.length
+      ? { errors: reparsed.errors, warnings: [] }
+      : validateConfig(reparsed.doc, target);
     if (checked.errors[0]) throw fail(target, checked.errors[0], 'refused: the config would be invalid: ');
     if (next === text) return { path: target, changed: false, warnings: checked.warnings };
     await writeFileAtomic(target, next, { mode: (await stat(target)).mode & 0o777 });

@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { addModel, editConfig, loadConfig, migrateConfig, removeModel, setAlias, setDefault } from '../index.js';
 
 const fixture = (name: string) => new URL(`../../test/fixtures/edit/${name}`, import.meta.url).pathname;
-const commentLines = (text: string) => text.split('\n').filter((l) => l.trimStart().startsWith('#')).map((l) => l.trim());
+const commentLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.trimStart().startsWith('#'))
+    .map((l) => l.trim());
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 function copyOf(name: string): string {
@@ -18,7 +22,7 @@ function copyOf(name: string): string {
   return path;
 }
 
-describe('config edits keep the user\'s comments and layout', () => {
+describe("config edits keep the user's comments and layout", () => {
   const edits: [string, Parameters<typeof editConfig>[1]][] = [
     ['set-default', (doc) => setDefault(doc, 'sonnet')],
     ['add-model', (doc) => addModel(doc, 'haiku', 'claude')],
@@ -58,7 +62,9 @@ describe('config edits refuse to break the config', () => {
   it('an edit that leaves a fault is refused and changes nothing', async () => {
     const path = copyOf('commented.yaml');
     const before = sha(path);
-    await expect(editConfig(path, (doc) => setDefault(doc, 'nonexistent'))).rejects.toMatchObject({ code: 'malformed-config' });
+    await expect(editConfig(path, (doc) => setDefault(doc, 'nonexistent'))).rejects.toMatchObject({
+      code: 'malformed-config',
+    });
     await expect(editConfig(path, (doc) => addModel(doc, 'x', 'no-such-backend'))).rejects.toThrow(/refused/);
     await expect(editConfig(path, (doc) => removeModel(doc, 'sonnet'))).rejects.toThrow(/refused/); // quick → sonnet
     await expect(editConfig(path, (doc) => removeModel(doc, 'nope'))).rejects.toMatchObject({ code: 'unknown-model' });
@@ -77,7 +83,9 @@ describe('config edits refuse to break the config', () => {
     const path = copyOf('commented.yaml');
     writeFileSync(path, 'default: opus\nmodels: [unclosed\n');
     const before = sha(path);
-    await expect(editConfig(path, (doc) => setDefault(doc, 'opus'))).rejects.toMatchObject({ code: 'malformed-config' });
+    await expect(editConfig(path, (doc) => setDefault(doc, 'opus'))).rejects.toMatchObject({
+      code: 'malformed-config',
+    });
     expect(sha(path)).toBe(before);
   });
 
@@ -121,8 +129,11 @@ describe('two processes editing at once', () => {
     const run = promisify(execFile);
     await Promise.all([run('node', [worker, path, 'a', '15']), run('node', [worker, path, 'b', '15'])]);
     const { config } = await loadConfig(path);
-    for (const prefix of ['a', 'b']) for (let i = 0; i < 15; i++) expect(config.models[`${prefix}-${i}`]?.backend).toBe('claude');
-    expect(commentLines(readFileSync(path, 'utf8'))).toEqual(commentLines(readFileSync(fixture('commented.yaml'), 'utf8')));
+    for (const prefix of ['a', 'b'])
+      for (let i = 0; i < 15; i++) expect(config.models[`${prefix}-${i}`]?.backend).toBe('claude');
+    expect(commentLines(readFileSync(path, 'utf8'))).toEqual(
+      commentLines(readFileSync(fixture('commented.yaml'), 'utf8')),
+    );
   });
 });
 

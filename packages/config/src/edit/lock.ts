@@ -18,7 +18,10 @@ export async function withConfigLock<T>(configPath: string, fn: () => Promise<T>
     });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new ConfigError('config-locked', `another dispatch is editing the config (${configPath}.lock); try again`, { file: configPath, cause: err });
+      throw new ConfigError('config-locked', `another dispatch is editing the config (${configPath}.lock); try again`, {
+        file: configPath,
+        cause: err,
+      });
     }
     throw err;
   }

@@ -13,7 +13,8 @@ import { mapAt } from './mutations.js';
  */
 export function migrateDocument(doc: Document.Parsed): string[] {
   const agents = doc.get('agents', true);
-  if (!isMap(agents)) throw new ConfigError('invalid-input', 'the config has no `agents`: it is already in the current format');
+  if (!isMap(agents))
+    throw new ConfigError('invalid-input', 'the config has no `agents`: it is already in the current format');
   const backends = mapAt(doc, 'backends');
   const models = mapAt(doc, 'models');
   const names: string[] = [];

@@ -40,7 +40,8 @@ export function addModel(doc: Document.Parsed, id: string, backend: string): voi
 export function removeModel(doc: Document.Parsed, id: string): void {
   const models = doc.get('models', true);
   const index = isMap(models) ? models.items.findIndex((p) => (isScalar(p.key) ? p.key.value : p.key) === id) : -1;
-  if (!isMap(models) || index < 0) throw new ConfigError('unknown-model', `there is no model ${JSON.stringify(id)} in the config`);
+  if (!isMap(models) || index < 0)
+    throw new ConfigError('unknown-model', `there is no model ${JSON.stringify(id)} in the config`);
   const [removed] = models.items.splice(index, 1);
   const heading = isScalar(removed?.key) ? removed.key.commentBefore : undefined;
   if (!heading) return;

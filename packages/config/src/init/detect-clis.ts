@@ -35,7 +35,9 @@ export function findExecutable(name: string, path: string | undefined): string |
 /** `findExecutable` for a command word: a path (`/opt/bin/aider`, `./tool`) is checked where it points, a name on `PATH`. */
 export function findCommand(command: string, path: string | undefined): string | null {
   const slash = command.lastIndexOf('/');
-  return slash < 0 ? findExecutable(command, path) : findExecutable(command.slice(slash + 1), command.slice(0, slash) || '/');
+  return slash < 0
+    ? findExecutable(command, path)
+    : findExecutable(command.slice(slash + 1), command.slice(0, slash) || '/');
 }
 
 /**
@@ -45,11 +47,15 @@ export function findCommand(command: string, path: string | undefined): string |
  */
 export function detectClis(env: NodeJS.ProcessEnv): FoundClis {
   const found = {} as FoundClis;
-  for (const [kind, exe] of Object.entries(CLI_EXECUTABLES) as [CliKind, string][]) found[kind] = findExecutable(exe, env.PATH);
+  for (const [kind, exe] of Object.entries(CLI_EXECUTABLES) as [CliKind, string][])
+    found[kind] = findExecutable(exe, env.PATH);
   return found;
 }
 
 /** Which kinds are installed, as routing wants it. */
 export function installedKinds(found: FoundClis): Record<CliKind, boolean> {
-  return Object.fromEntries(Object.entries(found).map(([kind, path]) => [kind, path !== null])) as Record<CliKind, boolean>;
+  return Object.fromEntries(Object.entries(found).map(([kind, path]) => [kind, path !== null])) as Record<
+    CliKind,
+    boolean
+  >;
 }

@@ -26,7 +26,12 @@ const CLI_NAMES: Record<KnownBackendKind, string> = {
   opencode: 'opencode',
 };
 
-const PROVIDERS: Record<ModelFamily, string> = { claude: 'Anthropic', openai: 'OpenAI', gemini: 'Google', other: 'Other' };
+const PROVIDERS: Record<ModelFamily, string> = {
+  claude: 'Anthropic',
+  openai: 'OpenAI',
+  gemini: 'Google',
+  other: 'Other',
+};
 
 /** Known Gemini ids (the Gemini CLI lists none). */
 const GEMINI_MODELS = ['gemini-2.5-pro', 'gemini-2.5-flash'];
@@ -87,6 +92,11 @@ export function renderInitialConfig(models: readonly FoundModel[], defaultModel:
     lines.push(`  # ${PROVIDERS[family]}`);
     for (const m of group) lines.push(`  ${m.id}: { backend: ${m.backend} }`);
   }
-  lines.push('', '# Names for models, with an optional prompt to prepend:', '# aliases:', '#   quick: { model: sonnet }');
+  lines.push(
+    '',
+    '# Names for models, with an optional prompt to prepend:',
+    '# aliases:',
+    '#   quick: { model: sonnet }',
+  );
   return `${lines.join('\n')}\n`;
 }

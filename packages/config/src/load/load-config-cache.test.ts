@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { loadConfig } from './index.js';
 
-const GOOD = 'default: opus\nbackends:\n  claude:\n    command: claude -p\nmodels:\n  opus: { backend: claude }\n  sonnet: { backend: claude }\n';
+const GOOD =
+  'default: opus\nbackends:\n  claude:\n    command: claude -p\nmodels:\n  opus: { backend: claude }\n  sonnet: { backend: claude }\n';
 
 describe('loadConfig with a parse cache', () => {
   let dir: string;

@@ -33,7 +33,12 @@ describe('loadConfig: the reference formats', () => {
           command: 'env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
           modelFlag: undefined,
         },
-        cursor: { name: 'cursor', kind: 'cursor', command: 'agent -p --force --workspace "$(pwd)"', modelFlag: undefined },
+        cursor: {
+          name: 'cursor',
+          kind: 'cursor',
+          command: 'agent -p --force --workspace "$(pwd)"',
+          modelFlag: undefined,
+        },
         codex: { name: 'codex', kind: 'codex', command: 'codex exec --full-auto -C "$(pwd)"', modelFlag: undefined },
       },
       models: {
@@ -100,7 +105,11 @@ describe('loadConfig: the reference formats', () => {
       budgetUsd: undefined,
     } satisfies DispatchConfig);
     expect(warnings).toEqual([
-      { message: 'old config format: run `dispatch config migrate` to convert it', key: 'agents', position: { line: 3, col: 1 } },
+      {
+        message: 'old config format: run `dispatch config migrate` to convert it',
+        key: 'agents',
+        position: { line: 3, col: 1 },
+      },
     ]);
   });
 });
@@ -124,7 +133,10 @@ describe('loadConfig: files', () => {
 
   it('reads a symlinked config from its target', async () => {
     const target = join(dir, 'real.yaml');
-    await writeFile(target, 'default: opus\nbackends: { claude: { command: claude -p } }\nmodels: { opus: { backend: claude } }\n');
+    await writeFile(
+      target,
+      'default: opus\nbackends: { claude: { command: claude -p } }\nmodels: { opus: { backend: claude } }\n',
+    );
     await symlink(target, join(dir, 'config.yaml'));
     const { config } = await loadConfig(join(dir, 'config.yaml'));
     expect(config.path).toBe(join(dir, 'config.yaml'));
@@ -133,7 +145,14 @@ describe('loadConfig: files', () => {
 
   it('throws the first error in the file, one line without the file name, its position in line/col', async () => {
     const path = join(dir, 'config.yaml');
-    const text = ['default: haiku', 'backends:', '  claude: { command: "" }', 'models:', '  opus: { backend: claude }', ''].join('\n');
+    const text = [
+      'default: haiku',
+      'backends:',
+      '  claude: { command: "" }',
+      'models:',
+      '  opus: { backend: claude }',
+      '',
+    ].join('\n');
     await writeFile(path, text);
     const error = await failure(path);
     expect(error).toMatchObject({ code: 'malformed-config', file: path, line: 1, col: 10 });
@@ -142,7 +161,10 @@ describe('loadConfig: files', () => {
 
   it('returns warnings with the config instead of throwing', async () => {
     const path = join(dir, 'config.yaml');
-    await writeFile(path, 'default: opus\nmodles: {}\nbackends: { claude: { command: claude -p } }\nmodels: { opus: { backend: claude } }\n');
+    await writeFile(
+      path,
+      'default: opus\nmodles: {}\nbackends: { claude: { command: claude -p } }\nmodels: { opus: { backend: claude } }\n',
+    );
     const { config, warnings } = await loadConfig(path);
     expect(config.default).toBe('opus');
     expect(warnings).toEqual([

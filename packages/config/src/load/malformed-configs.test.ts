@@ -40,7 +40,9 @@ describe('the malformed config corpus (test/fixtures/malformed)', () => {
   });
 
   it.each(cases)('%s is refused with its expected line, column and message', async (name) => {
-    const expected = JSON.parse(readFileSync(join(corpus, name.replace(/\.yaml$/, '.expected.json')), 'utf8')) as Expected;
+    const expected = JSON.parse(
+      readFileSync(join(corpus, name.replace(/\.yaml$/, '.expected.json')), 'utf8'),
+    ) as Expected;
     const error = await refusal(join(corpus, name));
     expect(error.message).toContain(expected.message);
     expect(error.line).toBe(expected.line);
@@ -85,7 +87,9 @@ describe('generated malformed configs', () => {
   });
 
   it('refuses random binary junk as not text, naming the line of the first bad byte', async () => {
-    const junk = Buffer.from([0x64, 0x65, 0x66, 0x0a, 0x0a, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00]);
+    const junk = Buffer.from([
+      0x64, 0x65, 0x66, 0x0a, 0x0a, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00,
+    ]);
     const path = join(dir, 'junk.yaml');
     await writeFile(path, junk);
     const error = await refusal(path);
@@ -94,7 +98,11 @@ describe('generated malformed configs', () => {
   });
 
   it('refuses 30k aliases quickly (yaml resolves each by scanning all before it)', async () => {
-    const lines = ['default: opus', 'backends: { claude: { command: claude -p } }', 'models: { opus: { backend: claude } }'];
+    const lines = [
+      'default: opus',
+      'backends: { claude: { command: claude -p } }',
+      'models: { opus: { backend: claude } }',
+    ];
     for (let i = 0; i < 30_000; i++) lines.push(`a${i}: &a${i} x`, `b${i}: *a${i}`);
     const path = join(dir, 'aliases.yaml');
     await writeFile(path, `${lines.join('\n')}\n`);

@@ -41,7 +41,16 @@ describe('parseConfigDocument', () => {
     const fine = 'x: &cmd { command: claude -p }\nbackends:\n  claude: *cmd\n  other: *cmd\n';
     expect(parse(fine).errors).toEqual([]);
     const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (const [prev, next] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h'], ['h', 'i']]) {
+    for (const [prev, next] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+      ['g', 'h'],
+      ['h', 'i'],
+    ]) {
       levels.push(`${next}: &${next} [${Array(10).fill(`*${prev}`).join(', ')}]`);
     }
     const started = performance.now();
@@ -63,7 +72,9 @@ describe('parseConfigDocument', () => {
     const { errors } = parse(`${lines.join('\n')}\n`);
     // yaml's own uniqueKeys check took 77 s on this.
     expect(performance.now() - started).toBeLessThan(15_000);
-    expect(errors).toEqual([{ message: "duplicate key 'k5': a key may appear only once in a mapping", position: { line: 100_001, col: 1 } }]);
+    expect(errors).toEqual([
+      { message: "duplicate key 'k5': a key may appear only once in a mapping", position: { line: 100_001, col: 1 } },
+    ]);
   });
 
   it('tells keys apart by value as YAML does: 1 and "1" differ, 1.0 and 1 do not', () => {

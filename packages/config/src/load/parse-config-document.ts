@@ -78,7 +78,10 @@ function aliasProblem(doc: Document.Parsed): ConfigIssue | undefined {
   });
   const at = (node: Alias | undefined) => positionOf(doc, node);
   if (aliases.length > MAX_YAML_ALIASES) {
-    return { message: `too many YAML aliases (over ${MAX_YAML_ALIASES}): a config needs only a few`, position: at(aliases[MAX_YAML_ALIASES]) };
+    return {
+      message: `too many YAML aliases (over ${MAX_YAML_ALIASES}): a config needs only a few`,
+      position: at(aliases[MAX_YAML_ALIASES]),
+    };
   }
   if (aliases.length === 0) return undefined;
   try {
@@ -97,7 +100,9 @@ function aliasProblem(doc: Document.Parsed): ConfigIssue | undefined {
 
 function isBlank(doc: Document.Parsed): boolean {
   const contents = doc.contents;
-  return contents === null || (isScalar(contents) && contents.value === null && contents.range[0] === contents.range[1]);
+  return (
+    contents === null || (isScalar(contents) && contents.value === null && contents.range[0] === contents.range[1])
+  );
 }
 
 /**
@@ -109,15 +114,17 @@ function isBlank(doc: Document.Parsed): boolean {
  * const { doc, errors } = parseConfigDocument('default: opus\n', 'config.yaml');
  * // errors: []   — doc.get('default') === 'opus'
  */
-export function parseConfigDocument(text: string, file: string): ParsedConfigDocument {
+export function parseConfigDocument(text: string, _file: string): ParsedConfigDocument {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   rememberLines(doc, lineCounter);
-  if (text.trim() === '') return { doc, errors: [{ message: 'config is empty', position: { line: 1, col: 1 } }], warnings: [] };
+  if (text.trim() === '')
+    return { doc, errors: [{ message: 'config is empty', position: { line: 1, col: 1 } }], warnings: [] };
   const errors = [...doc.errors, ...doc.warnings].map((error) => fromYaml(error, doc, lineCounter));
   errors.push(...duplicateKeys(doc));
   if (errors.length === 0) {
-    if (isBlank(doc)) errors.push({ message: 'config is empty: it holds only comments', position: { line: 1, col: 1 } });
+    if (isBlank(doc))
+      errors.push({ message: 'config is empty: it holds only comments', position: { line: 1, col: 1 } });
     const aliases = aliasProblem(doc);
     if (aliases) errors.push(aliases);
   }

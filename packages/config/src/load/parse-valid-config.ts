@@ -4,7 +4,11 @@ import { parseConfigDocument } from './parse-config-document.js';
 import { validateConfig } from './validate-config.js';
 
 function malformed(file: string, issue: ConfigIssue): ConfigError {
-  return new ConfigError('malformed-config', issue.message, issue.position ? { file, position: issue.position } : { file });
+  return new ConfigError(
+    'malformed-config',
+    issue.message,
+    issue.position ? { file, position: issue.position } : { file },
+  );
 }
 
 /** Parses and validates config text; throws `malformed-config` with the first problem. */

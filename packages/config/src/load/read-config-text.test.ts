@@ -62,13 +62,22 @@ describe('readConfigText', () => {
 describe('decodeConfigBytes', () => {
   it('refuses a NUL byte at its line and column', () => {
     const error = decodeError([0x61, 0x0a, 0x62, 0x63, 0x00]);
-    expect([error.code, error.message, error.line, error.col]).toEqual(['malformed-config', 'config is not text: it holds a NUL byte (binary data?)', 2, 3]);
+    expect([error.code, error.message, error.line, error.col]).toEqual([
+      'malformed-config',
+      'config is not text: it holds a NUL byte (binary data?)',
+      2,
+      3,
+    ]);
   });
 
   it('refuses invalid UTF-8 at the first bad byte, counting columns in characters', () => {
     // 'é' is two bytes; then a lone continuation byte.
     const error = decodeError([0x0a, 0xc3, 0xa9, 0x78, 0x80]);
-    expect([error.message, error.line, error.col]).toEqual(['config is not text: it is not valid UTF-8 (binary data?)', 2, 3]);
+    expect([error.message, error.line, error.col]).toEqual([
+      'config is not text: it is not valid UTF-8 (binary data?)',
+      2,
+      3,
+    ]);
   });
 
   it('names whichever comes first of a NUL byte and invalid UTF-8', () => {
@@ -77,7 +86,12 @@ describe('decodeConfigBytes', () => {
   });
 
   it('refuses overlong encodings, UTF-16 surrogates and truncated sequences', () => {
-    for (const bytes of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80]]) {
+    for (const bytes of [
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xe2, 0x82],
+      [0xf4, 0x90, 0x80, 0x80],
+    ]) {
       expect(decodeError([0x78, ...bytes]).col).toBe(2);
     }
   });

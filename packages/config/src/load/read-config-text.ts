@@ -6,13 +6,20 @@ import { bytePosition, firstInvalidUtf8 } from './utf8.js';
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 function tooLarge(path: string, size: number): ConfigError {
-  return new ConfigError('malformed-config', `config is too large: ${size} bytes, over the 1 MiB limit (${MAX_CONFIG_BYTES} bytes)`, { file: path });
+  return new ConfigError(
+    'malformed-config',
+    `config is too large: ${size} bytes, over the 1 MiB limit (${MAX_CONFIG_BYTES} bytes)`,
+    { file: path },
+  );
 }
 
 function unreadable(path: string, err: unknown): ConfigError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return new ConfigError('missing-config', 'no config file: run `dispatch init` to create one', { file: path, cause: err });
+    return new ConfigError('missing-config', 'no config file: run `dispatch init` to create one', {
+      file: path,
+      cause: err,
+    });
   }
   const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : ((err as Error).message ?? String(err));
   return new ConfigError('io', `cannot read the config: ${reason}`, { file: path, cause: err });
@@ -65,7 +72,11 @@ export async function readConfigText(path: string): Promise<string> {
     const info = await stat(path);
     // A FIFO would block the read forever; a directory is not a config.
     if (!info.isFile()) {
-      throw new ConfigError('io', `cannot read the config: ${info.isDirectory() ? 'it is a directory' : 'it is not a regular file'}`, { file: path });
+      throw new ConfigError(
+        'io',
+        `cannot read the config: ${info.isDirectory() ? 'it is a directory' : 'it is not a regular file'}`,
+        { file: path },
+      );
     }
     size = info.size;
   } catch (err) {

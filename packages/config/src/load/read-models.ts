@@ -21,7 +21,11 @@ export function checkable(section: { names: Set<string>; complete: boolean }): S
 export const OLD_FORMAT_WARNING = 'old config format: run `dispatch config migrate` to convert it';
 
 /** Reads `models.<id>.backend`; the backend must be a key of `backends`. */
-export function readModels(reader: ConfigReader, section: Field | undefined, backends: Set<string> | undefined): SectionRead<ModelConfig> {
+export function readModels(
+  reader: ConfigReader,
+  section: Field | undefined,
+  backends: Set<string> | undefined,
+): SectionRead<ModelConfig> {
   const result: SectionRead<ModelConfig> = { values: {}, names: new Set(), complete: true };
   const map = reader.section(section, 'a mapping of models (e.g. opus: { backend: claude })');
   if (!map || !section) return { ...result, complete: isNull(section?.value) };
@@ -35,7 +39,12 @@ export function readModels(reader: ConfigReader, section: Field | undefined, bac
     if (backend === undefined) continue;
     if (backends && !backends.has(backend)) {
       const near = reader.suggest(backend, backends);
-      reader.error(entry.path, `backend ${quote(backend)} is not defined in backends${near}`, keys.get('backend')?.at, `${entry.path}.backend`);
+      reader.error(
+        entry.path,
+        `backend ${quote(backend)} is not defined in backends${near}`,
+        keys.get('backend')?.at,
+        `${entry.path}.backend`,
+      );
     } else if (named) result.values[entry.name] = { id: entry.name, backend };
   }
   return result;
@@ -49,7 +58,11 @@ function readPrompt(reader: ConfigReader, field: Field | undefined): string | un
 }
 
 /** Reads `aliases.<name>.{model, prompt}`: the model must be a model id, and the name must not be one. */
-export function readAliases(reader: ConfigReader, section: Field | undefined, models: Set<string> | undefined): SectionRead<AliasConfig> {
+export function readAliases(
+  reader: ConfigReader,
+  section: Field | undefined,
+  models: Set<string> | undefined,
+): SectionRead<AliasConfig> {
   const result: SectionRead<AliasConfig> = { values: {}, names: new Set(), complete: true };
   const map = reader.section(section, 'a mapping of aliases (e.g. quick: { model: sonnet })');
   if (!map || !section) return { ...result, complete: isNull(section?.value) };
@@ -57,7 +70,11 @@ export function readAliases(reader: ConfigReader, section: Field | undefined, mo
     result.names.add(entry.name);
     let named = checkName(reader, entry, 'alias name');
     if (named && models?.has(entry.name)) {
-      reader.error(entry.path, `${quote(entry.name)} is already a model id: give the alias a name of its own`, entry.key);
+      reader.error(
+        entry.path,
+        `${quote(entry.name)} is already a model id: give the alias a name of its own`,
+        entry.key,
+      );
       named = false;
     }
     const spec = reader.mapping(entry, '{ model: <model id>, prompt: <text> }');
@@ -67,7 +84,12 @@ export function readAliases(reader: ConfigReader, section: Field | undefined, mo
     const prompt = readPrompt(reader, keys.get('prompt'));
     if (model !== undefined && models && !models.has(model)) {
       const near = reader.suggest(model, models);
-      reader.error(entry.path, `model ${quote(model)} is not defined in models${near}`, keys.get('model')?.at, `${entry.path}.model`);
+      reader.error(
+        entry.path,
+        `model ${quote(model)} is not defined in models${near}`,
+        keys.get('model')?.at,
+        `${entry.path}.model`,
+      );
     } else if (named && model !== undefined && prompt !== false) {
       result.values[entry.name] = { name: entry.name, model, prompt, command: undefined };
     }
@@ -79,7 +101,11 @@ export function readAliases(reader: ConfigReader, section: Field | undefined, mo
  * Reads the old format's `agents.<name>.command` as aliases that run their own command, warning
  * that the format is old. Names must not clash with models or aliases.
  */
-export function readAgents(reader: ConfigReader, section: Field, taken: { models: Set<string>; aliases: Set<string> }): SectionRead<AliasConfig> {
+export function readAgents(
+  reader: ConfigReader,
+  section: Field,
+  taken: { models: Set<string>; aliases: Set<string> },
+): SectionRead<AliasConfig> {
   const result: SectionRead<AliasConfig> = { values: {}, names: new Set(), complete: true };
   reader.warn('', OLD_FORMAT_WARNING, section.key, section.path);
   const map = reader.section(section, 'a mapping of agents (e.g. claude: { command: "claude -p" })');

@@ -137,7 +137,12 @@ export class ConfigReader {
   }
 
   /** A key that must hold a non-empty string; a missing one is reported at its parent's key. */
-  required(field: Field | undefined, parent: { path: string; key: unknown }, name: string, expected: string): string | undefined {
+  required(
+    field: Field | undefined,
+    parent: { path: string; key: unknown },
+    name: string,
+    expected: string,
+  ): string | undefined {
     if (field === undefined || isNull(field.value)) {
       const key = parent.path === '' ? name : `${parent.path}.${name}`;
       const [path, message] = parent.path === '' ? [name, 'missing'] : [parent.path, `missing ${name}`];

@@ -14,14 +14,38 @@ export interface ConfigValidation {
 }
 
 /** The top-level keys config.yaml may hold (`agents` is the old format's). */
-export const TOP_LEVEL_KEYS = ['default', 'backends', 'models', 'aliases', 'answer_timeout', 'limits', 'fallback', 'notify', 'quota_cooldown', 'time_limit', 'worktree_setup', 'budget_usd', 'agents'] as const;
+export const TOP_LEVEL_KEYS = [
+  'default',
+  'backends',
+  'models',
+  'aliases',
+  'answer_timeout',
+  'limits',
+  'fallback',
+  'notify',
+  'quota_cooldown',
+  'time_limit',
+  'worktree_setup',
+  'budget_usd',
+  'agents',
+] as const;
 
-function readDefault(reader: ConfigReader, field: Field | undefined, root: unknown, names: Set<string> | undefined, old: boolean): string | undefined {
+function readDefault(
+  reader: ConfigReader,
+  field: Field | undefined,
+  root: unknown,
+  names: Set<string> | undefined,
+  old: boolean,
+): string | undefined {
   const expected = 'the model or alias to use when a prompt names none';
   const name = reader.required(field, { path: '', key: root }, 'default', expected);
   if (name === undefined || !names || names.has(name)) return name;
   const what = old ? 'model, alias or agent' : 'model or alias';
-  reader.error('default', `${quote(name)} is not a ${what} defined in the config${reader.suggest(name, names)}`, field?.at);
+  reader.error(
+    'default',
+    `${quote(name)} is not a ${what} defined in the config${reader.suggest(name, names)}`,
+    field?.at,
+  );
   return undefined;
 }
 
@@ -44,7 +68,11 @@ export function validateConfig(doc: Document.Parsed, file: string): ConfigValida
     errors: reader.errors.sort(byPosition),
   });
   if (!isMap(root)) {
-    reader.error('', `the config must be a mapping of keys (default, backends, models, aliases), not ${describe(root)}`, root ?? doc.contents);
+    reader.error(
+      '',
+      `the config must be a mapping of keys (default, backends, models, aliases), not ${describe(root)}`,
+      root ?? doc.contents,
+    );
     return finish(null);
   }
   const top = reader.fields(root, '', TOP_LEVEL_KEYS);
@@ -52,9 +80,13 @@ export function validateConfig(doc: Document.Parsed, file: string): ConfigValida
   const models = readModels(reader, top.get('models'), checkable(backends));
   const aliases = readAliases(reader, top.get('aliases'), checkable(models));
   const agentsField = top.get('agents');
-  const agents = agentsField ? readAgents(reader, agentsField, { models: models.names, aliases: aliases.names }) : undefined;
+  const agents = agentsField
+    ? readAgents(reader, agentsField, { models: models.names, aliases: aliases.names })
+    : undefined;
   const sections = [models, aliases, ...(agents ? [agents] : [])];
-  const names = sections.every((section) => section.complete) ? new Set(sections.flatMap((section) => [...section.names])) : undefined;
+  const names = sections.every((section) => section.complete)
+    ? new Set(sections.flatMap((section) => [...section.names]))
+    : undefined;
   const defaultName = readDefault(reader, top.get('default'), root, names, agents !== undefined);
   const options = readOptions(reader, top, { backends: checkable(backends), models: checkable(models) });
   if (defaultName === undefined) return finish(null);

@@ -7,7 +7,10 @@ export function oneLine(text: string): string {
 
 /** A name from the config, safe in a one-line message: control characters and line separators escaped. */
 export function plain(name: string): string {
-  return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return name.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A name from the config, quoted for a message: escaped like `plain`, long names cut short. */

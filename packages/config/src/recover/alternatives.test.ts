@@ -39,11 +39,9 @@ describe('backendExecutable', () => {
 describe('recoveryAlternatives', () => {
   it("offers the seed's alternatives when the Codex CLI is gone: configured models whose CLI is installed", () => {
     const installed = (b: { name: string }) => b.name !== 'codex';
-    expect(recoveryAlternatives(config(SEED), ['gpt-5.3-codex'], installed).map((a) => `${a.model} (${a.backend})`)).toEqual([
-      'opus (claude)',
-      'sonnet (claude)',
-      'gemini-3.1-pro (cursor)',
-    ]);
+    expect(
+      recoveryAlternatives(config(SEED), ['gpt-5.3-codex'], installed).map((a) => `${a.model} (${a.backend})`),
+    ).toEqual(['opus (claude)', 'sonnet (claude)', 'gemini-3.1-pro (cursor)']);
   });
 
   it('puts the default first and leaves out every model that already failed for the task', () => {

@@ -37,7 +37,12 @@ export function backendExecutable(backend: Pick<BackendConfig, 'command'>): stri
 function shellWords(command: string): string[] {
   const words: string[] = [];
   for (const match of command.matchAll(/(?:'([^']*)'|"((?:\\.|[^"\\])*)"|([^\s'"]+))+/g)) {
-    words.push(match[0].replace(/'([^']*)'|"((?:\\.|[^"\\])*)"/g, (_, single: string | undefined, double: string | undefined) => single ?? (double ?? '').replace(/\\(.)/g, '$1')));
+    words.push(
+      match[0].replace(
+        /'([^']*)'|"((?:\\.|[^"\\])*)"/g,
+        (_, single: string | undefined, double: string | undefined) => single ?? (double ?? '').replace(/\\(.)/g, '$1'),
+      ),
+    );
   }
   return words;
 }

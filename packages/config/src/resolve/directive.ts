@@ -21,7 +21,8 @@ const TOKEN = new RegExp(`(?<![${ID_CHARS}])[A-Za-z0-9][${ID_CHARS}]*`, 'g');
  */
 export function findModelDirective(prompt: string, names: readonly string[]): DirectiveMatch | null {
   const byLower = new Map<string, string>();
-  for (const name of names) if (name.trim() !== '' && !byLower.has(name.toLowerCase())) byLower.set(name.toLowerCase(), name);
+  for (const name of names)
+    if (name.trim() !== '' && !byLower.has(name.toLowerCase())) byLower.set(name.toLowerCase(), name);
   if (byLower.size === 0) return null;
   // The end boundary makes the longest name at a position win: `opus` cannot end inside `opus-4.5`.
   const alternatives = [...byLower.values()].map(escapeRegExp).join('|');

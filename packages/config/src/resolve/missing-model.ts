@@ -30,7 +30,10 @@ export function findMissingModel(
   if (!named) return null;
   const backend = canServeModel(named.name, installed, cursorModels);
   if (!backend) {
-    throw new ConfigError('unknown-model', `${named.name} is not available: no installed CLI serves it (models in the config: ${known.join(', ')})`);
+    throw new ConfigError(
+      'unknown-model',
+      `${named.name} is not available: no installed CLI serves it (models in the config: ${known.join(', ')})`,
+    );
   }
   return { id: named.name, backend };
 }
@@ -38,6 +41,9 @@ export function findMissingModel(
 /** Adds the model, and its backend (with the standard command) when the config has none by that name. */
 export function addMissingModel(doc: Document.Parsed, model: MissingModel): void {
   const backends = mapAt(doc, 'backends');
-  if (!backends.has(model.backend)) backends.add(doc.createPair(model.backend, doc.createNode({ command: BACKEND_COMMANDS[model.backend] }, { flow: true })));
+  if (!backends.has(model.backend))
+    backends.add(
+      doc.createPair(model.backend, doc.createNode({ command: BACKEND_COMMANDS[model.backend] }, { flow: true })),
+    );
   addModel(doc, model.id, model.backend);
 }

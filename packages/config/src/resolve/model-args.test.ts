@@ -32,12 +32,16 @@ describe('modelArgsFor', () => {
 
 describe('shellCommandFor', () => {
   it('appends the flag and the quoted value to the trimmed command', () => {
-    expect(shellCommandFor(backend('codex', undefined, '  codex exec --full-auto\n'), 'gpt-5', posixQuote)).toBe("codex exec --full-auto --model 'gpt-5'");
+    expect(shellCommandFor(backend('codex', undefined, '  codex exec --full-auto\n'), 'gpt-5', posixQuote)).toBe(
+      "codex exec --full-auto --model 'gpt-5'",
+    );
     expect(shellCommandFor(backend('claude'), 'claude-opus-4.5', (v) => `<${v}>`)).toBe('claude-cli -p --model <opus>');
   });
 
   it('is the command alone when no model is passed', () => {
-    expect(shellCommandFor(backend('command', undefined, 'my-agent --yolo'), 'gpt-5', posixQuote)).toBe('my-agent --yolo');
+    expect(shellCommandFor(backend('command', undefined, 'my-agent --yolo'), 'gpt-5', posixQuote)).toBe(
+      'my-agent --yolo',
+    );
     expect(shellCommandFor(backend('claude', null), 'opus', posixQuote)).toBe('claude-cli -p');
   });
 

@@ -118,8 +118,13 @@ describe('resolveModel: prompts', () => {
   });
 
   it('passes the id itself to cursor and codex', () => {
-    expect(resolveModel({ config: table, prompt: 'use sonnet-4.6' }).command).toBe(`agent -p --force --workspace "$(pwd)" --model 'sonnet-4.6'`);
-    expect(resolveModel({ config: table, prompt: 'use gpt-5.3-codex' }).args).toEqual({ flag: '--model', value: 'gpt-5.3-codex' });
+    expect(resolveModel({ config: table, prompt: 'use sonnet-4.6' }).command).toBe(
+      `agent -p --force --workspace "$(pwd)" --model 'sonnet-4.6'`,
+    );
+    expect(resolveModel({ config: table, prompt: 'use gpt-5.3-codex' }).args).toEqual({
+      flag: '--model',
+      value: 'gpt-5.3-codex',
+    });
   });
 });
 
@@ -142,14 +147,20 @@ describe('resolveModel: --model', () => {
   });
 
   it('offers no guess when nothing is near', () => {
-    expect(() => resolveModel({ config: table, modelFlag: 'llama-3-70b' })).toThrow(/^unknown model 'llama-3-70b' \(models: /);
+    expect(() => resolveModel({ config: table, modelFlag: 'llama-3-70b' })).toThrow(
+      /^unknown model 'llama-3-70b' \(models: /,
+    );
   });
 });
 
 describe('resolveModel: the built-in sim model and a missing config', () => {
   it('resolves sim with no config at all', () => {
     expect(resolveModel({ config: null, modelFlag: 'sim', prompt: 'use opus' })).toEqual({
-      model: 'sim', via: 'builtin', backend: null, args: null, command: null,
+      model: 'sim',
+      via: 'builtin',
+      backend: null,
+      args: null,
+      command: null,
     });
   });
 
@@ -171,7 +182,10 @@ describe('resolveModel: the reference configs', () => {
   const reference = config({
     default: 'opus',
     modelsTo: { opus: 'claude', sonnet: 'claude', 'gpt-5.3-codex': 'codex', 'gemini-3.1-pro': 'cursor' },
-    aliases: { 'security-reviewer': alias('security-reviewer', 'opus', 'You are a security-focused reviewer...'), quick: alias('quick', 'sonnet') },
+    aliases: {
+      'security-reviewer': alias('security-reviewer', 'opus', 'You are a security-focused reviewer...'),
+      quick: alias('quick', 'sonnet'),
+    },
   });
 
   it('falls back to the default, opus', () => {
@@ -185,18 +199,34 @@ describe('resolveModel: the reference configs', () => {
       default: 'reviewer',
       modelsTo: {},
       backends: {},
-      aliases: { reviewer: alias('reviewer', undefined, undefined, 'claude -p --model opus\n'), fast: alias('fast', undefined, undefined, 'agent -p') },
+      aliases: {
+        reviewer: alias('reviewer', undefined, undefined, 'claude -p --model opus\n'),
+        fast: alias('fast', undefined, undefined, 'agent -p'),
+      },
     });
     const byDefault = resolveModel({ config: old, prompt: 'fix it' });
-    expect(byDefault).toEqual({ model: 'reviewer', via: 'default', alias: 'reviewer', backend: null, args: null, command: 'claude -p --model opus' });
+    expect(byDefault).toEqual({
+      model: 'reviewer',
+      via: 'default',
+      alias: 'reviewer',
+      backend: null,
+      args: null,
+      command: 'claude -p --model opus',
+    });
     expect(resolveModel({ config: old, prompt: 'use fast to fix it' }).command).toBe('agent -p');
   });
 
   it('refuses a dangling alias and a model whose backend is missing, naming the file', () => {
     const broken = config({ modelsTo: { haiku: 'claude', ghost: 'nowhere' }, aliases: { bad: alias('bad', 'gone') } });
     const err = catchError(() => resolveModel({ config: broken, modelFlag: 'bad' })) as ConfigError;
-    expect([err.code, err.file, err.message]).toEqual(['unknown-model', broken.path, "aliases.bad: names model 'gone', which is not defined in models"]);
-    expect(() => resolveModel({ config: broken, modelFlag: 'ghost' })).toThrow("models.ghost: backend 'nowhere' is not defined in backends");
+    expect([err.code, err.file, err.message]).toEqual([
+      'unknown-model',
+      broken.path,
+      "aliases.bad: names model 'gone', which is not defined in models",
+    ]);
+    expect(() => resolveModel({ config: broken, modelFlag: 'ghost' })).toThrow(
+      "models.ghost: backend 'nowhere' is not defined in backends",
+    );
   });
 });
 

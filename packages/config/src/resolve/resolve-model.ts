@@ -48,7 +48,10 @@ export function resolveModel(input: ResolveModelInput): Resolution {
   const flag = input.modelFlag?.trim() ?? '';
   if (flag !== '') return resolveName(config, flag, 'flag', quote);
   if (config === null) {
-    throw new ConfigError('missing-config', 'no config: run `dispatch init`, or use the built-in sim model (--model sim)');
+    throw new ConfigError(
+      'missing-config',
+      'no config: run `dispatch init`, or use the built-in sim model (--model sim)',
+    );
   }
   const names = [...Object.keys(config.models), ...Object.keys(config.aliases)];
   if (!names.some((name) => name.toLowerCase() === SIM_MODEL)) names.push(SIM_MODEL);
@@ -69,7 +72,12 @@ export function describeResolution(r: Resolution): string {
 
 type Via = Exclude<ResolutionSource, 'builtin'>;
 
-function resolveName(config: DispatchConfig | null, name: string, via: Via, quote: (value: string) => string): Resolution {
+function resolveName(
+  config: DispatchConfig | null,
+  name: string,
+  via: Via,
+  quote: (value: string) => string,
+): Resolution {
   if (config !== null) {
     const model = lookup(config.models, name);
     if (model !== undefined) return fromModel(config, model, via, quote);
@@ -78,10 +86,15 @@ function resolveName(config: DispatchConfig | null, name: string, via: Via, quot
   }
   if (name.toLowerCase() === SIM_MODEL) return builtin();
   if (config === null) {
-    throw new ConfigError('missing-config', `no config for model '${name}': run \`dispatch init\`, or use the built-in sim model (--model sim)`);
+    throw new ConfigError(
+      'missing-config',
+      `no config for model '${name}': run \`dispatch init\`, or use the built-in sim model (--model sim)`,
+    );
   }
   if (via === 'default') {
-    throw new ConfigError('unknown-model', `default '${name}' is not a model or alias in the config`, { file: config.path });
+    throw new ConfigError('unknown-model', `default '${name}' is not a model or alias in the config`, {
+      file: config.path,
+    });
   }
   throw unknownModel(config, name);
 }
@@ -89,21 +102,39 @@ function resolveName(config: DispatchConfig | null, name: string, via: Via, quot
 function fromModel(config: DispatchConfig, model: ModelConfig, via: Via, quote: (value: string) => string): Resolution {
   const backend = config.backends[model.backend];
   if (backend === undefined) {
-    throw new ConfigError('malformed-config', `models.${model.id}: backend '${model.backend}' is not defined in backends`, { file: config.path });
+    throw new ConfigError(
+      'malformed-config',
+      `models.${model.id}: backend '${model.backend}' is not defined in backends`,
+      { file: config.path },
+    );
   }
-  return { model: model.id, via, backend, args: modelArgsFor(backend, model.id), command: shellCommandFor(backend, model.id, quote) };
+  return {
+    model: model.id,
+    via,
+    backend,
+    args: modelArgsFor(backend, model.id),
+    command: shellCommandFor(backend, model.id, quote),
+  };
 }
 
 function fromAlias(config: DispatchConfig, alias: AliasConfig, via: Via, quote: (value: string) => string): Resolution {
   const extra = { alias: alias.name, ...(alias.prompt === undefined ? {} : { aliasPrompt: alias.prompt }) };
   if (alias.command !== undefined) {
     // Old format: the agent's command runs as it is; the config says nothing of its model.
-    return { model: alias.model ?? alias.name, via, ...extra, backend: null, args: null, command: alias.command.trim() };
+    return {
+      model: alias.model ?? alias.name,
+      via,
+      ...extra,
+      backend: null,
+      args: null,
+      command: alias.command.trim(),
+    };
   }
   const target = alias.model === undefined ? undefined : lookup(config.models, alias.model);
   if (target !== undefined) return { ...fromModel(config, target, via, quote), ...extra };
   if (alias.model?.toLowerCase() === SIM_MODEL) return { ...builtin(), ...extra };
-  const what = alias.model === undefined ? 'names no model' : `names model '${alias.model}', which is not defined in models`;
+  const what =
+    alias.model === undefined ? 'names no model' : `names model '${alias.model}', which is not defined in models`;
   throw new ConfigError('unknown-model', `aliases.${alias.name}: ${what}`, { file: config.path });
 }
 

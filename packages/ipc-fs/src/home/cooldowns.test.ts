@@ -16,7 +16,9 @@ describe('cooldowns', () => {
     ]);
     expect([...(await activeCooldowns(home, 2_500)).keys()]).toEqual(['opus']);
     await recordCooldown(home, { model: 'haiku', until: 9_000, reason: 'x' }, 2_500);
-    expect(JSON.parse(await readFile(join(home, 'cooldowns.json'), 'utf8')).cooldowns.map((c: { model: string }) => c.model)).toEqual(['opus', 'haiku']);
+    expect(
+      JSON.parse(await readFile(join(home, 'cooldowns.json'), 'utf8')).cooldowns.map((c: { model: string }) => c.model),
+    ).toEqual(['opus', 'haiku']);
     expect((await stat(join(home, 'cooldowns.json'))).mode & 0o777).toBe(0o600);
   });
 

@@ -20,7 +20,9 @@ const fileOf = (home: string) => join(home, 'cooldowns.json');
 export async function activeCooldowns(home: string, now: number): Promise<Map<string, Cooldown>> {
   try {
     const data = JSON.parse(await readFile(fileOf(home), 'utf8')) as { cooldowns?: Cooldown[] };
-    return new Map((data.cooldowns ?? []).filter((c) => typeof c.model === 'string' && c.until > now).map((c) => [c.model, c]));
+    return new Map(
+      (data.cooldowns ?? []).filter((c) => typeof c.model === 'string' && c.until > now).map((c) => [c.model, c]),
+    );
   } catch {
     return new Map();
   }
@@ -31,12 +33,16 @@ export async function recordCooldown(home: string, cooldown: Cooldown, now: numb
   const active = await activeCooldowns(home, now);
   const known = active.get(cooldown.model);
   if (!known || known.until < cooldown.until) active.set(cooldown.model, cooldown);
-  await writeFileAtomic(fileOf(home), `${JSON.stringify({ v: 1, cooldowns: [...active.values()] }, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(fileOf(home), `${JSON.stringify({ v: 1, cooldowns: [...active.values()] }, null, 2)}\n`, {
+    mode: 0o600,
+  });
 }
 
 /** `14:05` today, else `Nov 25 14:05`: when a cooldown ends, for one line of text. */
 export function formatUntil(until: number, now: number): string {
   const end = new Date(until);
   const time = `${String(end.getHours()).padStart(2, '0')}:${String(end.getMinutes()).padStart(2, '0')}`;
-  return end.toDateString() === new Date(now).toDateString() ? time : `${end.toLocaleString('en', { month: 'short', day: 'numeric' })} ${time}`;
+  return end.toDateString() === new Date(now).toDateString()
+    ? time
+    : `${end.toLocaleString('en', { month: 'short', day: 'numeric' })} ${time}`;
 }

@@ -14,7 +14,13 @@ export interface DaemonInfo {
 
 /** The daemon's files under `$DISPATCH_HOME`. */
 export function daemonFiles(home: string) {
-  return { info: join(home, 'daemon.json'), lock: join(home, 'daemon.lock'), log: join(home, 'daemon.log'), health: join(home, 'daemon-health.json'), queue: join(home, 'queue.json') };
+  return {
+    info: join(home, 'daemon.json'),
+    lock: join(home, 'daemon.lock'),
+    log: join(home, 'daemon.log'),
+    health: join(home, 'daemon-health.json'),
+    queue: join(home, 'queue.json'),
+  };
 }
 
 /** Records `info` as the daemon of `home` (mode 0600). */
@@ -25,7 +31,10 @@ export async function writeDaemonInfo(home: string, info: DaemonInfo): Promise<v
 /** Removes `daemon.json` if it names `pid`: that daemon is leaving. */
 export async function removeDaemonInfo(home: string, pid: number): Promise<void> {
   const path = daemonFiles(home).info;
-  const info = await readFile(path, 'utf8').then((t) => JSON.parse(t) as DaemonInfo, () => null);
+  const info = await readFile(path, 'utf8').then(
+    (t) => JSON.parse(t) as DaemonInfo,
+    () => null,
+  );
   if (info?.pid === pid) await unlink(path).catch(() => undefined);
 }
 

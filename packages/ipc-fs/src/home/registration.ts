@@ -9,7 +9,10 @@ export function registrationPath(home: string, dispatchDir: string, id: string):
 
 /** Whether dispatch created (and so may run) the task: a folder merely found on disk is not registered. */
 export async function isRegistered(home: string, dispatchDir: string, id: string): Promise<boolean> {
-  return stat(registrationPath(home, dispatchDir, id)).then(() => true, () => false);
+  return stat(registrationPath(home, dispatchDir, id)).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Removes a task's registration (none is fine). */

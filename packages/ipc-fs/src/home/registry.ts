@@ -39,7 +39,10 @@ export async function registerTask(home: string, registration: Registration): Pr
  * Every registration under `home` (unreadable ones skipped), but those `known(key, id)` says the
  * caller already has: a daemon re-lists often, and re-reading every file each time is waste.
  */
-export async function listRegistrations(home: string, known: (key: string, id: string) => boolean = () => false): Promise<Registration[]> {
+export async function listRegistrations(
+  home: string,
+  known: (key: string, id: string) => boolean = () => false,
+): Promise<Registration[]> {
   const found: Registration[] = [];
   const root = registryDir(home);
   const workspaces = await readdir(root).catch(() => [] as string[]);

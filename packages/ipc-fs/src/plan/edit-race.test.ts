@@ -26,7 +26,9 @@ interface WorkerReport {
   marks: string[];
 }
 
-async function raceNotes(mode: 'atomic' | 'in-place'): Promise<{ text: string; report: WorkerReport; retries: number }> {
+async function raceNotes(
+  mode: 'atomic' | 'in-place',
+): Promise<{ text: string; report: WorkerReport; retries: number }> {
   const plan = join(dir, 'plan.md');
   const steps = [1, 2, 3, 4, 5].map((n) => `- [ ] step ${n}\n`).join('');
   await writeFile(plan, `# Race\n<!-- worker-rev: 0 -->\n\n${steps}`);

@@ -156,8 +156,20 @@ describe('appendNote', () => {
 describe('appendNotes', () => {
   it('appends several notes in one write, in order, and says which were there already', async () => {
     await writeFile(plan, `# T\n- [ ] a\n\n${note('n1', 'one')}\n`);
-    const outcomes = await appendNotes(plan, [{ id: 'n1', text: 'one' }, { id: 'n2', text: 'two' }, { id: 'n3', text: 'three' }], fast);
-    expect([...outcomes]).toEqual([['n1', 'present'], ['n2', 'added'], ['n3', 'added']]);
+    const outcomes = await appendNotes(
+      plan,
+      [
+        { id: 'n1', text: 'one' },
+        { id: 'n2', text: 'two' },
+        { id: 'n3', text: 'three' },
+      ],
+      fast,
+    );
+    expect([...outcomes]).toEqual([
+      ['n1', 'present'],
+      ['n2', 'added'],
+      ['n3', 'added'],
+    ]);
     expect(parsePlan(await readFile(plan, 'utf8')).notes).toEqual(['one', 'two', 'three']);
   });
 
@@ -165,13 +177,20 @@ describe('appendNotes', () => {
     const stale = '# T\n- [ ] a\n';
     await writeFile(plan, stale);
     const retries: NoteRetryReason[] = [];
-    const outcomes = await appendNotes(plan, [{ id: 'n1', text: 'one' }, { id: 'n2', text: 'two' }], {
-      ...fast,
-      onRetry: (_, reason) => retries.push(reason),
-      interleave: async (phase, attempt) => {
-        if (phase === 'after-append' && attempt === 1) await writeFile(plan, stale.replace('- [ ] a', '- [x] a'));
+    const outcomes = await appendNotes(
+      plan,
+      [
+        { id: 'n1', text: 'one' },
+        { id: 'n2', text: 'two' },
+      ],
+      {
+        ...fast,
+        onRetry: (_, reason) => retries.push(reason),
+        interleave: async (phase, attempt) => {
+          if (phase === 'after-append' && attempt === 1) await writeFile(plan, stale.replace('- [ ] a', '- [x] a'));
+        },
       },
-    });
+    );
     expect([...outcomes.values()]).toEqual(['added', 'added']);
     expect(retries).toEqual(['replaced']);
     const text = await readFile(plan, 'utf8');
@@ -223,7 +242,9 @@ describe('appendNote and a write cut at a page boundary', () => {
     const before = new Date(Date.now() - 300);
     utimesSync(plan, before, before); // older than quietMs, younger than a second
     const reasons: NoteRetryReason[] = [];
-    expect(await appendNote(plan, 'n1', 'hi', { ...fast, quietMs: 50, onRetry: (_, r) => reasons.push(r) })).toBe('added');
+    expect(await appendNote(plan, 'n1', 'hi', { ...fast, quietMs: 50, onRetry: (_, r) => reasons.push(r) })).toBe(
+      'added',
+    );
     expect(reasons[0]).toBe('unsettled');
     expect(countNote(await readFile(plan, 'utf8'), 'n1')).toBe(1);
   });
@@ -233,7 +254,9 @@ describe('appendNote and a write cut at a page boundary', () => {
     const text = head + `${'x'.repeat(4096 - head.length - 1)}\n`; // 4096 bytes, ending in a newline
     await writeFile(plan, text);
     const reasons: NoteRetryReason[] = [];
-    expect(await appendNote(plan, 'n1', 'hi', { ...fast, quietMs: 100, onRetry: (_, r) => reasons.push(r) })).toBe('added');
+    expect(await appendNote(plan, 'n1', 'hi', { ...fast, quietMs: 100, onRetry: (_, r) => reasons.push(r) })).toBe(
+      'added',
+    );
     expect(reasons[0]).toBe('unsettled');
     expect(await readFile(plan, 'utf8')).toContain(text);
   });

@@ -103,7 +103,12 @@ export interface NewNote {
  * `O_APPEND` descriptor, so it lands after whatever is there, never over it. 'changed' when the
  * file moved on since it was read (the caller reads again).
  */
-function appendIfUnchanged(path: string, bytes: string, version: string, raceWindow?: () => void): 'written' | 'changed' {
+function appendIfUnchanged(
+  path: string,
+  bytes: string,
+  version: string,
+  raceWindow?: () => void,
+): 'written' | 'changed' {
   let fd: number;
   try {
     fd = openSync(path, 'a');
@@ -130,7 +135,14 @@ function appendIfUnchanged(path: string, bytes: string, version: string, raceWin
  * replaced, and a stale rewrite drops it: the check after sees it missing and the next attempt
  * appends it again. `present` collects the notes found already there before we wrote.
  */
-async function attemptAppend(path: string, notes: readonly NewNote[], wrote: boolean, attempt: number, o: Settings, present: Set<string>): Promise<Outcome> {
+async function attemptAppend(
+  path: string,
+  notes: readonly NewNote[],
+  wrote: boolean,
+  attempt: number,
+  o: Settings,
+  present: Set<string>,
+): Promise<Outcome> {
   const ids = notes.map((n) => n.id);
   const before = await readSnapshot(path);
   if (before === undefined) return 'changed';
@@ -147,7 +159,8 @@ async function attemptAppend(path: string, notes: readonly NewNote[], wrote: boo
   // What `withNotes` adds after the text: the last line finished, a blank line, the notes. It
   // starts a new line in any case: a worker's write may still come in just before it.
   const added = withNotes(before.text, missing).slice(before.text.length);
-  const suffix = before.text !== '' && !/^\r?\n/.test(added) ? `${/\r\n$/.test(before.text) ? '\r\n' : '\n'}${added}` : added;
+  const suffix =
+    before.text !== '' && !/^\r?\n/.test(added) ? `${/\r\n$/.test(before.text) ? '\r\n' : '\n'}${added}` : added;
   await o.interleave?.('before-append', attempt);
   if (appendIfUnchanged(path, suffix, before.version, o.raceWindow) === 'changed') return 'changed';
   await o.interleave?.('after-append', attempt);

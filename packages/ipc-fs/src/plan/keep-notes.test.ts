@@ -64,7 +64,8 @@ describe('createNoteKeeper', () => {
 
 describe('noteIdsIn', () => {
   it('finds the hidden ids of note lines only', () => {
-    const text = '# T\n> **Note from dispatcher:** hi <!-- dispatch-note:a -->\n```\n> **Note from dispatcher:** no <!-- dispatch-note:b -->\n```\n';
+    const text =
+      '# T\n> **Note from dispatcher:** hi <!-- dispatch-note:a -->\n```\n> **Note from dispatcher:** no <!-- dispatch-note:b -->\n```\n';
     expect(noteIdsIn(text)).toEqual(new Set(['a']));
   });
 });

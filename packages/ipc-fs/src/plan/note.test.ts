@@ -21,7 +21,9 @@ describe('formatNote', () => {
 
 describe('withNote', () => {
   it('adds no second blank line when the text already ends with one', () => {
-    expect(withNote('- [ ] a\n\n', 'n', 'x')).toBe('- [ ] a\n\n> **Note from dispatcher:** x <!-- dispatch-note:n -->\n');
+    expect(withNote('- [ ] a\n\n', 'n', 'x')).toBe(
+      '- [ ] a\n\n> **Note from dispatcher:** x <!-- dispatch-note:n -->\n',
+    );
   });
 
   it('writes an empty file as just the note', () => {

@@ -9,13 +9,46 @@ const eol = fc.constantFrom('\n', '\r\n', '\r', '');
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 // Characters the syntax cares about, plus any code point and broken UTF-16.
 const unit = fc.oneof(
-  fc.constantFrom('-', '*', '+', '[', ']', ' ', '\t', 'x', 'X', '?', '!', '>', '`', '~', '—', '–', '\r', '\n', '1', '.'),
+  fc.constantFrom(
+    '-',
+    '*',
+    '+',
+    '[',
+    ']',
+    ' ',
+    '\t',
+    'x',
+    'X',
+    '?',
+    '!',
+    '>',
+    '`',
+    '~',
+    '—',
+    '–',
+    '\r',
+    '\n',
+    '1',
+    '.',
+  ),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
   loneSurrogate,
 );
 const anyText = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit, maxLength: 200 }));
 
-const word = fc.constantFrom('scan', 'a — b', 'x - y', 'ré-run', '🔐', '检查', '`code`', '', '  ', '**Blocker:** why?', '<!-- c -->');
+const word = fc.constantFrom(
+  'scan',
+  'a — b',
+  'x - y',
+  'ré-run',
+  '🔐',
+  '检查',
+  '`code`',
+  '',
+  '  ',
+  '**Blocker:** why?',
+  '<!-- c -->',
+);
 const planLine = fc.oneof(
   fc
     .tuple(
@@ -28,7 +61,15 @@ const planLine = fc.oneof(
     )
     .map((parts) => parts.join('')),
   fc.tuple(fc.constantFrom('> ', '  > ', '>', '    '), word).map(([q, w]) => q + w),
-  fc.constantFrom('```', '~~~', '````', '```js', '# Title', '', '> **Note from dispatcher:** n <!-- dispatch-note:a -->'),
+  fc.constantFrom(
+    '```',
+    '~~~',
+    '````',
+    '```js',
+    '# Title',
+    '',
+    '> **Note from dispatcher:** n <!-- dispatch-note:a -->',
+  ),
 );
 const planText = fc.array(fc.tuple(planLine, eol), { maxLength: 30 }).map((ls) => ls.map(([l, e]) => l + e).join(''));
 
@@ -94,7 +135,11 @@ describe('withNote properties', () => {
         expect(next.startsWith(text)).toBe(true);
         expect(after.items).toEqual(before.items);
         expect(countNote(next, 'n-1')).toBe(countNote(text, 'n-1') + 1);
-        const expected = note.trim().split(/\r\n|\r|\n/).map((l) => l.trim()).join('\n');
+        const expected = note
+          .trim()
+          .split(/\r\n|\r|\n/)
+          .map((l) => l.trim())
+          .join('\n');
         expect(after.notes.at(-1)).toBe(expected);
       }),
       { numRuns: 1000 },

@@ -131,5 +131,8 @@ export function isBlank(line: string): boolean {
 
 /** A line's content without indentation, `>` quote markers or trailing whitespace. */
 export function unquote(line: string): string {
-  return line.replace(/^[ \t]*(?:>[ \t]?)*/, '').replace(/^[ \t]+/, '').trimEnd();
+  return line
+    .replace(/^[ \t]*(?:>[ \t]?)*/, '')
+    .replace(/^[ \t]+/, '')
+    .trimEnd();
 }

@@ -60,7 +60,12 @@ describe('createFactSource without a reliable watcher', { timeout: 30_000 }, () 
   });
 
   it('lists settled tasks only every settledScanEvery periodic scans; scanNow still lists them', async () => {
-    const c = await start({ scanIntervalMs: 20, watcherEventFilter: () => false, isSettled: (id) => id === 'finished', settledScanEvery: 1000 });
+    const c = await start({
+      scanIntervalMs: 20,
+      watcherEventFilter: () => false,
+      isSettled: (id) => id === 'finished',
+      settledScanEvery: 1000,
+    });
     writeAtomicSync(join(c.tasksDir, 'finished', 'ipc', '001.question'), 'q?');
     writeAtomicSync(join(c.tasksDir, 'live', 'ipc', '001.question'), 'q?');
     await waitFor(() => c.seen().includes('question:live:1'), 'the live task, listed by the periodic scans');

@@ -92,7 +92,10 @@ describe('createFactSource delivery', { timeout: 30_000 }, () => {
     expect(seen).toEqual(['task:lossy', 'question:lossy:1']);
     writeAtomicSync(join(tasksDir, 'lossy', 'ipc', '001.answer'), 'yes');
     writeAtomicSync(join(tasksDir, 'lossy', 'ipc', '001.done'), '');
-    writeAtomicSync(join(tasksDir, 'lossy', 'attempts', '1.exit'), '{"code":0,"signal":null,"at":"2026-01-01T00:00:00.000Z"}');
+    writeAtomicSync(
+      join(tasksDir, 'lossy', 'attempts', '1.exit'),
+      '{"code":0,"signal":null,"at":"2026-01-01T00:00:00.000Z"}',
+    );
     await waitFor(() => seen.some((f) => f.startsWith('exit:')), 'the exit');
     // The exit must not overtake the answer: a consumer would end the task with it unrecorded.
     expect(seen.indexOf('answer:lossy:1')).toBeGreaterThan(-1);

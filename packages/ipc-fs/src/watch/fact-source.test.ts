@@ -21,13 +21,21 @@ describe('createFactSource', { timeout: 30_000 }, () => {
     const { dispatchDir, tasksDir } = setup();
     const t = join(tasksDir, 'early');
     writeAtomicSync(join(t, 'plan.md'), '# Early\n- [ ] a\n');
-    for (const name of ['001.question', '001.answer', '001.done', '002.question', '.done']) writeAtomicSync(join(t, 'ipc', name), 'x');
+    for (const name of ['001.question', '001.answer', '001.done', '002.question', '.done'])
+      writeAtomicSync(join(t, 'ipc', name), 'x');
     writeAtomicSync(join(t, 'attempts', '1.exit'), '{}');
     writeAtomicSync(join(t, 'requests', '1700000000000-0000000a.json'), '{}');
     const c = await collect(dispatchDir, { scanIntervalMs: 0 });
     expect(c.seen()).toEqual([
-      'task:early', 'plan:early', 'question:early:1', 'answer:early:1', 'ack:early:1', 'question:early:2',
-      'worker-done:early', 'exit:early:1', 'request:early:1700000000000-0000000a.json',
+      'task:early',
+      'plan:early',
+      'question:early:1',
+      'answer:early:1',
+      'ack:early:1',
+      'question:early:2',
+      'worker-done:early',
+      'exit:early:1',
+      'request:early:1700000000000-0000000a.json',
     ]);
     await c.source.scanNow();
     expect(c.facts).toHaveLength(9);
@@ -77,9 +85,12 @@ describe('createFactSource', { timeout: 30_000 }, () => {
     mkdirSync(join(t, 'ipc'), { recursive: true });
     const c = await collect(dispatchDir, { scanIntervalMs: 0 });
     const steps: Array<[string, string]> = [
-      ['ipc/001.question', 'question:flow:1'], ['ipc/001.answer', 'answer:flow:1'], ['ipc/001.done', 'ack:flow:1'],
+      ['ipc/001.question', 'question:flow:1'],
+      ['ipc/001.answer', 'answer:flow:1'],
+      ['ipc/001.done', 'ack:flow:1'],
       ['requests/1700000000000-abcd0123.json', 'request:flow:1700000000000-abcd0123.json'],
-      ['ipc/.done', 'worker-done:flow'], ['attempts/1.exit', 'exit:flow:1'],
+      ['ipc/.done', 'worker-done:flow'],
+      ['attempts/1.exit', 'exit:flow:1'],
     ];
     for (const [file, fact] of steps) {
       writeAtomicSync(join(t, file), '{}');
@@ -156,7 +167,7 @@ describe('createFactSource', { timeout: 30_000 }, () => {
     const { dispatchDir, tasksDir } = setup();
     // An fs.watch handle leaves the active list a turn after its close(): wait, never assume.
     const count = (kind: string) => process.getActiveResourcesInfo().filter((r) => r === kind).length;
-    await waitFor(() => count('FSEventWrap') === 0, 'earlier tests\' watches to close');
+    await waitFor(() => count('FSEventWrap') === 0, "earlier tests' watches to close");
     const timersBefore = count('Timeout');
     const c = await collectFacts(dispatchDir, { scanIntervalMs: 100 });
     writeAtomicSync(join(tasksDir, 'closing', 'plan.md'), '# C\n');
@@ -171,6 +182,6 @@ describe('createFactSource', { timeout: 30_000 }, () => {
     await waitFor(() => count('FSEventWrap') === 0, 'every watch handle to close');
     // A one-shot timer of a library (chokidar's throttles) may outlive close() by a moment; a
     // leaked interval (the periodic scan) would never go: wait a little, then it must be gone.
-    await waitFor(() => count('Timeout') <= timersBefore, 'the source\'s timers to be cleared', 3_000);
+    await waitFor(() => count('Timeout') <= timersBefore, "the source's timers to be cleared", 3_000);
   });
 });

@@ -32,7 +32,9 @@ class WatchingFactSource implements FactSource {
   private watchedRoot: string | undefined;
   private starting: Promise<void> | undefined;
   private closed = false;
-  private readonly scans = new ScanQueue((periodic) => this.fullScan(periodic ? PERIODIC_SCAN_SCOPES : SCAN_SCOPES, periodic));
+  private readonly scans = new ScanQueue((periodic) =>
+    this.fullScan(periodic ? PERIODIC_SCAN_SCOPES : SCAN_SCOPES, periodic),
+  );
   private periodicScans = 0;
   private readonly onError: (error: unknown, fact?: Fact) => void;
 
@@ -76,7 +78,8 @@ class WatchingFactSource implements FactSource {
   private schedulePeriodicScan(): void {
     if (this.closed || this.interval <= 0) return;
     this.timers.after(this.interval, () => {
-      this.scans.request(true)
+      this.scans
+        .request(true)
         .catch((err) => this.onError(err))
         .finally(() => this.schedulePeriodicScan());
     });
@@ -89,7 +92,8 @@ class WatchingFactSource implements FactSource {
     let ids = [...new Set([...(await listTaskIds(this.options.dispatchDir)), ...this.tracker.knownIds()])];
     const { isSettled, settledScanEvery = 12 } = this.options;
     // Listing every finished task every period is what kept an idle daemon busy.
-    if (periodic && isSettled && ++this.periodicScans % Math.max(1, settledScanEvery) !== 0) ids = ids.filter((id) => !isSettled(id));
+    if (periodic && isSettled && ++this.periodicScans % Math.max(1, settledScanEvery) !== 0)
+      ids = ids.filter((id) => !isSettled(id));
     await forEachLimit(ids, SCAN_CONCURRENCY, (id) => this.tracker.mark(id, scopes, 'scan'));
     this.counts.scans++;
   }
@@ -160,7 +164,8 @@ class WatchingFactSource implements FactSource {
     void this.tracker.mark(taskId, scopes, 'watcher');
     if (hint.newDir) {
       // Files written into a folder before its watch exists raise no event: list it again later.
-      for (const ms of NEW_DIR_RECHECKS_MS) this.timers.after(ms, () => void this.tracker.mark(taskId, scopes, 'watcher'));
+      for (const ms of NEW_DIR_RECHECKS_MS)
+        this.timers.after(ms, () => void this.tracker.mark(taskId, scopes, 'watcher'));
     }
   }
 }

@@ -61,7 +61,9 @@ export function isSkippedName(name: string): boolean {
 }
 
 /** Parses an `ipc/` file name by the protocol's one rule (`parseIpcFileName`), plus `.done`. */
-export function parseIpcName(name: string): { type: IpcFact['type']; seq: number } | { type: 'worker-done' } | undefined {
+export function parseIpcName(
+  name: string,
+): { type: IpcFact['type']; seq: number } | { type: 'worker-done' } | undefined {
   if (name === '.done') return { type: 'worker-done' };
   const parsed = parseIpcFileName(name);
   return parsed && { type: IPC_KINDS[parsed.kind], seq: parsed.seq };

@@ -48,7 +48,15 @@ describe('scanTasks', () => {
     const { dispatchDir, tasksDir, cleanup } = tempDispatchDir();
     dirs.push(cleanup);
     const t = join(tasksDir, 'gamma');
-    const skipped = ['.001.question.123.0123456789ab.tmp', '001.question.tmp', '0001.question', '000.question', '1.question', '001.questions', 'notes.txt'];
+    const skipped = [
+      '.001.question.123.0123456789ab.tmp',
+      '001.question.tmp',
+      '0001.question',
+      '000.question',
+      '1.question',
+      '001.questions',
+      'notes.txt',
+    ];
     for (const name of skipped) touch(join(t, 'ipc', name));
     mkdirSync(join(t, 'ipc', '003.question')); // a folder, not a question
     touch(join(t, 'attempts', '0.exit'));
@@ -102,4 +110,3 @@ describe('parseIpcFileName', () => {
     );
   });
 });
-

@@ -74,14 +74,22 @@ function parseIpc(names: string[]): NonNullable<TaskListing['ipc']> {
  * stat) per area, run in parallel; with a `memo`, a folder unchanged since it was last listed
  * costs one stat. Missing folders are empty, never an error.
  */
-export async function listTask(paths: TaskPaths, areas: Iterable<Area> = AREAS, memo?: ListingMemo): Promise<TaskListing> {
+export async function listTask(
+  paths: TaskPaths,
+  areas: Iterable<Area> = AREAS,
+  memo?: ListingMemo,
+): Promise<TaskListing> {
   const listing: TaskListing = {};
   const jobs: Promise<void>[] = [];
   for (const area of new Set(areas)) {
     if (area === 'plan') jobs.push(planVersion(paths.plan).then((v) => void (listing.plan = v)));
     if (area === 'ipc') jobs.push(fileNames(paths.ipc, memo).then((n) => void (listing.ipc = parseIpc(n))));
     if (area === 'attempts') {
-      const exits = (names: string[]) => names.map(parseExitName).filter((n) => n !== undefined).sort(ascending);
+      const exits = (names: string[]) =>
+        names
+          .map(parseExitName)
+          .filter((n) => n !== undefined)
+          .sort(ascending);
       jobs.push(fileNames(paths.attempts, memo).then((n) => void (listing.exits = exits(n))));
     }
     if (area === 'requests') {

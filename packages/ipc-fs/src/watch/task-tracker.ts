@@ -76,7 +76,18 @@ export class TaskTracker {
     let state = this.tasks.get(taskId);
     if (!state) {
       const paths = taskPaths(this.dispatchDir, taskId);
-      state = { id: taskId, paths, identity: undefined, keys: new Set(), plan: undefined, dirty: new Set(), memo: new Map(), origin, waiters: [], running: false };
+      state = {
+        id: taskId,
+        paths,
+        identity: undefined,
+        keys: new Set(),
+        plan: undefined,
+        dirty: new Set(),
+        memo: new Map(),
+        origin,
+        waiters: [],
+        running: false,
+      };
       this.tasks.set(taskId, state);
     }
     for (const scope of scopes) state.dirty.add(scope);
@@ -149,7 +160,8 @@ export class TaskTracker {
       state.keys = new Set();
       state.plan = undefined;
       state.memo = new Map();
-      if (identity !== undefined && areas.length < AREAS.length) listing = await listTask(state.paths, AREAS, state.memo);
+      if (identity !== undefined && areas.length < AREAS.length)
+        listing = await listTask(state.paths, AREAS, state.memo);
     }
     // No folder, or a symlink (dirIdentity does not follow it), whose listing must not count.
     if (identity === undefined) return [];

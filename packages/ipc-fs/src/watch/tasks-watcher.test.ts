@@ -10,7 +10,8 @@ afterEach(async () => {
 });
 
 const watches = () => process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap').length;
-const key = (h: WatchHint) => (h.kind === 'all' ? 'all' : h.kind === 'task' ? `task:${h.taskId}` : `${h.area}:${h.taskId}${h.newDir ? ':new' : ''}`);
+const key = (h: WatchHint) =>
+  h.kind === 'all' ? 'all' : h.kind === 'task' ? `task:${h.taskId}` : `${h.area}:${h.taskId}${h.newDir ? ':new' : ''}`;
 
 describe('watchTasksDir', { timeout: 30_000 }, () => {
   it('watches folders only, one watch each, however many files they hold', async () => {
@@ -23,7 +24,12 @@ describe('watchTasksDir', { timeout: 30_000 }, () => {
     writeFileSync(join(t, 'worker.log'), '');
     mkdirSync(join(t, 'ipc', 'stray', 'deeper'), { recursive: true });
     await waitFor(() => watches() === 0, "earlier tests' watches to close");
-    const watcher = await watchTasksDir(tasksDir, { onHint: () => undefined, onError: (e) => { throw e; } });
+    const watcher = await watchTasksDir(tasksDir, {
+      onHint: () => undefined,
+      onError: (e) => {
+        throw e;
+      },
+    });
     cleanups.push(() => watcher.close());
     // tasks/, alpha/, and its ipc/, attempts/ and requests/: nothing deeper, no file.
     expect(watches()).toBe(5);
@@ -35,7 +41,12 @@ describe('watchTasksDir', { timeout: 30_000 }, () => {
     const t = join(tasksDir, 'beta');
     mkdirSync(join(t, 'ipc'), { recursive: true });
     const hints: string[] = [];
-    const watcher = await watchTasksDir(tasksDir, { onHint: (h) => void hints.push(key(h)), onError: (e) => { throw e; } });
+    const watcher = await watchTasksDir(tasksDir, {
+      onHint: (h) => void hints.push(key(h)),
+      onError: (e) => {
+        throw e;
+      },
+    });
     cleanups.push(() => watcher.close());
 
     appendFileSync(join(t, 'worker.log'), 'chatty worker output\n'.repeat(100));

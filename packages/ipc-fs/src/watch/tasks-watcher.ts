@@ -94,7 +94,10 @@ export async function watchTasksDir(tasksDir: string, options: TasksWatcherOptio
   // chokidar reports a new folder before it attaches its watch; the caller lists it then and again.
   const reportDir = (path: string): void => {
     const parts = partsOf(root, path);
-    if (!parts || parts.length === 0) return report(root, undefined);
+    if (!parts || parts.length === 0) {
+      report(root, undefined);
+      return;
+    }
     report(resolve(path, '..'), parts[parts.length - 1]);
   };
   watcher.on('addDir', reportDir);

@@ -52,7 +52,11 @@ export class KeyedDebounce {
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight (a scan of many tasks stays polite). */
-export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) await fn(items[next++] as T);

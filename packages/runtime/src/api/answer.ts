@@ -21,10 +21,14 @@ export interface AnswerResult {
  * answered meanwhile by someone else, whose answer would then go to the next question.
  */
 function expectPending(id: string, pending: number | undefined, wanted: number): void {
-  if (!Number.isInteger(wanted) || wanted <= 0) throw usageError(`--question: a question number, not ${JSON.stringify(String(wanted))}`, 'invalid-input');
+  if (!Number.isInteger(wanted) || wanted <= 0)
+    throw usageError(`--question: a question number, not ${JSON.stringify(String(wanted))}`, 'invalid-input');
   if (pending === wanted) return;
   const now = pending === undefined ? 'no question is waiting' : `question ${pending} is waiting`;
-  throw usageError(`question ${wanted} of ${id} is not waiting for an answer (${now}): nothing was answered`, 'invalid-input');
+  throw usageError(
+    `question ${wanted} of ${id} is not waiting for an answer (${now}): nothing was answered`,
+    'invalid-input',
+  );
 }
 
 /**
@@ -33,7 +37,12 @@ function expectPending(id: string, pending: number | undefined, wanted: number):
  * whose worker gave up is continued by the answer: the daemon starts the next worker when it sees
  * it, or, for a `[?]` item with no question file, when it applies the `continue` request written here.
  */
-export async function answerTask(caller: Caller, rawId: string, text: string, options: { question?: number } = {}): Promise<AnswerResult> {
+export async function answerTask(
+  caller: Caller,
+  rawId: string,
+  text: string,
+  options: { question?: number } = {},
+): Promise<AnswerResult> {
   const { ref, derived } = await loadHostedTask(caller, rawId);
   const refusal = answerRefusal(derived);
   if (refusal !== null) throw usageError(refusal, 'invalid-input');
@@ -44,7 +53,8 @@ export async function answerTask(caller: Caller, rawId: string, text: string, op
   try {
     outcome = await publishAnswer(derived, text, { beforePublish: () => crashPoint('before-answer-published') });
   } catch (err) {
-    if (err instanceof IpcError && err.code === 'answer-exists') throw usageError(`question ${pending} of ${ref.id} is already answered`, 'answer-exists');
+    if (err instanceof IpcError && err.code === 'answer-exists')
+      throw usageError(`question ${pending} of ${ref.id} is already answered`, 'answer-exists');
     throw err;
   }
   await ensureDaemonFor(caller);

@@ -21,8 +21,13 @@ export interface HeldCondition {
 export async function conditionsNow(caller: Caller, scope: ConditionScope): Promise<HeldCondition[]> {
   const tasks = (await deriveTasks(scope.dispatchDir, scope.ids)).filter((t) => !scope.finishedBefore.has(t.task.id));
   const alternatives = (tried: readonly string[]) => alternativeModels(caller.env, tried);
-  const found = await Promise.all(tasks.map(async (t) => ({ condition: await conditionOf(t, alternatives), attempt: t.snapshot.context.attempt })));
+  const found = await Promise.all(
+    tasks.map(async (t) => ({ condition: await conditionOf(t, alternatives), attempt: t.snapshot.context.attempt })),
+  );
   const held = found.filter((h): h is HeldCondition => h.condition !== null);
   const rank = (h: HeldCondition) => CONDITION_TYPES.indexOf(h.condition.type);
-  return held.map((h, i) => [h, i] as const).sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j).map(([h]) => h);
+  return held
+    .map((h, i) => [h, i] as const)
+    .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
+    .map(([h]) => h);
 }

@@ -13,7 +13,10 @@ async function open() {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<DispatchError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(err instanceof DispatchError)) throw new Error(`expected a DispatchError, got ${String(err)}`);
   return err;
 }
@@ -28,7 +31,11 @@ describe('openDispatch: bad input rejects with one line and a code', () => {
 
   it('usage: nothing to do', async () => {
     const err = await refusal((await open()).run({}));
-    expect([err.code, err.exitCode, err.message]).toEqual(['usage', 2, 'say what to do: dispatch run "<prompt>", or give --step or --plan']);
+    expect([err.code, err.exitCode, err.message]).toEqual([
+      'usage',
+      2,
+      'say what to do: dispatch run "<prompt>", or give --step or --plan',
+    ]);
   });
 
   it('input: a hostile id, a bad limit, a model no config names', async () => {

@@ -85,7 +85,9 @@ export async function openDispatch(options: OpenOptions = {}): Promise<Dispatch>
       const ids = opts.ids ?? [];
       const initial = await guarded(() => deriveTasks(dispatchDir, ids));
       if (initial.some((t) => !isFinal(t.state))) await ensureDaemonFor(caller);
-      const finishedBefore = new Set(ids.length > 0 ? [] : initial.filter((t) => isFinal(t.state)).map((t) => t.task.id));
+      const finishedBefore = new Set(
+        ids.length > 0 ? [] : initial.filter((t) => isFinal(t.state)).map((t) => t.task.id),
+      );
       yield* watchConditions(caller, { dispatchDir, ids, finishedBefore }, controller.signal);
     } finally {
       opts.signal?.removeEventListener('abort', stop);
@@ -100,10 +102,12 @@ export async function openDispatch(options: OpenOptions = {}): Promise<Dispatch>
     status: status as Dispatch['status'],
     watch,
     answer: (id, text, opts) => guarded(() => answerTask(caller, id, text, opts)),
-    continue: (id, opts) => guarded(() => {
-      if (opts === undefined || typeof opts.answer !== 'string') throw usageError('continue: give the answer', 'invalid-input');
-      return continueTask(caller, id, opts);
-    }),
+    continue: (id, opts) =>
+      guarded(() => {
+        if (opts === undefined || typeof opts.answer !== 'string')
+          throw usageError('continue: give the answer', 'invalid-input');
+        return continueTask(caller, id, opts);
+      }),
     retry: (id, opts) => guarded(() => retryTask(caller, id, opts)),
     cancel: (id) => guarded(() => cancelTask(caller, id)),
     note: (id, text) => guarded(() => noteTask(caller, id, text)),

@@ -47,7 +47,11 @@ export function noteTask(caller: Caller, id: string, text: string): Promise<Requ
 }
 
 /** `dispatch continue ID --answer TEXT [--model M]`: a new worker goes on from the `[?]` item. */
-export async function continueTask(caller: Caller, id: string, options: { answer: string; model?: string | undefined }): Promise<RequestResult> {
+export async function continueTask(
+  caller: Caller,
+  id: string,
+  options: { answer: string; model?: string | undefined },
+): Promise<RequestResult> {
   if (options.answer.trim() === '') throw usageError('--answer: the answer is empty', 'invalid-input');
   const model = await checkModelOption(caller, options.model);
   return send(caller, id, { type: 'continue', answer: options.answer, ...(model !== undefined && { model }) });
@@ -57,7 +61,11 @@ export async function continueTask(caller: Caller, id: string, options: { answer
  * `dispatch retry ID [--model M]`: re-run a failed task from its first open item, with the same
  * model unless another is named (the same model named again is the same model).
  */
-export async function retryTask(caller: Caller, id: string, options: { model?: string | undefined } = {}): Promise<RequestResult> {
+export async function retryTask(
+  caller: Caller,
+  id: string,
+  options: { model?: string | undefined } = {},
+): Promise<RequestResult> {
   const model = await checkModelOption(caller, options.model);
   const { derived } = await loadHostedTask(caller, id);
   const other = model !== undefined && model !== derived.snapshot.context.model ? model : undefined;

@@ -26,5 +26,8 @@ export async function taskResult(caller: Caller, id: string): Promise<{ result: 
   const text = await readTaskOutput(derived.paths);
   const usage = (await workerReport(derived).catch(() => null))?.usage ?? null;
   const { state, progress, items, error } = view;
-  return { result: { id: view.id, state, progress, output: text === null ? null : path, text, items, error, usage }, view };
+  return {
+    result: { id: view.id, state, progress, output: text === null ? null : path, text, items, error, usage },
+    view,
+  };
 }

@@ -1,7 +1,27 @@
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ConfigError, configPath, DEFAULT_TIME_LIMIT, describeResolution, type DispatchConfig, findWorktreeDirective, type Resolution, resolveModel, SIM_MODEL } from '@dispatch/config';
-import { activeCooldowns, assertTaskId, createTaskFolder, findGitTop, formatUntil, listTaskIds, parsePlan, registerTask, renderPlan } from '@dispatch/ipc-fs';
+import {
+  ConfigError,
+  configPath,
+  DEFAULT_TIME_LIMIT,
+  describeResolution,
+  type DispatchConfig,
+  findWorktreeDirective,
+  type Resolution,
+  resolveModel,
+  SIM_MODEL,
+} from '@dispatch/config';
+import {
+  activeCooldowns,
+  assertTaskId,
+  createTaskFolder,
+  findGitTop,
+  formatUntil,
+  listTaskIds,
+  parsePlan,
+  registerTask,
+  renderPlan,
+} from '@dispatch/ipc-fs';
 import type { Caller } from '../caller.js';
 import { alternativesIn } from '../config/alternatives.js';
 import { loadUserConfig } from '../config/user-config.js';
@@ -55,12 +75,22 @@ export interface CreatedTask {
   planPath: string;
 }
 
-const EXPAND_STEP = 'Expand this task into concrete, verifiable steps: add them as "- [ ]" items below this one, then mark this item done';
+const EXPAND_STEP =
+  'Expand this task into concrete, verifiable steps: add them as "- [ ]" items below this one, then mark this item done';
 
 /** The plan `run` writes: the title, the prompt quoted under it, then the checklist. */
 function composePlan(title: string, prompt: string, steps: readonly string[]): string {
   const [heading, ...rest] = renderPlan(title, steps).split('\n');
-  const quoted = prompt.trim() === '' ? [] : [...prompt.trim().split('\n').map((l) => `> ${l}`.trimEnd()), ''];
+  const quoted =
+    prompt.trim() === ''
+      ? []
+      : [
+          ...prompt
+            .trim()
+            .split('\n')
+            .map((l) => `> ${l}`.trimEnd()),
+          '',
+        ];
   return [heading, '', ...quoted, ...rest.filter((l, i) => !(i === 0 && l === ''))].join('\n');
 }
 
@@ -97,7 +127,10 @@ async function checkWorktreeFree(repo: string, id: string, base: string): Promis
     throw usageError(`--base ${base}: not a commit in ${repo}`, 'invalid-input');
   }
   if ((await gitStatus(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/dispatch/${id}`])).code === 0) {
-    throw usageError(`branch dispatch/${id} exists already: dispatch discard ${id}, or choose another --id`, 'invalid-input');
+    throw usageError(
+      `branch dispatch/${id} exists already: dispatch discard ${id}, or choose another --id`,
+      'invalid-input',
+    );
   }
 }
 
@@ -107,21 +140,30 @@ async function checkWorktreeFree(repo: string, id: string, base: string): Promis
  * line); an explicit model is kept, with a warning. Once the cooldown ends, new tasks go back to
  * the preferred model by themselves.
  */
-async function restedModel(caller: Caller, home: string, config: DispatchConfig | null, resolution: Resolution, modelFlag: string | undefined) {
+async function restedModel(
+  caller: Caller,
+  home: string,
+  config: DispatchConfig | null,
+  resolution: Resolution,
+  modelFlag: string | undefined,
+) {
   const cooldowns = config === null ? new Map() : await activeCooldowns(home, Date.now());
   const resting = cooldowns.get(resolution.model);
   if (config === null || resting === undefined) return { resolution, said: describeResolution(resolution) };
   const why = `${resolution.model} is resting after a quota failure until ${formatUntil(resting.until, Date.now())}`;
-  if (modelFlag !== undefined) return { resolution, said: `${describeResolution(resolution)}\nwarning: ${why}: it may fail again` };
+  if (modelFlag !== undefined)
+    return { resolution, said: `${describeResolution(resolution)}\nwarning: ${why}: it may fail again` };
   const usable = new Set(alternativesIn(config, caller.env, [resolution.model]).map((a) => a.model));
   const instead = config.fallback.find((m) => usable.has(m) && !cooldowns.has(m));
-  if (instead === undefined) return { resolution, said: `using ${resolution.model} (${why}; no fallback model is free)` };
+  if (instead === undefined)
+    return { resolution, said: `using ${resolution.model} (${why}; no fallback model is free)` };
   return { resolution: resolveModel({ config, modelFlag: instead }), said: `using ${instead} (${why})` };
 }
 
 /** A positive whole number of seconds, or undefined when not given. */
 function seconds(value: number | undefined, flag: string): number | undefined {
-  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) throw usageError(`${flag}: a positive number of seconds`, 'invalid-input');
+  if (value !== undefined && (!Number.isInteger(value) || value <= 0))
+    throw usageError(`${flag}: a positive number of seconds`, 'invalid-input');
   return value;
 }
 
@@ -132,7 +174,10 @@ async function configFor(caller: Caller, modelFlag: string | undefined): Promise
     (err: unknown) => {
       if (!(err instanceof ConfigError && err.code === 'missing-config')) throw err;
       if (modelFlag === SIM_MODEL) return null;
-      throw new ConfigError('missing-config', `no config at ${configPath(caller.env)}: run \`dispatch init\` (the built-in sim model needs none: dispatch demo, or --model sim)`);
+      throw new ConfigError(
+        'missing-config',
+        `no config at ${configPath(caller.env)}: run \`dispatch init\` (the built-in sim model needs none: dispatch demo, or --model sim)`,
+      );
     },
   );
 }
@@ -148,22 +193,34 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
     throw usageError('say what to do: dispatch run "<prompt>", or give --step or --plan');
   }
   const inWorktree = input.worktree === true || findWorktreeDirective(prompt);
-  if (input.base !== undefined && !inWorktree) throw usageError('--base applies to a worktree: add --worktree', 'invalid-input');
+  if (input.base !== undefined && !inWorktree)
+    throw usageError('--base applies to a worktree: add --worktree', 'invalid-input');
   const repo = inWorktree ? (findGitTop(caller.cwd) ?? null) : null;
-  if (inWorktree && repo === null) throw usageError(`--worktree: ${caller.cwd} is not in a git repository`, 'invalid-input');
+  if (inWorktree && repo === null)
+    throw usageError(`--worktree: ${caller.cwd} is not in a git repository`, 'invalid-input');
   const config = await configFor(caller, input.model);
   const { home, dispatchDir } = workspaceOf(caller);
-  const { resolution, said } = await restedModel(caller, home, config, resolveModel({ config, modelFlag: input.model, prompt }), input.model);
+  const { resolution, said } = await restedModel(
+    caller,
+    home,
+    config,
+    resolveModel({ config, modelFlag: input.model, prompt }),
+    input.model,
+  );
   const id =
     input.id !== undefined
       ? assertTaskId(input.id)
-      : deriveTaskId(prompt || (input.steps?.[0] ?? 'task'), await listTaskIds(dispatchDir), [resolution.model, resolution.alias ?? '']);
+      : deriveTaskId(prompt || (input.steps?.[0] ?? 'task'), await listTaskIds(dispatchDir), [
+          resolution.model,
+          resolution.alias ?? '',
+        ]);
   const after = await dependenciesOf(input.after ?? [], dispatchDir, id);
   const title = taskTitle(prompt || id);
   const answerTimeout = seconds(input.answerTimeout, '--answer-timeout') ?? config?.answerTimeout;
   const timeLimit = seconds(input.timeLimit, '--time-limit') ?? config?.timeLimit ?? DEFAULT_TIME_LIMIT;
   const { budgetUsd } = input;
-  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0)) throw usageError('--budget-usd: a spend limit in US dollars, more than 0', 'invalid-input');
+  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0))
+    throw usageError('--budget-usd: a spend limit in US dollars, more than 0', 'invalid-input');
   const plan = planOf(input, title, prompt);
   if (repo !== null) await checkWorktreeFree(repo, id, input.base ?? 'HEAD');
   // Said once the input is known to be good: a refused run says one line, its error.
@@ -196,7 +253,13 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
     cwd = join(worktree.path, relative(repo, caller.cwd));
     input.onNotice?.(`worktree ${worktree.path} on branch ${worktree.branch}`);
   }
-  await registerTask(home, { id, dispatchDir, cwd, env: { ...caller.env } as Record<string, string>, registeredAt: task.createdAt });
+  await registerTask(home, {
+    id,
+    dispatchDir,
+    cwd,
+    env: { ...caller.env } as Record<string, string>,
+    registeredAt: task.createdAt,
+  });
   await ensureDaemonFor(caller);
   return {
     result: { id, model: task.model, backend, state: 'queued', taskDir: paths.dir },

@@ -7,5 +7,9 @@ export type TaskStatus = TaskView & { usage: WorkerReport['usage']; activity: st
 /** `status --json`'s objects for these tasks, in order. */
 export async function statusOf(tasks: readonly DerivedTask[]): Promise<TaskStatus[]> {
   const reports = await Promise.all(tasks.map((t) => workerReport(t).catch(() => null)));
-  return tasks.map((t, i) => ({ ...toTaskView(t), usage: reports[i]?.usage ?? null, activity: reports[i]?.activity ?? null }));
+  return tasks.map((t, i) => ({
+    ...toTaskView(t),
+    usage: reports[i]?.usage ?? null,
+    activity: reports[i]?.activity ?? null,
+  }));
 }

@@ -4,13 +4,18 @@ import { waitFor } from '../tasks/watch-changes.js';
 import { conditionsNow, type ConditionScope, type HeldCondition } from './conditions-now.js';
 
 /** A condition's identity: the same question, block or end is reported once. */
-const keyOf = ({ condition: c, attempt }: HeldCondition) => `${c.id}\0${c.type}\0${'seq' in c ? String(c.seq) : ''}\0${attempt}`;
+const keyOf = ({ condition: c, attempt }: HeldCondition) =>
+  `${c.id}\0${c.type}\0${'seq' in c ? String(c.seq) : ''}\0${attempt}`;
 
 /**
  * Every notable condition of the scope's tasks as it happens, each once: those holding now first
  * (as `wait` reports them), then each new one. Ends when `signal` aborts.
  */
-export async function* watchConditions(caller: Caller, scope: ConditionScope, signal: AbortSignal): AsyncGenerator<Condition> {
+export async function* watchConditions(
+  caller: Caller,
+  scope: ConditionScope,
+  signal: AbortSignal,
+): AsyncGenerator<Condition> {
   // Ends with `signal`, or when the consumer stops (a `break` out of `for await`).
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -31,15 +36,17 @@ export async function* watchConditions(caller: Caller, scope: ConditionScope, si
     wake?.();
     return null; // never done: watching ends with the signal
   };
-  const watching = waitFor(scope.dispatchDir, probe, { signal: stop.signal }).then(
-    () => undefined,
-    (err: unknown) => {
-      failure = err;
-    },
-  ).finally(() => {
-    ended = true;
-    wake?.();
-  });
+  const watching = waitFor(scope.dispatchDir, probe, { signal: stop.signal })
+    .then(
+      () => undefined,
+      (err: unknown) => {
+        failure = err;
+      },
+    )
+    .finally(() => {
+      ended = true;
+      wake?.();
+    });
   try {
     for (;;) {
       const next = queue.shift();

@@ -1,8 +1,18 @@
-import { type Alternative, backendExecutable, type DispatchConfig, findCommand, recoveryAlternatives } from '@dispatch/config';
+import {
+  type Alternative,
+  backendExecutable,
+  type DispatchConfig,
+  findCommand,
+  recoveryAlternatives,
+} from '@dispatch/config';
 import { loadUserConfig } from './user-config.js';
 
 /** Recovery alternatives from a loaded config: installed on this PATH, not yet tried by the task. */
-export function alternativesIn(config: DispatchConfig, env: NodeJS.ProcessEnv, tried: readonly string[]): Alternative[] {
+export function alternativesIn(
+  config: DispatchConfig,
+  env: NodeJS.ProcessEnv,
+  tried: readonly string[],
+): Alternative[] {
   return recoveryAlternatives(config, tried, (backend) => {
     const exe = backendExecutable(backend);
     return exe !== null && findCommand(exe, env.PATH) !== null;

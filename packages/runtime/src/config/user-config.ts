@@ -1,4 +1,11 @@
-import { ConfigError, configPath, type DispatchConfig, dispatchHome, loadConfig, type LoadedConfig } from '@dispatch/config';
+import {
+  ConfigError,
+  configPath,
+  type DispatchConfig,
+  dispatchHome,
+  loadConfig,
+  type LoadedConfig,
+} from '@dispatch/config';
 import { join } from 'node:path';
 
 // Replaced by build.mjs with a hash of the config package's sources and the yaml version: a

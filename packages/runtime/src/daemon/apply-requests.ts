@@ -1,4 +1,11 @@
-import { appendNote, appendNotes, type PendingRequest, readRequests, removeRequest, writeAnswer } from '@dispatch/ipc-fs';
+import {
+  appendNote,
+  appendNotes,
+  type PendingRequest,
+  readRequests,
+  removeRequest,
+  writeAnswer,
+} from '@dispatch/ipc-fs';
 import type { TaskHost } from '../host/task-host.js';
 
 /**
@@ -9,7 +16,10 @@ import type { TaskHost } from '../host/task-host.js';
 export function applyRequests(host: TaskHost, now: () => number): Promise<void> {
   // One pass at a time per task: two facts arriving together must not apply one request twice.
   const run = (running.get(host) ?? Promise.resolve()).then(() => applyPending(host, now));
-  running.set(host, run.catch(() => undefined));
+  running.set(
+    host,
+    run.catch(() => undefined),
+  );
   return run;
 }
 
@@ -40,7 +50,10 @@ async function applyPending(host: TaskHost, now: () => number): Promise<void> {
 async function applyNotes(host: TaskHost, batch: readonly PendingRequest[], now: () => number): Promise<void> {
   const at = now();
   // The request's name makes the note idempotent: a crash and a re-run never add it twice.
-  const notes = batch.map(({ name, request }) => ({ id: name.replace(/\.json$/, ''), text: request.type === 'note' ? request.text : '' }));
+  const notes = batch.map(({ name, request }) => ({
+    id: name.replace(/\.json$/, ''),
+    text: request.type === 'note' ? request.text : '',
+  }));
   await appendNotes(host.paths.plan, notes);
   for (const note of notes) await host.recordNote(note.id, note.text, at);
 }

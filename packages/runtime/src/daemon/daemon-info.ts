@@ -4,7 +4,13 @@ import { BUILD_ID, VERSION } from '../version.js';
 
 /** Records this process as the daemon of `home`: its pid and start time, version and build. */
 export async function announceDaemon(home: string): Promise<DaemonInfo> {
-  const info = { pid: process.pid, startTime: processStartTime(process.pid) ?? '', version: VERSION, buildId: BUILD_ID, startedAt: new Date().toISOString() };
+  const info = {
+    pid: process.pid,
+    startTime: processStartTime(process.pid) ?? '',
+    version: VERSION,
+    buildId: BUILD_ID,
+    startedAt: new Date().toISOString(),
+  };
   await writeDaemonInfo(home, info);
   return info;
 }

@@ -18,12 +18,22 @@ const WAIT_MS = 10_000;
  * winner stops (`daemon stop` would then not stop). It waits only for a holder that is dead,
  * starting (not named yet) or leaving (no longer named).
  */
-export async function acquireDaemonLock(home: string, onLost: (err: Error) => void): Promise<(() => Promise<void>) | null> {
+export async function acquireDaemonLock(
+  home: string,
+  onLost: (err: Error) => void,
+): Promise<(() => Promise<void>) | null> {
   await mkdir(home, { recursive: true, mode: 0o700 });
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     try {
-      return await lockfile.lock(home, { realpath: false, lockfilePath: daemonFiles(home).lock, stale: STALE_MS, update: 1_000, retries: 0, onCompromised: onLost });
+      return await lockfile.lock(home, {
+        realpath: false,
+        lockfilePath: daemonFiles(home).lock,
+        stale: STALE_MS,
+        update: 1_000,
+        retries: 0,
+        onCompromised: onLost,
+      });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
     }

@@ -20,7 +20,11 @@ export async function ensureDaemon(home: string, bin: string, env: NodeJS.Proces
   const out = openSync(daemonFiles(home).log, 'a', 0o600);
   // Loaded here, not at the top: most commands find the daemon running and spawn nothing.
   const { spawn } = process.getBuiltinModule('node:child_process');
-  const child = spawn(process.execPath, [bin, 'daemon', 'run'], { detached: true, stdio: ['ignore', out, out], env: { ...env, DISPATCH_HOME: home } });
+  const child = spawn(process.execPath, [bin, 'daemon', 'run'], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...env, DISPATCH_HOME: home },
+  });
   child.unref();
   return 'started';
 }

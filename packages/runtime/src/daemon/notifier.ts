@@ -25,7 +25,10 @@ export class Notifier {
   ) {}
 
   async notify(registration: Registration): Promise<void> {
-    const config = await loadUserConfig(registration.env).then((l) => l.config, () => null);
+    const config = await loadUserConfig(registration.env).then(
+      (l) => l.config,
+      () => null,
+    );
     const command = notifyCommand(config?.notify, registration.env);
     if (command === null) return;
     const derived = await deriveTaskState(this.dispatchDir, registration.id, { classify: classifyExit });
@@ -34,6 +37,12 @@ export class Notifier {
     const key = `${condition.type}:${'seq' in condition ? String(condition.seq) : ''}:${derived.snapshot.context.attempt}`;
     if (this.told.get(registration.id) === key) return;
     this.told.set(registration.id, key);
-    runNotify(command, { ...condition, dispatchDir: this.dispatchDir }, describeCondition(condition), registration.env, this.onError);
+    runNotify(
+      command,
+      { ...condition, dispatchDir: this.dispatchDir },
+      describeCondition(condition),
+      registration.env,
+      this.onError,
+    );
   }
 }

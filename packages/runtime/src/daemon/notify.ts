@@ -18,8 +18,18 @@ export function notifyCommand(configured: string | undefined, env: NodeJS.Proces
  * Runs the hook with the event as one JSON line on stdin (and `DISPATCH_NOTIFY_TEXT`, a human
  * line), detached and bounded (killed after 30 s): a slow or broken hook never holds a task up.
  */
-export function runNotify(command: string, event: NotifyEvent, text: string, env: NodeJS.ProcessEnv, onError: (err: unknown) => void): void {
-  const child = spawn('sh', ['-c', command], { stdio: ['pipe', 'ignore', 'ignore'], env: { ...env, DISPATCH_NOTIFY_TEXT: text }, detached: true });
+export function runNotify(
+  command: string,
+  event: NotifyEvent,
+  text: string,
+  env: NodeJS.ProcessEnv,
+  onError: (err: unknown) => void,
+): void {
+  const child = spawn('sh', ['-c', command], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env: { ...env, DISPATCH_NOTIFY_TEXT: text },
+    detached: true,
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   timer.unref();
   child.on('error', onError);

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { schedule, type ScheduledTask } from './scheduler.js';
 
-const task = (key: string, state: ScheduledTask['state'], backend = 'claude', after: ScheduledTask['after'] = [], createdAt = key): ScheduledTask => ({ key, state, backend, createdAt, after });
+const task = (
+  key: string,
+  state: ScheduledTask['state'],
+  backend = 'claude',
+  after: ScheduledTask['after'] = [],
+  createdAt = key,
+): ScheduledTask => ({ key, state, backend, createdAt, after });
 
 describe('the scheduler', () => {
   it('starts queued tasks in submission order while slots are free, per backend and in total', () => {
-    const tasks = [task('a', 'running'), task('b', 'awaiting-answer'), task('c', 'queued'), task('d', 'queued'), task('e', 'queued', 'codex'), task('f', 'blocked')];
+    const tasks = [
+      task('a', 'running'),
+      task('b', 'awaiting-answer'),
+      task('c', 'queued'),
+      task('d', 'queued'),
+      task('e', 'queued', 'codex'),
+      task('f', 'blocked'),
+    ];
     expect(schedule(tasks, { total: 4, backends: { claude: 3 } })).toEqual([
       { key: 'c', action: 'start' },
       { key: 'd', action: 'wait', reason: 'waiting for a free claude worker slot', place: 1 },
@@ -17,7 +30,10 @@ describe('the scheduler', () => {
   it('defaults: 3 claude, 4 of another known CLI, 8 in total; other commands and sim unlimited unless limits are configured', () => {
     const claude = Array.from({ length: 5 }, (_, i) => task(`c${i}`, 'queued'));
     expect(schedule(claude, undefined).map((d) => d.action)).toEqual(['start', 'start', 'start', 'wait', 'wait']);
-    const mixed = [...Array.from({ length: 6 }, (_, i) => task(`a${i}`, 'queued', 'codex')), ...Array.from({ length: 6 }, (_, i) => task(`b${i}`, 'queued', 'gemini'))];
+    const mixed = [
+      ...Array.from({ length: 6 }, (_, i) => task(`a${i}`, 'queued', 'codex')),
+      ...Array.from({ length: 6 }, (_, i) => task(`b${i}`, 'queued', 'gemini')),
+    ];
     expect(schedule(mixed, undefined).filter((d) => d.action === 'start')).toHaveLength(8);
     const mine = Array.from({ length: 12 }, (_, i) => task(`m${String(i).padStart(2, '0')}`, 'queued', 'my-agent'));
     expect(schedule(mine, undefined).every((d) => d.action === 'start')).toBe(true);
@@ -28,9 +44,17 @@ describe('the scheduler', () => {
 
   it('runs a task after the tasks it names: waits while they run or failed, fails when one was cancelled', () => {
     const after = (state: ScheduledTask['state'] | undefined) => [{ id: 'b', state }];
-    expect(schedule([task('c', 'queued', 'claude', after('running'))], undefined)).toEqual([{ key: 'c', action: 'wait', reason: 'waiting for b (running)' }]);
-    expect(schedule([task('c', 'queued', 'claude', after('failed'))], undefined)).toEqual([{ key: 'c', action: 'wait', reason: 'waiting for b (failed)' }]);
-    expect(schedule([task('c', 'queued', 'claude', after('completed'))], undefined)).toEqual([{ key: 'c', action: 'start' }]);
-    expect(schedule([task('c', 'queued', 'claude', after('cancelled'))], undefined)).toEqual([{ key: 'c', action: 'fail', message: 'b was cancelled, and this task runs after it' }]);
+    expect(schedule([task('c', 'queued', 'claude', after('running'))], undefined)).toEqual([
+      { key: 'c', action: 'wait', reason: 'waiting for b (running)' },
+    ]);
+    expect(schedule([task('c', 'queued', 'claude', after('failed'))], undefined)).toEqual([
+      { key: 'c', action: 'wait', reason: 'waiting for b (failed)' },
+    ]);
+    expect(schedule([task('c', 'queued', 'claude', after('completed'))], undefined)).toEqual([
+      { key: 'c', action: 'start' },
+    ]);
+    expect(schedule([task('c', 'queued', 'claude', after('cancelled'))], undefined)).toEqual([
+      { key: 'c', action: 'fail', message: 'b was cancelled, and this task runs after it' },
+    ]);
   });
 });

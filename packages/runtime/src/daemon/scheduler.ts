@@ -58,19 +58,30 @@ export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undef
   }
   const decisions: Decision[] = [];
   let place = 0;
-  const queued = tasks.filter((t) => t.state === 'queued').sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.key.localeCompare(b.key));
+  const queued = tasks
+    .filter((t) => t.state === 'queued')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.key.localeCompare(b.key));
   for (const t of queued) {
     const cancelled = t.after.find((d) => d.state === 'cancelled' || d.state === undefined);
     if (cancelled) {
-      decisions.push({ key: t.key, action: 'fail', message: `${cancelled.id} ${cancelled.state === undefined ? 'is gone' : 'was cancelled'}, and this task runs after it` });
+      decisions.push({
+        key: t.key,
+        action: 'fail',
+        message: `${cancelled.id} ${cancelled.state === undefined ? 'is gone' : 'was cancelled'}, and this task runs after it`,
+      });
       continue;
     }
     const pending = t.after.filter((d) => d.state !== 'completed');
     if (pending.length > 0) {
-      decisions.push({ key: t.key, action: 'wait', reason: `waiting for ${pending.map((d) => `${d.id} (${d.state})`).join(', ')}` });
+      decisions.push({
+        key: t.key,
+        action: 'wait',
+        reason: `waiting for ${pending.map((d) => `${d.id} (${d.state})`).join(', ')}`,
+      });
       continue;
     }
-    const free = (busy.get(t.backend) ?? 0) < limitOf(limits, t.backend) && (!counts(t.backend) || total < totalOf(limits));
+    const free =
+      (busy.get(t.backend) ?? 0) < limitOf(limits, t.backend) && (!counts(t.backend) || total < totalOf(limits));
     if (!free) {
       place += 1;
       decisions.push({ key: t.key, action: 'wait', reason: `waiting for a free ${t.backend} worker slot`, place });

@@ -1,5 +1,13 @@
 import { hasWorker, needsUser, type TaskState } from '@dispatch/core';
-import { createFactSource, type Fact, type FactSource, readAttemptClaimSync, readRequests, type Registration, type WatchHealth } from '@dispatch/ipc-fs';
+import {
+  createFactSource,
+  type Fact,
+  type FactSource,
+  readAttemptClaimSync,
+  readRequests,
+  type Registration,
+  type WatchHealth,
+} from '@dispatch/ipc-fs';
 import { TaskHost } from '../host/task-host.js';
 import { createModelChooser } from '../recovery/choose-model.js';
 import { fallBack, restartCold } from '../recovery/recover.js';
@@ -50,7 +58,10 @@ export class WorkspaceHost {
         onState: (state) => {
           this.onChange();
           // A failure the daemon takes care of (a gone session, the fallback) is no news for the user.
-          if (atRestForUser(state)) void host?.then(async (h) => (await this.recover(h, registration)) || (await this.notifier.notify(registration))).catch(this.onError);
+          if (atRestForUser(state))
+            void host
+              ?.then(async (h) => (await this.recover(h, registration)) || (await this.notifier.notify(registration)))
+              .catch(this.onError);
           else if (mayNotify(state)) void this.notifier.notify(registration).catch(this.onError);
         },
         // A test knob: how long a claimed attempt may take to show its pid (default 10 s).
@@ -61,7 +72,8 @@ export class WorkspaceHost {
         // A task that failed while no daemon ran (or just before one died) falls back now.
         const handled = await this.recover(h, registration).catch((err: unknown) => (this.onError(err), false));
         // What needs the user and happened while no daemon ran (a question, an exit) is news too.
-        if (!handled && h.enteredWhileAway !== null && mayNotify(h.snapshot.value as TaskState)) await this.notifier.notify(registration).catch(this.onError);
+        if (!handled && h.enteredWhileAway !== null && mayNotify(h.snapshot.value as TaskState))
+          await this.notifier.notify(registration).catch(this.onError);
         return h;
       });
       host.catch(this.onError);
@@ -105,9 +117,13 @@ export class WorkspaceHost {
       return {
         key: `${this.dispatchDir}\0${id}`,
         state,
-        backend: (state === 'queued' ? backendOf(h.snapshot.context.model) : this.claimedBackend(id, h)) ?? h.task.backend,
+        backend:
+          (state === 'queued' ? backendOf(h.snapshot.context.model) : this.claimedBackend(id, h)) ?? h.task.backend,
         createdAt: h.task.createdAt,
-        after: h.snapshot.context.startReason !== 'first' ? [] : (h.task.options.after ?? []).map((dep) => ({ id: dep, state: states.get(dep) })),
+        after:
+          h.snapshot.context.startReason !== 'first'
+            ? []
+            : (h.task.options.after ?? []).map((dep) => ({ id: dep, state: states.get(dep) })),
       };
     });
   }
@@ -131,7 +147,8 @@ export class WorkspaceHost {
     const host = this.started.get(id);
     if (!host || !host.snapshot.can({ type: 'start', at: Date.now() })) return;
     if (decision.action === 'start') host.send({ type: 'start', at: Date.now() });
-    else if (decision.action === 'fail') host.send({ type: 'dependency.failed', message: decision.message, at: Date.now() });
+    else if (decision.action === 'fail')
+      host.send({ type: 'dependency.failed', message: decision.message, at: Date.now() });
   }
 
   /** How this workspace is followed: by its watcher, or by scans alone when the watcher failed. */

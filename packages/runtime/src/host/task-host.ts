@@ -1,5 +1,30 @@
-import { applyEvent, type ChooseModelInput, type Clock, createDeadlineLogic, hasWorker, logInspector, samePlanFacts, type SpawnWorkerInput, stateOf, type TaskEvent, taskMachine, type TaskSnapshot, type TaskState } from '@dispatch/core';
-import { cleanTaskTemps, createNoteKeeper, deriveTaskState, eventFromFact, EventLogWriter, type Fact, type NoteKeeper, recordLostWorker, type TaskFile, type TaskPaths } from '@dispatch/ipc-fs';
+import {
+  applyEvent,
+  type ChooseModelInput,
+  type Clock,
+  createDeadlineLogic,
+  hasWorker,
+  logInspector,
+  samePlanFacts,
+  type SpawnWorkerInput,
+  stateOf,
+  type TaskEvent,
+  taskMachine,
+  type TaskSnapshot,
+  type TaskState,
+} from '@dispatch/core';
+import {
+  cleanTaskTemps,
+  createNoteKeeper,
+  deriveTaskState,
+  eventFromFact,
+  EventLogWriter,
+  type Fact,
+  type NoteKeeper,
+  recordLostWorker,
+  type TaskFile,
+  type TaskPaths,
+} from '@dispatch/ipc-fs';
 import { appendFileSync } from 'node:fs';
 import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';
@@ -48,12 +73,18 @@ export class TaskHost {
 
   static async start(options: TaskHostOptions): Promise<TaskHost> {
     const clock = options.clock ?? systemClock;
-    const onError = options.onError ?? ((err: unknown) => process.stderr.write(`dispatch: ${(err as Error).message ?? String(err)}\n`));
+    const onError =
+      options.onError ??
+      ((err: unknown) => process.stderr.write(`dispatch: ${(err as Error).message ?? String(err)}\n`));
     const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now(), ...classifiers });
     await cleanTaskTemps(derived.paths);
     const log = await EventLogWriter.open(derived.paths.events);
     if (derived.logged[0]?.type !== 'task.created') {
-      await log.append({ type: 'task.created', at: derived.recorded.context.createdAt, input: inputOf(derived.recorded) });
+      await log.append({
+        type: 'task.created',
+        at: derived.recorded.context.createdAt,
+        input: inputOf(derived.recorded),
+      });
     }
     // What happened while no host ran: log it, and the states it led through.
     let recorded = derived.recorded;
@@ -95,7 +126,14 @@ export class TaskHost {
         // for the network): the timeout carries that cause, so the task fails with it.
         deadline: createDeadlineLogic(clock, async (event) =>
           event.type === 'task.timeout' && actorRef
-            ? { ...event, cause: await classifyStuckWorker(derived.paths, actorRef.getSnapshot().context.attempt, new Date(event.at)) }
+            ? {
+                ...event,
+                cause: await classifyStuckWorker(
+                  derived.paths,
+                  actorRef.getSnapshot().context.attempt,
+                  new Date(event.at),
+                ),
+              }
             : event,
         ),
       },
@@ -139,7 +177,8 @@ export class TaskHost {
           append({ type: 'state.entered', at: cause.at, state, from });
           options.onState?.(state, from, snapshot);
           // A continue or retry queues the task again; without a scheduler it starts at once.
-          if (state === 'queued' && options.autoStart !== false) queueMicrotask(() => actor.send({ type: 'start', at: clock.now() }));
+          if (state === 'queued' && options.autoStart !== false)
+            queueMicrotask(() => actor.send({ type: 'start', at: clock.now() }));
         },
       }),
     });
@@ -149,7 +188,8 @@ export class TaskHost {
       onError,
     });
     for (const e of derived.logged) {
-      if (e.type === 'note.added' && typeof e.noteId === 'string' && typeof e.text === 'string') notes.remember({ id: e.noteId, text: e.text });
+      if (e.type === 'note.added' && typeof e.noteId === 'string' && typeof e.text === 'string')
+        notes.remember({ id: e.noteId, text: e.text });
     }
     actorRef = actor;
     const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError, notes, away);
@@ -223,5 +263,12 @@ async function settleWorker(ctx: WorkerContext, state: TaskState, attempt: numbe
 
 function inputOf(snapshot: TaskSnapshot) {
   const c = snapshot.context;
-  return { id: c.id, model: c.model, createdAt: c.createdAt, answerTimeoutMs: c.answerTimeoutMs, graceMs: c.graceMs, timeLimitMs: c.timeLimitMs };
+  return {
+    id: c.id,
+    model: c.model,
+    createdAt: c.createdAt,
+    answerTimeoutMs: c.answerTimeoutMs,
+    graceMs: c.graceMs,
+    timeLimitMs: c.timeLimitMs,
+  };
 }

@@ -11,10 +11,18 @@ function homeWith(config: string): { home: string; env: NodeJS.ProcessEnv } {
   return { home, env: { DISPATCH_HOME: home, PATH: process.env.PATH ?? '' } };
 }
 
-const CONFIG = 'default: a\nbackends:\n  one: { command: "sh -c true" }\n  two: { command: "sh -c true" }\nmodels:\n  a: { backend: one }\n  b: { backend: two }\nfallback: [b]\n';
-const input = (requested: string | null, current = 'a') => ({ id: 't', requested, current, modelsTried: [current], error: null, at: 1 });
+const CONFIG =
+  'default: a\nbackends:\n  one: { command: "sh -c true" }\n  two: { command: "sh -c true" }\nmodels:\n  a: { backend: one }\n  b: { backend: two }\nfallback: [b]\n';
+const input = (requested: string | null, current = 'a') => ({
+  id: 't',
+  requested,
+  current,
+  modelsTried: [current],
+  error: null,
+  at: 1,
+});
 
-describe('the recovery decision the daemon supplies (the machine\'s chooseModel)', () => {
+describe("the recovery decision the daemon supplies (the machine's chooseModel)", () => {
   it('runs a named model as named', async () => {
     const { home, env } = homeWith(CONFIG);
     expect(await createModelChooser(home, env)(input('b'))).toEqual({ type: 'model.chosen', model: 'b', at: 1 });

@@ -12,7 +12,10 @@ import { userConfig } from '../config/user-config.js';
  * as it does for new tasks. A model the config no longer resolves (removed since) is no way on:
  * the task fails again with `no-alternative`, saying why, instead of starting a doomed worker.
  */
-export function createModelChooser(home: string, env: NodeJS.ProcessEnv): (input: ChooseModelInput) => Promise<TaskEvent> {
+export function createModelChooser(
+  home: string,
+  env: NodeJS.ProcessEnv,
+): (input: ChooseModelInput) => Promise<TaskEvent> {
   return async (input) => {
     const at = input.at;
     if (input.requested !== null) return { type: 'model.chosen', model: input.requested, at };
@@ -27,7 +30,14 @@ export function createModelChooser(home: string, env: NodeJS.ProcessEnv): (input
     try {
       resolveModel({ config, modelFlag: model });
     } catch (err) {
-      return { type: 'recovery.failed', error: { kind: 'no-alternative', message: `${(err as Error).message}; retry with another model: dispatch retry ${input.id} --model M` }, at };
+      return {
+        type: 'recovery.failed',
+        error: {
+          kind: 'no-alternative',
+          message: `${(err as Error).message}; retry with another model: dispatch retry ${input.id} --model M`,
+        },
+        at,
+      };
     }
     return { type: 'model.chosen', model, at };
   };

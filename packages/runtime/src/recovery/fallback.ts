@@ -16,7 +16,12 @@ export interface FailedAttempt {
  * auth, quota, an unavailable model). Each model is tried at most once per task, so fallbacks
  * end. Null: leave the task to the user.
  */
-export function fallbackModel(failure: FailedAttempt, config: DispatchConfig, env: NodeJS.ProcessEnv, cooling: ReadonlySet<string>): string | null {
+export function fallbackModel(
+  failure: FailedAttempt,
+  config: DispatchConfig,
+  env: NodeJS.ProcessEnv,
+  cooling: ReadonlySet<string>,
+): string | null {
   const { error, model, modelsTried } = failure;
   if (error === null || !MODEL_FAILURES.includes(error.kind)) return null;
   const usable = new Set(alternativesIn(config, env, [...modelsTried, model]).map((a) => a.model));

@@ -39,7 +39,10 @@ export function blockerOf(view: TaskView): { seq: number | null; text: string } 
  * The notable condition a task is in, or null while it is just working. A question counts while
  * it is pending; `alternatives` is asked for only when the task failed.
  */
-export async function conditionOf(derived: DerivedTask, alternatives: (tried: readonly string[]) => Promise<string[]>): Promise<Condition | null> {
+export async function conditionOf(
+  derived: DerivedTask,
+  alternatives: (tried: readonly string[]) => Promise<string[]>,
+): Promise<Condition | null> {
   const view = toTaskView(derived);
   // Built as `{v, type, id, ...}` so the line reads well in a terminal and a log.
   const base = <T extends ConditionType>(type: T) => ({
@@ -51,15 +54,23 @@ export async function conditionOf(derived: DerivedTask, alternatives: (tried: re
     output: existsSync(derived.paths.output) ? derived.paths.output : null,
   });
   const { state } = view;
-  if (state === 'blocked') return { ...base('blocked'), ...(blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' }) };
+  if (state === 'blocked')
+    return { ...base('blocked'), ...(blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' }) };
   if (state === 'failed') {
     const error = view.error ?? { kind: 'crash', message: 'the task failed' };
-    return { ...base('failed'), kind: error.kind, message: error.message, alternatives: await alternatives([...derived.snapshot.context.modelsTried, view.model]) };
+    return {
+      ...base('failed'),
+      kind: error.kind,
+      message: error.message,
+      alternatives: await alternatives([...derived.snapshot.context.modelsTried, view.model]),
+    };
   }
   if (isFinalState(state)) return base(state === 'completed' ? 'completed' : 'cancelled');
   // A question counts while this attempt's worker may still read the answer; queued or recovering,
   // a question left from an earlier attempt is superseded.
-  return holdsSlot(state) && view.question ? { ...base('question'), seq: view.question.seq, text: view.question.text } : null;
+  return holdsSlot(state) && view.question
+    ? { ...base('question'), seq: view.question.seq, text: view.question.text }
+    : null;
 }
 
 /** The condition in one human line: `security-review asks #1: JWT or sessions?`. */

@@ -12,19 +12,30 @@ export function recoveryLine(id: string, kind: string, message: string, alternat
   const why = `${id}: ${kind} — ${message.replace(/\s+/g, ' ').trim().replace(/\.$/, '')}`;
   if (!MODEL_FAILURES.includes(kind)) return `${why}. Fix the cause, then: dispatch retry ${id}`;
   const [best, ...rest] = alternatives;
-  if (best === undefined) return `${why}. No other configured model can run here: fix it, or add one with dispatch config add-model`;
+  if (best === undefined)
+    return `${why}. No other configured model can run here: fix it, or add one with dispatch config add-model`;
   return `${why}. Retry with another model: dispatch retry ${id} --model ${best}${rest.length > 0 ? ` (or: ${rest.join(', ')})` : ''}`;
 }
 
 /** The failure report under the status table: one line per failed task, in the order given. */
-export async function failureReport(tasks: readonly DerivedTask[], alternatives: (tried: readonly string[]) => Promise<string[]>): Promise<string[]> {
+export async function failureReport(
+  tasks: readonly DerivedTask[],
+  alternatives: (tried: readonly string[]) => Promise<string[]>,
+): Promise<string[]> {
   const lines: string[] = [];
   for (const t of tasks) {
     if (t.state !== 'failed') continue;
     const { error, model, modelsTried } = t.snapshot.context;
     const kind = error?.kind ?? 'crash';
     const tried = [...modelsTried, model];
-    lines.push(recoveryLine(t.task.id, kind, error?.message ?? 'the task failed', MODEL_FAILURES.includes(kind) ? await alternatives(tried) : []));
+    lines.push(
+      recoveryLine(
+        t.task.id,
+        kind,
+        error?.message ?? 'the task failed',
+        MODEL_FAILURES.includes(kind) ? await alternatives(tried) : [],
+      ),
+    );
   }
   return lines;
 }

@@ -1,5 +1,13 @@
 import { stat } from 'node:fs/promises';
-import { assertTaskId, type DerivedTask, deriveTaskState, IpcError, isRegistered, taskPaths, type TaskPaths } from '@dispatch/ipc-fs';
+import {
+  assertTaskId,
+  type DerivedTask,
+  deriveTaskState,
+  IpcError,
+  isRegistered,
+  taskPaths,
+  type TaskPaths,
+} from '@dispatch/ipc-fs';
 import { usageError } from '../errors.js';
 import { classifiers } from '../worker/classify-exit.js';
 import type { Caller } from '../caller.js';
@@ -22,7 +30,10 @@ export async function findTask(caller: Caller, rawId: string): Promise<TaskRef> 
   const id = assertTaskId(rawId);
   const { home, dispatchDir } = workspaceOf(caller);
   const paths = taskPaths(dispatchDir, id);
-  const exists = await stat(paths.taskJson).then(() => true, () => false);
+  const exists = await stat(paths.taskJson).then(
+    () => true,
+    () => false,
+  );
   if (!exists) throw new IpcError('no-such-task', `no task ${id} in ${dispatchDir} (dispatch status lists the tasks)`);
   return { id, home, dispatchDir, paths, registered: await isRegistered(home, dispatchDir, id) };
 }
@@ -34,7 +45,10 @@ export async function findTask(caller: Caller, rawId: string): Promise<TaskRef> 
 export async function loadHostedTask(caller: Caller, rawId: string): Promise<{ ref: TaskRef; derived: DerivedTask }> {
   const ref = await findTask(caller, rawId);
   if (!ref.registered) {
-    throw usageError(`task ${ref.id} was not created by dispatch run here (not registered), so dispatch does not run it`, 'invalid-input');
+    throw usageError(
+      `task ${ref.id} was not created by dispatch run here (not registered), so dispatch does not run it`,
+      'invalid-input',
+    );
   }
   return { ref, derived: await deriveTaskState(ref.dispatchDir, ref.id, classifiers) };
 }

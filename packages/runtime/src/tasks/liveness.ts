@@ -50,12 +50,20 @@ export async function livenessOf(ref: TaskRef, now = Date.now(), waiting?: Map<s
     return { state: 'unreadable', keep: null };
   }
   if (!ref.registered) {
-    return { state, keep: now - createdAt < REGISTERING_MS ? 'just created; dispatch run may still be registering it' : null };
+    return {
+      state,
+      keep: now - createdAt < REGISTERING_MS ? 'just created; dispatch run may still be registering it' : null,
+    };
   }
   // A live task (a worker alive, or the daemon about to act) is never removed.
   if (isLive(state)) return { state, keep: `it is ${state}` };
   const dependents = (waiting ?? (await waitingDependents(ref.dispatchDir, now))).get(ref.id) ?? [];
-  if (dependents.length > 0) return { state, keep: `${dependents.join(', ')} ${dependents.length === 1 ? 'waits' : 'wait'} to run after it`, dependents };
+  if (dependents.length > 0)
+    return {
+      state,
+      keep: `${dependents.join(', ')} ${dependents.length === 1 ? 'waits' : 'wait'} to run after it`,
+      dependents,
+    };
   const requests = await readdir(ref.paths.requests).catch(() => [] as string[]);
   if (requests.some(isRequestName)) return { state, keep: 'a request to the daemon is still pending' };
   return { state, keep: null };

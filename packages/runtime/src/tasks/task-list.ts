@@ -26,7 +26,11 @@ export async function deriveTask(dispatchDir: string, id: string): Promise<Deriv
  * with no ids every task of the workspace — skipping a folder whose task.json is not written yet
  * and, with a warning, one whose task.json is broken.
  */
-export async function deriveTasks(dispatchDir: string, ids: readonly string[], warn?: (line: string) => void): Promise<DerivedTask[]> {
+export async function deriveTasks(
+  dispatchDir: string,
+  ids: readonly string[],
+  warn?: (line: string) => void,
+): Promise<DerivedTask[]> {
   if (ids.length > 0) return Promise.all(ids.map((id) => deriveTask(dispatchDir, id)));
   const derive = async (id: string): Promise<DerivedTask | null> => {
     try {
@@ -41,7 +45,8 @@ export async function deriveTasks(dispatchDir: string, ids: readonly string[], w
   const all = await listTaskIds(dispatchDir);
   const found: (DerivedTask | null)[] = [];
   // A few at a time: file reads overlap, without opening thousands of files at once.
-  for (let i = 0; i < all.length; i += CONCURRENCY) found.push(...(await Promise.all(all.slice(i, i + CONCURRENCY).map(derive))));
+  for (let i = 0; i < all.length; i += CONCURRENCY)
+    found.push(...(await Promise.all(all.slice(i, i + CONCURRENCY).map(derive))));
   return found.filter((t): t is DerivedTask => t !== null);
 }
 

@@ -1,6 +1,8 @@
 /** Words that say little about a task, left out of the id derived from its prompt. */
 const FILLER = new Set(
-  'a an the to of for and or in on at with by from into please use using have ask can could would should will me my our this that it its be is are then also just some'.split(' '),
+  'a an the to of for and or in on at with by from into please use using have ask can could would should will me my our this that it its be is are then also just some'.split(
+    ' ',
+  ),
 );
 
 /**

@@ -21,7 +21,11 @@ export function waitForAnswer(ipcDir: string, seq: number, timeoutMs: number): P
       if (err !== undefined) reject(err);
       else resolve(answer);
     };
-    const check = () => readAnswer(ipcDir, seq).then((a) => a !== null && finish(a), (err: unknown) => finish(null, err));
+    const check = () =>
+      readAnswer(ipcDir, seq).then(
+        (a) => a !== null && finish(a),
+        (err: unknown) => finish(null, err),
+      );
     try {
       watcher = watch(ipcDir, () => void check());
       watcher.on('error', () => undefined); // the poll still runs
@@ -30,7 +34,14 @@ export function waitForAnswer(ipcDir: string, seq: number, timeoutMs: number): P
     }
     const poll = setInterval(() => void check(), POLL_MS);
     // One last look at the deadline, so an answer written just then is not missed.
-    const timer = setTimeout(() => void readAnswer(ipcDir, seq).then((a) => finish(a), (err: unknown) => finish(null, err)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        void readAnswer(ipcDir, seq).then(
+          (a) => finish(a),
+          (err: unknown) => finish(null, err),
+        ),
+      timeoutMs,
+    );
     void check();
   });
 }

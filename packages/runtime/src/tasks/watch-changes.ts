@@ -23,7 +23,11 @@ const DEBOUNCE_MS = 25;
  * a periodic safety re-check (no ids: look at everything). The CLI's `--watch`, `wait` and the
  * inspector's live page all follow a workspace through this one watcher.
  */
-export async function watchChanges(dispatchDir: string, onChange: (ids: ReadonlySet<string>) => void, options: WatchChangesOptions = {}): Promise<ChangeWatch> {
+export async function watchChanges(
+  dispatchDir: string,
+  onChange: (ids: ReadonlySet<string>) => void,
+  options: WatchChangesOptions = {},
+): Promise<ChangeWatch> {
   const include = options.include ?? ((name: string) => name !== 'worker.log');
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
@@ -88,7 +92,11 @@ export interface WaitForOptions extends WatchChangesOptions {
  * resolves; null on timeout or abort. A probe that throws rejects. Watches start before the first
  * probe, so no change between them is missed.
  */
-export function waitFor<T>(dispatchDir: string, probe: () => Promise<T | null>, options: WaitForOptions = {}): Promise<T | null> {
+export function waitFor<T>(
+  dispatchDir: string,
+  probe: () => Promise<T | null>,
+  options: WaitForOptions = {},
+): Promise<T | null> {
   return new Promise<T | null>((resolve, reject) => {
     let done = false;
     let running = false;

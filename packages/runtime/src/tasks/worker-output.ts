@@ -1,5 +1,11 @@
 import { STRUCTURED_BACKENDS, summarizeWorkerOutput, type WorkerSummary } from '@dispatch/backends';
-import { type DerivedTask, readAttemptLogTail, readAttemptSummary, readExitRecord, writeAttemptSummary } from '@dispatch/ipc-fs';
+import {
+  type DerivedTask,
+  readAttemptLogTail,
+  readAttemptSummary,
+  readExitRecord,
+  writeAttemptSummary,
+} from '@dispatch/ipc-fs';
 
 /** What a task's workers reported: token use and cost summed over attempts, and what the current one is doing. */
 export interface WorkerReport {
@@ -16,7 +22,8 @@ async function attemptSummary(derived: DerivedTask, attempt: number): Promise<Wo
   const cached = readAttemptSummary<WorkerSummary>(derived.paths.attempts, attempt);
   if (cached !== null) return cached;
   const summary = summarizeWorkerOutput(await readAttemptLogTail(derived.paths, attempt));
-  if (await readExitRecord(derived.paths.attempts, attempt)) await writeAttemptSummary(derived.paths.attempts, attempt, summary).catch(() => undefined);
+  if (await readExitRecord(derived.paths.attempts, attempt))
+    await writeAttemptSummary(derived.paths.attempts, attempt, summary).catch(() => undefined);
   return summary;
 }
 
@@ -29,13 +36,25 @@ export async function workerReport(derived: DerivedTask): Promise<WorkerReport |
   for (let n = 1; n <= attempts; n++) {
     const s = await attemptSummary(derived, n);
     if (s.usage) {
-      usage = usage === null
-        ? { ...s.usage }
-        : { inputTokens: usage.inputTokens + s.usage.inputTokens, outputTokens: usage.outputTokens + s.usage.outputTokens, costUsd: usage.costUsd === null || s.usage.costUsd === null ? (usage.costUsd ?? s.usage.costUsd) : usage.costUsd + s.usage.costUsd };
+      usage =
+        usage === null
+          ? { ...s.usage }
+          : {
+              inputTokens: usage.inputTokens + s.usage.inputTokens,
+              outputTokens: usage.outputTokens + s.usage.outputTokens,
+              costUsd:
+                usage.costUsd === null || s.usage.costUsd === null
+                  ? (usage.costUsd ?? s.usage.costUsd)
+                  : usage.costUsd + s.usage.costUsd,
+            };
     }
     last = s;
   }
-  return { usage, activity: derived.snapshot.hasTag('worker') ? (last?.lastActivity ?? null) : null, sessionId: last?.sessionId ?? null };
+  return {
+    usage,
+    activity: derived.snapshot.hasTag('worker') ? (last?.lastActivity ?? null) : null,
+    sessionId: last?.sessionId ?? null,
+  };
 }
 
 /** `12,345 in / 2,345 out tokens, $0.0421`. */

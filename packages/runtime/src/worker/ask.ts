@@ -25,7 +25,8 @@ export interface AskOutput {
 /** A positive whole number from an option, or a usage error naming the option. */
 function positiveInt(value: unknown, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw usageError(`${name}: a positive whole number, not ${JSON.stringify(String(value))}`, 'invalid-input');
+  if (!Number.isInteger(n) || n <= 0)
+    throw usageError(`${name}: a positive whole number, not ${JSON.stringify(String(value))}`, 'invalid-input');
   return n;
 }
 
@@ -33,15 +34,22 @@ function positiveInt(value: unknown, name: string): number {
 function timeoutSeconds(given: unknown): number {
   if (given === undefined || given === '') return DEFAULT_TIMEOUT_S;
   const n = Number(given);
-  if (!Number.isFinite(n) || n < 0) throw usageError(`--timeout: a number of seconds, not ${JSON.stringify(String(given))}`, 'invalid-input');
+  if (!Number.isFinite(n) || n < 0)
+    throw usageError(`--timeout: a number of seconds, not ${JSON.stringify(String(given))}`, 'invalid-input');
   return n;
 }
 
 /** The worker's `ipc/` folder, from `$DISPATCH_IPC_DIR` (dispatch sets it for every worker). */
 async function ipcDirOf(env: NodeJS.ProcessEnv): Promise<string> {
   const dir = env.DISPATCH_IPC_DIR ?? '';
-  if (dir === '') throw usageError('ask is for workers: $DISPATCH_IPC_DIR is not set (dispatch sets it for the workers it starts)');
-  const isDir = isAbsolute(dir) && (await stat(dir).then((s) => s.isDirectory(), () => false));
+  if (dir === '')
+    throw usageError('ask is for workers: $DISPATCH_IPC_DIR is not set (dispatch sets it for the workers it starts)');
+  const isDir =
+    isAbsolute(dir) &&
+    (await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
   if (!isDir) throw usageError(`$DISPATCH_IPC_DIR is not a task's ipc folder: ${dir}`, 'invalid-input');
   return dir;
 }
@@ -56,7 +64,8 @@ async function ipcDirOf(env: NodeJS.ProcessEnv): Promise<string> {
 export async function askAsWorker(env: NodeJS.ProcessEnv, input: AskInput, io: AskOutput): Promise<number> {
   const text = input.question.trim();
   if (input.wait !== undefined && text !== '') throw usageError('give a question or --wait N, not both');
-  if (input.wait === undefined && text === '') throw usageError('say the question: dispatch ask "QUESTION" (or --wait N to resume)');
+  if (input.wait === undefined && text === '')
+    throw usageError('say the question: dispatch ask "QUESTION" (or --wait N to resume)');
   const timeout = timeoutSeconds(input.timeout ?? env.DISPATCH_ANSWER_TIMEOUT);
   const ipcDir = await ipcDirOf(env);
   let seq: number;
@@ -67,7 +76,8 @@ export async function askAsWorker(env: NodeJS.ProcessEnv, input: AskInput, io: A
     io.err(`asked question ${seq}; if this wait is cut short: dispatch ask --wait ${seq}\n`);
   } else {
     seq = positiveInt(input.wait, '--wait');
-    if ((await readQuestion(ipcDir, seq)) === null) throw usageError(`there is no question ${seq} in ${ipcDir}`, 'invalid-input');
+    if ((await readQuestion(ipcDir, seq)) === null)
+      throw usageError(`there is no question ${seq} in ${ipcDir}`, 'invalid-input');
   }
   const answer = await waitForAnswer(ipcDir, seq, timeout * 1000);
   if (answer === null) {

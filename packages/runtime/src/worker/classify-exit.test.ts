@@ -11,7 +11,10 @@ function task() {
   return paths;
 }
 const claim = (paths: ReturnType<typeof task>, n: number, backend: string) =>
-  writeFileSync(join(paths.attempts, `${n}.json`), JSON.stringify({ attempt: n, model: 'm', backend, claimedAt: '2026-11-24T08:00:00.000Z' }));
+  writeFileSync(
+    join(paths.attempts, `${n}.json`),
+    JSON.stringify({ attempt: n, model: 'm', backend, claimedAt: '2026-11-24T08:00:00.000Z' }),
+  );
 const record = { code: 1, signal: null, at: '2026-11-24T08:00:05.000Z' };
 
 describe('classifyExit', () => {
@@ -20,13 +23,19 @@ describe('classifyExit', () => {
     claim(paths, 1, 'claude');
     await markAttemptLogStart(paths, 1);
     writeFileSync(paths.workerLog, 'Not logged in · Please run /login\n');
-    expect(await classifyExit(record, paths, 1)).toMatchObject({ kind: 'auth', message: expect.stringMatching(/^claude: not logged in/) });
+    expect(await classifyExit(record, paths, 1)).toMatchObject({
+      kind: 'auth',
+      message: expect.stringMatching(/^claude: not logged in/),
+    });
 
     // A retry on another CLI: the first attempt's "Not logged in" is not its cause.
     claim(paths, 2, 'codex');
     await markAttemptLogStart(paths, 2);
     appendFileSync(paths.workerLog, 'Segmentation fault\n');
-    expect(await classifyExit({ ...record, code: 139 }, paths, 2)).toEqual({ kind: 'crash', message: 'codex exited with code 139: Segmentation fault' });
+    expect(await classifyExit({ ...record, code: 139 }, paths, 2)).toEqual({
+      kind: 'crash',
+      message: 'codex exited with code 139: Segmentation fault',
+    });
   });
 
   it('reads a bounded tail, and all of it when the log was cut below the start', async () => {
@@ -52,8 +61,14 @@ describe('classifyExit', () => {
     const paths = task();
     claim(paths, 1, 'codex');
     await markAttemptLogStart(paths, 1);
-    writeFileSync(paths.workerLog, 'user\nSay hi\nERROR: Reconnecting... waiting for network\nERROR: Reconnecting... waiting for network\n');
-    expect(await classifyStuckWorker(paths, 1)).toMatchObject({ kind: 'network', message: expect.stringMatching(/^codex: /) });
+    writeFileSync(
+      paths.workerLog,
+      'user\nSay hi\nERROR: Reconnecting... waiting for network\nERROR: Reconnecting... waiting for network\n',
+    );
+    expect(await classifyStuckWorker(paths, 1)).toMatchObject({
+      kind: 'network',
+      message: expect.stringMatching(/^codex: /),
+    });
     const quiet = task();
     writeFileSync(quiet.workerLog, 'thinking about the plan\n');
     expect(await classifyStuckWorker(quiet, 1)).toBeNull();

@@ -1,5 +1,11 @@
 import { classifyWorkerExit } from '@dispatch/backends';
-import { type DeriveOptions, type ExitClassifier, readAttemptClaim, readAttemptLogTail, type TaskPaths } from '@dispatch/ipc-fs';
+import {
+  type DeriveOptions,
+  type ExitClassifier,
+  readAttemptClaim,
+  readAttemptLogTail,
+  type TaskPaths,
+} from '@dispatch/ipc-fs';
 import type { TaskError } from '@dispatch/core';
 
 // Backends with no CLI name of their own: an alias's inline command, the simulated worker.
@@ -13,7 +19,13 @@ const GENERIC: Record<string, string> = { command: 'worker', sim: 'sim worker' }
 export const classifyExit: ExitClassifier = async (record, paths, attempt) => {
   const { output, cli } = await attemptOutput(paths, attempt);
   const at = new Date(record.at);
-  return classifyWorkerExit({ code: record.code, signal: record.signal, output, ...(cli && { cli }), ...(!Number.isNaN(at.getTime()) && { at }) });
+  return classifyWorkerExit({
+    code: record.code,
+    signal: record.signal,
+    output,
+    ...(cli && { cli }),
+    ...(!Number.isNaN(at.getTime()) && { at }),
+  });
 };
 
 /**
@@ -21,7 +33,11 @@ export const classifyExit: ExitClassifier = async (record, paths, attempt) => {
  * shows in its output that it is stuck on — codex retries an unreachable API forever, printing
  * "Reconnecting... waiting for network" — or null when its output names no known cause.
  */
-export async function classifyStuckWorker(paths: TaskPaths, attempt: number, now = new Date()): Promise<TaskError | null> {
+export async function classifyStuckWorker(
+  paths: TaskPaths,
+  attempt: number,
+  now = new Date(),
+): Promise<TaskError | null> {
   const { output, cli } = await attemptOutput(paths, attempt);
   const found = classifyWorkerExit({ code: null, signal: null, output, ...(cli && { cli }), at: now });
   return found && found.kind !== 'crash' ? found : null;

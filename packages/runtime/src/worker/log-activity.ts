@@ -15,7 +15,10 @@ export class LogActivity {
 
   /** The time of the last structured event seen (`now` when it was seen in this look), or null if none yet. */
   async lastEvent(now: number): Promise<number | null> {
-    const size = await stat(this.path).then((s) => s.size, () => 0);
+    const size = await stat(this.path).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size < this.offset) {
       this.offset = 0; // cut to its tail by the daemon: read the rest anew
       this.carry = '';

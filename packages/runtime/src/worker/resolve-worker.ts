@@ -17,6 +17,22 @@ export async function resolveWorker(model: string, env: NodeJS.ProcessEnv): Prom
   const r = resolveModel({ config, modelFlag: model });
   if (r.via === 'builtin') return { backend: 'sim', command: simWorkerCommand(), modelArgs: null };
   const setup = config?.worktreeSetup;
-  if (!r.backend) return { backend: 'command', command: r.command ?? '', modelArgs: null, aliasPrompt: r.aliasPrompt, worktreeSetup: setup };
-  return { backend: r.backend.name, command: r.backend.command, modelArgs: r.args, aliasPrompt: r.aliasPrompt, worktreeSetup: setup, outputArgs: structuredOutputArgs(r.backend.kind, r.backend.command), budgetUsd: config?.budgetUsd, sessionResume: sessionResumeFor(r.backend.kind, r.backend.command) };
+  if (!r.backend)
+    return {
+      backend: 'command',
+      command: r.command ?? '',
+      modelArgs: null,
+      aliasPrompt: r.aliasPrompt,
+      worktreeSetup: setup,
+    };
+  return {
+    backend: r.backend.name,
+    command: r.backend.command,
+    modelArgs: r.args,
+    aliasPrompt: r.aliasPrompt,
+    worktreeSetup: setup,
+    outputArgs: structuredOutputArgs(r.backend.kind, r.backend.command),
+    budgetUsd: config?.budgetUsd,
+    sessionResume: sessionResumeFor(r.backend.kind, r.backend.command),
+  };
 }

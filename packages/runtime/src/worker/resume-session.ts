@@ -32,7 +32,14 @@ export async function resumedSessionGone(paths: TaskPaths, attempt: number): Pro
  * the session (claude's stream-json, codex's `exec --json`). [] otherwise — the worker then goes
  * on from plan.md and context.md. This is the one place that decides.
  */
-export async function resumeArgs(paths: TaskPaths, attempt: number, reason: StartReason, backend: string, model: string, resume: SessionResume | null | undefined): Promise<string[]> {
+export async function resumeArgs(
+  paths: TaskPaths,
+  attempt: number,
+  reason: StartReason,
+  backend: string,
+  model: string,
+  resume: SessionResume | null | undefined,
+): Promise<string[]> {
   if (!resume || attempt <= 1 || reason === 'first') return [];
   const previous = await readAttemptClaim(paths.attempts, attempt - 1).catch(() => null);
   if (!previous || previous.backend !== backend || previous.model !== model) return [];

@@ -1,6 +1,29 @@
-import { BackendError, buildWorkerCommand, isSameProcess, launchWorker, processStartTime, type SessionResume, signalWorker, workerEnv, workerPrompt } from '@dispatch/backends';
+import {
+  BackendError,
+  buildWorkerCommand,
+  isSameProcess,
+  launchWorker,
+  processStartTime,
+  type SessionResume,
+  signalWorker,
+  workerEnv,
+  workerPrompt,
+} from '@dispatch/backends';
 import { resumeArgs } from './resume-session.js';
-import { claimAttempt, IpcError, markAttemptLogStart, readAttemptClaim, readExitRecord, readPidRecord, readTaskFile, readTaskWorktree, readWrapperRecord, recordLostWorker, type TaskPaths, writeWrapperRecord } from '@dispatch/ipc-fs';
+import {
+  claimAttempt,
+  IpcError,
+  markAttemptLogStart,
+  readAttemptClaim,
+  readExitRecord,
+  readPidRecord,
+  readTaskFile,
+  readTaskWorktree,
+  readWrapperRecord,
+  recordLostWorker,
+  type TaskPaths,
+  writeWrapperRecord,
+} from '@dispatch/ipc-fs';
 import type { SpawnWorkerInput, TaskEvent } from '@dispatch/core';
 import { crashPoint } from '../daemon/crash-points.js';
 
@@ -39,7 +62,6 @@ export interface WorkerContext {
   pidWaitMs?: number;
 }
 
-
 /** The spend limit of one run, where the CLI enforces one (Claude Code's --max-budget-usd). */
 async function budgetArgs(paths: TaskPaths, spec: WorkerSpec): Promise<string[]> {
   if (spec.backend !== 'claude') return [];
@@ -47,10 +69,21 @@ async function budgetArgs(paths: TaskPaths, spec: WorkerSpec): Promise<string[]>
   return typeof budget === 'number' && budget > 0 ? ['--max-budget-usd', String(budget)] : [];
 }
 
-async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: () => boolean, claimed = false): Promise<void> {
+async function launch(
+  ctx: WorkerContext,
+  input: SpawnWorkerInput,
+  cancelled: () => boolean,
+  claimed = false,
+): Promise<void> {
   const { attempt, model } = input;
   const spec = await ctx.resolveWorker(model);
-  if (!claimed) await claimAttempt(ctx.paths.attempts, { attempt, model, backend: spec.backend, claimedAt: new Date(ctx.now()).toISOString() });
+  if (!claimed)
+    await claimAttempt(ctx.paths.attempts, {
+      attempt,
+      model,
+      backend: spec.backend,
+      claimedAt: new Date(ctx.now()).toISOString(),
+    });
   crashPoint('after-attempt-claim');
   // Cancelled meanwhile (or recorded as ended by a stop): the attempt ends here, without a worker.
   if (claimed && (await readExitRecord(ctx.paths.attempts, attempt))) return;
@@ -66,8 +99,17 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
     startReason: input.startReason,
     aliasPrompt: spec.aliasPrompt,
   });
-  const setup = spec.worktreeSetup !== undefined && readTaskWorktree(ctx.paths) !== null ? spec.worktreeSetup : undefined;
-  const command = buildWorkerCommand({ command: spec.command, modelFlag: spec.modelArgs?.flag ?? null, model: spec.modelArgs?.value ?? null, prompt, setup, extraArgs: [...(spec.outputArgs ?? []), ...(await budgetArgs(ctx.paths, spec))], resume: await resumeArgs(ctx.paths, attempt, input.startReason, spec.backend, model, spec.sessionResume) });
+  const setup =
+    spec.worktreeSetup !== undefined && readTaskWorktree(ctx.paths) !== null ? spec.worktreeSetup : undefined;
+  const command = buildWorkerCommand({
+    command: spec.command,
+    modelFlag: spec.modelArgs?.flag ?? null,
+    model: spec.modelArgs?.value ?? null,
+    prompt,
+    setup,
+    extraArgs: [...(spec.outputArgs ?? []), ...(await budgetArgs(ctx.paths, spec))],
+    resume: await resumeArgs(ctx.paths, attempt, input.startReason, spec.backend, model, spec.sessionResume),
+  });
   const env = workerEnv(ctx.env, {
     taskId: ctx.paths.id,
     taskDir: ctx.paths.dir,
@@ -78,7 +120,14 @@ async function launch(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: ()
     bin: ctx.bin,
   });
   await markAttemptLogStart(ctx.paths, attempt);
-  const { wrapperPid } = await launchWorker({ attemptsDir: ctx.paths.attempts, attempt, logFile: ctx.paths.workerLog, command, cwd: ctx.cwd, env });
+  const { wrapperPid } = await launchWorker({
+    attemptsDir: ctx.paths.attempts,
+    attempt,
+    logFile: ctx.paths.workerLog,
+    command,
+    cwd: ctx.cwd,
+    env,
+  });
   crashPoint('after-spawn-before-pid');
   // Lets a later host tell "still starting" from "the wrapper died before writing anything".
   await writeWrapperRecord(ctx.paths.attempts, attempt, wrapperPid, processStartTime(wrapperPid) ?? '');
@@ -114,7 +163,11 @@ async function attach(ctx: WorkerContext, attempt: number): Promise<number | nul
  * without a record, it is recorded as lost, so the task fails with `crash` instead of waiting
  * forever. Returns the event to send.
  */
-export async function startWorker(ctx: WorkerContext, input: SpawnWorkerInput, cancelled: () => boolean = () => false): Promise<TaskEvent> {
+export async function startWorker(
+  ctx: WorkerContext,
+  input: SpawnWorkerInput,
+  cancelled: () => boolean = () => false,
+): Promise<TaskEvent> {
   const { attempt, model } = input;
   const failed = (err: unknown): TaskEvent => {
     const kind = err instanceof BackendError && err.code === 'invalid-model' ? 'model-unavailable' : 'crash';
@@ -140,7 +193,10 @@ export async function startWorker(ctx: WorkerContext, input: SpawnWorkerInput, c
 /** True when attempt N's worker is gone without an exit record: its process and its wrapper are dead. */
 export async function workerLost(ctx: WorkerContext, attempt: number): Promise<boolean> {
   if (await readExitRecord(ctx.paths.attempts, attempt)) return false;
-  const [pid, wrapper] = await Promise.all([readPidRecord(ctx.paths.attempts, attempt), readWrapperRecord(ctx.paths.attempts, attempt)]);
+  const [pid, wrapper] = await Promise.all([
+    readPidRecord(ctx.paths.attempts, attempt),
+    readWrapperRecord(ctx.paths.attempts, attempt),
+  ]);
   const alive = (r: { pid: number; startTime: string } | null) => r !== null && isSameProcess(r.pid, r.startTime);
   if (alive(pid) || alive(wrapper)) return false;
   // The wrapper writes the exit record after the worker ends: look once more before calling it lost.
@@ -158,6 +214,9 @@ export async function stopWorker(ctx: WorkerContext, attempt: number, graceMs = 
   }
   if (!(await signalWorker(ctx.paths.attempts, attempt, 'SIGTERM'))) return;
   crashPoint('during-cancel');
-  const timer = setTimeout(() => void signalWorker(ctx.paths.attempts, attempt, 'SIGKILL').catch(() => undefined), graceMs);
+  const timer = setTimeout(
+    () => void signalWorker(ctx.paths.attempts, attempt, 'SIGKILL').catch(() => undefined),
+    graceMs,
+  );
   timer.unref();
 }

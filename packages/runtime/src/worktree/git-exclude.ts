@@ -20,5 +20,6 @@ export async function excludeFromGit(dispatchDir: string): Promise<void> {
     );
     if (!made) return;
   }
-  if (!(current ?? '').split('\n').includes('.dispatch/')) await appendFile(exclude, `${current && !current.endsWith('\n') ? '\n' : ''}.dispatch/\n`);
+  if (!(current ?? '').split('\n').includes('.dispatch/'))
+    await appendFile(exclude, `${current && !current.endsWith('\n') ? '\n' : ''}.dispatch/\n`);
 }

@@ -9,10 +9,17 @@ import { git } from './git.js';
  * in `.dispatch/worktrees/<id>` (kept out of git by the workspace's exclude), and records it in
  * the task folder. The main tree, and any uncommitted change in it, is not touched.
  */
-export async function createTaskWorktree(repo: string, dispatchDir: string, paths: Pick<TaskPaths, 'id' | 'dir'>, base = 'HEAD'): Promise<TaskWorktree> {
-  const baseCommit = (await git(repo, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]).catch(() => {
-    throw usageError(`--base ${base}: not a commit in ${repo}`, 'invalid-input');
-  })).trim();
+export async function createTaskWorktree(
+  repo: string,
+  dispatchDir: string,
+  paths: Pick<TaskPaths, 'id' | 'dir'>,
+  base = 'HEAD',
+): Promise<TaskWorktree> {
+  const baseCommit = (
+    await git(repo, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]).catch(() => {
+      throw usageError(`--base ${base}: not a commit in ${repo}`, 'invalid-input');
+    })
+  ).trim();
   const branch = `dispatch/${paths.id}`;
   const path = join(dispatchDir, 'worktrees', paths.id);
   await mkdir(dirname(path), { recursive: true });

@@ -8,7 +8,9 @@ import type { TaskWorktree } from '@dispatch/ipc-fs';
 /** Git options that give dispatch's commits an author when the user has none configured. */
 async function identity(repo: string): Promise<string[]> {
   const email = await gitStatus(repo, ['config', 'user.email']);
-  return email.code === 0 && email.stdout.trim() !== '' ? [] : ['-c', 'user.name=dispatch', '-c', 'user.email=dispatch@localhost'];
+  return email.code === 0 && email.stdout.trim() !== ''
+    ? []
+    : ['-c', 'user.name=dispatch', '-c', 'user.email=dispatch@localhost'];
 }
 
 /**
@@ -21,7 +23,8 @@ export async function worktreeDiff(wt: TaskWorktree, options: { stat?: boolean }
     const index = join(dir, 'index');
     const env = { GIT_INDEX_FILE: index };
     const { execa } = await import('execa');
-    const run = (args: string[]) => execa('git', args, { cwd: wt.path, env: { ...process.env, ...env }, reject: false, stdin: 'ignore' });
+    const run = (args: string[]) =>
+      execa('git', args, { cwd: wt.path, env: { ...process.env, ...env }, reject: false, stdin: 'ignore' });
     await run(['read-tree', 'HEAD']);
     await run(['add', '-A']);
     const r = await run(['diff', '--cached', ...(options.stat ? ['--stat'] : []), wt.baseCommit]);
@@ -48,18 +51,43 @@ export async function commitWorktree(wt: TaskWorktree, message: string): Promise
  */
 export async function mergeWorktree(wt: TaskWorktree, title: string): Promise<string> {
   await commitWorktree(wt, `dispatch: ${title}`);
-  const trial = await gitStatus(wt.repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', 'HEAD', wt.branch]);
+  const trial = await gitStatus(wt.repo, [
+    'merge-tree',
+    '--write-tree',
+    '--name-only',
+    '--no-messages',
+    'HEAD',
+    wt.branch,
+  ]);
   if (trial.code === 1) {
     const files = trial.stdout.trim().split('\n').slice(1).filter(Boolean);
-    throw new DispatchError('failure', `merging ${wt.branch} would conflict in ${files.join(', ') || 'some files'}: nothing was changed; resolve it by hand (git merge ${wt.branch}) or discard the task`);
+    throw new DispatchError(
+      'failure',
+      `merging ${wt.branch} would conflict in ${files.join(', ') || 'some files'}: nothing was changed; resolve it by hand (git merge ${wt.branch}) or discard the task`,
+    );
   }
-  if (trial.code !== 0) throw new DispatchError('failure', `git merge-tree: ${trial.stderr.trim().split('\n').at(-1) ?? 'failed'}`);
-  const merge = await gitStatus(wt.repo, [...(await identity(wt.repo)), 'merge', '--no-ff', '--no-edit', '-m', `Merge ${wt.branch}: ${title}`, wt.branch]);
+  if (trial.code !== 0)
+    throw new DispatchError('failure', `git merge-tree: ${trial.stderr.trim().split('\n').at(-1) ?? 'failed'}`);
+  const merge = await gitStatus(wt.repo, [
+    ...(await identity(wt.repo)),
+    'merge',
+    '--no-ff',
+    '--no-edit',
+    '-m',
+    `Merge ${wt.branch}: ${title}`,
+    wt.branch,
+  ]);
   if (merge.code !== 0) {
-    const lines = `${merge.stderr}\n${merge.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = `${merge.stderr}\n${merge.stdout}`
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     const files = lines.filter((l) => !/^(error|hint|Please|Aborting|Merge with strategy)/.test(l) && !l.endsWith(':'));
     const why = /untracked working tree files/.test(merge.stderr) ? 'untracked files' : 'uncommitted changes';
-    throw new DispatchError('failure', `merging ${wt.branch} would overwrite ${why} in the main tree (${files.join(', ')}): nothing was changed; commit or move them first`);
+    throw new DispatchError(
+      'failure',
+      `merging ${wt.branch} would overwrite ${why} in the main tree (${files.join(', ')}): nothing was changed; commit or move them first`,
+    );
   }
   return (await git(wt.repo, ['rev-parse', '--short', 'HEAD'])).trim();
 }

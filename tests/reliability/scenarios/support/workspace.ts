@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { deriveTaskState, listTaskIds, taskPaths, writeRequest } from '@dispatch/ipc-fs';
+import { listTaskIds, taskPaths, writeRequest } from '@dispatch/ipc-fs';
 import { deriveTask } from '@dispatch/runtime';
 
 /** The built CLI the scenarios run, as users and scripts do. */
@@ -41,7 +41,14 @@ export function scenarioWorkspace(name: string, root: string = tmpdir()): Scenar
   const dispatchDir = join(dir, '.dispatch');
   // DISPATCH_DIR pinned: temp folders are outside any git repository, so the CLI would otherwise
   // take a `.dispatch/` that something else left in an ancestor (a stray /tmp/.dispatch) as ours.
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISPATCH_HOME: home, DISPATCH_DIR: dispatchDir, DISPATCH_DAEMON_IDLE_MS: '3000', NO_COLOR: '1' };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DISPATCH_HOME: home,
+    DISPATCH_DIR: dispatchDir,
+    DISPATCH_DAEMON_IDLE_MS: '3000',
+    NO_COLOR: '1',
+  };
   const dispatch = (args: string[], extra: { env?: Record<string, string> } = {}) =>
     execa('node', [bin, ...args], { cwd: dir, env: { ...env, ...extra.env }, extendEnv: false, reject: false });
   const state = async (id: string) => (await deriveTask(dispatchDir, id)).state;
@@ -49,12 +56,20 @@ export function scenarioWorkspace(name: string, root: string = tmpdir()): Scenar
   const dispose = async () => {
     const ids = await listTaskIds(dispatchDir).catch(() => [] as string[]);
     for (const id of ids) {
-      const live = await state(id).then((s) => !FINAL.includes(s), () => false);
+      const live = await state(id).then(
+        (s) => !FINAL.includes(s),
+        () => false,
+      );
       if (live) await writeRequest(taskPaths(dispatchDir, id).requests, { type: 'cancel' }).catch(() => undefined);
     }
     if (ids.length > 0) {
       await dispatch(['daemon', 'start']);
-      await until(async () => (await Promise.all(ids.map((id) => state(id).catch(() => 'completed')))).every((s) => FINAL.includes(s)), 30_000, 'the tasks to end').catch(() => undefined);
+      await until(
+        async () =>
+          (await Promise.all(ids.map((id) => state(id).catch(() => 'completed')))).every((s) => FINAL.includes(s)),
+        30_000,
+        'the tasks to end',
+      ).catch(() => undefined);
     }
     await dispatch(['daemon', 'stop']);
     // DISPATCH_KEEP_SCENARIO=1 keeps the folders to look into after a run (the daemon's log, the task files).

@@ -14,11 +14,23 @@ const drafts = new Map<string, string>();
 function useDraft(draftKey: string): [string, (v: string) => void] {
   const [text, setText] = useState(drafts.get(draftKey) ?? '');
   useEffect(() => setText(drafts.get(draftKey) ?? ''), [draftKey]);
-  return [text, (v) => { drafts.set(draftKey, v); setText(v); }];
+  return [
+    text,
+    (v) => {
+      drafts.set(draftKey, v);
+      setText(v);
+    },
+  ];
 }
 
 /** The question and answer thread, with the answer box and the time left. */
-export function QaPanel(props: { detail: Detail; now: number; skew: number; busy: boolean; onAnswer(text: string): Promise<boolean> }) {
+export function QaPanel(props: {
+  detail: Detail;
+  now: number;
+  skew: number;
+  busy: boolean;
+  onAnswer(text: string): Promise<boolean>;
+}) {
   const { detail, now, skew } = props;
   const { task } = detail;
   const key = `${task.ws}/${task.id}/answer`;
@@ -41,14 +53,19 @@ export function QaPanel(props: { detail: Detail; now: number; skew: number; busy
             {q.answer === null && q.deadline !== null && (
               <span class="deadline" data-testid="time-left">
                 {' · '}
-                {q.deadline - (now - skew) > 0 ? `${countdown(q.deadline - (now - skew))} left before the worker gives up` : 'answer deadline passed'}
+                {q.deadline - (now - skew) > 0
+                  ? `${countdown(q.deadline - (now - skew))} left before the worker gives up`
+                  : 'answer deadline passed'}
               </span>
             )}
           </div>
           <p class="text">{q.question}</p>
           {q.answer !== null && (
             <div class="answer">
-              <span class="meta">you{q.answeredAt !== null && ` · ${age(q.answeredAt, now)} ago`}{q.acknowledged && ' · read by the worker'}</span>
+              <span class="meta">
+                you{q.answeredAt !== null && ` · ${age(q.answeredAt, now)} ago`}
+                {q.acknowledged && ' · read by the worker'}
+              </span>
               <p class="text">{q.answer}</p>
             </div>
           )}
@@ -57,12 +74,27 @@ export function QaPanel(props: { detail: Detail; now: number; skew: number; busy
       {blockedItem && task.state === 'blocked' && (
         <div class="question open blocked-item">
           <div class="meta">blocked item</div>
-          <p class="text">{blockedItem.text}{blockedItem.note ? ` — ${plain(blockedItem.note)}` : ''}</p>
+          <p class="text">
+            {blockedItem.text}
+            {blockedItem.note ? ` — ${plain(blockedItem.note)}` : ''}
+          </p>
         </div>
       )}
       {canAnswer && (
-        <form class="answer-box" onSubmit={(e) => { e.preventDefault(); void send(); }}>
-          <textarea data-testid="answer-input" placeholder={task.state === 'blocked' ? 'Answer to continue the task…' : 'Type your answer…'} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} rows={3} />
+        <form
+          class="answer-box"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void send();
+          }}
+        >
+          <textarea
+            data-testid="answer-input"
+            placeholder={task.state === 'blocked' ? 'Answer to continue the task…' : 'Type your answer…'}
+            value={text}
+            onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+            rows={3}
+          />
           <button type="submit" class="primary" data-testid="answer-send" disabled={props.busy || text.trim() === ''}>
             {task.state === 'blocked' ? 'Answer and continue' : 'Send answer'}
           </button>
@@ -83,13 +115,20 @@ export function PlanPanel(props: { detail: Detail; busy: boolean; onNote(text: s
   return (
     <section class="panel plan" data-testid="plan">
       <h3>
-        Plan <span class="muted">{task.progress.done}/{task.progress.total}</span>
+        Plan{' '}
+        <span class="muted">
+          {task.progress.done}/{task.progress.total}
+        </span>
       </h3>
-      <div class="progress"><div style={{ width: `${pct}%` }} /></div>
+      <div class="progress">
+        <div style={{ width: `${pct}%` }} />
+      </div>
       <ul class="items">
         {task.items.map((i) => (
           <li class={`item mark-${i.mark}`} data-mark={i.mark}>
-            <span class="box" aria-label={i.mark}>{MARK[i.mark]}</span>
+            <span class="box" role="img" aria-label={i.mark}>
+              {MARK[i.mark]}
+            </span>
             <span>
               {i.text}
               {i.note && <span class="note"> — {plain(i.note)}</span>}
@@ -100,13 +139,28 @@ export function PlanPanel(props: { detail: Detail; busy: boolean; onNote(text: s
       {notes.length > 0 && (
         <>
           <h4>Notes</h4>
-          {notes.map((n) => <blockquote data-testid="plan-note">{n}</blockquote>)}
+          {notes.map((n) => (
+            <blockquote data-testid="plan-note">{n}</blockquote>
+          ))}
         </>
       )}
       {!final && (
-        <form class="note-box" onSubmit={async (e) => { e.preventDefault(); if (await props.onNote(text)) setText(''); }}>
-          <input data-testid="note-input" placeholder="Add a note for the worker…" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />
-          <button type="submit" data-testid="note-send" disabled={props.busy || text.trim() === ''}>Add note</button>
+        <form
+          class="note-box"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (await props.onNote(text)) setText('');
+          }}
+        >
+          <input
+            data-testid="note-input"
+            placeholder="Add a note for the worker…"
+            value={text}
+            onInput={(e) => setText((e.target as HTMLInputElement).value)}
+          />
+          <button type="submit" data-testid="note-send" disabled={props.busy || text.trim() === ''}>
+            Add note
+          </button>
         </form>
       )}
     </section>
@@ -123,8 +177,17 @@ export function LogPanel(props: { text: string }) {
   }, [props.text]);
   return (
     <section class="panel log">
-      <h3>Worker log <span class="muted">tail</span></h3>
-      <pre ref={ref} data-testid="log" onScroll={(e) => { const el = e.target as HTMLElement; pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8; }}>
+      <h3>
+        Worker log <span class="muted">tail</span>
+      </h3>
+      <pre
+        ref={ref}
+        data-testid="log"
+        onScroll={(e) => {
+          const el = e.target as HTMLElement;
+          pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
+        }}
+      >
         {props.text === '' ? 'no output yet' : props.text}
       </pre>
     </section>
@@ -132,15 +195,26 @@ export function LogPanel(props: { text: string }) {
 }
 
 /** The timeline: every event with its time and the transition it caused; one can be selected. */
-export function EventsPanel(props: { timeline: TimelineEntry[]; now: number; selected: number | null; onSelect(index: number | null): void }) {
+export function EventsPanel(props: {
+  timeline: TimelineEntry[];
+  now: number;
+  selected: number | null;
+  onSelect(index: number | null): void;
+}) {
   // `state.entered` lines are notes of the transition their event already shows.
   const [notes, setNotes] = useState(false);
-  const rows = props.timeline.map((e, i) => ({ e, i })).filter(({ e }) => notes || e.type !== 'state.entered').reverse();
+  const rows = props.timeline
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => notes || e.type !== 'state.entered')
+    .reverse();
   return (
     <section class="panel events" data-testid="timeline">
       <h3>
         Events <span class="muted">select one to see the machine as it was then</span>
-        <label class="muted toggle"><input type="checkbox" checked={notes} onChange={(e) => setNotes((e.target as HTMLInputElement).checked)} /> state notes</label>
+        <label class="muted toggle">
+          <input type="checkbox" checked={notes} onChange={(e) => setNotes((e.target as HTMLInputElement).checked)} />{' '}
+          state notes
+        </label>
       </h3>
       <ol>
         {rows.map(({ e, i }) => (

@@ -12,14 +12,26 @@ function matches(task: TaskSummary, filter: string): boolean {
 }
 
 /** The sidebar: every task of every workspace, what needs the user first and loud. */
-export function TaskList(props: { list: TaskListResponse | null; filter: string; selected: string | null; now: number; onFilter(f: string): void }) {
+export function TaskList(props: {
+  list: TaskListResponse | null;
+  filter: string;
+  selected: string | null;
+  now: number;
+  onFilter(f: string): void;
+}) {
   const { list, filter, selected, now } = props;
   return (
     <nav class="sidebar" aria-label="tasks">
       <label class="filter">
         <span>state</span>
-        <select data-testid="state-filter" value={filter} onChange={(e) => props.onFilter((e.target as HTMLSelectElement).value)}>
-          {filtersOf(list).map((f) => <option value={f}>{f}</option>)}
+        <select
+          data-testid="state-filter"
+          value={filter}
+          onChange={(e) => props.onFilter((e.target as HTMLSelectElement).value)}
+        >
+          {filtersOf(list).map((f) => (
+            <option value={f}>{f}</option>
+          ))}
         </select>
       </label>
       {list === null && <p class="muted pad">loading…</p>}
@@ -40,7 +52,11 @@ export function TaskList(props: { list: TaskListResponse | null; filter: string;
                   >
                     <span class="row-top">
                       <span class={`badge state-${t.state}`}>{t.state}</span>
-                      {t.needsUser && <span class="attention" title="needs you">{t.question ? '?' : '!'}</span>}
+                      {t.needsUser && (
+                        <span class="attention" title="needs you">
+                          {t.question ? '?' : '!'}
+                        </span>
+                      )}
                       <span class="age">{age(Date.parse(t.updatedAt), now)}</span>
                     </span>
                     <span class="title">{t.title}</span>

@@ -29,7 +29,13 @@ function lastMove(detail: TaskDetailResponse, upTo: number): LastTransition | nu
 }
 
 /** One task: header with actions, the live statechart, Q&A, plan, log and timeline. */
-export function TaskPage(props: { detail: TaskDetailResponse; chart: ChartResponse | null; now: number; skew: number; onActed(): void }) {
+export function TaskPage(props: {
+  detail: TaskDetailResponse;
+  chart: ChartResponse | null;
+  now: number;
+  skew: number;
+  onActed(): void;
+}) {
   const { detail, chart, now, skew } = props;
   const { task } = detail;
   const [selected, setSelected] = useState<number | null>(null);
@@ -53,7 +59,10 @@ export function TaskPage(props: { detail: TaskDetailResponse; chart: ChartRespon
   const historic = selected !== null && selected < detail.timeline.length ? detail.timeline[selected]! : null;
   const shownState = historic ? historic.to : task.state;
   const last = lastMove(detail, historic ? selected! : detail.timeline.length - 1);
-  const models = [{ model: task.model, backend: task.backend, isDefault: false }, ...detail.models.filter((m) => m.model !== task.model)];
+  const models = [
+    { model: task.model, backend: task.backend, isDefault: false },
+    ...detail.models.filter((m) => m.model !== task.model),
+  ];
   const { final } = task;
 
   return (
@@ -62,50 +71,124 @@ export function TaskPage(props: { detail: TaskDetailResponse; chart: ChartRespon
         <div>
           <h1>{task.title}</h1>
           <p class="muted">
-            {task.id} · created {age(Date.parse(task.createdAt), now)} ago · attempt {task.attempt} · {task.model} ({task.backend})
-            {!task.registered && ' · not created by dispatch run here: read only'}
+            {task.id} · created {age(Date.parse(task.createdAt), now)} ago · attempt {task.attempt} · {task.model} (
+            {task.backend}){!task.registered && ' · not created by dispatch run here: read only'}
           </p>
         </div>
         <div class="actions">
-          <span class={`badge state-${task.state}`} data-testid="state-badge">{task.state}</span>
-          <select data-testid="retry-model" aria-label="model for retry or continue" title="the model a retry or a continue runs with" value={model} onChange={(e) => setModel((e.target as HTMLSelectElement).value)} disabled={task.state !== 'failed' && task.state !== 'blocked'}>
-            {models.map((m) => <option value={m.model}>{m.model}{m.isDefault ? ' (default)' : ''}</option>)}
+          <span class={`badge state-${task.state}`} data-testid="state-badge">
+            {task.state}
+          </span>
+          <select
+            data-testid="retry-model"
+            aria-label="model for retry or continue"
+            title="the model a retry or a continue runs with"
+            value={model}
+            onChange={(e) => setModel((e.target as HTMLSelectElement).value)}
+            disabled={task.state !== 'failed' && task.state !== 'blocked'}
+          >
+            {models.map((m) => (
+              <option value={m.model}>
+                {m.model}
+                {m.isDefault ? ' (default)' : ''}
+              </option>
+            ))}
           </select>
-          <button type="button" data-testid="retry" disabled={busy || task.state !== 'failed' || !task.registered} onClick={() => void run('retry', model === task.model ? {} : { model, ...repair })}>
+          <button
+            type="button"
+            data-testid="retry"
+            disabled={busy || task.state !== 'failed' || !task.registered}
+            onClick={() => void run('retry', model === task.model ? {} : { model, ...repair })}
+          >
             Retry
           </button>
-          <button type="button" class="danger" data-testid="cancel" disabled={busy || final || !task.registered} onClick={() => void run('cancel')}>
+          <button
+            type="button"
+            class="danger"
+            data-testid="cancel"
+            disabled={busy || final || !task.registered}
+            onClick={() => void run('cancel')}
+          >
             Cancel
           </button>
         </div>
       </header>
       {task.state === 'failed' && model !== task.model && task.registered && (
         <p class="repair">
-          <label><input type="checkbox" data-testid="repair-default" checked={repair.setDefault} onChange={(e) => setRepair({ ...repair, setDefault: (e.target as HTMLInputElement).checked })} /> make {model} the default</label>
-          <label><input type="checkbox" data-testid="repair-remove" checked={repair.removeFailed} onChange={(e) => setRepair({ ...repair, removeFailed: (e.target as HTMLInputElement).checked })} /> remove {task.model} from the config</label>
+          <label>
+            <input
+              type="checkbox"
+              data-testid="repair-default"
+              checked={repair.setDefault}
+              onChange={(e) => setRepair({ ...repair, setDefault: (e.target as HTMLInputElement).checked })}
+            />{' '}
+            make {model} the default
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              data-testid="repair-remove"
+              checked={repair.removeFailed}
+              onChange={(e) => setRepair({ ...repair, removeFailed: (e.target as HTMLInputElement).checked })}
+            />{' '}
+            remove {task.model} from the config
+          </label>
         </p>
       )}
-      {message && <p class={`message ${message.ok ? 'ok' : 'refused'}`} role="status" data-testid="action-message">{message.text}</p>}
-      {task.error && <p class="message refused">{task.error.kind}: {task.error.message}</p>}
+      {message && (
+        <p class={`message ${message.ok ? 'ok' : 'refused'}`} role="status" data-testid="action-message">
+          {message.text}
+        </p>
+      )}
+      {task.error && (
+        <p class="message refused">
+          {task.error.kind}: {task.error.message}
+        </p>
+      )}
 
       <section class="panel chart-panel">
         <h3>
-          State <span class="legend"><i class="c" /> current <i class="n" /> possible next <i class="l" /> last transition</span>
-          <button type="button" class="small" data-testid="copy-mermaid" disabled={!chart} onClick={() => chart && void copy(chart.mermaid).then(() => setCopied(true))}>
+          State{' '}
+          <span class="legend">
+            <i class="c" /> current <i class="n" /> possible next <i class="l" /> last transition
+          </span>
+          <button
+            type="button"
+            class="small"
+            data-testid="copy-mermaid"
+            disabled={!chart}
+            onClick={() => chart && void copy(chart.mermaid).then(() => setCopied(true))}
+          >
             {copied ? 'copied' : 'copy as Mermaid'}
           </button>
         </h3>
         {historic && (
           <p class="historic-note" data-testid="historic">
             As it was after <b>{historic.type}</b> at {clock(historic.at)} —{' '}
-            <button type="button" class="link" onClick={() => setSelected(null)}>back to now</button>
+            <button type="button" class="link" onClick={() => setSelected(null)}>
+              back to now
+            </button>
           </p>
         )}
-        {chart ? <StateChart chart={chart} current={shownState} last={last} historic={historic !== null} /> : <p class="muted">laying the machine out…</p>}
+        {chart ? (
+          <StateChart chart={chart} current={shownState} last={last} historic={historic !== null} />
+        ) : (
+          <p class="muted">laying the machine out…</p>
+        )}
       </section>
 
       <div class="grid">
-        <QaPanel detail={detail} now={now} skew={skew} busy={busy} onAnswer={(text) => (task.state === 'blocked' && model !== task.model ? run('continue', { text, model }) : run('answer', { text }))} />
+        <QaPanel
+          detail={detail}
+          now={now}
+          skew={skew}
+          busy={busy}
+          onAnswer={(text) =>
+            task.state === 'blocked' && model !== task.model
+              ? run('continue', { text, model })
+              : run('answer', { text })
+          }
+        />
         <PlanPanel detail={detail} busy={busy} onNote={(text) => run('note', { text })} />
         <LogPanel text={detail.logTail} />
         <EventsPanel timeline={detail.timeline} now={now} selected={selected} onSelect={setSelected} />
