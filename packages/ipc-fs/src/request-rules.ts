@@ -1,22 +1,27 @@
-import { isFinalState, type TaskState } from '@dispatch/core';
+import { isFinalState, stateOf, type TaskSnapshot } from '@dispatch/core';
 import type { TaskRequest } from './requests.js';
 
 /**
- * Why a request does not apply to a task in `state` (one line for the user), or null when it
- * does. The CLI and the inspector both check with it before writing the request file.
- * @example refusalOf('retry', 'api-tests', 'running') // 'task api-tests has not failed (it is running): ...'
+ * Why a request does not apply to a task (one line for the user), or null when it does: the
+ * machine says, by whether its snapshot can take the request's event. The CLI and the inspector
+ * both check with it before writing the request file; the daemon's machine would ignore it anyway.
+ * @example refusalOf('retry', 'api-tests', derived.snapshot) // 'task api-tests has not failed (it is running): ...'
  */
-export function refusalOf(type: TaskRequest['type'], id: string, state: TaskState): string | null {
+export function refusalOf(type: TaskRequest['type'], id: string, snapshot: TaskSnapshot): string | null {
+  const state = stateOf(snapshot);
+  const at = snapshot.context.updatedAt;
   switch (type) {
     case 'cancel':
-      return isFinalState(state) ? `task ${id} is already ${state}` : null;
-    case 'note':
+      return snapshot.can({ type: 'cancel', at }) ? null : `task ${id} is already ${state}`;
+    case 'note': // not a machine event: a note is for a worker, and a finished task has none to come
       return isFinalState(state) ? `task ${id} is ${state}: no worker would read the note` : null;
     case 'continue':
-      return state === 'blocked'
+      return snapshot.can({ type: 'continue', model: null, at })
         ? null
         : `task ${id} is not blocked (it is ${state}): continue applies to a blocked task`;
     case 'retry':
-      return state === 'failed' ? null : `task ${id} has not failed (it is ${state}): retry applies to a failed task`;
+      return snapshot.can({ type: 'retry', model: null, at })
+        ? null
+        : `task ${id} has not failed (it is ${state}): retry applies to a failed task`;
   }
 }

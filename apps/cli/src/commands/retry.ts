@@ -122,7 +122,7 @@ async function repairConfig(ctx: CommandContext, repair: Repair, chosen: string,
 export async function retry(ctx: CommandContext): Promise<void> {
   const { io } = ctx;
   const { ref, derived } = await loadHostedTask(io, String(ctx.args.id ?? ''));
-  const refusal = refusalOf('retry', ref.id, derived.state);
+  const refusal = refusalOf('retry', ref.id, derived.snapshot);
   if (refusal !== null) throw usageError(refusal, 'invalid-input');
   const { model: failed, error, modelsTried } = derived.snapshot.context;
   let chosen = await checkModelOption(io, ctx.options.model);

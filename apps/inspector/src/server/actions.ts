@@ -93,7 +93,7 @@ async function perform(
       throw err;
     }
   }
-  const refusal = refusalOf(action, id, derived.state);
+  const refusal = refusalOf(action, id, derived.snapshot);
   if (refusal !== null) return refused(409, refusal);
   let request: TaskRequest;
   let line: string;

@@ -24,7 +24,7 @@ export interface RequestResult {
  */
 async function send(caller: Caller, rawId: string, request: TaskRequest): Promise<RequestResult> {
   const { ref, derived } = await loadHostedTask(caller, rawId);
-  const refusal = refusalOf(request.type, ref.id, derived.state);
+  const refusal = refusalOf(request.type, ref.id, derived.snapshot);
   if (refusal !== null) throw usageError(refusal, 'invalid-input');
   const name = await writeRequest(ref.paths.requests, request);
   await ensureDaemonFor(caller);
