@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkBoundaries, findImports, isExported } from '../src/check-boundaries.js';
 import { formatFindings, repoRoot } from '../src/workspace.mjs';
@@ -107,4 +109,14 @@ it('the repository: every import stays in its package or uses a declared entry p
     violations.length,
     formatFindings('import boundary violations (file:line: import, problem, entry points)', violations),
   ).toBe(0);
+});
+
+it('the repository: the apps hold no task host (no daemon/ or host/ folder under apps/*/src: it is @dispatch/runtime)', () => {
+  const apps = readdirSync(join(repoRoot, 'apps'));
+  const hosts = apps.flatMap((app) =>
+    ['daemon', 'host']
+      .filter((dir) => existsSync(join(repoRoot, 'apps', app, 'src', dir)))
+      .map((dir) => `apps/${app}/src/${dir}`),
+  );
+  expect(hosts).toEqual([]);
 });
