@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   listAttempts,
   readAttemptClaim,
@@ -32,10 +32,11 @@ describe('concurrency limits', () => {
     const other = mkdtempSync(join(tmpdir(), 'dispatch-limits-other-'));
     const dirs = [w.dir, other];
     const ids: [string, string][] = [];
+    // Each worker holds its slot 4 s: the fourth task is sure to wait, however slow `run` is here.
     for (let i = 0; i < 12; i++) {
       const cwd = dirs[i % 2]!;
       const id = `t${String(i).padStart(2, '0')}`;
-      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id, '--step', 'work {sleep: 2}', id], {
+      const r = await execa('node', [bin, 'run', '--model', 'sim', '--id', id, '--step', 'work {sleep: 4}', id], {
         cwd,
         env: { ...w.env, DISPATCH_DIR: join(cwd, '.dispatch') },
         extendEnv: false,
@@ -43,6 +44,13 @@ describe('concurrency limits', () => {
       });
       expect(r.exitCode, r.stderr).toBe(0);
       ids.push([cwd, id]);
+      // While the first three hold every slot, the fifth (this workspace's third) waits, and status
+      // says why, with its place in line.
+      if (i === 4) {
+        await until(async () =>
+          /waiting for a free sim worker slot \(#\d in line\)/.test(String((await w.dispatch(['status'])).stdout)),
+        );
+      }
     }
     const state = (cwd: string, id: string) =>
       execa('node', [bin, 'status', id, '--json'], {
@@ -51,11 +59,9 @@ describe('concurrency limits', () => {
         extendEnv: false,
         reject: false,
       }).then((r) => (JSON.parse(String(r.stdout)) as { state: string }).state);
-    // While some wait, status says why, with their place in line.
-    await until(async () =>
-      /waiting for a free sim worker slot \(#\d in line\)/.test(String((await w.dispatch(['status'])).stdout)),
-    );
-    await until(async () => (await Promise.all(ids.map(([c, id]) => state(c, id)))).every((s) => s === 'completed'));
+    const allCompleted = async () =>
+      (await Promise.all(ids.map(([c, id]) => state(c, id)))).every((s) => s === 'completed');
+    await vi.waitUntil(allCompleted, { timeout: 90_000, interval: 250 }); // four rounds of 4 s, on a loaded machine
 
     const spans: { id: string; start: number; end: number; scheduled: number }[] = [];
     for (const [cwd, id] of ids) {
@@ -69,7 +75,7 @@ describe('concurrency limits', () => {
     // Submission order kept: the scheduler's start decisions (the `start` events) never go backwards.
     // (Workers started in the same pass may report in either order.)
     for (let i = 1; i < spans.length; i++) expect(spans[i]!.scheduled).toBeGreaterThanOrEqual(spans[i - 1]!.scheduled);
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('concurrency limits hold for every attempt', () => {
