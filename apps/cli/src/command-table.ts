@@ -83,7 +83,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '-f, --follow', description: 'keep printing until the worker is done (or Ctrl-C)' },
       {
         flags: '--raw',
-        description: 'the log as written (structured CLI output is otherwise shown as what the worker did)',
+        description:
+          'the log as written, control characters included (otherwise structured CLI output is shown as what the worker did, and control characters escaped)',
       },
     ],
     examples: [
@@ -97,7 +98,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'result',
     summary: "the task's outcome: output.md, or a summary of the plan",
     arguments: [{ syntax: '<id>', description: 'the task' }],
-    options: [JSON_OPTION],
+    options: [
+      JSON_OPTION,
+      {
+        flags: '--raw',
+        description: 'print output.md exactly as written (control characters are shown escaped otherwise)',
+      },
+    ],
     examples: [
       ['dispatch result security-review'],
       ['dispatch result security-review --json', '{id, state, progress, output, text, items, error}'],

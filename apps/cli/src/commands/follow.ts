@@ -5,6 +5,7 @@ import { alternativeModels, conditionOf, deriveTask, describeCondition } from '@
 import { waitFor } from '@dispatch/runtime/watch';
 import type { CommandContext } from '../command-spec.js';
 import { createStyle } from '../style.js';
+import { escapeControls } from '../view/terminal-text.js';
 
 /** Asks the user one question; resolves with the answer, rejects when `signal` aborts it. */
 export type AskUser = (question: { seq: number; text: string }, signal: AbortSignal) => Promise<string>;
@@ -82,12 +83,12 @@ export async function followTask(
     if (derived.state !== shown) say(`${id}: ${style.bold(derived.state)}`);
     shown = derived.state;
     if (ends(derived.state)) {
-      if (condition) say(describeCondition(condition));
+      if (condition) say(escapeControls(describeCondition(condition)));
       return derived.state === 'completed' ? 0 : 1;
     }
     if (pending && !reported.has(pending.seq)) {
       reported.add(pending.seq);
-      say(style.yellow(describeCondition(pending)));
+      say(style.yellow(escapeControls(describeCondition(pending))));
       if (ask) askAndAnswer(pending, derived.paths.ipc);
       else say(style.dim(`answer with: dispatch answer ${id} "<answer>"`));
     }

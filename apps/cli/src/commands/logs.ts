@@ -5,6 +5,7 @@ import type { Io } from '../io.js';
 import { createLogRenderer } from '../view/log-renderer.js';
 import { deriveTask, ensureDaemonIfUnfinished, isFinal, workspaceOf } from '@dispatch/runtime';
 import { untilInterrupted, waitFor } from '@dispatch/runtime/watch';
+import { escapeControls } from '../view/terminal-text.js';
 
 /** Prints worker.log from byte `from` to its end through `write`; returns the new offset (a cut log restarts). */
 async function printFrom(io: Io, write: (text: string) => void, path: string, from: number): Promise<number> {
@@ -41,10 +42,13 @@ function quiet(derived: DerivedTask): boolean {
  */
 export async function run(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const renderer = createLogRenderer(ctx.options.raw === true);
+  const raw = ctx.options.raw === true;
+  const renderer = createLogRenderer(raw);
+  // As the worker wrote it only with --raw: its escape sequences would otherwise reach the terminal.
+  const shown = (text: string) => (raw ? text : escapeControls(text));
   const write = (text: string) => {
-    const shown = renderer.push(text);
-    if (shown !== '') io.out(shown);
+    const rendered = renderer.push(text);
+    if (rendered !== '') io.out(shown(rendered));
   };
   const id = String(ctx.args.id);
   const { dispatchDir } = workspaceOf(io);
@@ -53,7 +57,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const path = derived.paths.workerLog;
   if (ctx.options.follow !== true) {
     if ((await printFrom(io, write, path, 0)) === 0) io.err(`no worker output yet (${path})\n`);
-    io.out(renderer.flush());
+    io.out(shown(renderer.flush()));
     return 0;
   }
   // Ctrl-C is ours before the first byte is printed: a reader that saw it may stop us at once.
@@ -69,7 +73,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       },
       { signal, include: (name) => name === 'worker.log' || name === 'events.jsonl' },
     );
-    io.out(renderer.flush());
+    io.out(shown(renderer.flush()));
   });
   return 0;
 }

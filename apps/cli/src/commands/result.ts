@@ -2,6 +2,7 @@ import { taskResult, describeUsage } from '@dispatch/runtime';
 import type { TaskView } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
+import { escapeControls } from '../view/terminal-text.js';
 
 const BOX = { pending: ' ', done: 'x', blocked: '?', error: '!' } as const;
 
@@ -29,7 +30,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     printJson(io, result);
   } else {
     const { text } = result;
-    io.out(text === null ? summarizeTask(view) : text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    const shown = text === null ? summarizeTask(view) : text.endsWith('\n') || text === '' ? text : `${text}\n`;
+    io.out(ctx.options.raw === true ? shown : escapeControls(shown));
     if (result.usage) io.err(`${describeUsage(result.usage)}\n`);
   }
   return 0;

@@ -13,6 +13,7 @@ import {
 import { createStyle } from '../style.js';
 import { inboxOf, renderInbox } from '../view/inbox.js';
 import { renderStatusTable } from '../view/status-table.js';
+import { escapeControls } from '../view/terminal-text.js';
 
 const CLEAR_SCREEN = '\u001b[H\u001b[2J';
 
@@ -53,7 +54,7 @@ async function render(
     activity,
   });
   const failures = await failureReport(tasks, (tried) => alternativeModels(io.env, tried));
-  const notes = [...failures, ...(await watchNote(io.env, dispatchDir))];
+  const notes = [...failures.map(escapeControls), ...(await watchNote(io.env, dispatchDir))];
   // What waits for the user on top (questions with the time left, blocks); failures below, with what to do.
   const waiting = renderInbox((await inboxOf(tasks, async () => [])).filter((e) => e.type !== 'failed'));
   const top = waiting.length === 0 ? '' : `${waiting.join('\n')}\n\n`;

@@ -11,6 +11,7 @@ import {
 import { waitFor } from '@dispatch/runtime/watch';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
+import { escapeControls } from '../view/terminal-text.js';
 
 /** `--timeout SECONDS` as milliseconds (a non-negative number), undefined when not given. */
 export function parseTimeout(value: unknown): number | undefined {
@@ -44,6 +45,6 @@ export async function run(ctx: CommandContext): Promise<number> {
   });
   if (found === null) throw new DispatchError('timeout', `nothing happened within ${String(ctx.options.timeout)} s`);
   if (ctx.options.json === true) printJson(io, found);
-  else io.out(`${describeCondition(found)}\n`);
+  else io.out(`${escapeControls(describeCondition(found))}\n`);
   return 0;
 }

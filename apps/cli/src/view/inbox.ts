@@ -1,3 +1,4 @@
+import { escapeControls } from './terminal-text.js';
 import { dirname } from 'node:path';
 import { MODEL_FAILURES } from '@dispatch/config';
 import { hasWorker, needsUser } from '@dispatch/core';
@@ -95,14 +96,17 @@ function left(seconds: number | null): string {
 
 /** One line an entry: what needs the user, then the command. */
 export function renderInbox(entries: readonly InboxEntry[]): string[] {
-  return entries.map((e) => {
-    switch (e.type) {
-      case 'question':
-        return `? ${e.id} asks #${e.seq}${left(e.secondsLeft)}: ${e.text} — ${e.action}`;
-      case 'blocked':
-        return `? ${e.id} is blocked: ${e.text} — ${e.action}`;
-      case 'failed':
-        return `! ${e.id} failed (${e.kind}): ${e.message.replace(/\s+/g, ' ')} — ${e.action}`;
-    }
-  });
+  return entries.map((e) => escapeControls(lineOf(e)));
+}
+
+/** One entry's line, as task files have it (escaped by `renderInbox`). */
+function lineOf(e: InboxEntry): string {
+  switch (e.type) {
+    case 'question':
+      return `? ${e.id} asks #${e.seq}${left(e.secondsLeft)}: ${e.text} — ${e.action}`;
+    case 'blocked':
+      return `? ${e.id} is blocked: ${e.text} — ${e.action}`;
+    case 'failed':
+      return `! ${e.id} failed (${e.kind}): ${e.message.replace(/\s+/g, ' ')} — ${e.action}`;
+  }
 }

@@ -2,6 +2,7 @@ import type { TaskState } from '@dispatch/core';
 import type { TaskView } from '@dispatch/ipc-fs';
 import type { Style } from '../style.js';
 import { blockerOf } from '@dispatch/runtime';
+import { escapeControls } from './terminal-text.js';
 
 /** Sort rank of a state: what needs the user first, then work under way, then finished tasks. */
 const RANK: Record<TaskState, number> = {
@@ -75,14 +76,14 @@ export function renderStatusTable(views: readonly TaskView[], options: TableOpti
   const header = ['ID', 'STATE', 'MODEL', 'PROGRESS', 'AGE', 'QUESTION / ERROR'];
   const rows = sortForStatus(views).map((v) => ({
     cells: [
-      v.id,
+      escapeControls(v.id),
       v.state,
-      v.model,
+      escapeControls(v.model),
       progressBar(v.progress.done, v.progress.total),
       formatAge(options.now - Date.parse(v.createdAt)),
     ],
     state: v.state,
-    last: attention(v, options.activity?.get(v.id)),
+    last: escapeControls(attention(v, options.activity?.get(v.id))),
   }));
   const widths = header.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i]!.length)));
   const used = widths.reduce((sum, w) => sum + w + 2, 0);
