@@ -33,5 +33,5 @@ export { toMermaid } from './mermaid.js';
 export { dueDeadline, advanceTo, type DeadlineFacts } from './advance.js';
 export { logInspector } from './log-inspector.js';
 export type { TaskLogHandlers } from './log-inspector.js';
-export { hasTag, isFinalState, isLive, holdsSlot, hasWorker, needsUser } from './state-tags.js';
+export { accepts, hasTag, isFinalState, isLive, holdsSlot, hasWorker, needsUser } from './state-tags.js';
 export type { TaskTag } from './state-tags.js';

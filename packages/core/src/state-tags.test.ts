@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  accepts,
   FINAL_STATES,
+  replay,
   TASK_STATES,
   hasWorker,
   holdsSlot,
@@ -33,5 +35,15 @@ describe('state tags: what a state means, asked of the machine', () => {
 
   it('no final state is live, holds a slot or needs the user', () => {
     for (const s of where(isFinalState)) expect([isLive(s), holdsSlot(s), needsUser(s)]).toEqual([false, false, false]);
+  });
+
+  it('a task accepts an event only while it has not ended: a cancelled task takes no second cancel', () => {
+    const created = { type: 'task.created', at: 1, input: { id: 't', model: 'm', createdAt: 1 } } as const;
+    const queued = replay([created]);
+    expect(accepts(queued, { type: 'cancel', at: 2 })).toBe(true);
+    expect(accepts(queued, { type: 'retry', model: null, at: 2 })).toBe(false);
+    const cancelled = replay([created, { type: 'cancel', at: 2 }]);
+    expect(cancelled.value).toBe('cancelled');
+    expect(accepts(cancelled, { type: 'cancel', at: 3 })).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import type { TaskEvent } from './events.js';
+import type { TaskSnapshot } from './replay.js';
 import { taskMachine } from './task-machine.js';
 import { TASK_STATES, type TaskState } from './types.js';
 
@@ -33,3 +35,11 @@ export const holdsSlot = (state: TaskState): boolean => hasTag(state, 'holds-slo
 export const hasWorker = (state: TaskState): boolean => hasTag(state, 'worker');
 /** Waits for the user: a question, a block, a failure. */
 export const needsUser = (state: TaskState): boolean => hasTag(state, 'needs-user');
+
+/**
+ * Whether a task in this snapshot would take `event`: `snapshot.can`, and the task not ended
+ * (xstate's `can` also answers for a final snapshot's root-level events, such as `cancel`).
+ */
+export function accepts(snapshot: TaskSnapshot, event: TaskEvent): boolean {
+  return snapshot.status === 'active' && snapshot.can(event);
+}

@@ -1,3 +1,4 @@
+import { accepts } from '@dispatch/core';
 import { stat } from 'node:fs/promises';
 import { capWorkerLog, STRUCTURED_BACKENDS } from '@dispatch/backends';
 import { cleanStaleTemps, findStaleTemps, listFolder, type ListingMemo } from '@dispatch/ipc-fs';
@@ -72,7 +73,7 @@ export class StallWatch {
   ): Promise<void> {
     for (const { host: h, backend } of hosts) {
       const probe = { type: 'worker.stalled', message: '', cause: null, at: now } as const;
-      if (!h.snapshot.can(probe)) continue;
+      if (!accepts(h.snapshot, probe)) continue;
       // A CLI with structured output shows progress by its events; raw output (codex's endless
       // "Reconnecting...") is no sign of life then. Others: any output counts.
       const structured = backend !== null && STRUCTURED_BACKENDS.has(backend);

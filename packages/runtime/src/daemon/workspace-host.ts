@@ -1,4 +1,4 @@
-import { hasWorker, needsUser, type TaskState } from '@dispatch/core';
+import { accepts, hasWorker, needsUser, type TaskState } from '@dispatch/core';
 import {
   createFactSource,
   type Fact,
@@ -145,7 +145,7 @@ export class WorkspaceHost {
   /** Applies the scheduler's decision for one of this workspace's tasks. */
   decide(id: string, decision: Decision): void {
     const host = this.started.get(id);
-    if (!host || !host.snapshot.can({ type: 'start', at: Date.now() })) return;
+    if (!host || !accepts(host.snapshot, { type: 'start', at: Date.now() })) return;
     if (decision.action === 'start') host.send({ type: 'start', at: Date.now() });
     else if (decision.action === 'fail')
       host.send({ type: 'dependency.failed', message: decision.message, at: Date.now() });

@@ -1,3 +1,4 @@
+import { accepts } from '@dispatch/core';
 import { ConfigError, DEFAULT_QUOTA_COOLDOWN } from '@dispatch/config';
 import { activeCooldowns, recordCooldown } from '@dispatch/ipc-fs';
 import { loadUserConfig } from '../config/user-config.js';
@@ -29,7 +30,7 @@ export async function fallBack(home: string, host: TaskHost, env: NodeJS.Process
   if (config === null) return false;
   const cooling = new Set((await activeCooldowns(home, now)).keys());
   const model = fallbackModel(context, config, env, cooling);
-  if (model === null || !host.snapshot.can({ type: 'retry', model, at: now })) return false;
+  if (model === null || !accepts(host.snapshot, { type: 'retry', model, at: now })) return false;
   host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
   return true;
 }
@@ -43,13 +44,13 @@ export async function fallBack(home: string, host: TaskHost, env: NodeJS.Process
 export async function restartCold(host: TaskHost): Promise<boolean> {
   const { context } = host.snapshot;
   const at = Date.now();
-  const event = host.snapshot.can({ type: 'retry', model: context.model, at })
+  const event = accepts(host.snapshot, { type: 'retry', model: context.model, at })
     ? ({ type: 'retry', model: context.model, by: 'resume', at } as const)
-    : host.snapshot.can({ type: 'continue', model: null, at })
+    : accepts(host.snapshot, { type: 'continue', model: null, at })
       ? ({ type: 'continue', model: null, by: 'resume', at } as const)
       : null;
   if (event === null || !(await resumedSessionGone(host.paths, context.attempt))) return false;
-  if (!host.snapshot.can(event)) return false; // it moved on meanwhile
+  if (!accepts(host.snapshot, event)) return false; // it moved on meanwhile
   host.send(event);
   return true;
 }
