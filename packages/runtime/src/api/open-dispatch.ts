@@ -2,8 +2,8 @@ import { dispatchHome } from '@dispatch/config';
 import type { Caller } from '../caller.js';
 import { toDispatchError, usageError } from '../errors.js';
 import type { Condition } from '../tasks/conditions.js';
-import { deriveTasks, isFinal } from '../tasks/task-list.js';
-import { ensureDaemonFor, workspaceOf } from '../workspace.js';
+import { deriveTasks, ensureDaemonIfUnfinished, isFinal } from '../tasks/task-list.js';
+import { workspaceOf } from '../workspace.js';
 import { answerTask, type AnswerResult } from './answer.js';
 import { cancelTask, continueTask, noteTask, retryTask, type RequestResult } from './requests.js';
 import { taskResult, type TaskResult } from './result.js';
@@ -69,7 +69,7 @@ export async function openDispatch(options: OpenOptions = {}): Promise<Dispatch>
   async function status(id?: string): Promise<TaskStatus | TaskStatus[]> {
     return guarded(async () => {
       const tasks = await deriveTasks(dispatchDir, id === undefined ? [] : [id]);
-      if (tasks.some((t) => !isFinal(t.state))) await ensureDaemonFor(caller);
+      await ensureDaemonIfUnfinished(caller, tasks);
       const all = await statusOf(tasks);
       return id === undefined ? all : all[0]!;
     });
@@ -84,7 +84,7 @@ export async function openDispatch(options: OpenOptions = {}): Promise<Dispatch>
     try {
       const ids = opts.ids ?? [];
       const initial = await guarded(() => deriveTasks(dispatchDir, ids));
-      if (initial.some((t) => !isFinal(t.state))) await ensureDaemonFor(caller);
+      await ensureDaemonIfUnfinished(caller, initial);
       const finishedBefore = new Set(
         ids.length > 0 ? [] : initial.filter((t) => isFinal(t.state)).map((t) => t.task.id),
       );
