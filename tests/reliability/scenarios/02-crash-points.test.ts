@@ -2,6 +2,7 @@ import { readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINAL_STATES } from '@dispatch/core';
+import { processStartTime } from '@dispatch/backends';
 import { findStaleTemps, listAttempts, listIpc, readPidRecord } from '@dispatch/ipc-fs';
 import {
   assertFreshBuild,
@@ -31,6 +32,14 @@ afterAll(async () => {
   for (const ws of made.splice(0)) await ws.dispose();
 });
 
+const readLog = (ws: Workspace) => {
+  try {
+    return readFileSync(`${ws.home}/daemon.log`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
 /** One run of one point: how long the recovery took (restart → final state), in ms. */
 async function crashAt(point: CrashPoint, repetition: number): Promise<number> {
   const ws = createWorkspace(`crash-${repetition}`, { env: { DISPATCH_PID_WAIT_MS: '500' } });
@@ -44,16 +53,20 @@ async function crashAt(point: CrashPoint, repetition: number): Promise<number> {
   const user = startScriptedUser(ws, { intervalMs: 50 });
   try {
     await ws.run('t', steps, { env: { DISPATCH_CRASH_AT: point } });
+    // The daemon `run` started: the first of the log (it may crash before daemon.json is read).
+    const logged = () => /started \(pid (\d+)/.exec(readLog(ws))?.[1];
+    const crashing = Number(await waitFor(logged, { what: 'the daemon `run` started' }));
     if (cancel) {
       await waitFor(() => readPidRecord(ws.paths('t').attempts, 1), { what: 'the worker' });
+      // `cancel` makes sure a daemon runs after writing its request: when the crash comes first,
+      // it starts the next daemon itself, which may finish the task before the test looks.
       expect((await ws.dispatch(['cancel', 't'])).exitCode).toBe(0);
     }
-    // The daemon dies at its point (it recorded itself first, so a dead record means it died).
-    await waitFor(() => ws.daemon() === null && readFileSync(`${ws.home}/daemon.json`, 'utf8'), {
-      what: `the daemon to die at ${point}`,
-    });
+    // The daemon dies at its point: gone, without the `stopped` line a clean exit logs.
+    await waitFor(() => processStartTime(crashing) === null, { what: `the daemon to die at ${point}` });
+    expect(readLog(ws)).not.toContain(`stopped (pid ${crashing})`);
     const start = performance.now();
-    await ws.startDaemon();
+    if (!ws.daemon()) await ws.startDaemon();
     const done = cancel ? 'cancelled' : 'completed';
     await waitFor(async () => (await ws.state('t')) === done, {
       what: `the task to be ${done} after a crash at ${point}`,

@@ -208,7 +208,7 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
   process.off('SIGUSR2', resync);
   uninstallBlocker();
   for (const ws of workspaces.values()) await ws.close().catch(onError);
-  log('stopped');
+  log(`stopped (pid ${process.pid})`);
   await release().catch(() => undefined);
   return true;
 }
