@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import { dirname } from 'node:path';
-import { readPidRecord } from '@dispatch/ipc-fs';
 import { BackendError } from './errors.js';
-import { isSameProcess, orphanedGroupMembers } from './process-identity.js';
 import type { WorkerCommand } from './worker-command.js';
 import { WRAPPER_SCRIPT } from './wrapper.js';
+import { provenWorker } from './worker-group.js';
 
 /** Where and how to launch one worker attempt. */
 export interface LaunchOptions {
@@ -50,39 +48,23 @@ export function launchWorker(options: LaunchOptions): Promise<{ wrapperPid: numb
 }
 
 /**
- * Sends `signal` to the whole process group of attempt `n`'s worker, if that worker still runs
- * (checked against the recorded start time, so a reused pid is never signalled) or, once it has
- * ended, while processes it left in its group still run (a grandchild that ignored the SIGTERM
- * its parent died of: the SIGKILL that follows must still reach it). Returns whether a signal was
- * sent. The wrapper is outside the group and still writes the exit record.
+ * Sends `signal` to the whole process group of attempt `n`'s worker, if dispatch can prove which
+ * group that is (see `provenWorker`: a forged pid record is never believed), while the worker
+ * runs or, once it has ended, while processes it left in its group still run (a grandchild that
+ * ignored the SIGTERM its parent died of: the SIGKILL that follows must still reach it). Returns
+ * whether a signal was sent. The wrapper is outside the group and still writes the exit record.
  */
 export async function signalWorker(
   attemptsDir: string,
   attempt: number,
   signal: NodeJS.Signals = 'SIGTERM',
 ): Promise<boolean> {
-  const record = await readPidRecord(attemptsDir, attempt);
-  if (!record) return false;
-  if (!isSameProcess(record.pid, record.startTime)) {
-    // The group outlives its leader only while it has members, so its id cannot have been reused.
-    if (orphanedGroupMembers(record, dirname(attemptsDir)).length === 0) return false;
-    try {
-      process.kill(-record.pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  const target = await provenWorker(attemptsDir, attempt);
+  if (!target) return false;
   try {
-    process.kill(-record.pid, signal);
+    process.kill(target.group ? -target.pid : target.pid, signal);
     return true;
   } catch {
-    // Just forked, the worker may not lead its group yet (setsid comes first thing): signal it alone.
-    try {
-      process.kill(record.pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
+    return false;
   }
 }

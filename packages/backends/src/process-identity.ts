@@ -47,8 +47,8 @@ export function isSameProcess(pid: number, startTime: string): boolean {
  * ours emptied is never taken for ours). Linux only (/proc); elsewhere, none are found.
  */
 export function orphanedGroupMembers(leader: { pid: number; startTime: string }, taskDir: string): number[] {
-  if (!/^\d+$/.test(leader.startTime)) return [];
-  const marker = `DISPATCH_TASK_DIR=${taskDir}\0`;
+  if (leader.pid <= 1 || !/^\d+$/.test(leader.startTime)) return [];
+  const marker = `DISPATCH_TASK_DIR=${taskDir}`;
   const members: number[] = [];
   let names: string[];
   try {
@@ -62,10 +62,58 @@ export function orphanedGroupMembers(leader: { pid: number; startTime: string },
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const [state, , pgrp, ...rest] = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
       if (state === 'Z' || Number(pgrp) !== leader.pid || Number(rest[16]) < Number(leader.startTime)) continue;
-      if (`\0${readFileSync(`/proc/${name}/environ`, 'utf8')}`.includes(`\0${marker}`)) members.push(Number(name));
+      if (hasEnvEntry(Number(name), marker)) members.push(Number(name));
     } catch {
       // gone meanwhile, or not ours to read
     }
   }
   return members;
+}
+
+/** What /proc says of a live process: its parent, its process group and its start time. */
+export interface ProcessFacts {
+  ppid: number;
+  pgrp: number;
+  startTime: string;
+}
+
+/** The facts of live process `pid` (Linux /proc), or null when it is gone, a zombie, or unreadable. */
+export function processFacts(pid: number): ProcessFacts | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, ppid, pgrp, ...rest] = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    if (state === 'Z' || rest[16] === undefined) return null;
+    return { ppid: Number(ppid), pgrp: Number(pgrp), startTime: rest[16] };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `pid`'s environment holds `NAME=value` exactly (false when it cannot be read: not ours). */
+export function hasEnvEntry(pid: number, entry: string): boolean {
+  try {
+    return `\0${readFileSync(`/proc/${pid}/environ`, 'utf8')}`.includes(`\0${entry}\0`);
+  } catch {
+    return false;
+  }
+}
+
+/** The argv of `pid` as /proc records it, or null when it cannot be read. */
+export function processArgs(pid: number): string[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+  } catch {
+    return null;
+  }
+}
+
+/** Live children of `ppid` (Linux /proc scan). */
+export function childrenOf(ppid: number): number[] {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return names.filter((n) => /^\d+$/.test(n) && processFacts(Number(n))?.ppid === ppid).map(Number);
 }

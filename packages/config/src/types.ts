@@ -24,6 +24,11 @@ export interface BackendConfig {
   command: string;
   /** How the model is passed (`--model`, `-m`); null for `none`; undefined for the kind's default. */
   modelFlag: string | null | undefined;
+  /**
+   * `env`: environment variable names its workers get besides the default allow-list, or `all`
+   * (every variable of the command that started the task, as before the allow-list).
+   */
+  env: readonly string[] | 'all';
 }
 
 /** `models.<id>`: a model and the backend that runs it. */

@@ -32,14 +32,22 @@ describe('loadConfig: the reference formats', () => {
           kind: 'claude',
           command: 'env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
           modelFlag: undefined,
+          env: [],
         },
         cursor: {
           name: 'cursor',
           kind: 'cursor',
           command: 'agent -p --force --workspace "$(pwd)"',
           modelFlag: undefined,
+          env: [],
         },
-        codex: { name: 'codex', kind: 'codex', command: 'codex exec --full-auto -C "$(pwd)"', modelFlag: undefined },
+        codex: {
+          name: 'codex',
+          kind: 'codex',
+          command: 'codex exec --full-auto -C "$(pwd)"',
+          modelFlag: undefined,
+          env: [],
+        },
       },
       models: {
         opus: { id: 'opus', backend: 'claude' },

@@ -1,6 +1,7 @@
 import { KNOWN_BACKENDS, type BackendConfig, type BackendKind } from '../types.js';
 import { checkName } from './names.js';
-import { isNull, type ConfigReader, type Field } from './reader.js';
+import { isScalar, isSeq } from 'yaml';
+import { describe, isNull, type ConfigReader, type Field } from './reader.js';
 import { quote } from './wording.js';
 
 const COMMAND = 'the shell command that runs the worker CLI';
@@ -31,12 +32,48 @@ function readModelFlag(reader: ConfigReader, field: Field | undefined): string |
   return false;
 }
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_EXPECTED = 'a list of environment variable names (e.g. [AWS_PROFILE, AWS_REGION]), or all';
+
+// A backend's `env`: names its workers also get, or `all`; false when invalid (already reported).
+function readEnv(reader: ConfigReader, field: Field | undefined): readonly string[] | 'all' | false {
+  if (field === undefined || isNull(field.value)) return [];
+  if (isScalar(field.value) && field.value.value === 'all') return 'all';
+  if (!isSeq(field.value)) {
+    reader.error(field.path, `expected ${ENV_EXPECTED}, got ${describe(field.value)}`, field.at);
+    return false;
+  }
+  const names: string[] = [];
+  let ok = true;
+  field.value.items.forEach((item, index) => {
+    const value = reader.resolve(item);
+    const entry: Field = {
+      name: String(index),
+      path: `${field.path}[${index}]`,
+      key: item,
+      value,
+      at: value ?? field.at,
+    };
+    const name = reader.string(entry, 'an environment variable name');
+    if (name === undefined) ok = false;
+    else if (!ENV_NAME.test(name)) {
+      reader.error(
+        entry.path,
+        `expected an environment variable name (letters, digits, _), got ${quote(name)}`,
+        entry.at,
+      );
+      ok = false;
+    } else names.push(name);
+  });
+  return ok ? names : false;
+}
+
 function kindOf(name: string): BackendKind {
   return (KNOWN_BACKENDS as readonly string[]).includes(name) ? (name as BackendKind) : 'command';
 }
 
 /**
- * Reads `backends.<name>.{command, model_flag}`. A backend's kind is its key when that is a known
+ * Reads `backends.<name>.{command, model_flag, env}`. A backend's kind is its key when that is a known
  * CLI (claude, codex, cursor, gemini, opencode), else a generic `command`.
  */
 export function readBackends(reader: ConfigReader, section: Field | undefined): BackendsRead {
@@ -48,11 +85,12 @@ export function readBackends(reader: ConfigReader, section: Field | undefined): 
     const named = checkName(reader, entry, 'backend name');
     const spec = reader.mapping(entry, `{ command: <${COMMAND}> }`);
     if (!spec) continue;
-    const keys = reader.fields(spec, entry.path, ['command', 'model_flag']);
+    const keys = reader.fields(spec, entry.path, ['command', 'model_flag', 'env']);
     const command = readCommand(reader, keys.get('command'), entry);
     const modelFlag = readModelFlag(reader, keys.get('model_flag'));
-    if (!named || command === undefined || modelFlag === false) continue;
-    result.backends[entry.name] = { name: entry.name, kind: kindOf(entry.name), command, modelFlag };
+    const env = readEnv(reader, keys.get('env'));
+    if (!named || command === undefined || modelFlag === false || env === false) continue;
+    result.backends[entry.name] = { name: entry.name, kind: kindOf(entry.name), command, modelFlag, env };
   }
   return result;
 }

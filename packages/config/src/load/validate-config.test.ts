@@ -38,10 +38,10 @@ describe('validateConfig: what it reads', () => {
     );
     expect(errors).toEqual([]);
     expect(value?.backends).toStrictEqual({
-      claude: { name: 'claude', kind: 'claude', command: 'env -u CLAUDECODE claude -p', modelFlag: undefined },
-      gemini: { name: 'gemini', kind: 'gemini', command: 'gemini --yolo', modelFlag: '-m' },
-      opencode: { name: 'opencode', kind: 'opencode', command: 'opencode run', modelFlag: null },
-      'my-cli': { name: 'my-cli', kind: 'command', command: 'my-cli --prompt', modelFlag: undefined },
+      claude: { name: 'claude', kind: 'claude', command: 'env -u CLAUDECODE claude -p', modelFlag: undefined, env: [] },
+      gemini: { name: 'gemini', kind: 'gemini', command: 'gemini --yolo', modelFlag: '-m', env: [] },
+      opencode: { name: 'opencode', kind: 'opencode', command: 'opencode run', modelFlag: null, env: [] },
+      'my-cli': { name: 'my-cli', kind: 'command', command: 'my-cli --prompt', modelFlag: undefined, env: [] },
     });
   });
 
@@ -123,6 +123,7 @@ describe('validateConfig: what it reads', () => {
       kind: 'command',
       command: 'claude -p',
       modelFlag: undefined,
+      env: [],
     });
   });
 
@@ -272,6 +273,42 @@ describe('validateConfig: errors', () => {
       "backends.claude.model_flag: expected a flag like --model or -m, or none, got 'model'",
       'limits.total: expected a whole number of tasks at once, 1 or more, got the number -1',
       'limits.claude: expected a whole number of tasks at once, 1 or more, got the number 2.5',
+    ]);
+  });
+
+  it("reads a backend's env: names its workers also get, or all; refuses what is not a variable name, naming the line", () => {
+    const ok = validate(
+      lines(
+        'default: opus',
+        'backends:',
+        '  claude: { command: claude -p, env: [AWS_PROFILE, AWS_REGION] }',
+        '  codex: { command: codex exec, env: all }',
+        'models:',
+        '  opus: { backend: claude }',
+        '  gpt: { backend: codex }',
+      ),
+    );
+    expect(ok.errors).toEqual([]);
+    expect(ok.value?.backends.claude?.env).toEqual(['AWS_PROFILE', 'AWS_REGION']);
+    expect(ok.value?.backends.codex?.env).toBe('all');
+    const bad = validate(
+      lines(
+        'default: opus',
+        'backends:',
+        '  claude: { command: claude -p, env: "AWS_PROFILE" }',
+        '  codex:',
+        '    command: codex exec',
+        '    env: [OK_NAME, "$(rm -rf ~)"]',
+        'models:',
+        '  opus: { backend: claude }',
+      ),
+    );
+    expect(bad.errors.map((e) => [e.position?.line, e.message])).toEqual([
+      [
+        3,
+        "backends.claude.env: expected a list of environment variable names (e.g. [AWS_PROFILE, AWS_REGION]), or all, got the string 'AWS_PROFILE'",
+      ],
+      [6, "backends.codex.env[1]: expected an environment variable name (letters, digits, _), got '$(rm -rf ~)'"],
     ]);
   });
 });

@@ -4,7 +4,7 @@ import type { AliasConfig, BackendConfig, BackendKind, DispatchConfig } from '..
 import { describeResolution, resolveModel } from './resolve-model.js';
 
 function backend(name: string, kind: BackendKind, command: string, modelFlag?: string | null): BackendConfig {
-  return { name, kind, command, modelFlag };
+  return { name, kind, command, modelFlag, env: [] };
 }
 
 function alias(name: string, model: string | undefined, prompt?: string, command?: string): AliasConfig {
