@@ -29,7 +29,7 @@ describe('dispatch inbox', () => {
     const fakes = new URL('./fixtures/fake-clis/', import.meta.url).pathname;
     writeFileSync(
       join(w.home, 'config.yaml'),
-      `default: sonnet\nbackends:\n  claude: { command: "${join(fakes, 'claude')} -p" }\nmodels:\n  sonnet: { backend: claude }\n`,
+      `default: sonnet\nbackends:\n  claude: { command: "${join(fakes, 'claude')} -p", env: [FAKE_CLI_REPLAY, FAKE_CLI_CASE] }\nmodels:\n  sonnet: { backend: claude }\n`,
     );
     const auth = await execa('node', [bin, 'run', '--id', 'locked', '--step', 'x', 'x'], {
       cwd: w.dir,
@@ -166,5 +166,34 @@ describe('dispatch inbox', () => {
       '--app-name=dispatch|dispatch|broken: plan-error — build: the compiler crashed. Fix the cause, then: dispatch retry broken|',
     ]);
     await execa('node', [bin, 'cancel', 'asks'], { cwd: w.dir, env: desktop, extendEnv: false, reject: false });
+  });
+
+  it('a notification is plain text: worker markup and control characters are shown, never obeyed (issue 15)', async () => {
+    const w = e2eWorkspace('notify-plain');
+    const fakeBin = join(w.home, 'fake-bin');
+    const log = join(w.home, 'notify-send.log');
+    mkdirSync(fakeBin);
+    writeFileSync(join(fakeBin, 'notify-send'), `#!/bin/sh\nprintf '%s|' "$@" >> ${log}\necho >> ${log}\n`);
+    chmodSync(join(fakeBin, 'notify-send'), 0o755);
+    const desktop = { ...w.env, PATH: `${fakeBin}:${w.env.PATH}`, DISPLAY: ':99' };
+    const question = '<b>JWT</b> or <a href="http://evil.example">sessions</a>? <img src=x>\x1b]0;pwned\x07';
+    const r = await execa(
+      'node',
+      [bin, 'run', '--model', 'sim', '--id', 'markup', '--step', `pick {ask: ${question}}`, 'm'],
+      {
+        cwd: w.dir,
+        env: desktop,
+        extendEnv: false,
+        reject: false,
+      },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('\n'));
+    const shown = readFileSync(log, 'utf8');
+    expect(shown).toContain(
+      '&lt;b&gt;JWT&lt;/b&gt; or &lt;a href="http://evil.example"&gt;sessions&lt;/a&gt;? &lt;img src=x&gt;\\x1b]0;pwned\\x07',
+    );
+    expect(shown).not.toMatch(/<[a-z]|\x1b/);
+    await execa('node', [bin, 'cancel', 'markup'], { cwd: w.dir, env: desktop, extendEnv: false, reject: false });
   });
 });

@@ -66,9 +66,10 @@ export function realCliConfig(): string {
   return [
     'default: sonnet',
     'backends:',
-    `  claude: { command: ${JSON.stringify(REAL_CLI_COMMANDS.claude)} }`,
-    `  codex: { command: ${JSON.stringify(REAL_CLI_COMMANDS.codex)} }`,
-    `  gemini: { command: ${JSON.stringify(REAL_CLI_COMMANDS.gemini)} }`,
+    // The gateway's URL is no variable a worker gets by default: each backend names it (`env:`).
+    `  claude: { command: ${JSON.stringify(REAL_CLI_COMMANDS.claude)}, env: [${API_URL_VAR}] }`,
+    `  codex: { command: ${JSON.stringify(REAL_CLI_COMMANDS.codex)}, env: [${API_URL_VAR}] }`,
+    `  gemini: { command: ${JSON.stringify(REAL_CLI_COMMANDS.gemini)}, env: [${API_URL_VAR}] }`,
     'models:',
     '  sonnet: { backend: claude }',
     '  gpt-5.3-codex: { backend: codex }',

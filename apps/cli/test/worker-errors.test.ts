@@ -13,10 +13,11 @@ cleanUpWorkspaces();
 const fakes = new URL('./fixtures/fake-clis/', import.meta.url).pathname;
 
 // The commands `dispatch init` writes (codex 0.169 no longer takes the reference's --full-auto); gemini is not installed.
+// The fakes read which recording to replay from FAKE_CLI_*: the backends name them (`env:`).
 const CONFIG = `default: sonnet
 backends:
-  claude: { command: "env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions" }
-  codex: { command: "codex exec --sandbox workspace-write -C \\"$(pwd)\\"" }
+  claude: { command: "env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions", env: [FAKE_CLI_REPLAY, FAKE_CLI_CASE] }
+  codex: { command: "codex exec --sandbox workspace-write -C \\"$(pwd)\\"", env: [FAKE_CLI_REPLAY, FAKE_CLI_CASE] }
   gemini: { command: "gemini --yolo --skip-trust" }
 models:
   sonnet: { backend: claude }

@@ -36,6 +36,34 @@ async function runDone(w: E2eWorkspace, id: string, ...args: string[]) {
 }
 
 describe('worktree tasks', () => {
+  it('discard, merge and diff act only on a worktree and branch dispatch made: a tampered worktree.json is refused (issue 15)', async () => {
+    const w = await repoWorkspace('worktree-tampered');
+    await runDone(w, 'wt', '--worktree', '--step', 'add alpha', 'add a file');
+    // Someone else's worktree of the same repository, with work of its own on its branch.
+    const victim = join(w.dir, '..', `${w.dir.split('/').pop()}-victim`);
+    await git(w.dir, 'worktree', 'add', '-q', '-b', 'precious', victim);
+    writeFileSync(join(victim, 'unsaved.txt'), 'uncommitted work\n');
+    const record = join(w.dispatchDir, 'tasks/wt/worktree.json');
+    const honest = JSON.parse(readFileSync(record, 'utf8')) as Record<string, string>;
+    for (const forged of [
+      { ...honest, path: victim, branch: 'precious' },
+      { ...honest, branch: 'main' },
+      { ...honest, baseCommit: '--output=/tmp/dispatch-pwned' },
+    ]) {
+      writeFileSync(record, JSON.stringify(forged));
+      for (const command of ['discard', 'merge', 'diff']) {
+        const r = await w.dispatch([command, 'wt']);
+        expect(r.exitCode, `${command}: ${r.stderr}`).toBe(2);
+        expect(r.stderr).toMatch(/worktree\.json: .*dispatch acts only on worktrees it made/);
+      }
+    }
+    expect(readFileSync(join(victim, 'unsaved.txt'), 'utf8')).toBe('uncommitted work\n');
+    expect(await git(w.dir, 'branch', '--list', 'precious', 'main')).toMatch(/main[\s\S]*precious|precious[\s\S]*main/);
+    expect(existsSync('/tmp/dispatch-pwned')).toBe(false);
+    writeFileSync(record, JSON.stringify(honest));
+    expect((await w.dispatch(['discard', 'wt'])).exitCode).toBe(0);
+    await git(w.dir, 'worktree', 'remove', '--force', victim);
+  });
   it('work on dispatch/<id> only; diff, merge and discard do what they say; the main tree is never touched', async () => {
     const w = await repoWorkspace('worktree');
     writeFileSync(join(w.dir, 'notes.txt'), 'my uncommitted edit\n'); // must survive everything

@@ -1,7 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { open, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskPaths } from './paths.js';
+import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
+
+/** worker.log is read without following a symlink or blocking on a FIFO (see safe-read.ts). */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /** How much of an attempt's output the classifier reads: a CLI explains its failure at the end. */
 export const LOG_TAIL_BYTES = 64 * 1024;
@@ -23,7 +27,7 @@ export async function markAttemptLogStart(paths: TaskPaths, attempt: number): Pr
 
 function readStart(paths: TaskPaths, attempt: number): number {
   try {
-    const n = Number(readFileSync(startFile(paths, attempt), 'utf8').trim());
+    const n = Number(readDataFileSync(startFile(paths, attempt), { limit: FILE_LIMITS.record }).trim());
     return Number.isSafeInteger(n) && n >= 0 ? n : 0;
   } catch {
     return 0; // an attempt from before this record existed: read the tail as is
@@ -32,7 +36,11 @@ function readStart(paths: TaskPaths, attempt: number): number {
 
 async function readRange(path: string, from: number, to: number): Promise<string> {
   if (to <= from) return '';
-  const handle = await open(path, 'r');
+  const handle = await open(path, READ_FLAGS);
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    return '';
+  }
   try {
     const buf = Buffer.alloc(to - from);
     const { bytesRead } = await handle.read(buf, 0, buf.length, from);

@@ -1,9 +1,11 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
-import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { publishExclusive, writeFileAtomic } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
+import { FILE_LIMITS, isUnsafeFile, readDataFileSync } from './safe-read.js';
+
+const RECORD = { limit: FILE_LIMITS.record };
 
 /** The claim of worker attempt N, created exclusively before its worker is spawned. */
 export interface AttemptClaim {
@@ -83,7 +85,7 @@ export async function writeWrapperRecord(
 /** Attempt `n`'s claim, read at once (a tiny file; the scheduler asks often), or null if unreadable. */
 export function readAttemptClaimSync(attemptsDir: string, n: number): AttemptClaim | null {
   try {
-    return JSON.parse(readFileSync(attemptFiles(attemptsDir, n).claim, 'utf8')) as AttemptClaim;
+    return JSON.parse(readDataFileSync(attemptFiles(attemptsDir, n).claim, RECORD)) as AttemptClaim;
   } catch {
     return null;
   }
@@ -92,7 +94,7 @@ export function readAttemptClaimSync(attemptsDir: string, n: number): AttemptCla
 /** Attempt `n`'s cached summary, or null (none yet, or torn: the caller reads the log again). */
 export function readAttemptSummary<T>(attemptsDir: string, n: number): T | null {
   try {
-    return JSON.parse(readFileSync(attemptFiles(attemptsDir, n).summary, 'utf8')) as T;
+    return JSON.parse(readDataFileSync(attemptFiles(attemptsDir, n).summary, RECORD)) as T;
   } catch {
     return null;
   }
@@ -126,9 +128,9 @@ export async function claimAttempt(attemptsDir: string, claim: AttemptClaim): Pr
 async function readJson<T>(path: string): Promise<T | null> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readDataFileSync(path, RECORD);
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return null;
+    if (isErrno(err, 'ENOENT') || isUnsafeFile(err)) return null; // a planted link or FIFO is no record
     throw err;
   }
   try {
@@ -162,11 +164,11 @@ export async function readPidRecord(attemptsDir: string, n: number): Promise<Pid
 
 async function readPidFile(path: string): Promise<PidRecord | null> {
   try {
-    const [pid, startTime = ''] = readFileSync(path, 'utf8').trim().split(/\s+/);
+    const [pid, startTime = ''] = readDataFileSync(path, RECORD).trim().split(/\s+/);
     const value = Number(pid);
     return Number.isInteger(value) && value > 0 ? { pid: value, startTime } : null;
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return null;
+    if (isErrno(err, 'ENOENT') || isUnsafeFile(err)) return null;
     throw err;
   }
 }

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
 import { isErrno } from './errors.js';
 import type { TaskPaths } from './paths.js';
+import { readDataFile } from './safe-read.js';
 
 /**
  * Saves the worker's context dump (`context.md`): what it knew and was doing when an answer did
@@ -14,7 +14,7 @@ export async function writeContext(paths: TaskPaths, text: string): Promise<void
 /** The worker's context dump, or null when it wrote none. */
 export async function readContext(paths: TaskPaths): Promise<string | null> {
   try {
-    return await readFile(paths.context, 'utf8');
+    return await readDataFile(paths.context);
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return null;
     throw err;

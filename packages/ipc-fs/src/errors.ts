@@ -13,6 +13,8 @@ export type IpcErrorCode =
   | 'malformed-request'
   | 'malformed-task'
   | 'no-such-task'
+  | 'unsafe-file'
+  | 'untrusted-folder'
   | 'io';
 
 /** The one error type of ipc-fs: a stable `code`, a one-line message, the file at fault. */

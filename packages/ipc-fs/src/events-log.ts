@@ -1,8 +1,8 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
-import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isTaskEventType, isWellFormedEvent, type LogEvent, type TaskEvent } from '@dispatch/core';
 import { diskWriteError, isErrno } from './errors.js';
+import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
 
 /** One line of `events.jsonl`: `{"seq":1,"at":"<ISO time, ms>","type":"<event>",...facts}`. */
 export interface LoggedEvent {
@@ -67,7 +67,7 @@ export async function readEventLog(path: string): Promise<EventLogRead> {
 /** The log's text, empty while it does not exist. */
 function readLogText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readDataFileSync(path, { limit: FILE_LIMITS.log });
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return '';
     throw err;

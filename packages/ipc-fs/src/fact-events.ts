@@ -1,5 +1,5 @@
 import { EMPTY_PLAN, type PlanFacts, SETUP_FAILED_EXIT, type TaskEvent } from '@dispatch/core';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readExitRecord } from './attempts.js';
 
@@ -9,6 +9,7 @@ import { listIpc, readQuestion } from './questions.js';
 import { readPlan } from './plan-file.js';
 import type { ExitClassifier } from './task-state.js';
 import type { Fact } from './watch/index.js';
+import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
 
 /** The plan's counts now (an empty plan while plan.md is missing). */
 export async function readPlanFacts(paths: TaskPaths): Promise<PlanFacts> {
@@ -42,7 +43,7 @@ export async function exitedEvent(
     : setupFailed
       ? {
           kind: 'setup' as const,
-          message: `the worktree setup command failed (exit ${readFileSync(join(paths.dir, 'setup.failed'), 'utf8').trim()}): see dispatch logs ${paths.id}`,
+          message: `the worktree setup command failed (exit ${readDataFileSync(join(paths.dir, 'setup.failed'), { limit: FILE_LIMITS.record, truncate: true }).trim()}): see dispatch logs ${paths.id}`,
         }
       : record.lost
         ? {

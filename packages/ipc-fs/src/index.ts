@@ -106,3 +106,5 @@ export { readTaskWorktree, removeTaskWorktree, writeTaskWorktree } from './workt
 export { removeTask, sweepRemovedTasks } from './remove-task.js';
 export type { TaskWorktree } from './worktree-record.js';
 export { readTaskOutput } from './task-output.js';
+export { checkFolder, checkTaskFolder, checkWorkspaceFolders } from './folder-trust.js';
+export { FILE_LIMITS, isUnsafeFile, readDataFile, readDataFileSync } from './safe-read.js';

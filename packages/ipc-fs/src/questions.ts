@@ -1,9 +1,10 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { publishExclusive, writeFileAtomic, type WriteOptions } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
+import { isUnsafeFile, readDataFileSync } from './safe-read.js';
 
 /**
  * `NNN.question`, `NNN.answer`, `NNN.done` with canonical numbers only, as `ipcFileName` writes
@@ -66,10 +67,11 @@ export async function nextQuestionSeq(ipcDir: string): Promise<number> {
 /** Reads a text file of the protocol, dropping the one trailing newline the contract allows. */
 async function readText(path: string): Promise<string | null> {
   try {
-    const text = readFileSync(path, 'utf8');
+    const text = readDataFileSync(path);
     return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return null;
+    // Missing, or not a file to read (a symlink, a FIFO, a device): no question or answer there.
+    if (isErrno(err, 'ENOENT') || isUnsafeFile(err)) return null;
     throw err;
   }
 }

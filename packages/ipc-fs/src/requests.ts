@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
+import { readDataFile } from './safe-read.js';
 
 /** A command for the daemon, written by the CLI (or inspector) into a task's `requests/`. */
 export type TaskRequest =
@@ -70,7 +71,7 @@ export async function readRequests(requestsDir: string): Promise<{ requests: Pen
   for (const name of names) {
     const file = join(requestsDir, name);
     try {
-      const request = parseRequest(await readFile(file, 'utf8'), file);
+      const request = parseRequest(await readDataFile(file), file);
       requests.push({ name, request, at: Number(REQUEST_NAME.exec(name)?.[1]) });
     } catch (err) {
       if (isErrno(err, 'ENOENT')) continue; // applied and removed meanwhile

@@ -1,8 +1,8 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
-import { readFileSync } from 'node:fs';
 import { publishExclusive } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
 import type { TaskPaths } from './paths.js';
+import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
 
 /** `task.json`: what was asked, written once by `run` and never changed. */
 export interface TaskFile {
@@ -43,7 +43,7 @@ export async function writeTaskFile(paths: TaskPaths, task: TaskFile): Promise<v
 export async function readTaskFile(paths: TaskPaths): Promise<TaskFile> {
   let text: string;
   try {
-    text = readFileSync(paths.taskJson, 'utf8');
+    text = readDataFileSync(paths.taskJson, { limit: FILE_LIMITS.record });
   } catch (err) {
     if (isErrno(err, 'ENOENT'))
       throw new IpcError('no-such-task', `no task ${paths.id} (${paths.dir})`, { file: paths.taskJson });

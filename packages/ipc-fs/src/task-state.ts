@@ -23,6 +23,7 @@ import { readPlan } from './plan-file.js';
 import type { Plan } from './plan/types.js';
 import { ipcFileName, listIpc, readQuestion } from './questions.js';
 import { readTaskFile, type TaskFile } from './task-file.js';
+import { checkTaskFolder } from './folder-trust.js';
 
 /** A task as the files say it is: its log replayed, plus the facts the log has not recorded yet. */
 export interface DerivedTask {
@@ -152,6 +153,7 @@ async function factsOnDisk(
  */
 export async function deriveTaskState(dispatchDir: string, id: string, options: DeriveOptions): Promise<DerivedTask> {
   const paths = taskPaths(dispatchDir, id);
+  checkTaskFolder(dispatchDir, paths);
   const task = await readTaskFile(paths);
   const { events: logged, torn, unknown, malformed } = await readEventLog(paths.events);
   const warnings = [

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import type { TaskPaths } from './paths.js';
+import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
 
 /** `worktree.json` in a task folder: where its worker works, on which branch, from which base. */
 export interface TaskWorktree {
@@ -20,7 +21,7 @@ const fileOf = (paths: Pick<TaskPaths, 'dir'>) => join(paths.dir, 'worktree.json
 /** The task's worktree, or null for a task that runs in the workspace itself. */
 export function readTaskWorktree(paths: Pick<TaskPaths, 'dir'>): TaskWorktree | null {
   const file = fileOf(paths);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TaskWorktree) : null;
+  return existsSync(file) ? (JSON.parse(readDataFileSync(file, { limit: FILE_LIMITS.record })) as TaskWorktree) : null;
 }
 
 /** Forgets the task's worktree (after `discard` removed it). */

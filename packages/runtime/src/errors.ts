@@ -74,6 +74,8 @@ const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
   'no-such-question',
   'missing-config',
   'no-such-task',
+  'unsafe-file',
+  'untrusted-folder',
 ]);
 const INPUT_CODE_PREFIXES = ['invalid-', 'malformed-', 'unknown-'];
 

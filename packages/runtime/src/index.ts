@@ -52,7 +52,7 @@ export { checkModelOption } from './config/model-option.js';
 // Worktrees.
 export { excludeFromGit } from './worktree/git-exclude.js';
 export { gitStatus } from './worktree/git.js';
-export { createTaskWorktree } from './worktree/task-worktree.js';
+export { createTaskWorktree, dispatchWorktree } from './worktree/task-worktree.js';
 export { discardWorktree, mergeWorktree, worktreeDiff } from './worktree/worktree-actions.js';
 
 // Hosting one task outside the daemon (tests, other hosts).

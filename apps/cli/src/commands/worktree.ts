@@ -1,11 +1,18 @@
 import { isLive } from '@dispatch/core';
-import { discardWorktree, loadHostedTask, mergeWorktree, usageError, worktreeDiff } from '@dispatch/runtime';
-import { readTaskWorktree, removeTaskWorktree, type TaskWorktree } from '@dispatch/ipc-fs';
+import {
+  discardWorktree,
+  dispatchWorktree,
+  loadHostedTask,
+  mergeWorktree,
+  usageError,
+  worktreeDiff,
+} from '@dispatch/runtime';
+import { removeTaskWorktree, type TaskWorktree } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
 
 async function taskWithWorktree(ctx: CommandContext) {
   const { ref, derived } = await loadHostedTask(ctx.io, String(ctx.args.id ?? ''));
-  const wt = readTaskWorktree(ref.paths);
+  const wt = await dispatchWorktree(ref.dispatchDir, ref.paths);
   if (wt === null)
     throw usageError(
       `task ${ref.id} has no worktree (it ran in the workspace itself, or was discarded)`,

@@ -1,9 +1,10 @@
 import { closeSync, fstatSync, openSync, writeSync, type BigIntStats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IpcError, isErrno } from '../errors.js';
 import { formatNote, mayHoldNote, noteIdsIn, withNotes } from './note.js';
+import { readDataFile } from '../safe-read.js';
 
 /** Why `appendNote` tried again. */
 export type NoteRetryReason = 'changed' | 'replaced' | 'unsettled';
@@ -41,7 +42,7 @@ function versionOf(st: BigIntStats): string {
 async function readSnapshot(path: string): Promise<Snapshot | undefined> {
   try {
     const before = await stat(path, { bigint: true });
-    const text = await readFile(path, 'utf8');
+    const text = await readDataFile(path);
     const after = await stat(path, { bigint: true });
     if (versionOf(before) !== versionOf(after)) return undefined;
     return { text, mtimeMs: Number(after.mtimeMs), size: Number(after.size), version: versionOf(after) };
@@ -73,7 +74,7 @@ function looksUnfinished(snap: Snapshot, quietMs: number): boolean {
 /** True when every note is in the file now and still `settleMs` later (no stale rewrite undid one). */
 async function survives(path: string, noteIds: readonly string[], settleMs: number): Promise<boolean> {
   const all = async () => {
-    const text = await readFile(path, 'utf8');
+    const text = await readDataFile(path);
     if (!noteIds.every((id) => mayHoldNote(text, id))) return false;
     const present = noteIdsIn(text);
     return noteIds.every((id) => present.has(id));

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { isErrno } from '../errors.js';
 import { appendNotes, type AppendNoteOptions } from './edit.js';
 import { noteIdsIn } from './note.js';
+import { readDataFile } from '../safe-read.js';
 
 /** A dispatcher note as the log records it: its hidden id and its text. */
 export interface KeptNote {
@@ -42,7 +42,7 @@ export function createNoteKeeper(planPath: string, options: NoteKeeperOptions = 
   const pass = async () => {
     let text: string;
     try {
-      text = await readFile(planPath, 'utf8');
+      text = await readDataFile(planPath);
     } catch (err) {
       if (isErrno(err, 'ENOENT')) return; // no plan, nothing to keep notes in
       throw err;

@@ -1,3 +1,4 @@
+import { allowedEnv, NOTIFY_ENV_NAMES } from '@dispatch/backends';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
@@ -14,6 +15,7 @@ import {
 import {
   activeCooldowns,
   assertTaskId,
+  checkTaskFolder,
   createTaskFolder,
   findGitTop,
   formatUntil,
@@ -21,6 +23,7 @@ import {
   parsePlan,
   registerTask,
   renderPlan,
+  taskPaths,
 } from '@dispatch/ipc-fs';
 import type { Caller } from '../caller.js';
 import { alternativesIn } from '../config/alternatives.js';
@@ -167,6 +170,18 @@ function seconds(value: number | undefined, flag: string): number | undefined {
   return value;
 }
 
+/**
+ * What the registration keeps of the caller's environment (0600, under DISPATCH_HOME): the
+ * allow-list, the names any configured backend's `env:` lists (a fallback onto another backend
+ * still finds its keys) and the notify hook's display and D-Bus variables; all of it when a
+ * backend says `env: all`.
+ */
+function storedEnv(env: NodeJS.ProcessEnv, config: DispatchConfig | null): NodeJS.ProcessEnv {
+  const backends = Object.values(config?.backends ?? {});
+  if (backends.some((b) => b.env === 'all')) return allowedEnv(env, 'all');
+  return allowedEnv(env, [...NOTIFY_ENV_NAMES, ...backends.flatMap((b) => (b.env === 'all' ? [] : b.env))]);
+}
+
 /** The user's config; none is fine for the built-in `sim` model only. */
 async function configFor(caller: Caller, modelFlag: string | undefined): Promise<DispatchConfig | null> {
   return loadUserConfig(caller.env).then(
@@ -223,6 +238,8 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
     throw usageError('--budget-usd: a spend limit in US dollars, more than 0', 'invalid-input');
   const plan = planOf(input, title, prompt);
   if (repo !== null) await checkWorktreeFree(repo, id, input.base ?? 'HEAD');
+  // A `.dispatch` or task folder that is not really the user's is refused before a word is said.
+  checkTaskFolder(dispatchDir, taskPaths(dispatchDir, id));
   // Said once the input is known to be good: a refused run says one line, its error.
   input.onNotice?.(said);
   const backend = resolution.backend?.name ?? (resolution.via === 'builtin' ? 'sim' : 'command');
@@ -257,7 +274,7 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
     id,
     dispatchDir,
     cwd,
-    env: { ...caller.env } as Record<string, string>,
+    env: storedEnv(caller.env, config) as Record<string, string>,
     registeredAt: task.createdAt,
   });
   await ensureDaemonFor(caller);

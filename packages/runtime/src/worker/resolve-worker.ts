@@ -34,5 +34,6 @@ export async function resolveWorker(model: string, env: NodeJS.ProcessEnv): Prom
     outputArgs: structuredOutputArgs(r.backend.kind, r.backend.command),
     budgetUsd: config?.budgetUsd,
     sessionResume: sessionResumeFor(r.backend.kind, r.backend.command),
+    env: r.backend.env,
   };
 }

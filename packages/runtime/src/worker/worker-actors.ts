@@ -2,6 +2,7 @@ import {
   BackendError,
   buildWorkerCommand,
   isSameProcess,
+  allowedEnv,
   launchWorker,
   processStartTime,
   type SessionResume,
@@ -42,6 +43,8 @@ export interface WorkerSpec {
   budgetUsd?: number | undefined;
   /** How the backend's CLI resumes a session by id; null or absent when it cannot. */
   sessionResume?: SessionResume | null;
+  /** The backend's `env:`: names its workers get besides the allow-list, or `all`. */
+  env?: readonly string[] | 'all';
 }
 
 /** What a task host knows to start workers of one task. */
@@ -50,7 +53,7 @@ export interface WorkerContext {
   dispatchDir: string;
   /** The workspace (or worktree) the worker runs in. */
   cwd: string;
-  /** The environment of the `run` that created the task. */
+  /** The stored environment of the `run` that created the task (already cut to what any backend may get). */
   env: NodeJS.ProcessEnv;
   /** The answer timeout the task was created with (the machine's deadline uses the same). */
   answerTimeoutSeconds: number;
@@ -110,7 +113,8 @@ async function launch(
     extraArgs: [...(spec.outputArgs ?? []), ...(await budgetArgs(ctx.paths, spec))],
     resume: await resumeArgs(ctx.paths, attempt, input.startReason, spec.backend, model, spec.sessionResume),
   });
-  const env = workerEnv(ctx.env, {
+  // The allow-list plus what this backend's `env:` names: not every secret of the user's shell.
+  const env = workerEnv(allowedEnv(ctx.env, spec.env ?? []), {
     taskId: ctx.paths.id,
     taskDir: ctx.paths.dir,
     ipcDir: ctx.paths.ipc,
