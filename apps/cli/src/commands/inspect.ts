@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigError, dispatchHome } from '@dispatch/config';
-import { type Inspector, inspectorUiDir, newToken, startInspector, TOKEN_HEADER } from '@dispatch/inspector';
-import { readInspectorState, writeInspectorState, listRegistrations } from '@dispatch/ipc-fs';
+import { type Inspector, inspectorUiDir, newToken, startInspector } from '@dispatch/inspector';
+import { isSameProcess, processStartTime } from '@dispatch/backends';
+import { readInspectorState, writeFileAtomic, writeInspectorState, listRegistrations } from '@dispatch/ipc-fs';
 import { ensureDaemonFor, loadUserConfig, usageError, userConfig, workspaceOf } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
@@ -41,25 +44,28 @@ async function modelChoices(io: Io) {
   );
 }
 
-/** Whether an inspector with our token already answers on `port` (then its URL is the one). */
-async function alreadyServing(port: number, token: string): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/api/ping`, {
-      headers: { [TOKEN_HEADER]: token },
-      signal: AbortSignal.timeout(1500),
-    });
-    return res.ok;
-  } catch {
-    return false;
-  }
+/** Where the browser opener finds the URL: a 0600 file in the 0700 home, never a command line (/proc shows argv to all). */
+function openerPage(home: string): string {
+  return join(home, 'inspector-open.html');
 }
 
-/** Opens `url` in the user's browser when there is a display to show it on; never fails the command. */
-function openBrowser(io: Io, url: string): void {
+/**
+ * Opens `url` in the user's browser when there is a display to show it on; never fails the
+ * command. The opener gets a file that sends the browser on to the URL, as Jupyter does: the
+ * token never appears in a process's argv.
+ */
+async function openBrowser(io: Io, home: string, url: string): Promise<void> {
   const mac = process.platform === 'darwin';
   if (!mac && !io.env.DISPLAY && !io.env.WAYLAND_DISPLAY) return;
+  const page = openerPage(home);
+  const href = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  await writeFileAtomic(
+    page,
+    `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${href}"><title>dispatch inspector</title><p><a href="${href}">Open the dispatch inspector</a></p>\n`,
+    { mode: 0o600 },
+  );
   try {
-    const child = spawn(mac ? 'open' : 'xdg-open', [url], { detached: true, stdio: 'ignore' });
+    const child = spawn(mac ? 'open' : 'xdg-open', [page], { detached: true, stdio: 'ignore', env: io.env });
     child.on('error', () => undefined);
     child.unref();
   } catch {
@@ -67,21 +73,37 @@ function openBrowser(io: Io, url: string): void {
   }
 }
 
+/** The inspector another `inspect` runs now, from its 0600 record (its process is checked, no request is sent). */
+async function runningInspector(home: string) {
+  const saved = await readInspectorState(home);
+  return saved && saved.pid > 1 && isSameProcess(saved.pid, saved.startTime) ? saved : null;
+}
+
 const isInUse = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
 
 /**
- * `dispatch inspect [--port N] [--no-open]`: serves the inspector on 127.0.0.1 until Ctrl-C. The
- * first stdout line is the URL with its token (DESIGN.md); port and token are kept in
- * `$DISPATCH_HOME/inspector.json` (0600), so a restarted inspector has the same URL and open pages
- * reconnect. When that inspector is already running, its URL is printed and this one exits.
+ * `dispatch inspect [--port N] [--no-open]`: serves the inspector on 127.0.0.1 (and [::1]) until
+ * Ctrl-C. The first stdout line is the URL with its token (DESIGN.md), valid while this runs; each
+ * start has a fresh token. The running one is recorded in `$DISPATCH_HOME/inspector.json` (0600),
+ * so the next `inspect` prints its URL instead of starting a second (the saved port is reused
+ * when free).
  */
 export async function run(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const requested = portOption(ctx.options.port);
   const home = dispatchHome(io.env);
   const { dispatchDir } = workspaceOf(io);
+  const open = ctx.options.open !== false;
+  const running = await runningInspector(home);
+  if (running && (requested === undefined || requested === 0 || requested === running.port)) {
+    const url = `http://127.0.0.1:${running.port}/?token=${running.token}`;
+    io.out(`${url}\n`);
+    io.err('the inspector is already running there\n');
+    if (open) await openBrowser(io, home, url);
+    return 0;
+  }
   const saved = await readInspectorState(home);
-  const token = saved?.token ?? newToken();
+  const token = newToken();
   const options = {
     dispatchDir,
     token,
@@ -105,26 +127,25 @@ export async function run(ctx: CommandContext): Promise<number> {
     inspector = await startInspector({ ...options, port });
   } catch (err) {
     if (!isInUse(err)) throw err;
-    if (await alreadyServing(port, token)) {
-      const url = `http://127.0.0.1:${port}/?token=${token}`;
-      io.out(`${url}\n`);
-      io.err('the inspector is already running there\n');
-      if (ctx.options.open !== false) openBrowser(io, url);
-      return 0;
-    }
     if (requested !== undefined && requested !== 0)
       throw usageError(`--port ${requested}: the port is in use (--port 0 picks a free one)`, 'invalid-input');
     inspector = await startInspector({ ...options, port: 0 });
   }
-  await writeInspectorState(home, { port: inspector.port, token });
+  await writeInspectorState(home, {
+    port: inspector.port,
+    token,
+    pid: process.pid,
+    startTime: processStartTime(process.pid) ?? '',
+  });
   io.out(`${inspector.url}\n`);
   if (options.uiDir === null) io.err('dispatch: the inspector page is not built (pnpm build); the API still answers\n');
-  io.err('inspector running on 127.0.0.1 only; Ctrl-C to stop\n');
-  if (ctx.options.open !== false) openBrowser(io, inspector.url);
+  io.err(`inspector running on 127.0.0.1${inspector.ipv6 ? ' and [::1]' : ''} only; Ctrl-C to stop\n`);
+  if (open) await openBrowser(io, home, inspector.url);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await inspector.close();
+  await rm(openerPage(home), { force: true });
   return 0;
 }

@@ -82,20 +82,23 @@ describeBrowser('inspector over live sim-worker tasks', () => {
     expect((await fetch(inspect.url.replace(/\?token=.*/, ''))).status).toBe(401);
   });
 
-  it('keeps its URL across a restart, and the open page reconnects without reload', async () => {
+  it('a restart keeps the port, not the token: the old URL and its event stream are refused, the new URL works', async () => {
     await page.goto(inspect.url);
     await page.waitForSelector('[data-testid=live-dot].on');
-    await page.evaluate(() => void ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     inspect.child.kill('SIGTERM');
     await inspect.child;
     await page.waitForSelector('[data-testid=live-dot].off');
-    const before = inspect.url;
+    const before = new URL(inspect.url);
     inspect = await startInspect(ws, []);
-    expect(inspect.url).toBe(before);
+    const after = new URL(inspect.url);
+    expect(after.port).toBe(before.port);
+    expect(after.searchParams.get('token')).not.toBe(before.searchParams.get('token'));
+    expect((await fetch(before)).status).toBe(401);
+    expect((await fetch(`${before.origin}/api/events${before.search}`)).status).toBe(401);
+    await page.goto(inspect.url);
     await page.waitForSelector('[data-testid=live-dot].on', { timeout: 20_000 });
     await ws.start('r', 'a');
     await page.waitForSelector('.task-row[data-task="r"]', { timeout: 20_000 });
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   });
 
   it('moves the chart question → awaiting-answer → answer → running → completed without reload, the answer reaching the worker', async () => {

@@ -5,7 +5,7 @@ import { taskChart } from '../chart/task-chart.js';
 import type { ActionBody, TaskListResponse } from '../shared/api-types.js';
 import { ACTIONS, applyAction, type ActionHost, type ActionName } from './actions.js';
 import { LiveChanges } from './live.js';
-import { cookieName, hostAllowed, presentedToken, sameToken } from './request-guard.js';
+import { hostAllowed, originAllowed, presentedToken, sameToken, serverHosts } from './request-guard.js';
 import { loadStaticFiles, type StaticFile } from './static-files.js';
 import { taskDetail } from './task-detail.js';
 import { byUrgency, STATE_FILTER_ORDER, summarize, summaryOf } from './task-summary.js';
@@ -29,7 +29,10 @@ export interface InspectorOptions extends ActionHost {
 export interface Inspector {
   url: string;
   port: number;
+  /** The server on 127.0.0.1. */
   server: Server;
+  /** Whether it also holds [::1] on its port (then `localhost` names it too). */
+  ipv6: boolean;
   close(): Promise<void>;
 }
 
@@ -70,15 +73,20 @@ const MISSING_UI =
   '<!doctype html><title>dispatch inspector</title><p>The inspector page is not built: run <code>pnpm build</code>.</p>';
 
 /**
- * Starts the inspector's HTTP server on 127.0.0.1 only. Every request must name this server in
- * its Host header (against DNS rebinding) and present the token — in the query of the printed
- * URL, then in the cookie that page load sets (or an `x-dispatch-token` header) — compared in
- * constant time. The browser names tasks by workspace key and validated id only.
+ * Starts the inspector's HTTP server on 127.0.0.1, and on [::1] with the same port when it is
+ * free (a browser may resolve `localhost` to either; `localhost` is refused unless both are
+ * ours). Every request must name this server in its Host header (against DNS rebinding) and
+ * present the token — in the query (the printed URL, the page's event stream) or the
+ * `x-dispatch-token` header (the page's fetches) — compared in constant time. No cookie: cookies
+ * ignore ports, so every service on 127.0.0.1 would receive it. State-changing requests must
+ * also come from this server's own page (`Origin`). The browser names tasks by workspace key and
+ * validated id only.
  */
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
   const files: Map<string, StaticFile> = options.uiDir ? await loadStaticFiles(options.uiDir) : new Map();
   const live = new LiveChanges();
   let port = options.port;
+  let hosts: string[] = [];
   let workspaces: Workspace[] = [];
 
   const refreshWorkspaces = async () => {
@@ -94,21 +102,20 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (!hostAllowed(req, port)) return send(res, 403, 'forbidden: unexpected Host header');
+    if (!hostAllowed(req, hosts)) return send(res, 403, 'forbidden: unexpected Host header');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const { token, via } = presentedToken(req, url, port);
+    const token = presentedToken(req, url);
     if (!sameToken(token, options.token)) return send(res, 401, 'unauthorized: open the URL dispatch inspect printed');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    if (method !== 'GET' && !originAllowed(req, hosts)) return send(res, 403, 'forbidden: request from another page');
 
     if (method === 'GET' && (path === '/' || path === '/index.html')) {
       const page = files.get('/index.html');
-      // The page's own requests (scripts, fetches, its event stream) carry the token as a cookie.
-      const cookie: Record<string, string> =
-        via === 'query'
-          ? { 'set-cookie': `${cookieName(port)}=${options.token}; Path=/; HttpOnly; SameSite=Strict` }
-          : {};
-      return send(res, 200, page ? page.body : MISSING_UI, { 'content-type': 'text/html; charset=utf-8', ...cookie });
+      // The page's script and stylesheet are fetched by the browser, not by the page's code:
+      // their URLs carry the token (there is no cookie to carry it).
+      const body = page ? withTokenInAssets(page.body.toString('utf8'), options.token) : MISSING_UI;
+      return send(res, 200, body, { 'content-type': 'text/html; charset=utf-8' });
     }
     if (method === 'GET' && path === '/api/ping') return send(res, 200, { ok: true, pid: process.pid });
     if (method === 'GET' && path === '/api/events') return live.attach(res);
@@ -160,7 +167,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     return send(res, 404, 'not found');
   };
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.end();
       if (err instanceof SyntaxError || err instanceof RangeError)
@@ -168,24 +175,44 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       if (err instanceof IpcError) return send(res, 409, { ok: false, message: err.message });
       send(res, 500, { ok: false, message: err instanceof Error ? err.message : String(err) });
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  };
+  const server = createServer(handler);
+  await listen(server, options.port, '127.0.0.1');
   port = (server.address() as AddressInfo).port;
+  // [::1] on the same port, if it is free: taken by someone else (or no IPv6), `localhost` is refused.
+  const server6 = createServer(handler);
+  const ipv6 = await listen(server6, port, '::1').then(
+    () => true,
+    () => false,
+  );
+  hosts = serverHosts(port, ipv6);
   await refreshWorkspaces();
   return {
     url: `http://127.0.0.1:${port}/?token=${options.token}`,
     port,
     server,
+    ipv6,
     async close() {
       await live.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of ipv6 ? [server, server6] : [server]) {
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** index.html with `?token=` on its own `./assets/` URLs (the token is hex: nothing to escape). */
+function withTokenInAssets(html: string, token: string): string {
+  return html.replace(/((?:src|href)="\.?\/assets\/[^"?]+)"/g, `$1?token=${token}"`);
 }

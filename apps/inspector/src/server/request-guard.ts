@@ -1,11 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** The cookie the page gets, named per port (cookies ignore ports; two inspectors must not mix). */
-export function cookieName(port: number): string {
-  return `dispatch_inspector_${port}`;
-}
-
 /** The header a script may send the token in instead of the cookie. */
 export const TOKEN_HEADER = 'x-dispatch-token';
 
@@ -19,35 +14,38 @@ export function sameToken(presented: string | undefined | null, token: string): 
   return timingSafeEqual(a, b);
 }
 
-function cookieValue(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return undefined;
+/** The names the browser may reach this server by: 127.0.0.1, and `localhost`/`[::1]` only while ::1 is ours too. */
+export function serverHosts(port: number, ipv6: boolean): string[] {
+  return ipv6 ? [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`] : [`127.0.0.1:${port}`];
 }
 
 /**
- * Whether the Host header names this server as the browser reached it: only `127.0.0.1:<port>`
- * or `localhost:<port>`. A DNS-rebinding page reaches us under its own name and is refused.
+ * Whether the Host header names this server as the browser reached it. A DNS-rebinding page
+ * reaches us under its own name and is refused; so is `localhost` when another user holds
+ * `[::1]:<port>` (a browser may try ::1 first, and would hand that user the token).
  */
-export function hostAllowed(req: IncomingMessage, port: number): boolean {
-  const host = req.headers.host;
-  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+export function hostAllowed(req: IncomingMessage, hosts: readonly string[]): boolean {
+  return hosts.includes(req.headers.host ?? '');
 }
 
-/** The token the request presents: `?token=` (the printed URL), the header, or the page's cookie. */
-export function presentedToken(
-  req: IncomingMessage,
-  url: URL,
-  port: number,
-): { token: string | undefined; via: 'query' | 'header' | 'cookie' | null } {
+/**
+ * Whether a state-changing request may come from where it says: a browser names its page's
+ * origin, which must be this server's; a request without one comes from no page (a script with
+ * the token) and passes. Any other page's request is refused even with a leaked token.
+ */
+export function originAllowed(req: IncomingMessage, hosts: readonly string[]): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = req.headers.origin;
+  return origin === undefined || hosts.some((h) => origin === `http://${h}`);
+}
+
+/** The token the request presents: `?token=` (the printed URL, the page's event stream) or the header. */
+export function presentedToken(req: IncomingMessage, url: URL): string | undefined {
   const query = url.searchParams.get('token');
-  if (query !== null) return { token: query, via: 'query' };
+  if (query !== null) return query;
   const header = req.headers[TOKEN_HEADER];
-  if (typeof header === 'string') return { token: header, via: 'header' };
-  const cookie = cookieValue(req, cookieName(port));
-  return cookie === undefined ? { token: undefined, via: null } : { token: cookie, via: 'cookie' };
+  return typeof header === 'string' ? header : undefined;
 }
 
 /** A fresh random token: 32 bytes from the system's CSPRNG, hex. */

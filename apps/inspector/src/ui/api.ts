@@ -7,9 +7,21 @@ import type {
   TaskSummary,
 } from '../shared/api-types.js';
 
-// The page's requests carry the token in the cookie its own load set (same origin only).
+/**
+ * The token of the URL `dispatch inspect` printed. The page's requests carry it in a header,
+ * never a cookie (cookies ignore ports: every service on 127.0.0.1 would receive it); kept in
+ * sessionStorage too, so a link without it still works in this tab.
+ */
+export const token: string = (() => {
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) sessionStorage.setItem('dispatch-token', fromUrl);
+  return fromUrl ?? sessionStorage.getItem('dispatch-token') ?? '';
+})();
+
+const TOKEN_HEADER = 'x-dispatch-token';
+
 async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+  const res = await fetch(path, { cache: 'no-store', headers: { [TOKEN_HEADER]: token } });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -32,8 +44,7 @@ export const fetchChart = () => getJson<ChartResponse>('/api/chart');
 export async function act(ws: string, id: string, action: string, body: ActionBody = {}): Promise<ActionResponse> {
   const res = await fetch(`/api/tasks/${ws}/${encodeURIComponent(id)}/${action}`, {
     method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
     body: JSON.stringify(body),
   });
   const text = await res.text();

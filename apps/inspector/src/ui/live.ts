@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { token } from './api.js';
 
 /** A change pushed by the server: task `id` of workspace `ws` may look different. */
 export interface Change {
@@ -7,16 +8,17 @@ export interface Change {
 }
 
 /**
- * Follows the server's event stream. EventSource reconnects by itself (after a server restart
- * too: port and token are kept, the cookie still holds); `onResync` runs on every (re)connect so
- * nothing missed meanwhile stays stale.
+ * Follows the server's event stream (EventSource sends no headers: the token goes in its URL).
+ * It reconnects by itself after a dropped connection; a restarted inspector has a new token, so
+ * this page then stays disconnected until the new URL is opened. `onResync` runs on every
+ * (re)connect so nothing missed meanwhile stays stale.
  */
 export function useLive(onChange: (c: Change) => void, onResync: () => void): boolean {
   const [connected, setConnected] = useState(false);
   const handlers = useRef({ onChange, onResync });
   handlers.current = { onChange, onResync };
   useEffect(() => {
-    const source = new EventSource('/api/events');
+    const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
     source.addEventListener('hello', () => {
       setConnected(true);
       handlers.current.onResync();
