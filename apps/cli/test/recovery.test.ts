@@ -109,10 +109,12 @@ fallback: [sonnet]
     expect(during.exitCode, during.stderr).toBe(0);
     expect(JSON.parse(String(during.stdout))).toMatchObject({ model: 'sonnet' });
     const human = await w.dispatch(['run', '--id', 'during-2', '--step', 'one', 'do it']);
-    expect(human.stderr).toMatch(/^using sonnet \(opus is resting after a quota failure until \d\d:\d\d\)$/);
+    expect(human.stderr).toMatch(
+      /^using sonnet \(opus is resting after a quota failure until (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d\)$/,
+    );
     const explicit = await w.dispatch(['run', '--id', 'explicit', '--model', 'opus', '--step', 'one', 'do it']);
     expect(explicit.stderr).toMatch(
-      /^using opus \(--model\)\nwarning: opus is resting after a quota failure until \d\d:\d\d: it may fail again$/,
+      /^using opus \(--model\)\nwarning: opus is resting after a quota failure until (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d: it may fail again$/,
     );
     rest(Date.now() - 1);
     const after = await w.dispatch(['run', '--id', 'after', '--step', 'one', 'do it']);
@@ -138,7 +140,7 @@ describe('recovery without the user', () => {
     w.env.PATH = fakeClaudePath();
     writeFileSync(
       join(w.home, 'config.yaml'),
-      `default: sonnet\nbackends:\n  claude: { command: "claude -p --dangerously-skip-permissions" }\n  shell: { command: "sh ${shellWorker}" }\nmodels:\n  sonnet: { backend: claude }\n  steady: { backend: shell }\nfallback: [steady]\n`,
+      `default: sonnet\nbackends:\n  claude: { command: "claude -p --dangerously-skip-permissions", env: [FAKE_CLI_REPLAY, FAKE_CLI_CASE] }\n  shell: { command: "sh ${shellWorker}" }\nmodels:\n  sonnet: { backend: claude }\n  steady: { backend: shell }\nfallback: [steady]\n`,
     );
     const env = { FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs'), FAKE_CLI_CASE: 'http-429' };
     Object.assign(w.env, env);
@@ -176,7 +178,9 @@ describe('recovery without the user', () => {
     expect(cooldowns.cooldowns[0]!.until).toBeGreaterThan(Date.now() + 20 * 60_000); // no reset time printed: quota_cooldown, 30 min
 
     const next = await w.dispatch(['run', '--id', 'next', '--step', 'One more', 'one more']);
-    expect(next.stderr).toMatch(/^using steady \(sonnet is resting after a quota failure until \d\d:\d\d\)$/);
+    expect(next.stderr).toMatch(
+      /^using steady \(sonnet is resting after a quota failure until (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d\)$/,
+    );
     await until(async () => (await w.state('next')) === 'completed');
   });
 
