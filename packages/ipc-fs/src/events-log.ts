@@ -1,8 +1,11 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isTaskEventType, isWellFormedEvent, type LogEvent, type TaskEvent } from '@dispatch/core';
 import { diskWriteError, isErrno } from './errors.js';
 import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
+
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
 
 /** One line of `events.jsonl`: `{"seq":1,"at":"<ISO time, ms>","type":"<event>",...facts}`. */
 export interface LoggedEvent {
@@ -168,7 +171,8 @@ export class EventLogWriter {
       }),
     );
     const line = `${this.needsNewline ? '\n' : ''}${logged.map((l) => `${JSON.stringify(l)}\n`).join('')}`;
-    const handle = await open(this.path, 'a', 0o644).catch((err: unknown) => {
+    // Never through a planted link: appended to, its target would take dispatch's log lines.
+    const handle = await open(this.path, APPEND_FLAGS, 0o644).catch((err: unknown) => {
       throw diskWriteError(err, this.path);
     });
     const sizeBefore = (await handle.stat()).size;

@@ -53,7 +53,7 @@ export { parsePlan } from './plan/parse.js';
 export { serializePlan, renderPlan } from './plan/serialize.js';
 export { summarizePlan, planProgress } from './plan/summary.js';
 export type { Plan, PlanItem, PlanLine, PlanMark, PlanSummary } from './plan/types.js';
-export { createTaskFolder, listTaskIds } from './task-folder.js';
+export { checkTaskFolderFree, createTaskFolder, listTaskIds } from './task-folder.js';
 export { toTaskView } from './task-view.js';
 export type { TaskView } from './task-view.js';
 export { createFactSource, scanTasks } from './watch/index.js';

@@ -1,7 +1,14 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
-import { checkFolder, checkWorkspaceFolders, DISPATCH_DIR_LOOSE, TASK_DIR_LOOSE } from './folder-trust.js';
+import {
+  checkFolder,
+  checkTaskFolder,
+  checkWorkspaceFolders,
+  DISPATCH_DIR_LOOSE,
+  TASK_DIR_LOOSE,
+} from './folder-trust.js';
 import { taskPaths, tasksDir, type TaskPaths } from './paths.js';
 import { isValidTaskId } from './task-id.js';
 import { writeTaskFile, type TaskFile } from './task-file.js';
@@ -26,6 +33,7 @@ export async function createTaskFolder(dispatchDir: string, task: TaskFile, plan
   // Never through a symlink planted at the id: the folder is made here, or is a real one of ours.
   const existed = !(await mkdirOnce(paths.dir));
   checkFolder(paths.dir, TASK_DIR_LOOSE);
+  if (existed) await checkLeftover(paths.dir);
   const undo = () => rm(paths.dir, { recursive: true, force: true }).catch(() => undefined);
   try {
     for (const dir of [paths.ipc, paths.requests, paths.attempts]) {
@@ -70,5 +78,39 @@ async function mkdirOnce(path: string): Promise<boolean> {
   } catch (err) {
     if (isErrno(err, 'EEXIST')) return false;
     throw err;
+  }
+}
+
+/**
+ * Whether task `paths.id` can be created here: its workspace folders are ours, and a folder at the
+ * id, if any, is ours and holds nothing dispatch did not make (what `createTaskFolder` checks
+ * again, for `run` to refuse before it says anything).
+ */
+export async function checkTaskFolderFree(dispatchDir: string, paths: TaskPaths): Promise<void> {
+  if (checkTaskFolder(dispatchDir, paths)) await checkLeftover(paths.dir);
+}
+
+/** What `createTaskFolder` makes before `task.json`: all a folder that was there may hold. */
+const FIRST_FOLDERS = ['ipc', 'requests', 'attempts'];
+
+/**
+ * A task folder that was there before `run` made it may be the leftover of a `run` killed before
+ * it claimed the id (its empty subfolders), or a creator racing us (its `task.json` decides, by
+ * the exclusive create that follows). Anything else came from elsewhere — a cloned repository's
+ * committed folder with a pre-written answer, or an `events.jsonl` linked to a file of the user's
+ * — and is refused, never adopted.
+ */
+async function checkLeftover(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  if (entries.some((e) => e.name === 'task.json')) return;
+  for (const entry of entries) {
+    const empty =
+      FIRST_FOLDERS.includes(entry.name) && entry.isDirectory() && (await readdir(join(dir, entry.name))).length === 0;
+    if (!empty)
+      throw new IpcError(
+        'untrusted-folder',
+        `${dir} holds ${entry.name}, which dispatch did not make: remove the folder or choose another --id`,
+        { file: join(dir, entry.name) },
+      );
   }
 }

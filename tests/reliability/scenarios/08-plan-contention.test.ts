@@ -35,7 +35,8 @@ function noteCounts(text: string): number[] {
 it(`keeps ${NOTES} notes and every worker mark while plan.md is rewritten ${HZ}×/s for ${SECONDS} s`, async () => {
   const started = performance.now();
   ws.writeConfig(
-    `default: rewriter\nbackends:\n  rewriter: { command: "node ${rewriter}" }\nmodels:\n  rewriter: { backend: rewriter }\n`,
+    // Its settings come in REWRITE_*, which no worker gets unless its backend names them.
+    `default: rewriter\nbackends:\n  rewriter: { command: "node ${rewriter}", env: [REWRITE_HZ, REWRITE_SECONDS, REWRITE_REPORT, REWRITE_UNTIL] }\nmodels:\n  rewriter: { backend: rewriter }\n`,
   );
   const planFile = join(ws.home, 'contention-plan.md');
   const items = Array.from({ length: ITEMS }, (_, i) => `- [ ] ${itemName(i + 1)}`);

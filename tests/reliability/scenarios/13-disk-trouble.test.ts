@@ -97,7 +97,7 @@ it.skipIf(!canMount)(
     ws = scenarioWorkspace('disk-trouble', mountPoint);
     const w = ws;
     w.writeConfig(
-      `default: diskbot\nbackends:\n  disk: { command: "sh ${worker}" }\nmodels:\n  diskbot: { backend: disk }\n`,
+      `default: diskbot\nbackends:\n  disk: { command: "sh ${worker}", env: [DISK_WORKER_PACE] }\nmodels:\n  diskbot: { backend: disk }\n`,
     );
     const steps = Array.from({ length: STEPS }, (_, i) => ['--step', `step-${String(i + 1).padStart(2, '0')}`]).flat();
     const run = await w.dispatch(

@@ -15,7 +15,7 @@ import {
 import {
   activeCooldowns,
   assertTaskId,
-  checkTaskFolder,
+  checkTaskFolderFree,
   createTaskFolder,
   findGitTop,
   formatUntil,
@@ -239,7 +239,7 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
   const plan = planOf(input, title, prompt);
   if (repo !== null) await checkWorktreeFree(repo, id, input.base ?? 'HEAD');
   // A `.dispatch` or task folder that is not really the user's is refused before a word is said.
-  checkTaskFolder(dispatchDir, taskPaths(dispatchDir, id));
+  await checkTaskFolderFree(dispatchDir, taskPaths(dispatchDir, id));
   // Said once the input is known to be good: a refused run says one line, its error.
   input.onNotice?.(said);
   const backend = resolution.backend?.name ?? (resolution.via === 'builtin' ? 'sim' : 'command');
