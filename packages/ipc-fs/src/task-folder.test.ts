@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../test/tmp.js';
 import { diskWriteError, IpcError } from './errors.js';
 import { taskPaths } from './paths.js';
@@ -20,13 +20,30 @@ const task = (id: string): TaskFile => ({
 });
 const errno = (code: string) => Object.assign(new Error(`${code}: some message, write`), { code });
 
+// A full disk when plan.md is written (and only then), for the clean-up test.
+const disk = vi.hoisted(() => ({ planFull: false }));
+vi.mock('./atomic-write.js', async (original) => {
+  const real = await original<typeof import('./atomic-write.js')>();
+  return {
+    ...real,
+    writeFileAtomic: async (path: string, ...rest: unknown[]) => {
+      if (disk.planFull && path.endsWith('plan.md'))
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return (real.writeFileAtomic as (...args: unknown[]) => Promise<void>)(path, ...rest);
+    },
+  };
+});
+
 describe('createTaskFolder', () => {
   it('removes what it made when the plan cannot be written: no task without a plan is left', async () => {
     const dispatchDir = join(await tempDir(), '.dispatch');
     const paths = taskPaths(dispatchDir, 'half');
-    // A directory where plan.md goes makes its rename fail, as a full disk would fail its write.
-    await mkdir(join(paths.plan, 'blocker'), { recursive: true });
-    await expect(createTaskFolder(dispatchDir, task('half'), renderPlan('half', ['a']))).rejects.toThrow();
+    disk.planFull = true;
+    try {
+      await expect(createTaskFolder(dispatchDir, task('half'), renderPlan('half', ['a']))).rejects.toThrow(/ENOSPC/);
+    } finally {
+      disk.planFull = false;
+    }
     expect(existsSync(paths.dir)).toBe(false);
   });
 

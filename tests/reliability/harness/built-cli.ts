@@ -26,7 +26,7 @@ export function assertFreshBuild(): void {
   if (built === undefined) throw new Error(`${dispatchBin} is missing: run \`pnpm build\` first`);
   const sources = [
     join(repoRoot, 'apps/cli/src'),
-    ...['core', 'ipc-fs', 'backends', 'config'].map((p) => join(repoRoot, 'packages', p, 'src')),
+    ...['core', 'ipc-fs', 'backends', 'config', 'runtime'].map((p) => join(repoRoot, 'packages', p, 'src')),
   ];
   if (Math.max(...sources.map(newest)) > built)
     throw new Error(`${dispatchBin} is older than the sources: run \`pnpm build\` first`);
