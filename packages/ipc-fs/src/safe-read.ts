@@ -55,20 +55,31 @@ export function readDataFileSync(path: string, options: ReadLimit = {}): string 
     throw openError(path, err);
   }
   try {
-    checkStats(path, fstatSync(fd), limit, truncate);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, limit - total));
-      const n = chunk.length === 0 ? 0 : readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    const stats = fstatSync(fd);
+    checkStats(path, stats, limit, truncate);
+    return readAll(limit, stats.size, (buffer, offset, length) => readSync(fd, buffer, offset, length, null));
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Reads what `fstat` said the file holds (at most `limit`), as readFileSync does: protocol files
+ * are published whole (written, then renamed), so they do not grow while read.
+ */
+function readAll(
+  limit: number,
+  size: number,
+  read: (buffer: Buffer, offset: number, length: number) => number,
+): string {
+  const buffer = Buffer.allocUnsafe(Math.min(limit, size));
+  let total = 0;
+  while (total < buffer.length) {
+    const n = read(buffer, total, buffer.length - total);
+    if (n === 0) break;
+    total += n;
+  }
+  return buffer.toString('utf8', 0, total);
 }
 
 /** `readDataFileSync`, without blocking the event loop. */
@@ -76,18 +87,16 @@ export async function readDataFile(path: string, options: ReadLimit = {}): Promi
   const { limit = FILE_LIMITS.text, truncate = false } = options;
   const handle = await open(path, READ_FLAGS).catch((err: unknown) => Promise.reject(openError(path, err)));
   try {
-    checkStats(path, await handle.stat(), limit, truncate);
-    const chunks: Buffer[] = [];
+    const stats = await handle.stat();
+    checkStats(path, stats, limit, truncate);
+    const buffer = Buffer.allocUnsafe(Math.min(limit, stats.size));
     let total = 0;
-    for (;;) {
-      const length = Math.min(64 * 1024, limit - total);
-      if (length === 0) break;
-      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(length), 0, length, null);
+    while (total < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
       if (bytesRead === 0) break;
-      chunks.push(buffer.subarray(0, bytesRead));
       total += bytesRead;
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return buffer.toString('utf8', 0, total);
   } finally {
     await handle.close();
   }
