@@ -140,13 +140,7 @@ describe('dispatch inbox', () => {
 
   it('on a desktop, with no notify hook set, notify-send shows each entry as one line', async () => {
     const w = e2eWorkspace('notify-desktop');
-    const fakeBin = join(w.home, 'fake-bin');
-    const log = join(w.home, 'notify-send.log');
-    mkdirSync(fakeBin);
-    // A fake notify-send that records its arguments, one call a line.
-    writeFileSync(join(fakeBin, 'notify-send'), `#!/bin/sh\nprintf '%s|' "$@" >> ${log}\necho >> ${log}\n`);
-    chmodSync(join(fakeBin, 'notify-send'), 0o755);
-    const desktop = { ...w.env, PATH: `${fakeBin}:${w.env.PATH}`, DISPLAY: ':99' };
+    const { log, desktop } = fakeDesktop(w);
     for (const [id, step] of [
       ['asks', 'pick {ask: JWT or sessions?}'],
       ['broken', 'build {fail: the compiler crashed}'],
@@ -170,12 +164,7 @@ describe('dispatch inbox', () => {
 
   it('a notification is plain text: worker markup and control characters are shown, never obeyed (issue 15)', async () => {
     const w = e2eWorkspace('notify-plain');
-    const fakeBin = join(w.home, 'fake-bin');
-    const log = join(w.home, 'notify-send.log');
-    mkdirSync(fakeBin);
-    writeFileSync(join(fakeBin, 'notify-send'), `#!/bin/sh\nprintf '%s|' "$@" >> ${log}\necho >> ${log}\n`);
-    chmodSync(join(fakeBin, 'notify-send'), 0o755);
-    const desktop = { ...w.env, PATH: `${fakeBin}:${w.env.PATH}`, DISPLAY: ':99' };
+    const { log, desktop } = fakeDesktop(w);
     const question = '<b>JWT</b> or <a href="http://evil.example">sessions</a>? <img src=x>\x1b]0;pwned\x07';
     const r = await execa(
       'node',
@@ -197,3 +186,13 @@ describe('dispatch inbox', () => {
     await execa('node', [bin, 'cancel', 'markup'], { cwd: w.dir, env: desktop, extendEnv: false, reject: false });
   });
 });
+
+/** A desktop for `w`: a display, and a fake notify-send that records its arguments, one call a line. */
+function fakeDesktop(w: ReturnType<typeof e2eWorkspace>) {
+  const fakeBin = join(w.home, 'fake-bin');
+  const log = join(w.home, 'notify-send.log');
+  mkdirSync(fakeBin);
+  writeFileSync(join(fakeBin, 'notify-send'), `#!/bin/sh\nprintf '%s|' "$@" >> ${log}\necho >> ${log}\n`);
+  chmodSync(join(fakeBin, 'notify-send'), 0o755);
+  return { log, desktop: { ...w.env, PATH: `${fakeBin}:${w.env.PATH}`, DISPLAY: ':99' } };
+}

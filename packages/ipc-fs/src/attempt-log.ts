@@ -1,11 +1,8 @@
-import { constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { open, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskPaths } from './paths.js';
-import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
-
-/** worker.log is read without following a symlink or blocking on a FIFO (see safe-read.ts). */
-const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+import { FILE_LIMITS, READ_FLAGS, readDataFileSync } from './safe-read.js';
 
 /** How much of an attempt's output the classifier reads: a CLI explains its failure at the end. */
 export const LOG_TAIL_BYTES = 64 * 1024;
@@ -36,6 +33,7 @@ function readStart(paths: TaskPaths, attempt: number): number {
 
 async function readRange(path: string, from: number, to: number): Promise<string> {
   if (to <= from) return '';
+  // Never through a symlink, never blocked on a FIFO (see safe-read.ts).
   const handle = await open(path, READ_FLAGS);
   if (!(await handle.stat()).isFile()) {
     await handle.close();

@@ -8,7 +8,7 @@ import { IpcError, isErrno } from './errors.js';
  * blocking (a FIFO in place of a question must not hang `status`). What opens is then read only
  * if it is a regular file.
  */
-const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+export const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /** Limits for the files of a task, far above what workers and dispatch write. */
 export const FILE_LIMITS = {

@@ -1,7 +1,7 @@
 import { KNOWN_BACKENDS, type BackendConfig, type BackendKind } from '../types.js';
 import { checkName } from './names.js';
-import { isScalar, isSeq } from 'yaml';
-import { describe, isNull, type ConfigReader, type Field } from './reader.js';
+import { isScalar } from 'yaml';
+import { isNull, type ConfigReader, type Field } from './reader.js';
 import { quote } from './wording.js';
 
 const COMMAND = 'the shell command that runs the worker CLI';
@@ -39,21 +39,11 @@ const ENV_EXPECTED = 'a list of environment variable names (e.g. [AWS_PROFILE, A
 function readEnv(reader: ConfigReader, field: Field | undefined): readonly string[] | 'all' | false {
   if (field === undefined || isNull(field.value)) return [];
   if (isScalar(field.value) && field.value.value === 'all') return 'all';
-  if (!isSeq(field.value)) {
-    reader.error(field.path, `expected ${ENV_EXPECTED}, got ${describe(field.value)}`, field.at);
-    return false;
-  }
+  const entries = reader.list(field, ENV_EXPECTED);
+  if (!entries) return false;
   const names: string[] = [];
   let ok = true;
-  field.value.items.forEach((item, index) => {
-    const value = reader.resolve(item);
-    const entry: Field = {
-      name: String(index),
-      path: `${field.path}[${index}]`,
-      key: item,
-      value,
-      at: value ?? field.at,
-    };
+  for (const entry of entries) {
     const name = reader.string(entry, 'an environment variable name');
     if (name === undefined) ok = false;
     else if (!ENV_NAME.test(name)) {
@@ -64,7 +54,7 @@ function readEnv(reader: ConfigReader, field: Field | undefined): readonly strin
       );
       ok = false;
     } else names.push(name);
-  });
+  }
   return ok ? names : false;
 }
 

@@ -1,4 +1,4 @@
-import { isScalar, isSeq } from 'yaml';
+import { isScalar } from 'yaml';
 import type { Limits } from '../types.js';
 import { describe, isNull, type ConfigReader, type Field } from './reader.js';
 import { quote } from './wording.js';
@@ -58,26 +58,12 @@ function readLimits(
 
 function readFallback(reader: ConfigReader, field: Field | undefined, models: Set<string> | undefined): string[] {
   if (field === undefined || isNull(field.value)) return [];
-  if (!isSeq(field.value)) {
-    reader.error(
-      field.path,
-      `expected a list of model ids (e.g. [sonnet, haiku]), got ${describe(field.value)}`,
-      field.at,
-    );
-    return [];
-  }
+  const entries = reader.list(field, 'a list of model ids (e.g. [sonnet, haiku])');
+  if (!entries) return [];
   const fallback: string[] = [];
-  field.value.items.forEach((item, index) => {
-    const value = reader.resolve(item);
-    const entry: Field = {
-      name: String(index),
-      path: `${field.path}[${index}]`,
-      key: item,
-      value,
-      at: isNull(value) ? (item ?? field.at) : value,
-    };
+  for (const entry of entries) {
     const model = reader.string(entry, 'a model id');
-    if (model === undefined) return;
+    if (model === undefined) continue;
     if (!models || models.has(model)) fallback.push(model);
     else
       reader.error(
@@ -85,7 +71,7 @@ function readFallback(reader: ConfigReader, field: Field | undefined, models: Se
         `model ${quote(model)} is not defined in models${reader.suggest(model, models)}`,
         entry.at,
       );
-  });
+  }
   return fallback;
 }
 

@@ -109,6 +109,27 @@ export class ConfigReader {
     return undefined;
   }
 
+  /**
+   * The items of a list `field` as fields of their own (`path[i]`, positioned at the item), or
+   * undefined after an error saying `expected`.
+   */
+  list(field: Field, expected: string): Field[] | undefined {
+    if (!isSeq(field.value)) {
+      this.error(field.path, `expected ${expected}, got ${describe(field.value)}`, field.at);
+      return undefined;
+    }
+    return field.value.items.map((item, index) => {
+      const value = this.resolve(item);
+      return {
+        name: String(index),
+        path: `${field.path}[${index}]`,
+        key: item,
+        value,
+        at: isNull(value) ? (item ?? field.at) : value,
+      };
+    });
+  }
+
   /** The value of `field` as a mapping, or undefined after an error saying `expected`. */
   mapping(field: Field, expected: string): YAMLMap | undefined {
     if (isMap(field.value)) return field.value;
