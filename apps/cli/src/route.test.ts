@@ -36,6 +36,27 @@ describe('routeArgv', () => {
     expect(err.message).toContain('did you mean status?');
   });
 
+  it('refuses a short prompt that starts like a command of another tool, naming the command meant (exit 2)', () => {
+    const withStatus = [...withRun, spec('status'), spec('cancel'), spec('logs')];
+    for (const [argv, meant] of [
+      [['ls'], 'dispatch status'],
+      [['show', 'api-tests'], 'dispatch status api-tests'],
+      [['kill', 'api-tests'], 'dispatch cancel api-tests'],
+      [['log review-auth-module-2'], 'dispatch logs review-auth-module-2'],
+      [['LS'], 'dispatch status'],
+    ] as const) {
+      const err = thrown(() => routeArgv([...argv], withStatus));
+      expect(err.exitCode, argv.join(' ')).toBe(2);
+      expect(err.message).toContain(`did you mean ${meant}?`);
+      expect(err.message).toContain(`dispatch run ${JSON.stringify(argv.join(' '))}`);
+    }
+    // Longer prompts, prompts with options, and verbs with no command here are prompts.
+    expect(routeArgv(['show', 'me', 'why', 'it', 'fails'], withStatus)[0]).toBe('run');
+    expect(routeArgv(['--model', 'opus', 'ls'], withStatus)[0]).toBe('run');
+    expect(routeArgv(['kill', 'x'], withRun)).toEqual(['run', 'kill', 'x']);
+    expect(routeArgv(['fix', 'it'], withStatus)).toEqual(['run', 'fix', 'it']);
+  });
+
   it('says a contract command or run is not available in this build (exit 1)', () => {
     const missing = thrown(() => routeArgv(['status', '--json'], withRun));
     expect([missing.code, missing.exitCode, missing.message]).toEqual([

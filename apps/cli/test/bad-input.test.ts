@@ -102,6 +102,32 @@ describe('bad input: exit 2, one line on stderr, nothing written', () => {
     expect(existsSync(w.dispatchDir)).toBe(withTask);
   });
 
+  it("a short prompt that reads like another tool's command starts no worker: exit 2 naming the command meant (issue 16)", async () => {
+    const w = workspace();
+    // A default model that would run: before, `dispatch ls` started a worker on "ls".
+    const home = homes.at(-1)!;
+    writeFileSync(
+      join(home, 'config.yaml'),
+      'default: opus\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  opus: { backend: shell }\n',
+    );
+    for (const [args, meant] of [
+      [['ls'], 'dispatch status'],
+      [['kill', 'api-tests'], 'dispatch cancel api-tests'],
+      [['show', 'api-tests'], 'dispatch status api-tests'],
+      [['log', 'review-auth-module-2'], 'dispatch logs review-auth-module-2'],
+    ] as const) {
+      const r = await w.dispatch([...args]);
+      expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^dispatch: [^\n]+$/);
+      expect(r.stderr).toContain(`did you mean ${meant}?`);
+    }
+    expect(existsSync(w.dispatchDir)).toBe(false);
+    // `run` stays the explicit way to send such words to a worker.
+    const explicit = await w.dispatch(['run', 'ls']);
+    expect(explicit.exitCode, explicit.stderr).toBe(0);
+  });
+
   it('a task folder copied in from elsewhere is never started, while a registered one runs to completion', async () => {
     const w = workspace();
     const copied = copyInTask(w.dispatchDir, 'copied');
