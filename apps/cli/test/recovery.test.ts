@@ -226,7 +226,7 @@ describe('recovery without the user', () => {
 });
 
 describe('retry on a terminal', () => {
-  it('asks which model (the ones that can run first), then whether to repair the config', async () => {
+  it('asks which model (the ones that can run first), then whether to repair the config (leaving it is preselected)', async () => {
     const w = e2eWorkspace('retry-tty');
     const config = join(w.home, 'config.yaml');
     writeFileSync(config, CONFIG);
@@ -249,7 +249,11 @@ describe('retry on a terminal', () => {
     expect(plain().indexOf('steady (shell)')).toBeLessThan(plain().indexOf('gpt-5.3-codex again'));
     tty.stdin?.write('\r'); // the first choice: steady
     await until(() => screen.includes('So this does not happen again'));
-    tty.stdin?.write('\r'); // the first choice: steady the default, gpt-5.3-codex removed
+    const menu = plain().slice(plain().indexOf('So this does not happen again'));
+    expect(menu.indexOf('Leave the config as it is')).toBeLessThan(menu.indexOf('and remove gpt-5.3-codex'));
+    // A missing CLI is installed, not configured away: the preselected repair leaves the config;
+    // the last choice removes the failed model.
+    tty.stdin?.write('\u001b[B\u001b[B\r');
     const done = await tty;
     expect(done.exitCode, screen).toBe(0);
     expect(plain()).toContain('config: default is now steady, removed gpt-5.3-codex');

@@ -63,6 +63,12 @@ export {
   type FoundModel,
 } from './init/initial-config.js';
 export { findMissingModel, addMissingModel, type MissingModel } from './resolve/missing-model.js';
-export { backendExecutable, recoveryAlternatives, MODEL_FAILURES, type Alternative } from './recover/alternatives.js';
+export {
+  BACKEND_FAILURES,
+  backendExecutable,
+  recoveryAlternatives,
+  MODEL_FAILURES,
+  type Alternative,
+} from './recover/alternatives.js';
 export { DEFAULT_QUOTA_COOLDOWN, DEFAULT_TIME_LIMIT } from './defaults.js';
 export { findCommand } from './init/detect-clis.js';

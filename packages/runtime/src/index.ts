@@ -46,7 +46,12 @@ export type { CrashPoint } from './daemon/crash-points.js';
 
 // Config as the runtime reads it (with the parse cache), models that can run, quota cooldowns.
 export { loadUserConfig, userConfig } from './config/user-config.js';
-export { alternativeModels, alternativesIn } from './config/alternatives.js';
+export {
+  alternativeModels,
+  alternativesFor,
+  alternativesIn,
+  type AlternativesLookup,
+} from './config/alternatives.js';
 export { checkModelOption } from './config/model-option.js';
 
 // Worktrees.

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { IpcError, writeAnswer } from '@dispatch/ipc-fs';
 import { isLive, type TaskState } from '@dispatch/core';
-import { alternativeModels, conditionOf, deriveTask, describeCondition } from '@dispatch/runtime';
+import { alternativesFor, conditionOf, deriveTask, describeCondition } from '@dispatch/runtime';
 import { waitFor } from '@dispatch/runtime/watch';
 import type { CommandContext } from '../command-spec.js';
 import { createStyle } from '../style.js';
@@ -77,7 +77,7 @@ export async function followTask(
 
   const code = await waitFor(dispatchDir, async () => {
     const derived = await deriveTask(dispatchDir, id);
-    const condition = await conditionOf(derived, (tried) => alternativeModels(io.env, tried));
+    const condition = await conditionOf(derived, alternativesFor(io.env));
     const pending = condition?.type === 'question' ? condition : null;
     if (asking !== null && pending?.seq !== asking.seq) asking.controller.abort(); // answered elsewhere
     if (derived.state !== shown) say(`${id}: ${style.bold(derived.state)}`);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { CommandContext } from '../command-spec.js';
-import { alternativeModels, deriveTasks, ensureDaemonIfUnfinished, workspaceOf } from '@dispatch/runtime';
+import { alternativesFor, deriveTasks, ensureDaemonIfUnfinished, workspaceOf } from '@dispatch/runtime';
 import { listRegistrations } from '@dispatch/ipc-fs';
 import { printJson } from '../json-output.js';
 import { inboxOf, renderInbox } from '../view/inbox.js';
@@ -20,7 +20,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   for (const dir of [dispatchDir, ...others]) {
     const tasks = await deriveTasks(dir, [], (line) => io.err(`dispatch: ${line}\n`)).catch(() => []);
     if (dir === dispatchDir) await ensureDaemonIfUnfinished(io, tasks);
-    entries.push(...(await inboxOf(tasks, (tried) => alternativeModels(io.env, tried))));
+    entries.push(...(await inboxOf(tasks, alternativesFor(io.env))));
   }
   if (ctx.options.json === true) {
     printJson(io, entries);

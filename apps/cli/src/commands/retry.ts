@@ -41,22 +41,24 @@ async function askModel(
   });
 }
 
-/** On a terminal, after choosing another model for a model failure: repair the config? */
-async function askRepair(chosen: string, failed: string, config: DispatchConfig): Promise<Repair> {
+/**
+ * On a terminal, after choosing another model for a model failure: repair the config? The first
+ * (preselected) choice leaves it as it is, but when the model itself is gone (`model-unavailable`):
+ * a missing CLI or a lapsed login is fixed outside the config, and then the failed model is fine.
+ */
+async function askRepair(chosen: string, failed: string, kind: string, config: DispatchConfig): Promise<Repair> {
   const { default: select } = await import('@inquirer/select');
+  const remove = {
+    name: `Make ${chosen} the default and remove ${failed} from the config`,
+    value: { setDefault: true, removeFailed: true },
+  };
+  const makeDefault = { name: `Make ${chosen} the default`, value: { setDefault: true, removeFailed: false } };
+  const leave = { name: 'Leave the config as it is', value: NO_REPAIR };
   const removable = failed in config.models;
-  const choices = [
-    ...(removable
-      ? [
-          {
-            name: `Make ${chosen} the default and remove ${failed} from the config`,
-            value: { setDefault: true, removeFailed: true },
-          },
-        ]
-      : []),
-    { name: `Make ${chosen} the default`, value: { setDefault: true, removeFailed: false } },
-    { name: 'Leave the config as it is', value: NO_REPAIR },
-  ];
+  const choices =
+    kind === 'model-unavailable'
+      ? [...(removable ? [remove] : []), makeDefault, leave]
+      : [leave, makeDefault, ...(removable ? [remove] : [])];
   return select({ message: 'So this does not happen again', choices });
 }
 
@@ -130,12 +132,12 @@ export async function retry(ctx: CommandContext): Promise<void> {
   const config = await userConfig(io.env);
 
   if (chosen === undefined && io.interactive && config !== null) {
-    const alternatives = alternativesIn(config, io.env, [...modelsTried, failed]);
+    const alternatives = alternativesIn(config, io.env, [...modelsTried, failed], error?.kind);
     if (alternatives.length > 0) {
       chosen = await askModel(ref.id, error, failed, alternatives);
       const modelFailure = error !== null && MODEL_FAILURES.includes(error.kind);
-      if (chosen !== failed && modelFailure && !repair.setDefault && !repair.removeFailed)
-        repair = await askRepair(chosen, failed, config);
+      if (error !== null && chosen !== failed && modelFailure && !repair.setDefault && !repair.removeFailed)
+        repair = await askRepair(chosen, failed, error.kind, config);
     }
   }
   checkRepair(repair, chosen, failed, config);

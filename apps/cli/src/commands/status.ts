@@ -2,7 +2,7 @@ import { type DerivedTask, readQueue, readWatchHealth } from '@dispatch/ipc-fs';
 import { dispatchHome } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
 import {
-  alternativeModels,
+  alternativesFor,
   deriveTasks,
   ensureDaemonIfUnfinished,
   failureReport,
@@ -53,7 +53,7 @@ async function render(
     columns: io.outColumns,
     activity,
   });
-  const failures = await failureReport(tasks, (tried) => alternativeModels(io.env, tried));
+  const failures = await failureReport(tasks, alternativesFor(io.env));
   const notes = [...failures.map(escapeControls), ...(await watchNote(io.env, dispatchDir))];
   // What waits for the user on top (questions with the time left, blocks); failures below, with what to do.
   const waiting = renderInbox((await inboxOf(tasks, async () => [])).filter((e) => e.type !== 'failed'));

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { MODEL_FAILURES } from '@dispatch/config';
 import { hasWorker, needsUser } from '@dispatch/core';
 import { type DerivedTask, toTaskView } from '@dispatch/ipc-fs';
-import { blockerOf } from '@dispatch/runtime';
+import { type AlternativesLookup, blockerOf } from '@dispatch/runtime';
 
 /** One thing that needs the user, and the command that deals with it. */
 export type InboxEntry =
@@ -36,7 +36,7 @@ const quote = (id: string) => (/^[a-z0-9-]+$/.test(id) ? id : `'${id}'`);
  */
 export async function inboxOf(
   tasks: readonly DerivedTask[],
-  alternatives: (tried: readonly string[]) => Promise<string[]>,
+  alternatives: AlternativesLookup,
   now = Date.now(),
 ): Promise<InboxEntry[]> {
   const questions: InboxEntry[] = [];
@@ -70,7 +70,7 @@ export async function inboxOf(
     } else if (view.state === 'failed') {
       const error = view.error ?? { kind: 'crash', message: 'the task failed' };
       const others = MODEL_FAILURES.includes(error.kind)
-        ? await alternatives([...t.snapshot.context.modelsTried, view.model])
+        ? await alternatives([...t.snapshot.context.modelsTried, view.model], error.kind)
         : [];
       const action =
         others[0] !== undefined ? `dispatch retry ${quote(id)} --model ${others[0]}` : `dispatch retry ${quote(id)}`;

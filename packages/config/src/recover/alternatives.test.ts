@@ -53,6 +53,17 @@ describe('recoveryAlternatives', () => {
     ]);
   });
 
+  it("after a failure of the CLI itself (auth, cli-missing) offers other backends' models first, the default among them first", () => {
+    const withDefault = config(SEED.replace('default: gpt-5.3-codex', 'default: gemini-3.1-pro'));
+    const order = (kind?: string) =>
+      recoveryAlternatives(withDefault, ['sonnet'], () => true, kind).map((a) => a.model);
+    expect(order('auth')).toEqual(['gemini-3.1-pro', 'gpt-5.3-codex', 'opus']);
+    expect(order('cli-missing')).toEqual(['gemini-3.1-pro', 'gpt-5.3-codex', 'opus']);
+    // The model itself is the problem: its siblings on the same CLI are as good as any.
+    expect(order('model-unavailable')).toEqual(['gemini-3.1-pro', 'opus', 'gpt-5.3-codex']);
+    expect(order()).toEqual(['gemini-3.1-pro', 'opus', 'gpt-5.3-codex']);
+  });
+
   it('is empty when nothing else is installed', () => {
     expect(recoveryAlternatives(config(SEED), ['opus'], () => false)).toEqual([]);
   });

@@ -12,6 +12,12 @@ export interface Alternative {
 export const MODEL_FAILURES: readonly string[] = ['cli-missing', 'auth', 'quota', 'model-unavailable'];
 
 /**
+ * Model failures that are the CLI's, not the model's: every model its backend runs fails the same
+ * way (the CLI is missing, or not logged in), so models on other backends are the way on.
+ */
+export const BACKEND_FAILURES: readonly string[] = ['cli-missing', 'auth'];
+
+/**
  * The executable a backend's command starts, past `env` and its options and `NAME=value`
  * assignments (the reference's claude command is `env -u CLAUDECODE … claude -p …`).
  * @example backendExecutable({ command: 'env -u CLAUDECODE claude -p' }) // 'claude'
@@ -50,19 +56,25 @@ function shellWords(command: string): string[] {
 /**
  * The models a failed task can be retried with: configured models, the default first, then in
  * config order, leaving out the ones that already failed for this task and those whose backend's
- * CLI is not installed (`isInstalled`).
- * @example recoveryAlternatives(config, ['gpt-5.3-codex'], (b) => b.name !== 'codex')
+ * CLI is not installed (`isInstalled`). After a failure of the CLI itself (`kind` one of
+ * BACKEND_FAILURES), models on another backend than the failed ones' come first: `opus` cannot
+ * help when `claude` is not logged in.
+ * @example recoveryAlternatives(config, ['gpt-5.3-codex'], (b) => b.name !== 'codex', 'cli-missing')
  */
 export function recoveryAlternatives(
   config: DispatchConfig,
   failed: readonly string[],
   isInstalled: (backend: BackendConfig) => boolean,
+  kind?: string,
 ): Alternative[] {
   const usable = Object.values(config.models).filter((m) => {
     const backend = config.backends[m.backend];
     return !failed.includes(m.id) && backend !== undefined && isInstalled(backend);
   });
+  const failedBackends = new Set(failed.map((id) => config.models[id]?.backend));
+  const sameCli = (a: Alternative) =>
+    kind !== undefined && BACKEND_FAILURES.includes(kind) && failedBackends.has(a.backend);
   return usable
     .map((m) => ({ model: m.id, backend: m.backend, isDefault: m.id === config.default }))
-    .sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+    .sort((a, b) => Number(sameCli(a)) - Number(sameCli(b)) || Number(b.isDefault) - Number(a.isDefault));
 }

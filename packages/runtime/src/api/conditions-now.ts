@@ -1,5 +1,5 @@
 import type { Caller } from '../caller.js';
-import { alternativeModels } from '../config/alternatives.js';
+import { alternativesFor } from '../config/alternatives.js';
 import { conditionOf, CONDITION_TYPES, type Condition } from '../tasks/conditions.js';
 import { deriveTasks } from '../tasks/task-list.js';
 
@@ -20,7 +20,7 @@ export interface HeldCondition {
 /** The notable conditions holding now, needs-user first, then in the tasks' order. */
 export async function conditionsNow(caller: Caller, scope: ConditionScope): Promise<HeldCondition[]> {
   const tasks = (await deriveTasks(scope.dispatchDir, scope.ids)).filter((t) => !scope.finishedBefore.has(t.task.id));
-  const alternatives = (tried: readonly string[]) => alternativeModels(caller.env, tried);
+  const alternatives = alternativesFor(caller.env);
   const found = await Promise.all(
     tasks.map(async (t) => ({ condition: await conditionOf(t, alternatives), attempt: t.snapshot.context.attempt })),
   );

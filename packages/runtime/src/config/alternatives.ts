@@ -7,28 +7,49 @@ import {
 } from '@dispatch/config';
 import { loadUserConfig } from './user-config.js';
 
+/**
+ * The models a failed task could be retried with, best first, given the models it tried and the
+ * kind of its failure (another backend first when the CLI itself failed).
+ */
+export type AlternativesLookup = (tried: readonly string[], kind?: string) => Promise<string[]>;
+
 /** Recovery alternatives from a loaded config: installed on this PATH, not yet tried by the task. */
 export function alternativesIn(
   config: DispatchConfig,
   env: NodeJS.ProcessEnv,
   tried: readonly string[],
+  kind?: string,
 ): Alternative[] {
-  return recoveryAlternatives(config, tried, (backend) => {
-    const exe = backendExecutable(backend);
-    return exe !== null && findCommand(exe, env.PATH) !== null;
-  });
+  return recoveryAlternatives(
+    config,
+    tried,
+    (backend) => {
+      const exe = backendExecutable(backend);
+      return exe !== null && findCommand(exe, env.PATH) !== null;
+    },
+    kind,
+  );
 }
 
 /**
  * Models a failed task could be retried with: configured models whose CLI is installed and that
- * the task has not tried yet, the default first; `[]` without a (readable) config. A broken
- * config must not hide the failure itself.
+ * the task has not tried yet, the default first (after a CLI failure, other backends' first);
+ * `[]` without a (readable) config. A broken config must not hide the failure itself.
  */
-export async function alternativeModels(env: NodeJS.ProcessEnv, tried: readonly string[]): Promise<string[]> {
+export async function alternativeModels(
+  env: NodeJS.ProcessEnv,
+  tried: readonly string[],
+  kind?: string,
+): Promise<string[]> {
   try {
     const { config } = await loadUserConfig(env);
-    return alternativesIn(config, env, tried).map((a) => a.model);
+    return alternativesIn(config, env, tried, kind).map((a) => a.model);
   } catch {
     return [];
   }
+}
+
+/** The alternatives lookup for a caller's environment (its PATH decides what is installed). */
+export function alternativesFor(env: NodeJS.ProcessEnv): AlternativesLookup {
+  return (tried, kind) => alternativeModels(env, tried, kind);
 }

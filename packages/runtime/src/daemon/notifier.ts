@@ -1,6 +1,6 @@
 import { isFinalState, needsUser, type TaskState } from '@dispatch/core';
 import { deriveTaskState, type Registration } from '@dispatch/ipc-fs';
-import { alternativeModels } from '../config/alternatives.js';
+import { alternativesFor } from '../config/alternatives.js';
 import { loadUserConfig } from '../config/user-config.js';
 import { conditionOf, describeCondition } from '../tasks/conditions.js';
 import { classifyExit } from '../worker/classify-exit.js';
@@ -32,7 +32,7 @@ export class Notifier {
     const command = notifyCommand(config?.notify, registration.env);
     if (command === null) return;
     const derived = await deriveTaskState(this.dispatchDir, registration.id, { classify: classifyExit });
-    const condition = await conditionOf(derived, (tried) => alternativeModels(registration.env, tried));
+    const condition = await conditionOf(derived, alternativesFor(registration.env));
     if (condition === null || condition.type === 'cancelled') return;
     const key = `${condition.type}:${'seq' in condition ? String(condition.seq) : ''}:${derived.snapshot.context.attempt}`;
     if (this.told.get(registration.id) === key) return;

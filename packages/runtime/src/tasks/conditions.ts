@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { holdsSlot, isFinalState, type TaskState } from '@dispatch/core';
 import { type DerivedTask, type TaskView, toTaskView } from '@dispatch/ipc-fs';
+import type { AlternativesLookup } from '../config/alternatives.js';
 import { recoveryLine } from './failure-report.js';
 
 /** The kinds of notable condition `wait` reports, in the order it reports simultaneous ones. */
@@ -39,10 +40,7 @@ export function blockerOf(view: TaskView): { seq: number | null; text: string } 
  * The notable condition a task is in, or null while it is just working. A question counts while
  * it is pending; `alternatives` is asked for only when the task failed.
  */
-export async function conditionOf(
-  derived: DerivedTask,
-  alternatives: (tried: readonly string[]) => Promise<string[]>,
-): Promise<Condition | null> {
+export async function conditionOf(derived: DerivedTask, alternatives: AlternativesLookup): Promise<Condition | null> {
   const view = toTaskView(derived);
   // Built as `{v, type, id, ...}` so the line reads well in a terminal and a log.
   const base = <T extends ConditionType>(type: T) => ({
@@ -62,7 +60,7 @@ export async function conditionOf(
       ...base('failed'),
       kind: error.kind,
       message: error.message,
-      alternatives: await alternatives([...derived.snapshot.context.modelsTried, view.model]),
+      alternatives: await alternatives([...derived.snapshot.context.modelsTried, view.model], error.kind),
     };
   }
   if (isFinalState(state)) return base(state === 'completed' ? 'completed' : 'cancelled');

@@ -1,5 +1,6 @@
 import { MODEL_FAILURES } from '@dispatch/config';
 import type { DerivedTask } from '@dispatch/ipc-fs';
+import type { AlternativesLookup } from '../config/alternatives.js';
 
 /**
  * What to do about a failed task, in one line: why it failed, then the command that recovers it —
@@ -20,7 +21,7 @@ export function recoveryLine(id: string, kind: string, message: string, alternat
 /** The failure report under the status table: one line per failed task, in the order given. */
 export async function failureReport(
   tasks: readonly DerivedTask[],
-  alternatives: (tried: readonly string[]) => Promise<string[]>,
+  alternatives: AlternativesLookup,
 ): Promise<string[]> {
   const lines: string[] = [];
   for (const t of tasks) {
@@ -33,7 +34,7 @@ export async function failureReport(
         t.task.id,
         kind,
         error?.message ?? 'the task failed',
-        MODEL_FAILURES.includes(kind) ? await alternatives(tried) : [],
+        MODEL_FAILURES.includes(kind) ? await alternatives(tried, kind) : [],
       ),
     );
   }

@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertFreshBuild, bin } from './built-binary.js';
+import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
+
+beforeAll(assertFreshBuild);
+cleanUpWorkspaces();
+
+const fakes = new URL('./fixtures/fake-clis/', import.meta.url).pathname;
+const shellWorker = new URL('./fixtures/workers/shell-worker.sh', import.meta.url).pathname;
+
+/** A PATH with the fake claude (it replays a real recording: FAKE_CLI_CASE), node and sh. */
+function fakeClaudePath(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'dispatch-retry-menu-bin-')), 'bin');
+  mkdirSync(dir);
+  symlinkSync(join(fakes, 'claude'), join(dir, 'claude'));
+  return [dir, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
+}
+
+/** Two models on the claude CLI (the default first in the file), one on another backend. */
+const CONFIG = `default: sonnet   # mine
+backends:
+  claude: { command: "claude -p", env: [FAKE_CLI_REPLAY, FAKE_CLI_CASE] }
+  shell: { command: "sh ${shellWorker}" }
+models:
+  sonnet: { backend: claude }
+  opus: { backend: claude }
+  steady: { backend: shell }
+`;
+
+/** `dispatch retry ID` on a real pseudo-terminal (`script`), its screen as plain text. */
+function retryOnTerminal(w: ReturnType<typeof e2eWorkspace>, id: string) {
+  const tty = execa('script', ['-qfec', `node ${bin} retry ${id}`, '/dev/null'], {
+    cwd: w.dir,
+    env: { ...w.env, TERM: 'xterm' },
+    extendEnv: false,
+    reject: false,
+  });
+  let screen = '';
+  tty.stdout?.on('data', (chunk: Buffer) => (screen += chunk.toString()));
+  const plain = () => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s+/g, ' ');
+  return { tty, plain, screen: () => screen };
+}
+
+async function failedTask(fakeCase: string) {
+  const w = e2eWorkspace(`retry-menu-${fakeCase}`);
+  w.env.PATH = fakeClaudePath();
+  Object.assign(w.env, { FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs'), FAKE_CLI_CASE: fakeCase });
+  const config = join(w.home, 'config.yaml');
+  writeFileSync(config, CONFIG);
+  const run = await w.dispatch(['run', '--id', 'review', '--step', 'Review it', 'review the auth module']);
+  expect(run.exitCode, run.stderr).toBe(0);
+  await until(async () => (await w.state('review')) === 'failed');
+  return { w, config };
+}
+
+describe('what a failed task is offered, by the kind of failure', () => {
+  it('claude not logged in (auth): another backend first everywhere, and the preselected repair leaves the config', async () => {
+    const { w, config } = await failedTask('no-credentials');
+    const status = String((await w.dispatch(['status'])).stdout);
+    expect(status).toMatch(
+      /^review: auth — .*Retry with another model: dispatch retry review --model steady \(or: opus\)$/m,
+    );
+    const wait = JSON.parse(String((await w.dispatch(['wait', 'review', '--json'])).stdout)) as {
+      kind: string;
+      alternatives: string[];
+    };
+    expect(wait).toMatchObject({ kind: 'auth', alternatives: ['steady', 'opus'] });
+    expect(String((await w.dispatch(['inbox'])).stdout)).toContain('dispatch retry review --model steady');
+
+    const before = readFileSync(config, 'utf8');
+    const { tty, plain, screen } = retryOnTerminal(w, 'review');
+    await until(() => plain().includes('Retry with'));
+    expect(plain().indexOf('steady (shell)')).toBeLessThan(plain().indexOf('opus (claude)'));
+    tty.stdin?.write('\r'); // the first choice: steady
+    await until(() => plain().includes('So this does not happen again'));
+    tty.stdin?.write('\r'); // the preselected repair
+    const done = await tty;
+    expect(done.exitCode, screen()).toBe(0);
+    expect(plain()).not.toContain('config:');
+    expect(readFileSync(config, 'utf8')).toBe(before);
+    await until(async () => (await w.state('review')) === 'completed');
+  });
+
+  it('a model the API does not have (model-unavailable): its siblings stay in config order, and the preselected repair replaces it', async () => {
+    const { w, config } = await failedTask('http-404-model');
+    expect(String((await w.dispatch(['status'])).stdout)).toMatch(
+      /^review: model-unavailable — .*dispatch retry review --model opus \(or: steady\)$/m,
+    );
+    const { tty, plain, screen } = retryOnTerminal(w, 'review');
+    await until(() => plain().includes('Retry with'));
+    tty.stdin?.write('\r'); // the first choice: opus
+    await until(() => plain().includes('So this does not happen again'));
+    tty.stdin?.write('\r'); // the preselected repair: opus the default, sonnet removed
+    const done = await tty;
+    expect(done.exitCode, screen()).toBe(0);
+    expect(plain()).toContain('config: default is now opus, removed sonnet');
+    const repaired = readFileSync(config, 'utf8');
+    expect(repaired).toMatch(/^default: opus +# mine$/m);
+    expect(repaired).not.toContain('sonnet: { backend: claude }');
+  });
+});
