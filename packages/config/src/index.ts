@@ -33,6 +33,7 @@ export { modelArgsFor, shellCommandFor, posixQuote, type ModelArgs } from './res
 export {
   resolveModel,
   describeResolution,
+  wantsSimModel,
   SIM_MODEL,
   type Resolution,
   type ResolutionSource,
