@@ -61,6 +61,7 @@ export {
   suggestedDefault,
   renderInitialConfig,
   BACKEND_COMMANDS,
+  UNATTENDED,
   type FoundModel,
 } from './init/initial-config.js';
 export { findMissingModel, addMissingModel, type MissingModel } from './resolve/missing-model.js';
