@@ -68,10 +68,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'wait',
     summary: 'wait for the first question, block, failure, completion or cancellation, and report it',
     arguments: [{ syntax: '[ids...]', description: 'the tasks to watch (default: every unfinished task)' }],
-    options: [JSON_OPTION, { flags: '--timeout <seconds>', description: 'give up after this long (exit 124)' }],
+    options: [
+      JSON_OPTION,
+      { flags: '--timeout <seconds>', description: 'give up after this long (exit 124)' },
+      {
+        flags: '--exit-status',
+        description: 'exit 0 only for a completion: 1 failed or cancelled, 3 a question or block (needs an answer)',
+      },
+    ],
     examples: [
       ['dispatch wait', 'security-review asks #1: JWT or sessions?'],
       ['dispatch wait security-review --json --timeout 600', 'one JSON line (docs/events.md); exit 124 on timeout'],
+      ['dispatch wait api-tests --exit-status && dispatch merge api-tests', 'merge only what completed'],
     ],
     load: () => import('./commands/wait.js'),
   },
