@@ -386,6 +386,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['dispatch config show', 'default, models, aliases and backends'],
       ['dispatch config set-default sonnet', 'change the default model'],
       ['dispatch config add-model gpt-5.3-codex --backend codex', 'add a model'],
+      [
+        'dispatch config add-backend aider --command "aider --yes-always --message" --model gpt-5',
+        'any command that takes a prompt',
+      ],
     ],
     subcommands: [
       {
@@ -420,6 +424,42 @@ export const COMMANDS: readonly CommandSpec[] = [
           ['dispatch config add-model gemini-3.1-pro --backend cursor'],
         ],
         load: () => import('./commands/config.js').then((m) => ({ run: m.addModelCommand })),
+      },
+      {
+        name: 'add-backend',
+        summary: 'add a backend: a worker CLI, or any command that takes the prompt as its last argument',
+        arguments: [{ syntax: '<name>', description: 'its name (claude, codex, cursor, gemini, opencode: that CLI)' }],
+        options: [
+          {
+            flags: '--command <command>',
+            description: 'the shell command that runs it; the prompt is appended',
+            required: true,
+          },
+          {
+            flags: '--model-flag <flag>',
+            description: 'how the model is passed: --model, -m, or none (default: none for a generic command)',
+          },
+          {
+            flags: '--env <name>',
+            description: 'an environment variable its workers also get (repeatable; all: every one)',
+            repeatable: true,
+          },
+          { flags: '--model <model>', description: 'a model it serves, added with it (repeatable)', repeatable: true },
+          JSON_OPTION,
+        ],
+        examples: [
+          [
+            'dispatch config add-backend aider --command "aider --yes-always --message" --model-flag --model --model gpt-5',
+          ],
+          [
+            'dispatch config add-backend review --command "./scripts/review.sh" --model-flag none --model review',
+            'your own script',
+          ],
+          [
+            'dispatch config add-backend llm --command "llm prompt" --model-flag -m --model gpt-4o-mini --env LLM_USER_PATH',
+          ],
+        ],
+        load: () => import('./commands/config.js').then((m) => ({ run: m.addBackendCommand })),
       },
       {
         name: 'remove-model',

@@ -53,7 +53,8 @@ export {
   type FoundClis,
 } from './init/detect-clis.js';
 export { editConfig, type EditResult, type ConfigMutation } from './edit/edit-config.js';
-export { setDefault, addModel, removeModel, setAlias } from './edit/mutations.js';
+export { setDefault, addModel, removeModel, setAlias, addBackend } from './edit/mutations.js';
+export { checkNewBackend, type NewBackend } from './edit/new-backend.js';
 export { migrateConfig, migrateDocument } from './edit/migrate.js';
 export { withConfigLock } from './edit/lock.js';
 export {
