@@ -260,6 +260,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./commands/clean.js'),
   },
   {
+    name: 'completion',
+    summary: 'print the shell completion script (bash, zsh or fish) for commands and options',
+    arguments: [{ syntax: '<shell>', description: 'bash, zsh or fish' }],
+    examples: [
+      ['dispatch completion bash > ~/.local/share/bash-completion/completions/dispatch', 'bash: then open a new shell'],
+      ['eval "$(dispatch completion bash)"', 'or this in ~/.bashrc'],
+      ['dispatch completion zsh > ~/.zfunc/_dispatch', 'zsh, with fpath+=(~/.zfunc) before compinit in ~/.zshrc'],
+      ['dispatch completion fish > ~/.config/fish/completions/dispatch.fish', 'fish'],
+    ],
+    load: () => import('./commands/completion.js'),
+  },
+  {
     name: 'help',
     summary: "show the commands, or one command's arguments, options and examples",
     arguments: [{ syntax: '[command...]', description: 'the command (and subcommand) to explain' }],
