@@ -261,7 +261,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'completion',
-    summary: 'print the shell completion script (bash, zsh or fish) for commands and options',
+    summary: 'print the completion script for bash, zsh or fish (install: see --help)',
     arguments: [{ syntax: '<shell>', description: 'bash, zsh or fish' }],
     examples: [
       ['dispatch completion bash > ~/.local/share/bash-completion/completions/dispatch', 'bash: then open a new shell'],
@@ -511,6 +511,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 export const ROOT_EXAMPLES: readonly Example[] = [
   ['dispatch "use sonnet to review the auth module"', 'dispatch a task; returns at once'],
   ['dispatch demo', 'a whole task with the simulated worker, start to finish'],
+  ['dispatch -C ~/api inbox', 'as if started in ~/api (before the command or a prompt)'],
   ['dispatch help <command>', 'how to use one command'],
   ['dispatch --version', 'print the version'],
 ];

@@ -36,6 +36,7 @@ describe('dispatch completion', () => {
     expect(await bashCompletes('dispatch', 'config', 'add-')).toEqual(['add-model', 'add-backend']);
     expect(await bashCompletes('dispatch', 'wait', 'api-tests', '--exit')).toEqual(['--exit-status']);
     expect(await bashCompletes('dispatch', 'run', '--model', 'st')).toEqual([]); // a model name, not status
+    expect(await bashCompletes('dispatch', 'help', 'inb')).toEqual(['inbox']);
     // Made from the command table: every command is offered at the root.
     expect(await bashCompletes('dispatch', '')).toEqual(expect.arrayContaining(COMMANDS.map((c) => c.name)));
   });

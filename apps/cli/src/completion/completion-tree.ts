@@ -45,7 +45,9 @@ export function completionTree(specs: readonly CommandSpec[]): CompletionNode[] 
     nodes.push({ path, words: [...subcommands, ...own, ...HELP] });
     for (const s of children) {
       const options = (s.options ?? []).flatMap((o) => optionWords(o.flags, o.description));
-      visit(path === '' ? s.name : `${path} ${s.name}`, s.subcommands ?? [], options);
+      // `dispatch help <command>`: the command names, as words of help itself.
+      const named = path === '' && s.name === 'help' ? subcommands : [];
+      visit(path === '' ? s.name : `${path} ${s.name}`, s.subcommands ?? [], [...named, ...options]);
     }
   };
   visit('', specs, ROOT);
