@@ -27,5 +27,8 @@ export const CONTRACT_COMMANDS: readonly string[] = [
   'help',
 ];
 
-/** Commands beyond the contract: `demo` runs one whole task with the simulated worker; `skill` installs the host-agent skill. */
-export const EXTRA_COMMANDS: readonly string[] = ['demo', 'skill'];
+/**
+ * Commands beyond the contract: `demo` runs one whole task with the simulated worker; `skill`
+ * installs the host-agent skill; `completion` prints a shell's completion script.
+ */
+export const EXTRA_COMMANDS: readonly string[] = ['demo', 'skill', 'completion'];

@@ -68,10 +68,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'wait',
     summary: 'wait for the first question, block, failure, completion or cancellation, and report it',
     arguments: [{ syntax: '[ids...]', description: 'the tasks to watch (default: every unfinished task)' }],
-    options: [JSON_OPTION, { flags: '--timeout <seconds>', description: 'give up after this long (exit 124)' }],
+    options: [
+      JSON_OPTION,
+      { flags: '--timeout <seconds>', description: 'give up after this long (exit 124)' },
+      {
+        flags: '--exit-status',
+        description: 'exit 0 only for a completion: 1 failed or cancelled, 3 a question or block (needs an answer)',
+      },
+    ],
     examples: [
       ['dispatch wait', 'security-review asks #1: JWT or sessions?'],
       ['dispatch wait security-review --json --timeout 600', 'one JSON line (docs/events.md); exit 124 on timeout'],
+      ['dispatch wait api-tests --exit-status && dispatch merge api-tests', 'merge only what completed'],
     ],
     load: () => import('./commands/wait.js'),
   },
@@ -252,6 +260,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./commands/clean.js'),
   },
   {
+    name: 'completion',
+    summary: 'print the completion script for bash, zsh or fish (install: see --help)',
+    arguments: [{ syntax: '<shell>', description: 'bash, zsh or fish' }],
+    examples: [
+      ['dispatch completion bash > ~/.local/share/bash-completion/completions/dispatch', 'bash: then open a new shell'],
+      ['eval "$(dispatch completion bash)"', 'or this in ~/.bashrc'],
+      ['dispatch completion zsh > ~/.zfunc/_dispatch', 'zsh, with fpath+=(~/.zfunc) before compinit in ~/.zshrc'],
+      ['dispatch completion fish > ~/.config/fish/completions/dispatch.fish', 'fish'],
+    ],
+    load: () => import('./commands/completion.js'),
+  },
+  {
     name: 'help',
     summary: "show the commands, or one command's arguments, options and examples",
     arguments: [{ syntax: '[command...]', description: 'the command (and subcommand) to explain' }],
@@ -378,6 +398,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['dispatch config show', 'default, models, aliases and backends'],
       ['dispatch config set-default sonnet', 'change the default model'],
       ['dispatch config add-model gpt-5.3-codex --backend codex', 'add a model'],
+      [
+        'dispatch config add-backend aider --command "aider --yes-always --message" --model gpt-5',
+        'any command that takes a prompt',
+      ],
     ],
     subcommands: [
       {
@@ -412,6 +436,42 @@ export const COMMANDS: readonly CommandSpec[] = [
           ['dispatch config add-model gemini-3.1-pro --backend cursor'],
         ],
         load: () => import('./commands/config.js').then((m) => ({ run: m.addModelCommand })),
+      },
+      {
+        name: 'add-backend',
+        summary: 'add a backend: a worker CLI, or any command that takes the prompt as its last argument',
+        arguments: [{ syntax: '<name>', description: 'its name (claude, codex, cursor, gemini, opencode: that CLI)' }],
+        options: [
+          {
+            flags: '--command <command>',
+            description: 'the shell command that runs it; the prompt is appended',
+            required: true,
+          },
+          {
+            flags: '--model-flag <flag>',
+            description: 'how the model is passed: --model, -m, or none (default: none for a generic command)',
+          },
+          {
+            flags: '--env <name>',
+            description: 'an environment variable its workers also get (repeatable; all: every one)',
+            repeatable: true,
+          },
+          { flags: '--model <model>', description: 'a model it serves, added with it (repeatable)', repeatable: true },
+          JSON_OPTION,
+        ],
+        examples: [
+          [
+            'dispatch config add-backend aider --command "aider --yes-always --message" --model-flag --model --model gpt-5',
+          ],
+          [
+            'dispatch config add-backend review --command "./scripts/review.sh" --model-flag none --model review',
+            'your own script',
+          ],
+          [
+            'dispatch config add-backend llm --command "llm prompt" --model-flag -m --model gpt-4o-mini --env LLM_USER_PATH',
+          ],
+        ],
+        load: () => import('./commands/config.js').then((m) => ({ run: m.addBackendCommand })),
       },
       {
         name: 'remove-model',
@@ -451,6 +511,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 export const ROOT_EXAMPLES: readonly Example[] = [
   ['dispatch "use sonnet to review the auth module"', 'dispatch a task; returns at once'],
   ['dispatch demo', 'a whole task with the simulated worker, start to finish'],
+  ['dispatch -C ~/api inbox', 'as if started in ~/api (before the command or a prompt)'],
   ['dispatch help <command>', 'how to use one command'],
   ['dispatch --version', 'print the version'],
 ];

@@ -40,7 +40,11 @@ export async function runProgram(
     .helpCommand(false)
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .usage('[command] [options] | <prompt...>')
+    .usage('[-C dir] [command] [options] | <prompt...>')
+    // Taken off argv before routing (global-options.ts); declared here for the help, and positional
+    // so that a -C after the command name is that command's unknown option, not silently this one.
+    .option('-C <dir>', 'run as if dispatch was started in DIR (before the command)')
+    .enablePositionalOptions()
     .description(ROOT_DESCRIPTION)
     // `dispatch` alone: the warm-up (load the config and confirm it).
     .action(async () => {

@@ -95,6 +95,61 @@ describe('config commands', () => {
     expect((await dispatch([], h)).stdout).toBe('Config loaded: default sonnet, 3 models, 2 aliases.');
   });
 
+  it('add-backend writes any command that takes a prompt, with its models, keeping comments; bad input changes nothing', async () => {
+    const { home: h, config } = home('edit/commented.yaml');
+    const comments = (t: string) => t.split('\n').filter((l) => l.trimStart().startsWith('#'));
+    const before = readFileSync(config, 'utf8');
+    for (const args of [
+      ['config', 'add-backend', 'bad name', '--command', 'sh -c true'],
+      ['config', 'add-backend', 'mine', '--command', 'no-such-cli-of-dispatch-tests --go'],
+      ['config', 'add-backend', 'mine', '--command', '  '],
+      ['config', 'add-backend', 'mine', '--command', 'sh', '--model-flag', 'model'],
+      ['config', 'add-backend', 'mine', '--command', 'sh', '--env', 'NOT-A-NAME'],
+      ['config', 'add-backend', 'claude', '--command', 'sh'],
+      ['config', 'add-backend', 'sim', '--command', 'sh'],
+      ['config', 'add-backend', 'mine'],
+    ]) {
+      const r = await dispatch(args, h);
+      expect([r.exitCode, r.stdout, r.stderr.split('\n').length], args.join(' ')).toEqual([2, '', 1]);
+      expect(readFileSync(config, 'utf8')).toBe(before);
+    }
+    const r = await dispatch(
+      [
+        'config',
+        'add-backend',
+        'mine',
+        '--command',
+        'sh -c \'echo "$1"\' worker',
+        '--model-flag=--model',
+        '--env',
+        'AWS_PROFILE',
+        '--model',
+        'house-1',
+        '--json',
+      ],
+      h,
+    );
+    expect([r.exitCode, r.stderr]).toEqual([0, '']);
+    expect(JSON.parse(r.stdout)).toEqual({ path: config, changed: true, backend: 'mine', models: ['house-1'] });
+    expect(comments(readFileSync(config, 'utf8'))).toEqual(comments(before));
+    const shown = JSON.parse((await dispatch(['config', 'show', '--json'], h)).stdout) as {
+      backends: Record<string, unknown>;
+      models: Record<string, unknown>;
+    };
+    expect(shown.backends.mine).toMatchObject({
+      kind: 'command',
+      command: 'sh -c \'echo "$1"\' worker',
+      modelFlag: '--model',
+      env: ['AWS_PROFILE'],
+    });
+    expect(shown.models['house-1']).toMatchObject({ backend: 'mine' });
+    const plain = await dispatch(['config', 'add-backend', 'other', '--command', 'sh'], h);
+    expect([plain.exitCode, plain.stdout]).toEqual([
+      0,
+      'added backend other (add a model: dispatch config add-model M --backend other)',
+    ]);
+  });
+
   it('an unknown model or a missing option is a usage error (exit 2)', async () => {
     const { home: h } = home('reference.yaml');
     expect((await dispatch(['config', 'remove-model', 'nope'], h)).exitCode).toBe(2);

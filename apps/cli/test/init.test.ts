@@ -62,6 +62,23 @@ describe('dispatch init with fake CLIs on PATH', () => {
     expect(show.exitCode, show.stderr).toBe(0);
   });
 
+  it('says what it turns off so workers run unattended, per backend it wrote, and what to do next', async () => {
+    const env = withClis('claude', 'codex');
+    const r = await init(['--default', 'sonnet'], env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}claude: --dangerously-skip-permissions: every tool call runs without asking$/m);
+    expect(r.stdout).toMatch(/^ {2}codex: --sandbox workspace-write: /m);
+    expect(r.stdout).not.toMatch(/^ {2}(cursor|gemini):/m);
+    expect(r.stdout).toMatch(/^Next:\n {2}dispatch "use sonnet to review the README" +start a task/m);
+    const json = await init(['--default', 'sonnet', '--force', '--json'], env);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      unattended: [
+        { backend: 'claude', turnsOff: expect.stringContaining('--dangerously-skip-permissions') },
+        { backend: 'codex', turnsOff: expect.stringContaining('--sandbox workspace-write') },
+      ],
+    });
+  });
+
   it('without codex, OpenAI ids go to cursor; without claude, Claude ids go to cursor', async () => {
     const env = withClis('agent');
     const r = await init(['--default', 'gpt-5.1-codex', '--json'], env);

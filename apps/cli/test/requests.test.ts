@@ -177,4 +177,39 @@ describe('requests to the daemon', () => {
       'dispatch: task noted is completed: no worker would read the note',
     ]);
   });
+
+  it('--json on answer, continue, note, retry and cancel: one object {id, state, ...} on stdout and nothing else', async () => {
+    const w = workspace();
+    const json = async (...args: string[]) => {
+      const r = await w.dispatch(...args, '--json');
+      expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(r.stdout.split('\n'), args.join(' ')).toHaveLength(1);
+      return JSON.parse(r.stdout) as Record<string, unknown>;
+    };
+    const state = expect.stringMatching(/^[a-z-]+$/) as unknown as string;
+    await w.run('asks', 'pick {ask: JWT or sessions?}', 'write');
+    await w.run('stuck', 'db {block: Which database?}');
+    await w.run('broke', 'build {fail: the compiler crashed}');
+    await w.stateIs('asks', 'awaiting-answer');
+    expect(await json('note', 'asks', 'mind the cache')).toEqual({ id: 'asks', state });
+    expect(await json('answer', 'asks', 'JWT')).toEqual({ id: 'asks', state, question: 1 });
+    await w.stateIs('stuck', 'blocked');
+    expect(await json('continue', 'stuck', '--answer', 'Postgres')).toEqual({ id: 'stuck', state, model: 'sim' });
+    await w.stateIs('broke', 'failed');
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      'default: opus\nbackends:\n  shell: { command: "sh -c true" }\nmodels:\n  opus: { backend: shell }\n  haiku: { backend: shell }\n',
+    );
+    // The config repair is a fact of the retry: in the object, not a line of its own before it.
+    expect(await json('retry', 'broke', '--model', 'haiku', '--set-default')).toEqual({
+      id: 'broke',
+      state,
+      model: 'haiku',
+      config: 'default is now haiku',
+    });
+    await w.run('hangs', 'wait {hang}');
+    await w.stateIs('hangs', 'running');
+    expect(await json('cancel', 'hangs')).toEqual({ id: 'hangs', state });
+    await w.stateIs('hangs', 'cancelled');
+  });
 });

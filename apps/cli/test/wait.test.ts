@@ -142,6 +142,25 @@ describe('dispatch wait', () => {
     expect(r.stderr).toMatch(/^dispatch: nothing to wait for/);
   });
 
+  it('--exit-status: 0 completed, 1 failed or cancelled, 3 a question or block; without it, 0 for all', async () => {
+    const ws = newWorkspace();
+    await ws.start('done', 'Write');
+    await ws.start('broke', 'Break {fail: no network}');
+    await ws.start('asks', 'Pick {ask: Which port?}');
+    await ws.start('stuck', 'Look {block: Which database?}');
+    await ws.start('stopped', 'Hang {hang}');
+    await until(() => ws.state('stopped').then((s) => s === 'running'));
+    await writeRequest(taskPaths(ws.dispatchDir, 'stopped').requests, { type: 'cancel' });
+    const codes: Record<string, [number | undefined, number | undefined]> = {};
+    for (const id of ['done', 'broke', 'asks', 'stuck', 'stopped']) {
+      const checked = await ws.dispatch(['wait', id, '--exit-status', '--json']);
+      const type = String((JSON.parse(checked.stdout) as { type: string }).type);
+      codes[type] = [checked.exitCode, (await ws.dispatch(['wait', id])).exitCode];
+    }
+    expect(codes).toEqual({ completed: [0, 0], failed: [1, 0], cancelled: [1, 0], question: [3, 0], blocked: [3, 0] });
+    await writeRequest(taskPaths(ws.dispatchDir, 'asks').requests, { type: 'cancel' });
+  });
+
   it('every documented type was printed by the runs above', () => {
     expect([...seenTypes].sort()).toEqual([...schema.types.keys()].sort());
   });

@@ -33,6 +33,7 @@ export { modelArgsFor, shellCommandFor, posixQuote, type ModelArgs } from './res
 export {
   resolveModel,
   describeResolution,
+  wantsSimModel,
   SIM_MODEL,
   type Resolution,
   type ResolutionSource,
@@ -52,7 +53,8 @@ export {
   type FoundClis,
 } from './init/detect-clis.js';
 export { editConfig, type EditResult, type ConfigMutation } from './edit/edit-config.js';
-export { setDefault, addModel, removeModel, setAlias } from './edit/mutations.js';
+export { setDefault, addModel, removeModel, setAlias, addBackend } from './edit/mutations.js';
+export { checkNewBackend, type NewBackend } from './edit/new-backend.js';
 export { migrateConfig, migrateDocument } from './edit/migrate.js';
 export { withConfigLock } from './edit/lock.js';
 export {
@@ -60,6 +62,7 @@ export {
   suggestedDefault,
   renderInitialConfig,
   BACKEND_COMMANDS,
+  UNATTENDED,
   type FoundModel,
 } from './init/initial-config.js';
 export { findMissingModel, addMissingModel, type MissingModel } from './resolve/missing-model.js';

@@ -1,5 +1,7 @@
 import {
+  addBackend,
   addModel,
+  checkNewBackend,
   configPath,
   type DispatchConfig,
   editConfig,
@@ -66,6 +68,37 @@ export async function addModelCommand(ctx: CommandContext): Promise<void> {
     await editConfig(pathOf(ctx), (doc) => addModel(doc, model, backend)),
     `added ${model} (backend ${backend})`,
   );
+}
+
+const list = (value: unknown): string[] | undefined =>
+  value === undefined ? undefined : ([] as unknown[]).concat(value).map(String);
+
+/**
+ * `dispatch config add-backend NAME --command CMD [--model-flag F|none] [--env NAME]... [--model
+ * M]...`: a backend (any command that takes a prompt as its last argument) and the models it
+ * serves, in one validated edit that keeps every comment.
+ */
+export async function addBackendCommand(ctx: CommandContext): Promise<void> {
+  const env = list(ctx.options.env);
+  const backend = {
+    name: arg(ctx, 'name'),
+    command: String(ctx.options.command ?? ''),
+    modelFlag: ctx.options.modelFlag === undefined ? undefined : String(ctx.options.modelFlag),
+    env: env?.includes('all') ? ('all' as const) : env,
+  };
+  const models = list(ctx.options.model) ?? [];
+  checkNewBackend(backend, ctx.io.env.PATH);
+  const result = await editConfig(pathOf(ctx), (doc) => {
+    addBackend(doc, backend);
+    for (const model of models) addModel(doc, model, backend.name);
+  });
+  printWarnings(ctx.io, result.path, result.warnings);
+  if (ctx.options.json === true)
+    printJson(ctx.io, { path: result.path, changed: result.changed, backend: backend.name, models });
+  else
+    ctx.io.out(
+      `added backend ${backend.name}${models.length > 0 ? ` with ${models.join(', ')}` : ` (add a model: dispatch config add-model M --backend ${backend.name})`}\n`,
+    );
 }
 
 /** `dispatch config remove-model M`. */

@@ -2,16 +2,17 @@ import { existsSync } from 'node:fs';
 import type { CommandContext } from '../command-spec.js';
 import { alternativesFor, deriveTasks, ensureDaemonIfUnfinished, workspaceOf } from '@dispatch/runtime';
 import { listRegistrations } from '@dispatch/ipc-fs';
+import type { Io } from '../io.js';
 import { printJson } from '../json-output.js';
-import { inboxOf, renderInbox } from '../view/inbox.js';
+import { inboxOf, renderInbox, type InboxEntry } from '../view/inbox.js';
+import { commandFor } from '../view/workspace-command.js';
 
 /**
- * `dispatch inbox [--json]`: everything that needs the user — questions with the time left,
- * blocked tasks, failures with what to do — in this workspace first, then in every other
- * workspace with tasks of this user.
+ * Everything that needs the user, in this workspace first, then in every other workspace with
+ * tasks of this user — whose commands say which workspace (`dispatch -C <project> answer ...`), so
+ * they work from here.
  */
-export async function run(ctx: CommandContext): Promise<number> {
-  const { io } = ctx;
+export async function inboxEntries(io: Io): Promise<InboxEntry[]> {
   const { home, dispatchDir } = workspaceOf(io);
   const others = [...new Set((await listRegistrations(home)).map((r) => r.dispatchDir))].filter(
     (d) => d !== dispatchDir && existsSync(d),
@@ -20,19 +21,26 @@ export async function run(ctx: CommandContext): Promise<number> {
   for (const dir of [dispatchDir, ...others]) {
     const tasks = await deriveTasks(dir, [], (line) => io.err(`dispatch: ${line}\n`)).catch(() => []);
     if (dir === dispatchDir) await ensureDaemonIfUnfinished(io, tasks);
-    entries.push(...(await inboxOf(tasks, alternativesFor(io.env))));
+    const found = await inboxOf(tasks, alternativesFor(io.env));
+    entries.push(
+      ...(dir === dispatchDir ? found : found.map((e) => ({ ...e, action: commandFor(dir, e.action, io.env) }))),
+    );
   }
-  if (ctx.options.json === true) {
-    printJson(io, entries);
-    return 0;
-  }
-  if (entries.length === 0) {
-    io.out('nothing needs you\n');
-    return 0;
-  }
-  const lines = renderInbox(entries);
-  io.out(
-    `${entries.map((e, i) => (e.dispatchDir === dispatchDir ? lines[i] : `${lines[i]}  [${e.dispatchDir}]`)).join('\n')}\n`,
-  );
+  return entries;
+}
+
+/** The inbox as lines for the terminal, one an entry. */
+export const inboxLines = (entries: readonly InboxEntry[]): string => `${renderInbox(entries).join('\n')}\n`;
+
+/**
+ * `dispatch inbox [--json]`: everything that needs the user — questions with the time left,
+ * blocked tasks, failures with what to do — in this workspace first, then in every other
+ * workspace with tasks of this user.
+ */
+export async function run(ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const entries = await inboxEntries(io);
+  if (ctx.options.json === true) printJson(io, entries);
+  else io.out(entries.length === 0 ? 'nothing needs you\n' : inboxLines(entries));
   return 0;
 }

@@ -10,6 +10,7 @@ import {
   parseAgentModels,
   renderInitialConfig,
   suggestedDefault,
+  UNATTENDED,
 } from '@dispatch/config';
 import { writeFileAtomic } from '@dispatch/ipc-fs';
 import { execa } from 'execa';
@@ -115,9 +116,30 @@ export async function run(ctx: CommandContext): Promise<void> {
   report(ctx.io, ctx.options.json === true, result);
 }
 
+/** What init wrote, what its backends turn off so workers run unattended, and what to do next. */
 function report(io: Io, json: boolean, r: Awaited<ReturnType<typeof firstRun>>): void {
   const backends = [...new Set(r.models.map((m) => m.backend))];
-  if (json)
-    printJson(io, { path: r.path, default: r.default, models: r.models.map(({ id, backend }) => ({ id, backend })) });
-  else io.out(`Wrote ${r.path}: default ${r.default}, ${r.models.length} models (${backends.join(', ')}).\n`);
+  const unattended = backends.map((backend) => ({ backend, turnsOff: UNATTENDED[backend] }));
+  if (json) {
+    const models = r.models.map(({ id, backend }) => ({ id, backend }));
+    printJson(io, { path: r.path, default: r.default, models, unattended });
+    return;
+  }
+  const next = [
+    [`dispatch "use ${r.default} to review the README"`, 'start a task (returns at once)'],
+    ['dispatch', 'what needs you'],
+    ['dispatch status', 'every task of this workspace'],
+  ];
+  const width = Math.max(...next.map(([line]) => line!.length));
+  io.out(
+    [
+      `Wrote ${r.path}: default ${r.default}, ${r.models.length} models (${backends.join(', ')}).`,
+      "Workers run in the background with no one to approve their actions, so each CLI's prompts are off:",
+      ...unattended.map((u) => `  ${u.backend}: ${u.turnsOff}`),
+      `To change that, edit the backend's command in ${r.path} (see docs/config.md).`,
+      '',
+      'Next:',
+      ...next.map(([line, note]) => `  ${line!.padEnd(width)}   ${note}`),
+    ].join('\n') + '\n',
+  );
 }

@@ -2,13 +2,23 @@ import { cancelTask, continueTask, noteTask, type RequestResult } from '@dispatc
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
 
-/** Prints what a request did: its `--json` object, or `line` (and a note when the daemon has not applied it yet). */
-export function printRequest(ctx: CommandContext, result: RequestResult, line: string): void {
+/**
+ * Prints what a request did: its `--json` object (`{id, state}`, the model the next worker runs
+ * for retry and continue, and `facts` of the command's own), or `line` (and a note when the daemon
+ * has not applied it yet).
+ */
+export function printRequest(
+  ctx: CommandContext,
+  result: RequestResult,
+  line: string,
+  facts: Record<string, unknown> = {},
+): void {
   if (ctx.options.json === true)
     printJson(ctx.io, {
       id: result.id,
       state: result.state,
       ...(result.model !== undefined && { model: result.model }),
+      ...facts,
     });
   else ctx.io.out(`${line}${result.applied ? '' : ' (the daemon has not applied it yet; it will)'}\n`);
 }

@@ -110,10 +110,16 @@ export async function applyRepair(
     .join(', ');
 }
 
-/** Applies the repair and says what changed. */
-async function repairConfig(ctx: CommandContext, repair: Repair, chosen: string, failed: string): Promise<void> {
+/** Applies the repair and says what changed (with --json, in the JSON object: stdout holds only it). */
+async function repairConfig(
+  ctx: CommandContext,
+  repair: Repair,
+  chosen: string,
+  failed: string,
+): Promise<string | null> {
   const said = await applyRepair(ctx.io.env, repair, chosen, failed);
-  if (said !== null) ctx.io.out(`config: ${said}\n`);
+  if (said !== null && ctx.options.json !== true) ctx.io.out(`config: ${said}\n`);
+  return said;
 }
 
 /**
@@ -141,12 +147,13 @@ export async function retry(ctx: CommandContext): Promise<void> {
     }
   }
   checkRepair(repair, chosen, failed, config);
-  await repairConfig(ctx, repair, chosen ?? failed, failed);
+  const repaired = await repairConfig(ctx, repair, chosen ?? failed, failed);
 
   const result = await retryTask(io, ref.id, { model: chosen });
   printRequest(
     ctx,
     result,
     `retrying ${ref.id}${result.model !== undefined && result.model !== failed ? ` with ${result.model}` : ''}`,
+    repaired === null ? {} : { config: repaired },
   );
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SIM_MODEL } from '@dispatch/config';
+import { wantsSimModel } from '@dispatch/config';
 import { createTask, usageError, workspaceOf, type RunInput } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
@@ -33,7 +33,7 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   if (options.plan !== undefined && steps !== undefined) throw usageError('use --step or --plan, not both');
   const model = options.model === undefined ? undefined : String(options.model);
   // Without a config, a terminal user is walked through first-run setup before anything else.
-  if (model !== SIM_MODEL && io.interactive) await needConfig(ctx);
+  if (!wantsSimModel({ modelFlag: model, prompt }) && io.interactive) await needConfig(ctx);
   const created = await createTask(io, {
     prompt,
     ...(steps !== undefined && { steps }),

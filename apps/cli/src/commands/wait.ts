@@ -1,5 +1,6 @@
 import {
   conditionsNow,
+  type ConditionType,
   deriveTasks,
   describeCondition,
   DispatchError,
@@ -24,6 +25,19 @@ export function parseTimeout(value: unknown): number | undefined {
 }
 
 /**
+ * With `--exit-status`, the exit status says what was reported, for scripts (`dispatch wait ID
+ * --exit-status && dispatch merge ID`): 0 completed; 1 failed or cancelled (as `gh run watch
+ * --exit-status`); 3 a question or a block, which needs an answer (as `ask`'s 3: still pending).
+ */
+export const EXIT_STATUS: Readonly<Record<ConditionType, number>> = {
+  completed: 0,
+  failed: 1,
+  cancelled: 1,
+  question: 3,
+  blocked: 3,
+};
+
+/**
  * `dispatch wait [ID...]`: the first notable condition of the named tasks (all unfinished ones,
  * including tasks created meanwhile, if none are named), reported at once if it already holds.
  */
@@ -46,5 +60,5 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (found === null) throw new DispatchError('timeout', `nothing happened within ${String(ctx.options.timeout)} s`);
   if (ctx.options.json === true) printJson(io, found);
   else io.out(`${escapeControls(describeCondition(found))}\n`);
-  return 0;
+  return ctx.options.exitStatus === true ? EXIT_STATUS[found.type] : 0;
 }

@@ -29,7 +29,10 @@ export async function needConfig(ctx: CommandContext) {
   }
 }
 
-/** Bare `dispatch`: load the config and confirm it (`Config loaded: default opus, 8 models, 2 aliases.`). */
+/**
+ * Bare `dispatch`: load the config and confirm it (`Config loaded: default opus, 8 models, 2
+ * aliases.`), then what needs the user, as `dispatch inbox` lists it (nothing when nothing does).
+ */
 export async function run(ctx: CommandContext): Promise<void> {
   const { config, warnings } = await needConfig(ctx);
   printWarnings(ctx.io, config.path, warnings);
@@ -38,4 +41,11 @@ export async function run(ctx: CommandContext): Promise<void> {
   ctx.io.out(
     `Config loaded: default ${config.default}, ${plural(models, 'model')}, ${plural(aliases, 'alias', 'aliases')}.\n`,
   );
+  const { inboxEntries, inboxLines } = await import('./inbox.js');
+  // The warm-up line has been said; a folder that is no workspace just has no inbox to show.
+  const entries = await inboxEntries(ctx.io).catch((err: unknown) => {
+    ctx.io.err(`dispatch: the inbox is not shown: ${err instanceof Error ? err.message : String(err)}\n`);
+    return [];
+  });
+  if (entries.length > 0) ctx.io.out(inboxLines(entries));
 }

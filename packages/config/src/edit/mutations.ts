@@ -1,5 +1,6 @@
 import { isMap, isScalar, YAMLMap, type Document } from 'yaml';
 import { ConfigError } from '../errors.js';
+import type { NewBackend } from './new-backend.js';
 
 /** The map at `key`, created (after the existing keys) when missing. */
 export function mapAt(doc: Document.Parsed, key: string): YAMLMap {
@@ -11,7 +12,7 @@ export function mapAt(doc: Document.Parsed, key: string): YAMLMap {
 }
 
 /** A new entry's value in the style of its siblings (the reference writes `opus: { backend: claude }`). */
-function entry(doc: Document.Parsed, siblings: YAMLMap, value: Record<string, string>) {
+function entry(doc: Document.Parsed, siblings: YAMLMap, value: Record<string, string | readonly string[]>) {
   const node = doc.createNode(value);
   const first = siblings.items[0]?.value;
   node.flow = first === undefined || (isMap(first) && first.flow === true);
@@ -61,4 +62,21 @@ export function setAlias(doc: Document.Parsed, name: string, model: string, prom
   } else {
     aliases.add(doc.createPair(name, entry(doc, aliases, value)));
   }
+}
+
+/**
+ * Adds `backends.<name>: { command, model_flag?, env? }`; refused when the name is taken (a
+ * backend's command is the user's to change by hand, not to overwrite).
+ */
+export function addBackend(doc: Document.Parsed, backend: NewBackend): void {
+  const backends = mapAt(doc, 'backends');
+  if (backends.has(backend.name))
+    throw new ConfigError(
+      'invalid-input',
+      `backend ${JSON.stringify(backend.name)} exists already: edit its command in the config`,
+    );
+  const value: Record<string, string | readonly string[]> = { command: backend.command.trim() };
+  if (backend.modelFlag !== undefined) value.model_flag = backend.modelFlag;
+  if (backend.env !== undefined) value.env = backend.env;
+  backends.add(doc.createPair(backend.name, entry(doc, backends, value)));
 }

@@ -18,6 +18,18 @@ export const BACKEND_COMMANDS: Record<KnownBackendKind, string> = {
   opencode: 'opencode run',
 };
 
+/**
+ * What each command in BACKEND_COMMANDS turns off so that a worker runs unattended (no one is
+ * there to approve a tool call): `dispatch init` says so when it writes them.
+ */
+export const UNATTENDED: Record<KnownBackendKind, string> = {
+  claude: '--dangerously-skip-permissions: every tool call runs without asking',
+  cursor: '--force: commands run without asking',
+  codex: '--sandbox workspace-write: edits in the workspace without asking (exec never asks)',
+  gemini: '--yolo --skip-trust: every tool call is approved, even in a folder Gemini does not trust',
+  opencode: "`opencode run` asks nothing: what it may do is set in opencode's own permission config",
+};
+
 const CLI_NAMES: Record<KnownBackendKind, string> = {
   claude: 'Claude Code',
   cursor: "Cursor's agent",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import type { AliasConfig, BackendConfig, BackendKind, DispatchConfig } from '../types.js';
-import { describeResolution, resolveModel } from './resolve-model.js';
+import { describeResolution, resolveModel, wantsSimModel } from './resolve-model.js';
 
 function backend(name: string, kind: BackendKind, command: string, modelFlag?: string | null): BackendConfig {
   return { name, kind, command, modelFlag, env: [] };
@@ -162,6 +162,14 @@ describe('resolveModel: the built-in sim model and a missing config', () => {
       args: null,
       command: null,
     });
+  });
+
+  it('resolves a "use sim" directive with no config, as --model sim; a mere mention is no directive', () => {
+    expect(resolveModel({ config: null, prompt: 'use sim to scan the repo' }).via).toBe('builtin');
+    expect(wantsSimModel({ prompt: 'use sim to scan the repo' })).toBe(true);
+    expect(wantsSimModel({ prompt: 'review the sim backend' })).toBe(false);
+    expect(wantsSimModel({ modelFlag: 'opus', prompt: 'use sim to scan' })).toBe(false);
+    expect(() => resolveModel({ config: null, prompt: 'review the sim backend' })).toThrow(/dispatch init/);
   });
 
   it('lets a configured sim model win over the built-in one', () => {

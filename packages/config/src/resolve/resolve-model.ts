@@ -48,6 +48,8 @@ export function resolveModel(input: ResolveModelInput): Resolution {
   const flag = input.modelFlag?.trim() ?? '';
   if (flag !== '') return resolveName(config, flag, 'flag', quote);
   if (config === null) {
+    // "use sim to ..." works without a config, as --model sim does.
+    if (wantsSimModel({ prompt: input.prompt })) return builtin();
     throw new ConfigError(
       'missing-config',
       'no config: run `dispatch init`, or use the built-in sim model (--model sim)',
@@ -57,6 +59,17 @@ export function resolveModel(input: ResolveModelInput): Resolution {
   if (!names.some((name) => name.toLowerCase() === SIM_MODEL)) names.push(SIM_MODEL);
   const directive = input.prompt === undefined ? null : findModelDirective(input.prompt, names);
   return resolveName(config, directive?.name ?? config.default, directive === null ? 'default' : 'directive', quote);
+}
+
+/**
+ * Whether a run asks for the built-in `sim` model, by `--model` or by a directive of the prompt
+ * ("use sim to ..."): such a run needs no config.
+ * @example wantsSimModel({ prompt: 'use sim to scan the repo' }) // true
+ */
+export function wantsSimModel(input: { modelFlag?: string | undefined; prompt?: string | undefined }): boolean {
+  const flag = input.modelFlag?.trim() ?? '';
+  if (flag !== '') return flag.toLowerCase() === SIM_MODEL;
+  return input.prompt !== undefined && findModelDirective(input.prompt, [SIM_MODEL]) !== null;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   findWorktreeDirective,
   type Resolution,
   resolveModel,
-  SIM_MODEL,
+  wantsSimModel,
 } from '@dispatch/config';
 import {
   activeCooldowns,
@@ -182,13 +182,17 @@ function storedEnv(env: NodeJS.ProcessEnv, config: DispatchConfig | null): NodeJ
   return allowedEnv(env, [...NOTIFY_ENV_NAMES, ...backends.flatMap((b) => (b.env === 'all' ? [] : b.env))]);
 }
 
-/** The user's config; none is fine for the built-in `sim` model only. */
-async function configFor(caller: Caller, modelFlag: string | undefined): Promise<DispatchConfig | null> {
+/** The user's config; none is fine for the built-in `sim` model only (by --model or "use sim"). */
+async function configFor(
+  caller: Caller,
+  modelFlag: string | undefined,
+  prompt: string,
+): Promise<DispatchConfig | null> {
   return loadUserConfig(caller.env).then(
     (l) => l.config,
     (err: unknown) => {
       if (!(err instanceof ConfigError && err.code === 'missing-config')) throw err;
-      if (modelFlag === SIM_MODEL) return null;
+      if (wantsSimModel({ modelFlag, prompt })) return null;
       throw new ConfigError(
         'missing-config',
         `no config at ${configPath(caller.env)}: run \`dispatch init\` (the built-in sim model needs none: dispatch demo, or --model sim)`,
@@ -213,7 +217,7 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
   const repo = inWorktree ? (findGitTop(caller.cwd) ?? null) : null;
   if (inWorktree && repo === null)
     throw usageError(`--worktree: ${caller.cwd} is not in a git repository`, 'invalid-input');
-  const config = await configFor(caller, input.model);
+  const config = await configFor(caller, input.model, prompt);
   const { home, dispatchDir } = workspaceOf(caller);
   const { resolution, said } = await restedModel(
     caller,
