@@ -1,14 +1,17 @@
 import { isLive } from '@dispatch/core';
 import {
+  describeUnsavedWork,
   discardWorktree,
   dispatchWorktree,
   loadHostedTask,
   mergeWorktree,
+  unsavedWork,
   usageError,
   worktreeDiff,
 } from '@dispatch/runtime';
-import { removeTaskWorktree, type TaskWorktree } from '@dispatch/ipc-fs';
+import { removeTaskWorktree } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
+import { printJson } from '../json-output.js';
 
 async function taskWithWorktree(ctx: CommandContext) {
   const { ref, derived } = await loadHostedTask(ctx.io, String(ctx.args.id ?? ''));
@@ -27,7 +30,7 @@ export async function diff(ctx: CommandContext): Promise<void> {
   ctx.io.out(await worktreeDiff(wt, { stat: ctx.options.stat === true }));
 }
 
-/** `dispatch merge ID`: the task's branch merged into the current branch, or a clear refusal. */
+/** `dispatch merge ID`: the task's branch merged into the current branch, "no changes", "already merged", or a clear refusal. */
 export async function merge(ctx: CommandContext): Promise<void> {
   const { ref, derived, wt } = await taskWithWorktree(ctx);
   if (derived.state !== 'completed')
@@ -35,13 +38,27 @@ export async function merge(ctx: CommandContext): Promise<void> {
       `task ${ref.id} is ${derived.state}: merge it once it has completed (dispatch diff ${ref.id} shows it so far)`,
       'invalid-input',
     );
-  const head = await mergeWorktree(wt, derived.task.title);
+  const { result, head, into } = await mergeWorktree(wt, derived.task.title);
+  if (ctx.options.json === true) {
+    printJson(ctx.io, { id: ref.id, state: derived.state, branch: wt.branch, result, head });
+    return;
+  }
+  const short = head.slice(0, 7);
+  const then = `dispatch discard ${ref.id} removes its worktree`;
   ctx.io.out(
-    `merged ${wt.branch} into the current branch (${head}); dispatch discard ${ref.id} removes the worktree\n`,
+    result === 'no-changes'
+      ? `no changes: task ${ref.id} changed nothing, so there is nothing to merge; ${then}\n`
+      : result === 'already-merged'
+        ? `already merged: ${wt.branch} is in ${into} (${short}); ${then}\n`
+        : `merged ${wt.branch} into ${into} (${short}); ${then}\n`,
   );
 }
 
-/** `dispatch discard ID`: the task's worktree and branch removed. */
+/**
+ * `dispatch discard ID [--force]`: the task's worktree and branch removed. Work that nothing else
+ * holds (commits not merged, uncommitted changes) is refused without --force; with it, the
+ * commit the branch was at is printed, as `git branch -D` does, to recover it.
+ */
 export async function discard(ctx: CommandContext): Promise<void> {
   const { ref, derived, wt } = await taskWithWorktree(ctx);
   if (isLive(derived.state))
@@ -49,7 +66,14 @@ export async function discard(ctx: CommandContext): Promise<void> {
       `task ${ref.id} is ${derived.state}: its worker may still work there; cancel it first`,
       'invalid-input',
     );
-  await discardWorktree(wt as TaskWorktree);
+  const unsaved = ctx.options.force === true ? null : await unsavedWork(wt);
+  if (unsaved !== null)
+    throw usageError(
+      `task ${ref.id} has unsaved work: ${describeUnsavedWork(wt, unsaved)}; dispatch merge ${ref.id} keeps it, dispatch discard ${ref.id} --force throws it away`,
+      'invalid-input',
+    );
+  const was = await discardWorktree(wt);
   await removeTaskWorktree(ref.paths);
-  ctx.io.out(`discarded ${wt.path} and branch ${wt.branch}\n`);
+  if (ctx.options.json === true) printJson(ctx.io, { id: ref.id, state: derived.state, branch: wt.branch, was });
+  else ctx.io.out(`discarded ${wt.path} and branch ${wt.branch} (was ${was.slice(0, 7)})\n`);
 }

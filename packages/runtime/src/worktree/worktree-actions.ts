@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DispatchError } from '../errors.js';
 import { git, gitStatus } from './git.js';
+import { currentBranch } from './unsaved-work.js';
 import type { TaskWorktree } from '@dispatch/ipc-fs';
 
 /** Git options that give dispatch's commits an author when the user has none configured. */
@@ -43,14 +44,29 @@ export async function commitWorktree(wt: TaskWorktree, message: string): Promise
   return true;
 }
 
+/** What `merge` did: merged the branch, or found nothing to merge. `head`: the main checkout's commit after it. */
+export interface MergeOutcome {
+  result: 'merged' | 'no-changes' | 'already-merged';
+  head: string;
+  /** The branch merged into (`HEAD` when the main checkout is detached). */
+  into: string;
+}
+
 /**
  * Merges the task's branch into the main tree's current branch — or refuses, leaving everything
  * as it was: on a conflict (found beforehand with `merge-tree`, which touches nothing), or when
  * the merge would overwrite a modified or untracked file (git refuses before changing anything).
- * Unrelated untracked files are no obstacle.
+ * Unrelated untracked files are no obstacle. A branch with no commit of its own (the task changed
+ * nothing), or one HEAD already holds, is said as such and git is left as it is.
  */
-export async function mergeWorktree(wt: TaskWorktree, title: string): Promise<string> {
+export async function mergeWorktree(wt: TaskWorktree, title: string): Promise<MergeOutcome> {
   await commitWorktree(wt, `dispatch: ${title}`);
+  const into = await currentBranch(wt.repo);
+  const head = async () => (await git(wt.repo, ['rev-parse', 'HEAD'])).trim();
+  if (Number((await git(wt.repo, ['rev-list', '--count', `${wt.baseCommit}..${wt.branch}`])).trim()) === 0)
+    return { result: 'no-changes', head: await head(), into };
+  if ((await gitStatus(wt.repo, ['merge-base', '--is-ancestor', wt.branch, 'HEAD'])).code === 0)
+    return { result: 'already-merged', head: await head(), into };
   const trial = await gitStatus(wt.repo, [
     'merge-tree',
     '--write-tree',
@@ -89,12 +105,20 @@ export async function mergeWorktree(wt: TaskWorktree, title: string): Promise<st
       `merging ${wt.branch} would overwrite ${why} in the main tree (${files.join(', ')}): nothing was changed; commit or move them first`,
     );
   }
-  return (await git(wt.repo, ['rev-parse', '--short', 'HEAD'])).trim();
+  return { result: 'merged', head: await head(), into };
 }
 
-/** Removes the task's worktree and its branch. */
-export async function discardWorktree(wt: TaskWorktree): Promise<void> {
+/**
+ * Removes the task's worktree and its branch; returns the commit the branch was at (as `git
+ * branch -D` prints it), which holds everything the task did: uncommitted changes are committed
+ * on the branch first, so that commit recovers them too (`git branch NAME <sha>`).
+ */
+export async function discardWorktree(wt: TaskWorktree): Promise<string> {
+  // A worktree git cannot read any more (its folder gone) has nothing uncommitted to keep.
+  await commitWorktree(wt, `dispatch: what ${wt.branch} left uncommitted, when discarded`).catch(() => false);
+  const was = (await git(wt.repo, ['rev-parse', '--verify', `${wt.branch}^{commit}`])).trim();
   await gitStatus(wt.repo, ['worktree', 'remove', '--force', wt.path]);
   await gitStatus(wt.repo, ['worktree', 'prune']);
-  await gitStatus(wt.repo, ['branch', '-D', wt.branch]);
+  await git(wt.repo, ['branch', '-D', wt.branch]);
+  return was;
 }
