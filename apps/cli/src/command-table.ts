@@ -303,8 +303,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'diff',
     summary: "a worktree task's change against its base (new files included)",
     arguments: [{ syntax: '<id>', description: 'a task run with --worktree' }],
-    options: [{ flags: '--stat', description: 'only the files changed and how much' }],
-    examples: [['dispatch diff parser-refactor'], ['dispatch diff parser-refactor --stat']],
+    options: [
+      { flags: '--stat', description: 'only the files changed and how much' },
+      { flags: '--no-pager', description: "print on the terminal instead of through git's pager" },
+    ],
+    examples: [
+      ['dispatch diff parser-refactor', "coloured and paged on a terminal, as git's config says; plain when piped"],
+      ['dispatch diff parser-refactor --stat'],
+      ['dispatch diff parser-refactor | less', 'no colour in a pipe; NO_COLOR turns it off on a terminal'],
+    ],
     load: () => import('./commands/worktree.js').then((m) => ({ run: m.diff })),
   },
   {

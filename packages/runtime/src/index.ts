@@ -55,6 +55,7 @@ export { gitStatus } from './worktree/git.js';
 export { createTaskWorktree, dispatchWorktree } from './worktree/task-worktree.js';
 export {
   discardWorktree,
+  gitTerminalDiff,
   type MergeOutcome,
   mergeWorktree,
   worktreeDiff,

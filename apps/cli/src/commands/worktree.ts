@@ -3,6 +3,7 @@ import {
   describeUnsavedWork,
   discardWorktree,
   dispatchWorktree,
+  gitTerminalDiff,
   loadHostedTask,
   mergeWorktree,
   unsavedWork,
@@ -12,6 +13,7 @@ import {
 import { removeTaskWorktree } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
+import { page } from '../pager.js';
 
 async function taskWithWorktree(ctx: CommandContext) {
   const { ref, derived } = await loadHostedTask(ctx.io, String(ctx.args.id ?? ''));
@@ -24,10 +26,24 @@ async function taskWithWorktree(ctx: CommandContext) {
   return { ref, derived, wt };
 }
 
-/** `dispatch diff ID [--stat]`: the task's change against its base, new files included. */
+/**
+ * `dispatch diff ID [--stat] [--no-pager]`: the task's change against its base, new files
+ * included. On a terminal it is shown as git would show it — coloured as git's color.diff /
+ * color.ui say (never with NO_COLOR), through git's pager; piped, plain.
+ */
 export async function diff(ctx: CommandContext): Promise<void> {
-  const { wt } = await taskWithWorktree(ctx);
-  ctx.io.out(await worktreeDiff(wt, { stat: ctx.options.stat === true }));
+  const { ref, wt } = await taskWithWorktree(ctx);
+  // outColumns is set only when stdout is a terminal.
+  const tty = ctx.io.outColumns !== undefined;
+  const git = tty ? await gitTerminalDiff(wt) : { color: false, pager: null };
+  const text = await worktreeDiff(wt, { stat: ctx.options.stat === true, color: ctx.io.outColor && git.color });
+  if (text === '') {
+    ctx.io.err(`no changes: task ${ref.id} changed nothing since ${wt.baseCommit.slice(0, 7)}\n`);
+    return;
+  }
+  const shown = text.endsWith('\n') ? text : `${text}\n`;
+  if (ctx.options.pager !== false && git.pager !== null && (await page(shown, git.pager, ctx.io.env))) return;
+  ctx.io.out(shown);
 }
 
 /** `dispatch merge ID`: the task's branch merged into the current branch, "no changes", "already merged", or a clear refusal. */

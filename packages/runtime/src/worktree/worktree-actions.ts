@@ -17,23 +17,46 @@ async function identity(repo: string): Promise<string[]> {
 /**
  * The task's change against its base: what its branch committed plus what its worktree holds
  * uncommitted, new files included — read through a temporary index, so nothing is staged.
+ * As git prints it (final newline kept); coloured only when `color` says so.
  */
-export async function worktreeDiff(wt: TaskWorktree, options: { stat?: boolean } = {}): Promise<string> {
+export async function worktreeDiff(
+  wt: TaskWorktree,
+  options: { stat?: boolean; color?: boolean } = {},
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dispatch-diff-'));
   try {
     const index = join(dir, 'index');
     const env = { GIT_INDEX_FILE: index };
     const { execa } = await import('execa');
     const run = (args: string[]) =>
-      execa('git', args, { cwd: wt.path, env: { ...process.env, ...env }, reject: false, stdin: 'ignore' });
+      execa('git', args, {
+        cwd: wt.path,
+        env: { ...process.env, ...env },
+        reject: false,
+        stdin: 'ignore',
+        stripFinalNewline: false,
+      });
     await run(['read-tree', 'HEAD']);
     await run(['add', '-A']);
-    const r = await run(['diff', '--cached', ...(options.stat ? ['--stat'] : []), wt.baseCommit]);
+    const color = options.color === true ? '--color=always' : '--no-color';
+    const r = await run(['diff', '--cached', color, ...(options.stat ? ['--stat'] : []), wt.baseCommit]);
     if (r.exitCode !== 0) throw new DispatchError('failure', `git diff: ${String(r.stderr).trim().split('\n').at(-1)}`);
     return String(r.stdout);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * How git would show a diff on a terminal in the worktree's repository: whether in colour
+ * (color.diff, else color.ui: `git config --get-colorbool`) and through which pager (GIT_PAGER,
+ * core.pager, PAGER, else less: `git var GIT_PAGER`; none when that is empty or `cat`).
+ */
+export async function gitTerminalDiff(wt: TaskWorktree): Promise<{ color: boolean; pager: string | null }> {
+  const color = await gitStatus(wt.path, ['config', '--get-colorbool', 'color.diff', 'true']);
+  const pager = await gitStatus(wt.path, ['var', 'GIT_PAGER']);
+  const command = pager.code === 0 ? pager.stdout.trim() : 'less';
+  return { color: color.stdout.trim() === 'true', pager: command === '' || command === 'cat' ? null : command };
 }
 
 /** Commits what the worker left uncommitted in its worktree, on its branch. True when there was something. */
