@@ -40,8 +40,8 @@ describe('worktree work is never lost (issue 16)', () => {
       const r = await kept.dispatch(['clean', ...args]);
       expect([args, r.exitCode, r.stdout]).toEqual([args, 0, 'nothing to clean']);
       expect(r.stderr.split('\n').sort()).toEqual([
-        'kept dirty: its worktree has uncommitted changes (dispatch merge dirty, or dispatch discard dirty --force)',
-        'kept unmerged: dispatch/unmerged has 1 commit not merged into main (dispatch merge unmerged, or dispatch discard unmerged --force)',
+        'kept dirty: its worktree has uncommitted changes (dispatch merge dirty keeps it, or dispatch discard dirty --force)',
+        'kept unmerged: dispatch/unmerged has 1 commit not merged into main (dispatch merge unmerged keeps it, or dispatch discard unmerged --force)',
       ]);
       expect(tasks(kept)).toEqual(['dirty', 'unmerged']);
       expect(worktrees(kept)).toEqual(['dirty', 'unmerged']);
@@ -64,7 +64,7 @@ describe('worktree work is never lost (issue 16)', () => {
     const refused = await w.dispatch(['clean', 'unmerged']);
     expect([refused.exitCode, refused.stderr]).toEqual([
       2,
-      'dispatch: task unmerged is kept: dispatch/unmerged has 1 commit not merged into main; dispatch merge unmerged, or clean it with --force',
+      'dispatch: task unmerged is kept: dispatch/unmerged has 1 commit not merged into main; dispatch merge unmerged keeps it, or clean it with --force',
     ]);
     expect(tasks(w)).toEqual(['dirty', 'unmerged']);
     const tip = await git(w.dir, 'rev-parse', 'dispatch/unmerged');
@@ -110,6 +110,13 @@ describe('worktree work is never lost (issue 16)', () => {
     expect(await git(w.dir, 'show', `${out.was}:c.txt`)).toBe('add c');
     expect(await branches(w)).toEqual(['main']);
     expect(existsSync(join(w.dispatchDir, 'worktrees/work'))).toBe(false);
+
+    // A failed task cannot be merged yet: the refusal points at its diff instead.
+    await worktreeTask(w, 'broke', 'add e {write: e.txt}{commit}', 'then {fail: tests are red}');
+    expect(await w.state('broke')).toBe('failed');
+    expect((await w.dispatch(['discard', 'broke'])).stderr).toBe(
+      'dispatch: task broke has unsaved work: dispatch/broke has 1 commit not merged into main; dispatch diff broke shows it, dispatch discard broke --force throws it away',
+    );
 
     await worktreeTask(w, 'plain', 'add d {write: d.txt}{commit}');
     expect((await w.dispatch(['merge', 'plain'])).exitCode).toBe(0);

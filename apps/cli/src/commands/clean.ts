@@ -11,6 +11,7 @@ import {
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { printJson } from '../json-output.js';
+import { keepIt } from '../worktree-hint.js';
 
 /** What a clean did, as `--json` prints it. */
 interface Cleaned {
@@ -38,7 +39,7 @@ async function cleanOne(io: Io, id: string, force: boolean): Promise<Cleaned> {
   const wt = await worktreeKeepOf(ref);
   if (wt.keep !== null && !(force && wt.forceable))
     throw usageError(
-      `task ${ref.id} is kept: ${wt.keep}${wt.forceable ? `; dispatch merge ${ref.id}, or clean it with --force` : ''}`,
+      `task ${ref.id} is kept: ${wt.keep}${wt.forceable ? `; ${keepIt(ref.id, state)}, or clean it with --force` : ''}`,
       'invalid-input',
     );
   const was = await removeTaskWithWorktree(ref, wt.worktree);
@@ -88,7 +89,7 @@ async function cleanMany(io: Io, all: boolean): Promise<Cleaned> {
     if (!all && state !== 'completed' && state !== 'cancelled') continue;
     const wt = await worktreeKeepOf(ref);
     if (wt.keep !== null) {
-      kept(ref.id, wt.keep, wt.forceable ? ` (dispatch merge ${ref.id}, or dispatch discard ${ref.id} --force)` : '');
+      kept(ref.id, wt.keep, wt.forceable ? ` (${keepIt(ref.id, state)}, or dispatch discard ${ref.id} --force)` : '');
       continue;
     }
     const was = await removeTaskWithWorktree(ref, wt.worktree);

@@ -14,6 +14,7 @@ import { removeTaskWorktree } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
 import { page } from '../pager.js';
+import { keepIt } from '../worktree-hint.js';
 
 async function taskWithWorktree(ctx: CommandContext) {
   const { ref, derived } = await loadHostedTask(ctx.io, String(ctx.args.id ?? ''));
@@ -85,7 +86,7 @@ export async function discard(ctx: CommandContext): Promise<void> {
   const unsaved = ctx.options.force === true ? null : await unsavedWork(wt);
   if (unsaved !== null)
     throw usageError(
-      `task ${ref.id} has unsaved work: ${describeUnsavedWork(wt, unsaved)}; dispatch merge ${ref.id} keeps it, dispatch discard ${ref.id} --force throws it away`,
+      `task ${ref.id} has unsaved work: ${describeUnsavedWork(wt, unsaved)}; ${keepIt(ref.id, derived.state)}, dispatch discard ${ref.id} --force throws it away`,
       'invalid-input',
     );
   const was = await discardWorktree(wt);
