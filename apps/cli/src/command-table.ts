@@ -246,16 +246,23 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'clean',
-    summary: "remove finished tasks' folders and registrations (never a live task)",
+    summary: "remove finished tasks' folders and registrations (never a live task, nor unmerged worktree work)",
     arguments: [{ syntax: '[id]', description: 'the one task to remove' }],
     options: [
       { flags: '--finished', description: 'every completed or cancelled task (the default)' },
       { flags: '--all', description: 'every task that is not live (blocked and failed ones too)' },
+      {
+        flags: '--force',
+        description: 'with an ID: remove it even when its worktree holds unmerged commits or uncommitted changes',
+      },
+      JSON_OPTION,
     ],
     examples: [
-      ['dispatch clean --finished', 'completed and cancelled tasks'],
+      ['dispatch clean --finished', 'completed and cancelled tasks; a worktree task goes with its worktree and branch'],
       ['dispatch clean auth-review', 'one task'],
-      ['dispatch clean --all', 'everything but live tasks'],
+      ['dispatch clean --all', 'everything but live tasks and worktrees with work not merged'],
+      ['dispatch clean parser-refactor --force', 'throw its unmerged work away (prints the commit to recover it)'],
+      ['dispatch clean --json', '{"removed":["auth-review"],"kept":[{"id":"parser-refactor","why":"..."}]}'],
     ],
     load: () => import('./commands/clean.js'),
   },
@@ -316,22 +323,58 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'diff',
     summary: "a worktree task's change against its base (new files included)",
     arguments: [{ syntax: '<id>', description: 'a task run with --worktree' }],
-    options: [{ flags: '--stat', description: 'only the files changed and how much' }],
-    examples: [['dispatch diff parser-refactor'], ['dispatch diff parser-refactor --stat']],
+    options: [
+      { flags: '--stat', description: 'only the files changed and how much' },
+      { flags: '--no-pager', description: "print on the terminal instead of through git's pager" },
+    ],
+    examples: [
+      ['dispatch diff parser-refactor', "coloured and paged on a terminal, as git's config says; plain when piped"],
+      ['dispatch diff parser-refactor --stat'],
+      ['dispatch diff parser-refactor | less', 'no colour in a pipe; NO_COLOR turns it off on a terminal'],
+    ],
     load: () => import('./commands/worktree.js').then((m) => ({ run: m.diff })),
   },
   {
     name: 'merge',
-    summary: "merge a completed worktree task's branch into the current branch (refused, untouched, on a conflict)",
+    summary:
+      "merge a completed worktree task's branch into the current branch (refused, untouched, on a conflict; says when there is nothing to merge)",
     arguments: [{ syntax: '<id>', description: 'a completed task run with --worktree' }],
-    examples: [['dispatch merge parser-refactor']],
+    options: [JSON_OPTION],
+    examples: [
+      ['dispatch merge parser-refactor'],
+      [
+        'dispatch merge parser-refactor --json',
+        '{"id":"parser-refactor","state":"completed","branch":"dispatch/parser-refactor","result":"merged","head":"<sha>"} (result: merged, no-changes or already-merged)',
+      ],
+      [
+        'dispatch run --model sim --worktree --step "add notes {write: notes.md}{commit}" try-it && dispatch merge try-it',
+        'try worktrees with the simulated worker',
+      ],
+    ],
     load: () => import('./commands/worktree.js').then((m) => ({ run: m.merge })),
   },
   {
     name: 'discard',
-    summary: "remove a worktree task's worktree and branch",
+    summary: "remove a worktree task's worktree and branch (refused while they hold work not merged)",
     arguments: [{ syntax: '<id>', description: 'a task run with --worktree' }],
-    examples: [['dispatch discard parser-refactor']],
+    options: [
+      {
+        flags: '--force',
+        description: 'throw away unmerged commits and uncommitted changes too (prints the commit that holds them)',
+      },
+      JSON_OPTION,
+    ],
+    examples: [
+      ['dispatch discard parser-refactor', 'after a merge, or for a task that changed nothing'],
+      [
+        'dispatch discard parser-refactor --force',
+        'prints "(was <sha>)": git branch parser-refactor <sha> recovers it',
+      ],
+      [
+        'dispatch discard parser-refactor --json',
+        '{"id":"parser-refactor","state":"completed","branch":"...","was":"<sha>"}',
+      ],
+    ],
     load: () => import('./commands/worktree.js').then((m) => ({ run: m.discard })),
   },
   {

@@ -24,6 +24,7 @@ export function assertFreshBuild(): void {
   const root = new URL('../../../', import.meta.url).pathname;
   const sources = [
     join(root, 'apps/cli/src'),
+    join(root, 'packages/backends/sim'), // the sim worker, copied beside the bundle
     ...['core', 'ipc-fs', 'backends', 'config', 'runtime'].map((p) => join(root, 'packages', p, 'src')),
   ];
   if (Math.max(...sources.map(newest)) > built)

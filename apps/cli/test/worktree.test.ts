@@ -61,7 +61,7 @@ describe('worktree tasks', () => {
     expect(await git(w.dir, 'branch', '--list', 'precious', 'main')).toMatch(/main[\s\S]*precious|precious[\s\S]*main/);
     expect(existsSync('/tmp/dispatch-pwned')).toBe(false);
     writeFileSync(record, JSON.stringify(honest));
-    expect((await w.dispatch(['discard', 'wt'])).exitCode).toBe(0);
+    expect((await w.dispatch(['discard', 'wt', '--force'])).exitCode).toBe(0); // its work was never merged
     await git(w.dir, 'worktree', 'remove', '--force', victim);
   });
   it('work on dispatch/<id> only; diff, merge and discard do what they say; the main tree is never touched', async () => {

@@ -11,6 +11,12 @@
 #   {fail: MESSAGE}      mark [!] with MESSAGE and exit 1                {crash: CODE}     exit CODE, item open
 #   {fail-once: MESSAGE} like fail, but only the first time (a retry then succeeds)
 #   {stop}               exit 0 leaving this and later items open
+#   {write: PATH}        write the item's text (directives removed) to PATH, relative to the
+#                        working directory (the workspace, or the task's worktree); a path leaving
+#                        it (absolute, `..`, through a symlink) or into `.git` is an error ([!])
+#   {commit} / {commit: MESSAGE}   `git add -A` and commit in the working directory (message: the
+#                        item's text); nothing to commit, or no repository, is an error ([!])
+# A {write} happens before a {commit} of the same item, both just before the item is marked done.
 # Other items take $DISPATCH_SIM_STEP seconds (default 0.2) and are marked [x].
 set -u
 
@@ -43,6 +49,35 @@ first_open() {
       sub(/^[ \t]*[-*+][ \t]+\[[ ?!]\][ \t]*/, ""); printf "%d\t%s\n", NR, $0; exit
     }
   ' "$plan"
+}
+
+# Writes $2 to the relative path $1 below the working directory, or says why not and returns 1.
+# The path is data from the plan: no absolute path, no `..` or `.git` component, no symlink on the
+# way (checked before any folder is made), so a hostile step cannot write outside the tree.
+write_file() {
+  case "$1" in ''|/*) echo "{write: $1}: not a relative path"; return 1 ;; esac
+  rest=$1 at=.
+  while :; do
+    part=${rest%%/*}
+    case "$part" in ..|.git) echo "{write: $1}: '$part' is not allowed in the path"; return 1 ;; esac
+    if [ -n "$part" ] && [ "$part" != . ]; then
+      at="$at/$part"
+      if [ -L "$at" ]; then echo "{write: $1}: $at is a symlink"; return 1; fi
+    fi
+    [ "$rest" = "$part" ] && break
+    rest=${rest#*/}
+  done
+  if [ -d "$at" ]; then echo "{write: $1}: is a folder"; return 1; fi
+  mkdir -p "$(dirname "$at")" && printf '%s\n' "$2" > "$at.sim.$$.tmp" && mv "$at.sim.$$.tmp" "$at" \
+    || { echo "{write: $1}: could not write it"; return 1; }
+}
+
+# `git add -A` and a commit with message $1 in the working directory; says why not and returns 1.
+commit_all() {
+  who=''
+  git config user.email >/dev/null 2>&1 || who='-c user.name=dispatch-sim -c user.email=sim@dispatch.invalid'
+  out=$(git add -A 2>&1 && git $who commit -q -m "$1" 2>&1) \
+    || { echo "{commit}: $(printf '%s' "$out" | grep . | tail -n 1)"; return 1; }
 }
 
 directive() { printf '%s' "$2" | sed -n "s/.*{$1: *\\([^}]*\\)}.*/\\1/p"; }
@@ -122,6 +157,15 @@ while :; do
       exit 0
     fi
     continue
+  fi
+  target=$(directive write "$text")
+  message=$(directive commit "$text")
+  if has_flag commit "$text"; then message=${clean:-dispatch sim commit}; fi
+  if [ -n "$target" ] && ! msg=$(write_file "$target" "$clean"); then
+    set_line "$line" "- [!] $clean" "  Error: $msg"; say "error: $msg"; exit 1
+  fi
+  if [ -n "$message" ] && ! msg=$(commit_all "$message"); then
+    set_line "$line" "- [!] $clean" "  Error: $msg"; say "error: $msg"; exit 1
   fi
   set_line "$line" "- [x] $clean — done by the sim worker"
 done

@@ -58,7 +58,15 @@ export { checkModelOption } from './config/model-option.js';
 export { excludeFromGit } from './worktree/git-exclude.js';
 export { gitStatus } from './worktree/git.js';
 export { createTaskWorktree, dispatchWorktree } from './worktree/task-worktree.js';
-export { discardWorktree, mergeWorktree, worktreeDiff } from './worktree/worktree-actions.js';
+export {
+  discardWorktree,
+  gitTerminalDiff,
+  type MergeOutcome,
+  mergeWorktree,
+  worktreeDiff,
+} from './worktree/worktree-actions.js';
+export { describeUnsavedWork, type UnsavedWork, unsavedWork } from './worktree/unsaved-work.js';
+export { removeTaskWithWorktree, type WorktreeKeep, worktreeKeepOf } from './worktree/worktree-task-removal.js';
 
 // Hosting one task outside the daemon (tests, other hosts).
 export { TaskHost } from './host/task-host.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DispatchError } from '../errors.js';
 import { git, gitStatus } from './git.js';
+import { currentBranch } from './unsaved-work.js';
 import type { TaskWorktree } from '@dispatch/ipc-fs';
 
 /** Git options that give dispatch's commits an author when the user has none configured. */
@@ -16,23 +17,46 @@ async function identity(repo: string): Promise<string[]> {
 /**
  * The task's change against its base: what its branch committed plus what its worktree holds
  * uncommitted, new files included — read through a temporary index, so nothing is staged.
+ * As git prints it (final newline kept); coloured only when `color` says so.
  */
-export async function worktreeDiff(wt: TaskWorktree, options: { stat?: boolean } = {}): Promise<string> {
+export async function worktreeDiff(
+  wt: TaskWorktree,
+  options: { stat?: boolean; color?: boolean } = {},
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dispatch-diff-'));
   try {
     const index = join(dir, 'index');
     const env = { GIT_INDEX_FILE: index };
     const { execa } = await import('execa');
     const run = (args: string[]) =>
-      execa('git', args, { cwd: wt.path, env: { ...process.env, ...env }, reject: false, stdin: 'ignore' });
+      execa('git', args, {
+        cwd: wt.path,
+        env: { ...process.env, ...env },
+        reject: false,
+        stdin: 'ignore',
+        stripFinalNewline: false,
+      });
     await run(['read-tree', 'HEAD']);
     await run(['add', '-A']);
-    const r = await run(['diff', '--cached', ...(options.stat ? ['--stat'] : []), wt.baseCommit]);
+    const color = options.color === true ? '--color=always' : '--no-color';
+    const r = await run(['diff', '--cached', color, ...(options.stat ? ['--stat'] : []), wt.baseCommit]);
     if (r.exitCode !== 0) throw new DispatchError('failure', `git diff: ${String(r.stderr).trim().split('\n').at(-1)}`);
     return String(r.stdout);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * How git would show a diff on a terminal in the worktree's repository: whether in colour
+ * (color.diff, else color.ui: `git config --get-colorbool`) and through which pager (GIT_PAGER,
+ * core.pager, PAGER, else less: `git var GIT_PAGER`; none when that is empty or `cat`).
+ */
+export async function gitTerminalDiff(wt: TaskWorktree): Promise<{ color: boolean; pager: string | null }> {
+  const color = await gitStatus(wt.path, ['config', '--get-colorbool', 'color.diff', 'true']);
+  const pager = await gitStatus(wt.path, ['var', 'GIT_PAGER']);
+  const command = pager.code === 0 ? pager.stdout.trim() : 'less';
+  return { color: color.stdout.trim() === 'true', pager: command === '' || command === 'cat' ? null : command };
 }
 
 /** Commits what the worker left uncommitted in its worktree, on its branch. True when there was something. */
@@ -43,14 +67,29 @@ export async function commitWorktree(wt: TaskWorktree, message: string): Promise
   return true;
 }
 
+/** What `merge` did: merged the branch, or found nothing to merge. `head`: the main checkout's commit after it. */
+export interface MergeOutcome {
+  result: 'merged' | 'no-changes' | 'already-merged';
+  head: string;
+  /** The branch merged into (`HEAD` when the main checkout is detached). */
+  into: string;
+}
+
 /**
  * Merges the task's branch into the main tree's current branch — or refuses, leaving everything
  * as it was: on a conflict (found beforehand with `merge-tree`, which touches nothing), or when
  * the merge would overwrite a modified or untracked file (git refuses before changing anything).
- * Unrelated untracked files are no obstacle.
+ * Unrelated untracked files are no obstacle. A branch with no commit of its own (the task changed
+ * nothing), or one HEAD already holds, is said as such and git is left as it is.
  */
-export async function mergeWorktree(wt: TaskWorktree, title: string): Promise<string> {
+export async function mergeWorktree(wt: TaskWorktree, title: string): Promise<MergeOutcome> {
   await commitWorktree(wt, `dispatch: ${title}`);
+  const into = await currentBranch(wt.repo);
+  const head = async () => (await git(wt.repo, ['rev-parse', 'HEAD'])).trim();
+  if (Number((await git(wt.repo, ['rev-list', '--count', `${wt.baseCommit}..${wt.branch}`])).trim()) === 0)
+    return { result: 'no-changes', head: await head(), into };
+  if ((await gitStatus(wt.repo, ['merge-base', '--is-ancestor', wt.branch, 'HEAD'])).code === 0)
+    return { result: 'already-merged', head: await head(), into };
   const trial = await gitStatus(wt.repo, [
     'merge-tree',
     '--write-tree',
@@ -89,12 +128,20 @@ export async function mergeWorktree(wt: TaskWorktree, title: string): Promise<st
       `merging ${wt.branch} would overwrite ${why} in the main tree (${files.join(', ')}): nothing was changed; commit or move them first`,
     );
   }
-  return (await git(wt.repo, ['rev-parse', '--short', 'HEAD'])).trim();
+  return { result: 'merged', head: await head(), into };
 }
 
-/** Removes the task's worktree and its branch. */
-export async function discardWorktree(wt: TaskWorktree): Promise<void> {
+/**
+ * Removes the task's worktree and its branch; returns the commit the branch was at (as `git
+ * branch -D` prints it), which holds everything the task did: uncommitted changes are committed
+ * on the branch first, so that commit recovers them too (`git branch NAME <sha>`).
+ */
+export async function discardWorktree(wt: TaskWorktree): Promise<string> {
+  // A worktree git cannot read any more (its folder gone) has nothing uncommitted to keep.
+  await commitWorktree(wt, `dispatch: what ${wt.branch} left uncommitted, when discarded`).catch(() => false);
+  const was = (await git(wt.repo, ['rev-parse', '--verify', `${wt.branch}^{commit}`])).trim();
   await gitStatus(wt.repo, ['worktree', 'remove', '--force', wt.path]);
   await gitStatus(wt.repo, ['worktree', 'prune']);
-  await gitStatus(wt.repo, ['branch', '-D', wt.branch]);
+  await git(wt.repo, ['branch', '-D', wt.branch]);
+  return was;
 }
