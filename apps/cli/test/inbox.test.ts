@@ -80,9 +80,9 @@ describe('dispatch inbox', () => {
 
     const lines = String((await w.dispatch(['inbox'])).stdout).split('\n');
     expect(lines[0]).toMatch(/^\? asks asks #1 \(\dm \d+s left\): JWT or sessions\? — dispatch answer asks "…"$/);
-    expect(lines[1]).toBe('? stuck is blocked: Which database? — dispatch answer stuck "…"');
-    expect(lines[2]).toBe('! broken failed (plan-error): build: the compiler crashed — dispatch retry broken');
-    expect(lines[3]).toMatch(/^! locked failed \(auth\): claude: not logged in .* — dispatch retry locked$/);
+    expect(lines[1]).toBe('! stuck is blocked: Which database? — dispatch answer stuck "…"');
+    expect(lines[2]).toBe('✗ broken failed (plan-error): build: the compiler crashed — dispatch retry broken');
+    expect(lines[3]).toMatch(/^✗ locked failed \(auth\): claude: not logged in .* — dispatch retry locked$/);
     expect(lines[4]).toMatch(
       /^\? elsewhere asks #1 .*Which port\? — dispatch answer elsewhere "…" {2}\[.*dispatch-inbox-other-.*\/\.dispatch\]$/,
     );
