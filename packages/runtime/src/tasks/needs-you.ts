@@ -1,5 +1,5 @@
 import { hasWorker, isFinalState, needsUser } from '@dispatch/core';
-import { type DerivedTask, toTaskView } from '@dispatch/ipc-fs';
+import { type DerivedTask, type TaskView, toTaskView } from '@dispatch/ipc-fs';
 import { blockerOf } from './conditions.js';
 
 /** Why a task is on the user's list: a pending question, a block, a failure, or a wait with a reason. */
@@ -48,7 +48,14 @@ const quote = (id: string) => (/^[a-z0-9-]+$/.test(id) ? id : `'${id}'`);
  * @example needsYouOf(derived) // { kind: 'question', glyph: '?', text: 'JWT or sessions?', command: 'dispatch answer api "…"', ... }
  */
 export function needsYouOf(derived: DerivedTask, facts: NeedsYouFacts = {}): NeedsYou | null {
-  const view = toTaskView(derived);
+  return needsYouOfView(toTaskView(derived), { ...facts, answerDeadline: derived.snapshot.context.deadlines.answer });
+}
+
+/** `needsYouOf` for a task's view; `answerDeadline`: when its worker stops waiting for an answer. */
+export function needsYouOfView(
+  view: TaskView,
+  facts: NeedsYouFacts & { answerDeadline?: number | null } = {},
+): NeedsYou | null {
   const { id, state } = view;
   if (isFinalState(state)) return null;
   const cmd = (rest: string) => `dispatch ${facts.commandPrefix ?? ''}${rest}`;
@@ -63,7 +70,7 @@ export function needsYouOf(derived: DerivedTask, facts: NeedsYouFacts = {}): Nee
     ...extra,
   });
   if (view.question && hasWorker(state) && needsUser(state)) {
-    const deadline = derived.snapshot.context.deadlines.answer;
+    const deadline = facts.answerDeadline ?? null;
     const now = facts.now ?? Date.now();
     return line('question', view.question.text, {
       seq: view.question.seq,
