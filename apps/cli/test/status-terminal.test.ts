@@ -1,5 +1,6 @@
 // `dispatch status` on real terminals (issue 16, item 7): a tmux pane of a given size, and what
 // is on its screen — tmux interprets the escape sequences as a terminal would.
+import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { taskPaths, writeRequest } from '@dispatch/ipc-fs';
 import { assertFreshBuild, bin } from './built-binary.js';
@@ -109,5 +110,20 @@ describe.skipIf(!hasTmux() && process.env.CI !== 'true')('status on a terminal',
     const history = await p.history();
     expect(history).toContain('shell-before');
     expect(history).not.toMatch(/NEEDS YOU|first-question|busy-01/);
+  });
+
+  it('--watch stopped by SIGTERM leaves the alternate screen too', async () => {
+    const ws = e2eWorkspace('status-term-tty');
+    await ws.start('asker', 'Decide {ask: JWT or sessions?}');
+    await until(() => ws.state('asker').then((s) => s === 'awaiting-answer'));
+    const p = await pane(ws, 'status --watch', 80, 24);
+    await onScreen(p, /^\? asker asks #1 /);
+    // The shell in the pane runs `dispatch` as its one child.
+    const child = await execa('pgrep', ['-P', String(await p.pid())]);
+    process.kill(Number(child.stdout.trim().split('\n')[0]), 'SIGTERM');
+    await onScreen(p, /^exit=0$/);
+    // Back on the shell's screen: its lines, and no frame.
+    expect(await p.history()).toContain('shell-before');
+    expect((await p.screen()).join('\n')).not.toContain('asker');
   });
 });

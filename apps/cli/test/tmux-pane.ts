@@ -22,6 +22,8 @@ export interface Pane {
   history(): Promise<string>;
   resize(columns: number, rows: number): Promise<void>;
   keys(...keys: string[]): Promise<void>;
+  /** The pid of the pane's command (the shell that runs it). */
+  pid(): Promise<number>;
   /** Whether the pane's command ended, and its exit status. */
   ended(): Promise<{ dead: boolean; status: number | null }>;
   close(): Promise<void>;
@@ -67,6 +69,7 @@ export async function openPane(
     resize: async (columns, rows) =>
       void (await tmux('resize-window', '-t', 'main', '-x', String(columns), '-y', String(rows))),
     keys: async (...keys) => void (await tmux('send-keys', '-t', 'main', ...keys)),
+    pid: async () => Number((await tmux('display-message', '-p', '-t', 'main', '#{pane_pid}')).stdout.trim()),
     ended: async () => {
       const [dead, status] = (
         await tmux('display-message', '-p', '-t', 'main', '#{pane_dead} #{pane_dead_status}')
