@@ -54,13 +54,18 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'status',
-    summary: 'every task of the workspace (or one): state, progress, pending question',
-    arguments: [{ syntax: '[id]', description: 'one task (default: every task of the workspace)' }],
-    options: [JSON_OPTION, { flags: '--watch', description: 'redraw whenever a task changes (Ctrl-C to stop)' }],
+    summary: 'every task of the workspace (or one in detail): state, progress, what needs you',
+    arguments: [{ syntax: '[id]', description: 'one task in detail (default: the table of every task)' }],
+    options: [
+      JSON_OPTION,
+      { flags: '--watch', description: 'redraw whenever a task changes (Ctrl-C to stop)' },
+      { flags: '--all', description: 'on a terminal, list finished tasks too instead of one "+N completed" line' },
+    ],
     examples: [
-      ['dispatch status', 'a table: what needs you comes first'],
+      ['dispatch status', 'a table that fits the terminal: what needs you comes first'],
+      ['dispatch status security-review', 'one task: plan, question, attempts, worktree, cost'],
       ['dispatch status security-review --json', 'one task as JSON'],
-      ['dispatch status --watch', 'live'],
+      ['dispatch status --watch', 'live, on the alternate screen'],
     ],
     load: () => import('./commands/status.js'),
   },

@@ -8,8 +8,12 @@ export interface Io {
   /** Colour on stdout / stderr (TTY and no NO_COLOR). */
   readonly outColor: boolean;
   readonly errColor: boolean;
-  /** Width of stdout when it is a terminal. */
+  /** Width of stdout when it is a terminal (read anew each time: the terminal may be resized). */
   readonly outColumns: number | undefined;
+  /** Height of stdout when it is a terminal. */
+  readonly outRows?: number | undefined;
+  /** Calls `listener` when the terminal is resized (SIGWINCH); returns what stops it. */
+  onResize?(listener: () => void): () => void;
   /** False when nothing may wait for keyboard input. */
   readonly interactive: boolean;
   readonly env: NodeJS.ProcessEnv;
@@ -26,7 +30,16 @@ export function createProcessIo(): Io {
     err: (text) => void stderr.write(text),
     outColor: colorEnabled(stdout, env),
     errColor: colorEnabled(stderr, env),
-    outColumns: stdout.isTTY ? stdout.columns : undefined,
+    get outColumns() {
+      return stdout.isTTY ? stdout.columns : undefined;
+    },
+    get outRows() {
+      return stdout.isTTY ? stdout.rows : undefined;
+    },
+    onResize(listener) {
+      stdout.on('resize', listener);
+      return () => void stdout.off('resize', listener);
+    },
     interactive: stdin.isTTY === true,
     env,
     cwd: process.cwd(),

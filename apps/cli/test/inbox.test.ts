@@ -80,9 +80,9 @@ describe('dispatch inbox', () => {
 
     const lines = String((await w.dispatch(['inbox'])).stdout).split('\n');
     expect(lines[0]).toMatch(/^\? asks asks #1 \(\dm \d+s left\): JWT or sessions\? — dispatch answer asks "…"$/);
-    expect(lines[1]).toBe('? stuck is blocked: Which database? — dispatch answer stuck "…"');
-    expect(lines[2]).toBe('! broken failed (plan-error): build: the compiler crashed — dispatch retry broken');
-    expect(lines[3]).toMatch(/^! locked failed \(auth\): claude: not logged in .* — dispatch retry locked$/);
+    expect(lines[1]).toBe('! stuck is blocked: Which database? — dispatch answer stuck "…"');
+    expect(lines[2]).toBe('✗ broken failed (plan-error): build: the compiler crashed — dispatch retry broken');
+    expect(lines[3]).toMatch(/^✗ locked failed \(auth\): claude: not logged in .* — dispatch retry locked$/);
     // Another workspace's command names it (here with DISPATCH_DIR, which the test's env pins and -C would not override).
     expect(lines[4]).toMatch(
       /^\? elsewhere asks #1 .*Which port\? — DISPATCH_DIR=\S*dispatch-inbox-other-\S*\/\.dispatch dispatch answer elsewhere "…"$/,
@@ -92,9 +92,9 @@ describe('dispatch inbox', () => {
     expect(bare[0]).toBe('Config loaded: default sonnet, 1 model, 0 aliases.');
     expect(bare.slice(1, 6).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
       '? asks',
-      '? stuck',
-      '! broken',
-      '! locked',
+      '! stuck',
+      '✗ broken',
+      '✗ locked',
       '? elsewhere',
     ]);
 

@@ -88,9 +88,9 @@ describe('dispatch status (table)', () => {
       /^\? zzz-asking asks #1 \(\dm \d+s left\): Should the session store move to Redis .* — dispatch answer zzz-asking "…"$/,
     );
     expect(blank).toBe('');
-    expect(lines[0]).toMatch(/^ID\s+STATE\s+MODEL\s+PROGRESS\s+AGE\s+QUESTION \/ ERROR$/);
+    expect(lines[0]).toMatch(/^ID\s+STATE\s+MODEL\s+PROGRESS\s+AGE\s+NEEDS YOU \/ NOW$/);
     expect(lines[1]).toMatch(
-      /^zzz-asking\s+awaiting-answer\s+sim\s+\[####----\] 1\/2\s+\d+s\s+#1 Should the session store move to Redis .*…$/,
+      /^zzz-asking\s+awaiting-answer\s+sim\s+\[####----\] 1\/2\s+\d+s\s+\? #1 Should the session store move to Redis .*…$/,
     );
     expect(lines[1]!.length).toBeLessThan(lines[1]!.indexOf('#1') + 61);
     expect(lines[2]).toMatch(/^aaa-finished\s+completed\s+sim\s+\[########\] 1\/1\s+\d+s$/);
@@ -126,7 +126,7 @@ describe('dispatch status (table)', () => {
     });
     const [, first, second] = out.split('\n');
     expect(first).toMatch(
-      /^bad\s+\u001b\[1m\u001b\[31mfailed\u001b\[39m\u001b\[22m.*\[--------\] 0\/2\s+5m\s+auth: log in$/,
+      /^bad\s+\u001b\[1m\u001b\[31mfailed\u001b\[39m\u001b\[22m.*\[--------\] 0\/2\s+5m\s+✗ auth: log in$/,
     );
     expect(second).toMatch(/^ok\s+\u001b\[32mcompleted\u001b\[39m.*6m$/);
     expect([progressBar(3, 8), formatAge(90_000), formatAge(3 * 86_400_000)]).toEqual(['[###-----] 3/8', '1m', '3d']);
@@ -171,5 +171,59 @@ describe('dispatch status (table)', () => {
     watching.kill('SIGINT');
     expect((await watching).exitCode).toBe(0);
     expect(out.match(/^ID /gm)?.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('dispatch status ID (detail)', () => {
+  it('shows the plan with the current item, the question and its time left, each attempt', async () => {
+    const ws = newWorkspace();
+    await ws.start('asker', 'Look around', 'Decide {ask: JWT or sessions?}', 'Write it down');
+    await until(() => ws.state('asker').then((s) => s === 'awaiting-answer'));
+    const r = await ws.dispatch(['status', 'asker']);
+    expect([r.exitCode, r.stderr]).toEqual([0, '']);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('asker — task asker');
+    expect(lines).toContainEqual(expect.stringMatching(/^state +awaiting-answer · attempt 1 · sim \(sim\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^needs you \? asker asks #1 \(\dm \d+s left\): JWT or sessions\? — dispatch answer asker "…"$/,
+      ),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^plan +1\/3 done$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}✓ Look around — /));
+    expect(lines).toContain('  ▸ Decide {ask: JWT or sessions?}');
+    expect(lines).toContain('  · Write it down');
+    expect(lines).toContainEqual(expect.stringMatching(/^attempts +#1 {2}sim {2}running {2}\d+s$/));
+    expect(lines).not.toContainEqual(expect.stringMatching(/^ID +STATE/));
+    // --json is unchanged: the one contract object.
+    expect(JSON.parse((await ws.dispatch(['status', 'asker', '--json'])).stdout)).toMatchObject({ id: 'asker' });
+  });
+
+  it('a failed task: each attempt with its model, exit and duration', async () => {
+    const ws = newWorkspace();
+    await ws.start('broken', 'Break {crash: 3}');
+    await until(() => ws.state('broken').then((s) => s === 'failed'));
+    const lines = (await ws.dispatch(['status', 'broken'])).stdout.split('\n');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^needs you ✗ broken failed \(.+\): .* — dispatch retry broken$/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^attempts +#1 {2}sim {2}exit 3 {2}\d+s/));
+  });
+});
+
+describe('dispatch status (failures by cause)', () => {
+  it('four tasks that failed the same way share one line', async () => {
+    const ws = newWorkspace();
+    const ids = ['auth-a', 'auth-b', 'auth-c', 'auth-d'];
+    for (const id of ids) await ws.start(id, 'Log in {fail: claude is not logged in}');
+    await ws.start('other', 'Build {fail: the compiler crashed}');
+    await until(async () => (await Promise.all([...ids, 'other'].map(ws.state))).every((s) => s === 'failed'));
+    const lines = (await ws.dispatch(['status'])).stdout.split('\n');
+    expect(lines.filter((l) => l.includes('claude is not logged in') && !/^auth-/.test(l))).toEqual([
+      '4 tasks (auth-a, auth-b, auth-c and 1 more): plan-error — Log in: claude is not logged in. Fix the cause, then: dispatch retry <id>',
+    ]);
+    expect(lines).toContain(
+      'other: plan-error — Build: the compiler crashed. Fix the cause, then: dispatch retry other',
+    );
   });
 });

@@ -36,6 +36,10 @@ export { deriveTask, deriveTasks, ensureDaemonIfUnfinished, isFinal } from './ta
 export { deriveTaskId, taskTitle } from './tasks/task-naming.js';
 export { CONDITION_TYPES, blockerOf, conditionOf, describeCondition } from './tasks/conditions.js';
 export { failureReport, recoveryLine } from './tasks/failure-report.js';
+export { attemptsOf } from './tasks/attempt-history.js';
+export type { AttemptFacts } from './tasks/attempt-history.js';
+export { NEEDS_YOU_GLYPHS, needsYouOf, needsYouOfView } from './tasks/needs-you.js';
+export type { NeedsYou, NeedsYouFacts, NeedsYouKind } from './tasks/needs-you.js';
 export { livenessOf, waitingDependents } from './tasks/liveness.js';
 export { describeUsage, workerReport } from './tasks/worker-output.js';
 export type { WorkerReport } from './tasks/worker-output.js';

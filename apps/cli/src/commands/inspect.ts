@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { ConfigError, dispatchHome } from '@dispatch/config';
 import { type Inspector, inspectorUiDir, newToken, startInspector } from '@dispatch/inspector';
 import { isSameProcess, processStartTime } from '@dispatch/backends';
-import { readInspectorState, writeFileAtomic, writeInspectorState, listRegistrations } from '@dispatch/ipc-fs';
+import {
+  readInspectorState,
+  writeFileAtomic,
+  writeInspectorState,
+  listRegistrations,
+  readQueue,
+} from '@dispatch/ipc-fs';
 import { ensureDaemonFor, loadUserConfig, usageError, userConfig, workspaceOf } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
@@ -109,6 +115,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     token,
     uiDir: inspectorUiDir(),
     registrations: () => listRegistrations(home),
+    queue: () => readQueue(home),
     ensureDaemon: () => ensureDaemonFor(io),
     models: () => modelChoices(io),
     // The same checks and the same validated, comment-keeping edit as `dispatch retry`.

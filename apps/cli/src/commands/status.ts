@@ -1,21 +1,24 @@
-import { type DerivedTask, readQueue, readWatchHealth } from '@dispatch/ipc-fs';
+import { type DerivedTask, readQueue, readTaskWorktree, readWatchHealth } from '@dispatch/ipc-fs';
 import { dispatchHome } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
 import {
   alternativesFor,
+  attemptsOf,
   deriveTasks,
   ensureDaemonIfUnfinished,
   failureReport,
+  needsYouOf,
   runningDaemon,
   statusOf,
   workspaceOf,
 } from '@dispatch/runtime';
 import { createStyle } from '../style.js';
 import { inboxOf, renderInbox } from '../view/inbox.js';
-import { renderStatusTable } from '../view/status-table.js';
+import { renderTaskDetail } from '../view/status-detail.js';
+import { layoutStatus } from '../view/status-screen.js';
+import { buildStatusTable } from '../view/status-table.js';
 import { escapeControls } from '../view/terminal-text.js';
-
-const CLEAR_SCREEN = '\u001b[H\u001b[2J';
+import { watchScreen } from '../view/watch-screen.js';
 
 /** A line when the daemon follows this workspace by scanning only (its watcher failed). */
 async function watchNote(env: NodeJS.ProcessEnv, dispatchDir: string): Promise<string[]> {
@@ -27,7 +30,17 @@ async function watchNote(env: NodeJS.ProcessEnv, dispatchDir: string): Promise<s
   ];
 }
 
-/** One frame: the JSON array (one object for `status ID`), or the table and its failure report. */
+/** Why each queued task of this workspace waits (a dependency, a slot and its place in line), as the daemon says. */
+async function queueReasons(env: NodeJS.ProcessEnv, dispatchDir: string): Promise<Map<string, string>> {
+  const reasons = new Map<string, string>();
+  for (const q of await readQueue(dispatchHome(env))) {
+    if (q.dispatchDir === dispatchDir)
+      reasons.set(q.id, q.place === undefined ? q.reason : `${q.reason} (#${q.place} in line)`);
+  }
+  return reasons;
+}
+
+/** One frame: the JSON (one object for `status ID`), the detail view of one task, or the table. */
 async function render(
   ctx: CommandContext,
   dispatchDir: string,
@@ -39,26 +52,35 @@ async function render(
   const views = await statusOf(tasks);
   if (ctx.options.json === true) return `${JSON.stringify(single ? views[0] : views)}\n`;
   if (views.length === 0) return `no tasks in ${dispatchDir}\n`;
-  const activity = new Map(views.map((v) => [v.id, v.activity]));
-  // Why a queued task waits (a dependency, a slot and its place in line), as the daemon says.
-  if (views.some((v) => v.state === 'queued')) {
-    for (const q of await readQueue(dispatchHome(io.env))) {
-      if (q.dispatchDir === dispatchDir)
-        activity.set(q.id, q.place === undefined ? q.reason : `${q.reason} (#${q.place} in line)`);
-    }
+  const now = Date.now();
+  const style = createStyle(io.outColor);
+  const queued = views.some((v) => v.state === 'queued') ? await queueReasons(io.env, dispatchDir) : new Map();
+  const needsYou = new Map(tasks.map((t) => [t.task.id, needsYouOf(t, { now, queued: queued.get(t.task.id) })]));
+  if (single) {
+    const [task, status] = [tasks[0]!, views[0]!];
+    return renderTaskDetail(
+      {
+        status,
+        needsYou: needsYou.get(task.task.id) ?? null,
+        attempts: attemptsOf(task),
+        worktree: readTaskWorktree(task.paths),
+      },
+      { style, now, columns: io.outColumns },
+    );
   }
-  const table = renderStatusTable(views, {
-    style: createStyle(io.outColor),
-    now: Date.now(),
-    columns: io.outColumns,
-    activity,
-  });
+  const activity = new Map(views.map((v) => [v.id, v.activity]));
+  const table = buildStatusTable(views, { style, now, columns: io.outColumns, activity, needsYou });
   const failures = await failureReport(tasks, alternativesFor(io.env));
-  const notes = [...failures.map(escapeControls), ...(await watchNote(io.env, dispatchDir))];
-  // What waits for the user on top (questions with the time left, blocks); failures below, with what to do.
-  const waiting = renderInbox((await inboxOf(tasks, async () => [])).filter((e) => e.type !== 'failed'));
-  const top = waiting.length === 0 ? '' : `${waiting.join('\n')}\n\n`;
-  return `${top}${table}${notes.length === 0 ? '' : `\n${notes.join('\n')}\n`}`;
+  // What waits for an answer on top (questions with the time left, blocks); failures below, by cause.
+  const needs = renderInbox((await inboxOf(tasks, async () => [], now)).filter((e) => e.type !== 'failed'));
+  return layoutStatus(
+    { needs, table, footers: [...failures.map(escapeControls), ...(await watchNote(io.env, dispatchDir))] },
+    {
+      columns: io.outColumns,
+      rows: io.outRows,
+      collapseFinished: io.outColumns !== undefined && ctx.options.all !== true,
+    },
+  );
 }
 
 /** Redraws on every change until Ctrl-C: on a terminal in place, piped as a new frame when it differs. */
@@ -66,26 +88,25 @@ async function watchFrames(ctx: CommandContext, dispatchDir: string, ids: string
   const { io } = ctx;
   const tty = io.outColumns !== undefined && ctx.options.json !== true;
   let last = first;
+  const frame = async () => render(ctx, dispatchDir, await deriveTasks(dispatchDir, ids), ids.length === 1);
   // Loaded only here: watching (chokidar) is not what a plain `status` should pay for at start-up.
-  const { untilInterrupted, waitFor } = await import('@dispatch/runtime/watch');
-  // Ctrl-C is ours from before the first frame: a reader that saw it may stop us at once.
-  await untilInterrupted((signal) => {
-    io.out(tty ? CLEAR_SCREEN + first : first);
-    return waitFor<true>(
+  const { waitFor } = await import('@dispatch/runtime/watch');
+  await watchScreen(io, tty, first, frame, (signal, draw) =>
+    waitFor<true>(
       dispatchDir,
       async () => {
-        const text = await render(ctx, dispatchDir, await deriveTasks(dispatchDir, ids), ids.length === 1);
-        if (tty) io.out(CLEAR_SCREEN + text);
+        const text = await frame();
+        if (tty) draw(text);
         else if (text !== last) io.out(ctx.options.json === true ? text : `\n${text}`);
         last = text;
         return null;
       },
       { signal, intervalMs: 2000 },
-    );
-  });
+    ),
+  );
 }
 
-/** `dispatch status [ID] [--json] [--watch]`: every task of the workspace, or one. */
+/** `dispatch status [ID] [--json] [--watch] [--all]`: every task of the workspace, or one in detail. */
 export async function run(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const { dispatchDir } = workspaceOf(io);

@@ -1,11 +1,10 @@
 import { escapeControls } from './terminal-text.js';
 import { dirname } from 'node:path';
 import { MODEL_FAILURES } from '@dispatch/config';
-import { hasWorker, needsUser } from '@dispatch/core';
-import { type DerivedTask, toTaskView } from '@dispatch/ipc-fs';
-import { type AlternativesLookup, blockerOf } from '@dispatch/runtime';
+import type { DerivedTask } from '@dispatch/ipc-fs';
+import { type AlternativesLookup, NEEDS_YOU_GLYPHS, type NeedsYou, needsYouOf } from '@dispatch/runtime';
 
-/** One thing that needs the user, and the command that deals with it. */
+/** One thing that needs the user, and the command that deals with it (`inbox --json`'s objects). */
 export type InboxEntry =
   | {
       type: 'question';
@@ -27,86 +26,98 @@ export type InboxEntry =
       action: string;
     };
 
-const quote = (id: string) => (/^[a-z0-9-]+$/.test(id) ? id : `'${id}'`);
-
 /**
  * What in these tasks needs the user: unanswered questions (with the time left before the worker
  * gives up), blocked tasks, failures (with their class and the command that recovers them), in
- * that order, oldest first within each.
+ * that order, oldest first within each. Each is the task's shared "needs you" line (runtime).
  */
 export async function inboxOf(
   tasks: readonly DerivedTask[],
   alternatives: AlternativesLookup,
   now = Date.now(),
 ): Promise<InboxEntry[]> {
-  const questions: InboxEntry[] = [];
-  const blocked: InboxEntry[] = [];
-  const failed: InboxEntry[] = [];
+  const byKind: Record<InboxEntry['type'], InboxEntry[]> = { question: [], blocked: [], failed: [] };
   for (const t of tasks) {
-    const view = toTaskView(t);
-    const { id } = view;
     const dispatchDir = dirname(dirname(t.paths.dir)); // <dispatchDir>/tasks/<id>
-    if (view.question && hasWorker(view.state) && needsUser(view.state)) {
-      const deadline = t.snapshot.context.deadlines.answer;
-      questions.push({
-        type: 'question',
-        id,
-        dispatchDir,
-        seq: view.question.seq,
-        text: view.question.text,
-        secondsLeft: deadline === null ? null : Math.max(0, Math.round((deadline - now) / 1000)),
-        action: `dispatch answer ${quote(id)} "…"`,
-      });
-    } else if (view.state === 'blocked') {
-      const b = blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' };
-      blocked.push({
-        type: 'blocked',
-        id,
-        dispatchDir,
-        seq: b.seq,
-        text: b.text,
-        action: `dispatch answer ${quote(id)} "…"`,
-      });
-    } else if (view.state === 'failed') {
-      const error = view.error ?? { kind: 'crash', message: 'the task failed' };
-      const others = MODEL_FAILURES.includes(error.kind)
-        ? await alternatives([...t.snapshot.context.modelsTried, view.model], error.kind)
+    const { context } = t.snapshot;
+    const error = context.error ?? { kind: 'crash', message: 'the task failed' };
+    const others =
+      t.state === 'failed' && MODEL_FAILURES.includes(error.kind)
+        ? await alternatives([...context.modelsTried, context.model], error.kind)
         : [];
-      const action =
-        others[0] !== undefined ? `dispatch retry ${quote(id)} --model ${others[0]}` : `dispatch retry ${quote(id)}`;
-      failed.push({
+    const line = needsYouOf(t, { now, alternatives: others });
+    if (line === null || line.kind === 'queued') continue;
+    const action = line.command ?? '';
+    if (line.kind === 'question')
+      byKind.question.push({
+        type: 'question',
+        id: line.id,
+        dispatchDir,
+        seq: line.seq ?? 0,
+        text: line.text,
+        secondsLeft: line.secondsLeft,
+        action,
+      });
+    else if (line.kind === 'blocked')
+      byKind.blocked.push({ type: 'blocked', id: line.id, dispatchDir, seq: line.seq, text: line.text, action });
+    else
+      byKind.failed.push({
         type: 'failed',
-        id,
+        id: line.id,
         dispatchDir,
         kind: error.kind,
         message: error.message,
         alternatives: others,
         action,
       });
-    }
   }
-  return [...questions, ...blocked, ...failed];
+  return [...byKind.question, ...byKind.blocked, ...byKind.failed];
 }
 
-function left(seconds: number | null): string {
+/** `(3m 20s left)`, or what happens now that the worker stopped waiting. */
+export function timeLeft(seconds: number | null): string {
   if (seconds === null) return '';
   if (seconds === 0) return ' (the worker stopped waiting: answer to continue it)';
   return seconds >= 60 ? ` (${Math.floor(seconds / 60)}m ${seconds % 60}s left)` : ` (${seconds}s left)`;
 }
 
-/** One line an entry: what needs the user, then the command. */
-export function renderInbox(entries: readonly InboxEntry[]): string[] {
-  return entries.map((e) => escapeControls(lineOf(e)));
+/** A "needs you" line in words, without the command: `? api asks #1 (2m left): JWT?`. */
+export function describeNeedsYou(n: Pick<NeedsYou, 'kind' | 'glyph' | 'id' | 'text' | 'seq' | 'secondsLeft'>): string {
+  switch (n.kind) {
+    case 'question':
+      return `${n.glyph} ${n.id} asks #${n.seq}${timeLeft(n.secondsLeft)}: ${n.text}`;
+    case 'blocked':
+      return `${n.glyph} ${n.id} is blocked: ${n.text}`;
+    case 'failed':
+      return `${n.glyph} ${n.id} failed (${n.text.replace(/: /, '): ')}`;
+    case 'queued':
+      return `${n.glyph} ${n.id} is queued: ${n.text}`;
+  }
 }
 
-/** One entry's line, as task files have it (escaped by `renderInbox`). */
-function lineOf(e: InboxEntry): string {
-  switch (e.type) {
-    case 'question':
-      return `? ${e.id} asks #${e.seq}${left(e.secondsLeft)}: ${e.text} — ${e.action}`;
-    case 'blocked':
-      return `? ${e.id} is blocked: ${e.text} — ${e.action}`;
-    case 'failed':
-      return `! ${e.id} failed (${e.kind}): ${e.message.replace(/\s+/g, ' ')} — ${e.action}`;
-  }
+/** One line an entry: what needs the user, then the command. */
+export function renderInbox(entries: readonly InboxEntry[]): string[] {
+  return entries.map((e) => escapeControls(`${describeNeedsYou(asLine(e))} — ${e.action}`));
+}
+
+/** An inbox entry back as its "needs you" line (the glyph and wording are the shared model's). */
+function asLine(e: InboxEntry): Parameters<typeof describeNeedsYou>[0] {
+  const base = { id: e.id, seq: null, secondsLeft: null };
+  if (e.type === 'question')
+    return {
+      ...base,
+      kind: 'question',
+      glyph: NEEDS_YOU_GLYPHS.question,
+      text: e.text,
+      seq: e.seq,
+      secondsLeft: e.secondsLeft,
+    };
+  if (e.type === 'blocked')
+    return { ...base, kind: 'blocked', glyph: NEEDS_YOU_GLYPHS.blocked, text: e.text, seq: e.seq };
+  return {
+    ...base,
+    kind: 'failed',
+    glyph: NEEDS_YOU_GLYPHS.failed,
+    text: `${e.kind}: ${e.message.replace(/\s+/g, ' ')}`,
+  };
 }

@@ -1,8 +1,9 @@
 import type { TaskState } from '@dispatch/core';
 import type { TaskView } from '@dispatch/ipc-fs';
 import type { Style } from '../style.js';
-import { blockerOf } from '@dispatch/runtime';
+import { type NeedsYou, needsYouOfView } from '@dispatch/runtime';
 import { escapeControls } from './terminal-text.js';
+import { clip } from './fit-text.js';
 
 /** Sort rank of a state: what needs the user first, then work under way, then finished tasks. */
 const RANK: Record<TaskState, number> = {
@@ -40,61 +41,137 @@ export function formatAge(ms: number): string {
   return `${Math.floor(s / 86_400)}d`;
 }
 
-function paintState(state: TaskState, style: Style): string {
-  if (state === 'failed') return style.bold(style.red(state));
-  if (RANK[state] <= 1) return style.bold(style.yellow(state));
-  if (state === 'completed') return style.green(state);
-  if (RANK[state] === 3) return style.cyan(state);
-  return style.dim(state);
+function paintState(text: string, state: TaskState, style: Style): string {
+  if (state === 'failed') return style.bold(style.red(text));
+  if (RANK[state] <= 1) return style.bold(style.yellow(text));
+  if (state === 'completed') return style.green(text);
+  if (RANK[state] === 3) return style.cyan(text);
+  return style.dim(text);
 }
 
-/** What the last column shows: the pending question, the blocker, the error, or what the worker does. */
-function attention(view: TaskView, activity: string | null | undefined): string {
-  if (view.state === 'failed' && view.error) return `${view.error.kind}: ${view.error.message}`;
-  const blocker = view.state === 'blocked' ? blockerOf(view) : view.question;
-  if (!blocker) return activity ? `▸ ${activity}` : '';
-  return blocker.seq === null ? blocker.text : `#${blocker.seq} ${blocker.text}`;
+/** The first item not done yet: what the worker is on. */
+export function currentItem(view: TaskView): string | null {
+  return view.items.find((i) => i.mark === 'pending')?.text ?? null;
 }
 
-function truncate(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, Math.max(1, max - 1))}…`;
+/**
+ * What the last column shows: the task's "needs you" line (glyph and text), else for a task at
+ * work its current item and what its worker does now.
+ */
+function lastCell(view: TaskView, needs: NeedsYou | null, activity: string | null | undefined): string {
+  if (needs) return `${needs.glyph} ${needs.seq === null ? '' : `#${needs.seq} `}${needs.text}`;
+  if (RANK[view.state] !== 3) return '';
+  const item = currentItem(view);
+  const parts = [item, activity].filter((p): p is string => typeof p === 'string' && p !== '');
+  return parts.length === 0 ? '' : `▸ ${parts.join(' · ')}`;
 }
 
 /** Options of `renderStatusTable`. */
 export interface TableOptions {
   style: Style;
   now: number;
-  /** Terminal width; the last column is cut to fit (60 characters when unknown). */
+  /** Terminal width: every column is cut to fit, never wrapped (the last cut at 60 when unknown). */
   columns?: number;
   /** What a task's worker is doing now (from its structured output), when known. */
   activity?: ReadonlyMap<string, string | null>;
+  /** Each task's "needs you" line (runtime's `needsYouOf`); computed from the view when absent. */
+  needsYou?: ReadonlyMap<string, NeedsYou | null>;
 }
 
-/** The status table: id, state, model, progress bar, age and what the task waits on. */
-export function renderStatusTable(views: readonly TaskView[], options: TableOptions): string {
-  const header = ['ID', 'STATE', 'MODEL', 'PROGRESS', 'AGE', 'QUESTION / ERROR'];
-  const rows = sortForStatus(views).map((v) => ({
-    cells: [
-      escapeControls(v.id),
-      v.state,
-      escapeControls(v.model),
-      progressBar(v.progress.done, v.progress.total),
-      formatAge(options.now - Date.parse(v.createdAt)),
-    ],
-    state: v.state,
-    last: escapeControls(attention(v, options.activity?.get(v.id))),
-  }));
-  const widths = header.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i]!.length)));
-  const used = widths.reduce((sum, w) => sum + w + 2, 0);
-  const room = options.columns === undefined ? 60 : Math.max(20, options.columns - used - 1);
-  const pad = (text: string, i: number) => text.padEnd(widths[i]!);
-  const lines = [[...header.slice(0, 5).map(pad), header[5]].join('  ').trimEnd()];
-  for (const row of rows) {
-    const cells = row.cells.map((c, i) =>
-      i === 1 ? paintState(row.state, options.style) + ' '.repeat(widths[1]! - c.length) : pad(c, i),
-    );
-    lines.push([...cells, truncate(row.last, room)].join('  ').trimEnd());
+/** A table row, with how much it matters when the screen is short. */
+export interface TableRow {
+  id: string;
+  state: TaskState;
+  line: string;
+  /** 0: needs the user; 1: at work; 2: waiting its turn; 3: finished. */
+  tier: 0 | 1 | 2 | 3;
+}
+
+/** The header and one row a task, in table order. */
+export interface Table {
+  header: string;
+  rows: TableRow[];
+}
+
+const HEADER = ['ID', 'STATE', 'MODEL', 'PROGRESS', 'AGE', 'NEEDS YOU / NOW'];
+
+function tierOf(state: TaskState, needs: NeedsYou | null): TableRow['tier'] {
+  if (needs !== null && needs.kind !== 'queued') return 0;
+  if (RANK[state] === 3) return 1;
+  if (RANK[state] === 4) return 2;
+  return RANK[state] <= 2 ? 0 : 3;
+}
+
+/** Column widths that fit `columns`: ids and models give way first, the last column keeps a third. */
+function fitWidths(natural: number[], columns: number | undefined): number[] {
+  const widths = [...natural];
+  if (columns === undefined) return widths;
+  const keep = Math.max(16, Math.floor(columns / 3));
+  // [column, narrowest it gets at this step], in the order they give way.
+  const steps: [number, number][] = [
+    [0, 12],
+    [2, 8],
+    [0, 8],
+    [1, 5],
+    [2, 5],
+    [3, 3],
+  ];
+  for (const [i, floor] of steps) {
+    const over = keep - (columns - widths.reduce((sum, w) => sum + w + 2, 0));
+    if (over <= 0) break;
+    widths[i] = Math.max(Math.min(widths[i]!, floor), widths[i]! - over);
   }
-  return `${options.style.bold(lines[0]!)}\n${lines.slice(1).join('\n')}\n`;
+  return widths;
+}
+
+/** The status table as a header and rows, each line fitting `columns` (when known). */
+export function buildStatusTable(views: readonly TaskView[], options: TableOptions): Table {
+  const { columns } = options;
+  // The bar needs room; a narrow terminal gets `3/8`.
+  const bar = columns === undefined || columns >= 100;
+  const cells = sortForStatus(views).map((v) => {
+    const needs = options.needsYou?.get(v.id) ?? needsYouOfView(v, { now: options.now });
+    return {
+      id: v.id,
+      state: v.state,
+      needs,
+      cells: [
+        escapeControls(v.id),
+        v.state,
+        escapeControls(v.model),
+        bar ? progressBar(v.progress.done, v.progress.total) : `${v.progress.done}/${v.progress.total}`,
+        formatAge(options.now - Date.parse(v.createdAt)),
+      ],
+      last: escapeControls(lastCell(v, needs, options.activity?.get(v.id)))
+        .replace(/\s+/g, ' ')
+        .trim(),
+    };
+  });
+  const natural = HEADER.slice(0, 5).map((h, i) => Math.max(h.length, ...cells.map((r) => r.cells[i]!.length)));
+  const widths = fitWidths(natural, columns);
+  const used = widths.reduce((sum, w) => sum + w + 2, 0);
+  const room = columns === undefined ? 60 : Math.max(1, columns - used);
+  const pad = (text: string, i: number) => clip(text, widths[i]!).padEnd(widths[i]!);
+  const line = (row: string[], last: string, state?: TaskState) => {
+    const painted = row.map((c, i) => {
+      if (i !== 1 || state === undefined) return pad(c, i);
+      const cut = clip(c, widths[1]!);
+      return paintState(cut, state, options.style) + ' '.repeat(widths[1]! - cut.length);
+    });
+    return [...painted, clip(last, room)].join('  ').trimEnd();
+  };
+  const header = options.style.bold(line(HEADER.slice(0, 5), clip(HEADER[5]!, room)));
+  const rows = cells.map((r) => ({
+    id: r.id,
+    state: r.state,
+    line: line(r.cells, r.last, r.state),
+    tier: tierOf(r.state, r.needs),
+  }));
+  return { header, rows };
+}
+
+/** The status table: id, state, model, progress, age and what the task needs or does now. */
+export function renderStatusTable(views: readonly TaskView[], options: TableOptions): string {
+  const table = buildStatusTable(views, options);
+  return `${table.header}\n${table.rows.map((r) => r.line).join('\n')}\n`;
 }

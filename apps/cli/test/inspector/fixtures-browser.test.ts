@@ -81,6 +81,23 @@ describeBrowser('inspector page over fixture workspaces', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'list.png') });
   });
 
+  it('shows each task\'s "needs you" line as the CLI does: the blocked task\'s question and glyph', async () => {
+    await open('');
+    await page.waitForSelector('[data-testid="needs-you"]');
+    const lines = await page.$$eval('[data-testid="task-table"] tr[data-task]', (els) =>
+      els.map((e) => [e.getAttribute('data-task'), e.querySelector('[data-testid="needs-you"]')?.textContent ?? null]),
+    );
+    const byId = Object.fromEntries(lines);
+    expect(byId['plan-parser']).toBe('! CommonMark or GFM? No answer came in time.');
+    expect(byId['config-loader']).toBe('? #1: Should unknown keys be a hard error or a warning?');
+    expect(byId['watcher-flake']).toMatch(/^✗ plan-error: /);
+    expect([byId['bump-xstate'], byId['old-idea']]).toEqual([null, null]);
+    const glyphs = await page.$$eval('.task-row .attention', (els) =>
+      els.map((e) => [e.closest('.task-row')?.getAttribute('data-task'), e.textContent]),
+    );
+    expect(Object.fromEntries(glyphs)).toEqual({ 'config-loader': '?', 'plan-parser': '!', 'watcher-flake': '✗' });
+  });
+
   it('filters by state', async () => {
     await open('');
     await page.selectOption('[data-testid=state-filter]', 'needs-you');

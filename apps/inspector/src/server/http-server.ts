@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IpcError, isValidTaskId } from '@dispatch/ipc-fs';
+import { IpcError, isValidTaskId, type QueueEntry } from '@dispatch/ipc-fs';
 import { taskChart } from '../chart/task-chart.js';
 import type { ActionBody, TaskListResponse } from '../shared/api-types.js';
 import { ACTIONS, applyAction, type ActionHost, type ActionName } from './actions.js';
@@ -18,6 +18,8 @@ export interface InspectorOptions extends ActionHost {
   dispatchDir: string;
   /** The tasks registered with the daemon, of every workspace. */
   registrations(): Promise<RegisteredTask[]>;
+  /** Why the daemon keeps queued tasks waiting (its `queue.json`); none when not given. */
+  queue?(): Promise<QueueEntry[]>;
   /** The built page (index.html and assets); null serves a one-line page saying it is missing. */
   uiDir: string | null;
   token: string;
@@ -128,8 +130,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     }
     if (method === 'GET' && path === '/api/tasks') {
       const list: TaskListResponse = { workspaces: [], states: STATE_FILTER_ORDER, now: Date.now() };
+      const queue = (await options.queue?.().catch(() => [])) ?? [];
       for (const w of await refreshWorkspaces()) {
-        const tasks = (await summarize(w.dispatchDir, w.ws, w.ids)).sort(byUrgency);
+        const tasks = (await summarize(w.dispatchDir, w.ws, w.ids, queue)).sort(byUrgency);
         list.workspaces.push({ ws: w.ws, dispatchDir: w.dispatchDir, current: w.current, tasks });
       }
       return send(res, 200, list);

@@ -1,7 +1,7 @@
 import { isFinalState, needsUser, TASK_STATES, type TaskState } from '@dispatch/core';
-import { type DerivedTask, toTaskView } from '@dispatch/ipc-fs';
+import { type DerivedTask, type QueueEntry, toTaskView } from '@dispatch/ipc-fs';
 import type { TaskSummary } from '../shared/api-types.js';
-import { deriveTask } from '@dispatch/runtime';
+import { deriveTask, needsYouOf } from '@dispatch/runtime';
 
 /** The machine's states for the list's filter: what needs the user first, final ones last. */
 export const STATE_FILTER_ORDER: TaskState[] = [
@@ -10,9 +10,10 @@ export const STATE_FILTER_ORDER: TaskState[] = [
   ...TASK_STATES.filter((s) => isFinalState(s)),
 ];
 
-/** The list's line of a derived task. */
-export function summaryOf(derived: DerivedTask, ws: string): TaskSummary {
+/** The list's line of a derived task; `queued`: why the daemon keeps it queued, when it said. */
+export function summaryOf(derived: DerivedTask, ws: string, queued: string | null = null): TaskSummary {
   const view = toTaskView(derived);
+  const line = needsYouOf(derived, { queued });
   return {
     id: view.id,
     ws,
@@ -24,17 +25,30 @@ export function summaryOf(derived: DerivedTask, ws: string): TaskSummary {
     final: isFinalState(view.state),
     question: view.question,
     error: view.error,
+    needsYou: line && {
+      kind: line.kind,
+      glyph: line.glyph,
+      text: line.text,
+      seq: line.seq,
+      secondsLeft: line.secondsLeft,
+      command: line.command,
+    },
     createdAt: view.createdAt,
     updatedAt: view.updatedAt,
   };
 }
 
 /** Summaries of tasks `ids` of one workspace; a task whose files cannot be read is left out. */
-export async function summarize(dispatchDir: string, ws: string, ids: readonly string[]): Promise<TaskSummary[]> {
+export async function summarize(
+  dispatchDir: string,
+  ws: string,
+  ids: readonly string[],
+  queue: readonly QueueEntry[] = [],
+): Promise<TaskSummary[]> {
   const out: TaskSummary[] = [];
   for (const id of ids) {
     try {
-      out.push(summaryOf(await deriveTask(dispatchDir, id), ws));
+      out.push(summaryOf(await deriveTask(dispatchDir, id), ws, queuedReason(queue, dispatchDir, id)));
     } catch {
       // half-created or damaged: `dispatch status` reports it; the list shows what it can
     }
@@ -47,4 +61,11 @@ export function byUrgency(a: TaskSummary, b: TaskSummary): number {
   return (
     Number(b.needsUser) - Number(a.needsUser) || b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id)
   );
+}
+
+/** Why the daemon keeps a task queued (`queue.json`), with its place in line, as `status` says it. */
+export function queuedReason(queue: readonly QueueEntry[], dispatchDir: string, id: string): string | null {
+  const q = queue.find((e) => e.dispatchDir === dispatchDir && e.id === id);
+  if (!q) return null;
+  return q.place === undefined ? q.reason : `${q.reason} (#${q.place} in line)`;
 }

@@ -18,8 +18,20 @@ export interface TaskSummary {
   final: boolean;
   question: { seq: number; text: string } | null;
   error: { kind: string; message: string } | null;
+  /** The task's one "needs you" line, as the CLI shows it (runtime's `needsYouOf`), or null. */
+  needsYou: NeedsYouLine | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What a task waits on from the user: kind, the glyph the CLI shows too, the words, the command. */
+export interface NeedsYouLine {
+  kind: 'question' | 'blocked' | 'failed' | 'queued';
+  glyph: string;
+  text: string;
+  seq: number | null;
+  secondsLeft: number | null;
+  command: string | null;
 }
 
 /** A workspace the daemon knows, with its tasks. */

@@ -209,13 +209,12 @@ function Overview(props: { list: TaskListResponse | null; now: number }) {
                 </span>
               </td>
               <td>
-                {t.question
-                  ? `#${t.question.seq}: ${t.question.text}`
-                  : t.state === 'blocked'
-                    ? 'blocked: answer to continue'
-                    : t.error
-                      ? `${t.error.kind}: ${t.error.message}`
-                      : ''}
+                {t.needsYou && (
+                  <span data-testid="needs-you" data-kind={t.needsYou.kind}>
+                    {t.needsYou.glyph} {t.needsYou.seq === null ? '' : `#${t.needsYou.seq}: `}
+                    {t.needsYou.text}
+                  </span>
+                )}
               </td>
               <td class="muted">{age(Date.parse(t.createdAt), props.now)}</td>
             </tr>

@@ -18,25 +18,37 @@ export function recoveryLine(id: string, kind: string, message: string, alternat
   return `${why}. Retry with another model: dispatch retry ${id} --model ${best}${rest.length > 0 ? ` (or: ${rest.join(', ')})` : ''}`;
 }
 
-/** The failure report under the status table: one line per failed task, in the order given. */
+/** A task list in a line: `a, b, c`, or the first three and how many more. */
+function someIds(ids: readonly string[]): string {
+  return ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
+}
+
+/**
+ * The failure report under the status table: one line per cause, in the order given. Tasks that
+ * failed the same way (same class, message and best model to retry with) share one line —
+ * `4 tasks (a, b, c and 1 more): auth — claude is not logged in. Fix the cause, then: dispatch retry <id>`.
+ */
 export async function failureReport(
   tasks: readonly DerivedTask[],
   alternatives: AlternativesLookup,
 ): Promise<string[]> {
-  const lines: string[] = [];
+  const groups = new Map<string, { ids: string[]; kind: string; message: string; others: string[] }>();
   for (const t of tasks) {
     if (t.state !== 'failed') continue;
     const { error, model, modelsTried } = t.snapshot.context;
     const kind = error?.kind ?? 'crash';
-    const tried = [...modelsTried, model];
-    lines.push(
-      recoveryLine(
-        t.task.id,
-        kind,
-        error?.message ?? 'the task failed',
-        MODEL_FAILURES.includes(kind) ? await alternatives(tried, kind) : [],
-      ),
-    );
+    const message = (error?.message ?? 'the task failed').replace(/\s+/g, ' ').trim();
+    const others = MODEL_FAILURES.includes(kind) ? await alternatives([...modelsTried, model], kind) : [];
+    const key = JSON.stringify([kind, message, others]);
+    const group = groups.get(key);
+    if (group) group.ids.push(t.task.id);
+    else groups.set(key, { ids: [t.task.id], kind, message, others });
   }
-  return lines;
+  return [...groups.values()].map(({ ids, kind, message, others }) => {
+    const line = recoveryLine(ids[0]!, kind, message, others);
+    if (ids.length === 1) return line;
+    // The first task's line, told of them all: the same cause, the same command for each.
+    const each = line.slice(ids[0]!.length).replace(`dispatch retry ${ids[0]}`, 'dispatch retry <id>');
+    return `${ids.length} tasks (${someIds(ids)})${each}`;
+  });
 }

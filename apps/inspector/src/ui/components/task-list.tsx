@@ -52,9 +52,9 @@ export function TaskList(props: {
                   >
                     <span class="row-top">
                       <span class={`badge state-${t.state}`}>{t.state}</span>
-                      {t.needsUser && (
-                        <span class="attention" title="needs you">
-                          {t.question ? '?' : '!'}
+                      {t.needsYou && (
+                        <span class="attention" title={t.needsYou.text} data-kind={t.needsYou.kind}>
+                          {t.needsYou.glyph}
                         </span>
                       )}
                       <span class="age">{age(Date.parse(t.updatedAt), now)}</span>

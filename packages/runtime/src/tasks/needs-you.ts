@@ -1,0 +1,94 @@
+import { hasWorker, isFinalState, needsUser } from '@dispatch/core';
+import { type DerivedTask, type TaskView, toTaskView } from '@dispatch/ipc-fs';
+import { blockerOf } from './conditions.js';
+
+/** Why a task is on the user's list: a pending question, a block, a failure, or a wait with a reason. */
+export type NeedsYouKind = 'question' | 'blocked' | 'failed' | 'queued';
+
+/** One glyph per kind, the same in the CLI and the inspector. */
+export const NEEDS_YOU_GLYPHS: Readonly<Record<NeedsYouKind, string>> = {
+  question: '?',
+  blocked: '!',
+  failed: '✗',
+  queued: '…',
+};
+
+/** A task's one "needs you" line, as the CLI's status and inbox and the inspector all show it. */
+export interface NeedsYou {
+  kind: NeedsYouKind;
+  glyph: string;
+  id: string;
+  /** The question (for question and blocked), `kind: message` (failed), or why it waits (queued). */
+  text: string;
+  /** The question's number, when there is one. */
+  seq: number | null;
+  /** Seconds before the worker stops waiting for an answer (question only; 0: it stopped). */
+  secondsLeft: number | null;
+  /** The command that deals with it; null when only time does (a queued task). */
+  command: string | null;
+}
+
+/** What the line is built from besides the task: the clock, the daemon's queue, models to retry with. */
+export interface NeedsYouFacts {
+  now?: number;
+  /** Why the daemon keeps this task queued (`queue.json`), when it said. */
+  queued?: string | null;
+  /** Models a retry may use, best first (failed tasks whose model was the problem). */
+  alternatives?: readonly string[];
+  /** Prefix for commands aimed at another workspace (`-C DIR `); none by default. */
+  commandPrefix?: string;
+}
+
+const quote = (id: string) => (/^[a-z0-9-]+$/.test(id) ? id : `'${id}'`);
+
+/**
+ * The line a task shows where the user looks first, or null when it needs nothing. A final task
+ * (completed, cancelled) never shows one, so a cancelled task's unanswered question is gone; a
+ * question counts only while this attempt's worker may read its answer.
+ * @example needsYouOf(derived) // { kind: 'question', glyph: '?', text: 'JWT or sessions?', command: 'dispatch answer api "…"', ... }
+ */
+export function needsYouOf(derived: DerivedTask, facts: NeedsYouFacts = {}): NeedsYou | null {
+  return needsYouOfView(toTaskView(derived), { ...facts, answerDeadline: derived.snapshot.context.deadlines.answer });
+}
+
+/** `needsYouOf` for a task's view; `answerDeadline`: when its worker stops waiting for an answer. */
+export function needsYouOfView(
+  view: TaskView,
+  facts: NeedsYouFacts & { answerDeadline?: number | null } = {},
+): NeedsYou | null {
+  const { id, state } = view;
+  if (isFinalState(state)) return null;
+  const cmd = (rest: string) => `dispatch ${facts.commandPrefix ?? ''}${rest}`;
+  const line = (kind: NeedsYouKind, text: string, extra: Partial<NeedsYou>): NeedsYou => ({
+    kind,
+    glyph: NEEDS_YOU_GLYPHS[kind],
+    id,
+    text,
+    seq: null,
+    secondsLeft: null,
+    command: null,
+    ...extra,
+  });
+  if (view.question && hasWorker(state) && needsUser(state)) {
+    const deadline = facts.answerDeadline ?? null;
+    const now = facts.now ?? Date.now();
+    return line('question', view.question.text, {
+      seq: view.question.seq,
+      secondsLeft: deadline === null ? null : Math.max(0, Math.round((deadline - now) / 1000)),
+      command: cmd(`answer ${quote(id)} "…"`),
+    });
+  }
+  if (state === 'blocked') {
+    const b = blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' };
+    return line('blocked', b.text, { seq: b.seq, command: cmd(`answer ${quote(id)} "…"`) });
+  }
+  if (state === 'failed') {
+    const error = view.error ?? { kind: 'crash', message: 'the task failed' };
+    const best = facts.alternatives?.[0];
+    return line('failed', `${error.kind}: ${error.message.replace(/\s+/g, ' ').trim()}`, {
+      command: cmd(best === undefined ? `retry ${quote(id)}` : `retry ${quote(id)} --model ${best}`),
+    });
+  }
+  if (state === 'queued' && facts.queued) return line('queued', facts.queued, {});
+  return null;
+}
