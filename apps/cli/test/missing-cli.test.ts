@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listTaskIds, registryDir } from '@dispatch/ipc-fs';
+import { listRegistrations, listTaskIds, readEventLog, registryDir, taskPaths } from '@dispatch/ipc-fs';
 import { assertFreshBuild } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
 
@@ -27,6 +27,12 @@ models:
   ghost-1: { backend: ghost }
   steady: { backend: shell }
 ${extra}`;
+
+interface View {
+  id: string;
+  state: string;
+  error: { kind: string; message: string } | null;
+}
 
 describe('a model whose CLI is not installed', () => {
   it('run refuses it (exit 2, the line doctor says, no task); an inline env PATH= that reaches the CLI runs', async () => {
@@ -60,5 +66,54 @@ describe('a model whose CLI is not installed', () => {
     };
     expect(report.models.find((m) => m.model === 'ghost-1')).toMatchObject({ installed: true });
     expect(report.problems).toEqual([]);
+  });
+
+  it('removed before its turn (--after), the task fails cli-missing naming the PATH; installed elsewhere, retry from that shell completes it', async () => {
+    const w = e2eWorkspace('missing-cli-retry');
+    writeFileSync(join(w.home, 'config.yaml'), config('ghost-agent --yolo'));
+    const first = installGhost();
+    const oldPath = `${first}:${w.env.PATH}`;
+    await w.start('blocker', 'Hold {ask: Go on?}');
+    w.env.PATH = oldPath;
+    const run = await w.dispatch([
+      'run',
+      '--after',
+      'blocker',
+      '--model',
+      'ghost-1',
+      '--id',
+      'work',
+      '--step',
+      'Do it',
+      'w',
+    ]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    rmSync(first, { recursive: true }); // uninstalled while the task waits its turn
+    await until(async () => (await w.state('blocker')) === 'awaiting-answer');
+    expect((await w.dispatch(['answer', 'blocker', 'yes'])).exitCode).toBe(0);
+    const failed = await until(async () => {
+      const views = JSON.parse(String((await w.dispatch(['status', '--json'])).stdout)) as View[];
+      const view = views.find((v) => v.id === 'work');
+      return view?.state === 'failed' ? view : null;
+    });
+    expect(failed.error).toMatchObject({ kind: 'cli-missing' });
+
+    // Installed into another folder; the shell that has it on its PATH retries.
+    const second = installGhost();
+    w.env.PATH = `${second}:${process.env.PATH}`;
+    w.env.SHELL_SECRET = 'not for workers'; // not on the allow-list: never stored
+    const retry = await w.dispatch(['retry', 'work']);
+    expect(retry.exitCode, retry.stderr).toBe(0);
+    // The second attempt ends either way: the worker must have found the new install.
+    const ended = async () =>
+      (await readEventLog(taskPaths(w.dispatchDir, 'work').events)).events.filter((e) => e.type === 'worker.exited')
+        .length;
+    await until(async () => (await w.state('work')) === 'completed' || (await ended()) >= 2);
+    expect(await w.state('work')).toBe('completed');
+    expect(failed.error!.message).toContain(`ghost-agent: command not found on PATH=${oldPath} — install it`);
+    expect(readFileSync(taskPaths(w.dispatchDir, 'work').plan, 'utf8')).toMatch(/^- \[x\] Do it/m);
+    const stored = (await listRegistrations(w.home)).find((r) => r.id === 'work')!.env;
+    expect(stored.PATH).toBe(w.env.PATH);
+    expect(stored).not.toHaveProperty('SHELL_SECRET');
   });
 });
