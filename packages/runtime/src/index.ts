@@ -48,7 +48,7 @@ export type { CrashPoint } from './daemon/crash-points.js';
 export { loadUserConfig, userConfig } from './config/user-config.js';
 export { alternativeModels, alternativesIn } from './config/alternatives.js';
 export { checkModelOption } from './config/model-option.js';
-export { backendMissing, cannotRun, commandCli, everyBackendRunsHere, type RunsHere } from './config/model-cli.js';
+export { backendCli, backendMissing, cannotRun, everyBackendRunsHere, type RunsHere } from './config/model-cli.js';
 
 // Worktrees.
 export { excludeFromGit } from './worktree/git-exclude.js';

@@ -10,7 +10,7 @@ import {
 } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
 import { describeMissing } from '@dispatch/backends';
-import { BUILD_ID, commandCli, loadUserConfig, runningDaemon, VERSION, workspaceOf } from '@dispatch/runtime';
+import { BUILD_ID, backendCli, loadUserConfig, runningDaemon, VERSION, workspaceOf } from '@dispatch/runtime';
 import { readWatchHealth } from '@dispatch/ipc-fs';
 import { describeError } from '../error-report.js';
 import { printJson } from '../json-output.js';
@@ -76,9 +76,10 @@ export async function run(ctx: CommandContext): Promise<number> {
       ? []
       : Object.values(config.models).map((m) => {
           const backend = config.backends[m.backend];
-          const cli = backend ? commandCli(backend.command, env, io.cwd) : null;
+          // null: no such backend (the config names one it lacks) or its workers run elsewhere.
+          const cli = backend ? backendCli(backend, env, io.cwd) : null;
           const exe = cli?.status === 'missing' ? cli.name : backend ? backendExecutable(backend) : null;
-          const installed = cli !== null && cli.status !== 'missing';
+          const installed = backend !== undefined && cli?.status !== 'missing';
           return {
             model: m.id,
             backend: m.backend,

@@ -11,11 +11,17 @@ export type RunsHere = (backend: BackendConfig) => boolean;
 export const everyBackendRunsHere: RunsHere = () => true;
 
 /**
- * What the shell will find for `command` (a backend's, or an old-format alias's own) with the
- * caller's environment from `cwd` — the one check `run`, `doctor` and the recovery menus share.
+ * What the shell will find for a backend's command with the caller's environment from `cwd` —
+ * the one check `run`, `doctor` and the recovery menus share — or null when its workers run
+ * elsewhere (their CLI is not this machine's business).
  */
-export function commandCli(command: string, env: NodeJS.ProcessEnv, cwd: string): CommandResolution {
-  return resolveCommand(command, env, cwd);
+export function backendCli(
+  backend: BackendConfig,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  runsHere: RunsHere = everyBackendRunsHere,
+): CommandResolution | null {
+  return runsHere(backend) ? resolveCommand(backend.command, env, cwd) : null;
 }
 
 /** Whether a backend's CLI is certainly not there (unknown shapes and remote workers run). */
@@ -25,7 +31,7 @@ export function backendMissing(
   cwd: string,
   runsHere: RunsHere = everyBackendRunsHere,
 ): boolean {
-  return runsHere(backend) && commandCli(backend.command, env, cwd).status === 'missing';
+  return backendCli(backend, env, cwd, runsHere)?.status === 'missing';
 }
 
 /**
@@ -43,11 +49,14 @@ export function cannotRun(
 ): string | null {
   if (config === null || resolution.via === 'builtin') return null;
   const { backend } = resolution;
-  if (backend !== null && !runsHere(backend)) return null;
-  const command = backend?.command ?? resolution.command;
-  if (command === null) return null;
-  const found = commandCli(command, env, cwd);
-  if (found.status !== 'missing') return null;
+  // An old-format alias carries its own command, run here.
+  const found =
+    backend !== null
+      ? backendCli(backend, env, cwd, runsHere)
+      : resolution.command !== null
+        ? resolveCommand(resolution.command, env, cwd)
+        : null;
+  if (found?.status !== 'missing') return null;
   const fallback = config.fallback.some((m) => {
     const other = config.backends[config.models[m]?.backend ?? ''];
     return m !== resolution.model && other !== undefined && !backendMissing(other, env, cwd, runsHere);
