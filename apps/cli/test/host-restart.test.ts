@@ -34,7 +34,7 @@ async function host(dispatchDir: string, cwd: string, extra: Partial<TaskHostOpt
     id: 'security-review',
     dispatchDir,
     cwd,
-    env: { PATH: process.env.PATH, DISPATCH_SIM_STEP: '0.05' },
+    env: () => ({ PATH: process.env.PATH, DISPATCH_SIM_STEP: '0.05' }),
     bin,
     resolveWorker: () => ({ backend: 'sim', command: simWorkerCommand(), modelArgs: null }),
     onState: (state) => states.push(state),

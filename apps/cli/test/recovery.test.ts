@@ -11,11 +11,15 @@ beforeAll(assertFreshBuild);
 cleanUpWorkspaces();
 const shellWorker = new URL('./fixtures/workers/shell-worker.sh', import.meta.url).pathname;
 
-/** The seed's config, commented like a user's, with codex configured but not installed. */
+/**
+ * The seed's config, commented like a user's, with codex configured but not installed. Its
+ * command names codex through an expansion `run` does not read, so the task is created and fails
+ * as one whose CLI was uninstalled after `run` does (a plain `codex exec` is refused at `run`).
+ */
 const CONFIG = `# my dispatch config
 default: gpt-5.3-codex   # the usual
 backends:
-  codex: { command: "codex exec --full-auto" }
+  codex: { command: "\${CODEX_BIN:-codex} exec --full-auto" }
   shell: { command: "sh ${shellWorker}" }   # a plain worker
 models:
   # OpenAI

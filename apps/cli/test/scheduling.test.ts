@@ -177,10 +177,11 @@ describe('a restarted daemon', () => {
 describe('a retry on another backend', () => {
   it('waits for a slot of the backend it will run on, not the one it failed on', async () => {
     const w = e2eWorkspace('limits-backend');
+    // The absent CLI is named through an expansion `run` does not read: the task starts and fails on it.
     const sim = new URL('../../../packages/backends/sim/dispatch-sim-worker.sh', import.meta.url).pathname;
     writeFileSync(
       join(w.home, 'config.yaml'),
-      `default: slow-model\nbackends:\n  slow: { command: "sh ${sim}", model_flag: none }\n  absent: { command: "dispatch-test-no-such-cli" }\nmodels:\n  slow-model: { backend: slow }\n  absent-model: { backend: absent }\nlimits: { slow: 1 }\n`,
+      `default: slow-model\nbackends:\n  slow: { command: "sh ${sim}", model_flag: none }\n  absent: { command: "\${NO_CLI:-dispatch-test-no-such-cli}" }\nmodels:\n  slow-model: { backend: slow }\n  absent-model: { backend: absent }\nlimits: { slow: 1 }\n`,
     );
     const run = (id: string, model: string, step: string) =>
       w.dispatch(['run', '--model', model, '--id', id, '--step', step, id]);

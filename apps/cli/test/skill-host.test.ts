@@ -49,7 +49,7 @@ describe('a host agent that follows SKILL.md literally', () => {
     const w = e2eWorkspace('skill-host');
     writeFileSync(
       join(w.home, 'config.yaml'),
-      `default: steady\nbackends:\n  shell: { command: "sh ${shellWorker}" }\n  codex: { command: "dispatch-test-no-such-codex exec" }\nmodels:\n  steady: { backend: shell }\n  gpt-5.3-codex: { backend: codex }\n`,
+      `default: steady\nbackends:\n  shell: { command: "sh ${shellWorker}" }\n  codex: { command: "\${NO_CODEX:-dispatch-test-no-such-codex} exec" }\nmodels:\n  steady: { backend: shell }\n  gpt-5.3-codex: { backend: codex }\n`,
     );
     const documented = documentedCommands();
     const used: string[] = [];

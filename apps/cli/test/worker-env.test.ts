@@ -63,4 +63,25 @@ describe("a worker's environment", () => {
     expect(env.get('MY_DB_PASSWORD')).toBe('hunter2');
     expect(stored.MY_DB_PASSWORD).toBe('hunter2');
   });
+
+  it("after continue is that of the shell that continued (cut to the allow-list), not run's", async () => {
+    const w = e2eWorkspace('worker-env-continue');
+    const sim = new URL('../../../packages/backends/sim/dispatch-sim-worker.sh', import.meta.url).pathname;
+    // The sim worker, after writing the environment it was given next to the plan.
+    const probe = `sh -c 'env > "$DISPATCH_TASK_DIR/worker-env.txt"; exec sh ${sim} "$@"' probe`;
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      `default: probe\nbackends:\n  probe:\n    command: ${JSON.stringify(probe)}\n    model_flag: none\n    env: [AWS_PROFILE]\nmodels:\n  probe: { backend: probe }\n`,
+    );
+    Object.assign(w.env, { AWS_PROFILE: 'at-run' });
+    expect((await w.dispatch(['run', '--id', 'b', '--step', 'pick {block: Which one?}', 'x'])).exitCode).toBe(0);
+    await until(async () => (await w.state('b')) === 'blocked');
+    const seen = () => readFileSync(join(taskPaths(w.dispatchDir, 'b').dir, 'worker-env.txt'), 'utf8');
+    expect(seen()).toContain('AWS_PROFILE=at-run\n');
+    Object.assign(w.env, { AWS_PROFILE: 'at-continue', MY_DB_PASSWORD: 'hunter2' });
+    expect((await w.dispatch(['continue', 'b', '--answer', 'the first'])).exitCode).toBe(0);
+    await until(async () => (await w.state('b')) === 'completed');
+    expect(seen()).toContain('AWS_PROFILE=at-continue\n');
+    expect(seen()).not.toContain('MY_DB_PASSWORD');
+  });
 });

@@ -12,13 +12,14 @@ cleanUpWorkspaces();
 
 const fakes = new URL('./fixtures/fake-clis/', import.meta.url).pathname;
 
-// The commands `dispatch init` writes (codex 0.169 no longer takes the reference's --full-auto); gemini is not installed.
+// The commands `dispatch init` writes (codex 0.169 no longer takes the reference's --full-auto); gemini is not installed
+// (named through an expansion `run` does not read: a plain `gemini` is refused at `run`, the shell's own failure is the point here).
 // The fakes read which recording to replay from FAKE_CLI_*: the backends name them (`env:`).
 const CONFIG = `default: sonnet
 backends:
   claude: { command: "env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions", env: [FAKE_CLI_REPLAY, FAKE_CLI_CASE] }
   codex: { command: "codex exec --sandbox workspace-write -C \\"$(pwd)\\"", env: [FAKE_CLI_REPLAY, FAKE_CLI_CASE] }
-  gemini: { command: "gemini --yolo --skip-trust" }
+  gemini: { command: "\${GEMINI_BIN:-gemini} --yolo --skip-trust" }
 models:
   sonnet: { backend: claude }
   opus: { backend: claude }

@@ -29,3 +29,5 @@ export { sessionResumeFor, sessionResumeArgs, type SessionResume } from './struc
 export { STRUCTURED_BACKENDS } from './structured/output-args.js';
 export { sessionGone } from './structured/session-resume.js';
 export { provenWorker, type SignalTarget } from './worker-group.js';
+export { resolveCommand, describeMissing, type CommandResolution } from './resolve-command.js';
+export { searchedPathNote } from './classify/searched-path.js';

@@ -98,7 +98,13 @@ export {
 export type { DaemonInfo, QueueEntry, WatchHealth } from './home/daemon-files.js';
 export { inspectorStatePath, readInspectorState, writeInspectorState } from './home/inspector-state.js';
 export type { InspectorState } from './home/inspector-state.js';
-export { isRegistered, unregister } from './home/registration.js';
+export {
+  isRegistered,
+  readRegistration,
+  registrationPath,
+  replaceRegistrationEnv,
+  unregister,
+} from './home/registration.js';
 export { listRegistrations, registerTask, registryDir, workspaceKey } from './home/registry.js';
 export type { Registration } from './home/registry.js';
 export { readAttemptClaimSync, readAttemptSummary, writeAttemptSummary, writeWrapperRecord } from './attempts.js';

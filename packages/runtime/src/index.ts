@@ -57,6 +57,7 @@ export {
   type AlternativesLookup,
 } from './config/alternatives.js';
 export { checkModelOption } from './config/model-option.js';
+export { backendCli, backendMissing, cannotRun, everyBackendRunsHere, type RunsHere } from './config/model-cli.js';
 
 // Worktrees.
 export { excludeFromGit } from './worktree/git-exclude.js';

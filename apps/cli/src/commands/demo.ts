@@ -76,7 +76,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     id: TASK_ID,
     dispatchDir,
     cwd: workspace,
-    env: { ...io.env, DISPATCH_SIM_STEP: String(ctx.options.step ?? '0.4') },
+    env: () => ({ ...io.env, DISPATCH_SIM_STEP: String(ctx.options.step ?? '0.4') }),
     // The bundle is executable (`#!/usr/bin/env node`), so workers can run it as one word.
     bin: realpathSync(process.argv[1] ?? 'dispatch'),
     resolveWorker: () => ({ backend: 'sim', command: simWorkerCommand(), modelArgs: null }),

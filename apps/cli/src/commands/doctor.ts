@@ -6,11 +6,11 @@ import {
   type CliKind,
   configPath,
   type DispatchConfig,
-  findCommand,
   findExecutable,
 } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
-import { BUILD_ID, loadUserConfig, runningDaemon, VERSION, workspaceOf } from '@dispatch/runtime';
+import { describeMissing } from '@dispatch/backends';
+import { BUILD_ID, backendCli, loadUserConfig, runningDaemon, VERSION, workspaceOf } from '@dispatch/runtime';
 import { readWatchHealth } from '@dispatch/ipc-fs';
 import { describeError } from '../error-report.js';
 import { printJson } from '../json-output.js';
@@ -70,18 +70,30 @@ export async function run(ctx: CommandContext): Promise<number> {
     configError = describeError(err).message ?? String(err); // `config.yaml:3:5: …`, as any command says it
     problems.push(`config: ${configError}`);
   }
+  // The shell's own lookup, as `run` checks it: `env PATH=… cli`, `VAR=… cli` and wrappers count.
   const models =
     config === null
       ? []
       : Object.values(config.models).map((m) => {
           const backend = config.backends[m.backend];
-          const exe = backend ? backendExecutable(backend) : null;
-          const installed = exe !== null && findCommand(exe, env.PATH) !== null;
-          return { model: m.id, backend: m.backend, executable: exe, installed, isDefault: m.id === config.default };
+          // null: no such backend (the config names one it lacks) or its workers run elsewhere.
+          const cli = backend ? backendCli(backend, env, io.cwd) : null;
+          const exe = cli?.status === 'missing' ? cli.name : backend ? backendExecutable(backend) : null;
+          const installed = backend !== undefined && cli?.status !== 'missing';
+          return {
+            model: m.id,
+            backend: m.backend,
+            executable: exe,
+            installed,
+            cli,
+            isDefault: m.id === config.default,
+          };
         });
   for (const m of models)
     if (m.isDefault && !m.installed)
-      problems.push(`the default model ${m.model} cannot run: ${m.executable ?? m.backend} is not installed`);
+      problems.push(
+        `the default model ${m.model} cannot run: ${m.cli?.status === 'missing' ? describeMissing(m.cli) : `${m.backend} has no command`}`,
+      );
 
   const daemon = await runningDaemon(home);
   if (daemon && daemon.buildId !== BUILD_ID)
@@ -139,9 +151,10 @@ export async function run(ctx: CommandContext): Promise<number> {
     const width = Math.max(...models.map((m) => m.model.length));
     for (const m of models) {
       const what = m.installed ? m.backend : `${m.backend}: ${m.executable ?? 'no command'} is not installed`;
-      lines.push(
-        `  ${m.installed ? ok : bad} ${m.model.padEnd(width)}  ${what}${m.isDefault ? s.dim('  (default)') : ''}`,
-      );
+      // A command the check does not read (a script, `sh -c`) runs: it may or may not find its CLI.
+      const mark = !m.installed ? bad : m.cli?.status === 'unknown' ? s.dim('?') : ok;
+      const why = m.cli?.status === 'unknown' ? s.dim(`  (not checked: ${m.cli.why})`) : '';
+      lines.push(`  ${mark} ${m.model.padEnd(width)}  ${what}${why}${m.isDefault ? s.dim('  (default)') : ''}`);
     }
   }
   lines.push(

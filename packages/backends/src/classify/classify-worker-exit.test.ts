@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyWorkerExit } from './classify-worker-exit.js';
+import { searchedPathNote } from './searched-path.js';
 
 const exit = (output: string, code: number | null = 1, signal: string | null = null) => ({ code, signal, output });
 
@@ -25,6 +26,16 @@ describe('classifyWorkerExit', () => {
       kind: 'cli-missing',
       message: expect.stringContaining('cannot be run'),
     });
+  });
+
+  it("names the PATH searched when the daemon's note says it (a PATH captured long ago explains a miss)", () => {
+    const output = `${searchedPathNote('codex', '/usr/bin:/bin')}\nsh: 1: codex: not found\n`;
+    expect(classifyWorkerExit({ ...exit(output, 127), cli: 'codex' })?.message).toMatch(
+      /^codex: command not found on PATH=\/usr\/bin:\/bin — install it/,
+    );
+    // A note about another command says nothing about this one.
+    const other = `${searchedPathNote('gemini', '/opt')}\nsh: 1: codex: not found\n`;
+    expect(classifyWorkerExit({ ...exit(other, 127), cli: 'codex' })?.message).toMatch(/^codex: command not found — /);
   });
 
   it("takes gemini's exit 41 as an auth failure whatever it printed", () => {

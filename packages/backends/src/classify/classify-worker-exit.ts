@@ -5,6 +5,7 @@ import { outputLines, shortLine } from './output-lines.js';
 import { readableDetail } from './readable-detail.js';
 import { findQuotaReset } from './reset-time.js';
 import type { Signature } from './signatures.js';
+import { searchedPathOf } from './searched-path.js';
 import { structuredError } from './structured-error.js';
 import type { Finding, WorkerExit, WorkerFailure } from './types.js';
 
@@ -74,9 +75,10 @@ export function classifyWorkerExit(exit: WorkerExit): WorkerFailure | null {
     cause.kind === 'quota'
       ? (findQuotaReset(cause.detail, exit.at) ?? findQuotaReset(lines.slice(-20).join('\n'), exit.at))
       : null;
+  const searched = cause.signature === 'not-found' ? searchedPathOf(lines, cli) : null;
   return {
     kind: cause.kind,
-    message: describeFinding(cli, cause, reset),
+    message: describeFinding(cli, cause, reset, searched),
     ...(reset?.at && { resetAt: Date.parse(reset.at) }),
   };
 }

@@ -3,15 +3,20 @@ import type { Finding, QuotaReset } from './types.js';
 
 const RETRY = 'retry later or with another model';
 
-/** One human line naming the CLI, what went wrong and the fix. */
-export function describeFinding(cli: string, finding: Finding, reset: QuotaReset | null): string {
+/** One human line naming the CLI, what went wrong and the fix (for a missing CLI, the PATH searched when known). */
+export function describeFinding(
+  cli: string,
+  finding: Finding,
+  reset: QuotaReset | null,
+  searched: string | null = null,
+): string {
   const detail = finding.detail;
   switch (finding.signature) {
     case 'root-refusal':
       // Setting IS_SANDBOX ourselves would silently lift a safety check the user never lifted.
       return `${cli}: refuses --dangerously-skip-permissions when run as root — if this machine is a sandbox, set IS_SANDBOX=1 in the environment you run dispatch from; otherwise run dispatch as a normal user`;
     case 'not-found':
-      return `${cli}: command not found — ${installHint(cli)}`;
+      return `${cli}: command not found${searched === null ? '' : ` on PATH=${searched}`} — ${installHint(cli)}`;
     case 'not-executable':
       return `${cli}: cannot be run (${detail}) — check that it is executable, or retry with another model`;
     case 'credit':

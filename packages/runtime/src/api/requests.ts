@@ -1,12 +1,14 @@
 import type { TaskState } from '@dispatch/core';
-import { refusalOf, type TaskRequest, writeRequest } from '@dispatch/ipc-fs';
+import { refusalOf, replaceRegistrationEnv, type TaskRequest, writeRequest } from '@dispatch/ipc-fs';
 import type { Caller } from '../caller.js';
 import { checkModelOption } from '../config/model-option.js';
+import { storedEnv } from '../config/stored-env.js';
+import { userConfig } from '../config/user-config.js';
 import { usageError } from '../errors.js';
 import { loadHostedTask } from '../tasks/find-task.js';
 import { requestApplied } from '../tasks/request-applied.js';
 import { deriveTask } from '../tasks/task-list.js';
-import { ensureDaemonFor } from '../workspace.js';
+import { ensureDaemonFor, workspaceOf } from '../workspace.js';
 
 /** What `cancel`, `note`, `continue` and `retry` print with `--json`: the task's state after the request. */
 export interface RequestResult {
@@ -26,6 +28,13 @@ async function send(caller: Caller, rawId: string, request: TaskRequest): Promis
   const { ref, derived } = await loadHostedTask(caller, rawId);
   const refusal = refusalOf(request.type, ref.id, derived.snapshot);
   if (refusal !== null) throw usageError(refusal, 'invalid-input');
+  // The next worker gets this caller's environment (a CLI installed since, a new PATH), cut to
+  // the allow-list as `run` stores it; written before the request, which makes the daemon reread it.
+  if (request.type === 'retry' || request.type === 'continue') {
+    const config = await userConfig(caller.env).catch(() => undefined);
+    if (config !== undefined)
+      await replaceRegistrationEnv(workspaceOf(caller).home, ref.dispatchDir, ref.id, storedEnv(caller.env, config));
+  }
   const name = await writeRequest(ref.paths.requests, request);
   await ensureDaemonFor(caller);
   const applied = await requestApplied(ref.paths.requests, name);

@@ -1,4 +1,3 @@
-import { allowedEnv, NOTIFY_ENV_NAMES } from '@dispatch/backends';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
@@ -27,6 +26,8 @@ import {
 } from '@dispatch/ipc-fs';
 import type { Caller } from '../caller.js';
 import { alternativesIn } from '../config/alternatives.js';
+import { cannotRun } from '../config/model-cli.js';
+import { storedEnv } from '../config/stored-env.js';
 import { loadUserConfig } from '../config/user-config.js';
 import { usageError } from '../errors.js';
 import { deriveTaskId, taskTitle } from '../tasks/task-naming.js';
@@ -170,18 +171,6 @@ function seconds(value: number | undefined, flag: string): number | undefined {
   return value;
 }
 
-/**
- * What the registration keeps of the caller's environment (0600, under DISPATCH_HOME): the
- * allow-list, the names any configured backend's `env:` lists (a fallback onto another backend
- * still finds its keys) and the notify hook's display and D-Bus variables; all of it when a
- * backend says `env: all`.
- */
-function storedEnv(env: NodeJS.ProcessEnv, config: DispatchConfig | null): NodeJS.ProcessEnv {
-  const backends = Object.values(config?.backends ?? {});
-  if (backends.some((b) => b.env === 'all')) return allowedEnv(env, 'all');
-  return allowedEnv(env, [...NOTIFY_ENV_NAMES, ...backends.flatMap((b) => (b.env === 'all' ? [] : b.env))]);
-}
-
 /** The user's config; none is fine for the built-in `sim` model only (by --model or "use sim"). */
 async function configFor(
   caller: Caller,
@@ -241,6 +230,9 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
   if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0))
     throw usageError('--budget-usd: a spend limit in US dollars, more than 0', 'invalid-input');
   const plan = planOf(input, title, prompt);
+  // A CLI certainly not installed (and no fallback to take over) fails the task seconds later: refuse now.
+  const missing = cannotRun(config, resolution, caller.env, caller.cwd);
+  if (missing !== null) throw usageError(missing, 'cli-missing');
   if (repo !== null) await checkWorktreeFree(repo, id, input.base ?? 'HEAD');
   // A `.dispatch` or task folder that is not really the user's is refused before a word is said.
   await checkTaskFolderFree(dispatchDir, taskPaths(dispatchDir, id));
@@ -278,7 +270,7 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
     id,
     dispatchDir,
     cwd,
-    env: storedEnv(caller.env, config) as Record<string, string>,
+    env: storedEnv(caller.env, config),
     registeredAt: task.createdAt,
   });
   await ensureDaemonFor(caller);

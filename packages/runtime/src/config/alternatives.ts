@@ -1,10 +1,5 @@
-import {
-  type Alternative,
-  backendExecutable,
-  type DispatchConfig,
-  findCommand,
-  recoveryAlternatives,
-} from '@dispatch/config';
+import { type Alternative, type DispatchConfig, recoveryAlternatives } from '@dispatch/config';
+import { backendMissing } from './model-cli.js';
 import { loadUserConfig } from './user-config.js';
 
 /**
@@ -13,22 +8,19 @@ import { loadUserConfig } from './user-config.js';
  */
 export type AlternativesLookup = (tried: readonly string[], kind?: string) => Promise<string[]>;
 
-/** Recovery alternatives from a loaded config: installed on this PATH, not yet tried by the task. */
+/**
+ * Recovery alternatives from a loaded config: not yet tried by the task, and whose CLI is not
+ * certainly missing where `env` looks (the check `run` and `doctor` make); after a failure of
+ * the CLI itself (`kind`), other backends' models first.
+ */
 export function alternativesIn(
   config: DispatchConfig,
   env: NodeJS.ProcessEnv,
   tried: readonly string[],
   kind?: string,
+  cwd = process.cwd(),
 ): Alternative[] {
-  return recoveryAlternatives(
-    config,
-    tried,
-    (backend) => {
-      const exe = backendExecutable(backend);
-      return exe !== null && findCommand(exe, env.PATH) !== null;
-    },
-    kind,
-  );
+  return recoveryAlternatives(config, tried, (backend) => !backendMissing(backend, env, cwd), kind);
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   type Fact,
   type FactSource,
   readAttemptClaimSync,
+  readRegistration,
   readRequests,
   type Registration,
   type WatchHealth,
@@ -20,6 +21,8 @@ import { capWorkerLogs, StallWatch, TempSweeper } from './upkeep.js';
 /** The tasks of one workspace that the daemon hosts, fed by one fact source. */
 export class WorkspaceHost {
   private readonly hosts = new Map<string, Promise<TaskHost>>();
+  /** Each task's registration as last read: `retry` and `continue` replace its environment. */
+  private readonly registrations = new Map<string, Registration>();
   /** The hosts that have started, for questions that cannot wait (is a task finished?). */
   private readonly started = new Map<string, TaskHost>();
   /** The backend each task's current attempt claimed (see `claimedBackend`). */
@@ -41,17 +44,20 @@ export class WorkspaceHost {
   }
 
   /** Hosts a registered task (once), rebuilding it from its files. */
-  add(registration: Registration): Promise<TaskHost> {
-    let host = this.hosts.get(registration.id);
+  add(registered: Registration): Promise<TaskHost> {
+    let host = this.hosts.get(registered.id);
     if (!host) {
+      // One copy whose environment a request may replace (see applyRequestsOf): every use reads it anew.
+      const registration = { ...registered };
+      this.registrations.set(registration.id, registration);
       host = TaskHost.start({
         id: registration.id,
         dispatchDir: this.dispatchDir,
         cwd: registration.cwd,
-        env: registration.env,
+        env: () => registration.env,
         bin: this.bin,
         resolveWorker: (model) => resolveWorker(model, registration.env),
-        chooseModel: createModelChooser(this.home, registration.env),
+        chooseModel: (input) => createModelChooser(this.home, registration.env)(input),
         onError: this.onError,
         // Queued tasks start when the daemon's scheduler says (limits, dependencies).
         autoStart: false,
@@ -68,7 +74,7 @@ export class WorkspaceHost {
         ...(process.env.DISPATCH_PID_WAIT_MS && { pidWaitMs: Number(process.env.DISPATCH_PID_WAIT_MS) }),
       }).then(async (h) => {
         this.started.set(registration.id, h);
-        await applyRequests(h, Date.now).catch(this.onError);
+        await this.applyRequestsOf(h).catch(this.onError);
         // A task that failed while no daemon ran (or just before one died) falls back now.
         const handled = await this.recover(h, registration).catch((err: unknown) => (this.onError(err), false));
         // What needs the user and happened while no daemon ran (a question, an exit) is news too.
@@ -90,6 +96,7 @@ export class WorkspaceHost {
   /** Drops a task whose hosting failed, so that a later pass tries it again. */
   forget(id: string): void {
     this.hosts.delete(id);
+    this.registrations.delete(id);
   }
 
   /** Starts following the workspace's files (after its tasks were added). */
@@ -179,7 +186,7 @@ export class WorkspaceHost {
       const waiting = h && (await readRequests(h.paths.requests).catch(() => null));
       if (!h || !waiting || waiting.requests.length + waiting.errors.length === 0) continue;
       any = true;
-      await applyRequests(h, Date.now).catch(this.onError);
+      await this.applyRequestsOf(h).catch(this.onError);
     }
     return any;
   }
@@ -211,8 +218,19 @@ export class WorkspaceHost {
     // Facts of tasks that were never registered (a folder copied in from elsewhere) are ignored.
     const host = await this.hosts.get(fact.taskId);
     if (!host) return;
-    if (fact.type === 'request') await applyRequests(host, Date.now);
+    if (fact.type === 'request') await this.applyRequestsOf(host);
     else await host.handleFact(fact);
+  }
+
+  /**
+   * Applies a task's requests after rereading its registration: a `retry` or `continue` replaced
+   * the environment there before writing its request, so the next worker gets the caller's.
+   */
+  private async applyRequestsOf(host: TaskHost): Promise<void> {
+    const registration = this.registrations.get(host.paths.id);
+    const current = registration && (await readRegistration(this.home, this.dispatchDir, registration.id));
+    if (registration && current) registration.env = current.env;
+    await applyRequests(host, Date.now);
   }
 
   async close(): Promise<void> {

@@ -5,11 +5,15 @@ import {
   allowedEnv,
   launchWorker,
   processStartTime,
+  resolveCommand,
+  searchedPathNote,
   type SessionResume,
   signalWorker,
   workerEnv,
   workerPrompt,
 } from '@dispatch/backends';
+import { appendFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { resumeArgs } from './resume-session.js';
 import {
   claimAttempt,
@@ -53,8 +57,11 @@ export interface WorkerContext {
   dispatchDir: string;
   /** The workspace (or worktree) the worker runs in. */
   cwd: string;
-  /** The stored environment of the `run` that created the task (already cut to what any backend may get). */
-  env: NodeJS.ProcessEnv;
+  /**
+   * The stored environment of the latest command that asked for an attempt (`run`, `retry`,
+   * `continue`; already cut to what any backend may get), read at each spawn.
+   */
+  env(): NodeJS.ProcessEnv;
   /** The answer timeout the task was created with (the machine's deadline uses the same). */
   answerTimeoutSeconds: number;
   /** One executable path workers run as `"$DISPATCH_BIN" ask ...`. */
@@ -63,6 +70,19 @@ export interface WorkerContext {
   now(): number;
   /** How long a claimed attempt may take to show its worker's pid before it counts as lost (10 s). */
   pidWaitMs?: number;
+}
+
+/**
+ * A CLI gone since `run` (uninstalled, or a task queued behind `--after`) still fails the
+ * attempt as `cli-missing`; noted in worker.log first, the failure names the PATH searched.
+ */
+async function noteMissingCli(ctx: WorkerContext, command: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const cli = resolveCommand(command, env, ctx.cwd);
+  if (cli.status !== 'missing' || cli.searched === null) return;
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+  await appendFile(ctx.paths.workerLog, `${searchedPathNote(cli.name, cli.searched)}\n`, { flag: flags }).catch(
+    () => undefined,
+  );
 }
 
 /** The spend limit of one run, where the CLI enforces one (Claude Code's --max-budget-usd). */
@@ -114,7 +134,7 @@ async function launch(
     resume: await resumeArgs(ctx.paths, attempt, input.startReason, spec.backend, model, spec.sessionResume),
   });
   // The allow-list plus what this backend's `env:` names: not every secret of the user's shell.
-  const env = workerEnv(allowedEnv(ctx.env, spec.env ?? []), {
+  const env = workerEnv(allowedEnv(ctx.env(), spec.env ?? []), {
     taskId: ctx.paths.id,
     taskDir: ctx.paths.dir,
     ipcDir: ctx.paths.ipc,
@@ -124,6 +144,7 @@ async function launch(
     bin: ctx.bin,
   });
   await markAttemptLogStart(ctx.paths, attempt);
+  await noteMissingCli(ctx, spec.command, env);
   const { wrapperPid } = await launchWorker({
     attemptsDir: ctx.paths.attempts,
     attempt,
