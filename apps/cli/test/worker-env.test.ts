@@ -64,7 +64,10 @@ describe("a worker's environment", () => {
     expect(stored.MY_DB_PASSWORD).toBe('hunter2');
   });
 
-  it("after continue is that of the shell that continued (cut to the allow-list), not run's", async () => {
+  it.each([
+    ['continue', ['continue', 'b', '--answer', 'the first']],
+    ['an answer to the blocked task', ['answer', 'b', 'the first']],
+  ])("after %s is that of the shell that continued (cut to the allow-list), not run's", async (_, command) => {
     const w = e2eWorkspace('worker-env-continue');
     const sim = new URL('../../../packages/backends/sim/dispatch-sim-worker.sh', import.meta.url).pathname;
     // The sim worker, after writing the environment it was given next to the plan.
@@ -79,7 +82,8 @@ describe("a worker's environment", () => {
     const seen = () => readFileSync(join(taskPaths(w.dispatchDir, 'b').dir, 'worker-env.txt'), 'utf8');
     expect(seen()).toContain('AWS_PROFILE=at-run\n');
     Object.assign(w.env, { AWS_PROFILE: 'at-continue', MY_DB_PASSWORD: 'hunter2' });
-    expect((await w.dispatch(['continue', 'b', '--answer', 'the first'])).exitCode).toBe(0);
+    const continued = await w.dispatch([...command]);
+    expect(continued.exitCode, continued.stderr).toBe(0);
     await until(async () => (await w.state('b')) === 'completed');
     expect(seen()).toContain('AWS_PROFILE=at-continue\n');
     expect(seen()).not.toContain('MY_DB_PASSWORD');

@@ -50,6 +50,7 @@ export type { CrashPoint } from './daemon/crash-points.js';
 
 // Config as the runtime reads it (with the parse cache), models that can run, quota cooldowns.
 export { loadUserConfig, userConfig } from './config/user-config.js';
+export { adoptCallerEnv } from './config/stored-env.js';
 export {
   alternativeModels,
   alternativesFor,

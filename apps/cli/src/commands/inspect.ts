@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError, dispatchHome } from '@dispatch/config';
 import { type Inspector, inspectorUiDir, newToken, startInspector } from '@dispatch/inspector';
 import { isSameProcess, processStartTime } from '@dispatch/backends';
@@ -10,8 +10,16 @@ import {
   writeInspectorState,
   listRegistrations,
   readQueue,
+  type DerivedTask,
 } from '@dispatch/ipc-fs';
-import { ensureDaemonFor, loadUserConfig, usageError, userConfig, workspaceOf } from '@dispatch/runtime';
+import {
+  adoptCallerEnv,
+  ensureDaemonFor,
+  loadUserConfig,
+  usageError,
+  userConfig,
+  workspaceOf,
+} from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { applyRepair, checkRepair } from './retry.js';
@@ -118,6 +126,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     queue: () => readQueue(home),
     ensureDaemon: () => ensureDaemonFor(io),
     models: () => modelChoices(io),
+    // The next worker of a retried or continued task gets this shell's environment, as from the CLI.
+    adoptEnvironment: (derived: DerivedTask) =>
+      adoptCallerEnv(io.env, home, { dispatchDir: dirname(dirname(derived.paths.dir)), id: derived.task.id }),
     // The same checks and the same validated, comment-keeping edit as `dispatch retry`.
     repairConfig: async (
       repair: { setDefault: boolean; removeFailed: boolean },

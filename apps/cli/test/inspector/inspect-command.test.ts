@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertFreshBuild, bin } from '../built-binary.js';
+import { workspaceKey } from '@dispatch/ipc-fs';
 import { e2eWorkspace, until } from '../e2e-workspace.js';
 
 /** `dispatch inspect` run in the background; resolves with its first stdout line. */
@@ -237,6 +238,35 @@ describe('dispatch inspect: the token reaches no one else', () => {
     expect((await post('http://evil.example')).status).toBe(403);
     expect((await post(`http://127.0.0.1:${Number(url.port) + 1}`)).status).toBe(403);
     expect((await post(url.origin)).status).toBe(404); // past the guard: no such task
+  });
+
+  it("continues a blocked task with the environment of the shell that ran inspect, not run's (as dispatch continue)", async () => {
+    const ws = e2eWorkspace('inspect-env');
+    const sim = new URL('../../../../packages/backends/sim/dispatch-sim-worker.sh', import.meta.url).pathname;
+    const probe = `sh -c 'env > "$DISPATCH_TASK_DIR/worker-env.txt"; exec sh ${sim} "$@"' probe`;
+    await writeFile(
+      join(ws.home, 'config.yaml'),
+      `default: probe\nbackends:\n  probe:\n    command: ${JSON.stringify(probe)}\n    model_flag: none\n    env: [AWS_PROFILE]\nmodels:\n  probe: { backend: probe }\n`,
+    );
+    ws.env.AWS_PROFILE = 'at-run';
+    expect((await ws.dispatch(['run', '--id', 'b', '--step', 'pick {block: Which one?}', 'x'])).exitCode).toBe(0);
+    await until(async () => (await ws.state('b')) === 'blocked');
+    const { first } = inspect(ws, ['--port', '0'], { AWS_PROFILE: 'at-inspect' });
+    const url = new URL(await first);
+    const res = await fetch(`${url.origin}/api/tasks/${workspaceKey(ws.dispatchDir)}/b/continue`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-dispatch-token': url.searchParams.get('token')!,
+        origin: url.origin,
+      },
+      body: JSON.stringify({ text: 'the first' }),
+    });
+    expect(res.status, await res.text()).toBe(200);
+    await until(async () => (await ws.state('b')) === 'completed');
+    expect(await readFile(join(ws.dispatchDir, 'tasks/b/worker-env.txt'), 'utf8')).toContain(
+      'AWS_PROFILE=at-inspect\n',
+    );
   });
 });
 

@@ -33,6 +33,11 @@ export interface ActionHost {
    * (throwing its refusal); returns what changed. Without it the page cannot repair.
    */
   repairConfig?(repair: Repair, chosen: string | undefined, failed: string): Promise<string | null>;
+  /**
+   * Gives the task's next worker the host's environment (as `dispatch retry` gives the caller's):
+   * called before a retry, a continue or an answer to a blocked task. Without it the stored one stays.
+   */
+  adoptEnvironment?(derived: DerivedTask): Promise<void>;
 }
 
 /** An action's outcome: an HTTP status and one line for the user. */
@@ -77,6 +82,7 @@ async function perform(
     if (refusal !== null) return refused(409, refusal);
     const text = textOf(body, 'answer');
     if (isOutcome(text)) return text;
+    if (derived.state === 'blocked') await host.adoptEnvironment?.(derived);
     try {
       const outcome = await answerTask(derived, text);
       return {
@@ -131,6 +137,7 @@ async function perform(
       ];
     }
   }
+  if (request.type === 'retry' || request.type === 'continue') await host.adoptEnvironment?.(derived);
   await writeRequest(derived.paths.requests, request);
   return { status: 200, ok: true, message: line };
 }

@@ -5,7 +5,8 @@ import { crashPoint } from '../daemon/crash-points.js';
 import { usageError } from '../errors.js';
 import { deriveTask } from '../tasks/task-list.js';
 import { loadHostedTask } from '../tasks/find-task.js';
-import { ensureDaemonFor } from '../workspace.js';
+import { adoptCallerEnv } from '../config/stored-env.js';
+import { ensureDaemonFor, workspaceOf } from '../workspace.js';
 
 /** What `answer --json` prints: the task's state after the answer, and which question it answered (null: a blocked `[?]` item). */
 export interface AnswerResult {
@@ -49,6 +50,8 @@ export async function answerTask(
   const pending = derived.snapshot.context.questions[0]?.seq;
   if (options.question !== undefined) expectPending(ref.id, pending, options.question);
   if (text.trim() === '') throw usageError('the answer is empty', 'invalid-input');
+  // An answer to a blocked task starts its next worker: with this caller's environment, as `continue`.
+  if (derived.state === 'blocked') await adoptCallerEnv(caller.env, workspaceOf(caller).home, ref);
   let outcome;
   try {
     outcome = await publishAnswer(derived, text, { beforePublish: () => crashPoint('before-answer-published') });

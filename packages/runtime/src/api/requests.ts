@@ -1,9 +1,8 @@
 import type { TaskState } from '@dispatch/core';
-import { refusalOf, replaceRegistrationEnv, type TaskRequest, writeRequest } from '@dispatch/ipc-fs';
+import { refusalOf, type TaskRequest, writeRequest } from '@dispatch/ipc-fs';
 import type { Caller } from '../caller.js';
 import { checkModelOption } from '../config/model-option.js';
-import { storedEnv } from '../config/stored-env.js';
-import { userConfig } from '../config/user-config.js';
+import { adoptCallerEnv } from '../config/stored-env.js';
 import { usageError } from '../errors.js';
 import { loadHostedTask } from '../tasks/find-task.js';
 import { requestApplied } from '../tasks/request-applied.js';
@@ -30,11 +29,8 @@ async function send(caller: Caller, rawId: string, request: TaskRequest): Promis
   if (refusal !== null) throw usageError(refusal, 'invalid-input');
   // The next worker gets this caller's environment (a CLI installed since, a new PATH), cut to
   // the allow-list as `run` stores it; written before the request, which makes the daemon reread it.
-  if (request.type === 'retry' || request.type === 'continue') {
-    const config = await userConfig(caller.env).catch(() => undefined);
-    if (config !== undefined)
-      await replaceRegistrationEnv(workspaceOf(caller).home, ref.dispatchDir, ref.id, storedEnv(caller.env, config));
-  }
+  if (request.type === 'retry' || request.type === 'continue')
+    await adoptCallerEnv(caller.env, workspaceOf(caller).home, ref);
   const name = await writeRequest(ref.paths.requests, request);
   await ensureDaemonFor(caller);
   const applied = await requestApplied(ref.paths.requests, name);

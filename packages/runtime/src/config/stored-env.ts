@@ -1,5 +1,7 @@
 import { allowedEnv, NOTIFY_ENV_NAMES } from '@dispatch/backends';
 import type { DispatchConfig } from '@dispatch/config';
+import { replaceRegistrationEnv } from '@dispatch/ipc-fs';
+import { userConfig } from './user-config.js';
 
 /**
  * What the registration keeps of the caller's environment (0600, under DISPATCH_HOME): the
@@ -14,4 +16,18 @@ export function storedEnv(env: NodeJS.ProcessEnv, config: DispatchConfig | null)
     string,
     string
   >;
+}
+
+/**
+ * The next worker of a task gets this caller's environment (a CLI installed since, a new PATH),
+ * cut as `run` stores it: written before the request or answer that starts that worker, which
+ * makes the daemon reread it. A broken config keeps the stored one (the spawn will say why).
+ */
+export async function adoptCallerEnv(
+  env: NodeJS.ProcessEnv,
+  home: string,
+  task: { dispatchDir: string; id: string },
+): Promise<void> {
+  const config = await userConfig(env).catch(() => undefined);
+  if (config !== undefined) await replaceRegistrationEnv(home, task.dispatchDir, task.id, storedEnv(env, config));
 }
