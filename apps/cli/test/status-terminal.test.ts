@@ -65,6 +65,28 @@ describe.skipIf(!hasTmux() && process.env.CI !== 'true')('status on a terminal',
     expect(screen.some((l) => /^done-one /.test(l))).toBe(false);
   });
 
+  it('status ID at 80×24: long values wrap under their column, so the whole question and its command show', async () => {
+    const ws = e2eWorkspace('status-detail-tty');
+    const run = ['run', '--model', 'sim', '--id', 'asker', '--step', `Decide {ask: ${LONG_QUESTION}}`, 'asker'];
+    expect((await ws.dispatch(run)).exitCode).toBe(0);
+    await until(() => ws.state('asker').then((s) => s === 'awaiting-answer'));
+    const p = await pane(ws, 'status asker', 80, 24);
+    await onScreen(p, /^exit=0$/);
+    const screen = await p.screen();
+    await expectNoWrap(p); // wrapped by dispatch, not by the terminal
+    expect(screen).toContain('asker'); // the title is the id: said once
+    expect(screen).not.toContain('asker — asker');
+    const needs = screen.findIndex((l) => l.startsWith('needs you '));
+    const block = [screen[needs]!.slice(10)];
+    for (let i = needs + 1; screen[i]?.startsWith(' '.repeat(10)); i++) block.push(screen[i]!.trim());
+    expect(block.length).toBeGreaterThan(1);
+    expect(block.join(' ')).toMatch(
+      new RegExp(
+        `^\\? asker asks #1 \\(\\dm \\d+s left\\): ${LONG_QUESTION.replace(/[?()]/g, '\\$&').replace(/\s+/g, ' ').trim()} — dispatch answer asker "…"$`,
+      ),
+    );
+  });
+
   it('--watch at 120×14: on the alternate screen, needs-you rows always visible, redrawn on resize, nothing left in the scrollback', async () => {
     const ws = e2eWorkspace('status-watch-tty');
     await ws.start('first-question', 'Decide {ask: JWT or sessions?}');

@@ -3,7 +3,6 @@ import type { TaskWorktree } from '@dispatch/ipc-fs';
 import { type AttemptFacts, describeUsage, type NeedsYou, type TaskStatus } from '@dispatch/runtime';
 import type { Style } from '../style.js';
 import { describeNeedsYou } from './inbox.js';
-import { clip } from './fit-text.js';
 import { formatAge } from './status-table.js';
 import { escapeControls } from './terminal-text.js';
 
@@ -42,15 +41,50 @@ function attemptLine(a: AttemptFacts, now: number, running: boolean): string {
 }
 
 /**
+ * Text broken into lines of at most `width` characters, at spaces where it can (a longer word is
+ * cut), whitespace runs flattened.
+ * @example wrap('JWT or sessions? I found both', 12) // ['JWT or', 'sessions? I', 'found both']
+ */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    while (word.length > width) {
+      if (line !== '') lines.push(line);
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+      line = '';
+    }
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/**
  * The detail view of one task: its state and what it needs, the plan with the current item, the
  * question and its time left, every attempt (model, exit, cause, duration), worktree and cost.
- * Lines are cut to `columns` when it is known.
+ * On a terminal (`columns` known) long values wrap under their column instead of running off the
+ * edge: a detail view is read, so nothing in it is cut — least of all the question or the command.
  */
 export function renderTaskDetail(d: TaskDetail, options: { style: Style; now: number; columns?: number }): string {
   const { status: v, style, now } = { ...d, ...options };
   const out: string[] = [];
-  const field = (name: string, value: string) => out.push(`${style.dim(name.padEnd(9))} ${value}`);
-  out.push(style.bold(`${escapeControls(v.id)} — ${escapeControls(v.title)}`));
+  /** A line whose text wraps at the width with continuation lines indented by `hang`. */
+  const push = (lead: string, leadWidth: number, text: string, hang = leadWidth) => {
+    if (options.columns === undefined) return void out.push(`${lead}${text}`);
+    const [first = '', ...rest] = wrap(text, Math.max(20, options.columns - Math.max(leadWidth, hang)));
+    out.push(`${lead}${first}`, ...rest.map((l) => `${' '.repeat(hang)}${l}`));
+  };
+  const field = (name: string, value: string) => push(`${style.dim(name.padEnd(9))} `, 10, value);
+  const title = v.title === v.id ? escapeControls(v.id) : `${escapeControls(v.id)} — ${escapeControls(v.title)}`;
+  push('', 0, title);
+  if (out.length > 0) out[0] = style.bold(out[0]!);
   const live = hasWorker(v.state);
   field('state', `${v.state} · attempt ${v.attempt} · ${escapeControls(v.model)} (${escapeControls(v.backend)})`);
   if (d.needsYou) {
@@ -63,7 +97,7 @@ export function renderTaskDetail(d: TaskDetail, options: { style: Style; now: nu
   v.items.forEach((item, i) => {
     const mark = i === current ? '▸' : (MARKS[item.mark] ?? ' ');
     const note = item.note ? ` — ${item.note}` : '';
-    out.push(`  ${mark} ${escapeControls(item.text)}${escapeControls(note)}`);
+    push(`  ${mark} `, 4, `${escapeControls(item.text)}${escapeControls(note)}`);
   });
   if (d.attempts.length > 0) {
     d.attempts.forEach((a, i) =>
@@ -77,13 +111,5 @@ export function renderTaskDetail(d: TaskDetail, options: { style: Style; now: nu
     `created ${formatAge(now - Date.parse(v.createdAt))} ago · changed ${formatAge(now - Date.parse(v.updatedAt))} ago`,
   );
   field('folder', escapeControls(v.taskDir));
-  const lines = options.columns === undefined ? out : out.map((l) => clipStyled(l, options.columns!));
-  return `${lines.join('\n')}\n`;
-}
-
-/** A line cut to `max` visible characters; a styled line (the name column) is cut on its plain text. */
-function clipStyled(line: string, max: number): string {
-  const plain = line.replace(/\u001b\[[0-9;]*m/g, '');
-  if (plain.length <= max) return line;
-  return clip(plain, max);
+  return `${out.join('\n')}\n`;
 }
