@@ -41,7 +41,7 @@ describe('a model whose CLI is not installed', () => {
     const refused = await w.dispatch(['run', '--model', 'ghost-1', '--id', 'ghosted', 'do it']);
     expect(refused.exitCode).toBe(2);
     const line = `dispatch: the model ghost-1 cannot run: ghost-agent is not installed (not on PATH=${w.env.PATH})`;
-    expect(refused.stderr).toBe(line);
+    expect(refused.stderr).toBe(`${line}; another model can: --model steady`);
     expect(refused.stdout).toBe('');
     expect(await listTaskIds(w.dispatchDir)).toEqual([]);
     expect(existsSync(registryDir(w.home)) ? readdirSync(registryDir(w.home)) : []).toEqual([]);

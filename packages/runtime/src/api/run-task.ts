@@ -232,7 +232,15 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
   const plan = planOf(input, title, prompt);
   // A CLI certainly not installed (and no fallback to take over) fails the task seconds later: refuse now.
   const missing = cannotRun(config, resolution, caller.env, caller.cwd);
-  if (missing !== null) throw usageError(missing, 'cli-missing');
+  if (missing !== null) {
+    // What can run instead, as a failed task's line names it (other CLIs first).
+    const [other, ...more] = alternativesIn(config!, caller.env, [resolution.model], 'cli-missing', caller.cwd);
+    const instead =
+      other === undefined
+        ? ''
+        : `; another model can: --model ${other.model}${more.length > 0 ? ` (or: ${more.map((a) => a.model).join(', ')})` : ''}`;
+    throw usageError(`${missing}${instead}`, 'cli-missing');
+  }
   if (repo !== null) await checkWorktreeFree(repo, id, input.base ?? 'HEAD');
   // A `.dispatch` or task folder that is not really the user's is refused before a word is said.
   await checkTaskFolderFree(dispatchDir, taskPaths(dispatchDir, id));
