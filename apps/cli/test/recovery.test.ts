@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
+import { fakeClaudePath, replayEnv } from './fake-clis.js';
 
 beforeAll(assertFreshBuild);
 cleanUpWorkspaces();
@@ -128,16 +127,6 @@ fallback: [sonnet]
   });
 });
 
-const fakes = new URL('./fixtures/fake-clis/', import.meta.url).pathname;
-
-/** A PATH with the fake claude (it replays a real recording: FAKE_CLI_CASE), node and sh; no codex. */
-function fakeClaudePath(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'dispatch-recovery-bin-')), 'bin');
-  mkdirSync(dir);
-  symlinkSync(join(fakes, 'claude'), join(dir, 'claude'));
-  return [dir, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
-}
-
 describe('recovery without the user', () => {
   it('with fallback configured, a quota failure rests the model and the task completes on the fallback; new tasks use it until the rest ends', async () => {
     const w = e2eWorkspace('fallback');
@@ -146,7 +135,7 @@ describe('recovery without the user', () => {
       join(w.home, 'config.yaml'),
       `default: sonnet\nbackends:\n  claude: { command: "claude -p --dangerously-skip-permissions", env: [FAKE_CLI_REPLAY, FAKE_CLI_CASE] }\n  shell: { command: "sh ${shellWorker}" }\nmodels:\n  sonnet: { backend: claude }\n  steady: { backend: shell }\nfallback: [steady]\n`,
     );
-    const env = { FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs'), FAKE_CLI_CASE: 'http-429' };
+    const env = replayEnv('http-429');
     Object.assign(w.env, env);
     const run = await w.dispatch([
       'run',

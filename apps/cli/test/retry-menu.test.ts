@@ -1,24 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
+import { fakeClaudePath, replayEnv } from './fake-clis.js';
 
 beforeAll(assertFreshBuild);
 cleanUpWorkspaces();
 
-const fakes = new URL('./fixtures/fake-clis/', import.meta.url).pathname;
 const shellWorker = new URL('./fixtures/workers/shell-worker.sh', import.meta.url).pathname;
-
-/** A PATH with the fake claude (it replays a real recording: FAKE_CLI_CASE), node and sh. */
-function fakeClaudePath(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'dispatch-retry-menu-bin-')), 'bin');
-  mkdirSync(dir);
-  symlinkSync(join(fakes, 'claude'), join(dir, 'claude'));
-  return [dir, dirname(process.execPath), '/usr/bin', '/bin'].join(':');
-}
 
 /** Two models on the claude CLI (the default first in the file), one on another backend. */
 const CONFIG = `default: sonnet   # mine
@@ -48,7 +39,7 @@ function retryOnTerminal(w: ReturnType<typeof e2eWorkspace>, id: string) {
 async function failedTask(fakeCase: string) {
   const w = e2eWorkspace(`retry-menu-${fakeCase}`);
   w.env.PATH = fakeClaudePath();
-  Object.assign(w.env, { FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs'), FAKE_CLI_CASE: fakeCase });
+  Object.assign(w.env, replayEnv(fakeCase));
   const config = join(w.home, 'config.yaml');
   writeFileSync(config, CONFIG);
   const run = await w.dispatch(['run', '--id', 'review', '--step', 'Review it', 'review the auth module']);
