@@ -186,8 +186,10 @@ for (let i = 0; i < 1000; i++) {
   writeFileSync(join(dir, 'plan.md'), '# t\n\n- [x] a\n- [ ] b\n');
 }
 const bigStatus = timed(() => dispatch(big, ['status', '--json']), 3);
+const bigTable = timed(() => dispatch(big, ['status']), 3);
 console.log('\nstatus over 1,000 tasks (median of 3)');
 row('dispatch status --json', bigStatus, '(goal ≤ 400 ms)');
+row('dispatch status (the table, piped)', bigTable, '(goal ≤ 400 ms)');
 
 // 5. The daemon with 100 live tasks: RSS and CPU while nothing happens.
 const live = ws();
