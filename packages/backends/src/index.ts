@@ -1,4 +1,5 @@
 export { BackendError } from './errors.js';
+export { CLI_INSTALL } from './cli-install.js';
 export type { BackendErrorCode } from './errors.js';
 export { MODEL_ID_PATTERN, assertModelId } from './model-id.js';
 export { shellQuote } from './shell.js';

@@ -9,21 +9,12 @@ import {
   findExecutable,
 } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
-import { describeMissing } from '@dispatch/backends';
+import { CLI_INSTALL, describeMissing } from '@dispatch/backends';
 import { BUILD_ID, backendCli, loadUserConfig, runningDaemon, VERSION, workspaceOf } from '@dispatch/runtime';
 import { readWatchHealth } from '@dispatch/ipc-fs';
 import { describeError } from '../error-report.js';
 import { printJson } from '../json-output.js';
 import { createStyle } from '../style.js';
-
-/** Where each known CLI comes from, for a missing one. */
-const INSTALL_HINTS: Record<CliKind, string> = {
-  claude: 'npm i -g @anthropic-ai/claude-code',
-  cursor: 'see https://cursor.com/cli',
-  codex: 'npm i -g @openai/codex',
-  gemini: 'npm i -g @google/gemini-cli',
-  opencode: 'npm i -g opencode-ai',
-};
 
 interface Cli {
   kind: CliKind;
@@ -142,7 +133,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   for (const c of clis) {
     lines.push(
       c.path === null
-        ? `${s.dim('-')} ${c.kind.padEnd(8)} not installed (${INSTALL_HINTS[c.kind]})`
+        ? `${s.dim('-')} ${c.kind.padEnd(8)} not installed (${CLI_INSTALL[c.kind].install})`
         : `${ok} ${c.kind.padEnd(8)} ${c.path}${c.version ? ` (${c.version})` : ''}`,
     );
   }

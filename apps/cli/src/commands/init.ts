@@ -12,6 +12,7 @@ import {
   suggestedDefault,
   UNATTENDED,
 } from '@dispatch/config';
+import { CLI_INSTALL } from '@dispatch/backends';
 import { writeFileAtomic } from '@dispatch/ipc-fs';
 import { execa } from 'execa';
 import { DispatchError, usageError } from '@dispatch/runtime';
@@ -19,13 +20,9 @@ import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { printJson } from '../json-output.js';
 
-const INSTALL_HINTS = [
-  'Claude Code: npm i -g @anthropic-ai/claude-code',
-  'Codex: npm i -g @openai/codex',
-  'Gemini CLI: npm i -g @google/gemini-cli',
-  'opencode: npm i -g opencode-ai',
-  "Cursor's agent: see cursor.com/cli",
-];
+// Claude Code first, Cursor's agent (no npm package) last.
+const INSTALL_ORDER = ['claude', 'codex', 'gemini', 'opencode', 'cursor'] as const;
+const INSTALL_HINTS = INSTALL_ORDER.map((k) => `${CLI_INSTALL[k].product}: ${CLI_INSTALL[k].install}`);
 
 const EXAMPLE = `default: opus
 backends:

@@ -1,3 +1,5 @@
+import { installOf } from '../cli-install.js';
+
 /** How to log in to each known CLI, for auth messages. */
 const LOGIN: Record<string, string> = {
   claude: 'run `claude` once to log in, or set ANTHROPIC_API_KEY',
@@ -8,14 +10,6 @@ const LOGIN: Record<string, string> = {
   agent: 'run `agent login`, or set CURSOR_API_KEY',
 };
 
-/** How to install each known CLI, for cli-missing messages. */
-const INSTALL: Record<string, string> = {
-  claude: 'npm i -g @anthropic-ai/claude-code',
-  codex: 'npm i -g @openai/codex',
-  gemini: 'npm i -g @google/gemini-cli',
-  opencode: 'npm i -g opencode-ai',
-};
-
 /** The login advice for `cli`. */
 export function loginHint(cli: string): string {
   return LOGIN[cli] ?? `log in to ${cli} or set its API key`;
@@ -23,6 +17,7 @@ export function loginHint(cli: string): string {
 
 /** The install advice for `cli`. */
 export function installHint(cli: string): string {
-  const how = INSTALL[cli];
-  return how ? `install it (\`${how}\`) or retry with another model` : 'install it or retry with another model';
+  const how = installOf(cli);
+  if (how === undefined) return 'install it or retry with another model';
+  return `install it (${how.startsWith('npm ') ? `\`${how}\`` : how}) or retry with another model`;
 }
