@@ -65,6 +65,22 @@ describe.skipIf(!hasTmux() && process.env.CI !== 'true')('status on a terminal',
     expect(screen.some((l) => /^done-one /.test(l))).toBe(false);
   });
 
+  it('80×24 with wide characters (CJK, emoji): rows and the detail view still fit, counted in columns', async () => {
+    const ws = e2eWorkspace('status-wide-tty');
+    const question =
+      'セッションストアはPostgresのままにしますか、それともRedisに移しますか？キャッシュも前に置きますか？';
+    await ws.start('wide', `決める 🚀 {ask: ${question}}`);
+    await ws.start('busy', `🚀🚀 デプロイの準備をする ${'とても長い作業 '.repeat(6)} {hang}`);
+    await until(() => ws.state('wide').then((s) => s === 'awaiting-answer'));
+    await until(async () => (await ws.dispatch(['status', '--json'])).stdout.includes('"state":"running"'));
+    for (const args of ['status', 'status wide']) {
+      const p = await pane(ws, args, 80, 24);
+      await onScreen(p, /^exit=0$/);
+      await expectNoWrap(p);
+      expect((await p.screen()).join('\n')).toContain('セッション');
+    }
+  });
+
   it('status ID at 80×24: long values wrap under their column, so the whole question and its command show', async () => {
     const ws = e2eWorkspace('status-detail-tty');
     const run = ['run', '--model', 'sim', '--id', 'asker', '--step', `Decide {ask: ${LONG_QUESTION}}`, 'asker'];

@@ -14,9 +14,6 @@ import {
 } from '@dispatch/runtime';
 import { createStyle } from '../style.js';
 import { inboxOf, renderInbox } from '../view/inbox.js';
-import { renderTaskDetail } from '../view/status-detail.js';
-import { layoutStatus } from '../view/status-screen.js';
-import { buildStatusTable } from '../view/status-table.js';
 import { escapeControls } from '../view/terminal-text.js';
 import { watchScreen } from '../view/watch-screen.js';
 
@@ -52,6 +49,12 @@ async function render(
   const views = await statusOf(tasks);
   if (ctx.options.json === true) return `${JSON.stringify(single ? views[0] : views)}\n`;
   if (views.length === 0) return `no tasks in ${dispatchDir}\n`;
+  // Loaded past --json: the terminal views (string-width's emoji tables) are not what a script pays for.
+  const [{ renderTaskDetail }, { layoutStatus }, { buildStatusTable }] = await Promise.all([
+    import('../view/status-detail.js'),
+    import('../view/status-screen.js'),
+    import('../view/status-table.js'),
+  ]);
   const now = Date.now();
   const style = createStyle(io.outColor);
   const queued = views.some((v) => v.state === 'queued') ? await queueReasons(io.env, dispatchDir) : new Map();

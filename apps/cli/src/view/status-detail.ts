@@ -4,6 +4,7 @@ import { type AttemptFacts, describeUsage, type NeedsYou, type TaskStatus } from
 import type { Style } from '../style.js';
 import { describeNeedsYou } from './inbox.js';
 import { formatAge } from './status-table.js';
+import { headOf, widthOf } from './fit-text.js';
 import { escapeControls } from './terminal-text.js';
 
 /** Everything `status ID` shows of one task. */
@@ -41,22 +42,23 @@ function attemptLine(a: AttemptFacts, now: number, running: boolean): string {
 }
 
 /**
- * Text broken into lines of at most `width` characters, at spaces where it can (a longer word is
- * cut), whitespace runs flattened.
+ * Text broken into lines of at most `width` terminal columns, at spaces where it can (a longer
+ * word is cut), whitespace runs flattened.
  * @example wrap('JWT or sessions? I found both', 12) // ['JWT or', 'sessions? I', 'found both']
  */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (let word of text.split(/\s+/).filter(Boolean)) {
-    while (word.length > width) {
+    while (widthOf(word) > width) {
       if (line !== '') lines.push(line);
-      lines.push(word.slice(0, width));
-      word = word.slice(width);
+      const head = headOf(word, width) || [...word][0]!; // a character wider than the line still moves on
+      lines.push(head);
+      word = word.slice(head.length);
       line = '';
     }
     if (line === '') line = word;
-    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else if (widthOf(line) + 1 + widthOf(word) <= width) line += ` ${word}`;
     else {
       lines.push(line);
       line = word;

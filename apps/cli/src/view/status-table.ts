@@ -3,7 +3,7 @@ import type { TaskView } from '@dispatch/ipc-fs';
 import type { Style } from '../style.js';
 import { type NeedsYou, needsYouOfView } from '@dispatch/runtime';
 import { escapeControls } from './terminal-text.js';
-import { clip } from './fit-text.js';
+import { clip, padTo, widthOf } from './fit-text.js';
 
 /** Sort rank of a state: what needs the user first, then work under way, then finished tasks. */
 const RANK: Record<TaskState, number> = {
@@ -147,16 +147,16 @@ export function buildStatusTable(views: readonly TaskView[], options: TableOptio
         .trim(),
     };
   });
-  const natural = HEADER.slice(0, 5).map((h, i) => Math.max(h.length, ...cells.map((r) => r.cells[i]!.length)));
+  const natural = HEADER.slice(0, 5).map((h, i) => Math.max(h.length, ...cells.map((r) => widthOf(r.cells[i]!))));
   const widths = fitWidths(natural, columns);
   const used = widths.reduce((sum, w) => sum + w + 2, 0);
   const room = columns === undefined ? 60 : Math.max(1, columns - used);
-  const pad = (text: string, i: number) => clip(text, widths[i]!).padEnd(widths[i]!);
+  const pad = (text: string, i: number) => padTo(clip(text, widths[i]!), widths[i]!);
   const line = (row: string[], last: string, state?: TaskState) => {
     const painted = row.map((c, i) => {
       if (i !== 1 || state === undefined) return pad(c, i);
       const cut = clip(c, widths[1]!);
-      return paintState(cut, state, options.style) + ' '.repeat(widths[1]! - cut.length);
+      return paintState(cut, state, options.style) + ' '.repeat(widths[1]! - widthOf(cut));
     });
     return [...painted, clip(last, room)].join('  ').trimEnd();
   };

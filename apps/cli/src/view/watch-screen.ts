@@ -24,7 +24,10 @@ export async function watchScreen(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   let current = first;
+  let stopped = false;
   const draw = (text: string) => {
+    // A frame still being made when Ctrl-C came must not land on the shell's screen after it is back.
+    if (stopped || controller.signal.aborted) return;
     current = text;
     io.out(HOME_CLEAR + text);
   };
@@ -41,6 +44,7 @@ export async function watchScreen(
     } else io.out(first);
     await watch(controller.signal, draw);
   } finally {
+    stopped = true;
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     stopResize();
