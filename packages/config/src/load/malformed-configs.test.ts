@@ -69,9 +69,8 @@ describe('generated malformed configs', () => {
     }
     const path = join(dir, 'ten-megabytes.yaml');
     await writeFile(path, lines.join(''));
-    const started = performance.now();
     const error = await refusal(path);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Refused by its size before any parse: no line is named (a parse would name one).
     expect(error.message).toMatch(/^config is too large: \d+ bytes, over the 1 MiB limit \(1048576 bytes\)$/);
     expect(error.line).toBeUndefined();
   });
@@ -97,7 +96,9 @@ describe('generated malformed configs', () => {
     expect([error.line, error.col]).toEqual([3, 1]);
   });
 
-  it('refuses 30k aliases quickly (yaml resolves each by scanning all before it)', async () => {
+  // yaml resolves each alias by scanning all before it: 30k would take minutes. The refusal comes
+  // at the 101st (its line says so); how fast is the benchmarks' business, not a timed test's.
+  it('refuses 30k aliases at the 101st, without resolving the rest', async () => {
     const lines = [
       'default: opus',
       'backends: { claude: { command: claude -p } }',
@@ -106,9 +107,7 @@ describe('generated malformed configs', () => {
     for (let i = 0; i < 30_000; i++) lines.push(`a${i}: &a${i} x`, `b${i}: *a${i}`);
     const path = join(dir, 'aliases.yaml');
     await writeFile(path, `${lines.join('\n')}\n`);
-    const started = performance.now();
     const error = await refusal(path);
-    expect(performance.now() - started).toBeLessThan(8000);
     expect(error.message).toBe('too many YAML aliases (over 100): a config needs only a few');
     expect(error.line).toBe(4 + 2 * 100 + 1);
   });
