@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
-import { assertFreshBuild, bin } from './built-binary.js';
+import { assertFreshBuild } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
 import { fakeClaudePath, replayEnv } from './fake-clis.js';
+import { onTerminal } from './pseudo-terminal.js';
 
 beforeAll(assertFreshBuild);
 cleanUpWorkspaces();
@@ -227,28 +227,19 @@ describe('retry on a terminal', () => {
       (await w.dispatch(['run', '--id', 'api-tests', '--step', 'Write the API tests', 'api tests'])).exitCode,
     ).toBe(0);
     await until(async () => (await w.state('api-tests')) === 'failed');
-    // A real pseudo-terminal: `script` gives the CLI a TTY on stdin and stdout, fed from our pipe.
-    const tty = execa('script', ['-qfec', `node ${bin} retry api-tests`, '/dev/null'], {
-      cwd: w.dir,
-      env: { ...w.env, TERM: 'xterm' },
-      extendEnv: false,
-      reject: false,
-    });
-    let screen = '';
-    tty.stdout?.on('data', (chunk: Buffer) => (screen += chunk.toString()));
-    await until(() => screen.includes('Retry with'));
-    const plain = () => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s+/g, ' ');
+    const { tty, plain, screen } = onTerminal(w, 'retry api-tests');
+    await until(() => screen().includes('Retry with'));
     expect(plain()).toMatch(/api-tests failed \(cli-missing: codex: command not found .*\)\. Retry with/);
     expect(plain().indexOf('steady (shell)')).toBeLessThan(plain().indexOf('gpt-5.3-codex again'));
     tty.stdin?.write('\r'); // the first choice: steady
-    await until(() => screen.includes('So this does not happen again'));
+    await until(() => screen().includes('So this does not happen again'));
     const menu = plain().slice(plain().indexOf('So this does not happen again'));
     expect(menu.indexOf('Leave the config as it is')).toBeLessThan(menu.indexOf('and remove gpt-5.3-codex'));
     // A missing CLI is installed, not configured away: the preselected repair leaves the config;
     // the last choice removes the failed model.
     tty.stdin?.write('\u001b[B\u001b[B\r');
     const done = await tty;
-    expect(done.exitCode, screen).toBe(0);
+    expect(done.exitCode, screen()).toBe(0);
     expect(plain()).toContain('config: default is now steady, removed gpt-5.3-codex');
     const repaired = readFileSync(config, 'utf8');
     expect(repaired).toMatch(/^default: steady +# the usual$/m);

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertFreshBuild, bin } from './built-binary.js';
+import { assertFreshBuild } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, until } from './e2e-workspace.js';
 import { fakeClaudePath, replayEnv } from './fake-clis.js';
+import { onTerminal } from './pseudo-terminal.js';
 
 beforeAll(assertFreshBuild);
 cleanUpWorkspaces();
@@ -21,20 +21,6 @@ models:
   opus: { backend: claude }
   steady: { backend: shell }
 `;
-
-/** `dispatch retry ID` on a real pseudo-terminal (`script`), its screen as plain text. */
-function retryOnTerminal(w: ReturnType<typeof e2eWorkspace>, id: string) {
-  const tty = execa('script', ['-qfec', `node ${bin} retry ${id}`, '/dev/null'], {
-    cwd: w.dir,
-    env: { ...w.env, TERM: 'xterm' },
-    extendEnv: false,
-    reject: false,
-  });
-  let screen = '';
-  tty.stdout?.on('data', (chunk: Buffer) => (screen += chunk.toString()));
-  const plain = () => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s+/g, ' ');
-  return { tty, plain, screen: () => screen };
-}
 
 async function failedTask(fakeCase: string) {
   const w = e2eWorkspace(`retry-menu-${fakeCase}`);
@@ -63,7 +49,7 @@ describe('what a failed task is offered, by the kind of failure', () => {
     expect(String((await w.dispatch(['inbox'])).stdout)).toContain('dispatch retry review --model steady');
 
     const before = readFileSync(config, 'utf8');
-    const { tty, plain, screen } = retryOnTerminal(w, 'review');
+    const { tty, plain, screen } = onTerminal(w, 'retry review');
     await until(() => plain().includes('Retry with'));
     expect(plain().indexOf('steady (shell)')).toBeLessThan(plain().indexOf('opus (claude)'));
     tty.stdin?.write('\r'); // the first choice: steady
@@ -81,7 +67,7 @@ describe('what a failed task is offered, by the kind of failure', () => {
     expect(String((await w.dispatch(['status'])).stdout)).toMatch(
       /^review: model-unavailable — .*dispatch retry review --model opus \(or: steady\)$/m,
     );
-    const { tty, plain, screen } = retryOnTerminal(w, 'review');
+    const { tty, plain, screen } = onTerminal(w, 'retry review');
     await until(() => plain().includes('Retry with'));
     tty.stdin?.write('\r'); // the first choice: opus
     await until(() => plain().includes('So this does not happen again'));
