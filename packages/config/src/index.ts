@@ -1,10 +1,12 @@
 export { dispatchHome, configPath } from './home.js';
 export { ConfigError } from './errors.js';
 export type { ConfigErrorCode } from './errors.js';
-export { KNOWN_BACKENDS } from './types.js';
+export { EXECUTOR_KINDS, KNOWN_BACKENDS, LOCAL_EXECUTOR } from './types.js';
 export type {
   BackendKind,
   BackendConfig,
+  ExecutorConfig,
+  ExecutorKind,
   ModelConfig,
   AliasConfig,
   Limits,

@@ -29,6 +29,30 @@ export interface BackendConfig {
    * (every variable of the command that started the task, as before the allow-list).
    */
   env: readonly string[] | 'all';
+  /** `executor`: the executor its workers run on (a name in `executors`); undefined: `local`. */
+  executor: string | undefined;
+}
+
+/** Where workers run: processes on this machine, or jobs of a cluster engine. */
+export type ExecutorKind = 'local' | 'slurm';
+
+/** The executor kinds dispatch can run workers on. */
+export const EXECUTOR_KINDS: readonly ExecutorKind[] = ['local', 'slurm'];
+
+/** The executor every config has, whether or not `executors` names it: this machine. */
+export const LOCAL_EXECUTOR = 'local';
+
+/** `executors.<name>`: where workers can run (DESIGN.md's "Executors (Contract)"). */
+export interface ExecutorConfig {
+  name: string;
+  kind: ExecutorKind;
+  /** slurm: extra `sbatch` arguments, one argv word each (`--partition=gpu`, `--time=4:00:00`); [] otherwise. */
+  sbatch: readonly string[];
+  /**
+   * `scan_interval`: seconds between the daemon's looks at this executor's workers (their files and
+   * the engine's view); undefined for the kind's default (slurm: 5 s; local: the daemon's own scan).
+   */
+  scanInterval: number | undefined;
 }
 
 /** `models.<id>`: a model and the backend that runs it. */
@@ -51,6 +75,8 @@ export interface Limits {
   total?: number;
   /** Per backend name. */
   backends: Record<string, number>;
+  /** Per executor name (`limits: { hpc: 50 }`): workers running or submitted there at once. */
+  executors: Record<string, number>;
 }
 
 /** config.yaml, validated and normalized. */
@@ -61,6 +87,8 @@ export interface DispatchConfig {
   default: string;
   backends: Record<string, BackendConfig>;
   models: Record<string, ModelConfig>;
+  /** `executors`, always holding `local` (a config may name it only to set its options). */
+  executors: Record<string, ExecutorConfig>;
   aliases: Record<string, AliasConfig>;
   /** Seconds; `run --answer-timeout` overrides. */
   answerTimeout: number | undefined;

@@ -33,6 +33,7 @@ describe('loadConfig: the reference formats', () => {
           command: 'env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
           modelFlag: undefined,
           env: [],
+          executor: undefined,
         },
         cursor: {
           name: 'cursor',
@@ -40,6 +41,7 @@ describe('loadConfig: the reference formats', () => {
           command: 'agent -p --force --workspace "$(pwd)"',
           modelFlag: undefined,
           env: [],
+          executor: undefined,
         },
         codex: {
           name: 'codex',
@@ -47,8 +49,10 @@ describe('loadConfig: the reference formats', () => {
           command: 'codex exec --full-auto -C "$(pwd)"',
           modelFlag: undefined,
           env: [],
+          executor: undefined,
         },
       },
+      executors: { local: { name: 'local', kind: 'local', sbatch: [], scanInterval: undefined } },
       models: {
         opus: { id: 'opus', backend: 'claude' },
         sonnet: { id: 'sonnet', backend: 'claude' },
@@ -88,6 +92,7 @@ describe('loadConfig: the reference formats', () => {
       default: 'claude',
       backends: {},
       models: {},
+      executors: { local: { name: 'local', kind: 'local', sbatch: [], scanInterval: undefined } },
       aliases: {
         claude: {
           name: 'claude',

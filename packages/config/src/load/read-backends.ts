@@ -80,7 +80,14 @@ export function readBackends(reader: ConfigReader, section: Field | undefined): 
     const modelFlag = readModelFlag(reader, keys.get('model_flag'));
     const env = readEnv(reader, keys.get('env'));
     if (!named || command === undefined || modelFlag === false || env === false) continue;
-    result.backends[entry.name] = { name: entry.name, kind: kindOf(entry.name), command, modelFlag, env };
+    result.backends[entry.name] = {
+      name: entry.name,
+      kind: kindOf(entry.name),
+      command,
+      modelFlag,
+      env,
+      executor: undefined,
+    };
   }
   return result;
 }

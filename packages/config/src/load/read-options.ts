@@ -37,7 +37,7 @@ function readLimits(
 ): Limits | undefined {
   const map = reader.section(section, 'a mapping like { total: 4, claude: 2 }');
   if (!map || !section) return undefined;
-  const limits: Limits = { backends: {} };
+  const limits: Limits = { backends: {}, executors: {} };
   for (const entry of reader.fields(map, section.path).values()) {
     if (entry.name !== 'total' && backends && !backends.has(entry.name)) {
       const near = reader.suggest(entry.name, ['total', ...backends]);

@@ -96,6 +96,7 @@ export function validateConfig(doc: Document.Parsed, file: string): ConfigValida
     default: defaultName,
     backends: backends.backends,
     models: models.values,
+    executors: { local: { name: 'local', kind: 'local', sbatch: [], scanInterval: undefined } },
     aliases: { ...aliases.values, ...agents?.values },
     ...options,
   });

@@ -3,7 +3,7 @@ import type { BackendConfig, BackendKind } from '../types.js';
 import { modelArgsFor, posixQuote, shellCommandFor } from './model-args.js';
 
 function backend(kind: BackendKind, modelFlag?: string | null, command = `${kind}-cli -p`): BackendConfig {
-  return { name: kind === 'command' ? 'my-agent' : kind, kind, command, modelFlag, env: [] };
+  return { name: kind === 'command' ? 'my-agent' : kind, kind, command, modelFlag, env: [], executor: undefined };
 }
 
 describe('modelArgsFor', () => {

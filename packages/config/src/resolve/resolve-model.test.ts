@@ -4,7 +4,7 @@ import type { AliasConfig, BackendConfig, BackendKind, DispatchConfig } from '..
 import { describeResolution, resolveModel, wantsSimModel } from './resolve-model.js';
 
 function backend(name: string, kind: BackendKind, command: string, modelFlag?: string | null): BackendConfig {
-  return { name, kind, command, modelFlag, env: [] };
+  return { name, kind, command, modelFlag, env: [], executor: undefined };
 }
 
 function alias(name: string, model: string | undefined, prompt?: string, command?: string): AliasConfig {
@@ -23,6 +23,7 @@ function config(over: Partial<DispatchConfig> & { modelsTo: Record<string, strin
       codex: backend('codex', 'codex', 'codex exec --full-auto -C "$(pwd)"'),
       opencode: backend('opencode', 'opencode', 'opencode run'),
     },
+    executors: { local: { name: 'local', kind: 'local', sbatch: [], scanInterval: undefined } },
     models: Object.fromEntries(Object.entries(modelsTo).map(([id, b]) => [id, { id, backend: b }])),
     aliases: {},
     answerTimeout: undefined,
