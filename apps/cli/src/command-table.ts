@@ -42,6 +42,10 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'start once this task has completed (repeatable); queued until then',
         repeatable: true,
       },
+      {
+        flags: '--executor <name>',
+        description: "where the worker runs: local, or a name in the config's executors (default: the backend's)",
+      },
       JSON_OPTION,
     ],
     examples: [
@@ -49,6 +53,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['dispatch "fix the flaky test in api/"', 'run is the default command'],
       ['dispatch run --model sim --step "Scan" --step "Write output.md" demo', 'the simulated worker needs no config'],
       ['dispatch run --plan plan.md --id api-tests --json', 'for scripts and host agents'],
+      ['dispatch run --executor hpc "run the full benchmark suite"', "a Slurm job (the config's executors.hpc)"],
     ],
     load: () => import('./commands/run.js').then((m) => ({ run: m.run })),
   },

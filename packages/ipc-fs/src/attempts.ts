@@ -13,6 +13,8 @@ export interface AttemptClaim {
   model: string;
   backend: string;
   claimedAt: string;
+  /** Where the attempt runs (absent: `local`, as before executors): a re-attaching host asks the same engine. */
+  executor?: { name: string; kind: string };
 }
 
 /** How an attempt's worker ended, written by the wrapper that outlives the daemon. */
@@ -22,6 +24,16 @@ export interface ExitRecord {
   at: string;
   /** Written by a dispatcher, not the wrapper: the worker vanished without a record of its end. */
   lost?: boolean;
+  /** With `lost`, for an attempt run by a cluster engine: how the engine says its job ended. */
+  engine?: EngineEnd;
+}
+
+/** How a cluster engine says an attempt's job ended (Slurm: `CANCELLED`, `NODE_FAIL`, `TIMEOUT`...). */
+export interface EngineEnd {
+  kind: string;
+  job: string;
+  state: string;
+  reason: string | null;
 }
 
 /** The worker's process identity, written by the wrapper first (a pid alone proves nothing). */
@@ -41,6 +53,10 @@ export function attemptFiles(attemptsDir: string, n: number) {
     wrapper: join(attemptsDir, `${n}.wrapper`),
     pid: join(attemptsDir, `${n}.pid`),
     exit: join(attemptsDir, `${n}.exit`),
+    /** A cluster engine's job for the attempt (`JobRecord`), written once, as soon as the engine accepted it. */
+    job: join(attemptsDir, `${n}.job.json`),
+    /** The engine's latest view of that job (`EngineView`), replaced by the daemon when it changes. */
+    engine: join(attemptsDir, `${n}.engine.json`),
     /** What the attempt's structured output summed up to, kept once the attempt ended (a cache). */
     summary: join(attemptsDir, `${n}.summary.json`),
   };
@@ -51,12 +67,10 @@ export function attemptFiles(attemptsDir: string, n: number) {
  * machine rebooted, or the daemon died between claiming and launching). Exclusive: if the
  * wrapper's own record lands first, that one stands. Returns whether this record was written.
  */
-export async function recordLostWorker(attemptsDir: string, n: number, at: Date): Promise<boolean> {
+export async function recordLostWorker(attemptsDir: string, n: number, at: Date, engine?: EngineEnd): Promise<boolean> {
   try {
-    await publishExclusive(
-      attemptFiles(attemptsDir, n).exit,
-      `${JSON.stringify({ code: null, signal: null, at: at.toISOString(), lost: true })}\n`,
-    );
+    const record = { code: null, signal: null, at: at.toISOString(), lost: true, ...(engine && { engine }) };
+    await publishExclusive(attemptFiles(attemptsDir, n).exit, `${JSON.stringify(record)}\n`);
     return true;
   } catch (err) {
     if (err instanceof IpcError && err.code === 'already-exists') return false;
@@ -125,7 +139,8 @@ export async function claimAttempt(attemptsDir: string, claim: AttemptClaim): Pr
   }
 }
 
-async function readJson<T>(path: string): Promise<T | null> {
+/** A small JSON record, or null when absent, planted (a link, a FIFO) or torn (foreign). */
+export async function readJson<T>(path: string): Promise<T | null> {
   let text: string;
   try {
     text = readDataFileSync(path, RECORD);
@@ -154,7 +169,20 @@ export async function readExitRecord(attemptsDir: string, n: number): Promise<Ex
     signal: typeof raw.signal === 'string' && raw.signal !== '' ? raw.signal : null,
     at: typeof raw.at === 'string' ? raw.at : new Date(0).toISOString(),
     ...(raw.lost === true && { lost: true }),
+    ...(raw.lost === true && isEngineEnd(raw.engine) && { engine: raw.engine }),
   };
+}
+
+function isEngineEnd(value: unknown): value is EngineEnd {
+  const v = value as Partial<EngineEnd> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.kind === 'string' &&
+    typeof v.job === 'string' &&
+    typeof v.state === 'string' &&
+    (v.reason === null || typeof v.reason === 'string')
+  );
 }
 
 /** The pid record of attempt `n`, or null. Its format is one line: `<pid> <start time>`. */

@@ -1,7 +1,7 @@
 import { EMPTY_PLAN, type PlanFacts, SETUP_FAILED_EXIT, type TaskEvent } from '@dispatch/core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readExitRecord } from './attempts.js';
+import { type EngineEnd, readExitRecord } from './attempts.js';
 
 import type { TaskPaths } from './paths.js';
 import { summarizePlan } from './plan/summary.js';
@@ -10,6 +10,34 @@ import { readPlan } from './plan-file.js';
 import type { ExitClassifier } from './task-state.js';
 import type { Fact } from './watch/index.js';
 import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
+
+const ENGINE_NAMES: Record<string, string> = { slurm: 'Slurm' };
+
+/**
+ * Why an attempt whose cluster job ended without the wrapper's exit record failed, in the engine's
+ * words: its state (and reason) always named. The engine's time limit is a `timeout`; every other
+ * end (a cancel from outside dispatch, a node failure, a preemption, the batch script killed) is
+ * an `interrupted` attempt.
+ */
+export function engineEndCause(end: EngineEnd): { kind: 'timeout' | 'interrupted'; message: string } {
+  const engine = ENGINE_NAMES[end.kind] ?? end.kind;
+  const reason = end.reason && end.reason !== 'None' ? ` (${end.reason})` : '';
+  const why: Record<string, string> = {
+    CANCELLED: 'cancelled outside dispatch',
+    TIMEOUT: `${engine}'s time limit for the job was reached`,
+    NODE_FAIL: 'its node failed',
+    PREEMPTED: 'it was preempted',
+    OUT_OF_MEMORY: 'it ran out of memory',
+    BOOT_FAIL: 'its node failed to boot',
+    DEADLINE: 'it reached its deadline',
+    GONE: `${engine} no longer knows the job`,
+  };
+  const what = why[end.state] ?? 'the worker ended without a record of how';
+  return {
+    kind: end.state === 'TIMEOUT' ? 'timeout' : 'interrupted',
+    message: `${engine} job ${end.job} ended ${end.state}${reason} without the worker's exit record: ${what}`,
+  };
+}
 
 /** The plan's counts now (an empty plan while plan.md is missing). */
 export async function readPlanFacts(paths: TaskPaths): Promise<PlanFacts> {
@@ -46,11 +74,13 @@ export async function exitedEvent(
           message: `the worktree setup command failed (exit ${readDataFileSync(join(paths.dir, 'setup.failed'), { limit: FILE_LIMITS.record, truncate: true }).trim()}): see dispatch logs ${paths.id}`,
         }
       : record.lost
-        ? {
-            kind: 'interrupted' as const,
-            message:
-              'the worker was lost: it ended without a record of how (its wrapper was killed or the machine restarted)',
-          }
+        ? record.engine
+          ? engineEndCause(record.engine)
+          : {
+              kind: 'interrupted' as const,
+              message:
+                'the worker was lost: it ended without a record of how (its wrapper was killed or the machine restarted)',
+            }
         : failed
           ? ((await classify?.(record, paths, attempt)) ?? null)
           : null;

@@ -38,7 +38,9 @@ export {
   recordLostWorker,
   listAttempts,
 } from './attempts.js';
-export type { AttemptClaim, ExitRecord, PidRecord } from './attempts.js';
+export type { AttemptClaim, EngineEnd, ExitRecord, PidRecord } from './attempts.js';
+export { readEngineView, readJobRecord, writeEngineView, writeJobRecord } from './job-records.js';
+export type { EngineView, JobRecord } from './job-records.js';
 export { writeRequest, readRequests, removeRequest, parseRequest, isRequestName } from './requests.js';
 export type { TaskRequest, PendingRequest } from './requests.js';
 export { readEventLog, toMachineEvents, EventLogWriter, isKnownLogType, LOG_NOTE_TYPES } from './events-log.js';

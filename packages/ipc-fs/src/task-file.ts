@@ -20,6 +20,8 @@ export interface TaskFile {
     worktree?: boolean;
     base?: string;
     after?: string[];
+    /** `run --executor`: where its workers run (a name in the config's `executors`, or `local`). */
+    executor?: string;
   };
   createdAt: string;
 }

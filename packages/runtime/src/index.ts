@@ -18,6 +18,7 @@ export type { DispatchErrorCode, ExitCodeValue } from './errors.js';
 export type { Caller } from './caller.js';
 export { createTask } from './api/run-task.js';
 export { statusOf } from './api/task-status.js';
+export { describeExecutor, type ExecutorStatus } from './tasks/executor-status.js';
 export { answerTask } from './api/answer.js';
 export { cancelTask, continueTask, noteTask, retryTask } from './api/requests.js';
 export { taskResult } from './api/result.js';
@@ -45,8 +46,8 @@ export { describeUsage, workerReport } from './tasks/worker-output.js';
 export type { WorkerReport } from './tasks/worker-output.js';
 export { classifiers, classifyExit } from './worker/classify-exit.js';
 export { runningDaemon } from './daemon/daemon-info.js';
-export { CRASH_POINTS, crashPoint } from './daemon/crash-points.js';
-export type { CrashPoint } from './daemon/crash-points.js';
+export { CRASH_POINTS, ENGINE_CRASH_POINTS, crashPoint } from './daemon/crash-points.js';
+export type { CrashPoint, EngineCrashPoint } from './daemon/crash-points.js';
 
 // Config as the runtime reads it (with the parse cache), models that can run, quota cooldowns.
 export { loadUserConfig, userConfig } from './config/user-config.js';

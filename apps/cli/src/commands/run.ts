@@ -46,6 +46,7 @@ export async function run(ctx: CommandContext): Promise<number | void> {
     ...(options.after !== undefined && { after: ([] as unknown[]).concat(options.after).map(String) }),
     ...(options.worktree === true && { worktree: true }),
     ...(options.base !== undefined && { base: String(options.base) }),
+    ...(options.executor !== undefined && { executor: String(options.executor) }),
     onNotice: (line) => {
       if (options.json !== true || line.startsWith('worktree ')) io.err(`${line}\n`);
     },

@@ -1,10 +1,12 @@
 import { type DerivedTask, readQueue, readTaskWorktree, readWatchHealth } from '@dispatch/ipc-fs';
+import { hasWorker } from '@dispatch/core';
 import { dispatchHome } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
 import {
   alternativesFor,
   attemptsOf,
   deriveTasks,
+  describeExecutor,
   ensureDaemonIfUnfinished,
   failureReport,
   needsYouOf,
@@ -71,7 +73,15 @@ async function render(
       { style, now, columns: io.outColumns },
     );
   }
-  const activity = new Map(views.map((v) => [v.id, v.activity]));
+  // A cluster job's state (PENDING with Slurm's reason, the node it runs on) beside what the worker does.
+  const activity = new Map(
+    views.map((v) => [
+      v.id,
+      [v.activity, v.executor && hasWorker(v.state) ? describeExecutor(v.executor) : null]
+        .filter(Boolean)
+        .join(' · ') || null,
+    ]),
+  );
   const table = buildStatusTable(views, { style, now, columns: io.outColumns, activity, needsYou });
   const failures = await failureReport(tasks, alternativesFor(io.env));
   // What waits for an answer on top (questions with the time left, blocks); failures below, by cause.

@@ -1,6 +1,6 @@
 import { hasWorker } from '@dispatch/core';
 import type { TaskWorktree } from '@dispatch/ipc-fs';
-import { type AttemptFacts, describeUsage, type NeedsYou, type TaskStatus } from '@dispatch/runtime';
+import { type AttemptFacts, describeExecutor, describeUsage, type NeedsYou, type TaskStatus } from '@dispatch/runtime';
 import type { Style } from '../style.js';
 import { describeNeedsYou } from './inbox.js';
 import { formatAge } from './status-table.js';
@@ -94,6 +94,7 @@ export function renderTaskDetail(d: TaskDetail, options: { style: Style; now: nu
     field('needs you', escapeControls(`${describeNeedsYou(n)}${n.command === null ? '' : ` — ${n.command}`}`));
   }
   if (v.activity) field('now', escapeControls(v.activity));
+  if (v.executor) field('runs on', escapeControls(describeExecutor(v.executor)));
   field('plan', `${v.progress.done}/${v.progress.total} done`);
   const current = v.items.findIndex((i) => i.mark === 'pending');
   v.items.forEach((item, i) => {

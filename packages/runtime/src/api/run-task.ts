@@ -32,6 +32,7 @@ import { loadUserConfig } from '../config/user-config.js';
 import { usageError } from '../errors.js';
 import { deriveTaskId, taskTitle } from '../tasks/task-naming.js';
 import { ensureDaemonFor, workspaceOf } from '../workspace.js';
+import { checkExecutorOption, runsHereFor } from '../config/task-executor.js';
 import { excludeFromGit } from '../worktree/git-exclude.js';
 import { gitStatus } from '../worktree/git.js';
 import { createTaskWorktree } from '../worktree/task-worktree.js';
@@ -59,6 +60,8 @@ export interface RunInput {
   worktree?: boolean;
   /** The worktree's base (default HEAD). */
   base?: string;
+  /** Where its workers run: a name in the config's `executors`, or `local` (default: the backend's `executor:`). */
+  executor?: string;
   /** Told what `run` says besides its result (`using sonnet (default)`, the worktree made). */
   onNotice?: (line: string) => void;
 }
@@ -230,8 +233,10 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
   if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0))
     throw usageError('--budget-usd: a spend limit in US dollars, more than 0', 'invalid-input');
   const plan = planOf(input, title, prompt);
-  // A CLI certainly not installed (and no fallback to take over) fails the task seconds later: refuse now.
-  const missing = cannotRun(config, resolution, caller.env, caller.cwd);
+  const executor = checkExecutorOption(config, input.executor);
+  // A CLI certainly not installed here (and no fallback to take over) fails the task seconds later:
+  // refuse now — unless its workers run elsewhere (a cluster's nodes), where this PATH says nothing.
+  const missing = cannotRun(config, resolution, caller.env, caller.cwd, runsHereFor(config, executor));
   if (missing !== null) {
     // What can run instead, as a failed task's line names it (other CLIs first).
     const [other, ...more] = alternativesIn(config!, caller.env, [resolution.model], 'cli-missing', caller.cwd);
@@ -259,6 +264,7 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
       ...(budgetUsd !== undefined && { budgetUsd }),
       ...(after.length > 0 && { after }),
       ...(inWorktree && { worktree: true, base: input.base ?? 'HEAD' }),
+      ...(executor !== undefined && { executor }),
     },
     createdAt: new Date().toISOString(),
   };

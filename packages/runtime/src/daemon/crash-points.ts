@@ -12,7 +12,12 @@ export type CrashPoint =
   | 'during-startup-scan'
   | 'before-answer-published';
 
-/** Every crash point, for tests that visit them all. */
+/** The points only an attempt on a cluster engine passes (the Slurm tests visit them). */
+export type EngineCrashPoint = 'after-submit-before-job-record';
+
+export const ENGINE_CRASH_POINTS: readonly EngineCrashPoint[] = ['after-submit-before-job-record'];
+
+/** Every crash point a local task passes, for tests that visit them all. */
 export const CRASH_POINTS: readonly CrashPoint[] = [
   'after-question-seen',
   'mid-log-append',
@@ -24,6 +29,6 @@ export const CRASH_POINTS: readonly CrashPoint[] = [
 ];
 
 /** Dies here, at once and without cleanup, when this is the point the test asked for. */
-export function crashPoint(label: CrashPoint): void {
+export function crashPoint(label: CrashPoint | EngineCrashPoint): void {
   if (process.env.DISPATCH_CRASH_AT === label) process.kill(process.pid, 'SIGKILL');
 }

@@ -81,7 +81,17 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
             return null; // refused at spawn, with the reason; counted as the task's own backend meanwhile
           }
         };
-        const all = [...workspaces.values()].flatMap((w) => w.scheduled(backendOf));
+        // Where a queued task's next worker runs: its own --executor, else its backend's.
+        const executorOf = (model: string, taskExecutor: string | undefined): string => {
+          if (taskExecutor !== undefined) return taskExecutor;
+          try {
+            const r = resolveModel({ config, modelFlag: model });
+            return r.via === 'builtin' ? 'local' : (r.backend?.executor ?? 'local');
+          } catch {
+            return 'local';
+          }
+        };
+        const all = [...workspaces.values()].flatMap((w) => w.scheduled(backendOf, executorOf));
         const decisions = schedule(all, config?.limits);
         const waiting = [];
         for (const d of decisions) {
@@ -167,6 +177,7 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
       if (ticks % 10 === 0) await resync();
       if (ticks % 4 === 0) await runSchedule(); // a safety net: every change schedules at once
       await reportHealth();
+      for (const ws of workspaces.values()) await ws.followEngines();
       if (ticks % 20 === 0) {
         for (const ws of workspaces.values()) await ws.maintain();
         await sweepHome();

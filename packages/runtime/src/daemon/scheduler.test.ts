@@ -7,7 +7,7 @@ const task = (
   backend = 'claude',
   after: ScheduledTask['after'] = [],
   createdAt = key,
-): ScheduledTask => ({ key, state, backend, createdAt, after });
+): ScheduledTask => ({ key, state, backend, executor: 'local', createdAt, after });
 
 describe('the scheduler', () => {
   it('starts queued tasks in submission order while slots are free, per backend and in total', () => {
@@ -19,12 +19,16 @@ describe('the scheduler', () => {
       task('e', 'queued', 'codex'),
       task('f', 'blocked'),
     ];
-    expect(schedule(tasks, { total: 4, backends: { claude: 3 } })).toEqual([
+    expect(schedule(tasks, { total: 4, backends: { claude: 3 }, executors: {} })).toEqual([
       { key: 'c', action: 'start' },
       { key: 'd', action: 'wait', reason: 'waiting for a free claude worker slot', place: 1 },
       { key: 'e', action: 'start' },
     ]);
-    expect(schedule(tasks, { total: 3, backends: {} }).map((d) => d.action)).toEqual(['start', 'wait', 'wait']);
+    expect(schedule(tasks, { total: 3, backends: {}, executors: {} }).map((d) => d.action)).toEqual([
+      'start',
+      'wait',
+      'wait',
+    ]);
   });
 
   it('defaults: 3 claude, 4 of another known CLI, 8 in total; other commands and sim unlimited unless limits are configured', () => {
@@ -39,7 +43,9 @@ describe('the scheduler', () => {
     expect(schedule(mine, undefined).every((d) => d.action === 'start')).toBe(true);
     const sims = Array.from({ length: 20 }, (_, i) => task(`s${String(i).padStart(2, '0')}`, 'queued', 'sim'));
     expect(schedule(sims, undefined).every((d) => d.action === 'start')).toBe(true);
-    expect(schedule(sims, { total: 3, backends: {} }).filter((d) => d.action === 'start')).toHaveLength(3);
+    expect(schedule(sims, { total: 3, backends: {}, executors: {} }).filter((d) => d.action === 'start')).toHaveLength(
+      3,
+    );
   });
 
   it('runs a task after the tasks it names: waits while they run or failed, fails when one was cancelled', () => {

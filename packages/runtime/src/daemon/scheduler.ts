@@ -1,4 +1,4 @@
-import { KNOWN_BACKENDS, type Limits } from '@dispatch/config';
+import { KNOWN_BACKENDS, LOCAL_EXECUTOR, type Limits } from '@dispatch/config';
 import { holdsSlot, type TaskState } from '@dispatch/core';
 
 /** A task the scheduler looks at: where it is, what it waits for, which backend its worker needs. */
@@ -6,6 +6,8 @@ export interface ScheduledTask {
   key: string;
   state: TaskState;
   backend: string;
+  /** Where its worker runs (or will): `local`, or a name in the config's `executors`. */
+  executor: string;
   createdAt: string;
   /**
    * Ids (in the same workspace) that must complete first, and their states now (undefined: gone);
@@ -18,7 +20,8 @@ export interface ScheduledTask {
  * Limits when the config sets none, for the AI CLIs dispatch knows: 8 workers at once, 3 of
  * claude (the reference broke with 4 parallel `claude -p`), 4 of each other one. Other commands
  * (yours, the `sim` test double) are not limited unless the config says so; a configured
- * `limits` counts every worker in its total.
+ * `limits` counts every local worker in its total. The total is this machine's: workers on a
+ * cluster count against their executor's limit (none unless set) and their backend's, not it.
  */
 export const DEFAULT_LIMITS = { total: 8, claude: 3, other: 4 } as const;
 
@@ -50,12 +53,15 @@ export type Decision =
 export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undefined): Decision[] {
   const busy = new Map<string, number>();
   let total = 0;
-  const counts = (backend: string) => limits !== undefined || KNOWN_CLIS.has(backend);
-  for (const t of tasks) {
-    if (!holdsSlot(t.state)) continue;
+  const onCluster = new Map<string, number>();
+  const counts = (t: ScheduledTask) =>
+    t.executor === LOCAL_EXECUTOR && (limits !== undefined || KNOWN_CLIS.has(t.backend));
+  const take = (t: ScheduledTask) => {
     busy.set(t.backend, (busy.get(t.backend) ?? 0) + 1);
-    if (counts(t.backend)) total += 1;
-  }
+    onCluster.set(t.executor, (onCluster.get(t.executor) ?? 0) + 1);
+    if (counts(t)) total += 1;
+  };
+  for (const t of tasks) if (holdsSlot(t.state)) take(t);
   const decisions: Decision[] = [];
   let place = 0;
   const queued = tasks
@@ -80,15 +86,18 @@ export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undef
       });
       continue;
     }
+    const executorFree = (onCluster.get(t.executor) ?? 0) < (limits?.executors[t.executor] ?? Infinity);
     const free =
-      (busy.get(t.backend) ?? 0) < limitOf(limits, t.backend) && (!counts(t.backend) || total < totalOf(limits));
+      executorFree &&
+      (busy.get(t.backend) ?? 0) < limitOf(limits, t.backend) &&
+      (!counts(t) || total < totalOf(limits));
     if (!free) {
       place += 1;
-      decisions.push({ key: t.key, action: 'wait', reason: `waiting for a free ${t.backend} worker slot`, place });
+      const what = executorFree ? `${t.backend} worker` : `${t.executor} executor`;
+      decisions.push({ key: t.key, action: 'wait', reason: `waiting for a free ${what} slot`, place });
       continue;
     }
-    busy.set(t.backend, (busy.get(t.backend) ?? 0) + 1);
-    if (counts(t.backend)) total += 1;
+    take(t);
     decisions.push({ key: t.key, action: 'start' });
   }
   return decisions;

@@ -6,6 +6,9 @@ import {
   readAttemptClaimSync,
   readRegistration,
   readRequests,
+  readTaskFile,
+  type TaskFile,
+  taskPaths,
   type Registration,
   type WatchHealth,
 } from '@dispatch/ipc-fs';
@@ -26,7 +29,7 @@ export class WorkspaceHost {
   /** The hosts that have started, for questions that cannot wait (is a task finished?). */
   private readonly started = new Map<string, TaskHost>();
   /** The backend each task's current attempt claimed (see `claimedBackend`). */
-  private readonly claims = new Map<string, { attempt: number; backend: string }>();
+  private readonly claims = new Map<string, { attempt: number; backend: string; executor: string }>();
   private readonly temps = new TempSweeper();
   private readonly stalls = new StallWatch();
   private readonly notifier: Notifier;
@@ -56,7 +59,9 @@ export class WorkspaceHost {
         cwd: registration.cwd,
         env: () => registration.env,
         bin: this.bin,
-        resolveWorker: (model) => resolveWorker(model, registration.env),
+        // The task's own `--executor` (task.json, written once by run) wins over its backend's.
+        resolveWorker: async (model) =>
+          resolveWorker(model, registration.env, (await this.taskFileOf(registration.id))?.options.executor),
         chooseModel: (input) => createModelChooser(this.home, registration.env)(input),
         onError: this.onError,
         // Queued tasks start when the daemon's scheduler says (limits, dependencies).
@@ -93,6 +98,10 @@ export class WorkspaceHost {
     return (await restartCold(host).catch(() => false)) || (await fallBack(this.home, host, registration.env));
   }
 
+  private async taskFileOf(id: string): Promise<TaskFile | null> {
+    return readTaskFile(taskPaths(this.dispatchDir, id)).catch(() => null);
+  }
+
   /** Drops a task whose hosting failed, so that a later pass tries it again. */
   forget(id: string): void {
     this.hosts.delete(id);
@@ -117,7 +126,10 @@ export class WorkspaceHost {
    * Every hosted task as the scheduler sees it: a worker's backend as its attempt claimed it; a
    * queued task's as `backendOf` resolves its current model (a retry may have changed it).
    */
-  scheduled(backendOf: (model: string) => string | null = () => null): ScheduledTask[] {
+  scheduled(
+    backendOf: (model: string) => string | null = () => null,
+    executorOf: (model: string, taskExecutor: string | undefined) => string = (_m, e) => e ?? 'local',
+  ): ScheduledTask[] {
     const states = new Map([...this.started].map(([id, h]) => [id, h.snapshot.value as TaskState]));
     return [...this.started].map(([id, h]) => {
       const state = h.snapshot.value as TaskState;
@@ -126,6 +138,10 @@ export class WorkspaceHost {
         state,
         backend:
           (state === 'queued' ? backendOf(h.snapshot.context.model) : this.claimedBackend(id, h)) ?? h.task.backend,
+        executor:
+          state === 'queued'
+            ? executorOf(h.snapshot.context.model, h.task.options.executor)
+            : (this.claims.get(id)?.executor ?? 'local'),
         createdAt: h.task.createdAt,
         after:
           h.snapshot.context.startReason !== 'first'
@@ -144,8 +160,9 @@ export class WorkspaceHost {
     if (attempt === 0) return null;
     const known = this.claims.get(id);
     if (known?.attempt === attempt) return known.backend;
-    const backend = readAttemptClaimSync(h.paths.attempts, attempt)?.backend ?? null;
-    if (backend !== null) this.claims.set(id, { attempt, backend });
+    const claim = readAttemptClaimSync(h.paths.attempts, attempt);
+    const backend = claim?.backend ?? null;
+    if (backend !== null) this.claims.set(id, { attempt, backend, executor: claim?.executor?.name ?? 'local' });
     return backend;
   }
 
@@ -206,6 +223,11 @@ export class WorkspaceHost {
   async checkStalls(stallMs: number, now = Date.now()): Promise<void> {
     const hosts = (await this.hostsNow()).map((host) => ({ host, backend: this.claimedBackend(host.paths.id, host) }));
     await this.stalls.check(hosts, stallMs, now);
+  }
+
+  /** Asks the cluster engines about the workers they run (each at its executor's interval). */
+  async followEngines(): Promise<void> {
+    for (const h of await this.hostsNow()) await h.followWorker().catch(this.onError);
   }
 
   /** Every task hosted so far (those whose hosting failed left out). */

@@ -20,8 +20,8 @@ import {
   eventFromFact,
   EventLogWriter,
   type Fact,
+  readAttemptClaimSync,
   type NoteKeeper,
-  recordLostWorker,
   type TaskFile,
   type TaskPaths,
 } from '@dispatch/ipc-fs';
@@ -30,7 +30,7 @@ import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';
 import { classifiers, classifyExit, classifyStuckWorker } from '../worker/classify-exit.js';
 import { systemClock } from './system-clock.js';
-import { startWorker, stopWorker, workerLost, type WorkerContext } from '../worker/worker-actors.js';
+import { settleLostWorker, startWorker, stopWorker, type WorkerContext } from '../worker/worker-actors.js';
 
 /** What a task host needs besides the files. */
 export interface TaskHostOptions extends Omit<WorkerContext, 'paths' | 'now' | 'answerTimeoutSeconds'> {
@@ -69,6 +69,7 @@ export class TaskHost {
     private readonly notes: NoteKeeper,
     /** The state news found on disk led the task to while no host ran (an exit, a question), else null. */
     readonly enteredWhileAway: TaskState | null,
+    private readonly worker: WorkerContext,
   ) {}
 
   static async start(options: TaskHostOptions): Promise<TaskHost> {
@@ -192,7 +193,7 @@ export class TaskHost {
         notes.remember({ id: e.noteId, text: e.text });
     }
     actorRef = actor;
-    const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError, notes, away);
+    const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError, notes, away, ctx);
     void notes.check();
     actor.start();
     const state = stateOf(derived.snapshot);
@@ -239,6 +240,19 @@ export class TaskHost {
     this.send(event);
   }
 
+  /**
+   * Looks whether the running worker is still there, for one run by a cluster engine: a job that
+   * ended without the wrapper's exit record (cancelled outside dispatch, its node failed, its
+   * batch script killed) is recorded as lost, with the engine's word on how — the exit fact then
+   * ends the attempt. A local worker is its wrapper's child and always leaves a record.
+   */
+  async followWorker(): Promise<void> {
+    const { value, context } = this.snapshot;
+    if (context.attempt === 0 || value === 'starting' || !hasWorker(value as TaskState)) return;
+    if (readAttemptClaimSync(this.paths.attempts, context.attempt)?.executor === undefined) return;
+    await settleLostWorker(this.worker, context.attempt);
+  }
+
   /** Stops the actor (workers keep running) and waits for the log to be written. */
   async stop(): Promise<void> {
     this.actor.stop();
@@ -255,7 +269,7 @@ export class TaskHost {
 async function settleWorker(ctx: WorkerContext, state: TaskState, attempt: number): Promise<void> {
   if (attempt === 0 || state === 'starting') return; // starting re-attaches by itself
   if (hasWorker(state)) {
-    if (await workerLost(ctx, attempt)) await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
+    await settleLostWorker(ctx, attempt);
   } else {
     await stopWorker(ctx, attempt);
   }

@@ -1,17 +1,14 @@
 import {
   BackendError,
   buildWorkerCommand,
-  isSameProcess,
   allowedEnv,
-  launchWorker,
-  processStartTime,
   resolveCommand,
   searchedPathNote,
   type SessionResume,
-  signalWorker,
   workerEnv,
   workerPrompt,
 } from '@dispatch/backends';
+import type { ExecutorConfig } from '@dispatch/config';
 import { appendFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { resumeArgs } from './resume-session.js';
@@ -20,17 +17,17 @@ import {
   IpcError,
   markAttemptLogStart,
   readAttemptClaim,
+  type EngineEnd,
   readExitRecord,
   readPidRecord,
   readTaskFile,
   readTaskWorktree,
-  readWrapperRecord,
   recordLostWorker,
   type TaskPaths,
-  writeWrapperRecord,
 } from '@dispatch/ipc-fs';
 import type { SpawnWorkerInput, TaskEvent } from '@dispatch/core';
 import { crashPoint } from '../daemon/crash-points.js';
+import { type Executor, executorFor, executorOfClaim, type Presence } from '../executors/index.js';
 
 /** How a model's worker is run: the backend, its command and how the model is passed, from the config. */
 export interface WorkerSpec {
@@ -49,6 +46,8 @@ export interface WorkerSpec {
   sessionResume?: SessionResume | null;
   /** The backend's `env:`: names its workers get besides the allow-list, or `all`. */
   env?: readonly string[] | 'all';
+  /** Where its workers run (the task's `run --executor`, else the backend's `executor:`); absent: local. */
+  executor?: ExecutorConfig;
 }
 
 /** What a task host knows to start workers of one task. */
@@ -100,12 +99,14 @@ async function launch(
 ): Promise<void> {
   const { attempt, model } = input;
   const spec = await ctx.resolveWorker(model);
+  const executor = claimed ? await executorOfAttempt(ctx, attempt, spec) : executorFor(spec.executor);
   if (!claimed)
     await claimAttempt(ctx.paths.attempts, {
       attempt,
       model,
       backend: spec.backend,
       claimedAt: new Date(ctx.now()).toISOString(),
+      ...(executor.kind !== 'local' && { executor: { name: executor.name, kind: executor.kind } }),
     });
   crashPoint('after-attempt-claim');
   // Cancelled meanwhile (or recorded as ended by a stop): the attempt ends here, without a worker.
@@ -145,17 +146,15 @@ async function launch(
   });
   await markAttemptLogStart(ctx.paths, attempt);
   await noteMissingCli(ctx, spec.command, env);
-  const { wrapperPid } = await launchWorker({
-    attemptsDir: ctx.paths.attempts,
-    attempt,
-    logFile: ctx.paths.workerLog,
-    command,
-    cwd: ctx.cwd,
-    env,
-  });
-  crashPoint('after-spawn-before-pid');
-  // Lets a later host tell "still starting" from "the wrapper died before writing anything".
-  await writeWrapperRecord(ctx.paths.attempts, attempt, wrapperPid, processStartTime(wrapperPid) ?? '');
+  await executor.launch({ paths: ctx.paths, attempt, command, cwd: ctx.cwd, env });
+}
+
+/** The executor attempt N was claimed on, lent the settings of the config's entry of that name now. */
+async function executorOfAttempt(ctx: WorkerContext, attempt: number, spec?: WorkerSpec): Promise<Executor> {
+  const claim = await readAttemptClaim(ctx.paths.attempts, attempt);
+  if (claim?.executor === undefined) return executorFor(undefined);
+  const current = spec ?? (await Promise.resolve(ctx.resolveWorker(claim.model)).catch(() => undefined));
+  return executorOfClaim(claim, current?.executor);
 }
 
 /**
@@ -164,19 +163,25 @@ async function launch(
  * a pid record: the claim was made, but the daemon died before launching anything.
  */
 async function attach(ctx: WorkerContext, attempt: number): Promise<number | null | 'never-launched'> {
+  const executor = await executorOfAttempt(ctx, attempt);
   const deadline = Date.now() + (ctx.pidWaitMs ?? 10_000);
+  let presence: Presence = { is: 'none' };
+  let askAt = 0;
   for (;;) {
     const record = await readPidRecord(ctx.paths.attempts, attempt);
     if (record) return record.pid;
     if (await readExitRecord(ctx.paths.attempts, attempt)) return null;
-    const wrapper = await readWrapperRecord(ctx.paths.attempts, attempt);
-    const wrapperAlive = wrapper !== null && wrapper.startTime !== '' && isSameProcess(wrapper.pid, wrapper.startTime);
-    if (!wrapperAlive && Date.now() > deadline) {
-      if (wrapper === null) return 'never-launched';
-      await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
+    // A job Slurm holds pending is alive: the task stays starting, holding its slot, for as long.
+    if (Date.now() >= askAt) {
+      presence = await executor.presence(ctx.paths, attempt);
+      askAt = Date.now() + executor.presenceEveryMs;
+    }
+    if (presence.is !== 'alive' && Date.now() > deadline) {
+      if (presence.is === 'none') return 'never-launched';
+      await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()), presence.end);
       return null;
     }
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, executor.recordsEveryMs));
   }
 }
 
@@ -215,20 +220,26 @@ export async function startWorker(
   return { type: 'worker.started', attempt, model, pid: pid === 'never-launched' ? null : pid, at: ctx.now() };
 }
 
-/** True when attempt N's worker is gone without an exit record: its process and its wrapper are dead. */
-export async function workerLost(ctx: WorkerContext, attempt: number): Promise<boolean> {
-  if (await readExitRecord(ctx.paths.attempts, attempt)) return false;
-  const [pid, wrapper] = await Promise.all([
-    readPidRecord(ctx.paths.attempts, attempt),
-    readWrapperRecord(ctx.paths.attempts, attempt),
-  ]);
-  const alive = (r: { pid: number; startTime: string } | null) => r !== null && isSameProcess(r.pid, r.startTime);
-  if (alive(pid) || alive(wrapper)) return false;
+/**
+ * How attempt N's worker ended when it is gone without an exit record (its process and wrapper
+ * dead, or its job ended) — `{ end }` with the engine's word where there is one — else null.
+ */
+export async function workerLost(ctx: WorkerContext, attempt: number): Promise<{ end?: EngineEnd } | null> {
+  if (await readExitRecord(ctx.paths.attempts, attempt)) return null;
+  const presence = await (await executorOfAttempt(ctx, attempt)).presence(ctx.paths, attempt);
+  if (presence.is !== 'gone') return null;
   // The wrapper writes the exit record after the worker ends: look once more before calling it lost.
-  return !(await readExitRecord(ctx.paths.attempts, attempt)) && (pid !== null || wrapper !== null);
+  if (await readExitRecord(ctx.paths.attempts, attempt)) return null;
+  return presence.end ? { end: presence.end } : {};
 }
 
-/** Stops attempt N's worker group: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
+/** Records attempt N as lost when its worker is gone without an exit record; true when it did. */
+export async function settleLostWorker(ctx: WorkerContext, attempt: number): Promise<boolean> {
+  const lost = await workerLost(ctx, attempt);
+  return lost !== null && recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()), lost.end);
+}
+
+/** Stops attempt N's worker wherever it runs: its process group (SIGTERM, then SIGKILL after `graceMs`), or its job. */
 export async function stopWorker(ctx: WorkerContext, attempt: number, graceMs = 5_000): Promise<void> {
   // Nothing was started for an attempt never claimed (a launch still on its way sees the cancel).
   if (attempt === 0 || !(await readAttemptClaim(ctx.paths.attempts, attempt))) return;
@@ -237,11 +248,5 @@ export async function stopWorker(ctx: WorkerContext, attempt: number, graceMs = 
     await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
     return;
   }
-  if (!(await signalWorker(ctx.paths.attempts, attempt, 'SIGTERM'))) return;
-  crashPoint('during-cancel');
-  const timer = setTimeout(
-    () => void signalWorker(ctx.paths.attempts, attempt, 'SIGKILL').catch(() => undefined),
-    graceMs,
-  );
-  timer.unref();
+  await (await executorOfAttempt(ctx, attempt)).stop(ctx.paths, attempt, graceMs);
 }

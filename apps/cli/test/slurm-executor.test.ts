@@ -1,0 +1,216 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, expect, it, vi } from 'vitest';
+import { simWorkerPath } from '@dispatch/backends';
+import { listAttempts, readJobRecord, taskPaths } from '@dispatch/ipc-fs';
+import { ENGINE_CRASH_POINTS, type TaskStatus } from '@dispatch/runtime';
+import { assertFreshBuild, bin } from './built-binary.js';
+import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
+import { describeSlurm, jobsNamed, processesOfTask, restartController, slurmAdmin, slurmJob } from './slurm-cluster.js';
+
+beforeAll(assertFreshBuild);
+cleanUpWorkspaces();
+
+const until = <T>(probe: () => T | Promise<T>, timeout = 60_000) => vi.waitUntil(probe, { timeout, interval: 100 });
+
+/**
+ * A workspace whose config sends workers to the real test cluster: executor `hpc` (Slurm, looked
+ * at every second), `later` (jobs that may start only in ten minutes: they wait PENDING), and a
+ * backend `simslurm` — the simulated worker, noting the SLURM_JOB_ID it sees first — sent to hpc.
+ */
+function slurmWorkspace(name: string): E2eWorkspace {
+  const w = e2eWorkspace(name);
+  const seen = `printf 'SLURM_JOB_ID=%s\\n' "$SLURM_JOB_ID" >> "$DISPATCH_TASK_DIR/seen-env"; sh '${simWorkerPath()}'`;
+  writeFileSync(
+    join(w.home, 'config.yaml'),
+    [
+      'default: x',
+      'executors:',
+      '  hpc: { kind: slurm, scan_interval: 1 }',
+      "  later: { kind: slurm, sbatch: ['--begin=now+600'], scan_interval: 1 }",
+      'backends:',
+      `  simslurm: { command: ${JSON.stringify(seen)}, executor: hpc }`,
+      'models:',
+      '  x: { backend: simslurm }',
+      '',
+    ].join('\n'),
+  );
+  return w;
+}
+
+async function statusOf(w: E2eWorkspace, id: string): Promise<TaskStatus> {
+  const r = await w.dispatch(['status', id, '--json']);
+  expect(r.exitCode, r.stderr).toBe(0);
+  return JSON.parse(String(r.stdout)) as TaskStatus;
+}
+
+async function run(w: E2eWorkspace, args: string[]): Promise<void> {
+  const r = await w.dispatch(['run', ...args]);
+  expect(r.exitCode, r.stderr).toBe(0);
+}
+
+/** The task's job once submitted (its job record), its id as Slurm knows it. */
+async function jobOf(w: E2eWorkspace, id: string, attempt = 1): Promise<string> {
+  return (await until(() => readJobRecord(taskPaths(w.dispatchDir, id).attempts, attempt)))!.job;
+}
+
+function killDaemon(w: E2eWorkspace): void {
+  const info = JSON.parse(readFileSync(join(w.home, 'daemon.json'), 'utf8')) as { pid: number };
+  process.kill(info.pid, 'SIGKILL');
+}
+
+describeSlurm('the slurm executor, on a real single-node cluster', () => {
+  it('runs a task as one Slurm job: the worker sees SLURM_JOB_ID, asks, the daemon is killed -9 meanwhile, the answer comes, it completes', async () => {
+    const w = slurmWorkspace('slurm-ask');
+    await run(w, [
+      '--executor',
+      'hpc',
+      '--id',
+      's1',
+      '--step',
+      'one',
+      '--step',
+      'two {ask: Which database?}',
+      '--step',
+      'three',
+      'work on the cluster',
+    ]);
+    const job = await jobOf(w, 's1');
+    const asked = await until(async () => {
+      const s = await statusOf(w, 's1');
+      return s.question !== null && s.executor?.state === 'RUNNING' ? s : null;
+    });
+    expect(asked.state).toBe('awaiting-answer');
+    expect(asked.executor).toMatchObject({ name: 'hpc', kind: 'slurm', job, state: 'RUNNING', node: 'localhost' });
+    const paths = taskPaths(w.dispatchDir, 's1');
+    expect(readFileSync(join(paths.dir, 'seen-env'), 'utf8')).toBe(`SLURM_JOB_ID=${job}\n`);
+    // People see where it runs.
+    expect(String((await w.dispatch(['status', 's1'])).stdout)).toMatch(
+      new RegExp(`runs on\\s+slurm job ${job} on localhost RUNNING`),
+    );
+    expect(String((await w.dispatch(['status'])).stdout)).toContain(`slurm job ${job}`);
+
+    killDaemon(w);
+    const answered = await w.dispatch(['answer', 's1', 'Postgres']);
+    expect(answered.exitCode, answered.stderr).toBe(0);
+    await until(async () => (await statusOf(w, 's1')).state === 'completed');
+    expect((await statusOf(w, 's1')).items.map((i) => i.mark)).toEqual(['done', 'done', 'done']);
+    // One attempt, one job; its output went to the task's log, never to slurm-<job>.out in the workspace.
+    expect(await listAttempts(paths.attempts)).toEqual([1]);
+    expect(await jobsNamed('dispatch-s1-')).toEqual([job]);
+    expect(readdirSync(w.dir).filter((f) => f.startsWith('slurm-'))).toEqual([]);
+    expect((await slurmJob(job))?.state).toBe('COMPLETED');
+    expect(readFileSync(paths.workerLog, 'utf8')).toContain('asked question 1');
+  });
+
+  it('cancel ends the job (CANCELLED) and leaves no process of the task', async () => {
+    const w = slurmWorkspace('slurm-cancel');
+    await run(w, ['--model', 'sim', '--executor', 'hpc', '--id', 'c1', '--step', 'forever {hang}', 'never ends']);
+    const job = await jobOf(w, 'c1');
+    await until(async () => (await statusOf(w, 'c1')).executor?.state === 'RUNNING');
+    const paths = taskPaths(w.dispatchDir, 'c1');
+    await until(async () => (await processesOfTask(paths.dir)).length > 0);
+    const r = await w.dispatch(['cancel', 'c1']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    await until(async () => (await statusOf(w, 'c1')).state === 'cancelled');
+    await until(async () => (await slurmJob(job))?.state === 'CANCELLED');
+    await until(async () => (await processesOfTask(paths.dir)).length === 0);
+  });
+
+  it.each([
+    ['scancel', ['scancel']],
+    ['scancel --full -s KILL (the batch script killed: no exit record)', ['scancel', '--full', '-s', 'KILL']],
+  ])(
+    "a job ended behind dispatch's back (%s) fails the task with Slurm's state in its message",
+    async (_name, command) => {
+      const w = slurmWorkspace('slurm-foreign');
+      await run(w, ['--executor', 'hpc', '--id', 'f1', '--step', 'forever {hang}', 'never ends']);
+      const job = await jobOf(w, 'f1');
+      await until(async () => (await statusOf(w, 'f1')).executor?.state === 'RUNNING');
+      await slurmAdmin(command[0]!, [...command.slice(1), job]);
+      const failed = await until(async () => {
+        const s = await statusOf(w, 'f1');
+        return s.state === 'failed' ? s : null;
+      });
+      expect(failed.error?.message).toMatch(new RegExp(`Slurm job ${job} ended (CANCELLED|FAILED)`));
+      expect(failed.error?.kind).toBe('interrupted');
+      await until(async () => (await processesOfTask(taskPaths(w.dispatchDir, 'f1').dir)).length === 0);
+    },
+  );
+
+  it("a job Slurm holds pending stays starting, with Slurm's reason shown, and runs once released", async () => {
+    const w = slurmWorkspace('slurm-hold');
+    await run(w, ['--model', 'sim', '--executor', 'later', '--id', 'h1', '--step', 'one', 'wait your turn']);
+    const job = await jobOf(w, 'h1');
+    await slurmAdmin('scontrol', ['hold', job]);
+    const held = await until(async () => {
+      const s = await statusOf(w, 'h1');
+      return s.executor?.reason === 'JobHeldUser' ? s : null;
+    });
+    expect(held.state).toBe('starting');
+    expect(held.executor).toMatchObject({ kind: 'slurm', job, state: 'PENDING' });
+    expect(String((await w.dispatch(['status', 'h1'])).stdout)).toContain(`slurm job ${job} PENDING (JobHeldUser)`);
+    await slurmAdmin('scontrol', ['release', job]);
+    await slurmAdmin('scontrol', ['update', `JobId=${job}`, 'StartTime=now']);
+    await until(async () => (await statusOf(w, 'h1')).state === 'completed');
+    expect(await jobsNamed('dispatch-h1-')).toEqual([job]);
+  });
+
+  it('restarting slurmctld while a job runs loses nothing', async () => {
+    const w = slurmWorkspace('slurm-ctld');
+    await run(w, [
+      '--executor',
+      'hpc',
+      '--id',
+      'r1',
+      '--step',
+      'one {sleep: 4}',
+      '--step',
+      'two {ask: Go on?}',
+      'outlive the controller',
+    ]);
+    const job = await jobOf(w, 'r1');
+    await until(async () => (await statusOf(w, 'r1')).executor?.state === 'RUNNING');
+    await restartController();
+    await until(async () => (await statusOf(w, 'r1')).question !== null);
+    expect((await w.dispatch(['answer', 'r1', 'yes'])).exitCode).toBe(0);
+    await until(async () => (await statusOf(w, 'r1')).state === 'completed');
+    expect(await jobsNamed('dispatch-r1-')).toEqual([job]);
+  });
+
+  it.each(ENGINE_CRASH_POINTS)('a daemon killed at %s never submits twice', async (point) => {
+    const w = slurmWorkspace('slurm-crash');
+    const r = await execa(
+      'node',
+      [bin, 'run', '--executor', 'hpc', '--id', 'k1', '--step', 'one', 'crash after submit'],
+      {
+        cwd: w.dir,
+        env: { ...w.env, DISPATCH_CRASH_AT: point, DISPATCH_PID_WAIT_MS: '500' },
+        extendEnv: false,
+        reject: false,
+      },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const paths = taskPaths(w.dispatchDir, 'k1');
+    // The daemon died between sbatch and the job record: the job exists, the record does not.
+    await until(async () => (await jobsNamed('dispatch-k1-')).length === 1);
+    await until(async () => !(await w.daemonRunning()));
+    expect(existsSync(join(paths.attempts, '1.job.json'))).toBe(false);
+    // The next daemon (any command starts one) finds the job by its name instead of submitting again.
+    expect((await w.dispatch(['daemon', 'start'])).exitCode).toBe(0);
+    await until(async () => (await statusOf(w, 'k1')).state === 'completed');
+    expect(await jobsNamed('dispatch-k1-')).toEqual([(await readJobRecord(paths.attempts, 1))!.job]);
+  });
+
+  it('run --executor with a name the config lacks exits 2 with one line, and writes nothing', async () => {
+    const w = slurmWorkspace('slurm-nope');
+    const r = await w.dispatch(['run', '--executor', 'hcp', '--id', 'n1', 'nowhere']);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr).trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /--executor "hcp": no such executor .*executors: local, hpc, later \(did you mean hpc\?\)/,
+    );
+    expect(existsSync(w.dispatchDir) && readdirSync(join(w.dispatchDir, 'tasks')).length > 0).toBe(false);
+  });
+});

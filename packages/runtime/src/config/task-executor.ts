@@ -1,0 +1,55 @@
+import {
+  type BackendConfig,
+  type DispatchConfig,
+  type ExecutorConfig,
+  LOCAL_EXECUTOR,
+  nearestName,
+} from '@dispatch/config';
+import { usageError } from '../errors.js';
+import type { RunsHere } from './model-cli.js';
+
+const LOCAL: ExecutorConfig = { name: LOCAL_EXECUTOR, kind: 'local', sbatch: [], scanInterval: undefined };
+
+/**
+ * `run --executor NAME`, checked before anything is written: `local` always exists, any other
+ * name must be one of the config's `executors` (exit 2 otherwise, naming the ones there are).
+ */
+export function checkExecutorOption(config: DispatchConfig | null, name: string | undefined): string | undefined {
+  if (name === undefined || name === LOCAL_EXECUTOR || config?.executors[name] !== undefined) return name;
+  const names = Object.keys(config?.executors ?? { [LOCAL_EXECUTOR]: LOCAL });
+  const near = nearestName(name, names);
+  const where = config ? `the config (${config.path})` : 'the config (there is none)';
+  throw usageError(
+    `--executor ${JSON.stringify(name)}: no such executor in ${where}; executors: ${names.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`,
+    'invalid-input',
+  );
+}
+
+/**
+ * Where a worker runs: the task's own `--executor`, else its backend's `executor:`, else this
+ * machine. A name the config no longer has (edited since `run`) is an error the attempt fails with.
+ */
+export function executorConfigFor(
+  config: DispatchConfig | null,
+  taskExecutor: string | undefined,
+  backend: BackendConfig | null,
+): ExecutorConfig {
+  const name = taskExecutor ?? backend?.executor ?? LOCAL_EXECUTOR;
+  const found = config?.executors[name] ?? (name === LOCAL_EXECUTOR ? LOCAL : undefined);
+  if (found === undefined)
+    throw new Error(
+      `executor ${JSON.stringify(name)} is not in the config${config ? ` (${config.path})` : ''} any more`,
+    );
+  return found;
+}
+
+/** Whether a backend's workers run here, for a task sent to `taskExecutor` (the CLI check skips the others). */
+export function runsHereFor(config: DispatchConfig | null, taskExecutor: string | undefined): RunsHere {
+  return (backend) => {
+    try {
+      return executorConfigFor(config, taskExecutor, backend).kind === 'local';
+    } catch {
+      return true;
+    }
+  };
+}

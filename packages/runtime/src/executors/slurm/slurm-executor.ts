@@ -1,0 +1,138 @@
+import { WRAPPER_SCRIPT } from '@dispatch/backends';
+import type { ExecutorConfig } from '@dispatch/config';
+import {
+  type EngineView,
+  type JobRecord,
+  readEngineView,
+  readJobRecord,
+  type TaskPaths,
+  writeEngineView,
+  writeFileAtomic,
+  writeJobRecord,
+} from '@dispatch/ipc-fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { crashPoint } from '../../daemon/crash-points.js';
+import type { AttemptLaunch, Executor, Presence } from '../executor.js';
+import { jobEnded } from './job-states.js';
+import { type JobQueue, jobQueue } from './job-queue.js';
+import { cancelJob, findJobNamed, SlurmUnavailable, submitJob } from './slurm-commands.js';
+
+/** How often Slurm is asked about a job when the config names no `scan_interval`. */
+export const SLURM_SCAN_SECONDS = 5;
+
+/**
+ * The job name of attempt N: unique per workspace, task and attempt, so that the job of a submit
+ * whose daemon died before recording its id is found again instead of submitted twice.
+ */
+export function jobName(paths: TaskPaths, attempt: number): string {
+  const where = createHash('sha256').update(paths.attempts).digest('hex').slice(0, 10);
+  return `dispatch-${paths.id}-${attempt}-${where}`;
+}
+
+/** A path as an sbatch `--output` takes it: `%` starts a pattern there (`%j`), `%%` is a plain `%`. */
+function slurmFilename(path: string): string {
+  return path.replaceAll('%', '%%');
+}
+
+/**
+ * Workers as Slurm batch jobs, one per attempt (DESIGN.md's "Executors (Contract)"): the job runs
+ * the same wrapper, on a node that shares the workspace's filesystem, and the daemon follows it
+ * through the records and through squeue. Options dispatch owns (`--job-name`, `--output`,
+ * `--chdir`...) come after the config's `sbatch` words, so they always hold.
+ */
+export function createSlurmExecutor(config: ExecutorConfig, queue: JobQueue = jobQueue): Executor {
+  const everyMs = Math.round((config.scanInterval ?? SLURM_SCAN_SECONDS) * 1000);
+
+  /** The attempt's job record; one a crashed submit left unrecorded is looked up by name and recorded. */
+  async function jobOf(paths: TaskPaths, attempt: number): Promise<JobRecord | null> {
+    const recorded = await readJobRecord(paths.attempts, attempt);
+    if (recorded) return recorded;
+    const name = jobName(paths, attempt);
+    const job = await findJobNamed(name);
+    if (job === null) return null;
+    const record: JobRecord = {
+      executor: config.name,
+      kind: 'slurm',
+      job,
+      name,
+      submittedAt: new Date().toISOString(),
+    };
+    await writeJobRecord(paths.attempts, attempt, record).catch(() => undefined); // another host recorded it first
+    return (await readJobRecord(paths.attempts, attempt)) ?? record;
+  }
+
+  /** Keeps the engine view file (what status shows) in step with Slurm, writing only on change. */
+  async function note(paths: TaskPaths, attempt: number, view: Omit<EngineView, 'at'>): Promise<void> {
+    const last = await readEngineView(paths.attempts, attempt).catch(() => null);
+    if (last && last.state === view.state && last.reason === view.reason && last.node === view.node) return;
+    await writeEngineView(paths.attempts, attempt, { ...view, at: new Date().toISOString() });
+  }
+
+  return {
+    name: config.name,
+    kind: 'slurm',
+    presenceEveryMs: everyMs,
+    recordsEveryMs: 200,
+
+    async launch(run: AttemptLaunch): Promise<void> {
+      const { paths, attempt, command } = run;
+      if (run.cwd.includes('\\') || paths.workerLog.includes('\\'))
+        throw new Error(
+          `cannot submit to Slurm from a path with a backslash (${run.cwd}): sbatch reads it as a pattern`,
+        );
+      const script = join(paths.attempts, `${attempt}.sbatch`);
+      await writeFileAtomic(
+        script,
+        `#!/bin/sh\n# dispatch: the worker wrapper of ${paths.id}, attempt ${attempt}\n${WRAPPER_SCRIPT}`,
+      );
+      const log = slurmFilename(paths.workerLog);
+      const name = jobName(paths, attempt);
+      const job = await submitJob(
+        [
+          ...config.sbatch,
+          '--no-requeue',
+          `--job-name=${name}`,
+          `--chdir=${run.cwd}`,
+          `--output=${log}`,
+          `--error=${log}`,
+          '--open-mode=append',
+          '--export=ALL',
+          script,
+          paths.attempts,
+          String(attempt),
+          paths.workerLog,
+          command.script,
+          ...command.args,
+        ],
+        run.env,
+      );
+      crashPoint('after-submit-before-job-record');
+      const submittedAt = new Date().toISOString();
+      await writeJobRecord(paths.attempts, attempt, { executor: config.name, kind: 'slurm', job, name, submittedAt });
+      await note(paths, attempt, { kind: 'slurm', job, state: 'PENDING', reason: null, node: null });
+    },
+
+    async presence(paths: TaskPaths, attempt: number): Promise<Presence> {
+      try {
+        const record = await jobOf(paths, attempt);
+        if (record === null) return { is: 'none' };
+        const view = await queue.view(record.job, everyMs);
+        const state = view?.state ?? 'GONE';
+        const reason = view?.reason ?? null;
+        await note(paths, attempt, { kind: 'slurm', job: record.job, state, reason, node: view?.node ?? null });
+        if (view !== null && !jobEnded(view.state)) return { is: 'alive' };
+        return { is: 'gone', end: { kind: 'slurm', job: record.job, state, reason } };
+      } catch (err) {
+        // Slurm not answering (slurmctld restarting) proves nothing: the job may well run on.
+        if (err instanceof SlurmUnavailable) return { is: 'alive' };
+        throw err;
+      }
+    },
+
+    async stop(paths: TaskPaths, attempt: number): Promise<void> {
+      const record = await jobOf(paths, attempt);
+      if (record !== null) await cancelJob(record.job);
+    },
+  };
+}
