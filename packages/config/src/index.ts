@@ -68,6 +68,7 @@ export {
   type FoundModel,
 } from './init/initial-config.js';
 export { findMissingModel, addMissingModel, type MissingModel } from './resolve/missing-model.js';
+export { executorFor } from './resolve/executor-of.js';
 export {
   BACKEND_FAILURES,
   backendExecutable,

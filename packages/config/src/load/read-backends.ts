@@ -7,6 +7,9 @@ import { quote } from './wording.js';
 const COMMAND = 'the shell command that runs the worker CLI';
 const FLAG = /^--?[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
+/** The keys a backend takes. */
+export const BACKEND_KEYS = ['command', 'model_flag', 'env', 'executor'] as const;
+
 /** `backends`, validated: each backend by name, and every name defined (valid or not, for references). */
 export interface BackendsRead {
   backends: Record<string, BackendConfig>;
@@ -58,15 +61,41 @@ function readEnv(reader: ConfigReader, field: Field | undefined): readonly strin
   return ok ? names : false;
 }
 
+// A backend's `executor`: a name in `executors`, or `local`; undefined when left out; false when invalid (already reported).
+function readExecutor(
+  reader: ConfigReader,
+  field: Field | undefined,
+  entry: Field,
+  executors: Set<string> | undefined,
+): string | undefined | false {
+  if (field === undefined || isNull(field.value)) return undefined;
+  const name = reader.string(field, 'the name of an executor in executors, or local');
+  if (name === undefined) return false;
+  if (!executors || executors.has(name)) return name;
+  reader.error(
+    entry.path,
+    `executor ${quote(name)} is not defined in executors${reader.suggest(name, executors)}`,
+    field.at,
+    field.path,
+  );
+  return false;
+}
+
 function kindOf(name: string): BackendKind {
   return (KNOWN_BACKENDS as readonly string[]).includes(name) ? (name as BackendKind) : 'command';
 }
 
 /**
- * Reads `backends.<name>.{command, model_flag, env}`. A backend's kind is its key when that is a known
- * CLI (claude, codex, cursor, gemini, opencode), else a generic `command`.
+ * Reads `backends.<name>.{command, model_flag, env, executor}`; the executor must be a name in
+ * `executors` or `local` (`executors` undefined: they could not be read, so it is not checked). A
+ * backend's kind is its key when that is a known CLI (claude, codex, cursor, gemini, opencode), else
+ * a generic `command`.
  */
-export function readBackends(reader: ConfigReader, section: Field | undefined): BackendsRead {
+export function readBackends(
+  reader: ConfigReader,
+  section: Field | undefined,
+  executors: Set<string> | undefined,
+): BackendsRead {
   const result: BackendsRead = { backends: {}, names: new Set(), complete: true };
   const map = reader.section(section, 'a mapping of backends (e.g. claude: { command: "claude -p" })');
   if (!map || !section) return { ...result, complete: isNull(section?.value) };
@@ -75,18 +104,19 @@ export function readBackends(reader: ConfigReader, section: Field | undefined): 
     const named = checkName(reader, entry, 'backend name');
     const spec = reader.mapping(entry, `{ command: <${COMMAND}> }`);
     if (!spec) continue;
-    const keys = reader.fields(spec, entry.path, ['command', 'model_flag', 'env']);
+    const keys = reader.fields(spec, entry.path, BACKEND_KEYS);
     const command = readCommand(reader, keys.get('command'), entry);
     const modelFlag = readModelFlag(reader, keys.get('model_flag'));
     const env = readEnv(reader, keys.get('env'));
-    if (!named || command === undefined || modelFlag === false || env === false) continue;
+    const executor = readExecutor(reader, keys.get('executor'), entry, executors);
+    if (!named || command === undefined || modelFlag === false || env === false || executor === false) continue;
     result.backends[entry.name] = {
       name: entry.name,
       kind: kindOf(entry.name),
       command,
       modelFlag,
       env,
-      executor: undefined,
+      executor,
     };
   }
   return result;

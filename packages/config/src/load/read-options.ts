@@ -30,20 +30,33 @@ function positiveInteger(
   return undefined;
 }
 
+// A limit names total, a backend or an executor; a name that is both could mean either, so it is refused.
+// Names are not checked when backends or executors could not be read (that error is reported already).
 function readLimits(
   reader: ConfigReader,
   section: Field | undefined,
-  backends: Set<string> | undefined,
+  known: { backends: Set<string> | undefined; executors: Set<string> | undefined },
 ): Limits | undefined {
   const map = reader.section(section, 'a mapping like { total: 4, claude: 2 }');
   if (!map || !section) return undefined;
+  const { backends, executors } = known;
   const limits: Limits = { backends: {}, executors: {} };
   for (const entry of reader.fields(map, section.path).values()) {
-    if (entry.name !== 'total' && backends && !backends.has(entry.name)) {
-      const near = reader.suggest(entry.name, ['total', ...backends]);
+    const isBackend = backends?.has(entry.name) ?? false;
+    const isExecutor = executors?.has(entry.name) ?? false;
+    if (entry.name !== 'total' && isBackend && isExecutor) {
       reader.error(
         entry.path,
-        `${quote(entry.name)} is not a backend: limits take total or a name in backends${near}`,
+        `${quote(entry.name)} is both a backend and an executor, so this limit is ambiguous: rename one of them`,
+        entry.key,
+      );
+      continue;
+    }
+    if (entry.name !== 'total' && !isBackend && !isExecutor && backends && executors) {
+      const near = reader.suggest(entry.name, ['total', ...backends, ...executors]);
+      reader.error(
+        entry.path,
+        `${quote(entry.name)} is not a backend or an executor: limits take total, a name in backends or a name in executors${near}`,
         entry.key,
       );
       continue;
@@ -51,6 +64,7 @@ function readLimits(
     const limit = positiveInteger(reader, entry, 'a whole number of tasks at once, 1 or more');
     if (limit === undefined) continue;
     if (entry.name === 'total') limits.total = limit;
+    else if (isExecutor) limits.executors[entry.name] = limit;
     else limits.backends[entry.name] = limit;
   }
   return limits;
@@ -79,7 +93,11 @@ function readFallback(reader: ConfigReader, field: Field | undefined, models: Se
 export function readOptions(
   reader: ConfigReader,
   top: Map<string, Field>,
-  known: { backends: Set<string> | undefined; models: Set<string> | undefined },
+  known: {
+    backends: Set<string> | undefined;
+    executors: Set<string> | undefined;
+    models: Set<string> | undefined;
+  },
 ): OptionsRead {
   const options: OptionsRead = {
     answerTimeout: undefined,
@@ -138,7 +156,7 @@ export function readOptions(
         MAX_ANSWER_TIMEOUT,
       ) ?? DEFAULT_TIME_LIMIT;
   }
-  options.limits = readLimits(reader, top.get('limits'), known.backends);
+  options.limits = readLimits(reader, top.get('limits'), known);
   options.fallback = readFallback(reader, top.get('fallback'), known.models);
   const notify = top.get('notify');
   if (notify && !isNull(notify.value)) {

@@ -38,10 +38,38 @@ describe('validateConfig: what it reads', () => {
     );
     expect(errors).toEqual([]);
     expect(value?.backends).toStrictEqual({
-      claude: { name: 'claude', kind: 'claude', command: 'env -u CLAUDECODE claude -p', modelFlag: undefined, env: [] },
-      gemini: { name: 'gemini', kind: 'gemini', command: 'gemini --yolo', modelFlag: '-m', env: [] },
-      opencode: { name: 'opencode', kind: 'opencode', command: 'opencode run', modelFlag: null, env: [] },
-      'my-cli': { name: 'my-cli', kind: 'command', command: 'my-cli --prompt', modelFlag: undefined, env: [] },
+      claude: {
+        name: 'claude',
+        kind: 'claude',
+        command: 'env -u CLAUDECODE claude -p',
+        modelFlag: undefined,
+        env: [],
+        executor: undefined,
+      },
+      gemini: {
+        name: 'gemini',
+        kind: 'gemini',
+        command: 'gemini --yolo',
+        modelFlag: '-m',
+        env: [],
+        executor: undefined,
+      },
+      opencode: {
+        name: 'opencode',
+        kind: 'opencode',
+        command: 'opencode run',
+        modelFlag: null,
+        env: [],
+        executor: undefined,
+      },
+      'my-cli': {
+        name: 'my-cli',
+        kind: 'command',
+        command: 'my-cli --prompt',
+        modelFlag: undefined,
+        env: [],
+        executor: undefined,
+      },
     });
   });
 
@@ -124,6 +152,7 @@ describe('validateConfig: what it reads', () => {
       command: 'claude -p',
       modelFlag: undefined,
       env: [],
+      executor: undefined,
     });
   });
 

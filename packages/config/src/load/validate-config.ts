@@ -1,6 +1,7 @@
 import { isMap, type Document } from 'yaml';
 import type { ConfigIssue, DispatchConfig } from '../types.js';
 import { readBackends } from './read-backends.js';
+import { readExecutors } from './read-executors.js';
 import { checkable, readAgents, readAliases, readModels } from './read-models.js';
 import { readOptions } from './read-options.js';
 import { byPosition, ConfigReader, describe, type Field } from './reader.js';
@@ -19,6 +20,7 @@ export const TOP_LEVEL_KEYS = [
   'backends',
   'models',
   'aliases',
+  'executors',
   'answer_timeout',
   'limits',
   'fallback',
@@ -52,7 +54,7 @@ function readDefault(
 /**
  * Validates a parsed config.yaml against the schema (DESIGN.md's config contract), collecting every
  * problem rather than stopping at the first: wrong types, dangling references (with a did-you-mean),
- * invalid names, empty commands. Unknown keys and the old format (`agents`) are warnings. `value`
+ * invalid names, empty commands, sbatch arguments dispatch keeps to itself. Unknown keys and the old format (`agents`) are warnings. `value`
  * is the normalized config, or null when there is any error.
  * @example
  * const { doc } = parseConfigDocument(text, file);
@@ -76,7 +78,9 @@ export function validateConfig(doc: Document.Parsed, file: string): ConfigValida
     return finish(null);
   }
   const top = reader.fields(root, '', TOP_LEVEL_KEYS);
-  const backends = readBackends(reader, top.get('backends'));
+  // Executors first: backends and limits name them.
+  const executors = readExecutors(reader, top.get('executors'));
+  const backends = readBackends(reader, top.get('backends'), checkable(executors));
   const models = readModels(reader, top.get('models'), checkable(backends));
   const aliases = readAliases(reader, top.get('aliases'), checkable(models));
   const agentsField = top.get('agents');
@@ -88,7 +92,11 @@ export function validateConfig(doc: Document.Parsed, file: string): ConfigValida
     ? new Set(sections.flatMap((section) => [...section.names]))
     : undefined;
   const defaultName = readDefault(reader, top.get('default'), root, names, agents !== undefined);
-  const options = readOptions(reader, top, { backends: checkable(backends), models: checkable(models) });
+  const options = readOptions(reader, top, {
+    backends: checkable(backends),
+    executors: checkable(executors),
+    models: checkable(models),
+  });
   if (defaultName === undefined) return finish(null);
   return finish({
     path: file,
@@ -96,7 +104,7 @@ export function validateConfig(doc: Document.Parsed, file: string): ConfigValida
     default: defaultName,
     backends: backends.backends,
     models: models.values,
-    executors: { local: { name: 'local', kind: 'local', sbatch: [], scanInterval: undefined } },
+    executors: executors.executors,
     aliases: { ...aliases.values, ...agents?.values },
     ...options,
   });
