@@ -38,14 +38,13 @@ export async function slurmJob(job: string): Promise<{ state: string; reason: st
   return r.exitCode === 0 && state ? { state, reason, node } : null;
 }
 
-/** Every job (any state Slurm still keeps) whose name starts with `prefix`: how many jobs an attempt made. */
-export async function jobsNamed(prefix: string): Promise<string[]> {
-  const r = await execa('squeue', ['-h', '-t', 'all', '--me', '-o', '%i %j'], { reject: false });
+/** Every job (in any state Slurm still keeps) named `name`: how many jobs an attempt made. */
+export async function jobsNamed(name: string): Promise<string[]> {
+  const r = await execa('squeue', ['-h', '-t', 'all', '--me', '--name', name, '-o', '%i'], { reject: false });
   return String(r.stdout)
     .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([, name]) => name?.startsWith(prefix))
-    .map(([id]) => id!);
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /** Runs a Slurm admin command (scancel, scontrol), failing the test with its words when it fails. */

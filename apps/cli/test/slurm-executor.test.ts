@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { simWorkerPath } from '@dispatch/backends';
 import { listAttempts, readJobRecord, taskPaths } from '@dispatch/ipc-fs';
-import { ENGINE_CRASH_POINTS, type TaskStatus } from '@dispatch/runtime';
+import { ENGINE_CRASH_POINTS, slurmJobName as jobName, type TaskStatus } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
 import { describeSlurm, jobsNamed, processesOfTask, restartController, slurmAdmin, slurmJob } from './slurm-cluster.js';
@@ -55,12 +55,18 @@ async function jobOf(w: E2eWorkspace, id: string, attempt = 1): Promise<string> 
   return (await until(() => readJobRecord(taskPaths(w.dispatchDir, id).attempts, attempt)))!.job;
 }
 
+/** The jobs Slurm holds under the name of the task's attempt (each attempt's name is unique). */
+async function jobsOfAttempt(w: E2eWorkspace, id: string, attempt = 1): Promise<string[]> {
+  return jobsNamed(jobName(taskPaths(w.dispatchDir, id), attempt));
+}
+
 function killDaemon(w: E2eWorkspace): void {
   const info = JSON.parse(readFileSync(join(w.home, 'daemon.json'), 'utf8')) as { pid: number };
   process.kill(info.pid, 'SIGKILL');
 }
 
 describeSlurm('the slurm executor, on a real single-node cluster', () => {
+  vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
   it('runs a task as one Slurm job: the worker sees SLURM_JOB_ID, asks, the daemon is killed -9 meanwhile, the answer comes, it completes', async () => {
     const w = slurmWorkspace('slurm-ask');
     await run(w, [
@@ -89,7 +95,6 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     expect(String((await w.dispatch(['status', 's1'])).stdout)).toMatch(
       new RegExp(`runs on\\s+slurm job ${job} on localhost RUNNING`),
     );
-    expect(String((await w.dispatch(['status'])).stdout)).toContain(`slurm job ${job}`);
 
     killDaemon(w);
     const answered = await w.dispatch(['answer', 's1', 'Postgres']);
@@ -98,10 +103,10 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     expect((await statusOf(w, 's1')).items.map((i) => i.mark)).toEqual(['done', 'done', 'done']);
     // One attempt, one job; its output went to the task's log, never to slurm-<job>.out in the workspace.
     expect(await listAttempts(paths.attempts)).toEqual([1]);
-    expect(await jobsNamed('dispatch-s1-')).toEqual([job]);
+    expect(await jobsOfAttempt(w, 's1')).toEqual([job]);
     expect(readdirSync(w.dir).filter((f) => f.startsWith('slurm-'))).toEqual([]);
     expect((await slurmJob(job))?.state).toBe('COMPLETED');
-    expect(readFileSync(paths.workerLog, 'utf8')).toContain('asked question 1');
+    expect(readFileSync(paths.workerLog, 'utf8')).toContain('asked question 001: Which database?');
   });
 
   it('cancel ends the job (CANCELLED) and leaves no process of the task', async () => {
@@ -146,15 +151,20 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     await slurmAdmin('scontrol', ['hold', job]);
     const held = await until(async () => {
       const s = await statusOf(w, 'h1');
-      return s.executor?.reason === 'JobHeldUser' ? s : null;
+      return /^JobHeld(User|Admin)$/.test(s.executor?.reason ?? '') ? s : null;
     });
     expect(held.state).toBe('starting');
     expect(held.executor).toMatchObject({ kind: 'slurm', job, state: 'PENDING' });
-    expect(String((await w.dispatch(['status', 'h1'])).stdout)).toContain(`slurm job ${job} PENDING (JobHeldUser)`);
+    expect(String((await w.dispatch(['status', 'h1'])).stdout)).toMatch(
+      new RegExp(`slurm job ${job} PENDING \\(JobHeld(User|Admin)\\)`),
+    );
+    expect(String((await w.dispatch(['status'])).stdout)).toMatch(
+      new RegExp(`h1 +starting .*slurm job ${job} PENDING`),
+    );
     await slurmAdmin('scontrol', ['release', job]);
     await slurmAdmin('scontrol', ['update', `JobId=${job}`, 'StartTime=now']);
     await until(async () => (await statusOf(w, 'h1')).state === 'completed');
-    expect(await jobsNamed('dispatch-h1-')).toEqual([job]);
+    expect(await jobsOfAttempt(w, 'h1')).toEqual([job]);
   });
 
   it('restarting slurmctld while a job runs loses nothing', async () => {
@@ -176,7 +186,7 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     await until(async () => (await statusOf(w, 'r1')).question !== null);
     expect((await w.dispatch(['answer', 'r1', 'yes'])).exitCode).toBe(0);
     await until(async () => (await statusOf(w, 'r1')).state === 'completed');
-    expect(await jobsNamed('dispatch-r1-')).toEqual([job]);
+    expect(await jobsOfAttempt(w, 'r1')).toEqual([job]);
   });
 
   it.each(ENGINE_CRASH_POINTS)('a daemon killed at %s never submits twice', async (point) => {
@@ -194,13 +204,16 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const paths = taskPaths(w.dispatchDir, 'k1');
     // The daemon died between sbatch and the job record: the job exists, the record does not.
-    await until(async () => (await jobsNamed('dispatch-k1-')).length === 1);
+    await until(async () => (await jobsOfAttempt(w, 'k1')).length === 1);
     await until(async () => !(await w.daemonRunning()));
     expect(existsSync(join(paths.attempts, '1.job.json'))).toBe(false);
     // The next daemon (any command starts one) finds the job by its name instead of submitting again.
     expect((await w.dispatch(['daemon', 'start'])).exitCode).toBe(0);
     await until(async () => (await statusOf(w, 'k1')).state === 'completed');
-    expect(await jobsNamed('dispatch-k1-')).toEqual([(await readJobRecord(paths.attempts, 1))!.job]);
+    // ...and records it (status names it), whether the job still runs or ended meanwhile.
+    const record = await until(() => readJobRecord(paths.attempts, 1));
+    expect(await jobsOfAttempt(w, 'k1')).toEqual([record.job]);
+    expect((await statusOf(w, 'k1')).executor).toMatchObject({ kind: 'slurm', job: record.job });
   });
 
   it('run --executor with a name the config lacks exits 2 with one line, and writes nothing', async () => {

@@ -19,7 +19,10 @@ const ENGINE_NAMES: Record<string, string> = { slurm: 'Slurm' };
  * end (a cancel from outside dispatch, a node failure, a preemption, the batch script killed) is
  * an `interrupted` attempt.
  */
-export function engineEndCause(end: EngineEnd): { kind: 'timeout' | 'interrupted'; message: string } {
+export function engineEndCause(
+  end: EngineEnd,
+  signal: string | null = null,
+): { kind: 'timeout' | 'interrupted'; message: string } {
   const engine = ENGINE_NAMES[end.kind] ?? end.kind;
   const reason = end.reason && end.reason !== 'None' ? ` (${end.reason})` : '';
   const why: Record<string, string> = {
@@ -33,9 +36,10 @@ export function engineEndCause(end: EngineEnd): { kind: 'timeout' | 'interrupted
     GONE: `${engine} no longer knows the job`,
   };
   const what = why[end.state] ?? 'the worker ended without a record of how';
+  const how = signal === null ? "without the worker's exit record" : `(the worker got ${signal})`;
   return {
     kind: end.state === 'TIMEOUT' ? 'timeout' : 'interrupted',
-    message: `${engine} job ${end.job} ended ${end.state}${reason} without the worker's exit record: ${what}`,
+    message: `${engine} job ${end.job} ended ${end.state}${reason} ${how}: ${what}`,
   };
 }
 

@@ -49,7 +49,7 @@ export { writeTaskFile, readTaskFile } from './task-file.js';
 export type { TaskFile } from './task-file.js';
 export { deriveTaskState } from './task-state.js';
 export { readPlan } from './plan-file.js';
-export { eventFromFact, exitedEvent, readPlanFacts } from './fact-events.js';
+export { engineEndCause, eventFromFact, exitedEvent, readPlanFacts } from './fact-events.js';
 export type { DerivedTask, ExitClassifier, DeriveOptions } from './task-state.js';
 export { parsePlan } from './plan/parse.js';
 export { serializePlan, renderPlan } from './plan/serialize.js';

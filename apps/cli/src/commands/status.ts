@@ -1,5 +1,5 @@
 import { type DerivedTask, readQueue, readTaskWorktree, readWatchHealth } from '@dispatch/ipc-fs';
-import { hasWorker } from '@dispatch/core';
+import { holdsSlot } from '@dispatch/core';
 import { dispatchHome } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
 import {
@@ -77,7 +77,7 @@ async function render(
   const activity = new Map(
     views.map((v) => [
       v.id,
-      [v.activity, v.executor && hasWorker(v.state) ? describeExecutor(v.executor) : null]
+      [v.activity, v.executor && holdsSlot(v.state) ? describeExecutor(v.executor) : null]
         .filter(Boolean)
         .join(' · ') || null,
     ]),

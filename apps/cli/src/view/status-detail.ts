@@ -1,4 +1,4 @@
-import { hasWorker } from '@dispatch/core';
+import { hasWorker, holdsSlot } from '@dispatch/core';
 import type { TaskWorktree } from '@dispatch/ipc-fs';
 import { type AttemptFacts, describeExecutor, describeUsage, type NeedsYou, type TaskStatus } from '@dispatch/runtime';
 import type { Style } from '../style.js';
@@ -94,7 +94,7 @@ export function renderTaskDetail(d: TaskDetail, options: { style: Style; now: nu
     field('needs you', escapeControls(`${describeNeedsYou(n)}${n.command === null ? '' : ` — ${n.command}`}`));
   }
   if (v.activity) field('now', escapeControls(v.activity));
-  if (v.executor) field('runs on', escapeControls(describeExecutor(v.executor)));
+  if (v.executor) field(holdsSlot(v.state) ? 'runs on' : 'ran on', escapeControls(describeExecutor(v.executor)));
   field('plan', `${v.progress.done}/${v.progress.total} done`);
   const current = v.items.findIndex((i) => i.mark === 'pending');
   v.items.forEach((item, i) => {

@@ -35,7 +35,8 @@ export interface Executor {
   readonly recordsEveryMs: number;
   /** Launches a claimed attempt once; when it resolves, `presence` no longer says `none`. */
   launch(run: AttemptLaunch): Promise<void>;
-  presence(paths: TaskPaths, attempt: number): Promise<Presence>;
+  /** `fresh`: the engine's word now, not one it gave within `presenceEveryMs`. */
+  presence(paths: TaskPaths, attempt: number, fresh?: boolean): Promise<Presence>;
   /** Ends every process of the attempt (a cancel, a time limit); `graceMs` before force, where it decides. */
   stop(paths: TaskPaths, attempt: number, graceMs: number): Promise<void>;
 }

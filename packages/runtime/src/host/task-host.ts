@@ -30,7 +30,14 @@ import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';
 import { classifiers, classifyExit, classifyStuckWorker } from '../worker/classify-exit.js';
 import { systemClock } from './system-clock.js';
-import { settleLostWorker, startWorker, stopWorker, type WorkerContext } from '../worker/worker-actors.js';
+import {
+  adoptJob,
+  refreshEngineView,
+  settleLostWorker,
+  startWorker,
+  stopWorker,
+  type WorkerContext,
+} from '../worker/worker-actors.js';
 
 /** What a task host needs besides the files. */
 export interface TaskHostOptions extends Omit<WorkerContext, 'paths' | 'now' | 'answerTimeoutSeconds'> {
@@ -232,6 +239,7 @@ export class TaskHost {
   /** Turns a file fact of this task into its machine event, if it stands for one. */
   async handleFact(fact: Fact): Promise<void> {
     if (fact.type === 'plan') void this.notes.check();
+    if (fact.type === 'exit') await refreshEngineView(this.worker, fact.attempt).catch(this.onError);
     const event = await eventFromFact(fact, this.paths, this.clock.now(), classifyExit);
     if (!event) return;
     if (event.type === 'question.asked') crashPoint('after-question-seen');
@@ -268,6 +276,7 @@ export class TaskHost {
  */
 async function settleWorker(ctx: WorkerContext, state: TaskState, attempt: number): Promise<void> {
   if (attempt === 0 || state === 'starting') return; // starting re-attaches by itself
+  await adoptJob(ctx, attempt);
   if (hasWorker(state)) {
     await settleLostWorker(ctx, attempt);
   } else {

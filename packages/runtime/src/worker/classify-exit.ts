@@ -1,12 +1,15 @@
 import { classifyWorkerExit } from '@dispatch/backends';
 import {
   type DeriveOptions,
+  engineEndCause,
   type ExitClassifier,
   readAttemptClaim,
+  readEngineView,
   readAttemptLogTail,
   type TaskPaths,
 } from '@dispatch/ipc-fs';
 import type { TaskError } from '@dispatch/core';
+import { jobEnded } from '../executors/slurm/job-states.js';
 
 // Backends with no CLI name of their own: an alias's inline command, the simulated worker.
 const GENERIC: Record<string, string> = { command: 'worker', sim: 'sim worker' };
@@ -17,6 +20,11 @@ const GENERIC: Record<string, string> = { command: 'worker', sim: 'sim worker' }
  * @example deriveTaskState(dispatchDir, id, { classify: classifyExit })
  */
 export const classifyExit: ExitClassifier = async (record, paths, attempt) => {
+  // A job's worker killed by a signal was most likely killed by its engine: say what the engine did.
+  if (record.signal !== null) {
+    const view = await readEngineView(paths.attempts, attempt).catch(() => null);
+    if (view && jobEnded(view.state) && view.state !== 'COMPLETED') return engineEndCause(view, record.signal);
+  }
   const { output, cli } = await attemptOutput(paths, attempt);
   const at = new Date(record.at);
   return classifyWorkerExit({

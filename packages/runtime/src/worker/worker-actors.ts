@@ -19,6 +19,7 @@ import {
   readAttemptClaim,
   type EngineEnd,
   readExitRecord,
+  readJobRecord,
   readPidRecord,
   readTaskFile,
   readTaskWorktree,
@@ -147,6 +148,8 @@ async function launch(
   await markAttemptLogStart(ctx.paths, attempt);
   await noteMissingCli(ctx, spec.command, env);
   await executor.launch({ paths: ctx.paths, attempt, command, cwd: ctx.cwd, env });
+  // A cancel that came while a job was being submitted found nothing to cancel yet: do it now.
+  if (cancelled() && executor.kind !== 'local') await executor.stop(ctx.paths, attempt, 0);
 }
 
 /** The executor attempt N was claimed on, lent the settings of the config's entry of that name now. */
@@ -168,14 +171,15 @@ async function attach(ctx: WorkerContext, attempt: number): Promise<number | nul
   let presence: Presence = { is: 'none' };
   let askAt = 0;
   for (;;) {
-    const record = await readPidRecord(ctx.paths.attempts, attempt);
-    if (record) return record.pid;
-    if (await readExitRecord(ctx.paths.attempts, attempt)) return null;
-    // A job Slurm holds pending is alive: the task stays starting, holding its slot, for as long.
+    // Asked first (an engine's answer also records a job a crashed submit left unrecorded), then
+    // at the executor's pace. A job Slurm holds pending is alive: the task stays starting.
     if (Date.now() >= askAt) {
       presence = await executor.presence(ctx.paths, attempt);
       askAt = Date.now() + executor.presenceEveryMs;
     }
+    const record = await readPidRecord(ctx.paths.attempts, attempt);
+    if (record) return record.pid;
+    if (await readExitRecord(ctx.paths.attempts, attempt)) return null;
     if (presence.is !== 'alive' && Date.now() > deadline) {
       if (presence.is === 'none') return 'never-launched';
       await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()), presence.end);
@@ -233,6 +237,27 @@ export async function workerLost(ctx: WorkerContext, attempt: number): Promise<{
   return presence.end ? { end: presence.end } : {};
 }
 
+/**
+ * Records the job of an engine attempt whose submitting daemon died before it could (found by
+ * its unique name), even when the job has long ended: status then still names it.
+ */
+export async function adoptJob(ctx: WorkerContext, attempt: number): Promise<void> {
+  const claim = await readAttemptClaim(ctx.paths.attempts, attempt);
+  if (claim?.executor === undefined || (await readJobRecord(ctx.paths.attempts, attempt)) !== null) return;
+  await (await executorOfAttempt(ctx, attempt)).presence(ctx.paths, attempt);
+}
+
+/**
+ * Brings the engine's view of an engine attempt up to date (status and the exit classifier read
+ * it): called when its worker's exit record appears, before the exit is classified — Slurm marks
+ * a job CANCELLED, TIMEOUT or PREEMPTED before it signals the job's processes.
+ */
+export async function refreshEngineView(ctx: WorkerContext, attempt: number): Promise<void> {
+  const claim = await readAttemptClaim(ctx.paths.attempts, attempt);
+  if (claim?.executor === undefined) return;
+  await (await executorOfAttempt(ctx, attempt)).presence(ctx.paths, attempt, true);
+}
+
 /** Records attempt N as lost when its worker is gone without an exit record; true when it did. */
 export async function settleLostWorker(ctx: WorkerContext, attempt: number): Promise<boolean> {
   const lost = await workerLost(ctx, attempt);
@@ -243,10 +268,18 @@ export async function settleLostWorker(ctx: WorkerContext, attempt: number): Pro
 export async function stopWorker(ctx: WorkerContext, attempt: number, graceMs = 5_000): Promise<void> {
   // Nothing was started for an attempt never claimed (a launch still on its way sees the cancel).
   if (attempt === 0 || !(await readAttemptClaim(ctx.paths.attempts, attempt))) return;
+  const executor = await executorOfAttempt(ctx, attempt);
+  // A job is cancelled by its id, pending or running: its pid record may be hours away.
+  if (executor.kind !== 'local') {
+    if ((await executor.presence(ctx.paths, attempt)).is === 'none')
+      await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
+    else await executor.stop(ctx.paths, attempt, graceMs);
+    return;
+  }
   // A worker still starting has no pid record yet: wait for it (bounded), so cancel reaches it.
   if ((await attach(ctx, attempt)) === 'never-launched') {
     await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()));
     return;
   }
-  await (await executorOfAttempt(ctx, attempt)).stop(ctx.paths, attempt, graceMs);
+  await executor.stop(ctx.paths, attempt, graceMs);
 }

@@ -1,4 +1,4 @@
-import { WRAPPER_SCRIPT } from '@dispatch/backends';
+import { shellQuote, WRAPPER_SCRIPT } from '@dispatch/backends';
 import type { ExecutorConfig } from '@dispatch/config';
 import {
   type EngineView,
@@ -33,6 +33,32 @@ export function jobName(paths: TaskPaths, attempt: number): string {
 /** A path as an sbatch `--output` takes it: `%` starts a pattern there (`%j`), `%%` is a plain `%`. */
 function slurmFilename(path: string): string {
   return path.replaceAll('%', '%%');
+}
+
+/**
+ * The job's batch script: the worker wrapper (the same as a local attempt's), plus what Slurm's
+ * process tracking may miss — when Slurm ends the job (a cancel, its time limit) it sends SIGTERM
+ * to the job's processes, and one whose parent died first (the worker's `sleep`) can escape a
+ * tracker that follows parents (proctrack/linuxproc); the trap sends the worker's whole process
+ * group SIGTERM, then SIGKILL 5 s later, as a local cancel does. Arguments: the wrapper's.
+ */
+function batchScript(id: string, attempt: number): string {
+  return `#!/bin/sh
+# dispatch: the worker wrapper of task ${id}, attempt ${attempt}, as a Slurm batch job
+attempts=$1; n=$2
+sh -c ${shellQuote(WRAPPER_SCRIPT)} dispatch-wrapper "$@" &
+wrapper=$!
+stop() {
+  group=$(cut -d' ' -f1 "$attempts/$n.pid" 2>/dev/null)
+  kill -TERM "$wrapper" 2>/dev/null
+  [ -n "$group" ] && kill -TERM -- "-$group" 2>/dev/null
+  sleep 5
+  [ -n "$group" ] && kill -KILL -- "-$group" 2>/dev/null
+  exit 143
+}
+trap stop TERM
+wait "$wrapper"
+`;
 }
 
 /**
@@ -82,10 +108,7 @@ export function createSlurmExecutor(config: ExecutorConfig, queue: JobQueue = jo
           `cannot submit to Slurm from a path with a backslash (${run.cwd}): sbatch reads it as a pattern`,
         );
       const script = join(paths.attempts, `${attempt}.sbatch`);
-      await writeFileAtomic(
-        script,
-        `#!/bin/sh\n# dispatch: the worker wrapper of ${paths.id}, attempt ${attempt}\n${WRAPPER_SCRIPT}`,
-      );
+      await writeFileAtomic(script, batchScript(paths.id, attempt));
       const log = slurmFilename(paths.workerLog);
       const name = jobName(paths, attempt);
       const job = await submitJob(
@@ -113,11 +136,11 @@ export function createSlurmExecutor(config: ExecutorConfig, queue: JobQueue = jo
       await note(paths, attempt, { kind: 'slurm', job, state: 'PENDING', reason: null, node: null });
     },
 
-    async presence(paths: TaskPaths, attempt: number): Promise<Presence> {
+    async presence(paths: TaskPaths, attempt: number, fresh = false): Promise<Presence> {
       try {
         const record = await jobOf(paths, attempt);
         if (record === null) return { is: 'none' };
-        const view = await queue.view(record.job, everyMs);
+        const view = await queue.view(record.job, fresh ? 0 : everyMs);
         const state = view?.state ?? 'GONE';
         const reason = view?.reason ?? null;
         await note(paths, attempt, { kind: 'slurm', job: record.job, state, reason, node: view?.node ?? null });
@@ -132,7 +155,18 @@ export function createSlurmExecutor(config: ExecutorConfig, queue: JobQueue = jo
 
     async stop(paths: TaskPaths, attempt: number): Promise<void> {
       const record = await jobOf(paths, attempt);
-      if (record !== null) await cancelJob(record.job);
+      if (record === null) return;
+      await cancelJob(record.job);
+      // The task no longer follows its job: what status shows is Slurm's word right after the cancel.
+      const view = await queue.view(record.job, 0).catch(() => null);
+      if (view)
+        await note(paths, attempt, {
+          kind: 'slurm',
+          job: record.job,
+          state: view.state,
+          reason: view.reason,
+          node: view.node,
+        });
     },
   };
 }
