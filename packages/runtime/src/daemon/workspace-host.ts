@@ -12,6 +12,8 @@ import {
   type Registration,
   type WatchHealth,
 } from '@dispatch/ipc-fs';
+import type { DispatchConfig } from '@dispatch/config';
+import { loadUserConfig } from '../config/user-config.js';
 import { TaskHost } from '../host/task-host.js';
 import { createModelChooser } from '../recovery/choose-model.js';
 import { fallBack, restartCold } from '../recovery/recover.js';
@@ -111,13 +113,20 @@ export class WorkspaceHost {
   /** Starts following the workspace's files (after its tasks were added). */
   async watch(): Promise<void> {
     // The watcher reports changes at once; the full scan behind it only catches what inotify
-    // dropped, so every 5 s is enough and keeps an idle daemon with many tasks cheap.
+    // dropped, so every 5 s is enough and keeps an idle daemon with many tasks cheap — unless an
+    // executor asks for less: inotify does not see another node's writes, the scan is their floor.
     // Finished tasks are listed by one scan a minute only: an idle daemon stays nearly asleep.
+    const config = await loadUserConfig(process.env).then(
+      (l) => l.config,
+      () => null,
+    );
     this.source ??= await createFactSource({
       dispatchDir: this.dispatchDir,
       onFact: (f) => this.onFact(f),
       onError: this.onError,
-      scanIntervalMs: 5_000,
+      scanIntervalMs: scanIntervalMs(config),
+      // A knob for the benchmark and tests: follow by the scan alone, as for writes from other nodes.
+      ...(process.env.DISPATCH_WATCHER === 'off' && { useWatcher: false }),
       isSettled: (id) => this.started.get(id)?.snapshot.status === 'done',
     });
   }
@@ -259,6 +268,14 @@ export class WorkspaceHost {
     await this.source?.close();
     for (const host of this.hosts.values()) await (await host.catch(() => null))?.stop();
   }
+}
+
+/** The daemon's full-scan period: 5 s, or the shortest `scan_interval` an executor of the config sets. */
+export function scanIntervalMs(config: DispatchConfig | null): number {
+  const set = Object.values(config?.executors ?? {}).flatMap((e) =>
+    e.scanInterval === undefined ? [] : [e.scanInterval * 1000],
+  );
+  return Math.max(100, Math.min(5_000, ...set));
 }
 
 /** A state the user must act on and no worker runs in (blocked, failed): the daemon may recover first. */
