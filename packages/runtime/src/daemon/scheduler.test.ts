@@ -10,6 +10,28 @@ const task = (
 ): ScheduledTask => ({ key, state, backend, executor: 'local', createdAt, after });
 
 describe('the scheduler', () => {
+  it('executors: a cluster counts against its own limit and the backend limits you set, never the machine’s total or defaults', () => {
+    const on = (key: string, state: ScheduledTask['state'], executor: string) => ({ ...task(key, state), executor });
+    const tasks = [
+      ...Array.from({ length: 6 }, (_, i) => on(`h${i}`, 'queued', 'hpc')),
+      ...Array.from({ length: 4 }, (_, i) => on(`l${i}`, 'queued', 'local')),
+    ];
+    // No limits set: six claude jobs on the cluster start; here, the default 3 claude.
+    expect(schedule(tasks, undefined).map((d) => d.action)).toEqual([
+      ...Array(6).fill('start'),
+      ...Array(3).fill('start'),
+      'wait',
+    ]);
+    // hpc: 4 holds the cluster; total: 2 holds this machine only.
+    const limited = schedule(tasks, { total: 2, backends: {}, executors: { hpc: 4 } });
+    expect(limited.filter((d) => d.key.startsWith('h') && d.action === 'start')).toHaveLength(4);
+    expect(limited.filter((d) => d.key.startsWith('l') && d.action === 'start')).toHaveLength(2);
+    expect(limited.find((d) => d.key === 'h4')).toMatchObject({ reason: 'waiting for a free hpc executor slot' });
+    // A backend limit you set counts its workers everywhere.
+    const claude = schedule(tasks, { backends: { claude: 5 }, executors: {} });
+    expect(claude.filter((d) => d.action === 'start')).toHaveLength(5);
+  });
+
   it('starts queued tasks in submission order while slots are free, per backend and in total', () => {
     const tasks = [
       task('a', 'running'),

@@ -20,18 +20,23 @@ export interface ScheduledTask {
  * Limits when the config sets none, for the AI CLIs dispatch knows: 8 workers at once, 3 of
  * claude (the reference broke with 4 parallel `claude -p`), 4 of each other one. Other commands
  * (yours, the `sim` test double) are not limited unless the config says so; a configured
- * `limits` counts every local worker in its total. The total is this machine's: workers on a
- * cluster count against their executor's limit (none unless set) and their backend's, not it.
+ * `limits` counts every local worker in its total. The total and these defaults are this
+ * machine's: workers on a cluster count against their executor's limit and their backend's as
+ * configured (none unless set), not against them.
  */
 export const DEFAULT_LIMITS = { total: 8, claude: 3, other: 4 } as const;
 
 const KNOWN_CLIS: ReadonlySet<string> = new Set(KNOWN_BACKENDS);
 
-function limitOf(limits: Limits | undefined, backend: string): number {
-  const configured = limits?.backends[backend];
-  if (configured !== undefined) return configured;
-  if (!KNOWN_CLIS.has(backend)) return Infinity;
-  return backend === 'claude' ? DEFAULT_LIMITS.claude : DEFAULT_LIMITS.other;
+/**
+ * Whether one more worker of `t`'s backend may start: a limit you set counts the backend's
+ * workers everywhere (`all`); the defaults protect this machine and count its own (`here`).
+ */
+function backendFree(limits: Limits | undefined, t: ScheduledTask, all: number, here: number): boolean {
+  const configured = limits?.backends[t.backend];
+  if (configured !== undefined) return all < configured;
+  if (!KNOWN_CLIS.has(t.backend) || t.executor !== LOCAL_EXECUTOR) return true;
+  return here < (t.backend === 'claude' ? DEFAULT_LIMITS.claude : DEFAULT_LIMITS.other);
 }
 
 function totalOf(limits: Limits | undefined): number {
@@ -52,12 +57,14 @@ export type Decision =
  */
 export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undefined): Decision[] {
   const busy = new Map<string, number>();
+  const busyHere = new Map<string, number>();
   let total = 0;
   const onCluster = new Map<string, number>();
   const counts = (t: ScheduledTask) =>
     t.executor === LOCAL_EXECUTOR && (limits !== undefined || KNOWN_CLIS.has(t.backend));
   const take = (t: ScheduledTask) => {
     busy.set(t.backend, (busy.get(t.backend) ?? 0) + 1);
+    if (t.executor === LOCAL_EXECUTOR) busyHere.set(t.backend, (busyHere.get(t.backend) ?? 0) + 1);
     onCluster.set(t.executor, (onCluster.get(t.executor) ?? 0) + 1);
     if (counts(t)) total += 1;
   };
@@ -89,7 +96,7 @@ export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undef
     const executorFree = (onCluster.get(t.executor) ?? 0) < (limits?.executors[t.executor] ?? Infinity);
     const free =
       executorFree &&
-      (busy.get(t.backend) ?? 0) < limitOf(limits, t.backend) &&
+      backendFree(limits, t, busy.get(t.backend) ?? 0, busyHere.get(t.backend) ?? 0) &&
       (!counts(t) || total < totalOf(limits));
     if (!free) {
       place += 1;
