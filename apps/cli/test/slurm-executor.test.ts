@@ -224,6 +224,30 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     expect((await statusOf(w, 'k1')).executor).toMatchObject({ kind: 'slurm', job: record.job });
   });
 
+  it('a job lost with its node (NODE_FAIL) goes again on its own, logged as a retry by the engine, and completes', async () => {
+    const w = slurmWorkspace('slurm-node-fail');
+    await run(w, ['--executor', 'hpc', '--id', 'n1', '--step', 'one {sleep: 3}', '--step', 'two', 'outlive a node']);
+    const first = await jobOf(w, 'n1');
+    await until(async () => (await statusOf(w, 'n1')).executor?.state === 'RUNNING');
+    try {
+      // The node goes down under its job: Slurm ends it NODE_FAIL (jobs are submitted --no-requeue).
+      await slurmAdmin('scontrol', ['update', 'nodename=localhost', 'state=down', 'reason=dispatch-node-fail-test']);
+      await until(async () => (await slurmJob(first))?.state === 'NODE_FAIL');
+      // Attempt 2 is submitted at once and waits for a node, holding its slot.
+      const second = await jobOf(w, 'n1', 2);
+      expect(second).not.toBe(first);
+      await until(async () => (await statusOf(w, 'n1')).state === 'starting');
+    } finally {
+      await slurmAdmin('scontrol', ['update', 'nodename=localhost', 'state=resume']);
+    }
+    await until(async () => (await statusOf(w, 'n1')).state === 'completed');
+    const log = readFileSync(taskPaths(w.dispatchDir, 'n1').events, 'utf8');
+    expect(log).toMatch(/"type":"retry"[^\n]*"by":"engine"/);
+    expect(await listAttempts(taskPaths(w.dispatchDir, 'n1').attempts)).toEqual([1, 2]);
+    expect(await jobsOfAttempt(w, 'n1', 1)).toEqual([first]);
+    expect(await jobsOfAttempt(w, 'n1', 2)).toHaveLength(1);
+  });
+
   it('run --executor with a name the config lacks exits 2 with one line, and writes nothing', async () => {
     const w = slurmWorkspace('slurm-nope');
     const r = await w.dispatch(['run', '--executor', 'hcp', '--id', 'n1', 'nowhere']);

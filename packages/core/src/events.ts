@@ -39,9 +39,10 @@ export type TaskEvent = Stamped &
     | { type: 'continue'; model?: string | null; by?: 'user' | 'resume' }
     /**
      * `by: 'fallback'` when the daemon retried on its own, from the config's `fallback` list;
-     * `by: 'resume'` when it retried cold because the worker's session to resume was gone.
+     * `by: 'resume'` when it retried cold because the worker's session to resume was gone;
+     * `by: 'engine'` when a cluster engine lost the attempt (node failure, preemption).
      */
-    | { type: 'retry'; model?: string | null; by?: 'user' | 'fallback' | 'resume' }
+    | { type: 'retry'; model?: string | null; by?: 'user' | 'fallback' | 'resume' | 'engine' }
     | { type: 'model.chosen'; model: string }
     | { type: 'recovery.failed'; error: TaskError }
     | { type: 'dependency.failed'; message: string }

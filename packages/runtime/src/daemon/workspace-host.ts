@@ -16,7 +16,7 @@ import type { DispatchConfig } from '@dispatch/config';
 import { loadUserConfig } from '../config/user-config.js';
 import { TaskHost } from '../host/task-host.js';
 import { createModelChooser } from '../recovery/choose-model.js';
-import { fallBack, restartCold } from '../recovery/recover.js';
+import { fallBack, restartCold, retryEngineLoss } from '../recovery/recover.js';
 import { resolveWorker } from '../worker/resolve-worker.js';
 import { applyRequests } from './apply-requests.js';
 import { mayNotify, Notifier } from './notifier.js';
@@ -97,7 +97,11 @@ export class WorkspaceHost {
 
   /** What the daemon does on its own about a task that stopped (see recovery/recover.ts); true when it acted. */
   private async recover(host: TaskHost, registration: Registration): Promise<boolean> {
-    return (await restartCold(host).catch(() => false)) || (await fallBack(this.home, host, registration.env));
+    return (
+      (await restartCold(host).catch(() => false)) ||
+      (await retryEngineLoss(host).catch(() => false)) ||
+      (await fallBack(this.home, host, registration.env))
+    );
   }
 
   private async taskFileOf(id: string): Promise<TaskFile | null> {

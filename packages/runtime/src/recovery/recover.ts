@@ -1,6 +1,14 @@
 import { accepts } from '@dispatch/core';
 import { ConfigError, DEFAULT_QUOTA_COOLDOWN } from '@dispatch/config';
-import { activeCooldowns, recordCooldown } from '@dispatch/ipc-fs';
+import {
+  activeCooldowns,
+  listAttempts,
+  readEngineView,
+  readExitRecord,
+  recordCooldown,
+  type TaskPaths,
+} from '@dispatch/ipc-fs';
+import { ENGINE_CURED, jobEnded } from '../executors/slurm/job-states.js';
 import { loadUserConfig } from '../config/user-config.js';
 import type { TaskHost } from '../host/task-host.js';
 import { resumedSessionGone } from '../worker/resume-session.js';
@@ -32,6 +40,36 @@ export async function fallBack(home: string, host: TaskHost, env: NodeJS.Process
   const model = fallbackModel(context, config, env, cooling);
   if (model === null || !accepts(host.snapshot, { type: 'retry', model, at: now })) return false;
   host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
+  return true;
+}
+
+/** How many attempts of one task a cluster engine may lose before the loss fails the task. */
+export const ENGINE_RETRIES = 2;
+
+/** How attempt N's job ended in its engine's words, where an engine ran it and said so. */
+async function engineEndOf(paths: TaskPaths, attempt: number): Promise<string | null> {
+  const exit = await readExitRecord(paths.attempts, attempt).catch(() => null);
+  if (exit?.engine) return exit.engine.state;
+  if (exit?.signal == null) return null;
+  const view = await readEngineView(paths.attempts, attempt).catch(() => null);
+  return view && jobEnded(view.state) ? view.state : null;
+}
+
+/**
+ * An attempt its cluster engine lost — its node failed or never booted, a higher-priority job
+ * preempted it — ended through nothing the worker did: it goes again at once, the same model,
+ * from the first open item (logged `by: 'engine'`), at most ENGINE_RETRIES times per task.
+ */
+export async function retryEngineLoss(host: TaskHost): Promise<boolean> {
+  const { value, context } = host.snapshot;
+  if (value !== 'failed' || context.error?.kind !== 'interrupted') return false;
+  const ends = await Promise.all((await listAttempts(host.paths.attempts)).map((n) => engineEndOf(host.paths, n)));
+  const last = ends.at(-1);
+  if (last == null || !ENGINE_CURED.has(last)) return false;
+  if (ends.filter((s) => s != null && ENGINE_CURED.has(s)).length > ENGINE_RETRIES) return false;
+  const at = Date.now();
+  if (!accepts(host.snapshot, { type: 'retry', model: context.model, at })) return false;
+  host.send({ type: 'retry', model: context.model, by: 'engine', at });
   return true;
 }
 
