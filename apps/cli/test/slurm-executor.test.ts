@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, expect, it, vi } from 'vitest';
@@ -246,6 +247,42 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     expect(await listAttempts(taskPaths(w.dispatchDir, 'n1').attempts)).toEqual([1, 2]);
     expect(await jobsOfAttempt(w, 'n1', 1)).toEqual([first]);
     expect(await jobsOfAttempt(w, 'n1', 2)).toHaveLength(1);
+  });
+
+  it('doctor checks each Slurm executor; a workspace in /tmp is refused once the cluster has more than one node', async () => {
+    const w = slurmWorkspace('slurm-doctor');
+    const doctor = await w.dispatch(['doctor', '--json']);
+    const report = JSON.parse(String(doctor.stdout)) as { executors: Record<string, unknown>[]; problems: string[] };
+    expect(report.executors.map((e) => e.executor)).toEqual(['hpc', 'later']);
+    expect(report.executors[0]).toMatchObject({
+      sbatch: expect.stringMatching(/sbatch$/),
+      error: null,
+      nodeLocal: null,
+    });
+    expect(report.executors[0]!.nodes).toEqual([{ name: 'localhost', state: expect.any(String) }]);
+    expect(report.problems).toEqual([]);
+    expect(String((await w.dispatch(['doctor'])).stdout)).toMatch(/✓ hpc +slurm · sbatch \S+ · 1 node/);
+
+    // A TEST DOUBLE of sinfo listing three nodes: this workspace, in /tmp, is one no other node sees.
+    const fake = mkdtempSync(join(tmpdir(), 'dispatch-fake-multi-node-sinfo-'));
+    writeFileSync(join(fake, 'sinfo'), "#!/bin/sh\nprintf 'node01|idle\\nnode02|idle\\nnode03|mixed\\n'\n", {
+      mode: 0o755,
+    });
+    const env = { ...w.env, PATH: `${fake}:${w.env.PATH}` };
+    const many = await execa('node', [bin, 'doctor'], { cwd: w.dir, env, extendEnv: false, reject: false });
+    expect(many.exitCode).toBe(1);
+    expect(many.stdout).toContain(`executor hpc: ${w.dir} is on this machine only, and the cluster has 3 nodes`);
+    const refused = await execa('node', [bin, 'run', '--executor', 'hpc', '--id', 'm1', 'far away'], {
+      cwd: w.dir,
+      env,
+      extendEnv: false,
+      reject: false,
+    });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      `dispatch: --executor hpc: ${w.dir} is on this machine only, and the cluster has 3 nodes: put the workspace and DISPATCH_HOME on a filesystem the nodes share`,
+    );
+    expect(existsSync(taskPaths(w.dispatchDir, 'm1').dir)).toBe(false);
   });
 
   it('run --executor with a name the config lacks exits 2 with one line, and writes nothing', async () => {

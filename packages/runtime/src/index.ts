@@ -60,6 +60,8 @@ export {
 } from './config/alternatives.js';
 export { checkModelOption } from './config/model-option.js';
 export { backendCli, backendMissing, cannotRun, everyBackendRunsHere, type RunsHere } from './config/model-cli.js';
+export { runsHereFor } from './config/task-executor.js';
+export { checkSlurm, type SlurmCheck } from './executors/slurm/cluster-check.js';
 
 // Worktrees.
 export { excludeFromGit } from './worktree/git-exclude.js';

@@ -10,7 +10,17 @@ import {
 } from '@dispatch/config';
 import type { CommandContext } from '../command-spec.js';
 import { CLI_INSTALL, describeMissing } from '@dispatch/backends';
-import { BUILD_ID, backendCli, loadUserConfig, runningDaemon, VERSION, workspaceOf } from '@dispatch/runtime';
+import {
+  BUILD_ID,
+  backendCli,
+  checkSlurm,
+  loadUserConfig,
+  runningDaemon,
+  runsHereFor,
+  type SlurmCheck,
+  VERSION,
+  workspaceOf,
+} from '@dispatch/runtime';
 import { readWatchHealth } from '@dispatch/ipc-fs';
 import { describeError } from '../error-report.js';
 import { printJson } from '../json-output.js';
@@ -68,7 +78,8 @@ export async function run(ctx: CommandContext): Promise<number> {
       : Object.values(config.models).map((m) => {
           const backend = config.backends[m.backend];
           // null: no such backend (the config names one it lacks) or its workers run elsewhere.
-          const cli = backend ? backendCli(backend, env, io.cwd) : null;
+          const cli = backend ? backendCli(backend, env, io.cwd, runsHereFor(config, undefined)) : null;
+          const elsewhere = backend?.executor !== undefined && backend.executor !== 'local' ? backend.executor : null;
           const exe = cli?.status === 'missing' ? cli.name : backend ? backendExecutable(backend) : null;
           const installed = backend !== undefined && cli?.status !== 'missing';
           return {
@@ -78,6 +89,8 @@ export async function run(ctx: CommandContext): Promise<number> {
             installed,
             cli,
             isDefault: m.id === config.default,
+            /** The executor its workers run on, when not this machine (its CLI is the nodes' business). */
+            runsOn: elsewhere,
           };
         });
   for (const m of models)
@@ -85,6 +98,22 @@ export async function run(ctx: CommandContext): Promise<number> {
       problems.push(
         `the default model ${m.model} cannot run: ${m.cli?.status === 'missing' ? describeMissing(m.cli) : `${m.backend} has no command`}`,
       );
+
+  // Each cluster executor: is sbatch here, does the cluster answer, can its nodes see this workspace.
+  const executors: SlurmCheck[] = await Promise.all(
+    Object.values(config?.executors ?? {})
+      .filter((e) => e.kind === 'slurm')
+      .map((e) => checkSlurm(e, [io.cwd, dispatchDir, home], env)),
+  );
+  for (const e of executors) {
+    if (e.sbatch === null)
+      problems.push(`executor ${e.executor}: sbatch is not on PATH (install Slurm's client commands)`);
+    if (e.error !== null) problems.push(`executor ${e.executor}: the cluster does not answer: ${e.error}`);
+    if (e.nodeLocal !== null)
+      problems.push(
+        `executor ${e.executor}: ${e.nodeLocal} is on this machine only, and the cluster has ${e.nodes?.length} nodes: put the workspace and DISPATCH_HOME on a filesystem they share`,
+      );
+  }
 
   const daemon = await runningDaemon(home);
   if (daemon && daemon.buildId !== BUILD_ID)
@@ -112,6 +141,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     config: { path, ok: configError === null, error: configError, default: config?.default ?? null },
     clis: Object.fromEntries(clis.map((c) => [c.kind, c.path === null ? null : { path: c.path, version: c.version }])),
     models,
+    executors,
     daemon: { running: daemon !== null, pid: daemon?.pid ?? null, version: daemon?.version ?? null },
     watch,
     problems,
@@ -141,11 +171,28 @@ export async function run(ctx: CommandContext): Promise<number> {
     lines.push('', 'models');
     const width = Math.max(...models.map((m) => m.model.length));
     for (const m of models) {
-      const what = m.installed ? m.backend : `${m.backend}: ${m.executable ?? 'no command'} is not installed`;
+      const what = m.runsOn
+        ? `${m.backend} on ${m.runsOn}`
+        : m.installed
+          ? m.backend
+          : `${m.backend}: ${m.executable ?? 'no command'} is not installed`;
       // A command the check does not read (a script, `sh -c`) runs: it may or may not find its CLI.
       const mark = !m.installed ? bad : m.cli?.status === 'unknown' ? s.dim('?') : ok;
       const why = m.cli?.status === 'unknown' ? s.dim(`  (not checked: ${m.cli.why})`) : '';
       lines.push(`  ${mark} ${m.model.padEnd(width)}  ${what}${why}${m.isDefault ? s.dim('  (default)') : ''}`);
+    }
+  }
+  if (executors.length > 0) {
+    lines.push('', 'executors');
+    const width = Math.max(...executors.map((e) => e.executor.length));
+    for (const e of executors) {
+      const fine = e.sbatch !== null && e.error === null && e.nodeLocal === null;
+      const nodes = e.nodes
+        ? `${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'} (${[...new Set(e.nodes.map((n) => n.state))].join(', ')})`
+        : `does not answer: ${e.error}`;
+      lines.push(
+        `  ${fine ? ok : bad} ${e.executor.padEnd(width)}  slurm · sbatch ${e.sbatch ?? 'not on PATH'} · ${nodes}`,
+      );
     }
   }
   lines.push(

@@ -32,7 +32,8 @@ import { loadUserConfig } from '../config/user-config.js';
 import { usageError } from '../errors.js';
 import { deriveTaskId, taskTitle } from '../tasks/task-naming.js';
 import { ensureDaemonFor, workspaceOf } from '../workspace.js';
-import { checkExecutorOption, runsHereFor } from '../config/task-executor.js';
+import { checkExecutorOption, executorConfigFor, runsHereFor } from '../config/task-executor.js';
+import { nodeLocalRefusal } from '../executors/slurm/cluster-check.js';
 import { excludeFromGit } from '../worktree/git-exclude.js';
 import { gitStatus } from '../worktree/git.js';
 import { createTaskWorktree } from '../worktree/task-worktree.js';
@@ -245,6 +246,12 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
         ? ''
         : `; another model can: --model ${other.model}${more.length > 0 ? ` (or: ${more.map((a) => a.model).join(', ')})` : ''}`;
     throw usageError(`${missing}${instead}`, 'cli-missing');
+  }
+  // A cluster's nodes must see the workspace and the home: /tmp on a many-node cluster they cannot.
+  const runsOn = executorConfigFor(config, executor, resolution.backend ?? null);
+  if (runsOn.kind === 'slurm') {
+    const refused = await nodeLocalRefusal(runsOn, [caller.cwd, dispatchDir, home], caller.env);
+    if (refused !== null) throw usageError(refused, 'invalid-input');
   }
   if (repo !== null) await checkWorktreeFree(repo, id, input.base ?? 'HEAD');
   // A `.dispatch` or task folder that is not really the user's is refused before a word is said.
