@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { simWorkerPath } from '@dispatch/backends';
-import { listAttempts, readJobRecord, taskPaths } from '@dispatch/ipc-fs';
+import { listAttempts, readJobRecord, taskPaths, workspaceKey } from '@dispatch/ipc-fs';
 import { ENGINE_CRASH_POINTS, slurmJobName as jobName, type TaskStatus } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
@@ -96,6 +96,35 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     expect(String((await w.dispatch(['status', 's1'])).stdout)).toMatch(
       new RegExp(`runs on\\s+slurm job ${job} on localhost RUNNING`),
     );
+    const logs = await w.dispatch(['logs', 's1']);
+    expect(logs.stderr).toContain(`attempt 1: slurm job ${job} on localhost RUNNING`);
+    expect(logs.stdout).toContain('asked question 001: Which database?');
+    // The inspector's task page names the job too.
+    const inspector = execa('node', [bin, 'inspect', '--no-open', '--port', '0'], {
+      cwd: w.dir,
+      env: w.env,
+      extendEnv: false,
+      reject: false,
+      buffer: false,
+    });
+    try {
+      const url = new URL(
+        await new Promise<string>((resolve) => {
+          let out = '';
+          inspector.stdout!.on('data', (c: Buffer) => {
+            out += c.toString('utf8');
+            if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+          });
+        }),
+      );
+      const res = await fetch(`${url.origin}/api/tasks/${workspaceKey(w.dispatchDir)}/s1`, {
+        headers: { 'x-dispatch-token': url.searchParams.get('token')! },
+      });
+      const detail = (await res.json()) as { task: { executor: { job: string; line: string } | null } };
+      expect(detail.task.executor).toMatchObject({ job, line: `slurm job ${job} on localhost RUNNING` });
+    } finally {
+      inspector.kill('SIGTERM');
+    }
 
     killDaemon(w);
     const answered = await w.dispatch(['answer', 's1', 'Postgres']);

@@ -18,7 +18,7 @@ export type { DispatchErrorCode, ExitCodeValue } from './errors.js';
 export type { Caller } from './caller.js';
 export { createTask } from './api/run-task.js';
 export { statusOf } from './api/task-status.js';
-export { describeExecutor, type ExecutorStatus } from './tasks/executor-status.js';
+export { describeExecutor, executorStatus, type ExecutorStatus } from './tasks/executor-status.js';
 export { answerTask } from './api/answer.js';
 export { cancelTask, continueTask, noteTask, retryTask } from './api/requests.js';
 export { taskResult } from './api/result.js';

@@ -3,7 +3,14 @@ import { type DerivedTask, isErrno } from '@dispatch/ipc-fs';
 import type { CommandContext } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { createLogRenderer } from '../view/log-renderer.js';
-import { deriveTask, ensureDaemonIfUnfinished, isFinal, workspaceOf } from '@dispatch/runtime';
+import {
+  deriveTask,
+  describeExecutor,
+  ensureDaemonIfUnfinished,
+  executorStatus,
+  isFinal,
+  workspaceOf,
+} from '@dispatch/runtime';
 import { untilInterrupted, waitFor } from '@dispatch/runtime/watch';
 import { escapeControls } from '../view/terminal-text.js';
 
@@ -55,6 +62,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   const derived = await deriveTask(dispatchDir, id);
   await ensureDaemonIfUnfinished(io, [derived]);
   const path = derived.paths.workerLog;
+  // Where the output comes from, for a worker a cluster runs (on stderr: stdout is the log itself).
+  const engine = await executorStatus(derived).catch(() => null);
+  if (engine) io.err(`attempt ${derived.snapshot.context.attempt}: ${describeExecutor(engine)}\n`);
   if (ctx.options.follow !== true) {
     if ((await printFrom(io, write, path, 0)) === 0) io.err(`no worker output yet (${path})\n`);
     io.out(shown(renderer.flush()));

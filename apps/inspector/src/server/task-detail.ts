@@ -10,6 +10,7 @@ import {
   toMachineEvents,
   toTaskView,
 } from '@dispatch/ipc-fs';
+import { describeExecutor, executorStatus } from '@dispatch/runtime';
 import type { TaskDetailResponse, ThreadEntry, TimelineEntry } from '../shared/api-types.js';
 import { summaryOf } from './task-summary.js';
 
@@ -119,6 +120,7 @@ export async function taskDetail(
   models: TaskDetailResponse['models'],
 ): Promise<TaskDetailResponse> {
   const view = toTaskView(derived);
+  const engine = await executorStatus(derived).catch(() => null);
   return {
     task: {
       ...summaryOf(derived, ws),
@@ -128,6 +130,7 @@ export async function taskDetail(
       items: view.items,
       taskDir: view.taskDir,
       registered,
+      executor: engine && { ...engine, line: describeExecutor(engine) },
     },
     notes: [...(derived.plan?.notes ?? [])],
     thread: await threadOf(derived),

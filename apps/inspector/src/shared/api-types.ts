@@ -85,6 +85,19 @@ export interface TaskDetailResponse {
     items: { text: string; mark: 'pending' | 'done' | 'blocked' | 'error'; note: string | null }[];
     taskDir: string;
     registered: boolean;
+    /**
+     * Where the current attempt runs, for one a cluster engine runs (null for this machine):
+     * its job and Slurm's state, and `line` saying so for people (`slurm job 12 on node07 RUNNING`).
+     */
+    executor: {
+      name: string;
+      kind: string;
+      job: string | null;
+      state: string | null;
+      reason: string | null;
+      node: string | null;
+      line: string;
+    } | null;
   };
   notes: string[];
   thread: ThreadEntry[];

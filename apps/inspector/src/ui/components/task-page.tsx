@@ -74,6 +74,11 @@ export function TaskPage(props: {
             {task.id} · created {age(Date.parse(task.createdAt), now)} ago · attempt {task.attempt} · {task.model} (
             {task.backend}){!task.registered && ' · not created by dispatch run here: read only'}
           </p>
+          {task.executor && (
+            <p class="muted" data-testid="executor">
+              runs on {task.executor.line}
+            </p>
+          )}
         </div>
         <div class="actions">
           <span class={`badge state-${task.state}`} data-testid="state-badge">
