@@ -182,6 +182,22 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     },
   );
 
+  it("a job scancelled while no daemon runs fails the task with Slurm's state once one runs again", async () => {
+    const w = slurmWorkspace('slurm-away');
+    await run(w, ['--executor', 'hpc', '--id', 'a1', '--step', 'forever {hang}', 'never ends']);
+    const job = await jobOf(w, 'a1');
+    await until(async () => (await statusOf(w, 'a1')).executor?.state === 'RUNNING');
+    killDaemon(w);
+    await slurmAdmin('scancel', [job]);
+    await until(async () => (await slurmJob(job))?.state === 'CANCELLED');
+    expect((await w.dispatch(['daemon', 'start'])).exitCode).toBe(0);
+    const failed = await until(async () => {
+      const s = await statusOf(w, 'a1');
+      return s.state === 'failed' ? s : null;
+    });
+    expect(failed.error?.message).toMatch(new RegExp(`^Slurm job ${job} ended CANCELLED .*cancelled outside dispatch`));
+  });
+
   it("a job Slurm holds pending stays starting, with Slurm's reason shown, and runs once released", async () => {
     const w = slurmWorkspace('slurm-hold');
     await run(w, ['--model', 'sim', '--executor', 'later', '--id', 'h1', '--step', 'one', 'wait your turn']);

@@ -20,7 +20,11 @@ import {
   eventFromFact,
   EventLogWriter,
   type Fact,
+  listAttempts,
   readAttemptClaimSync,
+  readEngineView,
+  readExitRecord,
+  taskPaths,
   type NoteKeeper,
   type TaskFile,
   type TaskPaths,
@@ -30,6 +34,7 @@ import { createActor, fromCallback, type Actor } from 'xstate';
 import { crashPoint } from '../daemon/crash-points.js';
 import { classifiers, classifyExit, classifyStuckWorker } from '../worker/classify-exit.js';
 import { systemClock } from './system-clock.js';
+import { jobEnded } from '../executors/slurm/job-states.js';
 import {
   adoptJob,
   refreshEngineView,
@@ -84,6 +89,8 @@ export class TaskHost {
     const onError =
       options.onError ??
       ((err: unknown) => process.stderr.write(`dispatch: ${(err as Error).message ?? String(err)}\n`));
+    // A job's worker killed by a signal while no host ran is classified from Slurm's word: ask it first.
+    await refreshEndedEngineAttempt(taskPaths(options.dispatchDir, options.id), options, clock).catch(onError);
     const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now(), ...classifiers });
     await cleanTaskTemps(derived.paths);
     const log = await EventLogWriter.open(derived.paths.events);
@@ -282,6 +289,17 @@ async function settleWorker(ctx: WorkerContext, state: TaskState, attempt: numbe
   } else {
     await stopWorker(ctx, attempt);
   }
+}
+
+/** Refreshes the engine view of the task's last attempt when its worker ended by a signal not yet classified. */
+async function refreshEndedEngineAttempt(paths: TaskPaths, options: TaskHostOptions, clock: Clock): Promise<void> {
+  const last = (await listAttempts(paths.attempts)).at(-1);
+  if (last === undefined || readAttemptClaimSync(paths.attempts, last)?.executor === undefined) return;
+  const exit = await readExitRecord(paths.attempts, last);
+  if (exit?.signal == null) return;
+  const view = await readEngineView(paths.attempts, last);
+  if (view !== null && jobEnded(view.state)) return;
+  await refreshEngineView({ ...options, paths, answerTimeoutSeconds: 0, now: () => clock.now() }, last);
 }
 
 function inputOf(snapshot: TaskSnapshot) {

@@ -79,7 +79,29 @@ export async function queryJobs(jobs: readonly string[]): Promise<Map<string, Jo
   if (result.exitCode !== 0 && !/invalid job id/i.test(stderr))
     throw new SlurmUnavailable(`squeue failed: ${stderr.trim().split('\n').pop() ?? `exit ${result.exitCode}`}`);
   const listed = result.exitCode === 0 ? parseJobs(String(result.stdout)) : new Map<string, JobState>();
-  for (const job of jobs) found.set(job, listed.get(job) ?? null);
+  const gone = jobs.filter((job) => !listed.has(job));
+  const accounted = gone.length > 0 ? await accountedJobs(gone) : new Map<string, JobState>();
+  for (const job of jobs) found.set(job, listed.get(job) ?? accounted.get(job) ?? null);
+  return found;
+}
+
+/**
+ * How jobs squeue has forgotten (ended longer ago than MinJobAge) ended, from Slurm's accounting
+ * where the cluster keeps it (`sacct`); none where it does not ("accounting storage is disabled").
+ */
+async function accountedJobs(jobs: readonly string[]): Promise<Map<string, JobState>> {
+  const result = await slurm('sacct', ['-n', '-X', '-P', '-j', jobs.join(','), '-o', 'JobID,State,NodeList']).catch(
+    () => null,
+  );
+  const found = new Map<string, JobState>();
+  if (result === null || result.exitCode !== 0) return found;
+  for (const line of String(result.stdout).split('\n')) {
+    const [job, state, node] = line.trim().split('|');
+    // sacct says `CANCELLED by 0`: the state is the first word.
+    const word = state?.split(/\s+/)[0]?.replace(/\+$/, '');
+    if (job && word && jobs.includes(job))
+      found.set(job, { job, state: word, reason: null, node: node && node !== 'None assigned' ? node : null });
+  }
   return found;
 }
 
