@@ -261,12 +261,15 @@ export class TaskHost {
    * batch script killed) is recorded as lost, with the engine's word on how — the exit fact then
    * ends the attempt. A local worker is its wrapper's child and always leaves a record.
    */
-  async followWorker(): Promise<void> {
+  async followWorker(now = Date.now()): Promise<void> {
     const { value, context } = this.snapshot;
     if (context.attempt === 0 || value === 'starting' || !hasWorker(value as TaskState)) return;
+    if (now < this.nextFollow) return; // at the executor's pace: the daemon's tick is faster
     if (readAttemptClaimSync(this.paths.attempts, context.attempt)?.executor === undefined) return;
-    await settleLostWorker(this.worker, context.attempt);
+    this.nextFollow = now + (await settleLostWorker(this.worker, context.attempt)).nextInMs;
   }
+
+  private nextFollow = 0;
 
   /** Stops the actor (workers keep running) and waits for the log to be written. */
   async stop(): Promise<void> {

@@ -258,10 +258,19 @@ export async function refreshEngineView(ctx: WorkerContext, attempt: number): Pr
   await (await executorOfAttempt(ctx, attempt)).presence(ctx.paths, attempt, true);
 }
 
-/** Records attempt N as lost when its worker is gone without an exit record; true when it did. */
-export async function settleLostWorker(ctx: WorkerContext, attempt: number): Promise<boolean> {
+/**
+ * Records attempt N as lost when its worker is gone without an exit record (`recorded`), and
+ * says when its executor is worth asking again (`nextInMs`: its scan interval).
+ */
+export async function settleLostWorker(
+  ctx: WorkerContext,
+  attempt: number,
+): Promise<{ recorded: boolean; nextInMs: number }> {
+  const nextInMs = (await executorOfAttempt(ctx, attempt)).presenceEveryMs;
   const lost = await workerLost(ctx, attempt);
-  return lost !== null && recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()), lost.end);
+  const recorded =
+    lost !== null && (await recordLostWorker(ctx.paths.attempts, attempt, new Date(ctx.now()), lost.end));
+  return { recorded, nextInMs };
 }
 
 /** Stops attempt N's worker wherever it runs: its process group (SIGTERM, then SIGKILL after `graceMs`), or its job. */
