@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { simWorkerPath } from '@dispatch/backends';
 import { listAttempts, readJobRecord, taskPaths, workspaceKey } from '@dispatch/ipc-fs';
-import { ENGINE_CRASH_POINTS, slurmJobName as jobName, type TaskStatus } from '@dispatch/runtime';
+import { ENGINE_CRASH_POINTS, slurmJobName, type TaskStatus } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
 import { describeSlurm, jobsNamed, processesOfTask, restartController, slurmAdmin, slurmJob } from './slurm-cluster.js';
@@ -58,7 +58,7 @@ async function jobOf(w: E2eWorkspace, id: string, attempt = 1): Promise<string> 
 
 /** The jobs Slurm holds under the name of the task's attempt (each attempt's name is unique). */
 async function jobsOfAttempt(w: E2eWorkspace, id: string, attempt = 1): Promise<string[]> {
-  return jobsNamed(jobName(taskPaths(w.dispatchDir, id), attempt));
+  return jobsNamed(await slurmJobName(taskPaths(w.dispatchDir, id), attempt));
 }
 
 function killDaemon(w: E2eWorkspace): void {
@@ -136,6 +136,8 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     expect(await jobsOfAttempt(w, 's1')).toEqual([job]);
     expect(readdirSync(w.dir).filter((f) => f.startsWith('slurm-'))).toEqual([]);
     expect((await slurmJob(job))?.state).toBe('COMPLETED');
+    // What status shows of the job follows it to its end, after the worker's.
+    await until(async () => (await statusOf(w, 's1')).executor?.state === 'COMPLETED');
     expect(readFileSync(paths.workerLog, 'utf8')).toContain('asked question 001: Which database?');
   });
 
@@ -328,6 +330,37 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
       `dispatch: --executor hpc: ${w.dir} is on this machine only, and the cluster has 3 nodes: put the workspace and DISPATCH_HOME on a filesystem the nodes share`,
     );
     expect(existsSync(taskPaths(w.dispatchDir, 'm1').dir)).toBe(false);
+  });
+
+  it('a daemon killed while a slow sbatch still submits: the next one waits for that job instead of submitting another', async () => {
+    const w = slurmWorkspace('slurm-slow-sbatch');
+    // A TEST DOUBLE in front of the real sbatch: a controller that takes 16 s to accept a job (longer than the 10 s a restarted daemon waits for a worker to show).
+    const slow = mkdtempSync(join(tmpdir(), 'dispatch-slow-sbatch-'));
+    writeFileSync(
+      join(slow, 'sbatch'),
+      `#!/bin/sh\necho called >> '${slow}/calls'\nsleep 16\nexec /usr/bin/sbatch "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const env = { ...w.env, PATH: `${slow}:${w.env.PATH}`, DISPATCH_PID_WAIT_MS: '500' };
+    const r = await execa('node', [bin, 'run', '--executor', 'hpc', '--id', 'd1', '--step', 'one', 'slow submit'], {
+      cwd: w.dir,
+      env,
+      extendEnv: false,
+      reject: false,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const paths = taskPaths(w.dispatchDir, 'd1');
+    await until(() => existsSync(join(paths.attempts, '1.submitting')));
+    killDaemon(w);
+    expect((await execa('node', [bin, 'daemon', 'start'], { cwd: w.dir, env, extendEnv: false })).exitCode).toBe(0);
+    await until(async () => (await statusOf(w, 'd1')).state === 'completed');
+    const record = await until(() => readJobRecord(paths.attempts, 1));
+    expect(await jobsOfAttempt(w, 'd1')).toEqual([record.job]);
+    expect(readFileSync(paths.workerLog, 'utf8').match(/sim-worker: working on/g)).toHaveLength(1);
+    // One sbatch in all: the next daemon never started a second submit of the same attempt.
+    expect(readFileSync(join(slow, 'calls'), 'utf8')).toBe('called\n');
   });
 
   it('run --executor with a name the config lacks exits 2 with one line, and writes nothing', async () => {

@@ -80,4 +80,4 @@ export { removeTaskWithWorktree, type WorktreeKeep, worktreeKeepOf } from './wor
 // Hosting one task outside the daemon (tests, other hosts).
 export { TaskHost } from './host/task-host.js';
 export type { TaskHostOptions } from './host/task-host.js';
-export { jobName as slurmJobName } from './executors/slurm/slurm-executor.js';
+export { jobNameOf as slurmJobName } from './executors/slurm/slurm-executor.js';

@@ -20,11 +20,14 @@ describe('executors', () => {
     expect(executorOfClaim(claim, undefined).kind).toBe('slurm');
   });
 
-  it('names each attempt’s job uniquely per workspace, task and attempt', () => {
-    const a = jobName(taskPaths('/w1/.dispatch', 't'), 1);
+  it('names each attempt’s job uniquely per workspace, task, attempt and claim', () => {
+    const at = '2026-12-07T05:00:00.000Z';
+    const a = jobName(taskPaths('/w1/.dispatch', 't'), 1, at);
     expect(a).toMatch(/^dispatch-t-1-[0-9a-f]{10}$/);
-    expect(jobName(taskPaths('/w2/.dispatch', 't'), 1)).not.toBe(a);
-    expect(jobName(taskPaths('/w1/.dispatch', 't'), 2)).not.toBe(a);
+    expect(jobName(taskPaths('/w2/.dispatch', 't'), 1, at)).not.toBe(a);
+    expect(jobName(taskPaths('/w1/.dispatch', 't'), 2, at)).not.toBe(a);
+    // The same id used again after `clean`: a new claim, a new name (an old job is never adopted).
+    expect(jobName(taskPaths('/w1/.dispatch', 't'), 1, '2026-12-07T05:00:00.001Z')).not.toBe(a);
   });
 
   it('reads Slurm states: waiting, ended', () => {

@@ -255,7 +255,16 @@ export async function adoptJob(ctx: WorkerContext, attempt: number): Promise<voi
 export async function refreshEngineView(ctx: WorkerContext, attempt: number): Promise<void> {
   const claim = await readAttemptClaim(ctx.paths.attempts, attempt);
   if (claim?.executor === undefined) return;
-  await (await executorOfAttempt(ctx, attempt)).presence(ctx.paths, attempt, true);
+  const executor = await executorOfAttempt(ctx, attempt);
+  if ((await executor.presence(ctx.paths, attempt, true)).is !== 'alive') return;
+  // The job outlives its worker by a moment (its batch script ends after the wrapper): look again
+  // until Slurm says it ended, so status never shows a finished task's job RUNNING for ever.
+  void (async () => {
+    for (let look = 0; look < 10; look++) {
+      await new Promise((r) => setTimeout(r, Math.max(1_000, executor.presenceEveryMs)).unref());
+      if ((await executor.presence(ctx.paths, attempt, true).catch(() => null))?.is !== 'alive') return;
+    }
+  })();
 }
 
 /**

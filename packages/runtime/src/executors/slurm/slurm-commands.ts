@@ -15,13 +15,20 @@ export interface JobState {
   node: string | null;
 }
 
-async function slurm(command: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
-  const result = await execa(command, args, {
+async function slurm(
+  command: string,
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+  onSpawn?: (pid: number) => Promise<void>,
+) {
+  const child = execa(command, args, {
     reject: false,
     timeout: TIMEOUT_MS,
     stdin: 'ignore',
     ...(env && { env, extendEnv: false }),
   });
+  if (onSpawn && child.pid !== undefined) await onSpawn(child.pid).catch(() => undefined);
+  const result = await child;
   if (result.failed && (result.code === 'ENOENT' || result.timedOut))
     throw new SlurmUnavailable(
       `${command} ${result.timedOut ? `did not answer in ${TIMEOUT_MS / 1000} s` : 'is not installed (not on PATH)'}`,
@@ -33,8 +40,12 @@ async function slurm(command: string, args: readonly string[], env?: NodeJS.Proc
  * Submits a batch job; resolves to its id. sbatch prints `<id>` or `<id>;<cluster>` with
  * `--parsable`; anything else is an error with sbatch's own words.
  */
-export async function submitJob(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const result = await slurm('sbatch', ['--parsable', ...args], env);
+export async function submitJob(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  onSpawn?: (pid: number) => Promise<void>,
+): Promise<string> {
+  const result = await slurm('sbatch', ['--parsable', ...args], env, onSpawn);
   const id = /^(\d+)(?:;\S+)?\s*$/.exec(String(result.stdout))?.[1];
   if (result.exitCode !== 0 || id === undefined) {
     const why =

@@ -1,8 +1,9 @@
-import { shellQuote, WRAPPER_SCRIPT } from '@dispatch/backends';
+import { isSameProcess, processStartTime, shellQuote, WRAPPER_SCRIPT } from '@dispatch/backends';
 import type { ExecutorConfig } from '@dispatch/config';
 import {
   type EngineView,
   type JobRecord,
+  readAttemptClaim,
   readEngineView,
   readJobRecord,
   type TaskPaths,
@@ -11,6 +12,7 @@ import {
   writeJobRecord,
 } from '@dispatch/ipc-fs';
 import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crashPoint } from '../../daemon/crash-points.js';
 import type { AttemptLaunch, Executor, Presence } from '../executor.js';
@@ -22,12 +24,35 @@ import { cancelJob, findJobNamed, SlurmUnavailable, submitJob } from './slurm-co
 export const SLURM_SCAN_SECONDS = 5;
 
 /**
- * The job name of attempt N: unique per workspace, task and attempt, so that the job of a submit
- * whose daemon died before recording its id is found again instead of submitted twice.
+ * The job name of attempt N: unique per workspace, task, attempt and claim (a task id used again
+ * after `clean` claims anew), so that the job of a submit whose daemon died before recording its
+ * id is found again — and only it — instead of submitted twice.
  */
-export function jobName(paths: TaskPaths, attempt: number): string {
-  const where = createHash('sha256').update(paths.attempts).digest('hex').slice(0, 10);
+export function jobName(paths: TaskPaths, attempt: number, claimedAt: string): string {
+  const where = createHash('sha256').update(`${paths.attempts}\0${claimedAt}`).digest('hex').slice(0, 10);
   return `dispatch-${paths.id}-${attempt}-${where}`;
+}
+
+/** Attempt N's job name, from its claim. */
+export async function jobNameOf(paths: TaskPaths, attempt: number): Promise<string> {
+  return jobName(paths, attempt, (await readAttemptClaim(paths.attempts, attempt))?.claimedAt ?? '');
+}
+
+/**
+ * How long an sbatch whose daemon died may still be submitting: its own timeout is the dead
+ * daemon's to enforce, and Slurm retries a busy controller. Until then no job under the
+ * attempt's name does not mean none will come.
+ */
+const SUBMIT_WINDOW_MS = 60_000;
+
+const submittingFile = (paths: TaskPaths, attempt: number) => join(paths.attempts, `${attempt}.submitting`);
+
+/** Whether attempt N's sbatch may still be on its way: its process runs, or it started only just. */
+async function maybeSubmitting(paths: TaskPaths, attempt: number): Promise<boolean> {
+  const [pid, start = ''] = (await readFile(submittingFile(paths, attempt), 'utf8').catch(() => '')).trim().split(' ');
+  if (pid && isSameProcess(Number(pid), start)) return true;
+  const written = await stat(join(paths.attempts, `${attempt}.sbatch`)).catch(() => null);
+  return written !== null && Date.now() - written.mtimeMs < SUBMIT_WINDOW_MS;
 }
 
 /** A path as an sbatch `--output` takes it: `%` starts a pattern there (`%j`), `%%` is a plain `%`. */
@@ -70,13 +95,16 @@ wait "$wrapper"
 export function createSlurmExecutor(config: ExecutorConfig, queue: JobQueue = jobQueue): Executor {
   const everyMs = Math.round((config.scanInterval ?? SLURM_SCAN_SECONDS) * 1000);
 
-  /** The attempt's job record; one a crashed submit left unrecorded is looked up by name and recorded. */
-  async function jobOf(paths: TaskPaths, attempt: number): Promise<JobRecord | null> {
+  /**
+   * The attempt's job record; one a crashed submit left unrecorded is looked up by name and
+   * recorded; `submitting` while an sbatch a dead daemon started may still submit it.
+   */
+  async function jobOf(paths: TaskPaths, attempt: number): Promise<JobRecord | 'submitting' | null> {
     const recorded = await readJobRecord(paths.attempts, attempt);
     if (recorded) return recorded;
-    const name = jobName(paths, attempt);
+    const name = await jobNameOf(paths, attempt);
     const job = await findJobNamed(name);
-    if (job === null) return null;
+    if (job === null) return (await maybeSubmitting(paths, attempt)) ? 'submitting' : null;
     const record: JobRecord = {
       executor: config.name,
       kind: 'slurm',
@@ -110,7 +138,10 @@ export function createSlurmExecutor(config: ExecutorConfig, queue: JobQueue = jo
       const script = join(paths.attempts, `${attempt}.sbatch`);
       await writeFileAtomic(script, batchScript(paths.id, attempt));
       const log = slurmFilename(paths.workerLog);
-      const name = jobName(paths, attempt);
+      const name = await jobNameOf(paths, attempt);
+      // A daemon killed while sbatch runs leaves it submitting: the next one must wait for it.
+      const submitting = async (pid: number) =>
+        writeFileAtomic(submittingFile(paths, attempt), `${pid} ${processStartTime(pid) ?? ''}\n`);
       const job = await submitJob(
         [
           ...config.sbatch,
@@ -129,7 +160,13 @@ export function createSlurmExecutor(config: ExecutorConfig, queue: JobQueue = jo
           ...command.args,
         ],
         run.env,
-      );
+        submitting,
+      ).catch(async (err: unknown) => {
+        // sbatch gave up waiting (a busy controller) after Slurm may have taken the job: look.
+        const found = err instanceof SlurmUnavailable ? await findJobNamed(name).catch(() => null) : null;
+        if (found === null) throw err;
+        return found;
+      });
       crashPoint('after-submit-before-job-record');
       const submittedAt = new Date().toISOString();
       await writeJobRecord(paths.attempts, attempt, { executor: config.name, kind: 'slurm', job, name, submittedAt });
@@ -140,6 +177,7 @@ export function createSlurmExecutor(config: ExecutorConfig, queue: JobQueue = jo
       try {
         const record = await jobOf(paths, attempt);
         if (record === null) return { is: 'none' };
+        if (record === 'submitting') return { is: 'alive' };
         const view = await queue.view(record.job, fresh ? 0 : everyMs);
         const state = view?.state ?? 'GONE';
         const reason = view?.reason ?? null;
@@ -154,7 +192,12 @@ export function createSlurmExecutor(config: ExecutorConfig, queue: JobQueue = jo
     },
 
     async stop(paths: TaskPaths, attempt: number): Promise<void> {
-      const record = await jobOf(paths, attempt);
+      let record = await jobOf(paths, attempt);
+      // A submit still on its way: wait for its job (bounded by the window), so the cancel reaches it.
+      while (record === 'submitting') {
+        await new Promise((r) => setTimeout(r, 500));
+        record = await jobOf(paths, attempt);
+      }
       if (record === null) return;
       await cancelJob(record.job);
       // The task no longer follows its job: what status shows is Slurm's word right after the cancel.
