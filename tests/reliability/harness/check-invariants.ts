@@ -6,8 +6,11 @@ import {
   findStaleTemps,
   listAttempts,
   listIpc,
+  readAttemptClaim,
+  readEngineView,
   readEventLog,
   readExitRecord,
+  readJobRecord,
   readPidRecord,
   readWrapperRecord,
   toMachineEvents,
@@ -26,6 +29,8 @@ export interface InvariantReport {
   answers: number;
   acks: number;
   attempts: number;
+  /** Job records of attempts run by a cluster engine (`attempts/<n>.job.json`). */
+  jobs: number;
   events: number;
   /** Log lines skipped by readers (a line torn by a crash, fenced off by the next writer). */
   skippedLogLines: number;
@@ -61,8 +66,48 @@ type View = { id: string; state: TaskState };
 const seqOf = (e: LoggedEvent) => (e.question as { seq?: number } | undefined)?.seq;
 const count = <T>(xs: readonly T[], p: (x: T) => boolean) => xs.filter(p).length;
 
+/**
+ * An attempt claimed on a cluster engine (its claim names a non-local executor): one job record
+ * once its worker ran (the wrapper's pid record proves a job started; a daemon that died before
+ * recording it finds it again by name), on the executor the claim names, under a job name no other
+ * attempt has; the engine view status shows names that same job. Local attempts have none of these.
+ */
+async function checkEngineAttempt(
+  id: string,
+  attemptsDir: string,
+  n: number,
+  report: InvariantReport,
+  jobNames: Map<string, string>,
+  bad: (what: string) => void,
+): Promise<void> {
+  const executor = (await readAttemptClaim(attemptsDir, n))?.executor;
+  if (executor === undefined || executor.kind === 'local') return;
+  const record = await readJobRecord(attemptsDir, n);
+  if (record === null) {
+    if (await readPidRecord(attemptsDir, n)) bad(`attempt ${n} ran on ${executor.name} but has no job record`);
+    return;
+  }
+  report.jobs += 1;
+  if (record.executor !== executor.name || record.kind !== executor.kind)
+    bad(
+      `attempt ${n}'s job record names ${record.executor} (${record.kind}), its claim ${executor.name} (${executor.kind})`,
+    );
+  const other = jobNames.get(record.name);
+  if (other !== undefined) bad(`attempt ${n}'s job name ${record.name} is also that of ${other}`);
+  jobNames.set(record.name, `${id} attempt ${n}`);
+  const view = await readEngineView(attemptsDir, n);
+  if (view !== null && view.job !== record.job)
+    bad(`attempt ${n}'s engine view names job ${view.job}, its job record ${record.job}`);
+}
+
 /** Checks one task; pushes what is wrong onto `out`. */
-async function checkTask(ws: Workspace, view: View, report: InvariantReport, out: string[]): Promise<void> {
+async function checkTask(
+  ws: Workspace,
+  view: View,
+  report: InvariantReport,
+  out: string[],
+  jobNames: Map<string, string>,
+): Promise<void> {
   const { id, state } = view;
   const bad = (what: string) => out.push(`${id} (${state}): ${what}`);
   const paths = ws.paths(id);
@@ -118,6 +163,7 @@ async function checkTask(ws: Workspace, view: View, report: InvariantReport, out
     if (exited > 1) bad(`attempt ${n} has ${exited} worker.exited events`);
     if ((state === 'completed' || state === 'blocked') && n === attempts.at(-1) && exited !== 1)
       bad(`attempt ${n} ended the task but has ${exited} worker.exited events`);
+    await checkEngineAttempt(id, paths.attempts, n, report, jobNames, bad);
   }
 
   // No process left in the group of a worker that should be gone; none missing where one should run.
@@ -168,10 +214,12 @@ async function inspect(ws: Workspace): Promise<{ report: InvariantReport; violat
     answers: 0,
     acks: 0,
     attempts: 0,
+    jobs: 0,
     events: 0,
     skippedLogLines: 0,
   };
   const violations: string[] = [];
+  const jobNames = new Map<string, string>();
   const status = await ws.dispatch(['status', '--json']);
   if (status.exitCode !== 0)
     return { report, violations: [`dispatch status --json exited ${status.exitCode}: ${String(status.stderr)}`] };
@@ -182,7 +230,7 @@ async function inspect(ws: Workspace): Promise<{ report: InvariantReport; violat
   for (const view of views) {
     report.tasks += 1;
     report.states[view.state] = (report.states[view.state] ?? 0) + 1;
-    await checkTask(ws, view, report, violations);
+    await checkTask(ws, view, report, violations, jobNames);
   }
   for (const dir of [...folders(ws.dispatchDir), ...folders(ws.home)]) {
     for (const name of await findStaleTemps(dir, 60_000))
@@ -198,7 +246,9 @@ async function inspect(ws: Workspace): Promise<{ report: InvariantReport; violat
  *   by the continuing worker; only a pending user action (awaiting-answer, timed-out, blocked) or
  *   an ended task (cancelled, failed) may leave a question unanswered;
  * - each worker attempt was started exactly once: claims `attempts/1..k.json`, at most one
- *   `worker.started` and one `worker.exited` per attempt;
+ *   `worker.started` and one `worker.exited` per attempt; an attempt run by a cluster engine
+ *   (Slurm) has one job record once its worker ran, on the executor its claim names, under a job
+ *   name of its own, and the engine view names that job;
  * - the event log replays (`replay`/`stateOf` over `toMachineEvents(readEventLog(…))`) to the
  *   state `dispatch status --json` reports, with seq numbers 1..n;
  * - no process is left in the process group of a task whose worker should be gone, and no wrapper;

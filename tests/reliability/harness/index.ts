@@ -23,3 +23,5 @@ export type { WorkerDouble } from './worker-doubles.js';
 export { inPool } from './pool.js';
 export { watchHealth } from './daemon-health.js';
 export type { WatchHealth } from './daemon-health.js';
+export { describeSlurm, jobsNamed, slurmAttempts, slurmClusterAnswers } from './slurm.js';
+export type { SlurmAttempt } from './slurm.js';

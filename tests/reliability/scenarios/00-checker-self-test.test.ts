@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processStartTime } from '@dispatch/backends';
@@ -33,9 +33,10 @@ describe('00 the common checker', () => {
     const user = startScriptedUser(w, { intervalMs: 50 });
     await w.run('clean', ['one {ask: first?}', 'two']);
     await w.run('tampered', ['one {ask: first?}', 'two']);
-    await waitFor(() => allFinal(w), { what: 'both tasks to end' });
+    await w.run('engine', ['one']);
+    await waitFor(() => allFinal(w), { what: 'the tasks to end' });
     await user.stop();
-    expect((await checkInvariants(w)).states).toEqual({ completed: 2 });
+    expect((await checkInvariants(w)).states).toEqual({ completed: 3 });
 
     const t = w.paths('tampered');
     const { events } = await readEventLog(t.events);
@@ -51,6 +52,27 @@ describe('00 the common checker', () => {
     strays.push(stray.pid!);
     await waitFor(() => processStartTime(stray.pid!), { what: 'the stray process' });
     writeFileSync(join(t.attempts, '1.pid'), `${stray.pid} ${processStartTime(stray.pid!)}\n`);
+    // Attempts as a cluster engine's (their claims name a Slurm executor): one ran without a job
+    // record; the other's engine view names another job than its record.
+    const onSlurm = (paths: typeof t) => {
+      const claim = JSON.parse(readFileSync(join(paths.attempts, '1.json'), 'utf8')) as object;
+      writeFileSync(
+        join(paths.attempts, '1.json'),
+        JSON.stringify({ ...claim, executor: { name: 'hpc', kind: 'slurm' } }),
+      );
+    };
+    onSlurm(t);
+    const e = w.paths('engine');
+    onSlurm(e);
+    const at = new Date().toISOString();
+    writeFileSync(
+      join(e.attempts, '1.job.json'),
+      JSON.stringify({ executor: 'hpc', kind: 'slurm', job: '7', name: 'dispatch-engine-1-x', submittedAt: at }),
+    );
+    writeFileSync(
+      join(e.attempts, '1.engine.json'),
+      JSON.stringify({ kind: 'slurm', job: '8', state: 'COMPLETED', reason: null, node: 'n1', at }),
+    );
 
     const error = await checkInvariants(w, { settleMs: 0 }).then(
       () => null,
@@ -64,6 +86,8 @@ describe('00 the common checker', () => {
     expect(violations).toMatch(
       new RegExp(`tampered \\(completed\\): attempt 1's process group ${stray.pid} still has ${stray.pid}`),
     );
+    expect(violations).toMatch(/tampered \(completed\): attempt 1 ran on hpc but has no job record/);
+    expect(violations).toMatch(/engine \(completed\): attempt 1's engine view names job 8, its job record 7/);
     expect(violations).not.toMatch(/^clean/m);
   });
 });
