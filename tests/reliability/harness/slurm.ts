@@ -78,7 +78,7 @@ export async function slurmAttempts(ws: Workspace, ids?: readonly string[]): Pro
     const paths = ws.paths(id);
     for (const attempt of await listAttempts(paths.attempts)) {
       if ((await readAttemptClaim(paths.attempts, attempt))?.executor?.kind !== 'slurm') continue;
-      const name = slurmJobName(paths, attempt);
+      const name = await slurmJobName(paths, attempt);
       const recorded = (await readJobRecord(paths.attempts, attempt))?.job ?? null;
       found.push({ id, attempt, name, recorded, jobs: await jobsNamed(name) });
     }
