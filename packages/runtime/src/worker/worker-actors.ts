@@ -160,6 +160,12 @@ async function executorOfAttempt(ctx: WorkerContext, attempt: number, spec?: Wor
   return executorOfClaim(claim, current?.executor);
 }
 
+/** The cluster engine attempt N was claimed on, or null for a local attempt. */
+async function engineOf(ctx: WorkerContext, attempt: number): Promise<Executor | null> {
+  const executor = await executorOfAttempt(ctx, attempt);
+  return executor.kind === 'local' ? null : executor;
+}
+
 /**
  * The worker's pid once its wrapper recorded it; null if it ended first, or vanished (then it is
  * recorded as lost); `never-launched` when, after the wait, there is neither a wrapper record nor
@@ -221,6 +227,11 @@ export async function startWorker(
     }
     pid = await attach(ctx, attempt);
   }
+  // The job runs now: what status shows of it says so at once, not at the next scan.
+  if (typeof pid === 'number')
+    void engineOf(ctx, attempt)
+      .then((engine) => engine?.presence(ctx.paths, attempt, true))
+      .catch(() => undefined);
   return { type: 'worker.started', attempt, model, pid: pid === 'never-launched' ? null : pid, at: ctx.now() };
 }
 
@@ -242,9 +253,8 @@ export async function workerLost(ctx: WorkerContext, attempt: number): Promise<{
  * its unique name), even when the job has long ended: status then still names it.
  */
 export async function adoptJob(ctx: WorkerContext, attempt: number): Promise<void> {
-  const claim = await readAttemptClaim(ctx.paths.attempts, attempt);
-  if (claim?.executor === undefined || (await readJobRecord(ctx.paths.attempts, attempt)) !== null) return;
-  await (await executorOfAttempt(ctx, attempt)).presence(ctx.paths, attempt);
+  if ((await readJobRecord(ctx.paths.attempts, attempt)) !== null) return;
+  await (await engineOf(ctx, attempt))?.presence(ctx.paths, attempt);
 }
 
 /**
@@ -253,10 +263,8 @@ export async function adoptJob(ctx: WorkerContext, attempt: number): Promise<voi
  * a job CANCELLED, TIMEOUT or PREEMPTED before it signals the job's processes.
  */
 export async function refreshEngineView(ctx: WorkerContext, attempt: number): Promise<void> {
-  const claim = await readAttemptClaim(ctx.paths.attempts, attempt);
-  if (claim?.executor === undefined) return;
-  const executor = await executorOfAttempt(ctx, attempt);
-  if ((await executor.presence(ctx.paths, attempt, true)).is !== 'alive') return;
+  const executor = await engineOf(ctx, attempt);
+  if (executor === null || (await executor.presence(ctx.paths, attempt, true)).is !== 'alive') return;
   // The job outlives its worker by a moment (its batch script ends after the wrapper): look again
   // until Slurm says it ended, so status never shows a finished task's job RUNNING for ever.
   void (async () => {
