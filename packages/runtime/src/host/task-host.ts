@@ -265,11 +265,17 @@ export class TaskHost {
     const { value, context } = this.snapshot;
     if (context.attempt === 0 || value === 'starting' || !hasWorker(value as TaskState)) return;
     if (now < this.nextFollow) return; // at the executor's pace: the daemon's tick is faster
-    if (readAttemptClaimSync(this.paths.attempts, context.attempt)?.executor === undefined) return;
+    // Whether the attempt runs on an engine, read once per attempt (a claim never changes).
+    if (this.followed?.attempt !== context.attempt) {
+      const engine = readAttemptClaimSync(this.paths.attempts, context.attempt)?.executor !== undefined;
+      this.followed = { attempt: context.attempt, engine };
+    }
+    if (!this.followed.engine) return;
     this.nextFollow = now + (await settleLostWorker(this.worker, context.attempt)).nextInMs;
   }
 
   private nextFollow = 0;
+  private followed: { attempt: number; engine: boolean } | null = null;
 
   /** Stops the actor (workers keep running) and waits for the log to be written. */
   async stop(): Promise<void> {
