@@ -2,21 +2,21 @@ import {
   type BackendConfig,
   type DispatchConfig,
   type ExecutorConfig,
+  executorFor,
   LOCAL_EXECUTOR,
   nearestName,
 } from '@dispatch/config';
 import { usageError } from '../errors.js';
 import type { RunsHere } from './model-cli.js';
 
-const LOCAL: ExecutorConfig = { name: LOCAL_EXECUTOR, kind: 'local', sbatch: [], scanInterval: undefined };
-
 /**
  * `run --executor NAME`, checked before anything is written: `local` always exists, any other
  * name must be one of the config's `executors` (exit 2 otherwise, naming the ones there are).
  */
 export function checkExecutorOption(config: DispatchConfig | null, name: string | undefined): string | undefined {
-  if (name === undefined || name === LOCAL_EXECUTOR || config?.executors[name] !== undefined) return name;
-  const names = Object.keys(config?.executors ?? { [LOCAL_EXECUTOR]: LOCAL });
+  // Looked up as the config's own keys only: `constructor` or `__proto__` is no executor.
+  if (name === undefined || executorFor(config, name) !== undefined) return name;
+  const names = config ? Object.keys(config.executors) : [LOCAL_EXECUTOR];
   const near = nearestName(name, names);
   const where = config ? `the config (${config.path})` : 'the config (there is none)';
   throw usageError(
@@ -35,7 +35,7 @@ export function executorConfigFor(
   backend: BackendConfig | null,
 ): ExecutorConfig {
   const name = taskExecutor ?? backend?.executor ?? LOCAL_EXECUTOR;
-  const found = config?.executors[name] ?? (name === LOCAL_EXECUTOR ? LOCAL : undefined);
+  const found = executorFor(config, name);
   if (found === undefined)
     throw new Error(
       `executor ${JSON.stringify(name)} is not in the config${config ? ` (${config.path})` : ''} any more`,

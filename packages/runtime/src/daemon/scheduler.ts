@@ -93,7 +93,9 @@ export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undef
       });
       continue;
     }
-    const executorFree = (onCluster.get(t.executor) ?? 0) < (limits?.executors[t.executor] ?? Infinity);
+    const executorLimit =
+      limits && Object.hasOwn(limits.executors, t.executor) ? limits.executors[t.executor]! : Infinity;
+    const executorFree = (onCluster.get(t.executor) ?? 0) < executorLimit;
     const free =
       executorFree &&
       backendFree(limits, t, busy.get(t.backend) ?? 0, busyHere.get(t.backend) ?? 0) &&

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { engineEndCause, taskPaths } from '@dispatch/ipc-fs';
+import { checkExecutorOption, executorConfigFor } from '../config/task-executor.js';
 import { scanIntervalMs } from '../daemon/workspace-host.js';
 import { describeExecutor } from '../tasks/executor-status.js';
 import { executorFor, executorOfClaim, localExecutor } from './index.js';
@@ -55,6 +56,21 @@ describe('executors', () => {
       'slurm job 7 PENDING (Resources)',
     );
     expect(describeExecutor({ ...base, job: null, state: null, node: null })).toBe('slurm (hpc): not submitted yet');
+  });
+
+  it('run --executor takes local or a name the config defines, never an inherited property', () => {
+    const config = {
+      path: '/h/config.yaml',
+      executors: { local: { ...hpc, name: 'local', kind: 'local' as const }, hpc },
+    };
+    expect(checkExecutorOption(null, undefined)).toBeUndefined();
+    expect(checkExecutorOption(null, 'local')).toBe('local');
+    expect(checkExecutorOption(config as never, 'hpc')).toBe('hpc');
+    for (const hostile of ['constructor', '__proto__', 'toString', 'hcp'])
+      expect(() => checkExecutorOption(config as never, hostile)).toThrow(/no such executor .*executors: local, hpc/);
+    expect(() => checkExecutorOption(null, 'hpc')).toThrow(/there is none.*executors: local/);
+    expect(executorConfigFor(config as never, undefined, null).kind).toBe('local');
+    expect(() => executorConfigFor(config as never, 'constructor', null)).toThrow(/not in the config/);
   });
 
   it('scans every 5 s unless an executor asks for less', () => {
