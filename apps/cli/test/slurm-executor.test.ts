@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { simWorkerPath } from '@dispatch/backends';
-import { listAttempts, readJobRecord, taskPaths, workspaceKey } from '@dispatch/ipc-fs';
+import { listAttempts, readJobRecord, readPidRecord, taskPaths, workspaceKey } from '@dispatch/ipc-fs';
 import { ENGINE_CRASH_POINTS, slurmJobName, type TaskStatus } from '@dispatch/runtime';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
@@ -32,8 +32,12 @@ function slurmWorkspace(name: string): E2eWorkspace {
       "  later: { kind: slurm, sbatch: ['--begin=now+600'], scan_interval: 1 }",
       'backends:',
       `  simslurm: { command: ${JSON.stringify(seen)}, executor: hpc }`,
+      // The simulated worker, leaving first a child of its group whose parent is gone: a process
+      // a parent-following tracker (linuxproc) loses, which only the batch script's trap reaches.
+      `  orphaning: { command: ${JSON.stringify(`(sleep 3600 &); sh '${simWorkerPath()}'`)}, executor: hpc }`,
       'models:',
       '  x: { backend: simslurm }',
+      '  orphan: { backend: orphaning }',
       '',
     ].join('\n'),
   );
@@ -141,9 +145,9 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     expect(readFileSync(paths.workerLog, 'utf8')).toContain('asked question 001: Which database?');
   });
 
-  it('cancel ends the job (CANCELLED) and leaves no process of the task', async () => {
+  it('cancel ends the job (CANCELLED) and leaves no process of the task, not even one its tracker lost', async () => {
     const w = slurmWorkspace('slurm-cancel');
-    await run(w, ['--model', 'sim', '--executor', 'hpc', '--id', 'c1', '--step', 'forever {hang}', 'never ends']);
+    await run(w, ['--model', 'orphan', '--id', 'c1', '--step', 'forever {hang}', 'never ends']);
     const job = await jobOf(w, 'c1');
     await until(async () => (await statusOf(w, 'c1')).executor?.state === 'RUNNING');
     const paths = taskPaths(w.dispatchDir, 'c1');
@@ -162,9 +166,12 @@ describeSlurm('the slurm executor, on a real single-node cluster', () => {
     "a job ended behind dispatch's back (%s) fails the task with Slurm's state in its message",
     async (_name, command) => {
       const w = slurmWorkspace('slurm-foreign');
-      await run(w, ['--executor', 'hpc', '--id', 'f1', '--step', 'forever {hang}', 'never ends']);
+      await run(w, ['--model', 'orphan', '--id', 'f1', '--step', 'forever {hang}', 'never ends']);
       const job = await jobOf(w, 'f1');
       await until(async () => (await statusOf(w, 'f1')).executor?.state === 'RUNNING');
+      // Once the worker runs (its pid recorded): a cancel in the job's first milliseconds, before
+      // the wrapper records the worker's group, is a case the batch script does not cover yet.
+      await until(() => readPidRecord(taskPaths(w.dispatchDir, 'f1').attempts, 1));
       await slurmAdmin(command[0]!, [...command.slice(1), job]);
       const failed = await until(async () => {
         const s = await statusOf(w, 'f1');

@@ -65,23 +65,25 @@ function slurmFilename(path: string): string {
  * process tracking may miss — when Slurm ends the job (a cancel, its time limit) it sends SIGTERM
  * to the job's processes, and one whose parent died first (the worker's `sleep`) can escape a
  * tracker that follows parents (proctrack/linuxproc); the trap sends the worker's whole process
- * group SIGTERM, then SIGKILL 5 s later, as a local cancel does. Arguments: the wrapper's.
+ * group SIGTERM, then SIGKILL 5 s later, as a local cancel does. The trap is set before the
+ * wrapper starts (a cancel may come at once), and `kill -SIG -GROUP` is written as dash's builtin
+ * takes it (no `--`). Arguments: the wrapper's.
  */
 function batchScript(id: string, attempt: number): string {
   return `#!/bin/sh
 # dispatch: the worker wrapper of task ${id}, attempt ${attempt}, as a Slurm batch job
-attempts=$1; n=$2
-sh -c ${shellQuote(WRAPPER_SCRIPT)} dispatch-wrapper "$@" &
-wrapper=$!
+attempts=$1; n=$2; wrapper=
+group() { cut -d' ' -f1 "$attempts/$n.pid" 2>/dev/null; }
 stop() {
-  group=$(cut -d' ' -f1 "$attempts/$n.pid" 2>/dev/null)
-  kill -TERM "$wrapper" 2>/dev/null
-  [ -n "$group" ] && kill -TERM -- "-$group" 2>/dev/null
+  [ -n "$wrapper" ] && kill -TERM "$wrapper" 2>/dev/null
+  g=$(group); [ -n "$g" ] && kill -TERM "-$g" 2>/dev/null
   sleep 5
-  [ -n "$group" ] && kill -KILL -- "-$group" 2>/dev/null
+  g=$(group); [ -n "$g" ] && kill -KILL "-$g" 2>/dev/null
   exit 143
 }
 trap stop TERM
+sh -c ${shellQuote(WRAPPER_SCRIPT)} dispatch-wrapper "$@" &
+wrapper=$!
 wait "$wrapper"
 `;
 }
