@@ -30,6 +30,8 @@ export type ErrorKind =
   | 'incomplete'
   | 'stalled'
   | 'timeout'
+  | 'budget'
+  | 'time-limit'
   | 'interrupted'
   | 'setup'
   | 'dependency'
@@ -41,6 +43,10 @@ export interface TaskError {
   message: string;
   /** For `quota`: when the CLI said the limit resets (epoch ms), if it said. */
   resetAt?: number;
+  /** For `budget` (US dollars) and `time-limit` (seconds): what the attempt spent, where known. */
+  spent?: number;
+  /** For `budget` (US dollars) and `time-limit` (seconds): the limit it reached, where known. */
+  limit?: number;
 }
 
 /** Counts of plan items by mark, as read from plan.md at some moment. */
