@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { harness, plan, runningTask, T0 } from '../test/harness.js';
+import { harness, plan, runningTask, T0, waitingForQuota } from '../test/harness.js';
 import {
   advanceTo,
   dueDeadline,
@@ -30,16 +30,17 @@ describe('advanceTo: deadlines that passed while no host ran', () => {
     expect(live.log.slice(asked.length)).toEqual(events);
   });
 
-  it('stops before deadlines that are not due, and fails a task past its wall-clock limit', () => {
+  it('stops before deadlines that are not due, and blocks a task past its wall-clock limit', () => {
     const h = runningTask({ input: { timeLimitMs: 60_000 } });
     expect(advanceTo(replay(h.log), T0 + 59_999).events).toEqual([]);
     const { snapshot, events } = advanceTo(replay(h.log), T0 + 3_600_000);
     expect(events).toEqual([{ type: 'task.timeout', at: T0 + 60_000 }]);
-    expect(stateOf(snapshot)).toBe('failed');
+    expect(stateOf(snapshot)).toBe('blocked');
+    expect(snapshot.context.error).toMatchObject({ kind: 'time-limit', spent: 60, limit: 60 });
     const cause = { kind: 'network' as const, message: 'codex: cannot reach the model API' };
     const stuck = advanceTo(replay(h.log), T0 + 3_600_000, { timeoutCause: cause });
     expect(stuck.events).toEqual([{ type: 'task.timeout', at: T0 + 60_000, cause }]);
-    expect(stuck.snapshot.context.error?.kind).toBe('network');
+    expect(stuck.snapshot.context.error?.message).toContain('(its output shows: codex: cannot reach the model API)');
   });
 
   it("knows the deadline of every state that keeps one (mirrors the machine's deadline invocations)", () => {
@@ -47,9 +48,14 @@ describe('advanceTo: deadlines that passed while no host ran', () => {
       .filter(([, node]) => node.invoke.some((i) => i.src === 'deadline'))
       .map(([key]) => key)
       .sort();
-    expect(withDeadlines).toEqual(['awaiting-answer', 'running', 'timed-out']);
+    expect(withDeadlines).toEqual(['awaiting-answer', 'queued', 'running', 'timed-out']);
     const h = harness();
     expect(dueDeadline(h.actor.getSnapshot(), Number.MAX_SAFE_INTEGER)).toBeNull();
+    // queued keeps one only while it waits for a quota to reset.
+    const waiting = waitingForQuota();
+    const until = waiting.context().waiting!.until;
+    expect(dueDeadline(replay(waiting.log), until - 1)).toBeNull();
+    expect(dueDeadline(replay(waiting.log), until)).toEqual({ type: 'quota.reset', at: until });
   });
 });
 

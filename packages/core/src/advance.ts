@@ -27,6 +27,9 @@ export function dueDeadline(snapshot: TaskSnapshot, until: number, facts: Deadli
   if (answer !== null && answer <= until) {
     due.push({ type: 'answer.timeout', question: { seq: context.questions[0]?.seq ?? 0 }, at: answer });
   }
+  if (state === 'queued' && context.waiting !== null && context.waiting.until <= until) {
+    due.push({ type: 'quota.reset', at: context.waiting.until });
+  }
   if (state === 'timed-out' && grace !== null && grace <= until && !context.stopRequested) {
     due.push({ type: 'answer.grace-expired', at: grace });
   }

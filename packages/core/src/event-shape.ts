@@ -21,7 +21,10 @@ const input = (v: unknown): boolean =>
   num(v.createdAt) &&
   optional(num)(v.answerTimeoutMs) &&
   optional(num)(v.graceMs) &&
-  optional(num)(v.timeLimitMs);
+  optional(num)(v.timeLimitMs) &&
+  optional(num)(v.budgetUsd) &&
+  optional(num)(v.quotaCooldownMs) &&
+  optional((p) => p === 'pause' || p === 'fail')(v.onLimit);
 
 const SHAPES: Record<string, Check> = {
   'task.created': (e) => input(e.input),
@@ -40,7 +43,8 @@ const SHAPES: Record<string, Check> = {
     optional((v) => Array.isArray(v) && v.every(num))(e.acks),
   'worker.stalled': (e) => optional(str)(e.message),
   'task.timeout': (e) => optional(str)(e.message),
-  continue: (e) => optional(str)(e.model),
+  continue: (e) => optional(str)(e.model) && optional(num)(e.timeLimitMs) && optional(num)(e.budgetUsd),
+  'quota.wait': (e) => num(e.until) && str(e.message),
   retry: (e) => optional(str)(e.model),
   'model.chosen': (e) => str(e.model),
   'recovery.failed': (e) => error(e.error),

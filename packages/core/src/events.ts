@@ -35,8 +35,21 @@ export type TaskEvent = Stamped &
     /** `cause`: what the worker's output shows it was stuck on when it was stopped (see stoppedError). */
     | { type: 'worker.stalled'; message?: string; cause?: TaskError | null }
     | { type: 'task.timeout'; message?: string; cause?: TaskError | null }
-    /** `by: 'resume'` when the daemon continued on its own: the session to resume was gone. */
-    | { type: 'continue'; model?: string | null; by?: 'user' | 'resume' }
+    /**
+     * `by: 'resume'` when the daemon continued on its own: the session to resume was gone. A
+     * continue may raise the limits the task stopped at (`timeLimitMs`, `budgetUsd`; null: none).
+     */
+    | {
+        type: 'continue';
+        model?: string | null;
+        by?: 'user' | 'resume';
+        timeLimitMs?: number | null;
+        budgetUsd?: number | null;
+      }
+    /** The task's model is resting after another task's quota failure: wait with it until `until`. */
+    | { type: 'quota.wait'; until: number; message: string }
+    /** The quota a queued task waited for has reset (its `until` passed). */
+    | { type: 'quota.reset' }
     /**
      * `by: 'fallback'` when the daemon retried on its own, from the config's `fallback` list;
      * `by: 'resume'` when it retried cold because the worker's session to resume was gone;
@@ -76,6 +89,8 @@ export const TASK_EVENT_TYPES: readonly TaskEventType[] = [
   'worker.stalled',
   'task.timeout',
   'continue',
+  'quota.wait',
+  'quota.reset',
   'retry',
   'model.chosen',
   'recovery.failed',

@@ -46,7 +46,7 @@ describe('task machine: exits', () => {
 
   it('a non-zero exit keeps the cause a backend classified', () => {
     const h = runningTask();
-    const cause = { kind: 'quota' as const, message: 'rate limit reached (429)' };
+    const cause = { kind: 'auth' as const, message: 'claude: not logged in' };
     h.send({ type: 'worker.exited', attempt: 1, code: 1, signal: null, plan: twoOpen, cause });
     expect(h.context().error).toEqual(cause);
   });
@@ -76,20 +76,20 @@ describe('task machine: exits', () => {
       message: 'codex: cannot reach the API (stopped: no output for 20 min)',
     });
     expect(stalled.stops).toEqual(['stalled']);
-    const timedOut = runningTask();
+    const timedOut = runningTask({ input: { onLimit: 'fail' } });
     timedOut.send({ type: 'task.timeout', cause: network });
     expect(timedOut.context().error).toEqual({
       kind: 'network',
       message: 'codex: cannot reach the API (stopped: the wall-clock limit passed)',
     });
     // Output with no known cause says nothing the stop does not.
-    const unknown = runningTask();
+    const unknown = runningTask({ input: { onLimit: 'fail' } });
     unknown.send({ type: 'task.timeout', cause: { kind: 'crash', message: 'codex exited with code null' } });
     expect(unknown.context().error).toEqual({ kind: 'timeout', message: 'the wall-clock limit passed' });
   });
 
-  it('the wall-clock limit fails the task at the absolute deadline and stops the worker', () => {
-    const h = runningTask({ input: { timeLimitMs: 3_600_000 } });
+  it('the wall-clock limit fails a task told to fail on limits, at the absolute deadline, and stops the worker', () => {
+    const h = runningTask({ input: { timeLimitMs: 3_600_000, onLimit: 'fail' } });
     expect(h.context().deadlines.task).toBe(T0 + 3_600_000);
     h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } });
     h.clock.increment(3_600_000);
@@ -147,7 +147,7 @@ describe('task machine: recovery', () => {
 
   it('the chooser sees the requested model, the models tried and the error', () => {
     const seen: unknown[] = [];
-    const h = harness({ chooseModel: (input) => void seen.push(input) });
+    const h = harness({ chooseModel: (input) => void seen.push(input), input: { onLimit: 'fail' } });
     h.send({ type: 'start' });
     h.send({
       type: 'worker.exited',

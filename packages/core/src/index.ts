@@ -16,6 +16,7 @@ export {
   EMPTY_PLAN,
   DEFAULT_ANSWER_TIMEOUT_MS,
   DEFAULT_GRACE_MS,
+  DEFAULT_QUOTA_COOLDOWN_MS,
   SETUP_FAILED_EXIT,
 } from './types.js';
 export type {
@@ -28,7 +29,10 @@ export type {
   TaskContext,
   Deadlines,
   StartReason,
+  LimitPolicy,
+  Waiting,
 } from './types.js';
+export { formatSeconds } from './limits.js';
 export { toMermaid } from './mermaid.js';
 export { dueDeadline, advanceTo, type DeadlineFacts } from './advance.js';
 export { logInspector } from './log-inspector.js';

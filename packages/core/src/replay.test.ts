@@ -144,8 +144,8 @@ describe('restore', () => {
       input: h.input,
     }).start();
     clock.increment(0);
-    expect(actor.getSnapshot().value).toBe('failed');
-    expect(actor.getSnapshot().context.error?.kind).toBe('timeout');
+    expect(actor.getSnapshot().value).toBe('blocked');
+    expect(actor.getSnapshot().context.error?.kind).toBe('time-limit');
   });
 });
 
@@ -163,10 +163,13 @@ describe('createDeadlineLogic', () => {
     actor.send({ type: 'start', at: T0 });
     actor.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 1, at: T0 });
     clock.increment(60_000);
-    await vi.waitUntil(() => actor.getSnapshot().value === 'failed');
+    await vi.waitUntil(() => actor.getSnapshot().value === 'blocked');
     expect(actor.getSnapshot().context.error).toEqual({
-      kind: 'network',
-      message: 'codex: cannot reach the API (stopped: the wall-clock limit passed)',
+      kind: 'time-limit',
+      message:
+        'reached its time limit: ran 60 s of 60 s, an empty plan (its output shows: codex: cannot reach the API)',
+      spent: 60,
+      limit: 60,
     });
 
     // Cancelled while the host was still reading the log: the late timeout changes nothing.
@@ -203,6 +206,6 @@ describe('createDeadlineLogic', () => {
     clock.increment(2 ** 31);
     expect(actor.getSnapshot().value).toBe('running');
     clock.increment(40 * 24 * 3_600_000 - 2 ** 31 - 1_000);
-    expect(actor.getSnapshot().value).toBe('failed');
+    expect(actor.getSnapshot().value).toBe('blocked');
   });
 });

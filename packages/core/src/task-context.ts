@@ -1,7 +1,7 @@
 import type { TaskEventOf } from './events.js';
 import { defaultExitKind } from './events.js';
 import type { PendingQuestion, TaskContext, TaskError, TaskInput } from './types.js';
-import { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_GRACE_MS, EMPTY_PLAN } from './types.js';
+import { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_GRACE_MS, DEFAULT_QUOTA_COOLDOWN_MS, EMPTY_PLAN } from './types.js';
 
 /** The context a task starts with. */
 export function initialContext(input: TaskInput): TaskContext {
@@ -27,6 +27,10 @@ export function initialContext(input: TaskInput): TaskContext {
     answerTimeoutMs: input.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS,
     graceMs: input.graceMs ?? DEFAULT_GRACE_MS,
     timeLimitMs: input.timeLimitMs ?? null,
+    budgetUsd: input.budgetUsd ?? null,
+    onLimit: input.onLimit ?? 'pause',
+    quotaCooldownMs: input.quotaCooldownMs ?? DEFAULT_QUOTA_COOLDOWN_MS,
+    waiting: null,
     createdAt: input.createdAt,
     updatedAt: input.createdAt,
   };

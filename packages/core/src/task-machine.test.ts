@@ -10,7 +10,7 @@ describe('task machine: start', () => {
     expect(h.state()).toBe('queued');
     h.send({ type: 'start' });
     expect(h.state()).toBe('starting');
-    expect(h.spawns).toEqual([{ id: 'demo-task', attempt: 1, model: 'opus', startReason: 'first' }]);
+    expect(h.spawns).toEqual([{ id: 'demo-task', attempt: 1, model: 'opus', startReason: 'first', budgetUsd: null }]);
     h.send({ type: 'worker.started', attempt: 1, model: 'opus', pid: 42 });
     expect(h.state()).toBe('running');
     expect(h.context()).toMatchObject({ attempt: 1, modelsTried: ['opus'], workerPid: 42 });
@@ -90,7 +90,13 @@ describe('task machine: questions', () => {
     expect(h.state()).toBe('blocked');
     h.send({ type: 'continue', model: null });
     expect(h.state()).toBe('running');
-    expect(h.spawns.at(-1)).toEqual({ id: 'demo-task', attempt: 2, model: 'opus', startReason: 'continue' });
+    expect(h.spawns.at(-1)).toEqual({
+      id: 'demo-task',
+      attempt: 2,
+      model: 'opus',
+      startReason: 'continue',
+      budgetUsd: null,
+    });
   });
 
   it('a worker that does not give up after the grace period is stopped, and its exit blocks the task', () => {

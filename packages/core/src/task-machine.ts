@@ -6,6 +6,7 @@ import {
   exitAfterDeadline,
   exitBeforeStart,
   exitWhileWorking,
+  quotaDeadline,
   taskDeadline,
   taskSetup,
   timeoutTransition,
@@ -42,13 +43,42 @@ export const taskMachine = taskSetup.createMachine({
   states: {
     queued: {
       // Every attempt starts here, so that limits hold for continues and retries too.
-      description: 'Waiting for a free worker slot (and, before its first attempt, for its dependencies).',
+      description:
+        'Waiting for a free worker slot (and, before its first attempt, for its dependencies; after a quota failure, for the quota to reset).',
       tags: ['live'],
       // Queued again, the task's unanswered questions are superseded: the next worker starts from
       // the plan (decision 0007), so nothing waits for them.
       entry: assign({ questions: [] }),
+      invoke: quotaDeadline,
       on: {
-        start: { target: 'starting' },
+        start: { guard: ({ context }) => context.waiting === null, target: 'starting' },
+        // Its model rests after another task's quota failure: the cooldown is the account's.
+        'quota.wait': {
+          guard: ({ context, event }) => event.until > (context.waiting?.until ?? event.at),
+          // Entered again, so that the reset deadline is the new one.
+          target: 'queued',
+          reenter: true,
+          actions: assign(({ event }) => ({
+            waiting: { reason: 'quota' as const, until: event.until, message: event.message },
+            updatedAt: event.at,
+          })),
+        },
+        'quota.reset': {
+          guard: ({ context, event }) => context.waiting !== null && event.at >= context.waiting.until,
+          actions: assign(({ event }) => ({ waiting: null, updatedAt: event.at })),
+        },
+        // The user (or the fallback) overrides a quota wait: another model, or the same one now.
+        retry: {
+          guard: ({ context }) => context.waiting !== null,
+          target: 'recovering',
+          actions: assign(({ event }) => ({ requestedModel: event.model ?? null, waiting: null, updatedAt: event.at })),
+        },
+        continue: {
+          guard: ({ context }) => context.waiting !== null,
+          target: 'queued',
+          reenter: true,
+          actions: 'continueWith',
+        },
         // A re-queued task's last worker may end while it waits.
         'worker.exited': { guard: 'isUnrecordedExit', actions: 'recordExit' },
         'dependency.failed': {
@@ -89,6 +119,7 @@ export const taskMachine = taskSetup.createMachine({
           attempt: context.attempt,
           model: context.model,
           startReason: context.startReason,
+          budgetUsd: context.budgetUsd,
         }),
       },
       on: {
@@ -210,17 +241,11 @@ export const taskMachine = taskSetup.createMachine({
       },
     },
     blocked: {
-      description: 'The worker stopped at a [?] item; an answer or `continue` starts a new worker from there.',
+      description:
+        'The worker stopped at a [?] item, or at its budget or time limit; an answer or `continue` (raising the limit) starts a new worker from there.',
       tags: ['needs-user'],
       on: {
-        continue: {
-          target: 'queued',
-          actions: assign(({ context, event }) => ({
-            model: event.model ?? context.model,
-            startReason: 'continue' as const,
-            updatedAt: event.at,
-          })),
-        },
+        continue: { target: 'queued', actions: 'continueWith' },
         'question.answered': [
           { guard: 'isPending', target: 'queued', actions: ['recordAnswer', 'continueWithLateAnswer'] },
           { guard: 'isNewAnswer', actions: 'recordAnswer' },

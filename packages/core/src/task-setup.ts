@@ -2,6 +2,7 @@ import { assign, fromCallback, setup } from 'xstate';
 import type { DeadlineInput } from './deadline.js';
 import type { TaskEvent, TaskEventOf } from './events.js';
 import { exitGuards, isCurrentAttempt, isPending } from './guards.js';
+import { limitErrorOf, pausesOn, quotaWaitOf, timeLimitErrorOf } from './limits.js';
 import { exitError, stoppedError, withQuestion, withoutQuestion } from './task-context.js';
 import type { StartReason, TaskContext, TaskError, TaskInput } from './types.js';
 import type { TaskTag } from './state-tags.js';
@@ -12,6 +13,8 @@ export interface SpawnWorkerInput {
   attempt: number;
   model: string;
   startReason: StartReason;
+  /** US dollars the worker may spend (a `continue` may have raised it); null: the config's, or none. */
+  budgetUsd: number | null;
 }
 
 /** What the host's `chooseModel` actor is given: pick the model a recovering task restarts with. */
@@ -97,6 +100,31 @@ export const taskSetup = setup({
       return { error: stoppedError('timeout', message ?? 'the wall-clock limit passed', cause), updatedAt: event.at };
     }),
     continueWithLateAnswer: assign({ startReason: 'late-answer' as const }),
+    /** `continue`: the next worker resumes from the plan, with the model and limits the user gave. */
+    continueWith: assign(({ context, event }) => {
+      const e = event as TaskEventOf<'continue'>;
+      return {
+        model: e.model ?? context.model,
+        startReason: 'continue' as const,
+        timeLimitMs: e.timeLimitMs === undefined ? context.timeLimitMs : e.timeLimitMs,
+        budgetUsd: e.budgetUsd === undefined ? context.budgetUsd : e.budgetUsd,
+        waiting: null,
+        updatedAt: event.at,
+      };
+    }),
+    /** The worker ran out of quota: wait for the reset, then go again as a retry would (resuming its session). */
+    waitForQuota: assign(({ context, event }) => ({
+      waiting: quotaWaitOf(context, event as Exited),
+      startReason: 'retry' as const,
+      updatedAt: event.at,
+    })),
+    blockOnLimit: assign(({ context, event }) => ({ error: limitErrorOf(context, event as Exited), questions: [] })),
+    blockOnTimeLimit: assign(({ context, event }) => ({
+      error: timeLimitErrorOf(context, event as TaskEventOf<'task.timeout'>),
+      // No question waits: raising the limit (`continue`) is the way on, not an answer.
+      questions: [],
+      updatedAt: event.at,
+    })),
   },
   guards: {
     isCurrentExit: ({ context, event }) => current(context, event),
@@ -110,6 +138,10 @@ export const taskSetup = setup({
     exitedBlocked: ({ context, event }) => current(context, event) && exitGuards.exitedBlocked(event as Exited),
     exitedComplete: ({ context, event }) => current(context, event) && exitGuards.exitedComplete(event as Exited),
     gaveUpWaiting: ({ context, event }) => current(context, event) && gaveUp(context, event as Exited),
+    exitedOnQuota: ({ context, event }) => current(context, event) && pausesOn(context, event as Exited) === 'quota',
+    exitedOnLimit: ({ context, event }) => current(context, event) && pausesOn(context, event as Exited) === 'limit',
+    /** A wall-clock limit reached pauses the task (blocked) unless it was asked to fail. */
+    pausesOnTimeLimit: ({ context }) => context.onLimit === 'pause',
     /** The exit of a worker the task no longer waits for (after a timeout or stall), not yet recorded. */
     isUnrecordedExit: ({ context, event }) => current(context, event) && context.workerRunning,
     isPending: ({ context, event }) => isPending(context, (event as Answered).question.seq),
@@ -132,12 +164,18 @@ export const taskSetup = setup({
 // nothing, so it changes nothing.
 const lateAnswer = { target: 'queued', actions: ['recordExit', 'continueWithLateAnswer'] } as const;
 const failWith = { target: 'failed', actions: ['recordExit', 'failFromExit'] } as const;
+// A limit that time or the user cures pauses the task instead (LimitPolicy): checked after the
+// plan's own verdict, before the exit counts as a failure.
+const waitForQuota = { guard: 'exitedOnQuota', target: 'queued', actions: ['recordExit', 'waitForQuota'] } as const;
+const blockOnLimit = { guard: 'exitedOnLimit', target: 'blocked', actions: ['recordExit', 'blockOnLimit'] } as const;
 
 /** Exit transitions before the worker's start was recorded (a worker that ended at once). */
 export const exitBeforeStart = [
   { guard: 'exitedWithError', ...failWith },
   { guard: 'exitedBlocked', target: 'blocked', actions: 'recordExit' },
   { guard: 'exitedComplete', target: 'completed', actions: 'recordExit' },
+  waitForQuota,
+  blockOnLimit,
   { guard: 'isCurrentExit', ...failWith },
 ] as const;
 
@@ -147,6 +185,8 @@ export const exitWhileWorking = [
   { guard: 'exitedBlockedWithLateAnswer', ...lateAnswer },
   { guard: 'exitedBlocked', target: 'blocked', actions: 'recordExit' },
   { guard: 'exitedComplete', target: 'completed', actions: 'recordExit' },
+  waitForQuota,
+  blockOnLimit,
   { guard: 'isCurrentExit', ...failWith },
 ] as const;
 
@@ -159,14 +199,30 @@ export const exitAfterDeadline = [
   { guard: 'gaveUpWithLateAnswer', ...lateAnswer },
   { guard: 'exitedBlocked', target: 'blocked', actions: 'recordExit' },
   { guard: 'exitedComplete', target: 'completed', actions: 'recordExit' },
+  waitForQuota,
+  blockOnLimit,
   { guard: 'gaveUpWaiting', target: 'blocked', actions: 'recordExit' },
   { guard: 'isCurrentExit', ...failWith },
 ] as const;
 
-/** The wall-clock limit passed: fail and stop the worker. */
-export const timeoutTransition = {
-  target: 'failed',
-  actions: ['failWithTimeout', { type: 'stopWorker', params: { reason: 'timeout' } }],
+/** The wall-clock limit passed: stop the worker; the task blocks until the limit is raised (or fails, by its policy). */
+export const timeoutTransition = [
+  {
+    guard: 'pausesOnTimeLimit',
+    target: 'blocked',
+    actions: ['blockOnTimeLimit', { type: 'stopWorker', params: { reason: 'timeout' } }],
+  },
+  { target: 'failed', actions: ['failWithTimeout', { type: 'stopWorker', params: { reason: 'timeout' } }] },
+] as const;
+
+/** Every attempt waits in `queued` until its quota resets, when it waits for one. */
+export const quotaDeadline = {
+  src: 'deadline',
+  id: 'quota-deadline',
+  input: ({ context }: { context: TaskContext }): DeadlineInput => ({
+    at: context.waiting?.until ?? null,
+    event: { type: 'quota.reset' },
+  }),
 } as const;
 
 /** Every state with a live worker keeps the attempt's wall-clock deadline. */

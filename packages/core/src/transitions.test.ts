@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harness, plan, reachState } from '../test/harness.js';
+import { harness, plan, reachState, runningTask, waitingForQuota } from '../test/harness.js';
 import { taskMachine, toMermaid } from './index.js';
 
 type Harness = ReturnType<typeof harness>;
@@ -44,7 +44,11 @@ const drive: Record<string, { from?: () => Harness; run: (h: Harness) => void }>
   'running --> blocked: worker.exited': { run: (h) => h.send(exit(blockedPlan)) },
   'running --> completed: worker.exited': { run: (h) => h.send(exit(allDone)) },
   'running --> failed: worker.stalled': { run: (h) => h.send({ type: 'worker.stalled' }) },
-  'running --> failed: task.timeout': { run: (h) => h.send({ type: 'task.timeout' }) },
+  'running --> blocked: task.timeout': { run: (h) => h.send({ type: 'task.timeout' }) },
+  'running --> failed: task.timeout': {
+    from: () => runningTask({ input: { onLimit: 'fail' } }),
+    run: (h) => h.send({ type: 'task.timeout' }),
+  },
   'awaiting_answer --> running: question.answered': {
     run: (h) => h.send({ type: 'question.answered', question: { seq: 1 } }),
   },
@@ -58,14 +62,42 @@ const drive: Record<string, { from?: () => Harness; run: (h: Harness) => void }>
   'awaiting_answer --> failed: worker.exited': { run: (h) => h.send(exit(openPlan, 1)) },
   'awaiting_answer --> blocked: worker.exited': { run: (h) => h.send(exit(blockedPlan)) },
   'awaiting_answer --> completed: worker.exited': { run: (h) => h.send(exit(allDone)) },
-  'awaiting_answer --> failed: task.timeout': { run: (h) => h.send({ type: 'task.timeout' }) },
+  'awaiting_answer --> blocked: task.timeout': { run: (h) => h.send({ type: 'task.timeout' }) },
+  'awaiting_answer --> failed: task.timeout': {
+    from: () => {
+      const h = runningTask({ input: { onLimit: 'fail' } });
+      h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } });
+      return h;
+    },
+    run: (h) => h.send({ type: 'task.timeout' }),
+  },
   'timed_out --> running: question.answered': {
     run: (h) => h.send({ type: 'question.answered', question: { seq: 1 } }),
   },
   'timed_out --> failed: worker.exited': { run: (h) => h.send(exit(errorPlan)) },
   'timed_out --> blocked: worker.exited': { run: (h) => h.send(exit(openPlan)) },
   'timed_out --> completed: worker.exited': { run: (h) => h.send(exit(allDone)) },
-  'timed_out --> failed: task.timeout': { run: (h) => h.send({ type: 'task.timeout' }) },
+  'timed_out --> blocked: task.timeout': { run: (h) => h.send({ type: 'task.timeout' }) },
+  'timed_out --> failed: task.timeout': {
+    from: () => {
+      const h = runningTask({ input: { onLimit: 'fail', answerTimeoutMs: 180_000 } });
+      h.send({ type: 'question.asked', question: { seq: 1, text: 'q' } });
+      h.clock.increment(180_000);
+      return h;
+    },
+    run: (h) => h.send({ type: 'task.timeout' }),
+  },
+  'starting --> queued: worker.exited': {
+    run: (h) => h.send({ ...exit(openPlan, 1), cause: { kind: 'quota', message: 'usage limit reached' } } as Send),
+  },
+  'queued --> queued: quota.wait': {
+    run: (h) => h.send({ type: 'quota.wait', until: h.clock.now() + 60_000, message: 'opus rests' }),
+  },
+  'queued --> recovering: retry': {
+    from: () => waitingForQuota({ chooseModel: () => undefined }),
+    run: (h) => h.send({ type: 'retry', model: 'sonnet' }),
+  },
+  'queued --> queued: continue': { from: () => waitingForQuota(), run: (h) => h.send({ type: 'continue' }) },
   'running --> queued: worker.exited': {
     // The answer came, but the worker had already given up at [?] without reading it: continue with it.
     from: () => {
@@ -144,7 +176,9 @@ describe('every transition the machine defines is driven by a test', () => {
       expect(entered).toContain(kebab(to!));
       // The harness answers every spawn with worker.started, so a task entering starting runs on.
       // A task queued again starts at once when a slot is free (the harness always has one).
-      if (to === 'starting' || to === 'queued') expect(h.spawns.length).toBe(spawnsBefore + 1);
+      // (unless it waits for a quota to reset: then it stays queued).
+      if (h.context().waiting !== null) expect(h.state()).toBe('queued');
+      else if (to === 'starting' || to === 'queued') expect(h.spawns.length).toBe(spawnsBefore + 1);
       else expect(h.state()).toBe(kebab(to!));
     });
   }

@@ -78,6 +78,28 @@ export interface TaskInput {
   graceMs?: number;
   /** Wall-clock limit of one worker attempt; null for none. */
   timeLimitMs?: number | null;
+  /** US dollars one worker run may spend, where its CLI enforces it; null: the config's, or none. */
+  budgetUsd?: number | null;
+  /** What reaching a limit does (default `pause`; see LimitPolicy). */
+  onLimit?: LimitPolicy;
+  /** How long a model rests after a quota failure whose CLI named no reset time (default 30 min). */
+  quotaCooldownMs?: number;
+}
+
+/**
+ * What a task does when it reaches a limit. `pause`: a quota failure waits in `queued` until the
+ * quota resets, a budget or time limit reached is `blocked` until the user raises it. `fail`: all
+ * three fail the task (as every task did before limits paused; logs of then replay so).
+ */
+export type LimitPolicy = 'pause' | 'fail';
+
+/** What a queued task waits for before its next attempt may start: its model's quota to reset. */
+export interface Waiting {
+  reason: 'quota';
+  /** When the wait ends (epoch ms): the reset time the CLI named, else the quota cooldown's end. */
+  until: number;
+  /** Why, in the words of the CLI (or of the task whose failure started the model's rest). */
+  message: string;
 }
 
 /** Absolute deadlines (epoch ms), so a restored or replayed task fires at the original moment. */
@@ -122,6 +144,11 @@ export interface TaskContext {
   answerTimeoutMs: number;
   graceMs: number;
   timeLimitMs: number | null;
+  budgetUsd: number | null;
+  onLimit: LimitPolicy;
+  quotaCooldownMs: number;
+  /** Set while the task waits in `queued` for a quota to reset; null otherwise. */
+  waiting: Waiting | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -130,6 +157,9 @@ export interface TaskContext {
 export const DEFAULT_ANSWER_TIMEOUT_MS = 180_000;
 /** Default grace after the answer deadline before a worker that did not give up is stopped. */
 export const DEFAULT_GRACE_MS = 60_000;
+
+/** Default rest of a model after a quota failure whose CLI named no reset time (the config's default). */
+export const DEFAULT_QUOTA_COOLDOWN_MS = 30 * 60_000;
 
 /** Plan facts of an empty plan. */
 export const EMPTY_PLAN: PlanFacts = { total: 0, done: 0, pending: 0, blocked: 0, error: 0 };

@@ -69,8 +69,9 @@ export function harness(
   // Like a host whose scheduler always has a slot: a task queued again (continue, retry, late
   // answer) starts at once, unless the test holds it there.
   actor.subscribe((s) => {
-    if (s.value === 'queued' && s.context.startReason !== 'first' && options.holdRequeued !== true)
-      actor.send({ type: 'start', at: clock.now() });
+    const start = { type: 'start', at: clock.now() } as const;
+    if (s.value === 'queued' && s.context.startReason !== 'first' && options.holdRequeued !== true && s.can(start))
+      actor.send(start);
   });
   const send = (event: DistributiveOmit<TaskEvent, 'at'>) => actor.send({ ...event, at: clock.now() } as TaskEvent);
   const state = () => actor.getSnapshot().value;
@@ -104,6 +105,14 @@ export function askedAndWaiting() {
 
 const exitWith = (p: PlanFacts, code = 0) =>
   ({ type: 'worker.exited', attempt: 1, code, signal: null, plan: p }) as const;
+
+/** A task whose worker ran out of quota (reset named 10 minutes ahead): it waits in `queued`. */
+export function waitingForQuota(options: Parameters<typeof harness>[0] = {}) {
+  const h = runningTask(options);
+  const cause = { kind: 'quota' as const, message: 'claude: usage limit reached', resetAt: h.clock.now() + 600_000 };
+  h.send({ ...exitWith(plans.twoOpen, 1), cause });
+  return h;
+}
 
 /** How to put a fresh task in each non-final state, with fake host actors. */
 export const reachState: Record<string, () => ReturnType<typeof harness>> = {

@@ -17,6 +17,13 @@ export interface TaskFile {
     timeLimit?: number | null;
     /** US dollars one worker run may spend (claude's --max-budget-usd). */
     budgetUsd?: number;
+    /**
+     * `run --on-limit`: `pause` (a quota waits for its reset, a budget or time limit blocks) or
+     * `fail`. Absent in tasks written before limits paused: those fail, as they did.
+     */
+    onLimit?: 'pause' | 'fail';
+    /** The config's `quota_cooldown` when the task was run (seconds), when it set one. */
+    quotaCooldown?: number;
     worktree?: boolean;
     base?: string;
     after?: string[];

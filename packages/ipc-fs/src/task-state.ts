@@ -80,15 +80,32 @@ async function mtimeOf(path: string): Promise<number | null> {
 
 function createdFrom(task: TaskFile): TaskCreatedEvent {
   const createdAt = Date.parse(task.createdAt);
-  const { answerTimeout, timeLimit } = task.options;
+  const { answerTimeout, timeLimit, budgetUsd, quotaCooldown } = task.options;
   const input = {
     id: task.id,
     model: task.model,
     createdAt,
     ...(answerTimeout !== undefined && { answerTimeoutMs: answerTimeout * 1000 }),
     ...(typeof timeLimit === 'number' && { timeLimitMs: timeLimit * 1000 }),
+    ...(typeof budgetUsd === 'number' && { budgetUsd }),
+    ...(typeof quotaCooldown === 'number' && { quotaCooldownMs: quotaCooldown * 1000 }),
+    onLimit: limitPolicyOf(task),
   };
   return { type: 'task.created', at: createdAt, input };
+}
+
+/** A task's limit policy: a task.json from before limits paused names none, and fails on them. */
+function limitPolicyOf(task: TaskFile): 'pause' | 'fail' {
+  return task.options.onLimit === 'pause' ? 'pause' : 'fail';
+}
+
+/**
+ * The log's first line as the machine reads it: a `task.created` logged before limits paused has
+ * no `onLimit`, and its task behaves as it did then (fails on limits), replayed or live.
+ */
+function withLimitPolicy(created: TaskCreatedEvent): TaskCreatedEvent {
+  if (created.input.onLimit !== undefined) return created;
+  return { ...created, input: { ...created.input, onLimit: 'fail' } };
 }
 
 /** Facts on disk the log has not recorded, each stamped with its file's time, in protocol order. */
@@ -170,6 +187,7 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
     .map((w) => `${paths.events}:${w.line}: ${w.text}`);
   const history: LogEvent[] = toMachineEvents(logged);
   if (history[0]?.type !== 'task.created') history.unshift(createdFrom(task));
+  else history[0] = withLimitPolicy(history[0] as TaskCreatedEvent);
   const recorded = replay(history);
 
   let snapshot = recorded;

@@ -55,6 +55,11 @@ export interface RunInput {
   /** Seconds one worker attempt may run. */
   timeLimit?: number;
   budgetUsd?: number;
+  /**
+   * What reaching a limit does: `pause` (default) waits out a quota until it resets and blocks on
+   * a budget or time limit, asking for a higher one; `fail` fails the task, for scripts that want that.
+   */
+  onLimit?: 'pause' | 'fail';
   /** Ids of tasks of this workspace that must complete first. */
   after?: readonly string[];
   /** Run in a git worktree on a new branch `dispatch/<id>` (also: "in a worktree" in the prompt). */
@@ -230,9 +235,13 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
   const title = taskTitle(prompt || id);
   const answerTimeout = seconds(input.answerTimeout, '--answer-timeout') ?? config?.answerTimeout;
   const timeLimit = seconds(input.timeLimit, '--time-limit') ?? config?.timeLimit ?? DEFAULT_TIME_LIMIT;
-  const { budgetUsd } = input;
-  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0))
+  if (input.budgetUsd !== undefined && !(Number.isFinite(input.budgetUsd) && input.budgetUsd > 0))
     throw usageError('--budget-usd: a spend limit in US dollars, more than 0', 'invalid-input');
+  // Written into task.json, so that the limit a worker stopped at can be named (and raised).
+  const budgetUsd = input.budgetUsd ?? config?.budgetUsd;
+  const onLimit = input.onLimit ?? 'pause';
+  if (onLimit !== 'pause' && onLimit !== 'fail')
+    throw usageError(`--on-limit: expected pause or fail, got ${JSON.stringify(onLimit)}`, 'invalid-input');
   const plan = planOf(input, title, prompt);
   const executor = checkExecutorOption(config, input.executor);
   // A CLI certainly not installed here (and no fallback to take over) fails the task seconds later:
@@ -269,6 +278,8 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
       ...(answerTimeout !== undefined && { answerTimeout }),
       timeLimit,
       ...(budgetUsd !== undefined && { budgetUsd }),
+      onLimit,
+      ...(config && { quotaCooldown: config.quotaCooldown }),
       ...(after.length > 0 && { after }),
       ...(inWorktree && { worktree: true, base: input.base ?? 'HEAD' }),
       ...(executor !== undefined && { executor }),

@@ -7,6 +7,7 @@ import {
   registryDir,
   removeDaemonInfo,
   unregister,
+  activeCooldowns,
   workspaceKey,
   writeQueue,
   writeWatchHealth,
@@ -15,7 +16,7 @@ import { announceDaemon } from './daemon-info.js';
 import { TempSweeper } from './upkeep.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { WorkspaceHost } from './workspace-host.js';
-import { schedule } from './scheduler.js';
+import { type Cooling, schedule } from './scheduler.js';
 import { resolveModel } from '@dispatch/config';
 import { loadUserConfig } from '../config/user-config.js';
 import { crashPoint } from './crash-points.js';
@@ -92,7 +93,11 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
           }
         };
         const all = [...workspaces.values()].flatMap((w) => w.scheduled(backendOf, executorOf));
-        const decisions = schedule(all, config?.limits);
+        // Models resting after a quota failure: read only when a task could start on one.
+        const cooling = all.some((t) => t.state === 'queued' && !t.waitingForQuota)
+          ? await activeCooldowns(home, Date.now())
+          : new Map<string, Cooling>();
+        const decisions = schedule(all, config?.limits, cooling);
         const waiting = [];
         for (const d of decisions) {
           const [dir, id] = d.key.split('\0') as [string, string];

@@ -1,5 +1,5 @@
-import { isFinalState, needsUser, type TaskState } from '@dispatch/core';
-import { deriveTaskState, type Registration } from '@dispatch/ipc-fs';
+import { isFinalState, needsUser, type TaskState, type Waiting } from '@dispatch/core';
+import { deriveTaskState, formatUntil, type Registration } from '@dispatch/ipc-fs';
 import { alternativesFor } from '../config/alternatives.js';
 import { loadUserConfig } from '../config/user-config.js';
 import { conditionOf, describeCondition } from '../tasks/conditions.js';
@@ -24,12 +24,41 @@ export class Notifier {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  async notify(registration: Registration): Promise<void> {
+  /** The hook's command for this task's environment, or null when there is none. */
+  private async commandFor(registration: Registration): Promise<string | null> {
     const config = await loadUserConfig(registration.env).then(
       (l) => l.config,
       () => null,
     );
-    const command = notifyCommand(config?.notify, registration.env);
+    return notifyCommand(config?.notify, registration.env);
+  }
+
+  /**
+   * Tells the hook, once per wait, that a task began waiting for its quota to reset: not a
+   * condition `wait` reports (nothing to do but wait), but worth knowing where the user is.
+   */
+  async notifyWaiting(registration: Registration, waiting: Waiting): Promise<void> {
+    const key = `waiting:${waiting.until}`;
+    if (this.told.get(registration.id) === key) return;
+    this.told.set(registration.id, key);
+    const command = await this.commandFor(registration);
+    if (command === null) return;
+    const event = {
+      v: 1,
+      type: 'waiting',
+      reason: waiting.reason,
+      until: new Date(waiting.until).toISOString(),
+      id: registration.id,
+      state: 'queued',
+      message: waiting.message,
+      dispatchDir: this.dispatchDir,
+    };
+    const text = `${registration.id} waits for its quota until ${formatUntil(waiting.until, Date.now())}: ${waiting.message}`;
+    runNotify(command, event, text, registration.env, this.onError);
+  }
+
+  async notify(registration: Registration): Promise<void> {
+    const command = await this.commandFor(registration);
     if (command === null) return;
     const derived = await deriveTaskState(this.dispatchDir, registration.id, { classify: classifyExit });
     const condition = await conditionOf(derived, alternativesFor(registration.env));

@@ -7,7 +7,16 @@ const task = (
   backend = 'claude',
   after: ScheduledTask['after'] = [],
   createdAt = key,
-): ScheduledTask => ({ key, state, backend, executor: 'local', createdAt, after });
+): ScheduledTask => ({
+  key,
+  state,
+  backend,
+  executor: 'local',
+  createdAt,
+  model: 'opus',
+  waitingForQuota: false,
+  after,
+});
 
 describe('the scheduler', () => {
   it('executors: a cluster counts against its own limit and the backend limits you set, never the machine’s total or defaults', () => {
@@ -83,6 +92,21 @@ describe('the scheduler', () => {
     ]);
     expect(schedule([task('c', 'queued', 'claude', after('cancelled'))], undefined)).toEqual([
       { key: 'c', action: 'fail', message: 'b was cancelled, and this task runs after it' },
+    ]);
+  });
+
+  it('quotas: a task waiting for its reset is not in line; one whose model rests waits with it', () => {
+    const cooling = new Map([['opus', { until: 1_000, reason: 'claude: usage limit reached' }]]);
+    const waiting = { ...task('a', 'queued'), waitingForQuota: true };
+    const onSonnet = { ...task('c', 'queued'), model: 'sonnet' };
+    expect(schedule([waiting, task('b', 'queued'), onSonnet], undefined, cooling)).toEqual([
+      { key: 'b', action: 'wait-for-quota', until: 1_000, message: 'claude: usage limit reached' },
+      { key: 'c', action: 'start' },
+    ]);
+    // Its dependencies come first: a task that cannot start yet has no quota to wait for.
+    const dependent = task('d', 'queued', 'claude', [{ id: 'x', state: 'running' }]);
+    expect(schedule([dependent], undefined, cooling)).toEqual([
+      { key: 'd', action: 'wait', reason: 'waiting for x (running)' },
     ]);
   });
 });

@@ -9,6 +9,10 @@ export interface ScheduledTask {
   /** Where its worker runs (or will): `local`, or a name in the config's `executors`. */
   executor: string;
   createdAt: string;
+  /** The model its next worker runs (a queued task's may rest after a quota failure). */
+  model: string;
+  /** It waits in `queued` for its quota to reset (the machine's `waiting`): not in line for a slot. */
+  waitingForQuota: boolean;
   /**
    * Ids (in the same workspace) that must complete first, and their states now (undefined: gone);
    * empty once the task has started (a continue or retry waits for a slot only).
@@ -47,15 +51,28 @@ function totalOf(limits: Limits | undefined): number {
 export type Decision =
   | { key: string; action: 'start' }
   | { key: string; action: 'wait'; reason: string; place?: number }
-  | { key: string; action: 'fail'; message: string };
+  | { key: string; action: 'fail'; message: string }
+  /** Its model rests after a quota failure (another task's): it waits with it, until `until`. */
+  | { key: string; action: 'wait-for-quota'; until: number; message: string };
+
+/** A model resting after a quota failure: until when, and the failure's words. */
+export interface Cooling {
+  until: number;
+  reason: string;
+}
 
 /**
  * Decides, for every queued task in submission order, whether it starts now: when each task it
  * runs after has completed (one cancelled fails it, kind `dependency`; one failed or unfinished
- * keeps it waiting, with the reason) and a slot is free for its backend and in total. Tasks that
- * wait for a slot keep their place in line.
+ * keeps it waiting, with the reason), its model is not resting after a quota failure (`cooling`:
+ * it waits for the reset with the task that hit it) and a slot is free for its backend and in
+ * total. Tasks that wait for a slot keep their place in line; tasks waiting for a quota are not in it.
  */
-export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undefined): Decision[] {
+export function schedule(
+  tasks: readonly ScheduledTask[],
+  limits: Limits | undefined,
+  cooling: ReadonlyMap<string, Cooling> = new Map(),
+): Decision[] {
   const busy = new Map<string, number>();
   const busyHere = new Map<string, number>();
   let total = 0;
@@ -72,7 +89,7 @@ export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undef
   const decisions: Decision[] = [];
   let place = 0;
   const queued = tasks
-    .filter((t) => t.state === 'queued')
+    .filter((t) => t.state === 'queued' && !t.waitingForQuota)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.key.localeCompare(b.key));
   for (const t of queued) {
     const cancelled = t.after.find((d) => d.state === 'cancelled' || d.state === undefined);
@@ -91,6 +108,11 @@ export function schedule(tasks: readonly ScheduledTask[], limits: Limits | undef
         action: 'wait',
         reason: `waiting for ${pending.map((d) => `${d.id} (${d.state})`).join(', ')}`,
       });
+      continue;
+    }
+    const rest = cooling.get(t.model);
+    if (rest !== undefined) {
+      decisions.push({ key: t.key, action: 'wait-for-quota', until: rest.until, message: rest.reason });
       continue;
     }
     const executorLimit =

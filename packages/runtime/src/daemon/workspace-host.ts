@@ -68,13 +68,15 @@ export class WorkspaceHost {
         onError: this.onError,
         // Queued tasks start when the daemon's scheduler says (limits, dependencies).
         autoStart: false,
-        onState: (state) => {
+        onState: (state, _from, snapshot) => {
           this.onChange();
           // A failure the daemon takes care of (a gone session, the fallback) is no news for the user.
           if (atRestForUser(state))
             void host
               ?.then(async (h) => (await this.recover(h, registration)) || (await this.notifier.notify(registration)))
               .catch(this.onError);
+          else if (state === 'queued' && snapshot.context.waiting !== null)
+            void host?.then((h) => this.onWaiting(h, registration)).catch(this.onError);
           else if (mayNotify(state)) void this.notifier.notify(registration).catch(this.onError);
         },
         // A test knob: how long a claimed attempt may take to show its pid (default 10 s).
@@ -93,6 +95,16 @@ export class WorkspaceHost {
       this.hosts.set(registration.id, host);
     }
     return host;
+  }
+
+  /**
+   * A task began waiting for its quota to reset: the model rests, so other tasks on it wait too;
+   * a usable fallback takes over at once (the daemon retries), else the user's hook hears of the wait.
+   */
+  private async onWaiting(host: TaskHost, registration: Registration): Promise<void> {
+    const waiting = host.snapshot.context.waiting;
+    if (waiting === null || (await fallBack(this.home, host, registration.env))) return;
+    await this.notifier.notifyWaiting(registration, waiting);
   }
 
   /** What the daemon does on its own about a task that stopped (see recovery/recover.ts); true when it acted. */
@@ -156,6 +168,8 @@ export class WorkspaceHost {
             ? executorOf(h.snapshot.context.model, h.task.options.executor)
             : (this.claims.get(id)?.executor ?? 'local'),
         createdAt: h.task.createdAt,
+        model: h.snapshot.context.model,
+        waitingForQuota: h.snapshot.context.waiting !== null,
         after:
           h.snapshot.context.startReason !== 'first'
             ? []
@@ -182,7 +196,16 @@ export class WorkspaceHost {
   /** Applies the scheduler's decision for one of this workspace's tasks. */
   decide(id: string, decision: Decision): void {
     const host = this.started.get(id);
-    if (!host || !accepts(host.snapshot, { type: 'start', at: Date.now() })) return;
+    if (!host) return;
+    if (decision.action === 'wait-for-quota') {
+      const wait = { type: 'quota.wait', until: decision.until, message: decision.message, at: Date.now() } as const;
+      if (!accepts(host.snapshot, wait)) return;
+      host.send(wait);
+      const registration = this.registrations.get(id);
+      if (registration) void this.onWaiting(host, registration).catch(this.onError);
+      return;
+    }
+    if (!accepts(host.snapshot, { type: 'start', at: Date.now() })) return;
     if (decision.action === 'start') host.send({ type: 'start', at: Date.now() });
     else if (decision.action === 'fail')
       host.send({ type: 'dependency.failed', message: decision.message, at: Date.now() });

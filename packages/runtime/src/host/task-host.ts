@@ -187,7 +187,12 @@ export class TaskHost {
       input: inputOf(derived.snapshot),
       clock,
       inspect: logInspector({
-        event: (event) => append(event),
+        event: (event) => {
+          append(event);
+          // A quota that reset leaves the task queued; without a scheduler it starts at once.
+          if (event.type === 'quota.reset' && options.autoStart !== false)
+            queueMicrotask(() => actor.send({ type: 'start', at: clock.now() }));
+        },
         state: (state, from, cause, snapshot) => {
           append({ type: 'state.entered', at: cause.at, state, from });
           options.onState?.(state, from, snapshot);
@@ -320,5 +325,8 @@ function inputOf(snapshot: TaskSnapshot) {
     answerTimeoutMs: c.answerTimeoutMs,
     graceMs: c.graceMs,
     timeLimitMs: c.timeLimitMs,
+    budgetUsd: c.budgetUsd,
+    onLimit: c.onLimit,
+    quotaCooldownMs: c.quotaCooldownMs,
   };
 }

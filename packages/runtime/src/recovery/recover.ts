@@ -15,14 +15,21 @@ import { resumedSessionGone } from '../worker/resume-session.js';
 import { fallbackModel } from './fallback.js';
 
 /**
- * What the daemon does about a failed task on its own: a quota failure rests the model (until
- * the reset time its CLI named, else the config's `quota_cooldown`); then, with a `fallback`
- * list, the task is retried with the next model there (logged as `retry` by `fallback`).
+ * What the daemon does on its own about a task whose model ran out of quota — failed, or waiting
+ * in `queued` for the reset: the model rests (until the reset time its CLI named, else the
+ * config's `quota_cooldown`), so other tasks on it wait too; then, with a `fallback` list, the
+ * task is retried at once with the next usable model there (logged as `retry` by `fallback`).
  * True when it retried.
  */
 export async function fallBack(home: string, host: TaskHost, env: NodeJS.ProcessEnv): Promise<boolean> {
   const { value, context } = host.snapshot;
-  if (value !== 'failed' || context.error === null) return false;
+  const error =
+    value === 'failed'
+      ? context.error
+      : value === 'queued' && context.waiting !== null
+        ? ({ kind: 'quota', message: context.waiting.message, resetAt: context.waiting.until } as const)
+        : null;
+  if (error === null) return false;
   const config = await loadUserConfig(env).then(
     (l) => l.config,
     (err: unknown) => {
@@ -31,13 +38,13 @@ export async function fallBack(home: string, host: TaskHost, env: NodeJS.Process
     },
   );
   const now = Date.now();
-  if (context.error.kind === 'quota') {
-    const until = context.error.resetAt ?? now + (config?.quotaCooldown ?? DEFAULT_QUOTA_COOLDOWN) * 1000;
-    await recordCooldown(home, { model: context.model, until, reason: context.error.message }, now);
+  if (error.kind === 'quota') {
+    const until = error.resetAt ?? now + (config?.quotaCooldown ?? DEFAULT_QUOTA_COOLDOWN) * 1000;
+    await recordCooldown(home, { model: context.model, until, reason: error.message }, now);
   }
   if (config === null) return false;
   const cooling = new Set((await activeCooldowns(home, now)).keys());
-  const model = fallbackModel(context, config, env, cooling);
+  const model = fallbackModel({ ...context, error }, config, env, cooling);
   if (model === null || !accepts(host.snapshot, { type: 'retry', model, at: now })) return false;
   host.send({ type: 'retry', model, by: 'fallback', at: Date.now() });
   return true;
@@ -80,7 +87,8 @@ export async function retryEngineLoss(host: TaskHost): Promise<boolean> {
  * still in the plan) continued; logged `by: resume`. Once: a cold attempt resumes nothing.
  */
 export async function restartCold(host: TaskHost): Promise<boolean> {
-  const { context } = host.snapshot;
+  const { context, value } = host.snapshot;
+  if (value === 'queued') return false; // waiting for a quota: the wait, not a gone session, holds it
   const at = Date.now();
   const event = accepts(host.snapshot, { type: 'retry', model: context.model, at })
     ? ({ type: 'retry', model: context.model, by: 'resume', at } as const)

@@ -85,10 +85,13 @@ async function noteMissingCli(ctx: WorkerContext, command: string, env: NodeJS.P
   );
 }
 
-/** The spend limit of one run, where the CLI enforces one (Claude Code's --max-budget-usd). */
-async function budgetArgs(paths: TaskPaths, spec: WorkerSpec): Promise<string[]> {
+/**
+ * The spend limit of one run, where the CLI enforces one (Claude Code's --max-budget-usd): the
+ * one a `continue` raised it to, else the task's, else the config's.
+ */
+async function budgetArgs(paths: TaskPaths, spec: WorkerSpec, input: SpawnWorkerInput): Promise<string[]> {
   if (spec.backend !== 'claude') return [];
-  const budget = (await readTaskFile(paths).catch(() => null))?.options.budgetUsd ?? spec.budgetUsd;
+  const budget = input.budgetUsd ?? (await readTaskFile(paths).catch(() => null))?.options.budgetUsd ?? spec.budgetUsd;
   return typeof budget === 'number' && budget > 0 ? ['--max-budget-usd', String(budget)] : [];
 }
 
@@ -132,7 +135,7 @@ async function launch(
     model: spec.modelArgs?.value ?? null,
     prompt,
     setup,
-    extraArgs: [...(spec.outputArgs ?? []), ...(await budgetArgs(ctx.paths, spec))],
+    extraArgs: [...(spec.outputArgs ?? []), ...(await budgetArgs(ctx.paths, spec, input))],
     resume: await resumeArgs(ctx.paths, attempt, input.startReason, spec.backend, model, spec.sessionResume),
   });
   // The allow-list plus what this backend's `env:` names: not every secret of the user's shell.
