@@ -50,6 +50,18 @@ describe('classifyWorkerExit on the recorded real CLIs', () => {
     expect(failure!.message.startsWith(`${f.cli}`)).toBe(true);
   });
 
+  it("takes claude's stop at --max-budget-usd as the budget reached, with what it spent", () => {
+    const f = load('claude/max-budget-stream-json');
+    const result = JSON.parse(f.output.trim().split('\n').at(-1)!) as { subtype: string; total_cost_usd: number };
+    expect(result.subtype).toBe('error_max_budget_usd');
+    expect(classifyWorkerExit({ code: f.exit.code, signal: f.exit.signal, output: f.output, cli: f.cli })).toEqual({
+      kind: 'budget',
+      message: 'claude: reached its spending limit of $0.0001, $0.0006 spent',
+      spent: result.total_cost_usd,
+      limit: 0.0001,
+    });
+  });
+
   it("gives codex's usage limit the reset time it printed", () => {
     const f = load('codex/usage-limit');
     const failure = classifyWorkerExit({

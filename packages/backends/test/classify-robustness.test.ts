@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyWorkerExit } from '../src/index.js';
 
-const KINDS = ['cli-missing', 'auth', 'quota', 'model-unavailable', 'network', 'crash'];
+const KINDS = ['budget', 'cli-missing', 'auth', 'quota', 'model-unavailable', 'network', 'crash'];
 const root = join(import.meta.dirname, 'fixtures', 'cli-output');
 // Every line the real CLIs printed: the material random logs are cut from.
 const realLines = ['claude', 'codex', 'gemini', 'opencode'].flatMap((cli) =>

@@ -4,6 +4,7 @@ export {
   DEFAULT_QUESTION,
   type FakeModelApi,
   type FakeApiBehaviour,
+  type FailFirst,
   type SeenRequest,
 } from './server.js';
 export {

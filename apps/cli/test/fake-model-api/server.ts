@@ -6,10 +6,21 @@ import { answerGemini, type GenerateContentRequest } from './google-gemini.js';
 import { answerResponses, type ResponsesRequest } from './openai-responses.js';
 import { protocolScript, type Conversation, type ScriptStep } from './worker-script.js';
 
-/** How the fake answers model requests: play the worker script, or fail every one with a status. */
+/** The first `count` model requests get `status` (a quota that clears, say), the rest the script. */
+export interface FailFirst {
+  status: FailureStatus;
+  count: number;
+}
+
+/**
+ * How the fake answers model requests: play the worker script (the default protocol script when
+ * none is given), perhaps after failing the first few; or fail every one with a status.
+ */
 export type FakeApiBehaviour =
-  | { script: (planPath: string, conversation: Conversation) => ScriptStep[] }
+  | { script?: (planPath: string, conversation: Conversation) => ScriptStep[]; failFirst?: FailFirst }
   | { fail: FailureStatus };
+
+const defaultScript = (plan: string) => protocolScript(plan, DEFAULT_QUESTION);
 
 /** One model request the fake got, and what it did with it. */
 export interface SeenRequest {
@@ -44,10 +55,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * and the previous tool call's id, so it keeps no state between requests. A test double: it
  * checks no key and knows no model.
  */
-export async function startFakeModelApi(
-  behaviour: FakeApiBehaviour = { script: (plan) => protocolScript(plan, DEFAULT_QUESTION) },
-): Promise<FakeModelApi> {
+export async function startFakeModelApi(behaviour: FakeApiBehaviour = {}): Promise<FakeModelApi> {
   const requests: SeenRequest[] = [];
+  // `fail` fails every model request, `failFirst` only the first `count` (in arrival order).
+  const failure = 'fail' in behaviour ? { status: behaviour.fail, count: Infinity } : behaviour.failFirst;
+  let failed = 0;
   const server: Server = createServer((req, res) => {
     void (async () => {
       const text = await readBody(req);
@@ -67,18 +79,20 @@ export async function startFakeModelApi(
       }
       const body = JSON.parse(text || '{}') as MessagesRequest & ResponsesRequest & GenerateContentRequest;
       if (isGemini) body.model = /models\/([^/:]+)/.exec(path)![1];
-      if ('fail' in behaviour) {
+      if (failure && failed < failure.count) {
         if (isGemini) throw new Error('the fake model API fails no Gemini requests');
-        const reply = errorReply(isMessages ? 'anthropic' : 'openai', behaviour.fail, body.model ?? 'model');
+        failed++;
+        const reply = errorReply(isMessages ? 'anthropic' : 'openai', failure.status, body.model ?? 'model');
         res.writeHead(reply.status, reply.headers).end(reply.body);
         requests.push({ path, model: body.model, reply: String(reply.status), body: text });
         return;
       }
+      const script = ('script' in behaviour && behaviour.script) || defaultScript;
       const reply = isMessages
-        ? answerMessages(res, body, behaviour.script)
+        ? answerMessages(res, body, script)
         : isGemini
-          ? answerGemini(res, path, body, behaviour.script)
-          : answerResponses(res, body, behaviour.script);
+          ? answerGemini(res, path, body, script)
+          : answerResponses(res, body, script);
       requests.push({ path, model: body.model, reply, body: text });
     })().catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

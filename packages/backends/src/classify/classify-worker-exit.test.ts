@@ -75,6 +75,29 @@ describe('classifyWorkerExit', () => {
     expect(classifyWorkerExit({ ...exit(output), cli: 'claude' })?.kind).toBe('quota');
   });
 
+  it("takes claude's stop at its spending limit as the budget reached, whatever else it printed", () => {
+    const result = {
+      type: 'result',
+      subtype: 'error_max_budget_usd',
+      is_error: true,
+      total_cost_usd: 1.234,
+      errors: ['Reached maximum budget ($1.2)'],
+    };
+    const output = `Error: something failed\n${JSON.stringify(result)}\n`;
+    expect(classifyWorkerExit({ ...exit(output), cli: 'claude' })).toEqual({
+      kind: 'budget',
+      message: 'claude: reached its spending limit of $1.20, $1.23 spent',
+      spent: 1.234,
+      limit: 1.2,
+    });
+    // Without the limit in its words or the cost, it says what it knows.
+    const bare = JSON.stringify({ type: 'result', subtype: 'error_max_budget_usd', is_error: true });
+    expect(classifyWorkerExit({ ...exit(bare), cli: 'claude' })).toEqual({
+      kind: 'budget',
+      message: 'claude: reached its spending limit',
+    });
+  });
+
   it('gives a quota failure the reset time the CLI printed', () => {
     const failure = classifyWorkerExit({
       ...exit('ERROR: Rate limit reached for requests. Please try again in 20s.'),

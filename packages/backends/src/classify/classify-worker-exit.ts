@@ -1,3 +1,4 @@
+import { budgetStop, describeBudgetStop } from './budget-stop.js';
 import { missingCommandName } from './cli-name.js';
 import { causeOfStructured, causeOfText } from './find-cause.js';
 import { describeFinding } from './messages.js';
@@ -57,8 +58,9 @@ function crashMessage(cli: string, exit: WorkerExit, lines: readonly string[]): 
 }
 
 /**
- * Why a worker failed, from how it ended and the tail of its log: `cli-missing`, `auth`, `quota`
- * (with the reset time when the CLI printed one), `model-unavailable`, `network`, else `crash`.
+ * Why a worker failed, from how it ended and the tail of its log: `budget` (Claude's stop at
+ * --max-budget-usd, with what it spent), `cli-missing`, `auth`, `quota` (with the reset time when
+ * the CLI printed one), `model-unavailable`, `network`, else `crash`.
  * Structured output (Claude's stream-json result, Codex's --json errors) is read first. Null for
  * a clean exit 0: then the plan decides. The message is one line naming the CLI and the fix.
  * @example classifyWorkerExit({ code: 127, signal: null, output: 'sh: 1: codex: not found\n', cli: 'codex' })
@@ -67,6 +69,9 @@ function crashMessage(cli: string, exit: WorkerExit, lines: readonly string[]): 
 export function classifyWorkerExit(exit: WorkerExit): WorkerFailure | null {
   if (exit.code === 0 && exit.signal === null && !exit.spawnError) return null;
   const lines = outputLines(exit.output).slice(-MAX_LINES);
+  // A stop at the spending limit is the CLI keeping a promise, not an error: it comes before any cause.
+  const budget = budgetStop(lines);
+  if (budget) return { kind: 'budget', message: describeBudgetStop(exit.cli ?? 'worker', budget), ...budget };
   const cause = findCause(exit, lines);
   const named = cause?.kind === 'cli-missing' ? missingCommandName(cause.detail) : null;
   const cli = named ?? exit.cli ?? 'worker';

@@ -27,7 +27,10 @@ export interface QuotaReset {
 export type WorkerFailure = TaskError;
 
 /** The causes the classifier names (the rest of ErrorKind comes from the plan and the clock). */
-export type ExitKind = Extract<ErrorKind, 'cli-missing' | 'auth' | 'quota' | 'model-unavailable' | 'network' | 'crash'>;
+export type ExitKind = Extract<
+  ErrorKind,
+  'budget' | 'cli-missing' | 'auth' | 'quota' | 'model-unavailable' | 'network' | 'crash'
+>;
 
 /** A cause found in the output, before it is worded. */
 export interface Finding {
