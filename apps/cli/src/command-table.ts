@@ -28,6 +28,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: "stop a worker attempt that runs longer (default: the config's time_limit, else 3 h)",
       },
       {
+        flags: '--on-limit <pause|fail>',
+        description:
+          'pause (default): wait out a quota until it resets, block on a budget or time limit (continue raises it); fail: fail the task',
+      },
+      {
         flags: '--wait',
         description: 'stay until the task completes, blocks or fails, asking its questions on the terminal',
       },
@@ -152,16 +157,22 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'continue',
-    summary: 're-dispatch a blocked task from its [?] item, with the answer',
-    arguments: [{ syntax: '<id>', description: 'the blocked task' }],
+    summary: 're-dispatch a blocked task from its [?] item (with the answer) or from the limit it reached',
+    arguments: [
+      { syntax: '<id>', description: 'the blocked task (or one waiting for its quota: now, not at the reset)' },
+    ],
     options: [
-      { flags: '--answer <text>', description: 'the answer to the blocked item', required: true },
+      { flags: '--answer <text>', description: 'the answer to the blocked item (required when it is blocked on one)' },
       { flags: '--model <model>', description: 'continue with another model or alias' },
+      { flags: '--time-limit <seconds>', description: 'raise the time limit the task stopped at (per attempt)' },
+      { flags: '--budget-usd <amount>', description: 'raise the budget the task stopped at (per worker run, claude)' },
       JSON_OPTION,
     ],
     examples: [
       ['dispatch continue auth-review --answer "Use JWT"'],
       ['dispatch continue auth-review --answer "Use JWT" --model sonnet', 'with another model'],
+      ['dispatch continue auth-review --budget-usd 10', 'blocked on its budget: resume the session with $10'],
+      ['dispatch continue auth-review --time-limit 7200', 'blocked on its time limit: two more hours'],
     ],
     load: () => import('./commands/requests.js').then((m) => ({ run: m.continueCommand })),
   },

@@ -105,6 +105,7 @@ describe('dispatch status (table)', () => {
       items: [],
       question: null,
       error: null,
+      waiting: null,
       taskDir: '/x',
       updatedAt: '',
     };

@@ -9,6 +9,8 @@ export type AnswerOutcome = { kind: 'answered'; seq: number } | { kind: 'continu
 /** Why task `derived` has nothing to answer (one line for the user), or null when it has. */
 export function answerRefusal(derived: DerivedTask): string | null {
   const { context } = derived.snapshot;
+  const limit = limitBlock(derived);
+  if (limit !== null) return limit;
   if (context.questions[0] || derived.state === 'blocked') return null;
   const last = Math.max(0, ...context.asked);
   // The loser of a race that looked after the winner's answer was recorded hears the same.
@@ -16,6 +18,22 @@ export function answerRefusal(derived: DerivedTask): string | null {
     ? `question ${last} of ${derived.task.id} is already answered`
     : `task ${derived.task.id} has no question to answer`;
   return `${why} (it is ${derived.state})`;
+}
+
+/**
+ * Why a task blocked on a limit it reached (its budget, its time limit) takes no answer — raising
+ * the limit is the way on — with the command that does it; null for any other task.
+ */
+export function limitBlock(derived: DerivedTask): string | null {
+  const { error } = derived.snapshot.context;
+  if (derived.state !== 'blocked' || (error?.kind !== 'budget' && error?.kind !== 'time-limit')) return null;
+  const id = derived.task.id;
+  const how =
+    error.kind === 'budget'
+      ? `dispatch continue ${id} --budget-usd N (N: the new limit in US dollars)`
+      : `dispatch continue ${id} --time-limit S (S: the new limit in seconds)`;
+  const what = error.kind === 'budget' ? 'its budget' : 'its time limit';
+  return `task ${id} is blocked on ${what}, not on a question: raise it with ${how}`;
 }
 
 /**

@@ -81,7 +81,7 @@ export type { LineEnding, PlanLineKind } from './plan/types.js';
 export { reconcileWorkspace, reconcileTask, cleanTaskTemps } from './reconcile.js';
 export type { TaskReconciliation, ReconcileOptions } from './reconcile.js';
 export { writeContext, readContext } from './context-file.js';
-export { answerRefusal, answerTask } from './answer-task.js';
+export { answerRefusal, answerTask, limitBlock } from './answer-task.js';
 export { listFolder } from './folder-listing.js';
 export type { ListingMemo } from './folder-listing.js';
 export { refusalOf } from './request-rules.js';

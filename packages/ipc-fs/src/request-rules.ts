@@ -18,10 +18,10 @@ export function refusalOf(type: TaskRequest['type'], id: string, snapshot: TaskS
     case 'continue':
       return accepts(snapshot, { type: 'continue', model: null, at })
         ? null
-        : `task ${id} is not blocked (it is ${state}): continue applies to a blocked task`;
+        : `task ${id} is not blocked (it is ${state}): continue applies to a blocked task, or one waiting for its quota`;
     case 'retry':
       return accepts(snapshot, { type: 'retry', model: null, at })
         ? null
-        : `task ${id} has not failed (it is ${state}): retry applies to a failed task`;
+        : `task ${id} has not failed (it is ${state}): retry applies to a failed task, or one waiting for its quota`;
   }
 }

@@ -9,7 +9,8 @@ import { readDataFile } from './safe-read.js';
 export type TaskRequest =
   | { type: 'cancel' }
   | { type: 'retry'; model?: string; setDefault?: boolean; removeFailed?: boolean }
-  | { type: 'continue'; answer?: string; model?: string }
+  /** `timeLimit` (seconds) and `budgetUsd` raise the limits a blocked task stopped at. */
+  | { type: 'continue'; answer?: string; model?: string; timeLimit?: number; budgetUsd?: number }
   | { type: 'note'; text: string };
 
 /** A request as found on disk, with the file it came from. */
@@ -53,6 +54,12 @@ export function parseRequest(text: string, file: string): TaskRequest {
   }
   if (type === 'note' && typeof (value as { text?: unknown }).text !== 'string') {
     throw new IpcError('malformed-request', `${file}: a note needs a text`, { file, line: 1 });
+  }
+  if (type === 'continue') {
+    const { timeLimit, budgetUsd } = value as { timeLimit?: unknown; budgetUsd?: unknown };
+    const positive = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0);
+    if (!positive(timeLimit) || !positive(budgetUsd))
+      throw new IpcError('malformed-request', `${file}: a continue's limits are positive numbers`, { file, line: 1 });
   }
   return value as TaskRequest;
 }

@@ -14,6 +14,8 @@ export interface TaskView {
   items: { text: string; mark: PlanMark; note: string | null }[];
   question: { seq: number; text: string } | null;
   error: TaskError | null;
+  /** What a queued task waits for before its next attempt: its quota to reset (`until`, ISO), else null. */
+  waiting: { reason: 'quota'; until: string; message: string } | null;
   taskDir: string;
   createdAt: string;
   updatedAt: string;
@@ -39,6 +41,10 @@ export function toTaskView(derived: DerivedTask): TaskView {
     items,
     question: question ? { seq: question.seq, text: question.text } : null,
     error: context.error,
+    waiting:
+      derived.state === 'queued' && context.waiting !== null
+        ? { ...context.waiting, until: new Date(context.waiting.until).toISOString() }
+        : null,
     taskDir: derived.paths.dir,
     createdAt: derived.task.createdAt,
     updatedAt: new Date(context.updatedAt).toISOString(),

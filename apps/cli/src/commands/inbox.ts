@@ -23,7 +23,9 @@ export async function inboxEntries(io: Io): Promise<InboxEntry[]> {
     if (dir === dispatchDir) await ensureDaemonIfUnfinished(io, tasks);
     const found = await inboxOf(tasks, alternativesFor(io.env));
     entries.push(
-      ...(dir === dispatchDir ? found : found.map((e) => ({ ...e, action: commandFor(dir, e.action, io.env) }))),
+      ...(dir === dispatchDir
+        ? found
+        : found.map((e): InboxEntry => (e.action === null ? e : { ...e, action: commandFor(dir, e.action, io.env) }))),
     );
   }
   return entries;

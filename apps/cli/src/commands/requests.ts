@@ -39,9 +39,18 @@ export async function note(ctx: CommandContext): Promise<void> {
   printRequest(ctx, result, `note sent to ${result.id}`);
 }
 
-/** `dispatch continue ID --answer TEXT [--model M]`: a new worker goes on from the `[?]` item. */
+/**
+ * `dispatch continue ID [--answer TEXT] [--model M] [--time-limit S] [--budget-usd N]`: a new
+ * worker goes on from the `[?]` item or the limit it reached, or now instead of at a quota's reset.
+ */
 export async function continueCommand(ctx: CommandContext): Promise<void> {
-  const model = ctx.options.model === undefined ? undefined : String(ctx.options.model);
-  const result = await continueTask(ctx.io, idOf(ctx), { answer: String(ctx.options.answer ?? ''), model });
+  const { options } = ctx;
+  const model = options.model === undefined ? undefined : String(options.model);
+  const result = await continueTask(ctx.io, idOf(ctx), {
+    answer: options.answer === undefined ? undefined : String(options.answer),
+    model,
+    timeLimit: options.timeLimit === undefined ? undefined : Number(options.timeLimit),
+    budgetUsd: options.budgetUsd === undefined ? undefined : Number(options.budgetUsd),
+  });
   printRequest(ctx, result, `continuing ${result.id}${withModel(model === undefined ? undefined : result.model)}`);
 }

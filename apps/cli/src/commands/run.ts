@@ -43,6 +43,7 @@ export async function run(ctx: CommandContext): Promise<number | void> {
     ...(options.answerTimeout !== undefined && { answerTimeout: numberOf(options.answerTimeout) }),
     ...(options.timeLimit !== undefined && { timeLimit: numberOf(options.timeLimit) }),
     ...(options.budgetUsd !== undefined && { budgetUsd: numberOf(options.budgetUsd) }),
+    ...(options.onLimit !== undefined && { onLimit: String(options.onLimit) as 'pause' | 'fail' }),
     ...(options.after !== undefined && { after: ([] as unknown[]).concat(options.after).map(String) }),
     ...(options.worktree === true && { worktree: true }),
     ...(options.base !== undefined && { base: String(options.base) }),

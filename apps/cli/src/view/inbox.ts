@@ -1,7 +1,7 @@
 import { escapeControls } from './terminal-text.js';
 import { dirname } from 'node:path';
 import { MODEL_FAILURES } from '@dispatch/config';
-import type { DerivedTask } from '@dispatch/ipc-fs';
+import { type DerivedTask, formatUntil } from '@dispatch/ipc-fs';
 import { type AlternativesLookup, NEEDS_YOU_GLYPHS, type NeedsYou, needsYouOf } from '@dispatch/runtime';
 
 /** One thing that needs the user, and the command that deals with it (`inbox --json`'s objects). */
@@ -24,7 +24,9 @@ export type InboxEntry =
       message: string;
       alternatives: string[];
       action: string;
-    };
+    }
+  /** Waiting for its quota to reset (`until`, ISO): it starts again by itself; `action` is another model, if any. */
+  | { type: 'waiting'; id: string; dispatchDir: string; until: string; message: string; action: string | null };
 
 /**
  * What in these tasks needs the user: unanswered questions (with the time left before the worker
@@ -36,15 +38,18 @@ export async function inboxOf(
   alternatives: AlternativesLookup,
   now = Date.now(),
 ): Promise<InboxEntry[]> {
-  const byKind: Record<InboxEntry['type'], InboxEntry[]> = { question: [], blocked: [], failed: [] };
+  const byKind: Record<InboxEntry['type'], InboxEntry[]> = { question: [], blocked: [], failed: [], waiting: [] };
   for (const t of tasks) {
     const dispatchDir = dirname(dirname(t.paths.dir)); // <dispatchDir>/tasks/<id>
     const { context } = t.snapshot;
     const error = context.error ?? { kind: 'crash', message: 'the task failed' };
+    const waiting = t.state === 'queued' && context.waiting !== null;
     const others =
       t.state === 'failed' && MODEL_FAILURES.includes(error.kind)
         ? await alternatives([...context.modelsTried, context.model], error.kind)
-        : [];
+        : waiting
+          ? await alternatives([...context.modelsTried, context.model], 'quota')
+          : [];
     const line = needsYouOf(t, { now, alternatives: others });
     if (line === null || line.kind === 'queued') continue;
     const action = line.command ?? '';
@@ -57,6 +62,15 @@ export async function inboxOf(
         text: line.text,
         secondsLeft: line.secondsLeft,
         action,
+      });
+    else if (line.kind === 'waiting')
+      byKind.waiting.push({
+        type: 'waiting',
+        id: line.id,
+        dispatchDir,
+        until: line.until ?? '',
+        message: context.waiting?.message ?? '',
+        action: line.command,
       });
     else if (line.kind === 'blocked')
       byKind.blocked.push({ type: 'blocked', id: line.id, dispatchDir, seq: line.seq, text: line.text, action });
@@ -71,7 +85,7 @@ export async function inboxOf(
         action,
       });
   }
-  return [...byKind.question, ...byKind.blocked, ...byKind.failed];
+  return [...byKind.question, ...byKind.blocked, ...byKind.failed, ...byKind.waiting];
 }
 
 /** `(3m 20s left)`, or what happens now that the worker stopped waiting. */
@@ -90,6 +104,8 @@ export function describeNeedsYou(n: Pick<NeedsYou, 'kind' | 'glyph' | 'id' | 'te
       return `${n.glyph} ${n.id} is blocked: ${n.text}`;
     case 'failed':
       return `${n.glyph} ${n.id} failed (${n.text.replace(/: /, '): ')}`;
+    case 'waiting':
+      return `${n.glyph} ${n.id} is ${n.text}`;
     case 'queued':
       return `${n.glyph} ${n.id} is queued: ${n.text}`;
   }
@@ -97,7 +113,11 @@ export function describeNeedsYou(n: Pick<NeedsYou, 'kind' | 'glyph' | 'id' | 'te
 
 /** One line an entry: what needs the user, then the command. */
 export function renderInbox(entries: readonly InboxEntry[]): string[] {
-  return entries.map((e) => escapeControls(`${describeNeedsYou(asLine(e))} — ${e.action}`));
+  return entries.map((e) =>
+    escapeControls(
+      `${describeNeedsYou(asLine(e))}${e.action === null ? ' (it starts again by itself)' : ` — ${e.action}`}`,
+    ),
+  );
 }
 
 /** An inbox entry back as its "needs you" line (the glyph and wording are the shared model's). */
@@ -114,6 +134,13 @@ function asLine(e: InboxEntry): Parameters<typeof describeNeedsYou>[0] {
     };
   if (e.type === 'blocked')
     return { ...base, kind: 'blocked', glyph: NEEDS_YOU_GLYPHS.blocked, text: e.text, seq: e.seq };
+  if (e.type === 'waiting')
+    return {
+      ...base,
+      kind: 'waiting',
+      glyph: NEEDS_YOU_GLYPHS.waiting,
+      text: `waiting for quota until ${formatUntil(Date.parse(e.until), Date.now())}: ${e.message.replace(/\s+/g, ' ')}`,
+    };
   return {
     ...base,
     kind: 'failed',

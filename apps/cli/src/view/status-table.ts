@@ -96,7 +96,7 @@ export interface Table {
 const HEADER = ['ID', 'STATE', 'MODEL', 'PROGRESS', 'AGE', 'NEEDS YOU / NOW'];
 
 function tierOf(state: TaskState, needs: NeedsYou | null): TableRow['tier'] {
-  if (needs !== null && needs.kind !== 'queued') return 0;
+  if (needs !== null && needs.kind !== 'queued' && needs.kind !== 'waiting') return 0;
   if (RANK[state] === 3) return 1;
   if (RANK[state] === 4) return 2;
   return RANK[state] <= 2 ? 0 : 3;

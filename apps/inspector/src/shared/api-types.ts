@@ -26,7 +26,7 @@ export interface TaskSummary {
 
 /** What a task waits on from the user: kind, the glyph the CLI shows too, the words, the command. */
 export interface NeedsYouLine {
-  kind: 'question' | 'blocked' | 'failed' | 'queued';
+  kind: 'question' | 'blocked' | 'failed' | 'waiting' | 'queued';
   glyph: string;
   text: string;
   seq: number | null;

@@ -5,7 +5,7 @@ import type { Condition } from '../tasks/conditions.js';
 import { deriveTasks, ensureDaemonIfUnfinished, isFinal } from '../tasks/task-list.js';
 import { workspaceOf } from '../workspace.js';
 import { answerTask, type AnswerResult } from './answer.js';
-import { cancelTask, continueTask, noteTask, retryTask, type RequestResult } from './requests.js';
+import { cancelTask, type ContinueOptions, continueTask, noteTask, retryTask, type RequestResult } from './requests.js';
 import { taskResult, type TaskResult } from './result.js';
 import { createTask, type RunInput, type RunResult } from './run-task.js';
 import { statusOf, type TaskStatus } from './task-status.js';
@@ -34,7 +34,7 @@ export interface Dispatch {
   /** Every notable condition (a `wait --json` line) as it happens, those holding now first; ends when `signal` aborts. */
   watch(options?: { ids?: readonly string[]; signal?: AbortSignal }): AsyncIterable<Condition>;
   answer(id: string, text: string, options?: { question?: number }): Promise<AnswerResult>;
-  continue(id: string, options: { answer: string; model?: string }): Promise<RequestResult>;
+  continue(id: string, options?: ContinueOptions): Promise<RequestResult>;
   retry(id: string, options?: { model?: string }): Promise<RequestResult>;
   cancel(id: string): Promise<RequestResult>;
   note(id: string, text: string): Promise<RequestResult>;
@@ -104,9 +104,9 @@ export async function openDispatch(options: OpenOptions = {}): Promise<Dispatch>
     answer: (id, text, opts) => guarded(() => answerTask(caller, id, text, opts)),
     continue: (id, opts) =>
       guarded(() => {
-        if (opts === undefined || typeof opts.answer !== 'string')
-          throw usageError('continue: give the answer', 'invalid-input');
-        return continueTask(caller, id, opts);
+        if (opts?.answer !== undefined && typeof opts.answer !== 'string')
+          throw usageError('continue: the answer is text', 'invalid-input');
+        return continueTask(caller, id, opts ?? {});
       }),
     retry: (id, opts) => guarded(() => retryTask(caller, id, opts)),
     cancel: (id) => guarded(() => cancelTask(caller, id)),

@@ -1,5 +1,5 @@
 import type { TaskState } from '@dispatch/core';
-import { refusalOf, type TaskRequest, writeRequest } from '@dispatch/ipc-fs';
+import { limitBlock, refusalOf, type TaskRequest, writeRequest } from '@dispatch/ipc-fs';
 import type { Caller } from '../caller.js';
 import { checkModelOption } from '../config/model-option.js';
 import { adoptCallerEnv } from '../config/stored-env.js';
@@ -51,15 +51,44 @@ export function noteTask(caller: Caller, id: string, text: string): Promise<Requ
   return send(caller, id, { type: 'note', text: text.trim() });
 }
 
-/** `dispatch continue ID --answer TEXT [--model M]`: a new worker goes on from the `[?]` item. */
-export async function continueTask(
-  caller: Caller,
-  id: string,
-  options: { answer: string; model?: string | undefined },
-): Promise<RequestResult> {
-  if (options.answer.trim() === '') throw usageError('--answer: the answer is empty', 'invalid-input');
+/** What `continue` is given: the answer to the `[?]` item, another model, raised limits. */
+export interface ContinueOptions {
+  answer?: string | undefined;
+  model?: string | undefined;
+  /** Seconds the next attempt may run (a task blocked on its time limit). */
+  timeLimit?: number | undefined;
+  /** US dollars the next worker may spend (a task blocked on its budget). */
+  budgetUsd?: number | undefined;
+}
+
+/**
+ * `dispatch continue ID [--answer TEXT] [--model M] [--time-limit S] [--budget-usd N]`: a new
+ * worker goes on from where the last stopped — the `[?]` item (with the answer), or the limit it
+ * reached (raised) — resuming its session; on a task waiting for its quota, now instead of at the reset.
+ */
+export async function continueTask(caller: Caller, id: string, options: ContinueOptions): Promise<RequestResult> {
+  const { answer, timeLimit, budgetUsd } = options;
+  if (answer !== undefined && answer.trim() === '') throw usageError('--answer: the answer is empty', 'invalid-input');
+  if (timeLimit !== undefined && !(Number.isInteger(timeLimit) && timeLimit > 0))
+    throw usageError('--time-limit: a positive number of seconds', 'invalid-input');
+  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0))
+    throw usageError('--budget-usd: a spend limit in US dollars, more than 0', 'invalid-input');
   const model = await checkModelOption(caller, options.model);
-  return send(caller, id, { type: 'continue', answer: options.answer, ...(model !== undefined && { model }) });
+  const { derived } = await loadHostedTask(caller, id);
+  // A `[?]` item waits for its answer; a limit reached or a quota wait needs none.
+  const onQuestion = derived.state === 'blocked' && limitBlock(derived) === null;
+  if (answer === undefined && onQuestion)
+    throw usageError(
+      `task ${derived.task.id} is blocked on a question: give the answer with --answer TEXT (or: dispatch answer ${derived.task.id} TEXT)`,
+      'invalid-input',
+    );
+  return send(caller, id, {
+    type: 'continue',
+    ...(answer !== undefined && { answer }),
+    ...(model !== undefined && { model }),
+    ...(timeLimit !== undefined && { timeLimit }),
+    ...(budgetUsd !== undefined && { budgetUsd }),
+  });
 }
 
 /**

@@ -83,7 +83,13 @@ async function apply(host: TaskHost, { name, request }: PendingRequest, now: () 
         await appendNote(host.paths.plan, name.replace(/\.json$/, ''), text);
         await host.recordNote(name.replace(/\.json$/, ''), text, at);
       }
-      host.send({ type: 'continue', model: request.model ?? null, at });
+      host.send({
+        type: 'continue',
+        model: request.model ?? null,
+        ...(request.timeLimit !== undefined && { timeLimitMs: request.timeLimit * 1000 }),
+        ...(request.budgetUsd !== undefined && { budgetUsd: request.budgetUsd }),
+        at,
+      });
     }
   }
 }

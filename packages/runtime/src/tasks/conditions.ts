@@ -24,7 +24,8 @@ interface ConditionBase {
 /** A `wait --json` line: a task's first notable condition and what a host needs to act on it. */
 export type Condition =
   | (ConditionBase & { type: 'question'; seq: number; text: string })
-  | (ConditionBase & { type: 'blocked'; seq: number | null; text: string })
+  /** `kind` and `message` when it is blocked on a limit it reached (`budget`, `time-limit`), not a question. */
+  | (ConditionBase & { type: 'blocked'; seq: number | null; text: string; kind?: string; message?: string })
   | (ConditionBase & { type: 'failed'; kind: string; message: string; alternatives: string[] })
   | (ConditionBase & { type: 'completed' | 'cancelled' });
 
@@ -52,6 +53,9 @@ export async function conditionOf(derived: DerivedTask, alternatives: Alternativ
     output: existsSync(derived.paths.output) ? derived.paths.output : null,
   });
   const { state } = view;
+  const limit = view.error?.kind === 'budget' || view.error?.kind === 'time-limit' ? view.error : null;
+  if (state === 'blocked' && limit !== null)
+    return { ...base('blocked'), seq: null, text: limit.message, kind: limit.kind, message: limit.message };
   if (state === 'blocked')
     return { ...base('blocked'), ...(blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' }) };
   if (state === 'failed') {

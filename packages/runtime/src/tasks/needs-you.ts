@@ -1,15 +1,19 @@
 import { hasWorker, isFinalState, needsUser } from '@dispatch/core';
-import { type DerivedTask, type TaskView, toTaskView } from '@dispatch/ipc-fs';
+import { type DerivedTask, formatUntil, type TaskView, toTaskView } from '@dispatch/ipc-fs';
 import { blockerOf } from './conditions.js';
 
-/** Why a task is on the user's list: a pending question, a block, a failure, or a wait with a reason. */
-export type NeedsYouKind = 'question' | 'blocked' | 'failed' | 'queued';
+/**
+ * Why a task is on the user's list: a pending question, a block, a failure, a wait for a quota to
+ * reset (only time is needed, or another model), or a wait with a reason.
+ */
+export type NeedsYouKind = 'question' | 'blocked' | 'failed' | 'waiting' | 'queued';
 
 /** One glyph per kind, the same in the CLI and the inspector. */
 export const NEEDS_YOU_GLYPHS: Readonly<Record<NeedsYouKind, string>> = {
   question: '?',
   blocked: '!',
   failed: '✗',
+  waiting: '◷',
   queued: '…',
 };
 
@@ -24,6 +28,8 @@ export interface NeedsYou {
   seq: number | null;
   /** Seconds before the worker stops waiting for an answer (question only; 0: it stopped). */
   secondsLeft: number | null;
+  /** When a quota wait ends (waiting only; ISO). */
+  until?: string;
   /** The command that deals with it; null when only time does (a queued task). */
   command: string | null;
 }
@@ -39,6 +45,7 @@ export interface NeedsYouFacts {
   commandPrefix?: string;
 }
 
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 const quote = (id: string) => (/^[a-z0-9-]+$/.test(id) ? id : `'${id}'`);
 
 /**
@@ -78,6 +85,14 @@ export function needsYouOfView(
       command: cmd(`answer ${quote(id)} "…"`),
     });
   }
+  const limit = view.error?.kind === 'budget' || view.error?.kind === 'time-limit' ? view.error : null;
+  if (state === 'blocked' && limit !== null) {
+    // Raising the limit is the way on: the next worker resumes the session.
+    const raise = limit.kind === 'budget' ? '--budget-usd N' : '--time-limit S';
+    return line('blocked', `${limit.kind}: ${oneLine(limit.message)}`, {
+      command: cmd(`continue ${quote(id)} ${raise}`),
+    });
+  }
   if (state === 'blocked') {
     const b = blockerOf(view) ?? { seq: null, text: 'the worker stopped at a [?] item' };
     return line('blocked', b.text, { seq: b.seq, command: cmd(`answer ${quote(id)} "…"`) });
@@ -85,9 +100,22 @@ export function needsYouOfView(
   if (state === 'failed') {
     const error = view.error ?? { kind: 'crash', message: 'the task failed' };
     const best = facts.alternatives?.[0];
-    return line('failed', `${error.kind}: ${error.message.replace(/\s+/g, ' ').trim()}`, {
+    return line('failed', `${error.kind}: ${oneLine(error.message)}`, {
       command: cmd(best === undefined ? `retry ${quote(id)}` : `retry ${quote(id)} --model ${best}`),
     });
+  }
+  if (state === 'queued' && view.waiting !== null) {
+    const until = Date.parse(view.waiting.until);
+    const best = facts.alternatives?.[0];
+    return line(
+      'waiting',
+      `waiting for quota until ${formatUntil(until, facts.now ?? Date.now())}: ${oneLine(view.waiting.message)}`,
+      {
+        until: view.waiting.until,
+        // Only time is needed; another model is the way round it, where there is one.
+        command: best === undefined ? null : cmd(`retry ${quote(id)} --model ${best}`),
+      },
+    );
   }
   if (state === 'queued' && facts.queued) return line('queued', facts.queued, {});
   return null;
