@@ -42,7 +42,11 @@ describeRealCli('claude', (ctx) => {
         { id: 'no-api', url: absent },
       ];
       for (const c of cases) {
-        const r = await dispatch(['run', '--id', c.id, '--model', 'sonnet', '--step', 'Do it', `task ${c.id}`], c.url);
+        // Failing on limits (a quota would wait for its reset otherwise): the classification is the point here.
+        const r = await dispatch(
+          ['run', '--id', c.id, '--model', 'sonnet', '--on-limit', 'fail', '--step', 'Do it', `task ${c.id}`],
+          c.url,
+        );
         expect(r.exitCode, r.stderr).toBe(0);
       }
       const views = await untilAllFinished(

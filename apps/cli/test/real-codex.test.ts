@@ -42,7 +42,20 @@ describeRealCli('codex', (ctx) => {
       ];
       for (const c of cases) {
         const r = await dispatch(
-          ['run', '--id', c.id, '--model', 'gpt-5.3-codex', ...(c.extra ?? []), '--step', 'Do it', `task ${c.id}`],
+          // Failing on limits (a quota would wait for its reset, a time limit block): the classification is the point here.
+          [
+            'run',
+            '--id',
+            c.id,
+            '--model',
+            'gpt-5.3-codex',
+            '--on-limit',
+            'fail',
+            ...(c.extra ?? []),
+            '--step',
+            'Do it',
+            `task ${c.id}`,
+          ],
           c.url,
         );
         expect(r.exitCode, r.stderr).toBe(0);

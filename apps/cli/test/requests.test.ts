@@ -90,7 +90,7 @@ describe('requests to the daemon', () => {
     const again = await w.dispatch('continue', 'db', '--answer', 'MySQL');
     expect([again.exitCode, again.stderr]).toEqual([
       2,
-      'dispatch: task db is not blocked (it is completed): continue applies to a blocked task',
+      'dispatch: task db is not blocked (it is completed): continue applies to a blocked task, or one waiting for its quota',
     ]);
   });
 
@@ -129,7 +129,7 @@ describe('requests to the daemon', () => {
     const again = await w.dispatch('retry', 'flaky');
     expect([again.exitCode, again.stderr]).toEqual([
       2,
-      'dispatch: task flaky has not failed (it is completed): retry applies to a failed task',
+      'dispatch: task flaky has not failed (it is completed): retry applies to a failed task, or one waiting for its quota',
     ]);
   });
 

@@ -48,7 +48,9 @@ describe('a worker CLI that fails is classified from its real output', () => {
     writeFileSync(join(ws.home, 'config.yaml'), CONFIG);
     const env = { ...ws.env, PATH: fakePath(), FAKE_CLI_REPLAY: join(fakes, 'replay-fixture.mjs') };
     const run = async (id: string, model: string, replay: string | null) => {
-      const r = await execa('node', [bin, 'run', '--id', id, '--model', model, '--step', 'Do it', `task ${id}`], {
+      // Failing on limits (a quota would wait for its reset otherwise): the classification is the point here.
+      const args = ['run', '--id', id, '--model', model, '--on-limit', 'fail', '--step', 'Do it', `task ${id}`];
+      const r = await execa('node', [bin, ...args], {
         cwd: ws.dir,
         reject: false,
         extendEnv: false,

@@ -45,6 +45,8 @@ export interface NeedsYouFacts {
   commandPrefix?: string;
 }
 
+/** The CLI's words for a quota, without their detail and advice (waiting is the advice). */
+export const quotaWords = (message: string) => oneLine(message).split(/ \(| — |; /)[0] ?? '';
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 const quote = (id: string) => (/^[a-z0-9-]+$/.test(id) ? id : `'${id}'`);
 
@@ -109,7 +111,7 @@ export function needsYouOfView(
     const best = facts.alternatives?.[0];
     return line(
       'waiting',
-      `waiting for quota until ${formatUntil(until, facts.now ?? Date.now())}: ${oneLine(view.waiting.message)}`,
+      `waiting for quota until ${formatUntil(until, facts.now ?? Date.now())} (${quotaWords(view.waiting.message)})`,
       {
         until: view.waiting.until,
         // Only time is needed; another model is the way round it, where there is one.
