@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertFreshBuild } from './built-binary.js';
@@ -30,10 +30,18 @@ function quotaWorkspace(name: string, reset: number, clock = '') {
     QUOTA_LOG: log,
   });
   const env = '[QUOTA_RESET, QUOTA_RESET_CLOCK, QUOTA_LOG]';
+  const notified = join(w.home, 'notify.log');
   writeFileSync(
     join(w.home, 'config.yaml'),
-    `default: sonnet\nbackends:\n  claude: { command: "claude -p --dangerously-skip-permissions", env: ${env} }\n  codex: { command: "codex exec --full-auto", env: ${env} }\nmodels:\n  sonnet: { backend: claude }\n  gpt-5.3-codex: { backend: codex }\n`,
+    `default: sonnet\nbackends:\n  claude: { command: "claude -p --dangerously-skip-permissions", env: ${env} }\n  codex: { command: "codex exec --full-auto", env: ${env} }\nmodels:\n  sonnet: { backend: claude }\n  gpt-5.3-codex: { backend: codex }\nnotify: cat >> ${notified}\n`,
   );
+  /** The lines the notify hook was given. */
+  const notifications = () =>
+    (existsSync(notified) ? readFileSync(notified, 'utf8') : '')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; id: string; reason?: string; until?: string });
   /** Each worker run: when it started (epoch s), its task and its arguments. */
   const runs = () =>
     readFileSync(log, 'utf8')
@@ -44,7 +52,7 @@ function quotaWorkspace(name: string, reset: number, clock = '') {
         const [at, task, ...args] = line.split(' ');
         return { at: Number(at), task: task!, args: args.join(' ') };
       });
-  return { w, runs };
+  return { w, runs, notifications };
 }
 
 const run = async (w: E2eWorkspace, id: string, model = 'sonnet') => {

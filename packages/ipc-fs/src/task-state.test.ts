@@ -31,12 +31,12 @@ const task: TaskFile = {
   createdAt: new Date(T0).toISOString(),
 };
 
-/** A task whose log says its first worker is running, as a daemon would have left it. */
-async function runningTask() {
+/** A task whose log says its first worker is running, as a daemon would have left it (no `onLimit`: a log from before limits paused). */
+async function runningTask(input: { onLimit?: 'pause' | 'fail' } = {}) {
   const dispatchDir = join(await tempDir(), '.dispatch');
   const paths = await createTaskFolder(dispatchDir, task, renderPlan(task.title, ['Scan for secrets', 'Review auth']));
   const log = await EventLogWriter.open(paths.events);
-  await log.append({ type: 'task.created', at: T0, input: { id: task.id, model: 'opus', createdAt: T0 } });
+  await log.append({ type: 'task.created', at: T0, input: { id: task.id, model: 'opus', createdAt: T0, ...input } });
   await log.append({ type: 'start', at: T0 + 1 });
   await log.append({ type: 'worker.started', at: T0 + 2, attempt: 1, model: 'opus', pid: 4242 });
   return { dispatchDir, paths, log };
@@ -133,6 +133,31 @@ describe('deriveTaskState', () => {
       classify: async () => ({ kind: 'auth', message: 'not logged in' }),
     });
     expect(derived.snapshot.context.error).toEqual({ kind: 'auth', message: 'not logged in' });
+  });
+
+  it('a quota exit no daemon has logged yet: a pausing task is already queued, waiting for the reset (never failed); past it, ready to start', async () => {
+    const { dispatchDir, paths } = await runningTask({ onLimit: 'pause' });
+    await exitRecord(paths.attempts, 1);
+    const resetAt = T0 + 120_000;
+    const classify: ExitClassifier = async () => ({ kind: 'quota', message: 'claude: usage limit reached', resetAt });
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify, now: T0 + 60_001 });
+    expect(derived.state).toBe('queued');
+    expect(toTaskView(derived).waiting).toEqual({
+      reason: 'quota',
+      until: new Date(resetAt).toISOString(),
+      message: 'claude: usage limit reached',
+    });
+    const later = await deriveTaskState(dispatchDir, task.id, { classify, now: resetAt });
+    expect(later.unrecorded.at(-1)).toEqual({ type: 'quota.reset', at: resetAt });
+    expect([later.state, toTaskView(later).waiting]).toEqual(['queued', null]);
+  });
+
+  it('a log from before limits paused (its task.created names no policy) replays a quota exit as failed, as it was', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    await exitRecord(paths.attempts, 1);
+    const classify: ExitClassifier = async () => ({ kind: 'quota', message: 'claude: usage limit reached' });
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify });
+    expect(derived.state).toBe('failed');
   });
 
   it('a torn log line is skipped and reported', async () => {
