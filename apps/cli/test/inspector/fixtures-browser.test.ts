@@ -26,6 +26,8 @@ describeBrowser('inspector page over fixture workspaces', () => {
   let page: Page;
   let offsite: string[];
   let daemonStarts = 0;
+  // Tasks a test adds after the others have looked at the list.
+  const later: string[] = [];
 
   beforeAll(async () => {
     ws = await tempWorkspace();
@@ -35,7 +37,8 @@ describeBrowser('inspector page over fixture workspaces', () => {
     if (!uiDir) throw new Error('the inspector page is not built: run pnpm build');
     inspector = await startInspector({
       dispatchDir: ws.dispatchDir,
-      registrations: async () => TASKS.map(([id]) => ({ id, dispatchDir: ws.dispatchDir })),
+      registrations: async () =>
+        [...TASKS.map(([id]) => id), ...later].map((id) => ({ id, dispatchDir: ws.dispatchDir })),
       uiDir,
       token: newToken(),
       port: 0,
@@ -189,6 +192,33 @@ describeBrowser('inspector page over fixture workspaces', () => {
     await page.click('[data-testid=answer-send]');
     await page.waitForSelector('[data-testid=action-message]:has-text("continuing plan-parser with sonnet")');
     expect(await requestsOf('plan-parser')).toEqual([{ type: 'continue', answer: 'GFM', model: 'sonnet' }]);
+  });
+
+  it('offers a budget raise, not an answer, to a task blocked on its budget, and counts quota waits down in the table', async () => {
+    await fixtureTask(ws.dispatchDir, 'over-budget', 'blocked', { limit: { kind: 'budget', spent: 1.02, limit: 1 } });
+    await fixtureTask(ws.dispatchDir, 'resting', 'queued', {
+      limit: { kind: 'quota', resetAt: Date.now() + 3_600_000 },
+    });
+    later.push('over-budget', 'resting');
+    await open('');
+    await page.waitForSelector('tr[data-task="resting"] [data-testid=quota-countdown]');
+    expect(await page.textContent('tr[data-task="resting"] [data-testid=needs-you]')).toMatch(
+      /^◷ waiting for quota — resets in (?:1:00:00|59:\d\d), at /,
+    );
+    await open('#/task/over-budget');
+    await page.waitForSelector('[data-testid=limit-block][data-kind="budget"]');
+    expect(await page.isVisible('[data-testid=answer-input]')).toBe(false);
+    expect(await page.textContent('.raise-form label')).toContain('New budget (US dollars; was $1.00)');
+    expect(await page.inputValue('[data-testid=raise-limit-input]')).toBe('2.00');
+    await page.fill('[data-testid=raise-limit-input]', '0');
+    expect(await page.isDisabled('[data-testid=raise-limit]')).toBe(true);
+    await page.fill('[data-testid=raise-limit-input]', '2.5');
+    await page.screenshot({ path: join(ARTIFACTS, 'task-blocked-on-budget.png'), fullPage: true });
+    await page.click('[data-testid=raise-limit]');
+    await page.waitForSelector(
+      '[data-testid=action-message]:has-text("continuing over-budget: budget raised to $2.50")',
+    );
+    expect(await requestsOf('over-budget')).toEqual([{ type: 'continue', budgetUsd: 2.5 }]);
   });
 
   it('copies the chart as Mermaid', async () => {

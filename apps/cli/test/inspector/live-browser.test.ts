@@ -71,10 +71,13 @@ describeBrowser('inspector over live sim-worker tasks', () => {
     ws = e2eWorkspace('inspect-live');
     // Pin the workspace: a stray .dispatch/ in an ancestor (say /tmp) must not be found instead.
     ws.env.DISPATCH_DIR = ws.dispatchDir;
-    // A second model for "retry with another model": the sim worker behind a generic backend.
+    // A second model for "retry with another model": the sim worker behind a generic backend;
+    // and `limited`, a worker that is always out of quota (Claude's words, reset 40 s ahead).
+    const outOfQuota = join(ws.home, 'out-of-quota.sh');
+    await writeFile(outOfQuota, 'echo "Claude AI usage limit reached|$(( $(date +%s) + 40 ))"\nexit 1\n');
     await writeFile(
       join(ws.home, 'config.yaml'),
-      `default: sim2\nbackends:\n  simx:\n    command: sh ${join(bin, '..', 'sim', 'dispatch-sim-worker.sh')}\n    model_flag: none\nmodels:\n  sim2:\n    backend: simx\n`,
+      `default: sim2\nbackends:\n  simx:\n    command: sh ${join(bin, '..', 'sim', 'dispatch-sim-worker.sh')}\n    model_flag: none\n  quotax:\n    command: sh ${outOfQuota}\n    model_flag: none\nmodels:\n  sim2:\n    backend: simx\n  limited:\n    backend: quotax\n`,
     );
     inspect = await startInspect(ws);
     expect(inspect.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
@@ -151,6 +154,98 @@ describeBrowser('inspector over live sim-worker tasks', () => {
     await current('completed');
     const status = JSON.parse((await ws.dispatch(['status', 'y', '--json'])).stdout) as { model: string };
     expect(status.model).toBe('sim2');
+  });
+
+  it('counts down a quota wait in the list and on the task page, then retries it now with another model', async () => {
+    const r = await ws.dispatch(['run', '--model', 'limited', '--id', 'q', '--step', 'a', 'task q']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    await openTask('q');
+    const countdown = '[data-testid=quota-wait] [data-testid=quota-countdown]';
+    await page.waitForSelector(countdown, { timeout: 20_000 });
+    const left = async () => {
+      const text = (await page.textContent(countdown)) ?? '';
+      expect(text).toMatch(/^waiting for quota — resets in \d+:\d\d, at \d\d:\d\d$/);
+      const [m, s] = /in (\d+):(\d\d)/.exec(text)!.slice(1).map(Number) as [number, number];
+      return m * 60 + s;
+    };
+    const first = await left();
+    expect(first).toBeGreaterThan(0);
+    // 40 s from the worker's exit, on a page clock that ticks once a second (so up to 1 s behind).
+    expect(first).toBeLessThanOrEqual(41);
+    await page.waitForFunction(
+      ([sel, was]) => !(document.querySelector(sel as string)?.textContent ?? '').includes(was as string),
+      [countdown, (await page.textContent(countdown))!],
+    );
+    expect(await left()).toBeLessThan(first);
+    expect(await page.textContent('[data-testid=quota-wait]')).toContain('usage limit reached');
+    expect(await page.textContent(`.task-row[data-task="q"] [data-testid=quota-countdown]`)).toMatch(
+      /^waiting for quota — resets in /,
+    );
+    expect(await page.isVisible('[data-testid=answer-input]')).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, 'live-quota-wait.png'), fullPage: true });
+
+    await page.selectOption('[data-testid=retry-model]', 'sim2');
+    await page.click('[data-testid=retry]');
+    await current('completed');
+    const status = JSON.parse((await ws.dispatch(['status', 'q', '--json'])).stdout) as { model: string };
+    expect(status.model).toBe('sim2');
+  });
+
+  it('raises the time limit of a task blocked on it from the page, refusing what is not a limit', async () => {
+    const r = await ws.dispatch([
+      'run',
+      '--model',
+      'sim',
+      '--id',
+      'slow',
+      '--time-limit',
+      '2',
+      '--step',
+      'think {sleep: 120}',
+      'slow',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    await openTask('slow');
+    await current('blocked');
+    await page.waitForSelector('[data-testid=limit-block][data-kind="time-limit"]');
+    expect(await page.textContent('[data-testid=limit-block]')).toContain('reached its time limit');
+    expect(await page.isVisible('[data-testid=answer-input]')).toBe(false);
+
+    // The server checks the number itself, whatever the page sends.
+    const post = (body: object) =>
+      page.evaluate(async (body) => {
+        const list = (await (
+          await fetch('/api/tasks', { headers: { 'x-dispatch-token': sessionStorage.getItem('dispatch-token')! } })
+        ).json()) as { workspaces: { ws: string; tasks: { id: string }[] }[] };
+        const ws = list.workspaces.find((w) => w.tasks.some((t) => t.id === 'slow'))!.ws;
+        const res = await fetch(`/api/tasks/${ws}/slow/continue`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-dispatch-token': sessionStorage.getItem('dispatch-token')!,
+          },
+          body: JSON.stringify(body),
+        });
+        return [res.status, ((await res.json()) as { message: string }).message] as const;
+      }, body);
+    expect(await post({ timeLimit: 1.5 })).toEqual([400, 'timeLimit: a whole number of seconds, more than 0']);
+    expect(await post({ timeLimit: 'soon' })).toEqual([400, 'timeLimit: a whole number of seconds, more than 0']);
+    expect(await post({ budgetUsd: 5 })).toEqual([
+      409,
+      'task slow is blocked on its time limit, not its budget: raise timeLimit',
+    ]);
+    expect(await ws.state('slow')).toBe('blocked');
+
+    await page.fill('[data-testid=raise-limit-input]', '10');
+    await page.screenshot({ path: join(ARTIFACTS, 'live-time-limit-blocked.png'), fullPage: true });
+    await page.click('[data-testid=raise-limit]');
+    await page.waitForSelector('[data-testid=action-message]:has-text("continuing slow: time limit raised to 10 min")');
+    await page.waitForSelector('main.task-page[data-task="slow"]:not([data-state="blocked"])', { timeout: 20_000 });
+    const events = (await readFile(join(ws.dispatchDir, 'tasks', 'slow', 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; timeLimitMs?: number });
+    expect(events.filter((e) => e.type === 'continue')).toMatchObject([{ timeLimitMs: 600_000 }]);
   });
 
   it('sends a note to a running worker and cancels it from the page', async () => {

@@ -8,6 +8,7 @@ import {
   writeRequest,
 } from '@dispatch/ipc-fs';
 import type { ActionBody, TaskDetailResponse } from '../shared/api-types.js';
+import { asksToRaise, describeRaise, raiseOf } from './limit-raise.js';
 
 /** What the page may ask of a task, as the CLI's commands of the same names. */
 export const ACTIONS = ['answer', 'note', 'continue', 'retry', 'cancel'] as const;
@@ -127,6 +128,14 @@ async function perform(
       [request, line] = [
         { type: 'retry', ...(model !== undefined && { model }) },
         `retrying ${id}${withModel}${said ? `; config: ${said}` : ''}`,
+      ];
+    } else if (asksToRaise(body)) {
+      // A limit reached takes no answer: the raised limit is the way on.
+      const raise = raiseOf(body, derived);
+      if ('status' in raise) return refused(raise.status, raise.message);
+      [request, line] = [
+        { type: 'continue', ...raise, ...(model !== undefined && { model }) },
+        `continuing ${id}${withModel}: ${describeRaise(raise)}`,
       ];
     } else {
       const answer = textOf(body, 'answer');

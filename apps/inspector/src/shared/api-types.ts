@@ -17,7 +17,10 @@ export interface TaskSummary {
   /** A state the task never leaves (completed, cancelled): no action applies. */
   final: boolean;
   question: { seq: number; text: string } | null;
-  error: { kind: string; message: string } | null;
+  /** Why it stopped; for `budget` (US dollars) and `time-limit` (seconds) what it spent and its limit, where known. */
+  error: { kind: string; message: string; spent?: number; limit?: number } | null;
+  /** A queued task waiting for its quota to reset at `until` (ISO); it starts again by itself then. */
+  waiting: { reason: 'quota'; until: string; message: string } | null;
   /** The task's one "needs you" line, as the CLI shows it (runtime's `needsYouOf`), or null. */
   needsYou: NeedsYouLine | null;
   createdAt: string;
@@ -31,6 +34,8 @@ export interface NeedsYouLine {
   text: string;
   seq: number | null;
   secondsLeft: number | null;
+  /** When a quota wait ends (ISO; `waiting` only). */
+  until: string | null;
   command: string | null;
 }
 
@@ -155,6 +160,10 @@ export interface ActionBody {
   /** Retry only: also make the chosen model the default / remove the failed one from the config. */
   setDefault?: boolean;
   removeFailed?: boolean;
+  /** Continue only, for a task blocked on its time limit: the new limit, whole seconds. */
+  timeLimit?: number;
+  /** Continue only, for a task blocked on its budget: the new limit, US dollars. */
+  budgetUsd?: number;
 }
 
 /** What an action answers: a line for the user, or the refusal. */

@@ -33,20 +33,37 @@ const counts = (lines: string[]) => {
 };
 
 /**
+ * A limit the fixture's worker stopped at (the task pauses on limits): its quota, which leaves
+ * a `queued` task waiting until `resetAt` (epoch ms), or its budget or time limit (`blocked`).
+ */
+export type FixtureLimit =
+  | { kind: 'quota'; resetAt: number }
+  | { kind: 'budget'; spent: number; limit: number }
+  | { kind: 'time-limit'; spent: number; limit: number };
+
+const LIMIT_MESSAGES: Record<FixtureLimit['kind'], string> = {
+  quota: 'claude: usage limit reached',
+  budget: 'claude: stopped at its spending limit',
+  'time-limit': 'reached its time limit',
+};
+
+/**
  * Writes a task folder whose log puts it in `state`, as the daemon would have logged it: created
- * `minutesAgo` minutes ago, with the files a worker leaves (plan, question, worker.log).
+ * `minutesAgo` minutes ago, with the files a worker leaves (plan, question, worker.log). With
+ * `limit`, its first worker stopped at that limit instead (`state` is then queued or blocked).
  */
 export async function fixtureTask(
   dispatchDir: string,
   id: string,
   state: FixtureState,
-  options: { title?: string; minutesAgo?: number; model?: string } = {},
+  options: { title?: string; minutesAgo?: number; model?: string; limit?: FixtureLimit } = {},
 ): Promise<void> {
   const now = Date.now();
   const created = now - (options.minutesAgo ?? 5) * 60_000;
   const model = options.model ?? 'sim';
   const title = options.title ?? `Fixture task ${id}`;
-  const lines = PLANS[state];
+  // A worker stopped at a limit had been working through the plan, with nothing blocked.
+  const lines = options.limit ? PLANS.running : PLANS[state];
   const paths = await createTaskFolder(
     dispatchDir,
     {
@@ -55,16 +72,28 @@ export async function fixtureTask(
       prompt: `do ${id}`,
       model,
       backend: 'sim',
-      options: { answerTimeout: 600 },
+      options: { answerTimeout: 600, ...(options.limit && { onLimit: 'pause' as const }) },
       createdAt: new Date(created).toISOString(),
     },
     `# ${title}\n\n${lines.join('\n')}\n`,
   );
+  const { limit } = options;
+  const onLimit = limit ? { onLimit: 'pause' } : {};
   const events: Record<string, unknown>[] = [
-    { type: 'task.created', input: { id, model, createdAt: created, answerTimeoutMs: 600_000 } },
+    { type: 'task.created', input: { id, model, createdAt: created, answerTimeoutMs: 600_000, ...onLimit } },
   ];
   const at = (k: number) => created + k * 1000;
-  if (state !== 'queued' && state !== 'cancelled') {
+  if (limit) {
+    const { kind, ...facts } = limit;
+    events.push({ type: 'start' }, { type: 'worker.started', attempt: 1, model, pid: 4242 });
+    const cause = { kind, message: LIMIT_MESSAGES[kind], ...facts };
+    events.push({ type: 'worker.exited', attempt: 1, code: 1, signal: null, plan: counts(lines), cause, acks: [] });
+    await writeFile(
+      join(paths.attempts, '1.exit'),
+      `${JSON.stringify({ code: 1, signal: null, at: new Date(now).toISOString() })}\n`,
+    );
+  }
+  if (!limit && state !== 'queued' && state !== 'cancelled') {
     events.push({ type: 'start' }, { type: 'worker.started', attempt: 1, model, pid: 4242 });
     events.push({ type: 'plan.changed', plan: counts(lines) });
   }
@@ -73,7 +102,7 @@ export async function fixtureTask(
     events.push({ type: 'question.asked', question: { seq: 1, text }, atMs: now - 4000 });
     await writeFile(join(paths.ipc, '001.question'), `${text}\n`);
   }
-  if (state === 'blocked' || state === 'failed' || state === 'completed') {
+  if (!limit && (state === 'blocked' || state === 'failed' || state === 'completed')) {
     events.push({
       type: 'worker.exited',
       attempt: 1,

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ChartResponse, TaskDetailResponse, TaskListResponse, TaskSummary } from '../shared/api-types.js';
 import { fetchChart, fetchSummary, fetchTask, fetchTasks } from './api.js';
+import { QuotaCountdown } from './components/limits.js';
 import { TaskList } from './components/task-list.js';
 import { TaskPage } from './components/task-page.js';
 import { useLive, useNow, type Change } from './live.js';
@@ -139,7 +140,14 @@ export function App() {
             data-testid="live-dot"
           />
         </div>
-        <TaskList list={list} filter={filter} selected={openKey} now={now} onFilter={chooseFilter} />
+        <TaskList
+          list={list}
+          filter={filter}
+          selected={openKey}
+          now={now}
+          skew={skew.current}
+          onFilter={chooseFilter}
+        />
       </aside>
       <div class="content">
         {error && <p class="message refused">{error}</p>}
@@ -158,7 +166,7 @@ export function App() {
         ) : route.page === 'task' ? (
           <p class="muted pad">{list && !open ? `No task ${route.id}.` : 'loading…'}</p>
         ) : (
-          <Overview list={list} now={now} />
+          <Overview list={list} now={now} skew={skew.current} />
         )}
       </div>
     </div>
@@ -166,7 +174,7 @@ export function App() {
 }
 
 /** The landing view: every task as a table, what needs the user first and loud. */
-function Overview(props: { list: TaskListResponse | null; now: number }) {
+function Overview(props: { list: TaskListResponse | null; now: number; skew: number }) {
   const workspaces = props.list?.workspaces ?? [];
   const tasks = workspaces.flatMap((w) => w.tasks.map((t) => ({ t, current: w.current })));
   const needs = tasks.filter(({ t }) => t.needsUser);
@@ -209,11 +217,18 @@ function Overview(props: { list: TaskListResponse | null; now: number }) {
                 </span>
               </td>
               <td>
-                {t.needsYou && (
-                  <span data-testid="needs-you" data-kind={t.needsYou.kind}>
-                    {t.needsYou.glyph} {t.needsYou.seq === null ? '' : `#${t.needsYou.seq}: `}
-                    {t.needsYou.text}
+                {t.needsYou && t.waiting ? (
+                  // The CLI's line names the reset once; the page counts down to it.
+                  <span data-testid="needs-you" data-kind={t.needsYou.kind} title={t.waiting.message}>
+                    {t.needsYou.glyph} <QuotaCountdown until={t.waiting.until} now={props.now} skew={props.skew} />
                   </span>
+                ) : (
+                  t.needsYou && (
+                    <span data-testid="needs-you" data-kind={t.needsYou.kind}>
+                      {t.needsYou.glyph} {t.needsYou.seq === null ? '' : `#${t.needsYou.seq}: `}
+                      {t.needsYou.text}
+                    </span>
+                  )
                 )}
               </td>
               <td class="muted">{age(Date.parse(t.createdAt), props.now)}</td>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TaskDetailResponse, TimelineEntry } from '../../shared/api-types.js';
 import { age, clock, countdown } from '../format.js';
+import { limitKindOf } from './limits.js';
 
 type Detail = TaskDetailResponse;
 
@@ -36,7 +37,9 @@ export function QaPanel(props: {
   const key = `${task.ws}/${task.id}/answer`;
   const [text, setText] = useDraft(key);
   const pending = detail.thread.find((q) => q.answer === null && q.deadline !== null);
-  const canAnswer = pending !== undefined || task.state === 'blocked' || detail.task.question !== null;
+  // A task blocked on a limit takes no answer: its raise form (LimitNotice) is the way on.
+  const canAnswer =
+    limitKindOf(task) === null && (pending !== undefined || task.state === 'blocked' || detail.task.question !== null);
   const blockedItem = task.items.find((i) => i.mark === 'blocked');
   const send = async () => {
     if (await props.onAnswer(text)) setText('');

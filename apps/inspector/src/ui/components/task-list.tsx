@@ -1,5 +1,6 @@
 import type { TaskListResponse, TaskSummary } from '../../shared/api-types.js';
 import { age } from '../format.js';
+import { QuotaCountdown } from './limits.js';
 import { taskHref } from '../router.js';
 
 /** The list's filters: everything, what needs you, then each state the server names. */
@@ -17,9 +18,11 @@ export function TaskList(props: {
   filter: string;
   selected: string | null;
   now: number;
+  /** The page's clock minus the server's, for countdowns to the server's moments. */
+  skew: number;
   onFilter(f: string): void;
 }) {
-  const { list, filter, selected, now } = props;
+  const { list, filter, selected, now, skew } = props;
   return (
     <nav class="sidebar" aria-label="tasks">
       <label class="filter">
@@ -63,6 +66,11 @@ export function TaskList(props: {
                     <span class="sub">
                       {t.id} · {t.progress.done}/{t.progress.total}
                     </span>
+                    {t.waiting && (
+                      <span class="sub waiting">
+                        <QuotaCountdown until={t.waiting.until} now={now} skew={skew} />
+                      </span>
+                    )}
                   </a>
                 </li>
               ))}

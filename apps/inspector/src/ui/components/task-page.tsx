@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
-import type { ChartResponse, TaskDetailResponse } from '../../shared/api-types.js';
+import type { ActionBody, ChartResponse, TaskDetailResponse } from '../../shared/api-types.js';
 import { act } from '../api.js';
 import { age, clock } from '../format.js';
+import { LimitNotice, limitKindOf } from './limits.js';
 import { EventsPanel, LogPanel, PlanPanel, QaPanel } from './panels.js';
 import { StateChart, type LastTransition } from './state-chart.js';
 
@@ -45,7 +46,7 @@ export function TaskPage(props: {
   const [copied, setCopied] = useState(false);
   const [repair, setRepair] = useState({ setDefault: false, removeFailed: false });
 
-  const run = async (action: string, body: { text?: string; model?: string } = {}) => {
+  const run = async (action: string, body: ActionBody = {}) => {
     setBusy(true);
     try {
       const reply = await act(task.ws, task.id, action, body);
@@ -64,6 +65,9 @@ export function TaskPage(props: {
     ...detail.models.filter((m) => m.model !== task.model),
   ];
   const { final } = task;
+  // A task waiting for its quota may go on now with another model, as a failed one may.
+  const waiting = task.waiting !== null;
+  const otherModel = model === task.model ? {} : { model };
 
   return (
     <main class="task-page" data-task={task.id} data-state={task.state}>
@@ -90,7 +94,7 @@ export function TaskPage(props: {
             title="the model a retry or a continue runs with"
             value={model}
             onChange={(e) => setModel((e.target as HTMLSelectElement).value)}
-            disabled={task.state !== 'failed' && task.state !== 'blocked'}
+            disabled={task.state !== 'failed' && task.state !== 'blocked' && !waiting}
           >
             {models.map((m) => (
               <option value={m.model}>
@@ -102,7 +106,7 @@ export function TaskPage(props: {
           <button
             type="button"
             data-testid="retry"
-            disabled={busy || task.state !== 'failed' || !task.registered}
+            disabled={busy || (task.state !== 'failed' && !waiting) || !task.registered}
             onClick={() => void run('retry', model === task.model ? {} : { model, ...repair })}
           >
             Retry
@@ -145,7 +149,15 @@ export function TaskPage(props: {
           {message.text}
         </p>
       )}
-      {task.error && (
+      <LimitNotice
+        task={task}
+        now={now}
+        skew={skew}
+        busy={busy}
+        canRetryElsewhere={task.registered && models.length > 1}
+        onRaise={(raise) => run('continue', { ...raise, ...otherModel })}
+      />
+      {task.error && limitKindOf(task) === null && (
         <p class="message refused">
           {task.error.kind}: {task.error.message}
         </p>
