@@ -86,8 +86,12 @@ export class WorkspaceHost {
         await this.applyRequestsOf(h).catch(this.onError);
         // A task that failed while no daemon ran (or just before one died) falls back now.
         const handled = await this.recover(h, registration).catch((err: unknown) => (this.onError(err), false));
-        // What needs the user and happened while no daemon ran (a question, an exit) is news too.
-        if (!handled && h.enteredWhileAway !== null && mayNotify(h.snapshot.value as TaskState))
+        // What needs the user and happened while no daemon ran (a question, an exit) is news too,
+        // and so is a wait for a quota that began then.
+        const { waiting } = h.snapshot.context;
+        if (!handled && h.enteredWhileAway !== null && h.snapshot.value === 'queued' && waiting !== null)
+          await this.notifier.notifyWaiting(registration, waiting).catch(this.onError);
+        else if (!handled && h.enteredWhileAway !== null && mayNotify(h.snapshot.value as TaskState))
           await this.notifier.notify(registration).catch(this.onError);
         return h;
       });

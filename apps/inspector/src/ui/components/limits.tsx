@@ -68,11 +68,14 @@ export function LimitNotice(props: {
 
 /** `$1.00`, `2 s`, `10 min`: a limit as the form names what it was. */
 const formatLimit = (kind: 'budget' | 'time-limit', value: number) =>
-  kind === 'budget' ? `$${value.toFixed(2)}` : value < 120 ? `${value} s` : `${Math.round(value / 60)} min`;
+  kind === 'budget' ? usd(value) : value < 120 ? `${value} s` : `${Math.round(value / 60)} min`;
+
+/** `$2.50`, and the digits a small sum needs (`$0.0001`). */
+const usd = (value: number) => `$${value.toFixed(value < 0.1 ? 4 : 2)}`;
 
 /** The new limit the form starts with: twice the old one (whole minutes for a time limit). */
 function suggestion(kind: 'budget' | 'time-limit', was: number | undefined): string {
-  if (kind === 'budget') return was === undefined ? '' : (was * 2).toFixed(2);
+  if (kind === 'budget') return was === undefined ? '' : String(Number((was * 2).toPrecision(2)));
   return was === undefined ? '' : String(Math.max(1, Math.ceil((was * 2) / 60)));
 }
 
