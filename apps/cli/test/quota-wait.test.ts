@@ -29,7 +29,7 @@ function quotaWorkspace(name: string, reset: number, clock = '') {
     QUOTA_RESET_CLOCK: clock,
     QUOTA_LOG: log,
   });
-  const env = '[QUOTA_RESET, QUOTA_RESET_CLOCK, QUOTA_LOG]';
+  const env = '[QUOTA_RESET, QUOTA_RESET_CLOCK, QUOTA_LOG, QUOTA_TOGETHER]';
   const notified = join(w.home, 'notify.log');
   writeFileSync(
     join(w.home, 'config.yaml'),
@@ -83,8 +83,8 @@ const eventsOf = (w: E2eWorkspace, id: string) =>
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-// Concurrent: each waits out its own quota (about 25 s, and up to 75 s for codex's minute).
-describe.concurrent('a quota that resets: the task waits instead of failing', () => {
+// One at a time: the after-each clean-up cancels every workspace's tasks.
+describe('a quota that resets: the task waits instead of failing', () => {
   it("claude's usage-limit line with a reset 25 s ahead: the task waits (status says until when; wait is not woken; the daemon killed -9 meanwhile), then resumes its session and completes, never failed", async () => {
     const reset = Math.floor(Date.now() / 1000) + 25;
     const { w, runs } = quotaWorkspace('quota-claude', reset);
@@ -134,8 +134,8 @@ describe.concurrent('a quota that resets: the task waits instead of failing', ()
   }, 120_000);
 
   it('codex\'s "try again at 3:05 PM": the task waits until that minute, then completes with no user command', async () => {
-    // The next whole minute at least 15 s away, as codex names it (local time, minutes only).
-    const at = new Date(Math.ceil((Date.now() + 15_000) / 60_000) * 60_000);
+    // The next whole minute at least 25 s away, as codex names it (local time, minutes only).
+    const at = new Date(Math.ceil((Date.now() + 25_000) / 60_000) * 60_000);
     const hour = at.getHours() % 12 || 12;
     const clock = `${hour}:${String(at.getMinutes()).padStart(2, '0')} ${at.getHours() < 12 ? 'AM' : 'PM'}`;
     const reset = at.getTime() / 1000;
@@ -155,7 +155,10 @@ describe.concurrent('a quota that resets: the task waits instead of failing', ()
 
   it('two tasks on one model hit its quota: both wait and resume, neither before the reset; a third started during the wait waits with them', async () => {
     const reset = Math.floor(Date.now() / 1000) + 25;
-    const { w, runs } = quotaWorkspace('quota-shared', reset);
+    const { w, runs, notifications } = quotaWorkspace('quota-shared', reset);
+    // Both first workers run before either reports the limit (else the second would wait with
+    // the first without ever running into it: right, but not this case).
+    w.env.QUOTA_TOGETHER = '2';
     await run(w, 'first');
     await run(w, 'second');
     await vi.waitUntil(async () => (await views(w)).filter((v) => v.waiting !== null).length === 2, {
@@ -176,6 +179,20 @@ describe.concurrent('a quota that resets: the task waits instead of failing', ()
     expect(afterReset('second')).toEqual([false, true]);
     expect(afterReset('third')).toEqual([true]);
     expect(eventsOf(w, 'third').filter((e) => e.type === 'quota.wait')).toHaveLength(1);
+    // The notify hook heard of each wait once, when it began, and of no failure.
+    const until = new Date(reset * 1000).toISOString();
+    const told = await vi.waitUntil(
+      () => {
+        const lines = notifications();
+        return lines.filter((n) => n.type === 'completed').length === 3 ? lines : null;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    for (const id of ['first', 'second', 'third'])
+      expect(told.filter((n) => n.id === id && n.type === 'waiting')).toEqual([
+        expect.objectContaining({ reason: 'quota', until }),
+      ]);
+    expect(told.filter((n) => n.type === 'failed')).toEqual([]);
   }, 120_000);
 });
 

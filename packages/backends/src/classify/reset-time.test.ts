@@ -33,6 +33,9 @@ describe('findQuotaReset', () => {
     });
     expect(findQuotaReset('try again at 7:30 AM', morning)?.at).toBe(new Date(2026, 10, 25, 7, 30).toISOString());
     expect(findQuotaReset('try again at 12:00 AM', morning)?.at).toBe(new Date(2026, 10, 25, 0, 0).toISOString());
+    // Printed as 8:20 struck, seen a moment later: the reset is now, not tomorrow at 8:20.
+    const justAfter = new Date(2026, 10, 24, 8, 20, 1);
+    expect(findQuotaReset('try again at 8:20 AM', justAfter)?.at).toBe(new Date(2026, 10, 24, 8, 20).toISOString());
   });
 
   it('keeps a reset it cannot compute in the words of the CLI', () => {

@@ -15,6 +15,9 @@ function durationMs(text: string): number | null {
   return found ? Math.round(total) : null;
 }
 
+/** How long ago a wall-clock reset may have struck and still be this one, not tomorrow's. */
+const JUST_PASSED_MS = 10 * 60_000;
+
 /**
  * The next moment after `after` that a wall-clock time ("12:00 PM", "5pm", "17:30") names, in the
  * local time zone — the worker ran on this machine, so it printed this machine's local time.
@@ -30,7 +33,9 @@ function nextClockTime(text: string, after: Date): Date | null {
   if (hour > 23 || minute > 59 || (!meridiem && m[2] === undefined)) return null;
   const at = new Date(after);
   at.setHours(hour, minute, 0, 0);
-  if (at.getTime() <= after.getTime()) at.setDate(at.getDate() + 1);
+  // Named to the minute, it may have struck just before the exit was seen: that is the reset
+  // passing now, not tomorrow's (a wait of a day for a quota already back).
+  if (at.getTime() <= after.getTime() - JUST_PASSED_MS) at.setDate(at.getDate() + 1);
   return at;
 }
 

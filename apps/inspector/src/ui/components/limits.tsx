@@ -75,7 +75,8 @@ const usd = (value: number) => `$${value.toFixed(value < 0.1 ? 4 : 2)}`;
 
 /** The new limit the form starts with: twice the old one (whole minutes for a time limit). */
 function suggestion(kind: 'budget' | 'time-limit', was: number | undefined): string {
-  if (kind === 'budget') return was === undefined ? '' : String(Number((was * 2).toPrecision(2)));
+  if (kind === 'budget')
+    return was === undefined ? '' : was * 2 >= 0.1 ? (was * 2).toFixed(2) : String(Number((was * 2).toPrecision(2)));
   return was === undefined ? '' : String(Math.max(1, Math.ceil((was * 2) / 60)));
 }
 
