@@ -23,6 +23,7 @@ export const CONTRACT_COMMANDS: readonly string[] = [
   'doctor',
   'inspect',
   'daemon',
+  'mcp',
   'clean',
   'help',
 ];

@@ -422,6 +422,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'mcp',
+    summary: 'an MCP server on stdio, for host agents (Claude Code, Codex, Gemini CLI, Cursor, an IDE)',
+    examples: [
+      ['dispatch mcp', 'serve on stdio: tools run, status, wait, answer, continue, retry, cancel, note, result'],
+      ['claude mcp add dispatch -- dispatch mcp', 'register it with Claude Code by hand'],
+    ],
+    load: () => import('./commands/mcp.js').then((m) => ({ run: m.serve })),
+  },
+  {
     name: 'daemon',
     summary: 'the background daemon that hosts the tasks (started on demand)',
     examples: [['dispatch daemon status --json'], ['dispatch daemon stop']],
