@@ -25,6 +25,7 @@ export const CONTRACT_COMMANDS: readonly string[] = [
   'daemon',
   'clean',
   'help',
+  'mcp',
 ];
 
 /**
