@@ -88,7 +88,8 @@ function keyOf(line: string): string | undefined {
 /** The last line of the statement starting at `start`: a multi-line array or string reaches further. */
 function statementEnd(lines: readonly string[], start: number, end: number): number {
   for (let last = start; last < end; last++) {
-    if (isCompleteToml(lines.slice(start, last + 1).join('\n'))) return last;
+    const statement = lines.slice(start, last + 1).map((line) => line.replace(/\r$/, ''));
+    if (isCompleteToml(statement.join('\n'))) return last;
   }
   return start;
 }
