@@ -93,6 +93,15 @@ describe('Claude Code config (~/.claude.json, .mcp.json)', () => {
     expect(editClaudeConfig(text, 'f', SERVER).action).toBe('unchanged');
   });
 
+  it('rewrites only the entry itself, even in a file on one line', () => {
+    const original = '{"a":  1, "mcpServers": {"x":  {"command": "y"}, "dispatch": {"url": "u"}, "z":   {}}}';
+    const { text } = editClaudeConfig(original, 'f', SERVER);
+    const entryStart = original.indexOf('{"url"');
+    expect(text.startsWith(original.slice(0, entryStart))).toBe(true);
+    expect(text.endsWith(original.slice(entryStart + '{"url": "u"}'.length))).toBe(true);
+    expect(JSON.parse(text).mcpServers.dispatch).toEqual({ type: 'stdio', ...SERVER });
+  });
+
   it('turns an HTTP entry named dispatch into the stdio server', () => {
     const { text } = editClaudeConfig(
       '{"mcpServers": {"dispatch": {"type": "http", "url": "https://x"}}}',

@@ -50,23 +50,24 @@ export function setJsonServerEntry(text: string | null, file: string, entry: Jso
         : insertProperty(text, servers, SERVER_NAME, entry.owned, formatting);
     return { action: 'added', text: added };
   }
-  if (current.type !== 'object') {
-    return {
-      action: 'updated',
-      text: applyEdits(text, modify(text, PATH, entry.owned, { formattingOptions: formatting })),
-    };
+  const value = current.type === 'object' ? (getNodeValue(current) as Record<string, unknown>) : {};
+  const stale = Object.keys(entry.owned).some((key) => !isDeepStrictEqual(value[key], entry.owned[key]));
+  const extra = entry.conflicting.some((key) => key in value);
+  if (current.type === 'object' && !stale && !extra) return { action: 'unchanged', text };
+  // The entry is replaced as one value (a replacement is formatted within its own range: nothing
+  // outside the entry moves), keeping its other keys (env, timeout, ...) in their order.
+  const merged = mergeEntry(value, entry);
+  return { action: 'updated', text: applyEdits(text, modify(text, PATH, merged, { formattingOptions: formatting })) };
+}
+
+/** The entry's keys in their order, owned ones set, conflicting ones dropped; missing owned ones after. */
+function mergeEntry(value: Record<string, unknown>, entry: JsonServerEntry): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const [key, keyValue] of Object.entries(value)) {
+    if (entry.conflicting.includes(key)) continue;
+    merged[key] = key in entry.owned ? entry.owned[key] : keyValue;
   }
-  const value = getNodeValue(current) as Record<string, unknown>;
-  const stale = Object.keys(entry.owned).filter((key) => !isDeepStrictEqual(value[key], entry.owned[key]));
-  const extra = entry.conflicting.filter((key) => key in value);
-  if (stale.length === 0 && extra.length === 0) return { action: 'unchanged', text };
-  let next = text;
-  const set = (key: string, keyValue: unknown) => {
-    next = applyEdits(next, modify(next, [...PATH, key], keyValue, { formattingOptions: formatting }));
-  };
-  for (const key of stale) set(key, entry.owned[key]);
-  for (const key of extra) set(key, undefined);
-  return { action: 'updated', text: next };
+  return { ...merged, ...Object.fromEntries(Object.entries(entry.owned).filter(([key]) => !(key in merged))) };
 }
 
 function parseStrictly(text: string, file: string, comments: boolean): Node {
