@@ -27,8 +27,9 @@ export interface JsonServerEntry {
 const PATH = ['mcpServers', SERVER_NAME];
 
 /**
- * Sets `mcpServers.dispatch` in a JSON (or JSONC) file's text by text edits (jsonc-parser's
- * `modify`), so every other byte — keys, order, comments, indentation — stays as it was.
+ * Sets `mcpServers.dispatch` in a JSON (or JSONC) file's text by text edits — a new entry
+ * inserted after the last server, a stale one replaced as one value — so every byte outside the
+ * entry (keys, order, comments, indentation) stays as it was.
  * `text` null is a file that does not exist yet. Throws exit 2 with file:line on a file that
  * does not parse.
  */
