@@ -42,6 +42,9 @@ await build({
   // The inspector's chart is laid out at build time (dist/inspector-ui/chart.json); ELK, 3.4 MB,
   // is only its fallback and stays out of the bundle.
   external: ['elkjs', 'elkjs/*'],
+  // jsonc-parser's `main` is a UMD build whose dynamic require() esbuild cannot follow; its ESM
+  // build (the package's `module`) bundles cleanly.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // Bundled CommonJS dependencies (commander) call require(); ESM has none, so make one.
   // The entry's own `#!/usr/bin/env node` line is kept by esbuild above this banner.
   banner: {

@@ -423,12 +423,35 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'mcp',
-    summary: 'an MCP server on stdio, for host agents (Claude Code, Codex, Gemini CLI, Cursor, an IDE)',
+    summary:
+      'an MCP server on stdio for host agents (Claude Code, Codex, Gemini CLI, Cursor, an IDE), and its installer',
     examples: [
       ['dispatch mcp', 'serve on stdio: tools run, status, wait, answer, continue, retry, cancel, note, result'],
-      ['claude mcp add dispatch -- dispatch mcp', 'register it with Claude Code by hand'],
+      ['dispatch mcp install', 'register it with every host CLI on PATH, for you'],
+      ['dispatch mcp install --project --claude', 'in .mcp.json of this repository, to commit'],
     ],
     load: () => import('./commands/mcp.js').then((m) => ({ run: m.serve })),
+    subcommands: [
+      {
+        name: 'install',
+        summary: 'register `dispatch mcp` with Claude Code, Codex and Gemini CLI (those on PATH, or the ones named)',
+        options: [
+          { flags: '--claude', description: 'Claude Code: ~/.claude.json (with --project: .mcp.json)' },
+          { flags: '--codex', description: 'Codex: ~/.codex/config.toml (with --project: .codex/config.toml)' },
+          {
+            flags: '--gemini',
+            description: 'Gemini CLI: ~/.gemini/settings.json (with --project: .gemini/settings.json)',
+          },
+          { flags: '--project', description: 'for this repository (at its git top level) instead of for you' },
+          JSON_OPTION,
+        ],
+        examples: [
+          ['dispatch mcp install', 'every host CLI on PATH; run again after moving dispatch or node'],
+          ['dispatch mcp install --codex --json', '[{"host":"codex","scope":"user","file":"...","action":"added"}]'],
+        ],
+        load: () => import('./mcp/install/command.js'),
+      },
+    ],
   },
   {
     name: 'daemon',
