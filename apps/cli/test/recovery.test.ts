@@ -117,7 +117,7 @@ fallback: [sonnet]
     );
     const explicit = await w.dispatch(['run', '--id', 'explicit', '--model', 'opus', '--step', 'one', 'do it']);
     expect(explicit.stderr).toMatch(
-      /^using opus \(--model\)\nwarning: opus is resting after a quota failure until (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d: it may fail again$/,
+      /^using opus \(--model\)\nwarning: opus is resting after a quota failure until (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d: the task waits for it, unless a fallback takes over$/,
     );
     rest(Date.now() - 1);
     const after = await w.dispatch(['run', '--id', 'after', '--step', 'one', 'do it']);

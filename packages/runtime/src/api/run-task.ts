@@ -165,7 +165,10 @@ async function restedModel(
   if (config === null || resting === undefined) return { resolution, said: describeResolution(resolution) };
   const why = `${resolution.model} is resting after a quota failure until ${formatUntil(resting.until, Date.now())}`;
   if (modelFlag !== undefined)
-    return { resolution, said: `${describeResolution(resolution)}\nwarning: ${why}: it may fail again` };
+    return {
+      resolution,
+      said: `${describeResolution(resolution)}\nwarning: ${why}: the task waits for it, unless a fallback takes over`,
+    };
   const usable = new Set(alternativesIn(config, caller.env, [resolution.model]).map((a) => a.model));
   const instead = config.fallback.find((m) => usable.has(m) && !cooldowns.has(m));
   if (instead === undefined)

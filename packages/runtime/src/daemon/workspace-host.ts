@@ -105,9 +105,9 @@ export class WorkspaceHost {
    * A task began waiting for its quota to reset: the model rests, so other tasks on it wait too;
    * a usable fallback takes over at once (the daemon retries), else the user's hook hears of the wait.
    */
-  private async onWaiting(host: TaskHost, registration: Registration): Promise<void> {
+  private async onWaiting(host: TaskHost, registration: Registration, rest = true): Promise<void> {
     const waiting = host.snapshot.context.waiting;
-    if (waiting === null || (await fallBack(this.home, host, registration.env))) return;
+    if (waiting === null || (await fallBack(this.home, host, registration.env, rest))) return;
     await this.notifier.notifyWaiting(registration, waiting);
   }
 
@@ -206,7 +206,8 @@ export class WorkspaceHost {
       if (!accepts(host.snapshot, wait)) return;
       host.send(wait);
       const registration = this.registrations.get(id);
-      if (registration) void this.onWaiting(host, registration).catch(this.onError);
+      // It waits because the model rests already: nothing more to put on record.
+      if (registration) void this.onWaiting(host, registration, false).catch(this.onError);
       return;
     }
     if (!accepts(host.snapshot, { type: 'start', at: Date.now() })) return;

@@ -21,7 +21,13 @@ import { fallbackModel } from './fallback.js';
  * task is retried at once with the next usable model there (logged as `retry` by `fallback`).
  * True when it retried.
  */
-export async function fallBack(home: string, host: TaskHost, env: NodeJS.ProcessEnv): Promise<boolean> {
+export async function fallBack(
+  home: string,
+  host: TaskHost,
+  env: NodeJS.ProcessEnv,
+  /** False for a task that waits because the model already rests: its rest is on record. */
+  rest = true,
+): Promise<boolean> {
   const { value, context } = host.snapshot;
   const error =
     value === 'failed'
@@ -38,7 +44,7 @@ export async function fallBack(home: string, host: TaskHost, env: NodeJS.Process
     },
   );
   const now = Date.now();
-  if (error.kind === 'quota') {
+  if (error.kind === 'quota' && rest) {
     const until = error.resetAt ?? now + (config?.quotaCooldown ?? DEFAULT_QUOTA_COOLDOWN) * 1000;
     await recordCooldown(home, { model: context.model, until, reason: error.message }, now);
   }
