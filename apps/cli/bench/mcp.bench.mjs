@@ -75,7 +75,12 @@ server.notify({ jsonrpc: '2.0', method: 'notifications/initialized' });
 const calls = [];
 for (let i = 0; i < 10; i++) {
   const t = process.hrtime.bigint();
-  await server.request({ jsonrpc: '2.0', id: 100 + i, method: 'tools/call', params: { name: 'status', arguments: {} } });
+  await server.request({
+    jsonrpc: '2.0',
+    id: 100 + i,
+    method: 'tools/call',
+    params: { name: 'status', arguments: {} },
+  });
   calls.push(ms(t));
 }
 const cli = median(
@@ -91,6 +96,10 @@ spawnSync(process.execPath, [bin, 'daemon', 'stop'], { cwd, env });
 
 console.log('\nthe MCP server (median of 10)');
 row('node -e 0 (anchor)', nodeZero);
-row('dispatch mcp: spawned until initialize answered', median(startups), `${(median(startups) / nodeZero).toFixed(2)}× node`);
+row(
+  'dispatch mcp: spawned until initialize answered',
+  median(startups),
+  `${(median(startups) / nodeZero).toFixed(2)}× node`,
+);
 row('dispatch status --json (10 tasks, a new process)', cli);
 row('status tool call (10 tasks, running server)', median(calls), `${(median(calls) / cli).toFixed(2)}× the CLI`);
