@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { callId, nextStep, planPathIn, promptsIn, type Conversation, type ScriptStep } from './worker-script.js';
+import { pickScript, type Scripts } from './pick-script.js';
+import { callId, nextStep, planPathIn, promptsIn } from './worker-script.js';
 
 interface InputItem {
   type?: string;
@@ -53,14 +54,11 @@ function stream(res: ServerResponse, items: object[]) {
 }
 
 /**
- * Answers one Responses API request with the script's next turn: a shell command through codex's
- * `exec_command` tool (or the older `shell` tool), or the final message.
+ * Answers one Responses API request with its script's next turn: a function call (a shell step
+ * through codex's `exec_command` tool, or the older `shell` tool), or the final message.
+ * Requests that play no script get a short message.
  */
-export function answerResponses(
-  res: ServerResponse,
-  body: ResponsesRequest,
-  scriptFor: (planPath: string, conversation: Conversation) => ScriptStep[],
-): string {
+export function answerResponses(res: ServerResponse, body: ResponsesRequest, scripts: Scripts): string {
   const { planPath, prompts, last } = readInput(body);
   const message = (text: string) => ({
     type: 'message',
@@ -68,23 +66,27 @@ export function answerResponses(
     role: 'assistant',
     content: [{ type: 'output_text', text, annotations: [] }],
   });
-  if (planPath === null) {
+  const toolNames = body.tools?.flatMap((t) => (t.name ? [t.name] : [])) ?? [];
+  // codex offers its shell tool under one of two names; which one is settled below.
+  const script = pickScript(scripts, { planPath, prompts, toolNames, shellOffered: true });
+  if (script === null) {
     stream(res, [message('OK.')]);
     return 'side request';
   }
-  const script = scriptFor(planPath, { prompts });
   const { index, attempt } = nextStep(script, last);
   const step = script[index] ?? { text: 'Done.' };
   if ('text' in step) {
     stream(res, [message(step.text)]);
     return `step ${index}`;
   }
-  const names = new Set(body.tools?.map((t) => t.name));
+  const names = new Set(toolNames);
   const call_id = callId('call', index, attempt);
   const [name, args] =
-    names.has('exec_command') || !names.has('shell')
-      ? ['exec_command', { cmd: step.shell, yield_time_ms: 30_000 }]
-      : ['shell', { command: ['bash', '-lc', step.shell], timeout_ms: 60_000 }];
+    'tool' in step
+      ? [step.tool, step.input]
+      : names.has('exec_command') || !names.has('shell')
+        ? ['exec_command', { cmd: step.shell, yield_time_ms: 30_000 }]
+        : ['shell', { command: ['bash', '-lc', step.shell], timeout_ms: 60_000 }];
   stream(res, [
     { type: 'function_call', id: `fc_fake_${index}_${attempt}`, call_id, name, arguments: JSON.stringify(args) },
   ]);
