@@ -13,7 +13,25 @@ interface InputItem {
 export interface ResponsesRequest {
   model?: string;
   input?: InputItem[];
-  tools?: { type: string; name?: string }[];
+  tools?: Tool[];
+}
+/** A tool on offer; codex offers an MCP server's tools as a namespace (`mcp__<server>`) of functions. */
+interface Tool {
+  type: string;
+  name?: string;
+  tools?: Tool[];
+}
+
+/** The offered tools by the name a script calls them: a namespaced one as `<namespace>__<name>` (claude's MCP names). */
+function offeredTools(tools: readonly Tool[]): Map<string, { name: string; namespace?: string }> {
+  const offered = new Map<string, { name: string; namespace?: string }>();
+  for (const tool of tools) {
+    if (!tool.name) continue;
+    if (tool.type !== 'namespace') offered.set(tool.name, { name: tool.name });
+    for (const inner of tool.tools ?? [])
+      if (inner.name) offered.set(`${tool.name}__${inner.name}`, { name: inner.name, namespace: tool.name });
+  }
+  return offered;
 }
 
 const textOf = (c: InputItem['content']): string =>
@@ -66,7 +84,8 @@ export function answerResponses(res: ServerResponse, body: ResponsesRequest, scr
     role: 'assistant',
     content: [{ type: 'output_text', text, annotations: [] }],
   });
-  const toolNames = body.tools?.flatMap((t) => (t.name ? [t.name] : [])) ?? [];
+  const offered = offeredTools(body.tools ?? []);
+  const toolNames = [...offered.keys()];
   // codex offers its shell tool under one of two names; which one is settled below.
   const script = pickScript(scripts, { planPath, prompts, toolNames, shellOffered: true });
   if (script === null) {
@@ -79,16 +98,16 @@ export function answerResponses(res: ServerResponse, body: ResponsesRequest, scr
     stream(res, [message(step.text)]);
     return `step ${index}`;
   }
-  const names = new Set(toolNames);
   const call_id = callId('call', index, attempt);
-  const [name, args] =
+  // A namespaced tool is called by its own name, with its namespace beside it.
+  const [target, args] =
     'tool' in step
-      ? [step.tool, step.input]
-      : names.has('exec_command') || !names.has('shell')
-        ? ['exec_command', { cmd: step.shell, yield_time_ms: 30_000 }]
-        : ['shell', { command: ['bash', '-lc', step.shell], timeout_ms: 60_000 }];
+      ? [offered.get(step.tool) ?? { name: step.tool }, step.input]
+      : offered.has('exec_command') || !offered.has('shell')
+        ? [{ name: 'exec_command' }, { cmd: step.shell, yield_time_ms: 30_000 }]
+        : [{ name: 'shell' }, { command: ['bash', '-lc', step.shell], timeout_ms: 60_000 }];
   stream(res, [
-    { type: 'function_call', id: `fc_fake_${index}_${attempt}`, call_id, name, arguments: JSON.stringify(args) },
+    { type: 'function_call', id: `fc_fake_${index}_${attempt}`, call_id, ...target, arguments: JSON.stringify(args) },
   ]);
   return `step ${index}`;
 }
