@@ -1,39 +1,24 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { expect, it } from 'vitest';
-import { bin } from './built-binary.js';
-import { e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
-import type { ScriptStep } from './fake-model-api/index.js';
-import { describeRealCli, REAL_CLI_TEST_TIMEOUT, untilAllFinished } from './real-clis.js';
-
-const shellWorker = new URL('./fixtures/workers/shell-worker.sh', import.meta.url).pathname;
-
-const RUN = {
-  id: 'hosted',
-  steps: ['Get ready', 'Which greeting?', 'Write it'],
-  prompt: 'write a greeting',
-  model: 'plain',
-};
-const WAIT = { ids: ['hosted'], timeout: 20 };
-const ANSWER = { id: 'hosted', text: 'Hello from the host', question: 1 };
-const FINAL_TEXT = 'The task is done: it wrote the greeting.';
-
-/** The host model's turns: run a task, wait for its question, answer it, wait for it to complete, say so. */
-const HOST_SCRIPT: ScriptStep[] = [
-  { tool: 'mcp__dispatch__run', input: RUN },
-  { tool: 'mcp__dispatch__wait', input: WAIT, until: '"type":"question"' },
-  { tool: 'mcp__dispatch__answer', input: ANSWER },
-  { tool: 'mcp__dispatch__wait', input: WAIT, until: '"type":"completed"' },
-  { text: FINAL_TEXT },
-];
+import type { E2eWorkspace } from './e2e-workspace.js';
+import {
+  dispatchMcpServer,
+  expectHostedTaskCompleted,
+  HOST_FINAL_TEXT,
+  HOST_PROMPT,
+  HOST_SCRIPT,
+  type HostCall,
+  hostWorkspace,
+} from './mcp-host.js';
+import { describeRealCli, REAL_CLI_TEST_TIMEOUT } from './real-clis.js';
 
 /** `dispatch mcp` in the workspace, as an MCP config file for `claude --mcp-config`. */
 function mcpConfigFile(ws: E2eWorkspace): string {
   const file = join(ws.home, 'mcp.json');
-  const dispatch = { command: process.execPath, args: [bin, 'mcp'], env: ws.env };
-  writeFileSync(file, JSON.stringify({ mcpServers: { dispatch } }));
+  writeFileSync(file, JSON.stringify({ mcpServers: { dispatch: dispatchMcpServer(ws) } }));
   return file;
 }
 
@@ -47,7 +32,7 @@ interface Block {
 }
 
 /** A Messages API conversation's tool calls in order, each with its result's text. */
-function toolCallsIn(body: string): { name: string; input: unknown; result: string }[] {
+function toolCallsIn(body: string): HostCall[] {
   const messages = (JSON.parse(body) as { messages: { content: string | Block[] }[] }).messages;
   const blocks = messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content));
   const resultOf = (id: string | undefined) => {
@@ -65,11 +50,7 @@ describeRealCli('claude', (ctx) => {
   it(
     'claude -p as the host runs a task through `dispatch mcp`, waits for its question, answers it and sees it complete',
     async () => {
-      const ws = e2eWorkspace('real-claude-mcp-host');
-      writeFileSync(
-        join(ws.home, 'config.yaml'),
-        `default: plain\nbackends:\n  shell: { command: "sh ${shellWorker}" }\nmodels:\n  plain: { backend: shell }\n`,
-      );
+      const ws = hostWorkspace('real-claude-mcp-host');
       const api = await ctx.startApi({ host: HOST_SCRIPT });
       const host = await execa(
         join(ctx.cli.dir!, 'claude'),
@@ -83,7 +64,7 @@ describeRealCli('claude', (ctx) => {
           '--output-format',
           'stream-json',
           '--verbose',
-          'Run a greeting task with dispatch and answer its question.',
+          HOST_PROMPT,
         ],
         {
           cwd: ws.dir,
@@ -111,32 +92,10 @@ describeRealCli('claude', (ctx) => {
       const events = host.stdout.split('\n').filter(Boolean);
       const init = JSON.parse(events[0]!) as { mcp_servers: { name: string; status: string }[] };
       expect(init.mcp_servers).toEqual([{ name: 'dispatch', status: 'connected' }]);
-      expect(JSON.parse(events.at(-1)!)).toMatchObject({ type: 'result', subtype: 'success', result: FINAL_TEXT });
+      expect(JSON.parse(events.at(-1)!)).toMatchObject({ type: 'result', subtype: 'success', result: HOST_FINAL_TEXT });
 
-      const views = await untilAllFinished(ws, ['hosted'], 10_000);
-      expect(views.hosted).toMatchObject({ state: 'completed', backend: 'shell', progress: { done: 3, total: 3 } });
-      const plan = readFileSync(join(ws.dispatchDir, 'tasks', 'hosted', 'plan.md'), 'utf8');
-      expect(plan).toContain('- [x] Which greeting? — answer: Hello from the host');
-
-      // The host's last model request holds the whole conversation: the four calls, in order (a
-      // wait repeated until its condition came), each with dispatch's JSON as its result.
       const last = api.requests.findLast((r) => r.reply === `step ${HOST_SCRIPT.length - 1}`);
-      const calls = toolCallsIn(last!.body);
-      const stages = calls.filter((c, i) => c.name !== calls[i + 1]?.name);
-      expect(stages.map((c) => [c.name, c.input])).toEqual([
-        ['mcp__dispatch__run', RUN],
-        ['mcp__dispatch__wait', WAIT],
-        ['mcp__dispatch__answer', ANSWER],
-        ['mcp__dispatch__wait', WAIT],
-      ]);
-      const [run, asked, answered, done] = stages.map((c) => JSON.parse(c.result) as Record<string, unknown>);
-      expect(run).toMatchObject({ id: 'hosted', model: 'plain', backend: 'shell' });
-      // claude -p declares elicitation but cancels every request (no user to ask), so the
-      // question comes back for the host to answer.
-      expect(asked).toMatchObject({ type: 'question', id: 'hosted', seq: 1, text: 'Which greeting?' });
-      expect(asked).not.toHaveProperty('answered');
-      expect(answered).toMatchObject({ id: 'hosted', question: 1 });
-      expect(done).toMatchObject({ type: 'completed', id: 'hosted', progress: { done: 3, total: 3 } });
+      await expectHostedTaskCompleted(ws, toolCallsIn(last!.body));
     },
     REAL_CLI_TEST_TIMEOUT,
   );
