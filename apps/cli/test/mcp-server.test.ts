@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ElicitRequestSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertFreshBuild, bin } from './built-binary.js';
 import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
 
@@ -14,7 +15,10 @@ const clients: Client[] = [];
 afterAll(() => Promise.all(clients.map((c) => c.close())));
 
 /** The official SDK's client, talking to `dispatch mcp` over stdio in the workspace. */
-async function connect(w: E2eWorkspace): Promise<{ client: Client; stderr: () => string }> {
+async function connect(
+  w: E2eWorkspace,
+  capabilities: ConstructorParameters<typeof Client>[1] = {},
+): Promise<{ client: Client; stderr: () => string }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [bin, 'mcp'],
@@ -24,7 +28,7 @@ async function connect(w: E2eWorkspace): Promise<{ client: Client; stderr: () =>
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const client = new Client({ name: 'dispatch-test-host', version: '1.0.0' });
+  const client = new Client({ name: 'dispatch-test-host', version: '1.0.0' }, capabilities);
   await client.connect(transport);
   clients.push(client);
   return { client, stderr: () => stderr };
@@ -106,5 +110,42 @@ describe('dispatch mcp, with the official SDK client over stdio', () => {
     expect(sim.value).toMatchObject({ id: 'slow' });
     expect(await call(client, 'wait', { ids: ['slow'], timeout: 1 })).toEqual({ value: { type: 'timeout' } });
     expect((await call(client, 'cancel', { id: 'slow' })).value).toMatchObject({ id: 'slow' });
+  });
+
+  it("where the host can elicit, wait puts a worker's question to its user and the answer reaches the worker; tasks are resources a host can subscribe to", async () => {
+    const w = e2eWorkspace('mcp-elicit');
+    writeFileSync(
+      join(w.home, 'config.yaml'),
+      `default: plain\nbackends:\n  shell: { command: "sh ${shellWorker}" }\nmodels:\n  plain: { backend: shell }\n`,
+    );
+    const { client } = await connect(w, { capabilities: { elicitation: {} } });
+    const asked: string[] = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return { action: 'accept', content: { answer: 'Hi from the user' } };
+    });
+    const updated: string[] = [];
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.push(n.params.uri));
+    await client.subscribeResource({ uri: 'dispatch://tasks/hello' });
+
+    expect(
+      (await call(client, 'run', { id: 'hello', steps: ['Which greeting?'], prompt: 'greet' })).value,
+    ).toMatchObject({
+      id: 'hello',
+    });
+    const elicited = await call(client, 'wait', { ids: ['hello'], timeout: 30 });
+    expect(elicited.value).toMatchObject({ type: 'question', seq: 1, answered: { text: 'Hi from the user' } });
+    expect(asked).toEqual(['Task hello asks (#1): Which greeting?']);
+    const done = await call(client, 'wait', { ids: ['hello'], timeout: 30 });
+    expect(done.value).toMatchObject({ type: 'completed', progress: { done: 1, total: 1 } });
+    const read = await client.readResource({ uri: 'dispatch://tasks/hello' });
+    const view = JSON.parse(String((read.contents[0] as { text: string }).text)) as { items: { note: string }[] };
+    expect(view.items[0]!.note).toBe('answer: Hi from the user');
+    // The subscription heard of it (at least its completion; the question may be answered before a look).
+    await vi.waitUntil(() => updated.includes('dispatch://tasks/hello'), { timeout: 10_000 });
+    const listed = await client.listResources();
+    expect(listed.resources.map((r) => r.uri)).toEqual(
+      expect.arrayContaining(['dispatch://tasks', 'dispatch://tasks/hello']),
+    );
   });
 });

@@ -3,6 +3,8 @@ import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextp
 import type { Dispatch } from '@dispatch/runtime';
 
 const ALL = 'dispatch://tasks';
+/** How soon a subscription's watch looks again after it could not (no `.dispatch` yet). */
+const RETRY_MS = 500;
 const uriOf = (id: string) => `${ALL}/${encodeURIComponent(id)}`;
 
 /**
@@ -44,9 +46,16 @@ export function registerTaskResources(server: McpServer, dispatch: Dispatch): { 
   let following: AbortController | null = null;
   const follow = async (signal: AbortSignal) => {
     // Every condition of every task, as it happens (ids: all unfinished ones and those to come).
-    for await (const condition of dispatch.watch({ signal })) {
-      for (const uri of [ALL, uriOf(condition.id)])
-        if (subscribed.has(uri)) await server.server.sendResourceUpdated({ uri }).catch(() => undefined);
+    // A workspace with no task yet has nothing to watch: look again until one appears.
+    while (!signal.aborted) {
+      try {
+        for await (const condition of dispatch.watch({ signal })) {
+          for (const uri of [ALL, uriOf(condition.id)])
+            if (subscribed.has(uri)) await server.server.sendResourceUpdated({ uri }).catch(() => undefined);
+        }
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
     }
   };
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });

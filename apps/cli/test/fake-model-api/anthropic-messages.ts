@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { callId, nextStep, planPathIn, promptsIn, type Conversation, type ScriptStep } from './worker-script.js';
+import { pickScript, type Scripts } from './pick-script.js';
+import { callId, nextStep, planPathIn, promptsIn } from './worker-script.js';
 
 interface Block {
   type: string;
@@ -88,22 +89,19 @@ function stream(
 }
 
 /**
- * Answers one Messages API request with the script's next turn: a Bash tool call, or the final
- * text. Requests that carry no worker prompt (claude's side requests) get a short text reply.
+ * Answers one Messages API request with its script's next turn: a tool call (claude's Bash for a
+ * shell step), or the final text. Requests that play no script (claude's side requests) get a
+ * short text reply.
  */
-export function answerMessages(
-  res: ServerResponse,
-  body: MessagesRequest,
-  scriptFor: (planPath: string, conversation: Conversation) => ScriptStep[],
-): string {
+export function answerMessages(res: ServerResponse, body: MessagesRequest, scripts: Scripts): string {
   const model = body.model ?? 'claude';
   const { planPath, prompts, last } = readConversation(body);
-  const hasBash = body.tools?.some((t) => t.name === 'Bash') ?? false;
-  if (planPath === null || !hasBash) {
+  const toolNames = body.tools?.map((t) => t.name) ?? [];
+  const script = pickScript(scripts, { planPath, prompts, toolNames, shellOffered: toolNames.includes('Bash') });
+  if (script === null) {
     stream(res, model, [{ type: 'text', text: 'OK.' }]);
     return 'side request';
   }
-  const script = scriptFor(planPath, { prompts });
   const { index, attempt } = nextStep(script, last);
   const step = script[index] ?? { text: 'Done.' };
   if ('text' in step) stream(res, model, [{ type: 'text', text: step.text }]);
@@ -112,8 +110,9 @@ export function answerMessages(
       {
         type: 'tool_use',
         id: callId('toolu', index, attempt),
-        name: 'Bash',
-        input: { command: step.shell, description: `step ${index + 1}`, timeout: 60_000 },
+        ...('tool' in step
+          ? { name: step.tool, input: step.input }
+          : { name: 'Bash', input: { command: step.shell, description: `step ${index + 1}`, timeout: 60_000 } }),
       },
     ]);
   return `step ${index}`;

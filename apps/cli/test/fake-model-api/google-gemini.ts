@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { callId, nextStep, planPathIn, promptsIn, type Conversation, type ScriptStep } from './worker-script.js';
+import { pickScript, type Scripts } from './pick-script.js';
+import { callId, nextStep, planPathIn, promptsIn } from './worker-script.js';
 
 interface Part {
   text?: string;
@@ -40,25 +41,29 @@ function send(res: ServerResponse, stream: boolean, parts: object[]) {
 }
 
 /**
- * Answers one Gemini API request with the script's next turn: a shell command through gemini's
- * `run_shell_command` tool, or the final text. Requests without a worker prompt or that tool
+ * Answers one Gemini API request with its script's next turn: a function call (a shell step
+ * through gemini's `run_shell_command` tool), or the final text. Requests that play no script
  * (gemini's side requests) get a short text reply.
  */
 export function answerGemini(
   res: ServerResponse,
   path: string,
   body: GenerateContentRequest,
-  scriptFor: (planPath: string, conversation: Conversation) => ScriptStep[],
+  scripts: Scripts,
 ): string {
   const stream = path.endsWith(':streamGenerateContent');
   const { planPath, prompts, last } = readContents(body);
-  const hasShell =
-    body.tools?.some((t) => t.functionDeclarations?.some((f) => f.name === 'run_shell_command')) ?? false;
-  if (planPath === null || !hasShell) {
+  const toolNames = body.tools?.flatMap((t) => t.functionDeclarations?.map((f) => f.name) ?? []) ?? [];
+  const script = pickScript(scripts, {
+    planPath,
+    prompts,
+    toolNames,
+    shellOffered: toolNames.includes('run_shell_command'),
+  });
+  if (script === null) {
     send(res, stream, [{ text: 'OK.' }]);
     return 'side request';
   }
-  const script = scriptFor(planPath, { prompts });
   const { index, attempt } = nextStep(script, last);
   const step = script[index] ?? { text: 'Done.' };
   if ('text' in step) send(res, stream, [{ text: step.text }]);
@@ -67,8 +72,9 @@ export function answerGemini(
       {
         functionCall: {
           id: callId('gem', index, attempt),
-          name: 'run_shell_command',
-          args: { command: step.shell, description: `step ${index + 1}` },
+          ...('tool' in step
+            ? { name: step.tool, args: step.input }
+            : { name: 'run_shell_command', args: { command: step.shell, description: `step ${index + 1}` } }),
         },
       },
     ]);

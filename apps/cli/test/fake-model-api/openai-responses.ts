@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { callId, nextStep, planPathIn, promptsIn, type Conversation, type ScriptStep } from './worker-script.js';
+import { pickScript, type Scripts } from './pick-script.js';
+import { callId, nextStep, planPathIn, promptsIn } from './worker-script.js';
 
 interface InputItem {
   type?: string;
@@ -12,7 +13,25 @@ interface InputItem {
 export interface ResponsesRequest {
   model?: string;
   input?: InputItem[];
-  tools?: { type: string; name?: string }[];
+  tools?: Tool[];
+}
+/** A tool on offer; codex offers an MCP server's tools as a namespace (`mcp__<server>`) of functions. */
+interface Tool {
+  type: string;
+  name?: string;
+  tools?: Tool[];
+}
+
+/** The offered tools by the name a script calls them: a namespaced one as `<namespace>__<name>` (claude's MCP names). */
+function offeredTools(tools: readonly Tool[]): Map<string, { name: string; namespace?: string }> {
+  const offered = new Map<string, { name: string; namespace?: string }>();
+  for (const tool of tools) {
+    if (!tool.name) continue;
+    if (tool.type !== 'namespace') offered.set(tool.name, { name: tool.name });
+    for (const inner of tool.tools ?? [])
+      if (inner.name) offered.set(`${tool.name}__${inner.name}`, { name: inner.name, namespace: tool.name });
+  }
+  return offered;
 }
 
 const textOf = (c: InputItem['content']): string =>
@@ -53,14 +72,11 @@ function stream(res: ServerResponse, items: object[]) {
 }
 
 /**
- * Answers one Responses API request with the script's next turn: a shell command through codex's
- * `exec_command` tool (or the older `shell` tool), or the final message.
+ * Answers one Responses API request with its script's next turn: a function call (a shell step
+ * through codex's `exec_command` tool, or the older `shell` tool), or the final message.
+ * Requests that play no script get a short message.
  */
-export function answerResponses(
-  res: ServerResponse,
-  body: ResponsesRequest,
-  scriptFor: (planPath: string, conversation: Conversation) => ScriptStep[],
-): string {
+export function answerResponses(res: ServerResponse, body: ResponsesRequest, scripts: Scripts): string {
   const { planPath, prompts, last } = readInput(body);
   const message = (text: string) => ({
     type: 'message',
@@ -68,25 +84,30 @@ export function answerResponses(
     role: 'assistant',
     content: [{ type: 'output_text', text, annotations: [] }],
   });
-  if (planPath === null) {
+  const offered = offeredTools(body.tools ?? []);
+  const toolNames = [...offered.keys()];
+  // codex offers its shell tool under one of two names; which one is settled below.
+  const script = pickScript(scripts, { planPath, prompts, toolNames, shellOffered: true });
+  if (script === null) {
     stream(res, [message('OK.')]);
     return 'side request';
   }
-  const script = scriptFor(planPath, { prompts });
   const { index, attempt } = nextStep(script, last);
   const step = script[index] ?? { text: 'Done.' };
   if ('text' in step) {
     stream(res, [message(step.text)]);
     return `step ${index}`;
   }
-  const names = new Set(body.tools?.map((t) => t.name));
   const call_id = callId('call', index, attempt);
-  const [name, args] =
-    names.has('exec_command') || !names.has('shell')
-      ? ['exec_command', { cmd: step.shell, yield_time_ms: 30_000 }]
-      : ['shell', { command: ['bash', '-lc', step.shell], timeout_ms: 60_000 }];
+  // A namespaced tool is called by its own name, with its namespace beside it.
+  const [target, args] =
+    'tool' in step
+      ? [offered.get(step.tool) ?? { name: step.tool }, step.input]
+      : offered.has('exec_command') || !offered.has('shell')
+        ? [{ name: 'exec_command' }, { cmd: step.shell, yield_time_ms: 30_000 }]
+        : [{ name: 'shell' }, { command: ['bash', '-lc', step.shell], timeout_ms: 60_000 }];
   stream(res, [
-    { type: 'function_call', id: `fc_fake_${index}_${attempt}`, call_id, name, arguments: JSON.stringify(args) },
+    { type: 'function_call', id: `fc_fake_${index}_${attempt}`, call_id, ...target, arguments: JSON.stringify(args) },
   ]);
   return `step ${index}`;
 }

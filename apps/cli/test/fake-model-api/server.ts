@@ -17,7 +17,12 @@ export interface FailFirst {
  * none is given), perhaps after failing the first few; or fail every one with a status.
  */
 export type FakeApiBehaviour =
-  | { script?: (planPath: string, conversation: Conversation) => ScriptStep[]; failFirst?: FailFirst }
+  | {
+      script?: (planPath: string, conversation: Conversation) => ScriptStep[];
+      /** What a CLI running as a host does: tool calls (dispatch's MCP tools, say) and a final text. */
+      host?: ScriptStep[];
+      failFirst?: FailFirst;
+    }
   | { fail: FailureStatus };
 
 const defaultScript = (plan: string) => protocolScript(plan, DEFAULT_QUESTION);
@@ -50,9 +55,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 /**
  * A scripted stand-in for the Anthropic Messages API and the OpenAI Responses API on 127.0.0.1
- * (a free port), enough to drive the real claude and codex CLIs through a dispatch task: each
- * model turn is the script's next shell command, found from the plan path in the worker prompt
- * and the previous tool call's id, so it keeps no state between requests. A test double: it
+ * (a free port), enough to drive the real claude and codex CLIs through a dispatch task — or as
+ * the host that runs one through dispatch's MCP tools: each model turn is the script's next
+ * step, found from the plan path in the worker prompt (or the host script's tools on offer) and
+ * the previous tool call's id, so it keeps no state between requests. A test double: it
  * checks no key and knows no model.
  */
 export async function startFakeModelApi(behaviour: FakeApiBehaviour = {}): Promise<FakeModelApi> {
@@ -87,12 +93,15 @@ export async function startFakeModelApi(behaviour: FakeApiBehaviour = {}): Promi
         requests.push({ path, model: body.model, reply: String(reply.status), body: text });
         return;
       }
-      const script = ('script' in behaviour && behaviour.script) || defaultScript;
+      const scripts =
+        'fail' in behaviour
+          ? { worker: defaultScript }
+          : { worker: behaviour.script ?? defaultScript, host: behaviour.host };
       const reply = isMessages
-        ? answerMessages(res, body, script)
+        ? answerMessages(res, body, scripts)
         : isGemini
-          ? answerGemini(res, path, body, script)
-          : answerResponses(res, body, script);
+          ? answerGemini(res, path, body, scripts)
+          : answerResponses(res, body, scripts);
       requests.push({ path, model: body.model, reply, body: text });
     })().catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

@@ -1,7 +1,14 @@
 import { dirname, join } from 'node:path';
 
-/** One scripted model turn: run a shell command (repeated until its output holds `until`), or reply with text and stop. */
-export type ScriptStep = { shell: string; until?: string } | { text: string };
+/**
+ * One scripted model turn: run a shell command through the CLI's shell tool, or call any tool by
+ * its name with `input` (an MCP tool a host is offered, say) — either repeated until its result
+ * holds `until` — or reply with text and stop.
+ */
+export type ScriptStep =
+  | { shell: string; until?: string }
+  | { tool: string; input: Record<string, unknown>; until?: string }
+  | { text: string };
 
 /** The answer the scripted worker copies into `greeting.txt` of its workspace, so a test can see it arrived. */
 export const GREETING_FILE = 'greeting.txt';
@@ -101,7 +108,7 @@ export function parseCallId(id: string): { step: number; attempt: number } | nul
   return m ? { step: Number(m[1]), attempt: Number(m[2]) } : null;
 }
 
-/** The next step to take, from the last call this fake made and what it printed. */
+/** The next step to take, from the last call this fake made and what it returned. */
 export function nextStep(
   script: readonly ScriptStep[],
   last: { id: string; output: string } | null,
@@ -109,7 +116,7 @@ export function nextStep(
   const prev = last && parseCallId(last.id);
   if (!prev || !last) return { index: 0, attempt: 0 };
   const step = script[prev.step];
-  if (step && 'shell' in step && step.until !== undefined && !last.output.includes(step.until))
+  if (step && !('text' in step) && step.until !== undefined && !last.output.includes(step.until))
     return { index: prev.step, attempt: prev.attempt + 1 };
   return { index: prev.step + 1, attempt: 0 };
 }
