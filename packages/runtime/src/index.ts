@@ -39,7 +39,7 @@ export { CONDITION_TYPES, blockerOf, conditionOf, describeCondition } from './ta
 export { failureReport, recoveryLine } from './tasks/failure-report.js';
 export { attemptsOf } from './tasks/attempt-history.js';
 export type { AttemptFacts } from './tasks/attempt-history.js';
-export { NEEDS_YOU_GLYPHS, needsYouOf, needsYouOfView, quotaWords } from './tasks/needs-you.js';
+export { NEEDS_YOU_GLYPHS, needsYouOf, needsYouOfView, quotaWaitText } from './tasks/needs-you.js';
 export type { NeedsYou, NeedsYouFacts, NeedsYouKind } from './tasks/needs-you.js';
 export { livenessOf, waitingDependents } from './tasks/liveness.js';
 export { describeUsage, workerReport } from './tasks/worker-output.js';

@@ -1,8 +1,8 @@
 import { escapeControls } from './terminal-text.js';
 import { dirname } from 'node:path';
 import { MODEL_FAILURES } from '@dispatch/config';
-import { type DerivedTask, formatUntil } from '@dispatch/ipc-fs';
-import { type AlternativesLookup, NEEDS_YOU_GLYPHS, type NeedsYou, needsYouOf, quotaWords } from '@dispatch/runtime';
+import type { DerivedTask } from '@dispatch/ipc-fs';
+import { type AlternativesLookup, NEEDS_YOU_GLYPHS, type NeedsYou, needsYouOf, quotaWaitText } from '@dispatch/runtime';
 
 /** One thing that needs the user, and the command that deals with it (`inbox --json`'s objects). */
 export type InboxEntry =
@@ -139,7 +139,7 @@ function asLine(e: InboxEntry): Parameters<typeof describeNeedsYou>[0] {
       ...base,
       kind: 'waiting',
       glyph: NEEDS_YOU_GLYPHS.waiting,
-      text: `waiting for quota until ${formatUntil(Date.parse(e.until), Date.now())} (${quotaWords(e.message)})`,
+      text: quotaWaitText(Date.parse(e.until), e.message),
     };
   return {
     ...base,

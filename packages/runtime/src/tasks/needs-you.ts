@@ -45,8 +45,13 @@ export interface NeedsYouFacts {
   commandPrefix?: string;
 }
 
-/** The CLI's words for a quota, without their detail and advice (waiting is the advice). */
-export const quotaWords = (message: string) => oneLine(message).split(/ \(| — |; /)[0] ?? '';
+/**
+ * `waiting for quota until 14:05 (claude: rate or usage limit reached)`: the CLI's words without
+ * their detail and advice (waiting is the advice). The status line and the inbox both say it.
+ */
+export function quotaWaitText(until: number, message: string, now = Date.now()): string {
+  return `waiting for quota until ${formatUntil(until, now)} (${oneLine(message).split(/ \(| — |; /)[0] ?? ''})`;
+}
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 const quote = (id: string) => (/^[a-z0-9-]+$/.test(id) ? id : `'${id}'`);
 
@@ -109,15 +114,11 @@ export function needsYouOfView(
   if (state === 'queued' && view.waiting !== null) {
     const until = Date.parse(view.waiting.until);
     const best = facts.alternatives?.[0];
-    return line(
-      'waiting',
-      `waiting for quota until ${formatUntil(until, facts.now ?? Date.now())} (${quotaWords(view.waiting.message)})`,
-      {
-        until: view.waiting.until,
-        // Only time is needed; another model is the way round it, where there is one.
-        command: best === undefined ? null : cmd(`retry ${quote(id)} --model ${best}`),
-      },
-    );
+    return line('waiting', quotaWaitText(until, view.waiting.message, facts.now), {
+      until: view.waiting.until,
+      // Only time is needed; another model is the way round it, where there is one.
+      command: best === undefined ? null : cmd(`retry ${quote(id)} --model ${best}`),
+    });
   }
   if (state === 'queued' && facts.queued) return line('queued', facts.queued, {});
   return null;
