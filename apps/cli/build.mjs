@@ -1,7 +1,10 @@
-// Bundles the CLI into dist/dispatch.js (plus one chunk per lazily imported command) so the bin is
-// a single runnable file tree with no runtime dependency resolution.
+// Builds the CLI into dist/: `dispatch.js`, a tiny launcher (the bin), and two CommonJS bundles it
+// runs from a V8 code cache — `core.js` (the commands called all day: run, status, wait, answer,
+// ask, ...) and `full.js` (every command, with the inspector, the MCP server and the daemon). See
+// docs/decisions/0025-start-up.md. Each is a single file with no runtime dependency resolution.
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { buildId } from '../../scripts/build-id.mjs';
 import { directImports } from './direct-imports.mjs';
@@ -25,16 +28,84 @@ async function configCodeId() {
   return `${hash.update(yaml.version).digest('hex').slice(0, 16)}`;
 }
 
-await rm(outdir, { recursive: true, force: true });
-await build({
+/**
+ * Command modules only the full bundle holds (their commands are in FULL_BUNDLE_COMMANDS of
+ * src/launch/pick-bundle.ts): big dependencies (the MCP SDK, the inspector's server, the daemon
+ * with chokidar) that no command of the core bundle needs.
+ */
+const FULL_ONLY_MODULES = new Set(
+  [
+    'commands/clean.ts',
+    'commands/completion.ts',
+    'commands/config.ts',
+    'commands/daemon.ts',
+    'commands/demo.ts',
+    'commands/doctor.ts',
+    'commands/help.ts',
+    'commands/init.ts',
+    'commands/inspect.ts',
+    'commands/mcp.ts',
+    'commands/skill.ts',
+    'commands/worktree.ts',
+    'mcp/install/command.ts',
+  ].map((m) => new URL(`src/${m}`, here).pathname),
+);
+
+/**
+ * In the core bundle, `import()` of a full-only module yields a stand-in whose every export hands
+ * the command line over to the full bundle (src/launch/hand-over.ts). A static import keeps the
+ * real module, so only what is loaded on demand is left out.
+ */
+const handOverModules = {
+  name: 'dispatch-hand-over',
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const path = resolve(dirname(args.importer), args.path).replace(/\.js$/, '.ts');
+      return FULL_ONLY_MODULES.has(path) ? { path, namespace: 'hand-over' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'hand-over' }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const names = [...text.matchAll(/^export (?:async )?(?:function|const) (\w+)/gm)].map((m) => m[1]);
+      const handOver = new URL('src/launch/hand-over.ts', here).pathname;
+      return {
+        contents: [
+          `import { handOver } from ${JSON.stringify(handOver)};`,
+          ...names.map((name) => `export const ${name} = handOver;`),
+        ].join('\n'),
+        loader: 'ts',
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
+/** commander's eager `require('node:child_process')`, made lazy (lazy-child-process.cjs). */
+const lazyChildProcess = {
+  name: 'dispatch-lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[/\\]commander[/\\]/.test(args.importer)
+        ? { path: new URL('lazy-child-process.cjs', here).pathname }
+        : undefined,
+    );
+  },
+};
+
+/**
+ * V8 keeps a source with one non-ASCII character as two bytes per character and decodes it more
+ * slowly; esbuild escapes strings but leaves regular expressions and comments as written. A
+ * `\uXXXX` escape means the same there, so the bundles are plain ASCII (the launcher reads them as
+ * Latin-1, a plain copy).
+ */
+function ascii(text) {
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const shared = {
   absWorkingDir: here.pathname,
-  entryPoints: { dispatch: 'src/main.ts' },
-  outdir,
   bundle: true,
-  // Lazily imported commands become their own chunks, so start-up parses only what runs.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // Workspace packages are bundled from their TypeScript sources, never a stale dist/.
@@ -45,21 +116,52 @@ await build({
   // jsonc-parser's `main` is a UMD build whose dynamic require() esbuild cannot follow; its ESM
   // build (the package's `module`) bundles cleanly.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
-  // Bundled CommonJS dependencies (commander) call require(); ESM has none, so make one.
-  // The entry's own `#!/usr/bin/env node` line is kept by esbuild above this banner.
-  banner: {
-    js:
-      "import { createRequire as __dispatchCreateRequire } from 'node:module';\n" +
-      'const require = __dispatchCreateRequire(import.meta.url);',
-  },
-  define: {
-    __DISPATCH_VERSION__: JSON.stringify(pkg.version),
-    __DISPATCH_BUILD_ID__: JSON.stringify(await buildId()),
-    __DISPATCH_CONFIG_CODE_ID__: JSON.stringify(await configCodeId()),
-  },
-  plugins: [directImports],
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
+};
+
+/**
+ * Node's CommonJS wrapper, strict like the ES modules the bundle is built from: the bundle is stored
+ * already wrapped, so the launcher compiles it as read, without copying megabytes into a new string
+ * first (src/launch/code-cache.ts).
+ */
+const WRAPPER = ['(function (exports, require, module, __filename, __dirname) {"use strict";', '\n})'];
+
+/** A bundle of `src/main.ts` (it exports `main`), minified, ASCII, and its content hash. */
+async function bundle(name, plugins) {
+  const result = await build({
+    ...shared,
+    entryPoints: { [name]: 'src/main.ts' },
+    outdir,
+    // Shorter names make a smaller code cache, deserialized by every command (decision 0025).
+    minify: true,
+    // Sources find files beside them (the sim worker, the inspector's page) from import.meta.url.
+    define: {
+      'import.meta.url': '__dispatchBundleUrl',
+      __DISPATCH_VERSION__: JSON.stringify(pkg.version),
+      __DISPATCH_BUILD_ID__: JSON.stringify(await buildId()),
+      __DISPATCH_CONFIG_CODE_ID__: JSON.stringify(await configCodeId()),
+    },
+    banner: { js: "var __dispatchBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [...plugins, lazyChildProcess, directImports],
+  });
+  const text = WRAPPER[0] + ascii(result.outputFiles[0].text) + WRAPPER[1];
+  await writeFile(`${outdir}${name}.js`, text);
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+await rm(outdir, { recursive: true, force: true });
+await mkdir(outdir, { recursive: true });
+// The package is ESM ("type": "module"); its built files are CommonJS, which starts faster.
+await writeFile(`${outdir}package.json`, `${JSON.stringify({ type: 'commonjs' })}\n`);
+const hashes = { core: await bundle('core', [handOverModules]), full: await bundle('full', []) };
+await build({
+  ...shared,
+  write: true,
+  entryPoints: { dispatch: 'src/launch/launcher.ts' },
+  outdir,
+  define: { __DISPATCH_BUNDLE_HASHES__: JSON.stringify(hashes) },
 });
 await chmod(new URL('dist/dispatch.js', here), 0o755);
 
@@ -75,5 +177,5 @@ await mkdir(new URL('dist/skills/dispatch/', here), { recursive: true });
 await copyFile(new URL('../../skills/dispatch/SKILL.md', here), new URL('dist/skills/dispatch/SKILL.md', here));
 
 // The inspector's page (built by Vite in apps/inspector) ships beside the bundle as static files;
-// inspectorUiDir() finds it from the inspect chunk in dist/chunks/ as ../inspector-ui/.
+// inspectorUiDir() finds it from the bundle in dist/ as ./inspector-ui/.
 await cp(new URL('../inspector/dist/ui/', here), new URL('dist/inspector-ui/', here), { recursive: true });

@@ -1,6 +1,6 @@
-#!/usr/bin/env node
-// The dispatch binary. This file is the only place that turns a command's outcome or a thrown error
-// into an exit status and a message; everything it calls returns data or throws typed errors.
+// What the dispatch binary runs (both bundles export it; launch/launcher.ts picks one). This is the
+// only place that turns a command's outcome or a thrown error into an exit status and a message;
+// everything it calls returns data or throws typed errors.
 import { COMMANDS, ROOT_EXAMPLES } from './command-table.js';
 import { describeError } from './error-report.js';
 import { takeGlobalOptions } from './global-options.js';
@@ -23,7 +23,7 @@ function changeDirectory(dirs: readonly string[]): void {
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[]): Promise<number> {
   let io: Io = createProcessIo();
   try {
     const { directories, rest } = takeGlobalOptions(argv);
@@ -41,12 +41,3 @@ async function main(argv: readonly string[]): Promise<number> {
     return report.exitCode;
   }
 }
-
-// A reader that went away (`dispatch status | head -1`) is not an error worth a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
-
-// exitCode rather than process.exit(): piped stdout is flushed before the process ends.
-process.exitCode = await main(process.argv.slice(2));

@@ -56,9 +56,22 @@ export async function runProgram(
   const onRun = (code: number) => {
     exitCode = code;
   };
-  for (const spec of specs) addSpec(program, program, spec, io, onRun);
+  for (const spec of specsToDeclare(argv, specs)) addSpec(program, program, spec, io, onRun);
   await program.parseAsync([...argv], { from: 'user' });
   return exitCode;
+}
+
+/** Commands that read the whole command tree (help text of others, shell completion). */
+const NEEDS_EVERY_COMMAND = new Set(['help', 'completion']);
+
+/**
+ * The commands commander needs to know for this command line: the one it names (its parsing, errors
+ * and help are its own), or all of them for the root's help and the commands that list them.
+ * Declaring thirty commands with their options is a measurable part of a short command's start-up.
+ */
+function specsToDeclare(argv: readonly string[], specs: readonly CommandSpec[]): readonly CommandSpec[] {
+  const named = specs.find((spec) => spec.name === argv[0]);
+  return named !== undefined && !NEEDS_EVERY_COMMAND.has(named.name) ? [named] : specs;
 }
 
 function addSpec(program: Command, parent: Command, spec: CommandSpec, io: Io, onRun: (code: number) => void): void {

@@ -7,7 +7,7 @@ const FILE = 'dispatch-sim-worker.sh';
 /**
  * Path of the simulated worker — a TEST DOUBLE of a worker CLI, written in plain sh, behind the
  * built-in `sim` model. It is in `sim/` beside this package's `src/` and `dist/`, and the CLI's
- * build copies it to `dist/sim/` beside the bundle and its chunks.
+ * build copies it to `dist/sim/` beside its bundles.
  */
 export function simWorkerPath(): string {
   for (const candidate of [`../sim/${FILE}`, `./sim/${FILE}`]) {

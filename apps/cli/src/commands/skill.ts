@@ -9,10 +9,10 @@ import { printJson } from '../json-output.js';
 
 /**
  * SKILL.md, the host-agent skill: `skills/dispatch/` at the repository's root, which the CLI's
- * build copies to `dist/skills/dispatch/` beside the bundle.
+ * build copies to `dist/skills/dispatch/` beside the bundle (dist/full.js).
  */
 function skillText(): string {
-  for (const candidate of ['../skills/dispatch/SKILL.md', '../../../../skills/dispatch/SKILL.md']) {
+  for (const candidate of ['./skills/dispatch/SKILL.md', '../../../../skills/dispatch/SKILL.md']) {
     const path = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(path)) return readFileSync(path, 'utf8');
   }

@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { openDispatch, VERSION } from '@dispatch/runtime';
-import type { Io } from '../io.js';
+import { exitQuietlyOnEpipe, type Io } from '../io.js';
 import { registerTaskResources } from './task-resources.js';
 import { registerTools } from './tools.js';
 
@@ -21,6 +21,7 @@ export async function serveMcp(io: Io): Promise<void> {
   const server = new McpServer({ name: 'dispatch', version: VERSION }, { instructions: INSTRUCTIONS });
   registerTools(server, dispatch);
   const resources = registerTaskResources(server, dispatch);
+  exitQuietlyOnEpipe(process.stdout);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = resolve;

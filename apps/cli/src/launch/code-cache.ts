@@ -1,0 +1,102 @@
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { constants, Script } from 'node:vm';
+
+/**
+ * Runs a CommonJS bundle with a V8 code cache: the bytecode of what a command ran last time is kept
+ * under `$DISPATCH_HOME/cache/v8/`, so the next run deserializes it instead of parsing and compiling
+ * the bundle again. (Node 20 has no `module.enableCompileCache()`; `vm.Script` `cachedData` is its
+ * way.) The cache is only a speed-up: any failure to read or write it runs the bundle without one.
+ */
+export interface CachedBundle {
+  /** The bundle file: plain ASCII, a CommonJS module already in node's function wrapper. */
+  file: string;
+  /** A hash of the bundle's content: V8 checks a cache only against the source's length. */
+  hash: string;
+  /** The cache folder, or null for none. */
+  cacheDir: string | null;
+  /** What ran (a command name): each gets the bytecode of its own path through the bundle. */
+  key: string;
+}
+
+export function runCachedBundle<T>(bundle: CachedBundle): T {
+  // Latin-1 is a plain copy of bytes; the build keeps the bundle ASCII, so it reads the same as UTF-8.
+  // It is stored wrapped (`(function (exports, require, ...) {...})`): compiled as read, no copy.
+  const source = readFileSync(bundle.file, 'latin1');
+  const cachePath =
+    bundle.cacheDir === null
+      ? null
+      : join(bundle.cacheDir, `${bundleName(bundle.file)}.${bundle.hash}.${bundle.key}.bin`);
+  const cachedData = cachePath === null ? undefined : readOwnFile(cachePath);
+  const script = new Script(source, {
+    filename: bundle.file,
+    cachedData,
+    // The bundle's own `import()` of an external package (elkjs) goes to node's loader.
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (cachePath !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
+    // At exit the bytecode holds every function this command compiled, not just the top level.
+    process.once('exit', () => writeCache(cachePath, script));
+  }
+  const module = { exports: {} as T };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, createRequire(bundle.file), module, bundle.file, dirname(bundle.file));
+  return module.exports;
+}
+
+function bundleName(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1).replace(/\.c?js$/, '');
+}
+
+/**
+ * A cache file only this user could have written: V8 runs what it holds, so a file owned by another
+ * user, or writable by others, is never used.
+ */
+function readOwnFile(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || (process.getuid !== undefined && stat.uid !== process.getuid()) || (stat.mode & 0o022) !== 0)
+      return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeCache(path: string, script: Script): void {
+  try {
+    const dir = dirname(path);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const temp = `${path}.${process.pid}.tmp`;
+    writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+    renameSync(temp, path);
+    // Caches of other builds of this bundle are dead weight.
+    const [bundle, hash] = path.slice(dir.length + 1).split('.');
+    for (const entry of readdirSync(dir)) {
+      const [otherBundle, otherHash] = entry.split('.');
+      if (otherBundle === bundle && otherHash !== hash && entry.endsWith('.bin'))
+        rmSync(join(dir, entry), { force: true });
+    }
+  } catch {
+    // A cache that cannot be written only costs the next run its speed-up.
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Which of the two bundles a command line needs. `core` holds the commands scripts, host agents and
+ * workers call all day (run, status, wait, answer, ask, ...), small enough to start near node's own
+ * start-up; `full` holds everything, with the inspector, the MCP server and the daemon. A command
+ * the core bundle lacks is handed over to the full one anyway (launcher.ts), so this choice only
+ * saves loading the core bundle first.
+ */
+export type BundleName = 'core' | 'full';
+
+/** Every top-level command of the table (pick-bundle.test.ts keeps this in step with COMMANDS). */
+export const COMMAND_WORDS: readonly string[] = [
+  'run',
+  'status',
+  'wait',
+  'logs',
+  'result',
+  'answer',
+  'continue',
+  'note',
+  'retry',
+  'inbox',
+  'doctor',
+  'cancel',
+  'inspect',
+  'ask',
+  'clean',
+  'completion',
+  'help',
+  'demo',
+  'init',
+  'diff',
+  'merge',
+  'discard',
+  'skill',
+  'mcp',
+  'daemon',
+  'config',
+];
+
+/** Commands whose modules only the full bundle holds (build.mjs leaves them out of core). */
+export const FULL_BUNDLE_COMMANDS: ReadonlySet<string> = new Set([
+  'doctor',
+  'inspect',
+  'clean',
+  'completion',
+  'help',
+  'demo',
+  'init',
+  'diff',
+  'merge',
+  'discard',
+  'skill',
+  'mcp',
+  'daemon',
+  'config',
+]);
+
+/** The command word of a command line, after any `-C DIR` pairs; undefined for a prompt or an option. */
+export function commandWord(argv: readonly string[]): string | undefined {
+  let i = 0;
+  while (argv[i] === '-C') i += 2;
+  const word = argv[i];
+  return word !== undefined && COMMAND_WORDS.includes(word) ? word : undefined;
+}
+
+export function bundleFor(argv: readonly string[]): BundleName {
+  const word = commandWord(argv);
+  return word !== undefined && FULL_BUNDLE_COMMANDS.has(word) ? 'full' : 'core';
+}
+
+/** The name a command line's code cache is kept under: its command, from a fixed set. */
+export function cacheKeyFor(argv: readonly string[]): string {
+  return commandWord(argv) ?? (argv.length === 0 || argv[0]!.startsWith('-') ? 'root' : 'run');
+}
