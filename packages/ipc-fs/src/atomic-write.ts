@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { close, fsync, open, write } from 'node:fs';
 import { link, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -13,9 +12,16 @@ const closeAsync = promisify(close);
 /** Temp files are hidden, named after their target and their writer, and end in `.tmp`. */
 const TEMP_PATTERN = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
 
-/** A temp path beside `path`, unique to this writer (pid + random), never matching a protocol name. */
+/**
+ * A temp path beside `path`, unique to this writer (pid + 48 random bits), never matching a protocol
+ * name. It is created exclusively ('wx'), so uniqueness is checked, not assumed; Math.random spares
+ * every command loading node:crypto for it.
+ */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const random = Math.floor(Math.random() * 2 ** 48)
+    .toString(16)
+    .padStart(12, '0');
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${random}.tmp`);
 }
 
 /** True for names made by `tempPathFor` (watchers and scanners skip them). */

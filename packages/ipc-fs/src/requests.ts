@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { publishExclusive } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
 import { readDataFile } from './safe-read.js';
 
@@ -35,9 +34,20 @@ export function isRequestName(name: string): boolean {
  * @example await writeRequest(paths.requests, { type: 'cancel' })
  */
 export async function writeRequest(requestsDir: string, request: TaskRequest, now = Date.now()): Promise<string> {
-  const name = `${String(now).padStart(13, '0')}-${randomBytes(4).toString('hex')}.json`;
-  await writeFileAtomic(join(requestsDir, name), `${JSON.stringify(request)}\n`);
-  return name;
+  // Published exclusively, so two requests in the same millisecond never replace one another
+  // (Math.random spares every command loading node:crypto for a name).
+  for (;;) {
+    const random = Math.floor(Math.random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
+    const name = `${String(now).padStart(13, '0')}-${random}.json`;
+    try {
+      await publishExclusive(join(requestsDir, name), `${JSON.stringify(request)}\n`);
+      return name;
+    } catch (err) {
+      if (!(err instanceof IpcError && err.code === 'already-exists')) throw err;
+    }
+  }
 }
 
 /** Parses one request file's text; a malformed one is an `IpcError('malformed-request')`. */

@@ -1,6 +1,6 @@
 // @dispatch/runtime: the task host other apps embed. The embedding API first; then what the
 // CLI and the inspector build their views from. The daemon itself is `./daemon` (loaded only
-// by the process that becomes one) and the change watcher `./watch` (only by commands that wait).
+// by the process that becomes one) and the change watcher `./watch` (only by commands that watch).
 
 // The embedding API (DESIGN.md, "Embedding").
 export { openDispatch } from './api/open-dispatch.js';
@@ -34,6 +34,8 @@ export type { Workspace } from './workspace.js';
 export { findTask, loadHostedTask } from './tasks/find-task.js';
 export type { TaskRef } from './tasks/find-task.js';
 export { deriveTask, deriveTasks, ensureDaemonIfUnfinished, isFinal } from './tasks/task-list.js';
+export { untilInterrupted, waitFor } from './tasks/wait-for.js';
+export type { WaitForOptions } from './tasks/wait-for.js';
 export { deriveTaskId, taskTitle } from './tasks/task-naming.js';
 export { CONDITION_TYPES, blockerOf, conditionOf, describeCondition } from './tasks/conditions.js';
 export { failureReport, recoveryLine } from './tasks/failure-report.js';

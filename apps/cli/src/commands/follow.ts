@@ -1,8 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { IpcError, writeAnswer } from '@dispatch/ipc-fs';
 import { isLive, type TaskState } from '@dispatch/core';
-import { alternativesFor, conditionOf, deriveTask, describeCondition } from '@dispatch/runtime';
-import { waitFor } from '@dispatch/runtime/watch';
+import { alternativesFor, conditionOf, deriveTask, describeCondition, waitFor } from '@dispatch/runtime';
 import type { CommandContext } from '../command-spec.js';
 import { createStyle } from '../style.js';
 import { escapeControls } from '../view/terminal-text.js';

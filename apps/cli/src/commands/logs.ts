@@ -9,9 +9,10 @@ import {
   ensureDaemonIfUnfinished,
   executorStatus,
   isFinal,
+  untilInterrupted,
+  waitFor,
   workspaceOf,
 } from '@dispatch/runtime';
-import { untilInterrupted, waitFor } from '@dispatch/runtime/watch';
 import { escapeControls } from '../view/terminal-text.js';
 
 /** Prints worker.log from byte `from` to its end through `write`; returns the new offset (a cut log restarts). */

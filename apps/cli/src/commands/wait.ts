@@ -7,9 +7,9 @@ import {
   ensureDaemonIfUnfinished,
   isFinal,
   usageError,
+  waitFor,
   workspaceOf,
 } from '@dispatch/runtime';
-import { waitFor } from '@dispatch/runtime/watch';
 import type { CommandContext } from '../command-spec.js';
 import { printJson } from '../json-output.js';
 import { escapeControls } from '../view/terminal-text.js';

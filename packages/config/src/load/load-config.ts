@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@dispatch/ipc-fs';
@@ -23,6 +22,7 @@ export interface LoadConfigOptions {
 }
 
 interface CacheEntry {
+  /** codeId, path and text, compared as they are: a hash would cost every command node:crypto. */
   key: string;
   config: DispatchConfig;
   warnings: ConfigIssue[];
@@ -50,7 +50,7 @@ async function readCache(dir: string, key: string): Promise<CacheEntry | null> {
 export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const text = await readConfigText(path);
   const cache = options.cache;
-  const key = cache ? createHash('sha256').update(`${cache.codeId}\0${path}\0${text}`).digest('hex') : '';
+  const key = cache ? `${cache.codeId}\0${path}\0${text}` : '';
   const hit = cache ? await readCache(cache.dir, key) : null;
   if (hit) return { config: hit.config, warnings: hit.warnings, text };
   // The YAML parser is loaded only on a cache miss (or without a cache).

@@ -1,6 +1,6 @@
 import type { Caller } from '../caller.js';
 import type { Condition } from '../tasks/conditions.js';
-import { waitFor } from '../tasks/watch-changes.js';
+import { waitFor } from '../tasks/wait-for.js';
 import { conditionsNow, type ConditionScope, type HeldCondition } from './conditions-now.js';
 
 /** A condition's identity: the same question, block or end is reported once. */

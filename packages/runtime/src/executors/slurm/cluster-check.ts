@@ -1,5 +1,4 @@
 import { type ExecutorConfig, findExecutable } from '@dispatch/config';
-import { execa } from 'execa';
 import { resolve, sep } from 'node:path';
 
 /** Folders that live on each machine, never on a filesystem a cluster's nodes share. */
@@ -20,6 +19,8 @@ export interface SlurmCheck {
 
 /** The nodes `sinfo` lists (each once), or an error line. */
 export async function clusterNodes(env: NodeJS.ProcessEnv): Promise<{ name: string; state: string }[] | string> {
+  // Loaded here: `run` imports this module for its path check, which needs no process.
+  const { execa } = await import('execa');
   const r = await execa('sinfo', ['-h', '-N', '-o', '%N|%T'], { reject: false, timeout: 10_000, env, stdin: 'ignore' });
   if (r.exitCode !== 0)
     return r.failed && r.code === 'ENOENT'
