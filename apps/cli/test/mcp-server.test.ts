@@ -5,7 +5,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ElicitRequestSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertFreshBuild, bin } from './built-binary.js';
-import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace } from './e2e-workspace.js';
+import { cleanUpWorkspaces, e2eWorkspace, type E2eWorkspace, loggedState, until } from './e2e-workspace.js';
 
 beforeAll(assertFreshBuild);
 cleanUpWorkspaces();
@@ -74,6 +74,9 @@ describe('dispatch mcp, with the official SDK client over stdio', () => {
     const done = await call(client, 'wait', { ids: ['greet'], timeout: 30 });
     expect(done.value).toMatchObject({ type: 'completed', id: 'greet', progress: { done: 3, total: 3 } });
 
+    // Until the daemon logs the exit it saw, a reader stamps it with the exit record's time; after, with
+    // the time the daemon saw it. Compare the two faces once the log says it all.
+    await until(async () => (await loggedState(join(w.dispatchDir, 'tasks/greet/events.jsonl'))) === 'completed');
     const status = await call(client, 'status', { id: 'greet' });
     const cli = JSON.parse((await w.dispatch(['status', 'greet', '--json'])).stdout) as Record<string, unknown>;
     expect(status.value).toEqual(cli);

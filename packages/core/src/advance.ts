@@ -59,3 +59,8 @@ export function advanceTo(
   }
   return { snapshot, events };
 }
+
+/** When the next deadline of this snapshot falls due (it then changes by time alone), or null. */
+export function nextDeadline(snapshot: TaskSnapshot): number | null {
+  return dueDeadline(snapshot, Number.POSITIVE_INFINITY)?.at ?? null;
+}

@@ -1,7 +1,7 @@
 export { taskMachine } from './task-machine.js';
 export type { TaskMachine } from './task-machine.js';
 export type { SpawnWorkerInput, ChooseModelInput, StopWorkerParams } from './task-setup.js';
-export { replay, applyEvent, stateOf } from './replay.js';
+export { replay, applyEvent, restoreSnapshot, stateOf } from './replay.js';
 export type { TaskSnapshot, LogEvent } from './replay.js';
 export { createDeadlineLogic } from './deadline.js';
 export type { Clock, DeadlineInput } from './deadline.js';
@@ -34,7 +34,7 @@ export type {
 } from './types.js';
 export { formatSeconds } from './limits.js';
 export { toMermaid } from './mermaid.js';
-export { dueDeadline, advanceTo, type DeadlineFacts } from './advance.js';
+export { dueDeadline, advanceTo, nextDeadline, type DeadlineFacts } from './advance.js';
 export { logInspector } from './log-inspector.js';
 export type { TaskLogHandlers } from './log-inspector.js';
 export { accepts, hasTag, isFinalState, isLive, holdsSlot, hasWorker, needsUser } from './state-tags.js';

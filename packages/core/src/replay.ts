@@ -82,3 +82,15 @@ function startedWithoutStart(snapshot: TaskSnapshot, event: TaskEvent): boolean 
 export function stateOf(snapshot: TaskSnapshot): TaskState {
   return snapshot.value as TaskState;
 }
+
+/**
+ * A snapshot rebuilt from its state and context alone, as a cache of a derived task keeps them:
+ * the machine's own `resolveState`, no replay. It answers `hasTag` and `can` as the original did.
+ */
+export function restoreSnapshot(
+  value: TaskState,
+  context: TaskSnapshot['context'],
+  machine: TaskMachine = taskMachine,
+): TaskSnapshot {
+  return machine.resolveState({ value, context });
+}

@@ -67,6 +67,11 @@ export async function readEventLog(path: string): Promise<EventLogRead> {
   return parseEventLog(readLogText(path));
 }
 
+/** `readEventLog`, synchronously (a cached derivation reads its log only when asked for it). */
+export function readEventLogSync(path: string): EventLogRead {
+  return parseEventLog(readLogText(path));
+}
+
 /** The log's text, empty while it does not exist. */
 function readLogText(path: string): string {
   try {

@@ -48,6 +48,7 @@ export type { LoggedEvent, EventLogRead, NewLogEvent } from './events-log.js';
 export { writeTaskFile, readTaskFile } from './task-file.js';
 export type { TaskFile } from './task-file.js';
 export { deriveTaskState } from './task-state.js';
+export { DERIVED_CACHE_FILE } from './derived-cache.js';
 export { readPlan } from './plan-file.js';
 export { engineEndCause, eventFromFact, exitedEvent, readPlanFacts } from './fact-events.js';
 export type { DerivedTask, ExitClassifier, DeriveOptions } from './task-state.js';

@@ -5,7 +5,9 @@ import {
   applyEvent,
   EMPTY_PLAN,
   type LogEvent,
+  nextDeadline,
   replay,
+  restoreSnapshot,
   samePlanFacts,
   stateOf,
   type TaskCreatedEvent,
@@ -15,7 +17,8 @@ import {
   type TaskState,
 } from '@dispatch/core';
 import { attemptFiles, type ExitRecord } from './attempts.js';
-import { readEventLog, toMachineEvents, type LoggedEvent } from './events-log.js';
+import { type DerivationInputs, readDerivedCache, stampInputs, writeDerivedCache } from './derived-cache.js';
+import { readEventLog, readEventLogSync, toMachineEvents, type LoggedEvent } from './events-log.js';
 import { exitedEvent } from './fact-events.js';
 import { summarizePlan } from './plan/summary.js';
 import { taskPaths, type TaskPaths } from './paths.js';
@@ -68,6 +71,12 @@ export interface DeriveOptions {
   classifyStuck?: StuckClassifier;
   /** Deadlines due by this moment are applied (default: now). */
   now?: number;
+  /**
+   * Read and keep a cached derivation (derived-cache.ts) made by derivation code `cache` (a build
+   * id: the classifiers and the machine are part of what a derivation means). Commands pass it; a
+   * host that logs `unrecorded` derives afresh.
+   */
+  cache?: string;
 }
 
 async function mtimeOf(path: string): Promise<number | null> {
@@ -171,6 +180,45 @@ async function factsOnDisk(
 export async function deriveTaskState(dispatchDir: string, id: string, options: DeriveOptions): Promise<DerivedTask> {
   const paths = taskPaths(dispatchDir, id);
   checkTaskFolder(dispatchDir, paths);
+  const now = options.now ?? Date.now();
+  if (options.cache === undefined) return derive(paths, options, now, null);
+  return (await fromCache(paths, options.cache, now)) ?? derive(paths, options, now, stampInputs(paths));
+}
+
+/** A derivation kept by an earlier reader, if it still holds (its plan's counts included). */
+async function fromCache(paths: TaskPaths, code: string, now: number): Promise<DerivedTask | null> {
+  const entry = readDerivedCache(paths, code, now);
+  if (entry === null) return null;
+  const plan = await readPlan(paths.plan);
+  const snapshot = restoreSnapshot(entry.state, entry.context);
+  // A plan edited since (its counts, not just its notes) is a fact the log has not recorded.
+  if (snapshot.status === 'active' && !samePlanFacts(plan ? summarizePlan(plan) : EMPTY_PLAN, entry.context.plan))
+    return null;
+  let logged: LoggedEvent[] | undefined;
+  return {
+    paths,
+    task: entry.taskFile,
+    snapshot,
+    state: entry.state,
+    recorded: snapshot,
+    plan,
+    unrecorded: [],
+    // Read only by those who ask (the attempt history, the inspector's timeline).
+    get logged() {
+      logged ??= readEventLogSync(paths.events).events;
+      return logged;
+    },
+    tornLog: false,
+    warnings: [],
+  };
+}
+
+async function derive(
+  paths: TaskPaths,
+  options: DeriveOptions,
+  now: number,
+  inputs: DerivationInputs | null,
+): Promise<DerivedTask> {
   const task = await readTaskFile(paths);
   const { events: logged, torn, unknown, malformed } = await readEventLog(paths.events);
   const warnings = [
@@ -201,7 +249,6 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
   };
   // A wall-clock limit that fell due with no host to see it carries the cause the output shows,
   // as the host's own timeout does, so `status` says the same before and after the daemon logs it.
-  const now = options.now ?? Date.now();
   const { attempt, deadlines } = recorded.context;
   const stuck = options.classifyStuck && deadlines.task !== null && deadlines.task <= now && attempt > 0;
   const facts = { timeoutCause: stuck ? await options.classifyStuck!(paths, attempt).catch(() => null) : null };
@@ -216,11 +263,23 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
     apply(event);
   }
   advance(now);
+  const state = stateOf(snapshot);
+  // Kept only when the log says it all (nothing unrecorded, nothing skipped).
+  if (inputs !== null && options.cache !== undefined && unrecorded.length === 0 && !torn && warnings.length === 0) {
+    const final = snapshot.status !== 'active';
+    writeDerivedCache(
+      paths,
+      options.cache,
+      inputs,
+      { task, state, snapshot, final, until: nextDeadline(snapshot) },
+      now,
+    );
+  }
   return {
     paths,
     task,
     snapshot,
-    state: stateOf(snapshot),
+    state,
     recorded,
     plan,
     unrecorded,

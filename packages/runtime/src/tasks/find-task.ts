@@ -9,7 +9,7 @@ import {
   type TaskPaths,
 } from '@dispatch/ipc-fs';
 import { usageError } from '../errors.js';
-import { classifiers } from '../worker/classify-exit.js';
+import { readerOptions } from './task-list.js';
 import type { Caller } from '../caller.js';
 import { workspaceOf } from '../workspace.js';
 
@@ -50,5 +50,5 @@ export async function loadHostedTask(caller: Caller, rawId: string): Promise<{ r
       'invalid-input',
     );
   }
-  return { ref, derived: await deriveTaskState(ref.dispatchDir, ref.id, classifiers) };
+  return { ref, derived: await deriveTaskState(ref.dispatchDir, ref.id, readerOptions) };
 }

@@ -1,10 +1,17 @@
 import { FINAL_STATES, type TaskState } from '@dispatch/core';
-import { type DerivedTask, deriveTaskState, IpcError, listTaskIds } from '@dispatch/ipc-fs';
+import { type DeriveOptions, type DerivedTask, deriveTaskState, IpcError, listTaskIds } from '@dispatch/ipc-fs';
+import { BUILD_ID } from '../version.js';
 import { classifiers } from '../worker/classify-exit.js';
 import type { Caller } from '../caller.js';
 import { ensureDaemonFor } from '../workspace.js';
 
 const CONCURRENCY = 32;
+
+/**
+ * How commands derive tasks: the shared classifiers, and the derivation cache of this build (none
+ * when running from sources, which have no build id to tell one version of the code from another).
+ */
+export const readerOptions: DeriveOptions = { ...classifiers, ...(BUILD_ID !== 'source' && { cache: BUILD_ID }) };
 
 /** True for the states a task never leaves (completed, cancelled). */
 export function isFinal(state: TaskState): boolean {
@@ -14,7 +21,7 @@ export function isFinal(state: TaskState): boolean {
 /** One task derived from disk; an unknown id is `IpcError('no-such-task')` (exit 2) in one plain line. */
 export async function deriveTask(dispatchDir: string, id: string): Promise<DerivedTask> {
   try {
-    return await deriveTaskState(dispatchDir, id, classifiers);
+    return await deriveTaskState(dispatchDir, id, readerOptions);
   } catch (err) {
     if (!(err instanceof IpcError && err.code === 'no-such-task')) throw err;
     throw new IpcError('no-such-task', `no task ${id} in ${dispatchDir} (see dispatch status)`, { cause: err });
@@ -34,7 +41,7 @@ export async function deriveTasks(
   if (ids.length > 0) return Promise.all(ids.map((id) => deriveTask(dispatchDir, id)));
   const derive = async (id: string): Promise<DerivedTask | null> => {
     try {
-      return await deriveTaskState(dispatchDir, id, classifiers);
+      return await deriveTaskState(dispatchDir, id, readerOptions);
     } catch (err) {
       if (err instanceof IpcError && err.code === 'no-such-task') return null; // `run` is still creating it
       if (!(err instanceof IpcError) || warn === undefined) throw err;
