@@ -2,7 +2,9 @@ import { lstatSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import type { TaskSnapshot, TaskState } from '@dispatch/core';
 import { tempPathFor } from './atomic-write.js';
+import type { AttemptClaim } from './attempts.js';
 import type { TaskPaths } from './paths.js';
+import type { Plan } from './plan/types.js';
 import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
 import type { TaskFile } from './task-file.js';
 
@@ -15,7 +17,8 @@ import type { TaskFile } from './task-file.js';
  * - For a task not yet final, the names in `ipc/` and `attempts/` (a question, an answer, `.done`, an
  *   exit record the log has not recorded): names, not a folder's time, which a coarse clock may
  *   leave unchanged by a second write. A final task takes no more facts (the machine ignores them).
- * - The plan is always read fresh (its items are shown); its counts must match the snapshot's.
+ * - The plan, parsed, by its stamp as the log's (read fresh when it changed or was too new to keep);
+ *   a task not yet final is derived again when the plan's counts differ from the snapshot's.
  * - Time: the next deadline of the snapshot (an answer timeout, a quota reset) ends its validity.
  * - Code: the derivation's build; another build's cache is ignored.
  *
@@ -39,7 +42,11 @@ export interface DerivedCacheEntry {
   names: string[] | null;
   /** The next deadline (epoch ms): the entry is stale from then on. */
   until: number | null;
+  /** plan.md as parsed, with its stamp; null when it was too new to keep. */
+  plan: { stamp: Stamp; parsed: Plan | null } | null;
   taskFile: TaskFile;
+  /** The current attempt's claim (written once, before its worker starts), or null. */
+  claim: AttemptClaim | null;
   state: TaskState;
   context: TaskSnapshot['context'];
 }
@@ -75,11 +82,22 @@ function namesOf(paths: TaskPaths): string[] {
 export interface DerivationInputs {
   task: Stamp;
   events: Stamp;
+  plan: Stamp;
   names: string[];
 }
 
 export function stampInputs(paths: TaskPaths): DerivationInputs {
-  return { task: stampOf(paths.taskJson), events: stampOf(paths.events), names: namesOf(paths) };
+  return {
+    task: stampOf(paths.taskJson),
+    events: stampOf(paths.events),
+    plan: stampOf(paths.plan),
+    names: namesOf(paths),
+  };
+}
+
+/** The plan the entry kept, if plan.md is still what it was; undefined when it must be read. */
+export function cachedPlan(paths: TaskPaths, entry: DerivedCacheEntry): Plan | null | undefined {
+  return entry.plan !== null && sameStamp(entry.plan.stamp, stampOf(paths.plan)) ? entry.plan.parsed : undefined;
 }
 
 /** The entry for this task if it still holds at `now` for derivation code `code`; else null. */
@@ -108,11 +126,21 @@ export function writeDerivedCache(
   paths: TaskPaths,
   code: string,
   inputs: DerivationInputs,
-  derived: { task: TaskFile; state: TaskState; snapshot: TaskSnapshot; final: boolean; until: number | null },
+  derived: {
+    task: TaskFile;
+    state: TaskState;
+    snapshot: TaskSnapshot;
+    final: boolean;
+    until: number | null;
+    plan: Plan | null;
+    /** Read only if the entry is kept. */
+    claim: () => AttemptClaim | null;
+  },
   now: number,
 ): void {
+  const settled = (stamp: Stamp) => stamp !== null && stamp[1] <= now - SETTLED_MS;
   const { task, events } = inputs;
-  if (task === null || events === null || task[1] > now - SETTLED_MS || events[1] > now - SETTLED_MS) return;
+  if (!settled(task) || !settled(events)) return;
   const entry: DerivedCacheEntry = {
     v: 1,
     code,
@@ -120,7 +148,10 @@ export function writeDerivedCache(
     events,
     names: derived.final ? null : inputs.names,
     until: derived.until,
+    // A missing plan (null stamp) is kept as missing: its appearance changes the stamp.
+    plan: inputs.plan === null || settled(inputs.plan) ? { stamp: inputs.plan, parsed: derived.plan } : null,
     taskFile: derived.task,
+    claim: derived.claim(),
     state: derived.state,
     context: derived.snapshot.context,
   };

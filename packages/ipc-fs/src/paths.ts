@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { IpcError } from './errors.js';
 import { assertTaskId } from './task-id.js';
 
@@ -29,19 +29,22 @@ export interface TaskPaths {
 export function taskPaths(dispatchDir: string, id: string): TaskPaths {
   assertTaskId(id);
   const dir = join(dispatchDir, 'tasks', id);
+  // Joined by hand below: `dir` is normalized and the names are fixed, and a workspace of
+  // thousands of tasks builds these for each of them on every `status`.
+  const at = (name: string) => `${dir}${sep}${name}`;
   return {
     id,
     dir,
-    taskJson: join(dir, 'task.json'),
-    plan: join(dir, 'plan.md'),
-    output: join(dir, 'output.md'),
-    context: join(dir, 'context.md'),
-    events: join(dir, 'events.jsonl'),
-    requests: join(dir, 'requests'),
-    workerLog: join(dir, 'worker.log'),
-    ipc: join(dir, 'ipc'),
-    doneMarker: join(dir, 'ipc', '.done'),
-    attempts: join(dir, 'attempts'),
+    taskJson: at('task.json'),
+    plan: at('plan.md'),
+    output: at('output.md'),
+    context: at('context.md'),
+    events: at('events.jsonl'),
+    requests: at('requests'),
+    workerLog: at('worker.log'),
+    ipc: at('ipc'),
+    doneMarker: at(`ipc${sep}.done`),
+    attempts: at('attempts'),
   };
 }
 

@@ -16,8 +16,14 @@ import {
   type TaskSnapshot,
   type TaskState,
 } from '@dispatch/core';
-import { attemptFiles, type ExitRecord } from './attempts.js';
-import { type DerivationInputs, readDerivedCache, stampInputs, writeDerivedCache } from './derived-cache.js';
+import { type AttemptClaim, attemptFiles, type ExitRecord, readAttemptClaimSync } from './attempts.js';
+import {
+  cachedPlan,
+  type DerivationInputs,
+  readDerivedCache,
+  stampInputs,
+  writeDerivedCache,
+} from './derived-cache.js';
 import { readEventLog, readEventLogSync, toMachineEvents, type LoggedEvent } from './events-log.js';
 import { exitedEvent } from './fact-events.js';
 import { summarizePlan } from './plan/summary.js';
@@ -48,6 +54,8 @@ export interface DerivedTask {
   tornLog: boolean;
   /** What a reader should be told: lines of unknown types or without their facts, skipped (`<file>:<line>: ...`). */
   warnings: string[];
+  /** The current attempt's claim (its backend, model and executor), null before the first; read when asked. */
+  readonly claim: AttemptClaim | null;
 }
 
 /**
@@ -189,7 +197,8 @@ export async function deriveTaskState(dispatchDir: string, id: string, options: 
 async function fromCache(paths: TaskPaths, code: string, now: number): Promise<DerivedTask | null> {
   const entry = readDerivedCache(paths, code, now);
   if (entry === null) return null;
-  const plan = await readPlan(paths.plan);
+  const kept = cachedPlan(paths, entry);
+  const plan = kept === undefined ? await readPlan(paths.plan) : kept;
   const snapshot = restoreSnapshot(entry.state, entry.context);
   // A plan edited since (its counts, not just its notes) is a fact the log has not recorded.
   if (snapshot.status === 'active' && !samePlanFacts(plan ? summarizePlan(plan) : EMPTY_PLAN, entry.context.plan))
@@ -210,6 +219,17 @@ async function fromCache(paths: TaskPaths, code: string, now: number): Promise<D
     },
     tornLog: false,
     warnings: [],
+    claim: entry.claim,
+  };
+}
+
+/** The claim of the snapshot's current attempt, read once when first asked for. */
+function claimOf(paths: TaskPaths, snapshot: TaskSnapshot): () => AttemptClaim | null {
+  let claim: AttemptClaim | null | undefined;
+  return () => {
+    const { attempt } = snapshot.context;
+    claim ??= attempt > 0 ? readAttemptClaimSync(paths.attempts, attempt) : null;
+    return claim;
   };
 }
 
@@ -264,6 +284,7 @@ async function derive(
   }
   advance(now);
   const state = stateOf(snapshot);
+  const claim = claimOf(paths, snapshot);
   // Kept only when the log says it all (nothing unrecorded, nothing skipped).
   if (inputs !== null && options.cache !== undefined && unrecorded.length === 0 && !torn && warnings.length === 0) {
     const final = snapshot.status !== 'active';
@@ -271,7 +292,7 @@ async function derive(
       paths,
       options.cache,
       inputs,
-      { task, state, snapshot, final, until: nextDeadline(snapshot) },
+      { task, state, snapshot, final, until: nextDeadline(snapshot), plan, claim },
       now,
     );
   }
@@ -286,5 +307,8 @@ async function derive(
     logged,
     tornLog: torn,
     warnings,
+    get claim() {
+      return claim();
+    },
   };
 }

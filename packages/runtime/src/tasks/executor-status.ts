@@ -1,4 +1,4 @@
-import { type DerivedTask, readAttemptClaimSync, readEngineView, readJobRecord } from '@dispatch/ipc-fs';
+import { type DerivedTask, readEngineView, readJobRecord } from '@dispatch/ipc-fs';
 
 /** Where a task's current attempt runs, for one on a cluster engine (`status --json`'s `executor`). */
 export interface ExecutorStatus {
@@ -19,7 +19,7 @@ export interface ExecutorStatus {
 export async function executorStatus(task: DerivedTask): Promise<ExecutorStatus | null> {
   const attempt = task.snapshot.context.attempt;
   if (attempt === 0) return null;
-  const claimed = readAttemptClaimSync(task.paths.attempts, attempt)?.executor;
+  const claimed = task.claim?.executor;
   if (claimed === undefined) return null;
   const [job, view] = await Promise.all([
     readJobRecord(task.paths.attempts, attempt).catch(() => null),
