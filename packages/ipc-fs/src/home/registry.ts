@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { publishExclusive } from '../atomic-write.js';
@@ -20,9 +21,12 @@ export function registryDir(home: string): string {
   return join(home, 'tasks');
 }
 
-/** A short stable key for a workspace's `.dispatch` directory. */
+/**
+ * A short stable key for a workspace's `.dispatch` directory: sha256, in JavaScript, since `run`
+ * computes it and node:crypto takes longer to load than the rest of `run` to execute.
+ */
 export function workspaceKey(dispatchDir: string): string {
-  return createHash('sha256').update(dispatchDir).digest('hex').slice(0, 16);
+  return bytesToHex(sha256(utf8ToBytes(dispatchDir))).slice(0, 16);
 }
 
 /**
