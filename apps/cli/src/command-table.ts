@@ -2,7 +2,8 @@ import { JSON_OPTION, type CommandSpec, type Example } from './command-spec.js';
 
 /**
  * Every command this build has. Adding one is an entry here plus `commands/<name>.ts` exporting
- * `run(ctx)`; the literal `import()` lets esbuild split each command into its own chunk.
+ * `run(ctx)`; the literal `import()` keeps a command's module uninitialised until it runs (and lets the
+ * core bundle leave out the full bundle's, see src/launch/).
  */
 export const COMMANDS: readonly CommandSpec[] = [
   {

@@ -146,6 +146,9 @@ describe('dispatch answer', () => {
     await w.stateIs('blocked', 'blocked');
     const r = await w.dispatch(['answer', 'blocked', '-'], 'MySQL');
     expect([r.exitCode, r.stdout]).toEqual([0, 'answered the blocked item of blocked; continuing']);
+    // Once answer returns, the block it answered is not news any more (a host would answer it twice).
+    const right = await w.dispatch(['status', 'blocked', '--json']);
+    expect(JSON.parse(right.stdout).state).not.toBe('blocked');
     await w.stateIs('blocked', 'completed');
     expect(w.read('blocked', 'plan.md')).toContain('> **Note from dispatcher:** Answer for the blocked item: MySQL');
     const none = await w.dispatch(['answer', 'blocked', 'again']);

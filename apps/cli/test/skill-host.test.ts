@@ -106,9 +106,10 @@ describe('a host agent that follows SKILL.md literally', () => {
         expect(
           (await dispatch(['answer', line.id, '--question', String(line.seq), userAnswers[line.text!]!])).exitCode,
         ).toBe(0);
-      else if (line.type === 'blocked')
-        expect((await dispatch(['answer', line.id, userAnswers[line.text!]!])).exitCode).toBe(0);
-      else if (line.type === 'failed') {
+      else if (line.type === 'blocked') {
+        const answered = await dispatch(['answer', line.id, userAnswers[line.text!]!]);
+        expect(answered.exitCode, String(answered.stderr)).toBe(0);
+      } else if (line.type === 'failed') {
         // The CLI is not installed; the user agreed to the first alternative the line offers.
         expect(line.kind).toBe('cli-missing');
         expect(line.alternatives).toContain('steady');

@@ -4,7 +4,10 @@ import { writeRequest } from './requests.js';
 import type { DerivedTask } from './task-state.js';
 
 /** What answering did: published the oldest pending question's answer, or continued a blocked task. */
-export type AnswerOutcome = { kind: 'answered'; seq: number } | { kind: 'continued' };
+export type AnswerOutcome =
+  | { kind: 'answered'; seq: number }
+  /** `request`: the name of the `continue` request written, for a caller that waits until it is applied. */
+  | { kind: 'continued'; request: string };
 
 /** Why task `derived` has nothing to answer (one line for the user), or null when it has. */
 export function answerRefusal(derived: DerivedTask): string | null {
@@ -53,6 +56,6 @@ export async function answerTask(
     await writeAnswer(derived.paths.ipc, question.seq, text, options);
     return { kind: 'answered', seq: question.seq };
   }
-  await writeRequest(derived.paths.requests, { type: 'continue', answer: text });
-  return { kind: 'continued' };
+  const request = await writeRequest(derived.paths.requests, { type: 'continue', answer: text });
+  return { kind: 'continued', request };
 }

@@ -7,6 +7,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,9 +16,9 @@ import { constants, Script } from 'node:vm';
 
 /**
  * Runs a CommonJS bundle with a V8 code cache: the bytecode of what a command ran last time is kept
- * under `$DISPATCH_HOME/cache/v8/`, so the next run deserializes it instead of parsing and compiling
- * the bundle again. (Node 20 has no `module.enableCompileCache()`; `vm.Script` `cachedData` is its
- * way.) The cache is only a speed-up: any failure to read or write it runs the bundle without one.
+ * in the user's cache folder (`~/.cache/dispatch/v8/`), so the next run deserializes it instead of
+ * parsing and compiling the bundle again. (Node 20 has no `module.enableCompileCache()`;
+ * `vm.Script` `cachedData` is its way.) The cache is only a speed-up: any failure to read or write it runs the bundle without one.
  */
 export interface CachedBundle {
   /** The bundle file: plain ASCII, a CommonJS module already in node's function wrapper. */
@@ -29,6 +30,9 @@ export interface CachedBundle {
   /** What ran (a command name): each gets the bytecode of its own path through the bundle. */
   key: string;
 }
+
+/** A cache of another build unread this long is removed. */
+const STALE_MS = 7 * 24 * 3600_000;
 
 export function runCachedBundle<T>(bundle: CachedBundle): T {
   // Latin-1 is a plain copy of bytes; the build keeps the bundle ASCII, so it reads the same as UTF-8.
@@ -89,12 +93,14 @@ function writeCache(path: string, script: Script): void {
     const temp = `${path}.${process.pid}.tmp`;
     writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     renameSync(temp, path);
-    // Caches of other builds of this bundle are dead weight.
+    // Caches of other builds of this bundle go once unread for a week (two installs in use at once
+    // must not delete each other's on every run).
     const [bundle, hash] = path.slice(dir.length + 1).split('.');
+    const old = Date.now() - STALE_MS;
     for (const entry of readdirSync(dir)) {
       const [otherBundle, otherHash] = entry.split('.');
-      if (otherBundle === bundle && otherHash !== hash && entry.endsWith('.bin'))
-        rmSync(join(dir, entry), { force: true });
+      if (otherBundle !== bundle || otherHash === hash || !entry.endsWith('.bin')) continue;
+      if (statSync(join(dir, entry)).atimeMs < old) rmSync(join(dir, entry), { force: true });
     }
   } catch {
     // A cache that cannot be written only costs the next run its speed-up.

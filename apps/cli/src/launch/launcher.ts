@@ -2,7 +2,7 @@
 // The dispatch executable (dist/dispatch.js). Kept tiny on purpose: it picks the bundle a command
 // needs and runs it from a V8 code cache, so `dispatch status` costs little more than node itself.
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { runCachedBundle } from './code-cache.js';
 import { type BundleName, bundleFor, cacheKeyFor } from './pick-bundle.js';
 
@@ -16,10 +16,13 @@ interface Bundle {
 const argv = process.argv.slice(2);
 const startCwd = process.cwd();
 const env = process.env;
-// Beside the config (the user's own folder); DISPATCH_CODE_CACHE=0 runs without one.
-const home = env.DISPATCH_HOME?.trim();
+// The user's cache folder (XDG), shared by every DISPATCH_HOME: a build's bytecode is the same for
+// all of them. DISPATCH_CODE_CACHE=0 runs without one.
+const xdg = env.XDG_CACHE_HOME?.trim();
 const cacheDir =
-  env.DISPATCH_CODE_CACHE === '0' ? null : join(home ? resolve(home) : join(homedir(), '.dispatch'), 'cache', 'v8');
+  env.DISPATCH_CODE_CACHE === '0'
+    ? null
+    : join(xdg?.startsWith('/') ? xdg : join(homedir(), '.cache'), 'dispatch', 'v8');
 
 function load(name: BundleName): Bundle {
   return runCachedBundle<Bundle>({
@@ -37,8 +40,11 @@ function load(name: BundleName): Bundle {
   return load('full').main(argv);
 };
 
+// DISPATCH_BUNDLE=core|full starts with that bundle (diagnosis, tests of the hand-over).
+const first = env.DISPATCH_BUNDLE === 'core' || env.DISPATCH_BUNDLE === 'full' ? env.DISPATCH_BUNDLE : bundleFor(argv);
+
 // exitCode rather than process.exit(): output still being written (a terminal) is flushed first.
-void load(bundleFor(argv))
+void load(first)
   .main(argv)
   .then((code) => {
     process.exitCode = code;

@@ -3,6 +3,7 @@ import type { TaskState } from '@dispatch/core';
 import type { Caller } from '../caller.js';
 import { crashPoint } from '../daemon/crash-points.js';
 import { usageError } from '../errors.js';
+import { requestApplied } from '../tasks/request-applied.js';
 import { deriveTask } from '../tasks/task-list.js';
 import { loadHostedTask } from '../tasks/find-task.js';
 import { adoptCallerEnv } from '../config/stored-env.js';
@@ -61,6 +62,9 @@ export async function answerTask(
     throw err;
   }
   await ensureDaemonFor(caller);
+  // A blocked task goes on when the daemon applies the `continue` request: wait for it (bounded), as
+  // `continue` does, so a `wait` right after sees the task going on, not the block just answered.
+  if (outcome.kind === 'continued') await requestApplied(ref.paths.requests, outcome.request);
   const after = await deriveTask(ref.dispatchDir, ref.id);
   return outcome.kind === 'answered'
     ? { id: ref.id, state: after.state, question: outcome.seq, outcome: 'answered' }

@@ -1,0 +1,132 @@
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertFreshBuild, bin } from './built-binary.js';
+
+// The launcher (dist/dispatch.js): which bundle runs, its V8 code cache, the hand-over from the
+// core bundle to the full one, and output to a reader that goes away. Run as users run it.
+
+beforeAll(assertFreshBuild);
+
+function setUp() {
+  const root = mkdtempSync(join(tmpdir(), 'dispatch-launcher-'));
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    XDG_CACHE_HOME: join(root, 'cache'),
+    DISPATCH_HOME: join(root, 'home'),
+    DISPATCH_DAEMON_IDLE_MS: '2000',
+  };
+  const cacheDir = join(root, 'cache', 'dispatch', 'v8');
+  const dispatch = (args: string[], extra: Record<string, string> = {}, cwd = root) =>
+    execa('node', [bin, ...args], { cwd, reject: false, extendEnv: false, env: { ...env, ...extra } });
+  return { root, env, cacheDir, dispatch };
+}
+
+describe('the launcher', () => {
+  it('keeps each command’s bytecode in the user’s cache folder (0600 in a 0700 folder) and prints the same with it', async () => {
+    const { cacheDir, dispatch } = setUp();
+    const first = await dispatch(['--version']);
+    const cached = readdirSync(cacheDir);
+    expect(cached).toEqual([expect.stringMatching(/^core\.[0-9a-f]{16}\.root\.bin$/)]);
+    expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(cacheDir, cached[0]!)).mode & 0o777).toBe(0o600);
+    const again = await dispatch(['--version']);
+    const without = await dispatch(['--version'], { DISPATCH_CODE_CACHE: '0' });
+    expect([again.stdout, without.stdout]).toEqual([first.stdout, first.stdout]);
+    await dispatch(['status', '--json']);
+    await dispatch(['daemon', 'status', '--json']);
+    expect(readdirSync(cacheDir).sort()).toEqual([
+      expect.stringMatching(/^core\.[0-9a-f]{16}\.root\.bin$/),
+      expect.stringMatching(/^core\.[0-9a-f]{16}\.status\.bin$/),
+      expect.stringMatching(/^full\.[0-9a-f]{16}\.daemon\.bin$/),
+    ]);
+  });
+
+  it("removes another build's cache once unread for a week, and keeps one in use", async () => {
+    const { cacheDir, dispatch } = setUp();
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const stale = join(cacheDir, 'core.0000000000000000.status.bin');
+    const inUse = join(cacheDir, 'core.1111111111111111.status.bin');
+    writeFileSync(stale, 'old');
+    writeFileSync(inUse, 'recent');
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600_000);
+    utimesSync(stale, eightDaysAgo, eightDaysAgo);
+    await dispatch(['--version']);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(inUse)).toBe(true);
+  });
+
+  it('a prompt names no cache file: only command names from a fixed set do', async () => {
+    const { cacheDir, dispatch } = setUp();
+    await dispatch(['run', '--model', 'sim', '--id', 'x', '--step', 'a', 'do', 'it']);
+    await dispatch(['../../evil', 'prompt', 'words', 'here', '--model', 'sim']);
+    expect(
+      readdirSync(cacheDir)
+        .map((f) => f.split('.')[2])
+        .sort(),
+    ).toEqual(['run']);
+  });
+
+  it('never reads a cache another user owns or others may write, nor a damaged one: it runs without and writes its own', async () => {
+    const { cacheDir, dispatch } = setUp();
+    const expected = (await dispatch(['--version'])).stdout;
+    const [file] = readdirSync(cacheDir);
+    const path = join(cacheDir, file!);
+    writeFileSync(path, 'not bytecode at all');
+    expect((await dispatch(['--version'])).stdout).toBe(expected);
+    expect(readFileSync(path).length).toBeGreaterThan(1000);
+    chmodSync(path, 0o666);
+    expect((await dispatch(['--version'])).stdout).toBe(expected);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    if (process.getuid?.() === 0) {
+      chownSync(path, 65534, 65534);
+      expect((await dispatch(['--version'])).stdout).toBe(expected);
+      expect(statSync(path).uid).toBe(0);
+    }
+  });
+
+  it('a command the core bundle lacks is handed over to the full one, from the same directory', async () => {
+    const { root, dispatch } = setUp();
+    mkdirSync(join(root, 'sub'));
+    const viaCore = await dispatch(['-C', 'sub', 'daemon', 'status', '--json'], { DISPATCH_BUNDLE: 'core' });
+    expect([viaCore.exitCode, viaCore.stderr]).toEqual([0, '']);
+    expect(JSON.parse(viaCore.stdout)).toMatchObject({ running: false });
+    const help = await dispatch(['-C', 'sub', 'config', 'path'], { DISPATCH_BUNDLE: 'core' });
+    expect([help.exitCode, help.stdout]).toEqual([0, join(root, 'home', 'config.yaml')]);
+    // And the full bundle runs the all-day commands too.
+    const full = await dispatch(['status', '--json'], { DISPATCH_BUNDLE: 'full' });
+    expect([full.exitCode, full.stdout]).toEqual([0, '[]']);
+  });
+
+  it('a reader that goes away ends the command quietly (dispatch logs ID | head -c 10)', async () => {
+    const { root, env, dispatch } = setUp();
+    await dispatch(['run', '--model', 'sim', '--id', 'talky', '--step', 'a', 'go']);
+    // More than a pipe holds, so the writer is still writing when its reader leaves.
+    writeFileSync(join(root, '.dispatch/tasks/talky/worker.log'), 'a line of output\n'.repeat(50_000));
+    const r = await execa(
+      'bash',
+      ['-c', `node '${bin}' logs talky --raw | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`],
+      {
+        cwd: root,
+        extendEnv: false,
+        env,
+        reject: false,
+      },
+    );
+    expect([r.stdout, r.stderr]).toEqual(['0', '']);
+  });
+});
