@@ -7,8 +7,8 @@
  */
 export type BundleName = 'core' | 'full';
 
-/** Every top-level command of the table (pick-bundle.test.ts keeps this in step with COMMANDS). */
-export const COMMAND_WORDS: readonly string[] = [
+/** Commands whose modules the core bundle holds: the ones called all day. */
+const CORE_COMMANDS = [
   'run',
   'status',
   'wait',
@@ -19,22 +19,8 @@ export const COMMAND_WORDS: readonly string[] = [
   'note',
   'retry',
   'inbox',
-  'doctor',
   'cancel',
-  'inspect',
   'ask',
-  'clean',
-  'completion',
-  'help',
-  'demo',
-  'init',
-  'diff',
-  'merge',
-  'discard',
-  'skill',
-  'mcp',
-  'daemon',
-  'config',
 ];
 
 /** Commands whose modules only the full bundle holds (build.mjs leaves them out of core). */
@@ -54,6 +40,9 @@ export const FULL_BUNDLE_COMMANDS: ReadonlySet<string> = new Set([
   'daemon',
   'config',
 ]);
+
+/** Every top-level command of the table (pick-bundle.test.ts keeps this in step with COMMANDS). */
+export const COMMAND_WORDS: readonly string[] = [...CORE_COMMANDS, ...FULL_BUNDLE_COMMANDS];
 
 /** The command word of a command line, after any `-C DIR` pairs; undefined for a prompt or an option. */
 export function commandWord(argv: readonly string[]): string | undefined {
