@@ -65,6 +65,7 @@ describe('createFactSource without a reliable watcher', { timeout: 30_000 }, () 
       watcherEventFilter: () => false,
       isSettled: (id) => id === 'finished',
       settledScanEvery: 1000,
+      quietScanMs: 20,
     });
     writeAtomicSync(join(c.tasksDir, 'finished', 'ipc', '001.question'), 'q?');
     writeAtomicSync(join(c.tasksDir, 'live', 'ipc', '001.question'), 'q?');
