@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { mkdirSync, watch, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { type ChokidarOptions, watch } from 'chokidar';
 import { describe, expect, it } from 'vitest';
 import { type Collected, collectFacts } from '../../test/fixtures/watch/collect.js';
 import { cleanupsAfterEach, waitFor, writeAtomicSync } from '../../test/fixtures/watch/helpers.js';
@@ -13,11 +13,10 @@ import { EVENT_BURST } from './scan-cadence.js';
 
 const { defer, setup } = cleanupsAfterEach();
 
-/** A watcher that never watches what `deaf` says: writes there are as another node's, unseen by inotify. */
-const watcherDeafTo = (deaf: (path: string) => boolean) => (root: string, options: ChokidarOptions) => {
-  const ignored = options.ignored as (path: string, stats?: unknown) => boolean;
-  return watch(root, { ...options, ignored: (path, stats) => deaf(path) || ignored(path, stats) });
-};
+/** Folder watches deaf where `deaf` says: writes there are as another node's, unseen by inotify. */
+const watchesDeafTo =
+  (deaf: (dir: string) => boolean) => (dir: string, listener: (e: string, n: string | null) => void) =>
+    deaf(dir) ? Object.assign(new EventEmitter(), { close: () => undefined }) : watch(dir, listener);
 
 async function collect(dispatchDir: string, options: Parameters<typeof collectFacts>[1]): Promise<Collected> {
   const collected = await collectFacts(dispatchDir, options);
@@ -33,7 +32,7 @@ describe('createFactSource cadence', { timeout: 30_000 }, () => {
       scanIntervalMs: 20,
       quietScanMs: 60_000,
       isRemote: (id) => id === 'far',
-      createWatcher: watcherDeafTo((path) => /[\\/](far|near)([\\/]|$)/.test(path)),
+      watchFolder: watchesDeafTo((dir) => /[\\/](far|near)([\\/]|$)/.test(dir)),
     });
     expect(c.source.stats.watching).toBe(true);
     writeAtomicSync(join(tasksDir, 'near', 'ipc', '001.question'), 'here?');
@@ -52,7 +51,7 @@ describe('createFactSource cadence', { timeout: 30_000 }, () => {
       scanIntervalMs: 20,
       quietScanMs: 60_000,
       // ipc/ is not watched: its question is found by a full scan only.
-      createWatcher: watcherDeafTo((path) => path.endsWith(`${sep}ipc`)),
+      watchFolder: watchesDeafTo((dir) => dir.endsWith(`${sep}ipc`)),
     });
     writeAtomicSync(join(tasksDir, 'busy', 'ipc', '001.question'), 'lost in the flood?');
     // A worker's chatter in its folder: events the watcher hears, none a fact.

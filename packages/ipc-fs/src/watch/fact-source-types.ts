@@ -1,5 +1,5 @@
-import type { ChokidarOptions, FSWatcher } from 'chokidar';
 import type { Fact } from './facts.js';
+import type { WatchFolder } from './tasks-watcher.js';
 
 /** Options of `createFactSource`. */
 export interface FactSourceOptions {
@@ -39,12 +39,12 @@ export interface FactSourceOptions {
   settledScanEvery?: number;
   /** Quiet time that coalesces a burst of plan.md writes into one fact (default 20). */
   debounceMs?: number;
-  /** Use chokidar for fast detection (default true); false leaves only the scans. */
+  /** Watch the folders for fast detection (default true); false leaves only the scans. */
   useWatcher?: boolean;
   /** Test hook: return false to drop a watcher event, as inotify does on queue overflow. */
   watcherEventFilter?: (path: string) => boolean;
-  /** Makes the chokidar watcher (tests inject failures; a network share may want `usePolling`). */
-  createWatcher?: (root: string, options: ChokidarOptions) => FSWatcher;
+  /** How one folder is watched (default `fs.watch`): tests inject deaf or failing watches. */
+  watchFolder?: WatchFolder;
 }
 
 /** Counters of a fact source, for logs and the inspector. */

@@ -1,4 +1,3 @@
-import type { FSWatcher } from 'chokidar';
 import { tasksDir } from '../paths.js';
 import { listTaskIds } from '../task-folder.js';
 import type { FactSource, FactSourceOptions, FactSourceStats } from './fact-source-types.js';
@@ -7,7 +6,7 @@ import { AREAS, dirIdentity } from './scan.js';
 import { ScanCadence } from './scan-cadence.js';
 import { ScanQueue } from './scan-queue.js';
 import { type Scope, TaskTracker } from './task-tracker.js';
-import { type WatchHint, watchTasksDir } from './tasks-watcher.js';
+import { type TasksWatcher, type WatchHint, watchTasksDir } from './tasks-watcher.js';
 import { forEachLimit, KeyedDebounce, TimerSet } from './timers.js';
 
 const SCAN_SCOPES: readonly Scope[] = ['dir', ...AREAS];
@@ -18,8 +17,6 @@ const PERIODIC_SCAN_SCOPES: readonly Scope[] = [...SCAN_SCOPES, 'recent-plan'];
  * timestamp tick share a version, and only a re-read after the last one is sure to see it.
  */
 const RECENT_PLAN_SLACK_MS = 2000;
-/** When to list a new folder again: after chokidar has attached its watch, which it does not report. */
-const NEW_DIR_RECHECKS_MS = [50, 500];
 /** Tasks listed at once by a scan. */
 const SCAN_CONCURRENCY = 16;
 /** The gap between two full scans while the watcher runs and nothing suggests a loss. */
@@ -30,7 +27,7 @@ class WatchingFactSource implements FactSource {
   private readonly timers = new TimerSet();
   private readonly planDebounce: KeyedDebounce;
   private readonly counts = { scans: 0, watcherEvents: 0, watcherEventsDropped: 0, watcherErrors: 0, degraded: false };
-  private watcher: FSWatcher | undefined;
+  private watcher: TasksWatcher | undefined;
   /** Identity of the `tasks/` folder the watcher follows. */
   private watchedRoot: string | undefined;
   private starting: Promise<void> | undefined;
@@ -156,7 +153,7 @@ class WatchingFactSource implements FactSource {
       onHint: (hint) => this.onHint(hint),
       onError: (err) => this.onWatcherError(err),
       filter: (path) => this.countEvent(path),
-      ...(this.options.createWatcher ? { createWatcher: this.options.createWatcher } : {}),
+      ...(this.options.watchFolder ? { watchFolder: this.options.watchFolder } : {}),
     }).then(
       async (watcher) => {
         if (this.closed) return watcher.close();
@@ -208,13 +205,9 @@ class WatchingFactSource implements FactSource {
     }
     const scopes: readonly Scope[] = hint.kind === 'task' ? SCAN_SCOPES : [hint.area];
     void this.tracker.mark(taskId, scopes, 'watcher');
-    if (hint.newDir) {
-      // Files written into a folder before its watch exists raise no event: list it again later,
-      // and once more at the next period, in case attaching took longer (a loaded machine).
-      for (const ms of NEW_DIR_RECHECKS_MS)
-        this.timers.after(ms, () => void this.tracker.mark(taskId, scopes, 'watcher'));
-      this.recheckNextPeriod(taskId, scopes);
-    }
+    // A new folder is watched before its hint comes, so the listing above sees what was written
+    // before the watch; the next period lists it once more all the same (it costs one listing).
+    if (hint.newDir) this.recheckNextPeriod(taskId, scopes);
   }
 }
 

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDispatchDir, waitFor, writeAtomicSync } from '../../test/fixtures/watch/helpers.js';
@@ -62,5 +62,31 @@ describe('watchTasksDir', { timeout: 30_000 }, () => {
     // the folder's hint is certain, and the fact source lists the whole task on it.
     writeAtomicSync(join(tasksDir, 'gamma', 'attempts', '1.exit'), '{}');
     await waitFor(() => hints.includes('task:gamma'), 'the hint of the new task');
+  });
+
+  it('never watches through a symlink, and lets go of a folder that is removed', async () => {
+    const { tasksDir, cleanup } = tempDispatchDir();
+    cleanups.push(cleanup);
+    const elsewhere = tempDispatchDir();
+    cleanups.push(elsewhere.cleanup);
+    mkdirSync(join(elsewhere.tasksDir, 'outside', 'ipc'), { recursive: true });
+    symlinkSync(join(elsewhere.tasksDir, 'outside'), join(tasksDir, 'evil'));
+    mkdirSync(join(tasksDir, 'delta', 'ipc'), { recursive: true });
+    const hints: string[] = [];
+    const watcher = await watchTasksDir(tasksDir, {
+      onHint: (h) => void hints.push(key(h)),
+      onError: (e) => {
+        throw e;
+      },
+    });
+    cleanups.push(() => watcher.close());
+    expect(watcher.folders).toBe(3); // tasks/, delta/, delta/ipc/
+    symlinkSync(join(elsewhere.tasksDir, 'outside'), join(tasksDir, 'evil-later'));
+    mkdirSync(join(tasksDir, 'delta', 'attempts'));
+    await waitFor(() => hints.includes('attempts:delta:new'), 'the new attempts/ folder');
+    expect(watcher.folders).toBe(4);
+    rmSync(join(tasksDir, 'delta'), { recursive: true });
+    await waitFor(() => watcher.folders === 1, 'the watches of the removed task to close');
+    expect(hints).toContain('task:evil-later');
   });
 });
