@@ -67,6 +67,8 @@ export interface WatchHealth {
   degraded: boolean;
   /** Facts found first by the watcher and first by a scan: many by scans while watching means lost events. */
   facts?: { fromWatcher: number; fromScan: number };
+  /** How many of the workspace's registered tasks the daemon hosts (rebuilt from their files and followed). */
+  tasks?: number;
 }
 
 /** What the daemon last said of its workspaces (`daemon-health.json`); [] when it said nothing. */

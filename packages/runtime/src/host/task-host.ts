@@ -59,6 +59,8 @@ export interface TaskHostOptions extends Omit<WorkerContext, 'paths' | 'now' | '
    * `model.chosen` or `recovery.failed`. Default: the machine's own (the model asked for, else the same).
    */
   chooseModel?: (input: ChooseModelInput) => Promise<TaskEvent>;
+  /** Remove the task's temp files a killed writer left (a minute old) first: default true; a daemon sweeping them itself says false. */
+  cleanTemps?: boolean;
 }
 
 type TaskActor = Actor<typeof taskMachine>;
@@ -92,7 +94,7 @@ export class TaskHost {
     // A job's worker killed by a signal while no host ran is classified from Slurm's word: ask it first.
     await refreshEndedEngineAttempt(taskPaths(options.dispatchDir, options.id), options, clock).catch(onError);
     const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now(), ...classifiers });
-    await cleanTaskTemps(derived.paths);
+    if (options.cleanTemps !== false) await cleanTaskTemps(derived.paths);
     const log = await EventLogWriter.open(derived.paths.events);
     if (derived.logged[0]?.type !== 'task.created') {
       await log.append({
