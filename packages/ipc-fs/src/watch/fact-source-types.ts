@@ -37,6 +37,12 @@ export interface FactSourceOptions {
   isSettled?: (taskId: string) => boolean;
   /** How many periodic full scans pass between two listings of a settled task (default 12). */
   settledScanEvery?: number;
+  /**
+   * Told of every change the watcher sees in a task's folders, whether it names a protocol file
+   * or not (worker.log growing, a temp file): for upkeep that should follow what changes. Writes
+   * the watcher cannot see (another node's, lost events) are not told.
+   */
+  onTouched?: (taskId: string) => void;
   /** Quiet time that coalesces a burst of plan.md writes into one fact (default 20). */
   debounceMs?: number;
   /** Watch the folders for fast detection (default true); false leaves only the scans. */

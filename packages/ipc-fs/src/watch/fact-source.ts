@@ -154,6 +154,7 @@ class WatchingFactSource implements FactSource {
       onError: (err) => this.onWatcherError(err),
       filter: (path) => this.countEvent(path),
       ...(this.options.watchFolder ? { watchFolder: this.options.watchFolder } : {}),
+      ...(this.options.onTouched ? { onTouched: this.options.onTouched } : {}),
     }).then(
       async (watcher) => {
         if (this.closed) return watcher.close();

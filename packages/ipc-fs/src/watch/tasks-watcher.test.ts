@@ -41,8 +41,10 @@ describe('watchTasksDir', { timeout: 30_000 }, () => {
     const t = join(tasksDir, 'beta');
     mkdirSync(join(t, 'ipc'), { recursive: true });
     const hints: string[] = [];
+    const touched = new Set<string>();
     const watcher = await watchTasksDir(tasksDir, {
       onHint: (h) => void hints.push(key(h)),
+      onTouched: (id) => void touched.add(id),
       onError: (e) => {
         throw e;
       },
@@ -50,6 +52,8 @@ describe('watchTasksDir', { timeout: 30_000 }, () => {
     cleanups.push(() => watcher.close());
 
     appendFileSync(join(t, 'worker.log'), 'chatty worker output\n'.repeat(100));
+    // No hint for the log, but the task is told touched (the daemon's upkeep follows that).
+    await waitFor(() => touched.has('beta'), 'the log written to');
     writeAtomicSync(join(t, 'events.jsonl'), '{}\n');
     writeFileSync(join(t, 'ipc', '.001.question.1.0123456789ab.tmp'), 'half');
     writeAtomicSync(join(t, 'ipc', 'notes.txt'), 'not protocol');

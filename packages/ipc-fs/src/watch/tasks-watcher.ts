@@ -29,6 +29,8 @@ export interface TasksWatcherOptions {
   onError(error: unknown): void;
   /** Called with each event's path; returning false drops the event (tests simulate inotify losses). */
   filter?: (path: string) => boolean;
+  /** Told of every event in a task's folders, whatever file it names (worker.log, a temp file). */
+  onTouched?(taskId: string): void;
   /** How one folder is watched (default `fs.watch`): tests make deaf or failing watches. */
   watchFolder?: WatchFolder;
 }
@@ -141,6 +143,8 @@ class FolderWatches implements TasksWatcher {
   private onEvent(dir: string, parts: readonly string[], name: string | null): void {
     if (this.closed) return;
     if (this.options.filter && !this.options.filter(name === null ? dir : join(dir, name))) return;
+    const touched = parts[0] ?? (name !== null && isValidTaskId(name) ? name : undefined);
+    if (touched !== undefined) this.options.onTouched?.(touched);
     const hint = this.hintFor(parts, name);
     if (hint) this.options.onHint(hint);
   }

@@ -88,6 +88,8 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
     scheduling = scheduling
       .then(async () => {
         passWaiting = false;
+        // Only queued tasks wait for a decision: with none (and none reported waiting), nothing to decide.
+        if (queue === '[]' && ![...workspaces.values()].some((w) => w.hasQueued())) return;
         const config = await loadUserConfig(process.env).then(
           (l) => l.config,
           () => null,

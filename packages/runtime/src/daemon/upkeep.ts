@@ -35,12 +35,14 @@ export class TempSweeper {
   /** The task folders as last listed: one stat per folder when it has not changed (most hold no temp). */
   private readonly memo: ListingMemo = new Map();
 
-  /** Sweeps the tasks' folders once; true when younger temps remain (the daemon then stays to remove them). */
-  sweep(hosts: readonly TaskHost[], onError: (err: unknown) => void): Promise<boolean> {
-    return this.sweepDirs(
-      hosts.flatMap((h) => [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests]),
-      onError,
-    );
+  /** Sweeps these tasks' folders once; returns the ids of those where younger temps remain (to sweep again). */
+  async sweep(hosts: readonly TaskHost[], onError: (err: unknown) => void): Promise<string[]> {
+    const left: string[] = [];
+    for (const h of hosts) {
+      const dirs = [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests];
+      if (await this.sweepDirs(dirs, onError)) left.push(h.paths.id);
+    }
+    return left;
   }
 
   /** Sweeps these folders once (`$DISPATCH_HOME` and its registry too: a daemon killed mid-write leaves temps there). */

@@ -35,6 +35,10 @@ export class WorkspaceHost {
   /** The backend each task's current attempt claimed (see `claimedBackend`). */
   private readonly claims = new Map<string, { attempt: number; backend: string; executor: string }>();
   private readonly temps = new TempSweeper();
+  /** Tasks whose folders the watcher saw change since the last upkeep, and those where young temps remain. */
+  private readonly touched = new Set<string>();
+  private tempsLeft: string[] = [];
+  private lastFullUpkeepAt = 0;
   private readonly stalls = new StallWatch();
   private readonly notifier: Notifier;
   private source: Promise<FactSource> | undefined;
@@ -191,6 +195,7 @@ export class WorkspaceHost {
       // A knob for the benchmark and tests: follow by the scan alone, as for writes from other nodes.
       ...(process.env.DISPATCH_WATCHER === 'off' && { useWatcher: false }),
       isRemote: (id) => this.remote.has(id),
+      onTouched: (id) => void this.touched.add(id),
       isSettled: (id) => this.started.get(id)?.snapshot.status === 'done',
     });
     return this.sourceNow;
@@ -307,15 +312,27 @@ export class WorkspaceHost {
     return any;
   }
 
-  /** Periodic upkeep: keeps the logs of running workers under their cap, and removes stale temps. */
-  async maintain(): Promise<void> {
-    await capWorkerLogs(this.hostsNow(), this.onError);
-    await this.cleanTemps();
+  /**
+   * Periodic upkeep: keeps the logs of running workers under their cap, and removes the temps
+   * killed writers left. Only where something could have changed: the tasks the watcher saw
+   * written to, those on a cluster (their writes are not seen), those with young temps left;
+   * every task once a minute, and each time while the watcher does not work (lost events).
+   */
+  async maintain(now = Date.now()): Promise<void> {
+    const stats = this.sourceNow?.stats;
+    const full = now - this.lastFullUpkeepAt >= FULL_UPKEEP_MS || !stats?.watching || stats.degraded;
+    const ids = new Set([...this.touched, ...this.remote, ...this.tempsLeft]);
+    this.touched.clear();
+    if (full) this.lastFullUpkeepAt = now;
+    const hosts = full ? this.hostsNow() : [...ids].flatMap((id) => this.started.get(id) ?? []);
+    await capWorkerLogs(hosts, this.onError);
+    this.tempsLeft = await this.temps.sweep(hosts, this.onError);
   }
 
-  /** Removes temp files killed writers left (50 s old); true when younger ones remain. */
+  /** Removes temp files killed writers left (50 s old) in every task; true when younger ones remain. */
   async cleanTemps(): Promise<boolean> {
-    return this.temps.sweep(this.hostsNow(), this.onError);
+    this.tempsLeft = await this.temps.sweep(this.hostsNow(), this.onError);
+    return this.tempsLeft.length > 0;
   }
 
   /** Fails, and stops, running workers that showed no sign of life for `stallMs` (each looked at when it could be due). */
@@ -360,6 +377,9 @@ export class WorkspaceHost {
     for (const host of this.hosts.values()) await (await host.catch(() => null))?.stop();
   }
 }
+
+/** How often upkeep looks at every task, not only those that changed (see maintain). */
+const FULL_UPKEEP_MS = 60_000;
 
 /** The daemon's full-scan period: 5 s, or the shortest `scan_interval` an executor of the config sets. */
 export function scanIntervalMs(config: DispatchConfig | null): number {
