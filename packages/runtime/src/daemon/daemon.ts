@@ -255,7 +255,7 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
     if (!tempsLeft) stop('idle');
   };
   // What the daemon does between changes, each job only while it has something to do, so an
-  // idle daemon sleeps between the few that remain (docs/decisions/0025-idle-daemon.md).
+  // idle daemon sleeps between the few that remain (docs/decisions/0027-idle-daemon.md).
   upkeep = new UpkeepSchedule(
     [
       // A safety net for a nudge that was lost: `run` signals the daemon after registering.

@@ -175,7 +175,7 @@ export class WorkspaceHost {
     // The watcher reports changes at once; the scan behind it only catches what inotify dropped
     // (a full scan a minute, or every 5 s after a burst of events), and lists every 5 s the tasks
     // whose workers run on a cluster engine — unless an executor asks for less: inotify does not
-    // see another node's writes, the scan is their floor (docs/decisions/0025-idle-daemon.md).
+    // see another node's writes, the scan is their floor (docs/decisions/0027-idle-daemon.md).
     // Finished tasks are listed by one full scan in twelve only: an idle daemon stays nearly asleep.
     const config = await loadUserConfig(process.env).then(
       (l) => l.config,
