@@ -48,6 +48,8 @@ export function isSameProcess(pid: number, startTime: string): boolean {
  */
 export function orphanedGroupMembers(leader: { pid: number; startTime: string }, taskDir: string): number[] {
   if (leader.pid <= 1 || !/^\d+$/.test(leader.startTime)) return [];
+  // One syscall says whether the group has anyone left (mostly not), before reading every process.
+  if (!groupExists(leader.pid)) return [];
   const marker = `DISPATCH_TASK_DIR=${taskDir}`;
   const members: number[] = [];
   let names: string[];
@@ -68,6 +70,16 @@ export function orphanedGroupMembers(leader: { pid: number; startTime: string },
     }
   }
   return members;
+}
+
+/** Whether process group `pgid` has any member (`kill -0 -pgid`): only "no such process" says no. */
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /** What /proc says of a live process: its parent, its process group and its start time. */

@@ -29,7 +29,21 @@ export type CompleteDeadlineEvent = (event: TaskEvent) => Promise<TaskEvent>;
  * @example machine.provide({ actors: { deadline: createDeadlineLogic(systemClock) } })
  */
 export function createDeadlineLogic(clock: Clock, complete?: CompleteDeadlineEvent) {
-  return fromCallback<TaskEvent, DeadlineInput>(({ input, sendBack }) => {
+  return fromCallback<TaskEvent, DeadlineInput>(deadlineCallback(clock, complete));
+}
+
+/** What a deadline actor runs (see createDeadlineLogic): its start, returning its stop. */
+export type DeadlineCallback = (args: {
+  input: DeadlineInput;
+  sendBack: (event: TaskEvent) => void;
+}) => (() => void) | undefined;
+
+/**
+ * The body of `createDeadlineLogic`, for a host that shares one machine between many tasks and
+ * finds each task's clock and facts when the actor starts.
+ */
+export function deadlineCallback(clock: Clock, complete?: CompleteDeadlineEvent): DeadlineCallback {
+  return ({ input, sendBack }) => {
     const { at } = input;
     if (at === null) return undefined;
     let handle: unknown;
@@ -51,7 +65,7 @@ export function createDeadlineLogic(clock: Clock, complete?: CompleteDeadlineEve
       stopped = true;
       clock.clearTimeout(handle);
     };
-  });
+  };
 }
 
 /** The longest delay a timer takes. */

@@ -1,6 +1,5 @@
 import { watch as fsWatch, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { watch as chokidarWatch } from 'chokidar';
 import { it } from 'vitest';
 import { runWriter, tempDispatchDir, waitFor, writeAtomicSync } from '../test/fixtures/watch/helpers.js';
 import { createFactSource } from '../src/watch/fact-source.js';
@@ -34,19 +33,6 @@ const detectors: Array<[string, Detector]> = [
         }),
       );
       return () => watchers.forEach((w) => w.close());
-    },
-  ],
-  [
-    'chokidar alone (add events)',
-    async (_d, tasksDir, seen) => {
-      const w = chokidarWatch(tasksDir, { ignoreInitial: true, depth: 2 });
-      w.on('add', (path) => {
-        const parts = path.split('/');
-        const seq = seqOf(parts[parts.length - 1] ?? '');
-        if (seq !== undefined) seen(`${parts[parts.length - 3]}/${seq}`);
-      });
-      await new Promise<void>((r) => w.once('ready', r));
-      return () => w.close();
     },
   ],
   ...[

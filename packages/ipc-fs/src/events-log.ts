@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isTaskEventType, isWellFormedEvent, type LogEvent, type TaskEvent } from '@dispatch/core';
 import { diskWriteError, isErrno } from './errors.js';
-import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
+import { FILE_LIMITS, READ_FLAGS, readDataFileSync } from './safe-read.js';
 
 const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
 
@@ -82,6 +82,19 @@ function readLogText(path: string): string {
   }
 }
 
+/** Whether the file at `path`, `size` bytes long, ends without a newline (a torn last line). */
+async function endsMidLine(path: string, size: number): Promise<boolean> {
+  if (size === 0) return false;
+  const handle = await open(path, READ_FLAGS);
+  try {
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A log's lines as events, skipping what is not one and a torn last line. */
 function parseEventLog(text: string): EventLogRead {
   const lines = text.split('\n');
@@ -129,7 +142,8 @@ export class EventLogWriter {
   private constructor(
     readonly path: string,
     private lastSeq: number,
-    private needsNewline: boolean,
+    /** The log ends mid-line (a torn write), to fence off first; undefined: look at the first append. */
+    private needsNewline: boolean | undefined,
   ) {}
 
   /** Opens the log at `path` (created on first append), continuing its numbering. */
@@ -138,6 +152,18 @@ export class EventLogWriter {
     const { events } = parseEventLog(text);
     const lastSeq = events.reduce((max, e) => Math.max(max, e.seq), 0);
     return new EventLogWriter(path, lastSeq, text !== '' && !text.endsWith('\n'));
+  }
+
+  /**
+   * Continues the log at `path` whose events the caller has just read (`readEventLog`'s, as
+   * `deriveTaskState` returns them) and that nobody else appends to: no second read of it.
+   */
+  static continue(path: string, events: readonly LoggedEvent[]): EventLogWriter {
+    return new EventLogWriter(
+      path,
+      events.reduce((max, e) => Math.max(max, e.seq), 0),
+      undefined,
+    );
   }
 
   /** The seq of the last event written. */
@@ -175,13 +201,14 @@ export class EventLogWriter {
         ...facts,
       }),
     );
-    const line = `${this.needsNewline ? '\n' : ''}${logged.map((l) => `${JSON.stringify(l)}\n`).join('')}`;
     // Never through a planted link: appended to, its target would take dispatch's log lines.
     const handle = await open(this.path, APPEND_FLAGS, 0o644).catch((err: unknown) => {
       throw diskWriteError(err, this.path);
     });
     const sizeBefore = (await handle.stat()).size;
     try {
+      this.needsNewline ??= await endsMidLine(this.path, sizeBefore);
+      const line = `${this.needsNewline ? '\n' : ''}${logged.map((l) => `${JSON.stringify(l)}\n`).join('')}`;
       await handle.write(line);
       await handle.datasync();
     } catch (err) {

@@ -107,6 +107,29 @@ describe('event log', () => {
     expect(read.skipped).toBe(1);
   });
 
+  it('continues a log just read without reading it again: a torn last line is fenced off at the first append', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'events.jsonl');
+    const whole = '{"seq":1,"at":"2026-11-24T10:00:00.000Z","type":"start"}';
+    for (const tail of ['\n', '', '\n{"seq":2,"at":"2026-11-24T1']) {
+      await writeFile(path, `${whole}${tail}`);
+      const log = EventLogWriter.continue(path, (await readEventLog(path)).events);
+      expect(log.seq).toBe(1);
+      await log.append({ type: 'cancel', at: Date.parse('2026-11-24T10:00:01.000Z') });
+      await log.append({ type: 'note.added', at: Date.parse('2026-11-24T10:00:02.000Z') });
+      const read = await readEventLog(path);
+      expect(read.events.map((e) => [e.seq, e.type])).toEqual([
+        [1, 'start'],
+        [2, 'cancel'],
+        [3, 'note.added'],
+      ]);
+      expect(read.torn).toBe(false);
+    }
+    const fresh = join(dir, 'none-yet.jsonl');
+    await EventLogWriter.continue(fresh, []).append({ type: 'start', at: 0 });
+    expect((await readEventLog(fresh)).events.map((e) => e.seq)).toEqual([1]);
+  });
+
   it('skips lines that are not events, and unknown types are kept for readers to skip', async () => {
     const dir = await tempDir();
     await mkdir(dir, { recursive: true });

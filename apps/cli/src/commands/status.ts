@@ -102,7 +102,7 @@ async function watchFrames(ctx: CommandContext, dispatchDir: string, ids: string
   const tty = io.outColumns !== undefined && ctx.options.json !== true;
   let last = first;
   const frame = async () => render(ctx, dispatchDir, await deriveTasks(dispatchDir, ids), ids.length === 1);
-  // Loaded only here: watching (chokidar) is not what a plain `status` should pay for at start-up.
+  // Loaded only here: watching is not what a plain `status` should pay for at start-up.
   const { waitFor } = await import('@dispatch/runtime/watch');
   await watchScreen(io, tty, first, frame, (signal, draw) =>
     waitFor<true>(

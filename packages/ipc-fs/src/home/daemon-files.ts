@@ -10,6 +10,10 @@ export interface DaemonInfo {
   /** The build of the code it runs (see BUILD_ID); absent in daemons of older builds. */
   buildId?: string;
   startedAt: string;
+  /** The machine it runs on (`os.hostname()`): its pid means something only there. */
+  host?: string;
+  /** The identity of the lock it holds (the lock folder's inode and birth time), when the filesystem tells it. */
+  lock?: string;
 }
 
 /** The daemon's files under `$DISPATCH_HOME`. */
@@ -67,6 +71,8 @@ export interface WatchHealth {
   degraded: boolean;
   /** Facts found first by the watcher and first by a scan: many by scans while watching means lost events. */
   facts?: { fromWatcher: number; fromScan: number };
+  /** How many of the workspace's registered tasks the daemon hosts (rebuilt from their files and followed). */
+  tasks?: number;
 }
 
 /** What the daemon last said of its workspaces (`daemon-health.json`); [] when it said nothing. */

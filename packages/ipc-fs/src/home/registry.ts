@@ -3,6 +3,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { publishExclusive } from '../atomic-write.js';
+import { listFolder, type ListingMemo } from '../folder-listing.js';
 import { isValidTaskId } from '../task-id.js';
 
 /** A task `run` created and handed to the daemon: where it is and the environment it runs in. */
@@ -42,17 +43,23 @@ export async function registerTask(home: string, registration: Registration): Pr
 /**
  * Every registration under `home` (unreadable ones skipped), but those `known(key, id)` says the
  * caller already has: a daemon re-lists often, and re-reading every file each time is waste.
+ * With a `memo`, a folder unchanged since its last listing costs one stat.
  */
 export async function listRegistrations(
   home: string,
   known: (key: string, id: string) => boolean = () => false,
+  memo?: ListingMemo,
 ): Promise<Registration[]> {
   const found: Registration[] = [];
   const root = registryDir(home);
-  const workspaces = await readdir(root).catch(() => [] as string[]);
+  const names = async (dir: string) =>
+    memo
+      ? (await listFolder(dir, memo).catch(() => [])).map((e) => e.name)
+      : await readdir(dir).catch(() => [] as string[]);
+  const workspaces = await names(root);
   for (const key of workspaces) {
-    const names = await readdir(join(root, key)).catch(() => [] as string[]);
-    for (const name of names) {
+    const files = await names(join(root, key));
+    for (const name of files) {
       if (!name.endsWith('.json') || known(key, name.slice(0, -'.json'.length))) continue;
       try {
         const r = JSON.parse(await readFile(join(root, key, name), 'utf8')) as Registration;

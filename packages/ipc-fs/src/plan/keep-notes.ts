@@ -40,6 +40,7 @@ export function createNoteKeeper(planPath: string, options: NoteKeeperOptions = 
   let again = false;
 
   const pass = async () => {
+    if (notes.size === 0) return; // none to keep: nothing to read
     let text: string;
     try {
       text = await readDataFile(planPath);

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FSWatcher, watch } from 'chokidar';
+import { type FSWatcher, watch } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFactSource } from './fact-source.js';
 import { type Collected, collectFacts, duplicates } from '../../test/fixtures/watch/collect.js';
@@ -65,6 +65,7 @@ describe('createFactSource without a reliable watcher', { timeout: 30_000 }, () 
       watcherEventFilter: () => false,
       isSettled: (id) => id === 'finished',
       settledScanEvery: 1000,
+      quietScanMs: 20,
     });
     writeAtomicSync(join(c.tasksDir, 'finished', 'ipc', '001.question'), 'q?');
     writeAtomicSync(join(c.tasksDir, 'live', 'ipc', '001.question'), 'q?');
@@ -81,7 +82,7 @@ describe('createFactSource without a reliable watcher', { timeout: 30_000 }, () 
     const c = await start({
       scanIntervalMs: 0,
       watcherEventFilter: () => false,
-      createWatcher: (root, options) => (watcher = watch(root, options)),
+      watchFolder: (dir, listener) => (watcher ??= watch(dir, listener)),
     });
     writeAtomicSync(join(c.tasksDir, 'full', 'ipc', '001.question'), 'q?');
     const error = Object.assign(new Error('watch tasks/full/ipc ENOSPC'), { code: 'ENOSPC' });

@@ -108,7 +108,7 @@ describe('createFactSource delivery', { timeout: 30_000 }, () => {
     const outside = join(setup().dispatchDir, 'elsewhere');
     writeAtomicSync(join(outside, 'ipc', '001.question'), 'answer me out here');
     symlinkSync(outside, join(tasksDir, 'evil'));
-    const c = await collectFacts(dispatchDir, { scanIntervalMs: 20 });
+    const c = await collectFacts(dispatchDir, { scanIntervalMs: 20, quietScanMs: 20 });
     defer(() => c.source.close());
     symlinkSync(outside, join(tasksDir, 'evil-later'));
     writeAtomicSync(join(outside, 'ipc', '002.question'), 'and here');

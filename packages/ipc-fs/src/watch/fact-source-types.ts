@@ -1,5 +1,5 @@
-import type { ChokidarOptions, FSWatcher } from 'chokidar';
 import type { Fact } from './facts.js';
+import type { WatchFolder } from './tasks-watcher.js';
 
 /** Options of `createFactSource`. */
 export interface FactSourceOptions {
@@ -14,26 +14,43 @@ export interface FactSourceOptions {
   /** Watcher, listing and onFact failures (default: a process warning). Never stops the source. */
   onError?: (error: unknown, fact?: Fact) => void;
   /**
-   * Full scan period, the safety net for lost events and failed deliveries, which also
-   * re-reports recently written plans (default 2000; 0 disables it).
+   * The scan period, the safety net for lost events and failed deliveries, which also re-reports
+   * recently written plans (default 2000; 0 disables it). Every period lists the tasks
+   * `isRemote` names and those the watcher just reported a plan or a new folder of. The full
+   * scan of every task runs every period while no watcher works (not started, or failed), and
+   * after a burst of events that may have overflowed inotify's queue (which drops events
+   * silently); otherwise every `quietScanMs`.
    */
   scanIntervalMs?: number;
+  /** The gap between full scans while the watcher works and nothing suggests a loss (default 60000). */
+  quietScanMs?: number;
+  /**
+   * Tasks whose files may change where the watcher cannot see it (a worker on another node of
+   * a shared filesystem: inotify sees only this machine's writes): every period lists them.
+   */
+  isRemote?: (taskId: string) => boolean;
   /**
    * Tasks nothing more is expected of (a daemon's finished tasks). Periodic scans list them only
-   * once every `settledScanEvery` periods, so an idle daemon with many finished tasks stays
+   * once every `settledScanEvery` full scans, so an idle daemon with many finished tasks stays
    * cheap; the watcher and `scanNow()` still cover them as any other.
    */
   isSettled?: (taskId: string) => boolean;
-  /** How many periodic scans pass between two listings of a settled task (default 12). */
+  /** How many periodic full scans pass between two listings of a settled task (default 12). */
   settledScanEvery?: number;
+  /**
+   * Told of every change the watcher sees in a task's folders, whether it names a protocol file
+   * or not (worker.log growing, a temp file): for upkeep that should follow what changes. Writes
+   * the watcher cannot see (another node's, lost events) are not told.
+   */
+  onTouched?: (taskId: string) => void;
   /** Quiet time that coalesces a burst of plan.md writes into one fact (default 20). */
   debounceMs?: number;
-  /** Use chokidar for fast detection (default true); false leaves only the scans. */
+  /** Watch the folders for fast detection (default true); false leaves only the scans. */
   useWatcher?: boolean;
   /** Test hook: return false to drop a watcher event, as inotify does on queue overflow. */
   watcherEventFilter?: (path: string) => boolean;
-  /** Makes the chokidar watcher (tests inject failures; a network share may want `usePolling`). */
-  createWatcher?: (root: string, options: ChokidarOptions) => FSWatcher;
+  /** How one folder is watched (default `fs.watch`): tests inject deaf or failing watches. */
+  watchFolder?: WatchFolder;
 }
 
 /** Counters of a fact source, for logs and the inspector. */
@@ -41,6 +58,7 @@ export interface FactSourceStats {
   factsFromWatcher: number;
   /** Facts found first by a scan; more than a few while `watching` means the watcher loses events. */
   factsFromScan: number;
+  /** Full scans done (scanNow's and the periodic ones). */
   scans: number;
   watcherEvents: number;
   watcherEventsDropped: number;

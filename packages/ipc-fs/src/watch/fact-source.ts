@@ -1,12 +1,12 @@
-import type { FSWatcher } from 'chokidar';
 import { tasksDir } from '../paths.js';
 import { listTaskIds } from '../task-folder.js';
 import type { FactSource, FactSourceOptions, FactSourceStats } from './fact-source-types.js';
 import type { Fact } from './facts.js';
 import { AREAS, dirIdentity } from './scan.js';
+import { ScanCadence } from './scan-cadence.js';
 import { ScanQueue } from './scan-queue.js';
 import { type Scope, TaskTracker } from './task-tracker.js';
-import { type WatchHint, watchTasksDir } from './tasks-watcher.js';
+import { type TasksWatcher, type WatchHint, watchTasksDir } from './tasks-watcher.js';
 import { forEachLimit, KeyedDebounce, TimerSet } from './timers.js';
 
 const SCAN_SCOPES: readonly Scope[] = ['dir', ...AREAS];
@@ -17,17 +17,17 @@ const PERIODIC_SCAN_SCOPES: readonly Scope[] = [...SCAN_SCOPES, 'recent-plan'];
  * timestamp tick share a version, and only a re-read after the last one is sure to see it.
  */
 const RECENT_PLAN_SLACK_MS = 2000;
-/** When to list a new folder again: after chokidar has attached its watch, which it does not report. */
-const NEW_DIR_RECHECKS_MS = [50, 500];
 /** Tasks listed at once by a scan. */
 const SCAN_CONCURRENCY = 16;
+/** The gap between two full scans while the watcher runs and nothing suggests a loss. */
+const QUIET_SCAN_MS = 60_000;
 
 class WatchingFactSource implements FactSource {
   private readonly tracker: TaskTracker;
   private readonly timers = new TimerSet();
   private readonly planDebounce: KeyedDebounce;
   private readonly counts = { scans: 0, watcherEvents: 0, watcherEventsDropped: 0, watcherErrors: 0, degraded: false };
-  private watcher: FSWatcher | undefined;
+  private watcher: TasksWatcher | undefined;
   /** Identity of the `tasks/` folder the watcher follows. */
   private watchedRoot: string | undefined;
   private starting: Promise<void> | undefined;
@@ -36,14 +36,24 @@ class WatchingFactSource implements FactSource {
     this.fullScan(periodic ? PERIODIC_SCAN_SCOPES : SCAN_SCOPES, periodic),
   );
   private periodicScans = 0;
+  private readonly cadence: ScanCadence;
+  /** Tasks the next period lists besides the remote ones: a plan just written, a folder just made. */
+  private readonly recheck = new Map<string, Set<Scope>>();
   private readonly onError: (error: unknown, fact?: Fact) => void;
 
   constructor(private readonly options: FactSourceOptions) {
     this.onError = options.onError ?? ((err) => process.emitWarning(`dispatch fact source: ${String(err)}`));
     const debounceMs = options.debounceMs ?? 20;
     this.planDebounce = new KeyedDebounce(debounceMs, debounceMs * 10);
-    const hooks = { deliver: (fact: Fact) => options.onFact(fact), onError: this.onError, isClosed: () => this.closed };
+    const hooks = {
+      deliver: (fact: Fact) => options.onFact(fact),
+      onError: this.onError,
+      // Retried by the next period, not only by the next full scan, which may be a minute away.
+      failed: (taskId: string) => this.recheckNextPeriod(taskId, SCAN_SCOPES),
+      isClosed: () => this.closed,
+    };
     this.tracker = new TaskTracker(options.dispatchDir, hooks, Math.max(0, this.interval) + RECENT_PLAN_SLACK_MS);
+    this.cadence = new ScanCadence(this.interval, Math.max(this.interval, options.quietScanMs ?? QUIET_SCAN_MS));
   }
 
   get stats(): FactSourceStats {
@@ -78,15 +88,43 @@ class WatchingFactSource implements FactSource {
   private schedulePeriodicScan(): void {
     if (this.closed || this.interval <= 0) return;
     this.timers.after(this.interval, () => {
-      this.scans
-        .request(true)
+      this.periodicScan()
         .catch((err) => this.onError(err))
         .finally(() => this.schedulePeriodicScan());
     });
   }
 
+  /** A watcher runs and has not failed: it reports this machine's writes as they happen. */
+  private get watcherWorks(): boolean {
+    return this.watcher !== undefined && !this.counts.degraded;
+  }
+
+  /**
+   * One period: the full scan when it is due (always, without a working watcher); else only the
+   * tasks the watcher cannot see (remote) and those it just reported a plan or a new folder of.
+   */
+  private async periodicScan(): Promise<void> {
+    if (this.cadence.fullDue(Date.now(), this.watcherWorks)) return this.scans.request(true);
+    const some = new Map(this.recheck);
+    this.recheck.clear();
+    const { isRemote } = this.options;
+    if (isRemote)
+      for (const id of this.tracker.knownIds()) if (isRemote(id)) some.set(id, new Set(PERIODIC_SCAN_SCOPES));
+    await forEachLimit([...some], SCAN_CONCURRENCY, ([id, scopes]) => this.tracker.mark(id, scopes, 'scan'));
+  }
+
+  /** Lists `taskId` again at the next period (merging `scopes` with any already asked). */
+  private recheckNextPeriod(taskId: string, scopes: readonly Scope[]): void {
+    const known = this.recheck.get(taskId);
+    if (known) for (const scope of scopes) known.add(scope);
+    else this.recheck.set(taskId, new Set(scopes));
+  }
+
   private async fullScan(scopes: readonly Scope[], periodic: boolean): Promise<void> {
     if (this.closed) return;
+    // Every full scan checks the watcher (attaching it first if need be), then lists every task.
+    this.cadence.fullScanStarts(Date.now());
+    if (periodic) this.recheck.clear(); // this scan lists them all, recent plans included
     await this.ensureWatcher();
     // Known ids no longer listed are looked at too, so a deleted (or symlinked) task is forgotten.
     let ids = [...new Set([...(await listTaskIds(this.options.dispatchDir)), ...this.tracker.knownIds()])];
@@ -115,7 +153,8 @@ class WatchingFactSource implements FactSource {
       onHint: (hint) => this.onHint(hint),
       onError: (err) => this.onWatcherError(err),
       filter: (path) => this.countEvent(path),
-      ...(this.options.createWatcher ? { createWatcher: this.options.createWatcher } : {}),
+      ...(this.options.watchFolder ? { watchFolder: this.options.watchFolder } : {}),
+      ...(this.options.onTouched ? { onTouched: this.options.onTouched } : {}),
     }).then(
       async (watcher) => {
         if (this.closed) return watcher.close();
@@ -130,8 +169,11 @@ class WatchingFactSource implements FactSource {
 
   private countEvent(path: string): boolean {
     this.counts.watcherEvents++;
+    this.cadence.event();
     if (this.options.watcherEventFilter?.(path) === false) {
+      // A test's stand-in for inotify's overflow, which a burst of events always comes with.
       this.counts.watcherEventsDropped++;
+      this.cadence.mayHaveLost();
       return false;
     }
     return true;
@@ -158,15 +200,15 @@ class WatchingFactSource implements FactSource {
       // a writer saving in place could be read half-written, but its last write raises one more
       // event, and the periodic scan reports a recent plan again even at an unchanged version.
       this.planDebounce.schedule(taskId, () => void this.tracker.mark(taskId, ['plan'], 'watcher'));
+      // A save in place may look unchanged (see RECENT_PLAN_SLACK_MS): the next period reads it again.
+      this.recheckNextPeriod(taskId, ['plan', 'recent-plan']);
       return;
     }
     const scopes: readonly Scope[] = hint.kind === 'task' ? SCAN_SCOPES : [hint.area];
     void this.tracker.mark(taskId, scopes, 'watcher');
-    if (hint.newDir) {
-      // Files written into a folder before its watch exists raise no event: list it again later.
-      for (const ms of NEW_DIR_RECHECKS_MS)
-        this.timers.after(ms, () => void this.tracker.mark(taskId, scopes, 'watcher'));
-    }
+    // A new folder is watched before its hint comes, so the listing above sees what was written
+    // before the watch; the next period lists it once more all the same (it costs one listing).
+    if (hint.newDir) this.recheckNextPeriod(taskId, scopes);
   }
 }
 
@@ -175,11 +217,13 @@ class WatchingFactSource implements FactSource {
  * exit, request, new task) to `onFact` until a call for it succeeds, then never again. A call
  * that throws or rejects goes to `onError`; that fact and the later ones of the same listing
  * are delivered again by the task's next listing (a watcher event or the periodic scan).
- * plan.md is reported once per version (inode, mtime, ctime, size), and also by every periodic
- * scan while its mtime is younger than one scan period plus 2 s: a same-size save in place
- * within one timestamp tick looks unchanged, so consumers re-read and dedupe by content.
- * The watcher only makes detection fast; full scans at start, on watcher errors and every
- * `scanIntervalMs` are the source of truth. Symlinked task folders are ignored. Facts of one
+ * plan.md is reported once per version (inode, mtime, ctime, size), and also by the next periodic
+ * listing of its task while its mtime is younger than one scan period plus 2 s: a same-size save
+ * in place within one timestamp tick looks unchanged, so consumers re-read and dedupe by content.
+ * The watcher only makes detection fast; full scans at start, on watcher errors and periodically
+ * are the source of truth — every `scanIntervalMs` without a working watcher or after a burst of
+ * events that may have lost some, else every `quietScanMs` — while the tasks `isRemote` names
+ * are listed every period. Symlinked task folders are ignored. Facts of one
  * task are delivered one at a time in a stable order; different tasks may be delivered
  * concurrently. Resolves once the initial scan's facts were delivered.
  * @example

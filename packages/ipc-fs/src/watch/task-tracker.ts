@@ -39,6 +39,8 @@ interface Found {
 export interface TrackerHooks {
   deliver(fact: Fact): unknown;
   onError(error: unknown, fact?: Fact): void;
+  /** A listing or a delivery of task `taskId` failed: it must be listed again (its facts are not reported yet). */
+  failed?(taskId: string): void;
   isClosed(): boolean;
 }
 
@@ -112,6 +114,7 @@ export class TaskTracker {
           await this.deliverAll(await this.refresh(state, scopes), origin);
         } catch (err) {
           this.hooks.onError(err);
+          this.hooks.failed?.(state.id);
         } finally {
           for (const resolve of waiters) resolve();
         }
@@ -135,6 +138,7 @@ export class TaskTracker {
         await this.hooks.deliver(fact);
       } catch (err) {
         this.hooks.onError(err, fact);
+        this.hooks.failed?.(fact.taskId);
         return;
       }
       commit();

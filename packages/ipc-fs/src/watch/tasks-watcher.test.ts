@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDispatchDir, waitFor, writeAtomicSync } from '../../test/fixtures/watch/helpers.js';
@@ -41,8 +41,10 @@ describe('watchTasksDir', { timeout: 30_000 }, () => {
     const t = join(tasksDir, 'beta');
     mkdirSync(join(t, 'ipc'), { recursive: true });
     const hints: string[] = [];
+    const touched = new Set<string>();
     const watcher = await watchTasksDir(tasksDir, {
       onHint: (h) => void hints.push(key(h)),
+      onTouched: (id) => void touched.add(id),
       onError: (e) => {
         throw e;
       },
@@ -50,6 +52,8 @@ describe('watchTasksDir', { timeout: 30_000 }, () => {
     cleanups.push(() => watcher.close());
 
     appendFileSync(join(t, 'worker.log'), 'chatty worker output\n'.repeat(100));
+    // No hint for the log, but the task is told touched (the daemon's upkeep follows that).
+    await waitFor(() => touched.has('beta'), 'the log written to');
     writeAtomicSync(join(t, 'events.jsonl'), '{}\n');
     writeFileSync(join(t, 'ipc', '.001.question.1.0123456789ab.tmp'), 'half');
     writeAtomicSync(join(t, 'ipc', 'notes.txt'), 'not protocol');
@@ -62,5 +66,31 @@ describe('watchTasksDir', { timeout: 30_000 }, () => {
     // the folder's hint is certain, and the fact source lists the whole task on it.
     writeAtomicSync(join(tasksDir, 'gamma', 'attempts', '1.exit'), '{}');
     await waitFor(() => hints.includes('task:gamma'), 'the hint of the new task');
+  });
+
+  it('never watches through a symlink, and lets go of a folder that is removed', async () => {
+    const { tasksDir, cleanup } = tempDispatchDir();
+    cleanups.push(cleanup);
+    const elsewhere = tempDispatchDir();
+    cleanups.push(elsewhere.cleanup);
+    mkdirSync(join(elsewhere.tasksDir, 'outside', 'ipc'), { recursive: true });
+    symlinkSync(join(elsewhere.tasksDir, 'outside'), join(tasksDir, 'evil'));
+    mkdirSync(join(tasksDir, 'delta', 'ipc'), { recursive: true });
+    const hints: string[] = [];
+    const watcher = await watchTasksDir(tasksDir, {
+      onHint: (h) => void hints.push(key(h)),
+      onError: (e) => {
+        throw e;
+      },
+    });
+    cleanups.push(() => watcher.close());
+    expect(watcher.folders).toBe(3); // tasks/, delta/, delta/ipc/
+    symlinkSync(join(elsewhere.tasksDir, 'outside'), join(tasksDir, 'evil-later'));
+    mkdirSync(join(tasksDir, 'delta', 'attempts'));
+    await waitFor(() => hints.includes('attempts:delta:new'), 'the new attempts/ folder');
+    expect(watcher.folders).toBe(4);
+    rmSync(join(tasksDir, 'delta'), { recursive: true });
+    await waitFor(() => watcher.folders === 1, 'the watches of the removed task to close');
+    expect(hints).toContain('task:evil-later');
   });
 });

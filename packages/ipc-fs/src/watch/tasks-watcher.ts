@@ -1,6 +1,6 @@
+import { lstatSync, readdirSync, watch } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
-import { type ChokidarOptions, type FSWatcher, watch } from 'chokidar';
+import { join, resolve, sep } from 'node:path';
 import { isValidTaskId } from '../task-id.js';
 import { isProtocolName } from './facts.js';
 import type { Area } from './scan.js';
@@ -14,95 +14,173 @@ export type WatchHint =
   /** One area of a task; `newDir` when the area's folder itself was created or removed. */
   | { kind: 'area'; taskId: string; area: Area; newDir: boolean };
 
-/** How a tasks watcher reports, plus test and deployment hooks. */
+/** One folder's watch, as `fs.watch` returns it: failures come as 'error' events. */
+export interface FolderWatch {
+  close(): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** Watches one folder, calling `listener` with each event and the name it concerns (null: not said). */
+export type WatchFolder = (dir: string, listener: (event: string, name: string | null) => void) => FolderWatch;
+
+/** How a tasks watcher reports, plus a test hook. */
 export interface TasksWatcherOptions {
   onHint(hint: WatchHint): void;
   onError(error: unknown): void;
   /** Called with each event's path; returning false drops the event (tests simulate inotify losses). */
   filter?: (path: string) => boolean;
-  /** Makes the chokidar watcher (tests inject failures; a network share may want `usePolling`). */
-  createWatcher?: (root: string, options: ChokidarOptions) => FSWatcher;
+  /** Told of every event in a task's folders, whatever file it names (worker.log, a temp file). */
+  onTouched?(taskId: string): void;
+  /** How one folder is watched (default `fs.watch`): tests make deaf or failing watches. */
+  watchFolder?: WatchFolder;
 }
 
-const AREA_DIRS = new Set<string>(['ipc', 'attempts', 'requests']);
-
-/** Path parts below the tasks folder, or undefined for a path outside it. */
-function partsOf(root: string, path: string): string[] | undefined {
-  const rel = relative(root, path);
-  if (rel === '') return [];
-  if (rel.startsWith('..')) return undefined;
-  return rel.split(sep);
+/** A running tasks watcher. */
+export interface TasksWatcher {
+  /** How many folders it watches now. */
+  readonly folders: number;
+  close(): Promise<void>;
 }
 
-/** Only `tasks/`, `tasks/<id>/` and `tasks/<id>/{ipc,attempts,requests}/` are watched: folders only. */
-function isIgnored(root: string, path: string, isDir: boolean | undefined): boolean {
-  const parts = partsOf(root, path);
-  if (parts === undefined) return true;
-  const [id, area] = parts;
-  if (id === undefined) return false;
-  if (isDir === false || !isValidTaskId(id) || parts.length > 2) return true;
-  return area !== undefined && !AREA_DIRS.has(area);
-}
+const AREA_DIRS: readonly Area[] = ['ipc', 'attempts', 'requests'];
+const isAreaDir = (name: string): name is Exclude<Area, 'plan'> => (AREA_DIRS as readonly string[]).includes(name);
 
-/** Turns a change in folder `parts` (file `name`, when the event names one) into a hint. */
-function hintFor(parts: string[], name: string | undefined): WatchHint | undefined {
-  const [taskId, area] = parts;
-  if (taskId === undefined) {
-    if (name === undefined) return { kind: 'all' };
-    return isValidTaskId(name) ? { kind: 'task', taskId: name, newDir: true } : undefined;
+const nodeWatch: WatchFolder = (dir, listener) =>
+  watch(dir, { persistent: true }, (event, name) => listener(event, name === null ? null : String(name)));
+
+/**
+ * The watches of `tasks/`, `tasks/<id>/` and `tasks/<id>/{ipc,attempts,requests}/`: folders
+ * only, one `fs.watch` each (never files: a file watch dies at the first rename-save), made at
+ * once when a folder appears — no crawl, no stat of any file. A folder is watched only while it
+ * is a real folder, never through a symlink (a committed `tasks/x -> /elsewhere` is no task).
+ */
+class FolderWatches implements TasksWatcher {
+  /** By path: the watch and the identity (inode) of the folder it follows. */
+  private readonly watches = new Map<string, { watch: FolderWatch; ino: number }>();
+  private closed = false;
+
+  constructor(
+    private readonly root: string,
+    private readonly options: TasksWatcherOptions,
+  ) {}
+
+  get folders(): number {
+    return this.watches.size;
   }
-  if (area === undefined) {
-    if (name === undefined) return { kind: 'task', taskId, newDir: false };
-    if (name === 'plan.md') return { kind: 'area', taskId, area: 'plan', newDir: false };
-    return AREA_DIRS.has(name) ? { kind: 'area', taskId, area: name as Area, newDir: true } : undefined;
+
+  start(): void {
+    this.follow(this.root, []);
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.root);
+    } catch (err) {
+      this.options.onError(err);
+    }
+    for (const name of names) if (isValidTaskId(name)) this.followTask(name);
   }
-  if (name !== undefined && !isProtocolName(area as Exclude<Area, 'plan'>, name)) return undefined;
-  return { kind: 'area', taskId, area: area as Area, newDir: false };
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const { watch } of this.watches.values()) watch.close();
+    this.watches.clear();
+  }
+
+  /** Watches task `id`'s folder and its areas while it is a real folder; stops when it is not. */
+  private followTask(id: string): void {
+    const dir = join(this.root, id);
+    if (!this.follow(dir, [id])) return;
+    for (const area of AREA_DIRS) this.follow(join(dir, area), [id, area]);
+  }
+
+  /**
+   * Watches `dir` if it is a real folder (once per identity: a folder made anew under the same
+   * name gets a new watch); forgets the watches at and below it otherwise. True while watched.
+   */
+  private follow(dir: string, parts: readonly string[]): boolean {
+    if (this.closed) return false;
+    let ino: number;
+    try {
+      const stats = lstatSync(dir);
+      if (!stats.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+      ino = stats.ino;
+    } catch {
+      this.unfollow(dir);
+      return false;
+    }
+    const known = this.watches.get(dir);
+    if (known?.ino === ino) return true;
+    if (known) this.unfollow(dir);
+    try {
+      const folder = (this.options.watchFolder ?? nodeWatch)(dir, (_event, name) => this.onEvent(dir, parts, name));
+      folder.on('error', (err) => this.options.onError(err));
+      this.watches.set(dir, { watch: folder, ino });
+      return true;
+    } catch (err) {
+      // ENOSPC (out of watches) and the like: the caller falls back on scanning.
+      this.options.onError(err);
+      return false;
+    }
+  }
+
+  /** Whether the root folder is still the one watched. */
+  private rootIsWatched(): boolean {
+    try {
+      return lstatSync(this.root).ino === this.watches.get(this.root)?.ino;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes the watches of `dir` and of every folder below it. */
+  private unfollow(dir: string): void {
+    for (const [path, { watch }] of this.watches) {
+      if (path !== dir && !path.startsWith(dir + sep)) continue;
+      watch.close();
+      this.watches.delete(path);
+    }
+  }
+
+  private onEvent(dir: string, parts: readonly string[], name: string | null): void {
+    if (this.closed) return;
+    if (this.options.filter && !this.options.filter(name === null ? dir : join(dir, name))) return;
+    const touched = parts[0] ?? (name !== null && isValidTaskId(name) ? name : undefined);
+    if (touched !== undefined) this.options.onTouched?.(touched);
+    const hint = this.hintFor(parts, name);
+    if (hint) this.options.onHint(hint);
+  }
+
+  /** Turns a change in the folder at `parts` (`name`, when the event says) into a hint, watching a new folder first. */
+  private hintFor(parts: readonly string[], name: string | null): WatchHint | undefined {
+    const [taskId, area] = parts;
+    if (taskId === undefined) {
+      // tasks/ itself gone or replaced: everything is to be looked at (the caller's scan then
+      // finds the folder changed and watches anew).
+      if (name === null || !this.rootIsWatched()) return { kind: 'all' };
+      if (!isValidTaskId(name)) return undefined;
+      this.followTask(name);
+      return { kind: 'task', taskId: name, newDir: true };
+    }
+    if (area === undefined) {
+      if (name === null) return { kind: 'task', taskId, newDir: false };
+      if (name === 'plan.md') return { kind: 'area', taskId, area: 'plan', newDir: false };
+      if (!isAreaDir(name)) return undefined;
+      this.follow(join(this.root, taskId, name), [taskId, name]);
+      return { kind: 'area', taskId, area: name, newDir: true };
+    }
+    if (name !== null && !isProtocolName(area as Exclude<Area, 'plan'>, name)) return undefined;
+    return { kind: 'area', taskId, area: area as Area, newDir: false };
+  }
 }
 
 /**
- * Watches the folders of `tasksDir` (never files: a file watch dies at the first rename-save)
- * and reports hints about what to re-list. Resolves once chokidar is ready, which does not
- * prove every folder is watched (ENOSPC/EMFILE come later as errors): the caller scans anyway.
+ * Watches the folders of `tasksDir` (see FolderWatches) and reports hints about what to
+ * re-list. Resolves once every folder present is watched; a watch that cannot be made (ENOSPC)
+ * is reported to `onError`, and the caller scans anyway.
  */
-export async function watchTasksDir(tasksDir: string, options: TasksWatcherOptions): Promise<FSWatcher> {
-  // tasks/ itself may be a symlink (resolved here, as chokidar will not follow it below).
+export async function watchTasksDir(tasksDir: string, options: TasksWatcherOptions): Promise<TasksWatcher> {
+  // tasks/ itself may be a symlink (resolved here; nothing below it is followed through one).
   const root = await realpath(tasksDir).catch(() => resolve(tasksDir));
-  const chokidarOptions: ChokidarOptions = {
-    ignoreInitial: true,
-    depth: 2,
-    // A symlinked task folder is no task (dirIdentity refuses it); never watch where it points.
-    followSymlinks: false,
-    ignored: (path, stats) => isIgnored(root, path, stats?.isDirectory()),
-  };
-  const watcher = (options.createWatcher ?? watch)(root, chokidarOptions);
-  const report = (dir: string, name: string | undefined): void => {
-    const full = name === undefined ? dir : resolve(dir, name);
-    if (options.filter && !options.filter(full)) return;
-    const parts = partsOf(root, dir);
-    const hint = parts && hintFor(parts, name);
-    if (hint) options.onHint(hint);
-  };
-  // File changes are read from the folders' raw events: chokidar emits `add` only for files it
-  // watches one by one, which is what this avoids. With fs.watch, `details.watchedPath` is the
-  // folder and `path` the file name; with polling, `path` is the folder itself.
-  watcher.on('raw', (_event, path, details) => {
-    const watched = (details as { watchedPath?: unknown } | null)?.watchedPath;
-    if (typeof watched === 'string') report(watched, path || undefined);
-    else if (typeof path === 'string') report(path, undefined);
-  });
-  // chokidar reports a new folder before it attaches its watch; the caller lists it then and again.
-  const reportDir = (path: string): void => {
-    const parts = partsOf(root, path);
-    if (!parts || parts.length === 0) {
-      report(root, undefined);
-      return;
-    }
-    report(resolve(path, '..'), parts[parts.length - 1]);
-  };
-  watcher.on('addDir', reportDir);
-  watcher.on('unlinkDir', reportDir);
-  watcher.on('error', (err) => options.onError(err));
-  await new Promise<void>((resolveReady) => watcher.once('ready', resolveReady));
-  return watcher;
+  const watches = new FolderWatches(root, options);
+  watches.start();
+  return watches;
 }

@@ -4,6 +4,8 @@ import {
   daemonFiles,
   IpcError,
   listRegistrations,
+  type ListingMemo,
+  type Registration,
   registryDir,
   removeDaemonInfo,
   unregister,
@@ -14,6 +16,7 @@ import {
 } from '@dispatch/ipc-fs';
 import { announceDaemon } from './daemon-info.js';
 import { TempSweeper } from './upkeep.js';
+import { UpkeepSchedule } from './upkeep-schedule.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { WorkspaceHost } from './workspace-host.js';
 import { type Cooling, schedule } from './scheduler.js';
@@ -22,6 +25,18 @@ import { loadUserConfig } from '../config/user-config.js';
 import { crashPoint } from './crash-points.js';
 import { installLoopBlocker } from './loop-blocker.js';
 import { BUILD_ID, VERSION } from '../version.js';
+
+/** Tasks hosted at once when the daemon starts (each mostly waits on reads). */
+const HOSTING_CONCURRENCY = 16;
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 /** How the daemon runs. */
 export interface DaemonOptions {
@@ -65,10 +80,16 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
   // Not before every registered task was taken up (or found gone): a task restored later may
   // hold a slot, and a pass that did not see it would start one worker too many.
   let allHosted = false;
+  // A pass waiting to start sees every change made before it starts: one is enough for a burst.
+  let passWaiting = false;
   const runSchedule = () => {
-    if (!allHosted) return scheduling;
+    if (!allHosted || passWaiting) return scheduling;
+    passWaiting = true;
     scheduling = scheduling
       .then(async () => {
+        passWaiting = false;
+        // Only queued tasks wait for a decision: with none (and none reported waiting), nothing to decide.
+        if (queue === '[]' && ![...workspaces.values()].some((w) => w.hasQueued())) return;
         const config = await loadUserConfig(process.env).then(
           (l) => l.config,
           () => null,
@@ -115,35 +136,88 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
       .catch(onError);
     return scheduling;
   };
-  const sync = async () => {
-    for (const r of await listRegistrations(home, (key, id) => hosted.has(`${key}/${id}`))) {
-      let ws = workspaces.get(r.dispatchDir);
-      if (!ws)
-        workspaces.set(
-          r.dispatchDir,
-          (ws = new WorkspaceHost(home, r.dispatchDir, options.bin, onError, () => void runSchedule())),
-        );
-      try {
-        await ws.add(r);
-      } catch (err) {
-        // One task that cannot be hosted must not hold up the others (nor their scheduling).
-        ws.forget(r.id);
-        if (err instanceof IpcError && err.code === 'no-such-task') {
-          // Its folder is gone (deleted, or a clean interrupted): there is nothing left to run.
-          await unregister(home, r.dispatchDir, r.id);
-          log(`unregistered ${r.id} of ${r.dispatchDir}: its task folder is gone`);
-        }
-        continue;
-      }
-      hosted.add(`${workspaceKey(r.dispatchDir)}/${r.id}`);
-      crashPoint('during-startup-scan');
-      await ws.watch().catch(onError);
+  // How each workspace is followed, and how many tasks it hosts, for `doctor`, `status` and
+  // benchmarks: written once every registered task is hosted, then when it changes.
+  let health = '';
+  let healthDirty = false;
+  const reportHealth = async () => {
+    const now = [...workspaces.values()].map((w) => w.health());
+    const text = JSON.stringify(now);
+    if (text === health) return;
+    await writeWatchHealth(home, process.pid, now);
+    health = text;
+  };
+  // The periodic jobs, armed below once the tasks are hosted.
+  let upkeep: UpkeepSchedule | undefined;
+  // The idle countdown starts from the last change: a task that changed state is activity.
+  let activeAt = Date.now();
+  const onTaskChange = () => {
+    activeAt = Date.now();
+    void runSchedule();
+    upkeep?.poke();
+  };
+  const onWatchActivity = () => {
+    healthDirty = true;
+    upkeep?.poke();
+  };
+  const workspaceOf = (dispatchDir: string): WorkspaceHost => {
+    let ws = workspaces.get(dispatchDir);
+    if (!ws) {
+      ws = new WorkspaceHost(home, dispatchDir, options.bin, onError, onTaskChange, onWatchActivity);
+      workspaces.set(dispatchDir, ws);
     }
-    allHosted = true;
+    return ws;
+  };
+  const host = async (r: Registration): Promise<void> => {
+    const ws = workspaceOf(r.dispatchDir);
+    try {
+      await ws.add(r);
+    } catch (err) {
+      // One task that cannot be hosted must not hold up the others (nor their scheduling).
+      ws.forget(r.id);
+      if (err instanceof IpcError && err.code === 'no-such-task') {
+        // Its folder is gone (deleted, or a clean interrupted): there is nothing left to run.
+        await unregister(home, r.dispatchDir, r.id);
+        log(`unregistered ${r.id} of ${r.dispatchDir}: its task folder is gone`);
+      }
+      return;
+    }
+    hosted.add(`${workspaceKey(r.dispatchDir)}/${r.id}`);
+    crashPoint('during-startup-scan');
+  };
+  // The registry's folders as last listed: re-listing them every few seconds costs a stat each.
+  const registryMemo: ListingMemo = new Map();
+  const sync = async () => {
+    const fresh = await listRegistrations(home, (key, id) => hosted.has(`${key}/${id}`), registryMemo);
+    if (fresh.length === 0 && allHosted) return;
+    // Follow each workspace's files first: its first scan finds no host yet for the tasks about
+    // to be hosted (each is rebuilt from its files as they are), and nothing written meanwhile is missed.
+    for (const dir of new Set(fresh.map((r) => r.dispatchDir))) await workspaceOf(dir).watch().catch(onError);
+    // Several at once: each waits mostly on reads, and a restart must not cost the sum of them.
+    await inPool(fresh, HOSTING_CONCURRENCY, host);
+    activeAt = Date.now();
+    healthDirty = true; // how many tasks are hosted
+    if (!allHosted) {
+      allHosted = true;
+      await reportHealth();
+    }
     await runSchedule();
+    upkeep?.poke(); // a task just hosted may be queued, or run on a cluster
   };
   let syncing = Promise.resolve();
-  const resync = () => (syncing = syncing.then(sync).catch(onError));
+  // A pass waiting to start lists what every nudge before it announced: `run`s in a burst share it.
+  let syncWaiting = false;
+  const resync = () => {
+    if (syncWaiting) return syncing;
+    syncWaiting = true;
+    syncing = syncing
+      .then(() => {
+        syncWaiting = false;
+        return sync();
+      })
+      .catch(onError);
+    return syncing;
+  };
   process.on('SIGUSR2', resync);
   const uninstallBlocker = installLoopBlocker(daemonFiles(home).log);
   await announceDaemon(home);
@@ -153,19 +227,9 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
 
   const idleMs = options.idleMs ?? 60_000;
   const stallMs = options.stallMs ?? 20 * 60_000;
-  // Stalls are minutes long: look every 10 s (ticks are 500 ms), sooner only for short limits.
-  const stallCheckTicks = Math.max(1, Math.min(20, Math.floor(stallMs / 1000)));
-  let idleSince = Date.now();
-  let ticks = 0;
-  // How each workspace is followed, for `doctor` and `status`: written when it changes.
-  let health = '';
-  const reportHealth = async () => {
-    const now = [...workspaces.values()].map((w) => w.health());
-    const text = JSON.stringify(now);
-    if (text === health) return;
-    await writeWatchHealth(home, process.pid, now);
-    health = text;
-  };
+  // Stalls are minutes long: look every 10 s, sooner only for short limits. Each look reads only
+  // the tasks that could be due by then (see StallWatch).
+  const stallCheckMs = Math.max(500, Math.min(10_000, Math.floor(stallMs / 1000) * 500));
   let tempsCheckedAt = 0;
   let tempsLeft = false;
   // The home's own files (daemon.json, the health and queue reports, registrations) are written
@@ -176,31 +240,70 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
     ...(await readdir(registryDir(home)).catch(() => [] as string[])).map((k) => join(registryDir(home), k)),
   ];
   const sweepHome = async () => homeTemps.sweepDirs(await homeDirs(), onError);
-  const tick = setInterval(() => {
-    void (async () => {
-      ticks += 1;
-      if (ticks % 10 === 0) await resync();
-      if (ticks % 4 === 0) await runSchedule(); // a safety net: every change schedules at once
-      await reportHealth();
-      for (const ws of workspaces.values()) await ws.followEngines();
-      if (ticks % 20 === 0) {
-        for (const ws of workspaces.values()) await ws.maintain();
-        await sweepHome();
-      }
-      if (ticks % stallCheckTicks === 0) for (const ws of workspaces.values()) await ws.checkStalls(stallMs);
-      const busy = (await Promise.all([...workspaces.values()].map((w) => w.busy()))).some(Boolean);
-      if (busy) idleSince = Date.now();
-      else if (Date.now() - idleSince > idleMs) {
-        // A killed writer's temp file would outlive an exited daemon: stay until it can be removed.
-        if (Date.now() - tempsCheckedAt >= 10_000) {
-          tempsCheckedAt = Date.now();
-          tempsLeft = await sweepHome();
-          for (const ws of workspaces.values()) if (await ws.cleanTemps()) tempsLeft = true;
-        }
-        if (!tempsLeft) stop('idle');
-      }
-    })().catch(onError);
-  }, 500);
+  const all = () => [...workspaces.values()];
+  const busy = () => all().some((w) => w.busy());
+  const leaveWhenIdle = async () => {
+    const now = Date.now();
+    if (busy()) activeAt = now;
+    if (now - activeAt <= idleMs) return;
+    // A killed writer's temp file would outlive an exited daemon: stay until it can be removed.
+    if (now - tempsCheckedAt >= 10_000) {
+      tempsCheckedAt = now;
+      tempsLeft = await sweepHome();
+      for (const ws of all()) if (await ws.cleanTemps()) tempsLeft = true;
+    }
+    if (!tempsLeft) stop('idle');
+  };
+  // What the daemon does between changes, each job only while it has something to do, so an
+  // idle daemon sleeps between the few that remain (docs/decisions/0027-idle-daemon.md).
+  upkeep = new UpkeepSchedule(
+    [
+      // A safety net for a nudge that was lost: `run` signals the daemon after registering.
+      { name: 'registrations', everyMs: 5_000, run: resync },
+      // Every change schedules at once; this pass is for what changes without an event (a
+      // model's rest ends, the config's limits are raised) while tasks wait in the queue.
+      { name: 'schedule', everyMs: 2_000, wanted: () => all().some((w) => w.hasQueued()), run: runSchedule },
+      {
+        name: 'health',
+        everyMs: 500,
+        wanted: () => healthDirty,
+        run: async () => {
+          healthDirty = false;
+          await reportHealth();
+        },
+      },
+      // Workers on a cluster engine are followed through it (each at its executor's pace).
+      {
+        name: 'engines',
+        everyMs: 500,
+        wanted: () => all().some((w) => w.hasRemote()),
+        run: async () => {
+          for (const ws of all()) await ws.followEngines();
+        },
+      },
+      {
+        name: 'maintain',
+        everyMs: 10_000,
+        // Soon after start: the temps killed writers left before it are removed by this sweep.
+        firstInMs: 1_000,
+        run: async () => {
+          for (const ws of all()) await ws.maintain();
+          await sweepHome();
+        },
+      },
+      {
+        name: 'stalls',
+        everyMs: stallCheckMs,
+        wanted: busy,
+        run: async () => {
+          for (const ws of all()) await ws.checkStalls(stallMs, stallCheckMs);
+        },
+      },
+      { name: 'idle', everyMs: 500, wanted: () => !busy(), run: leaveWhenIdle },
+    ],
+    onError,
+  );
+  upkeep.start();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop('told'));
 
   for (;;) {
@@ -213,14 +316,14 @@ export async function hostDaemon(options: DaemonOptions): Promise<boolean> {
     // first, then nudged: look once more, and stay if anything came.
     await resync();
     let work = false;
-    for (const ws of workspaces.values()) if ((await ws.applyPending()) || (await ws.busy())) work = true;
+    for (const ws of workspaces.values()) if ((await ws.applyPending()) || ws.busy()) work = true;
     if (!work) break;
     stopped = new Promise((resolve) => (stop = resolve));
-    idleSince = Date.now();
+    activeAt = Date.now();
     await announceDaemon(home);
     log('stays: work arrived as it was leaving');
   }
-  clearInterval(tick);
+  upkeep.stop();
   process.off('SIGUSR2', resync);
   uninstallBlocker();
   for (const ws of workspaces.values()) await ws.close().catch(onError);

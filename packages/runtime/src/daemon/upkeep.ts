@@ -1,6 +1,7 @@
 import { accepts } from '@dispatch/core';
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { capWorkerLog, STRUCTURED_BACKENDS } from '@dispatch/backends';
+import { capWorkerLog, STRUCTURED_BACKENDS, WORKER_LOG_MAX_BYTES } from '@dispatch/backends';
 import { cleanStaleTemps, findStaleTemps, listFolder, type ListingMemo } from '@dispatch/ipc-fs';
 import type { TaskHost } from '../host/task-host.js';
 import { classifyStuckWorker } from '../worker/classify-exit.js';
@@ -17,7 +18,12 @@ const mtime = (path: string) =>
 
 /** Keeps the logs of running workers under their cap. */
 export async function capWorkerLogs(hosts: readonly TaskHost[], onError: (err: unknown) => void): Promise<void> {
-  for (const h of hosts) if (h.snapshot.hasTag('worker')) await capWorkerLog(h.paths.workerLog).catch(onError);
+  for (const h of hosts) {
+    if (!h.snapshot.hasTag('worker')) continue;
+    // A sync stat first: microseconds, where most logs are far below the cap.
+    const size = statSync(h.paths.workerLog, { throwIfNoEntry: false })?.size ?? 0;
+    if (size > WORKER_LOG_MAX_BYTES) await capWorkerLog(h.paths.workerLog).catch(onError);
+  }
 }
 
 /**
@@ -29,12 +35,14 @@ export class TempSweeper {
   /** The task folders as last listed: one stat per folder when it has not changed (most hold no temp). */
   private readonly memo: ListingMemo = new Map();
 
-  /** Sweeps the tasks' folders once; true when younger temps remain (the daemon then stays to remove them). */
-  sweep(hosts: readonly TaskHost[], onError: (err: unknown) => void): Promise<boolean> {
-    return this.sweepDirs(
-      hosts.flatMap((h) => [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests]),
-      onError,
-    );
+  /** Sweeps these tasks' folders once; returns the ids of those where younger temps remain (to sweep again). */
+  async sweep(hosts: readonly TaskHost[], onError: (err: unknown) => void): Promise<string[]> {
+    const left: string[] = [];
+    for (const h of hosts) {
+      const dirs = [h.paths.dir, h.paths.ipc, h.paths.attempts, h.paths.requests];
+      if (await this.sweepDirs(dirs, onError)) left.push(h.paths.id);
+    }
+    return left;
   }
 
   /** Sweeps these folders once (`$DISPATCH_HOME` and its registry too: a daemon killed mid-write leaves temps there). */
@@ -61,25 +69,45 @@ export class TempSweeper {
 /**
  * Fails, and stops, a running worker that has shown no sign of life — no plan change, no output —
  * for `stallMs`. Not while it waits for an answer: waiting is its job then (the machine accepts
- * `worker.stalled` only while running).
+ * `worker.stalled` only while running). A task is looked at again only when it could be due:
+ * at its last sign of life plus `stallMs` (a structured backend's every `everyMs`, as its events
+ * are timed by when they are read), or after it changed state (`forget`).
  */
 export class StallWatch {
   private readonly activity = new Map<string, LogActivity>();
+  /** When each task is worth looking at again. */
+  private readonly dueAt = new Map<string, number>();
+
+  /** The task changed state: look at it again at the next check. */
+  forget(id: string): void {
+    this.dueAt.delete(id);
+  }
 
   async check(
-    hosts: readonly { host: TaskHost; backend: string | null }[],
+    hosts: readonly TaskHost[],
+    backendOf: (host: TaskHost) => string | null,
     stallMs: number,
+    everyMs: number,
     now = Date.now(),
   ): Promise<void> {
-    for (const { host: h, backend } of hosts) {
+    for (const h of hosts) {
+      const id = h.paths.id;
+      if ((this.dueAt.get(id) ?? 0) > now) continue;
       const probe = { type: 'worker.stalled', message: '', cause: null, at: now } as const;
-      if (!accepts(h.snapshot, probe)) continue;
+      if (!accepts(h.snapshot, probe)) {
+        this.dueAt.set(id, Number.POSITIVE_INFINITY); // until it changes state
+        continue;
+      }
       // A CLI with structured output shows progress by its events; raw output (codex's endless
       // "Reconnecting...") is no sign of life then. Others: any output counts.
+      const backend = backendOf(h);
       const structured = backend !== null && STRUCTURED_BACKENDS.has(backend);
       const activity = structured ? await this.activityOf(h).lastEvent(now) : await mtime(h.paths.workerLog);
       const since = Math.max(h.snapshot.context.startedAt ?? 0, await mtime(h.paths.plan), activity ?? 0);
-      if (now - since <= stallMs) continue;
+      if (now - since <= stallMs) {
+        this.dueAt.set(id, structured ? Math.min(now + everyMs, since + stallMs + 1) : since + stallMs + 1);
+        continue;
+      }
       const minutes = Math.round(stallMs / 60_000);
       const what = structured ? 'no plan change and no worker activity' : 'no plan change and no worker output';
       const message = `${what} for ${minutes >= 1 ? `${minutes} min` : `${stallMs} ms`}`;

@@ -1,7 +1,8 @@
-import { accepts, hasWorker, needsUser, type TaskState } from '@dispatch/core';
+import { accepts, hasWorker, needsUser, type TaskSnapshot, type TaskState } from '@dispatch/core';
 import {
   createFactSource,
   type Fact,
+  isRequestName,
   type FactSource,
   readAttemptClaimSync,
   readRegistration,
@@ -13,6 +14,7 @@ import {
   type WatchHealth,
 } from '@dispatch/ipc-fs';
 import type { DispatchConfig } from '@dispatch/config';
+import { readdir } from 'node:fs/promises';
 import { loadUserConfig } from '../config/user-config.js';
 import { TaskHost } from '../host/task-host.js';
 import { createModelChooser } from '../recovery/choose-model.js';
@@ -33,9 +35,22 @@ export class WorkspaceHost {
   /** The backend each task's current attempt claimed (see `claimedBackend`). */
   private readonly claims = new Map<string, { attempt: number; backend: string; executor: string }>();
   private readonly temps = new TempSweeper();
+  /** Tasks whose folders the watcher saw change since the last upkeep, and those where young temps remain. */
+  private readonly touched = new Set<string>();
+  private tempsLeft: string[] = [];
+  private lastFullUpkeepAt = 0;
   private readonly stalls = new StallWatch();
   private readonly notifier: Notifier;
-  private source: FactSource | undefined;
+  private source: Promise<FactSource> | undefined;
+  private sourceNow: FactSource | undefined;
+  /**
+   * Started tasks by what the daemon's upkeep asks of them, kept as they change state so that
+   * asking costs nothing: live (the daemon stays), queued (the scheduler has work), and with a
+   * worker on a cluster engine (followed through the engine; its files change on other nodes).
+   */
+  private readonly live = new Set<string>();
+  private readonly queued = new Set<string>();
+  private readonly remote = new Set<string>();
 
   constructor(
     private readonly home: string,
@@ -44,8 +59,20 @@ export class WorkspaceHost {
     private readonly onError: (err: unknown) => void,
     /** Told when a task changed state: a slot may have freed, a dependency completed. */
     private readonly onChange: () => void = () => undefined,
+    /** Told when the fact source delivered a fact or failed: what `health()` says may have changed. */
+    private readonly onActivity: () => void = () => undefined,
   ) {
     this.notifier = new Notifier(dispatchDir, onError);
+  }
+
+  /** Files the task under live, queued and remote as its snapshot says (see `live`). */
+  private classify(id: string, snapshot: TaskSnapshot): void {
+    const state = snapshot.value as TaskState;
+    const file = (set: Set<string>, member: boolean) => (member ? set.add(id) : set.delete(id));
+    file(this.live, snapshot.hasTag('live'));
+    file(this.queued, state === 'queued');
+    const claim = hasWorker(state) ? this.claimOf(id, snapshot.context.attempt) : null;
+    file(this.remote, claim !== null && claim.executor !== 'local');
   }
 
   /** Hosts a registered task (once), rebuilding it from its files. */
@@ -68,7 +95,11 @@ export class WorkspaceHost {
         onError: this.onError,
         // Queued tasks start when the daemon's scheduler says (limits, dependencies).
         autoStart: false,
+        // The daemon's sweep removes them (see maintain): hosting a thousand tasks must not list every folder twice.
+        cleanTemps: false,
         onState: (state, _from, snapshot) => {
+          this.classify(registration.id, snapshot);
+          this.stalls.forget(registration.id);
           this.onChange();
           // A failure the daemon takes care of (a gone session, the fallback) is no news for the user.
           if (atRestForUser(state))
@@ -83,6 +114,7 @@ export class WorkspaceHost {
         ...(process.env.DISPATCH_PID_WAIT_MS && { pidWaitMs: Number(process.env.DISPATCH_PID_WAIT_MS) }),
       }).then(async (h) => {
         this.started.set(registration.id, h);
+        this.classify(registration.id, h.snapshot);
         await this.applyRequestsOf(h).catch(this.onError);
         // A task that failed while no daemon ran (or just before one died) falls back now.
         const handled = await this.recover(h, registration).catch((err: unknown) => (this.onError(err), false));
@@ -130,25 +162,43 @@ export class WorkspaceHost {
     this.registrations.delete(id);
   }
 
-  /** Starts following the workspace's files (after its tasks were added). */
+  /** Starts following the workspace's files (after its tasks were added); once. */
   async watch(): Promise<void> {
-    // The watcher reports changes at once; the full scan behind it only catches what inotify
-    // dropped, so every 5 s is enough and keeps an idle daemon with many tasks cheap — unless an
-    // executor asks for less: inotify does not see another node's writes, the scan is their floor.
-    // Finished tasks are listed by one scan a minute only: an idle daemon stays nearly asleep.
+    this.source ??= this.startSource();
+    await this.source.catch((err: unknown) => {
+      this.source = undefined; // tried again by the next pass
+      throw err;
+    });
+  }
+
+  private async startSource(): Promise<FactSource> {
+    // The watcher reports changes at once; the scan behind it only catches what inotify dropped
+    // (a full scan a minute, or every 5 s after a burst of events), and lists every 5 s the tasks
+    // whose workers run on a cluster engine — unless an executor asks for less: inotify does not
+    // see another node's writes, the scan is their floor (docs/decisions/0027-idle-daemon.md).
+    // Finished tasks are listed by one full scan in twelve only: an idle daemon stays nearly asleep.
     const config = await loadUserConfig(process.env).then(
       (l) => l.config,
       () => null,
     );
-    this.source ??= await createFactSource({
+    this.sourceNow = await createFactSource({
       dispatchDir: this.dispatchDir,
-      onFact: (f) => this.onFact(f),
-      onError: this.onError,
+      onFact: (f) => {
+        this.onActivity();
+        return this.onFact(f);
+      },
+      onError: (err) => {
+        this.onError(err);
+        this.onActivity();
+      },
       scanIntervalMs: scanIntervalMs(config),
       // A knob for the benchmark and tests: follow by the scan alone, as for writes from other nodes.
       ...(process.env.DISPATCH_WATCHER === 'off' && { useWatcher: false }),
+      isRemote: (id) => this.remote.has(id),
+      onTouched: (id) => void this.touched.add(id),
       isSettled: (id) => this.started.get(id)?.snapshot.status === 'done',
     });
+    return this.sourceNow;
   }
 
   /**
@@ -187,14 +237,20 @@ export class WorkspaceHost {
    * changes): the scheduler asks every 2 s, for every task.
    */
   private claimedBackend(id: string, h: TaskHost): string | null {
-    const attempt = h.snapshot.context.attempt;
+    return this.claimOf(id, h.snapshot.context.attempt)?.backend ?? null;
+  }
+
+  /** Attempt `attempt` of task `id` as claimed (its backend and executor), read once; null before it is claimed. */
+  private claimOf(id: string, attempt: number): { backend: string; executor: string } | null {
     if (attempt === 0) return null;
     const known = this.claims.get(id);
-    if (known?.attempt === attempt) return known.backend;
-    const claim = readAttemptClaimSync(h.paths.attempts, attempt);
-    const backend = claim?.backend ?? null;
-    if (backend !== null) this.claims.set(id, { attempt, backend, executor: claim?.executor?.name ?? 'local' });
-    return backend;
+    if (known?.attempt === attempt) return known;
+    const paths = this.started.get(id)?.paths ?? taskPaths(this.dispatchDir, id);
+    const claim = readAttemptClaimSync(paths.attempts, attempt);
+    if (!claim?.backend) return null;
+    const read = { attempt, backend: claim.backend, executor: claim.executor?.name ?? 'local' };
+    this.claims.set(id, read);
+    return read;
   }
 
   /** Applies the scheduler's decision for one of this workspace's tasks. */
@@ -216,24 +272,31 @@ export class WorkspaceHost {
       host.send({ type: 'dependency.failed', message: decision.message, at: Date.now() });
   }
 
-  /** How this workspace is followed: by its watcher, or by scans alone when the watcher failed. */
+  /** How this workspace is followed: by its watcher, or by scans alone when the watcher failed; and how many tasks are hosted. */
   health(): WatchHealth {
-    const stats = this.source?.stats;
+    const stats = this.sourceNow?.stats;
     return {
       dispatchDir: this.dispatchDir,
       watching: stats?.watching ?? false,
       degraded: stats?.degraded ?? false,
       facts: { fromWatcher: stats?.factsFromWatcher ?? 0, fromScan: stats?.factsFromScan ?? 0 },
+      tasks: this.started.size,
     };
   }
 
-  /** Whether any hosted task still has something to do on its own (a worker, a deadline, a start). */
-  async busy(): Promise<boolean> {
-    for (const host of this.hosts.values()) {
-      const snapshot = (await host.catch(() => null))?.snapshot;
-      if (snapshot?.hasTag('live')) return true;
-    }
-    return false;
+  /** Whether any task still has something to do on its own (a worker, a deadline, a start), or is still being hosted. */
+  busy(): boolean {
+    return this.live.size > 0 || this.hosts.size > this.started.size;
+  }
+
+  /** Whether a hosted task waits in `queued` (the scheduler's periodic pass has work). */
+  hasQueued(): boolean {
+    return this.queued.size > 0;
+  }
+
+  /** Whether a hosted task's worker runs on a cluster engine (followed through the engine). */
+  hasRemote(): boolean {
+    return this.remote.size > 0;
   }
 
   /** Applies every request still waiting in a hosted task's folder; true if there was one. */
@@ -249,32 +312,42 @@ export class WorkspaceHost {
     return any;
   }
 
-  /** Periodic upkeep: keeps the logs of running workers under their cap, and removes stale temps. */
-  async maintain(): Promise<void> {
-    await capWorkerLogs(await this.hostsNow(), this.onError);
-    await this.cleanTemps();
+  /**
+   * Periodic upkeep: keeps the logs of running workers under their cap, and removes the temps
+   * killed writers left. Only where something could have changed: the tasks the watcher saw
+   * written to, those on a cluster (their writes are not seen), those with young temps left;
+   * every task once a minute, and each time while the watcher does not work (lost events).
+   */
+  async maintain(now = Date.now()): Promise<void> {
+    const stats = this.sourceNow?.stats;
+    const full = now - this.lastFullUpkeepAt >= FULL_UPKEEP_MS || !stats?.watching || stats.degraded;
+    const ids = new Set([...this.touched, ...this.remote, ...this.tempsLeft]);
+    this.touched.clear();
+    if (full) this.lastFullUpkeepAt = now;
+    const hosts = full ? this.hostsNow() : [...ids].flatMap((id) => this.started.get(id) ?? []);
+    await capWorkerLogs(hosts, this.onError);
+    this.tempsLeft = await this.temps.sweep(hosts, this.onError);
   }
 
-  /** Removes temp files killed writers left (50 s old); true when younger ones remain. */
+  /** Removes temp files killed writers left (50 s old) in every task; true when younger ones remain. */
   async cleanTemps(): Promise<boolean> {
-    return this.temps.sweep(await this.hostsNow(), this.onError);
+    this.tempsLeft = await this.temps.sweep(this.hostsNow(), this.onError);
+    return this.tempsLeft.length > 0;
   }
 
-  /** Fails, and stops, running workers that showed no sign of life for `stallMs`. */
-  async checkStalls(stallMs: number, now = Date.now()): Promise<void> {
-    const hosts = (await this.hostsNow()).map((host) => ({ host, backend: this.claimedBackend(host.paths.id, host) }));
-    await this.stalls.check(hosts, stallMs, now);
+  /** Fails, and stops, running workers that showed no sign of life for `stallMs` (each looked at when it could be due). */
+  async checkStalls(stallMs: number, everyMs: number, now = Date.now()): Promise<void> {
+    await this.stalls.check(this.hostsNow(), (h) => this.claimedBackend(h.paths.id, h), stallMs, everyMs, now);
   }
 
   /** Asks the cluster engines about the workers they run (each at its executor's interval). */
   async followEngines(): Promise<void> {
-    for (const h of await this.hostsNow()) await h.followWorker().catch(this.onError);
+    for (const id of this.remote) await this.started.get(id)?.followWorker().catch(this.onError);
   }
 
-  /** Every task hosted so far (those whose hosting failed left out). */
-  private async hostsNow(): Promise<TaskHost[]> {
-    const all = await Promise.all([...this.hosts.values()].map((h) => h.catch(() => null)));
-    return all.filter((h): h is TaskHost => h !== null);
+  /** Every task hosted so far (those whose hosting failed, or is still under way, left out). */
+  private hostsNow(): TaskHost[] {
+    return [...this.started.values()];
   }
 
   private async onFact(fact: Fact): Promise<void> {
@@ -290,6 +363,9 @@ export class WorkspaceHost {
    * the environment there before writing its request, so the next worker gets the caller's.
    */
   private async applyRequestsOf(host: TaskHost): Promise<void> {
+    // Most tasks have none: one listing, before the registration is read again.
+    const names = await readdir(host.paths.requests).catch(() => [] as string[]);
+    if (!names.some(isRequestName)) return;
     const registration = this.registrations.get(host.paths.id);
     const current = registration && (await readRegistration(this.home, this.dispatchDir, registration.id));
     if (registration && current) registration.env = current.env;
@@ -297,10 +373,13 @@ export class WorkspaceHost {
   }
 
   async close(): Promise<void> {
-    await this.source?.close();
+    await (await this.source?.catch(() => undefined))?.close();
     for (const host of this.hosts.values()) await (await host.catch(() => null))?.stop();
   }
 }
+
+/** How often upkeep looks at every task, not only those that changed (see maintain). */
+const FULL_UPKEEP_MS = 60_000;
 
 /** The daemon's full-scan period: 5 s, or the shortest `scan_interval` an executor of the config sets. */
 export function scanIntervalMs(config: DispatchConfig | null): number {

@@ -2,11 +2,10 @@ import {
   applyEvent,
   type ChooseModelInput,
   type Clock,
-  createDeadlineLogic,
+  deadlineCallback,
   hasWorker,
   logInspector,
   samePlanFacts,
-  type SpawnWorkerInput,
   stateOf,
   type TaskEvent,
   taskMachine,
@@ -30,7 +29,8 @@ import {
   type TaskPaths,
 } from '@dispatch/ipc-fs';
 import { appendFileSync } from 'node:fs';
-import { createActor, fromCallback, type Actor } from 'xstate';
+import { createActor, type Actor } from 'xstate';
+import { bindEffects, hostedMachine, type TaskEffects } from './hosted-machine.js';
 import { crashPoint } from '../daemon/crash-points.js';
 import { classifiers, classifyExit, classifyStuckWorker } from '../worker/classify-exit.js';
 import { systemClock } from './system-clock.js';
@@ -59,6 +59,8 @@ export interface TaskHostOptions extends Omit<WorkerContext, 'paths' | 'now' | '
    * `model.chosen` or `recovery.failed`. Default: the machine's own (the model asked for, else the same).
    */
   chooseModel?: (input: ChooseModelInput) => Promise<TaskEvent>;
+  /** Remove the task's temp files a killed writer left (a minute old) first: default true; a daemon sweeping them itself says false. */
+  cleanTemps?: boolean;
 }
 
 type TaskActor = Actor<typeof taskMachine>;
@@ -92,8 +94,9 @@ export class TaskHost {
     // A job's worker killed by a signal while no host ran is classified from Slurm's word: ask it first.
     await refreshEndedEngineAttempt(taskPaths(options.dispatchDir, options.id), options, clock).catch(onError);
     const derived = await deriveTaskState(options.dispatchDir, options.id, { now: clock.now(), ...classifiers });
-    await cleanTaskTemps(derived.paths);
-    const log = await EventLogWriter.open(derived.paths.events);
+    if (options.cleanTemps !== false) await cleanTaskTemps(derived.paths);
+    // derive has just read the log: no second read (nobody else appends to it).
+    const log = EventLogWriter.continue(derived.paths.events, derived.logged);
     if (derived.logged[0]?.type !== 'task.created') {
       await log.append({
         type: 'task.created',
@@ -117,54 +120,37 @@ export class TaskHost {
       paths: derived.paths,
       answerTimeoutSeconds: Math.round(derived.snapshot.context.answerTimeoutMs / 1000),
       now: () => clock.now(),
+      claims: new Map(),
     };
     let actorRef: { getSnapshot(): TaskSnapshot } | undefined;
-    const machine = taskMachine.provide({
-      actors: {
-        ...(options.chooseModel && {
-          chooseModel: fromCallback<TaskEvent, ChooseModelInput>(({ input, sendBack }) => {
-            const choose = options.chooseModel!;
-            choose(input).then(sendBack, (err: unknown) => {
-              onError(err);
-              sendBack({ type: 'model.chosen', model: input.requested ?? input.current, at: input.at });
-            });
-          }),
-        }),
-        spawnWorker: fromCallback<TaskEvent, SpawnWorkerInput>(({ input, sendBack }) => {
-          let stopped = false;
-          startWorker(ctx, input, () => stopped).then(sendBack, onError);
-          return () => {
-            stopped = true;
-          };
-        }),
-        // A worker stopped at the wall-clock limit may show why it never finished (codex waiting
-        // for the network): the timeout carries that cause, so the task fails with it.
-        deadline: createDeadlineLogic(clock, async (event) =>
-          event.type === 'task.timeout' && actorRef
-            ? {
-                ...event,
-                cause: await classifyStuckWorker(
-                  derived.paths,
-                  actorRef.getSnapshot().context.attempt,
-                  new Date(event.at),
-                ),
-              }
-            : event,
-        ),
+    const effects: TaskEffects = {
+      spawnWorker: (input, cancelled) => startWorker(ctx, input, cancelled),
+      ...(options.chooseModel && { chooseModel: options.chooseModel }),
+      // A worker stopped at the wall-clock limit may show why it never finished (codex waiting
+      // for the network): the timeout carries that cause, so the task fails with it.
+      deadline: deadlineCallback(clock, async (event) =>
+        event.type === 'task.timeout' && actorRef
+          ? {
+              ...event,
+              cause: await classifyStuckWorker(
+                derived.paths,
+                actorRef.getSnapshot().context.attempt,
+                new Date(event.at),
+              ),
+            }
+          : event,
+      ),
+      // The event that stops the worker (a cancel, a timeout) is on disk before the signal is
+      // sent: a crash in between must not leave a killed worker with no record of why.
+      stopWorker: (attempt) => {
+        // After this macrostep's lines were handed to the log (a microtask queued after actions).
+        void new Promise((resolve) => setImmediate(resolve))
+          .then(() => log.flush())
+          .then(() => stopWorker(ctx, attempt))
+          .catch(onError);
       },
-      actions: {
-        // The event that stops the worker (a cancel, a timeout) is on disk before the signal is
-        // sent: a crash in between must not leave a killed worker with no record of why.
-        stopWorker: ({ context }) => {
-          const attempt = context.attempt;
-          // After this macrostep's lines were handed to the log (a microtask queued after actions).
-          void new Promise((resolve) => setImmediate(resolve))
-            .then(() => log.flush())
-            .then(() => stopWorker(ctx, attempt))
-            .catch(onError);
-        },
-      },
-    });
+      onError,
+    };
     // An event and the state note it caused are written together, in one append.
     let batch: Parameters<EventLogWriter['appendAll']>[0][number][] = [];
     const append = (line: (typeof batch)[number]) => {
@@ -182,7 +168,7 @@ export class TaskHost {
       }
       batch.push(line);
     };
-    const actor = createActor(machine, {
+    const actor = createActor(hostedMachine(options.chooseModel !== undefined), {
       snapshot: taskMachine.getPersistedSnapshot(derived.snapshot),
       input: inputOf(derived.snapshot),
       clock,
@@ -212,6 +198,7 @@ export class TaskHost {
         notes.remember({ id: e.noteId, text: e.text });
     }
     actorRef = actor;
+    bindEffects(actor.system, effects);
     const host = new TaskHost(derived.paths, derived.task, actor, log, clock, onError, notes, away, ctx);
     void notes.check();
     actor.start();

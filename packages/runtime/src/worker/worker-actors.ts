@@ -17,6 +17,7 @@ import {
   IpcError,
   markAttemptLogStart,
   readAttemptClaim,
+  type AttemptClaim,
   type EngineEnd,
   readExitRecord,
   readJobRecord,
@@ -70,6 +71,17 @@ export interface WorkerContext {
   now(): number;
   /** How long a claimed attempt may take to show its worker's pid before it counts as lost (10 s). */
   pidWaitMs?: number;
+  /** The claims read so far, by attempt: a claim never changes once made, so each is read once. */
+  claims?: Map<number, AttemptClaim>;
+}
+
+/** Attempt N's claim, or null while it is not made (then read again next time). */
+async function claimOf(ctx: WorkerContext, attempt: number): Promise<AttemptClaim | null> {
+  const known = ctx.claims?.get(attempt);
+  if (known) return known;
+  const claim = await readAttemptClaim(ctx.paths.attempts, attempt);
+  if (claim) ctx.claims?.set(attempt, claim);
+  return claim;
 }
 
 /**
@@ -157,7 +169,7 @@ async function launch(
 
 /** The executor attempt N was claimed on, lent the settings of the config's entry of that name now. */
 async function executorOfAttempt(ctx: WorkerContext, attempt: number, spec?: WorkerSpec): Promise<Executor> {
-  const claim = await readAttemptClaim(ctx.paths.attempts, attempt);
+  const claim = await claimOf(ctx, attempt);
   if (claim?.executor === undefined) return executorFor(undefined);
   const current = spec ?? (await Promise.resolve(ctx.resolveWorker(claim.model)).catch(() => undefined));
   return executorOfClaim(claim, current?.executor);
@@ -243,10 +255,12 @@ export async function startWorker(
  * dead, or its job ended) — `{ end }` with the engine's word where there is one — else null.
  */
 export async function workerLost(ctx: WorkerContext, attempt: number): Promise<{ end?: EngineEnd } | null> {
-  if (await readExitRecord(ctx.paths.attempts, attempt)) return null;
-  const presence = await (await executorOfAttempt(ctx, attempt)).presence(ctx.paths, attempt);
+  const executor = await executorOfAttempt(ctx, attempt);
+  // Asking an engine may cost a query (squeue): not when the records already say how it ended.
+  if (executor.kind !== 'local' && (await readExitRecord(ctx.paths.attempts, attempt))) return null;
+  const presence = await executor.presence(ctx.paths, attempt);
   if (presence.is !== 'gone') return null;
-  // The wrapper writes the exit record after the worker ends: look once more before calling it lost.
+  // The wrapper writes the exit record as its worker ends (so asked after the presence): one there means not lost.
   if (await readExitRecord(ctx.paths.attempts, attempt)) return null;
   return presence.end ? { end: presence.end } : {};
 }
@@ -256,8 +270,9 @@ export async function workerLost(ctx: WorkerContext, attempt: number): Promise<{
  * its unique name), even when the job has long ended: status then still names it.
  */
 export async function adoptJob(ctx: WorkerContext, attempt: number): Promise<void> {
-  if ((await readJobRecord(ctx.paths.attempts, attempt)) !== null) return;
-  await (await engineOf(ctx, attempt))?.presence(ctx.paths, attempt);
+  const engine = await engineOf(ctx, attempt);
+  if (engine === null || (await readJobRecord(ctx.paths.attempts, attempt)) !== null) return;
+  await engine.presence(ctx.paths, attempt);
 }
 
 /**
@@ -296,7 +311,7 @@ export async function settleLostWorker(
 /** Stops attempt N's worker wherever it runs: its process group (SIGTERM, then SIGKILL after `graceMs`), or its job. */
 export async function stopWorker(ctx: WorkerContext, attempt: number, graceMs = 5_000): Promise<void> {
   // Nothing was started for an attempt never claimed (a launch still on its way sees the cancel).
-  if (attempt === 0 || !(await readAttemptClaim(ctx.paths.attempts, attempt))) return;
+  if (attempt === 0 || !(await claimOf(ctx, attempt))) return;
   const executor = await executorOfAttempt(ctx, attempt);
   // A job is cancelled by its id, pending or running: its pid record may be hours away.
   if (executor.kind !== 'local') {
