@@ -10,7 +10,7 @@ export interface WaitForOptions extends WatchChangesOptions {
 /**
  * Runs `probe` now and after every change (never two at once) until it returns a value, which
  * resolves; null on timeout or abort. A probe that throws rejects. A value at once needs no
- * watcher (chokidar is most of a short `wait`'s start-up); otherwise the watches start and the
+ * watcher (its start is most of a short `wait`); otherwise the watches start and the
  * probe runs again, so no change between the first probe and the watches is missed.
  */
 export async function waitFor<T>(
