@@ -225,6 +225,27 @@ describe('deriveTaskState after time passed with no host', () => {
     expect(derived.state).toBe('blocked');
   });
 
+  it("a worker's exit is ordered after the questions it asked, even when the exit file's time says otherwise", async () => {
+    const { dispatchDir, paths } = await runningTask();
+    await writeQuestion(paths.ipc, 'JWT or sessions?');
+    await writeAnswer(paths.ipc, 1, 'JWT');
+    await writeFileAtomic(paths.plan, '# Security review\n\n- [x] Scan for secrets\n- [x] Review auth\n');
+    await exitRecord(paths.attempts, 0);
+    const { utimes, stat } = await import('node:fs/promises');
+    const asked = (await stat(join(paths.ipc, '001.question'))).mtimeMs;
+    // The exit record's time a tick before the question's (a clock step, another node's clock).
+    const early = new Date(asked - 1000);
+    await utimes(join(paths.attempts, '1.exit'), early, early);
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
+    expect(derived.unrecorded.map((e) => e.type)).toEqual([
+      'plan.changed',
+      'question.asked',
+      'question.answered',
+      'worker.exited',
+    ]);
+    expect(derived.state).toBe('completed');
+  });
+
   it('a wall-clock limit that fell due carries what the host says the worker is stuck on', async () => {
     const dispatchDir = join(await tempDir(), '.dispatch');
     const paths = await createTaskFolder(dispatchDir, task, renderPlan(task.title, ['one']));

@@ -169,9 +169,15 @@ async function factsOnDisk(
   if (doneAt !== null && startedAt !== null && doneAt >= startedAt)
     found.push({ rank: 3, event: { type: 'worker.done', at: doneAt } });
   if (attempt > 0 && !exited.has(attempt)) {
-    const at = (await mtimeOf(attemptFiles(paths.attempts, attempt).exit)) ?? fallback;
-    const exit = await exitedEvent(paths, attempt, at, options.classify);
-    if (exit) found.push({ rank: 4, event: exit });
+    // Read before its time is taken: a record written in between must not get the log's last time.
+    const exit = await exitedEvent(paths, attempt, 0, options.classify);
+    if (exit) {
+      // The worker's own facts all came before its exit, whatever the file times say (a clock
+      // tick, another node's clock): an exit ordered first would hide the questions it asked.
+      const own = found.filter((f) => f.event.type !== 'question.answered').map((f) => f.event.at);
+      const stamped = (await mtimeOf(attemptFiles(paths.attempts, attempt).exit)) ?? options.now ?? Date.now();
+      found.push({ rank: 4, event: { ...exit, at: Math.max(stamped, ...own) } });
+    }
   }
   return found.sort((x, y) => x.event.at - y.event.at || x.rank - y.rank).map((f) => f.event);
 }
