@@ -211,11 +211,12 @@ await until(() => {
   }
   return seen.length >= 200;
 });
-const poll = Array.from({ length: 200 }, () => Math.random() * 3000);
+// A 3 s poll sees a file 0–3000 ms after it lands (uniformly: p50 1500, p95 2850, p99 2970 ms);
+// the reference's whole loop, monitor respawns included, is measured in answer-loop.bench.mjs.
 console.log('\nquestion detection by the daemon (200 questions, 20 live tasks; ms from rename to logged)');
-row('daemon p50', pct(seen, 50), `3 s poll like the reference: ${pct(poll, 50).toFixed(0)} ms`);
-row('daemon p95', pct(seen, 95), `3 s poll: ${pct(poll, 95).toFixed(0)} ms`);
-row('daemon p99', pct(seen, 99), `3 s poll: ${pct(poll, 99).toFixed(0)} ms (goal ≤ 50 ms)`);
+row('daemon p50', pct(seen, 50), 'a 3 s poll: 1500 ms');
+row('daemon p95', pct(seen, 95), 'a 3 s poll: 2850 ms');
+row('daemon p99', pct(seen, 99), 'a 3 s poll: 2970 ms (goal ≤ 50 ms)');
 
 // 4. Ten thousand tasks, as a workspace collects them: copies of a real completed task (`done`,
 // above) under new ids, plus the live ones of section 1 elsewhere. `status` derives each task once
