@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import * as fsPromises from 'node:fs/promises';
 import { build } from 'esbuild';
 import { buildId } from '../../scripts/build-id.mjs';
 import { directImports } from './direct-imports.mjs';
@@ -81,6 +82,31 @@ const handOverModules = {
 };
 
 /** commander's eager `require('node:child_process')`, made lazy (lazy-child-process.cjs). */
+/**
+ * Our own modules' `node:fs/promises`, loaded on first use (the core bundle only). Most short
+ * commands read the protocol's small files with sync calls and never touch it, and its first
+ * require loads eight of node's internal modules (its FileHandle, readline, watchers). The
+ * stand-in lists the module's names as its own keys, so the bundle's ESM interop sees every name
+ * without loading anything; a name's value is fetched from the real module when the code reads it.
+ */
+const lazyFsPromises = {
+  name: 'dispatch-lazy-fs-promises',
+  setup(build) {
+    const names = Object.keys(fsPromises);
+    build.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) =>
+      args.namespace === 'lazy-fs-promises' || /[/\\]node_modules[/\\]/.test(args.importer)
+        ? undefined
+        : { path: 'fs/promises', namespace: 'lazy-fs-promises' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-fs-promises' }, () => ({
+      loader: 'js',
+      contents: `let real;
+const names = Object.fromEntries(${JSON.stringify(names)}.map((name) => [name, undefined]));
+module.exports = new Proxy(names, { get: (_names, key) => (real ??= require('node:fs/promises'))[key] });`,
+    }));
+  },
+};
+
 const lazyChildProcess = {
   name: 'dispatch-lazy-child-process',
   setup(build) {
@@ -155,7 +181,7 @@ await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 // The package is ESM ("type": "module"); its built files are CommonJS, which starts faster.
 await writeFile(`${outdir}package.json`, `${JSON.stringify({ type: 'commonjs' })}\n`);
-const hashes = { core: await bundle('core', [handOverModules]), full: await bundle('full', []) };
+const hashes = { core: await bundle('core', [handOverModules, lazyFsPromises]), full: await bundle('full', []) };
 await build({
   ...shared,
   write: true,

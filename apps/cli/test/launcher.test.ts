@@ -112,6 +112,31 @@ describe('the launcher', () => {
     expect([full.exitCode, full.stdout]).toEqual([0, '[]']);
   });
 
+  it('status, wait and answer start without loading what they do not use (fs/promises, child_process, crypto)', async () => {
+    const { root, dispatch } = setUp();
+    await dispatch(['run', '--model', 'sim', '--id', 'quick', '--step', 'a', 'go']);
+    expect((await dispatch(['wait', 'quick', '--json'])).exitCode).toBe(0);
+    // A preload that reports node's own modules as the command exits.
+    const probe = join(root, 'loaded.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.join(' ')));",
+    );
+    for (const args of [
+      ['status', 'quick', '--json'],
+      ['status', '--json'],
+      ['wait', 'quick', '--json'],
+      ['answer', 'quick', '--question', '9', 'x'],
+    ]) {
+      await dispatch(args); // the first run of a command writes its code cache
+      const r = await dispatch(args, { NODE_OPTIONS: `--require ${probe}` });
+      const loaded = /LOADED (.*)/.exec(r.stderr)?.[1]?.split(' ') ?? [];
+      expect(loaded.length, args.join(' ')).toBeGreaterThan(10);
+      for (const name of ['fs/promises', 'child_process', 'crypto'])
+        expect(loaded, `${args.join(' ')} loads ${name}`).not.toContain(`NativeModule ${name}`);
+    }
+  });
+
   it('a reader that goes away ends the command quietly (dispatch logs ID | head -c 10)', async () => {
     const { root, env, dispatch } = setUp();
     await dispatch(['run', '--model', 'sim', '--id', 'talky', '--step', 'a', 'go']);
