@@ -10,6 +10,7 @@ import {
   listTaskIds,
   renderPlan,
   toTaskView,
+  writeAck,
   writeAnswer,
   writeFileAtomic,
   writeQuestion,
@@ -225,25 +226,54 @@ describe('deriveTaskState after time passed with no host', () => {
     expect(derived.state).toBe('blocked');
   });
 
-  it("a worker's exit is ordered after the questions it asked, even when the exit file's time says otherwise", async () => {
+  it("a worker's exit is ordered after what it did, even when the exit file's time says otherwise", async () => {
     const { dispatchDir, paths } = await runningTask();
     await writeQuestion(paths.ipc, 'JWT or sessions?');
     await writeAnswer(paths.ipc, 1, 'JWT');
+    await writeAck(paths.ipc, 1);
     await writeFileAtomic(paths.plan, '# Security review\n\n- [x] Scan for secrets\n- [x] Review auth\n');
     await exitRecord(paths.attempts, 0);
-    const { utimes, stat } = await import('node:fs/promises');
-    const asked = (await stat(join(paths.ipc, '001.question'))).mtimeMs;
-    // The exit record's time a tick before the question's (a clock step, another node's clock).
-    const early = new Date(asked - 1000);
-    await utimes(join(paths.attempts, '1.exit'), early, early);
+    // File times set, not left to the clock (a file's time has a coarse tick): the plan's last
+    // save, the question, its answer (acknowledged), and an exit record stamped before all of
+    // them (a clock step, another node's clock).
+    const { utimes } = await import('node:fs/promises');
+    // Whole seconds: file times keep them exactly.
+    const base = Math.ceil(T0 / 1000) * 1000 + 30_000;
+    const at = (ms: number) => new Date(base + ms);
+    await utimes(join(paths.ipc, '001.question'), at(0), at(0));
+    await utimes(join(paths.ipc, '001.answer'), at(1000), at(1000));
+    await utimes(paths.plan, at(-500), at(-500));
+    await utimes(join(paths.attempts, '1.exit'), at(-1000), at(-1000));
+    const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
+    expect(derived.unrecorded.map((e) => [e.type, e.at - base])).toEqual([
+      ['plan.changed', -500],
+      ['question.asked', 0],
+      ['question.answered', 1000],
+      ['worker.exited', 1000],
+    ]);
+    expect(derived.state).toBe('completed');
+  });
+
+  it('an answer the worker never acknowledged may come after its exit', async () => {
+    const { dispatchDir, paths } = await runningTask();
+    await writeQuestion(paths.ipc, 'JWT or sessions?');
+    await exitRecord(paths.attempts, 1);
+    await writeAnswer(paths.ipc, 1, 'too late');
+    const { utimes } = await import('node:fs/promises');
+    // Whole seconds: file times keep them exactly.
+    const base = Math.ceil(T0 / 1000) * 1000 + 30_000;
+    const at = (ms: number) => new Date(base + ms);
+    await utimes(join(paths.ipc, '001.question'), at(0), at(0));
+    await utimes(join(paths.attempts, '1.exit'), at(1000), at(1000));
+    await utimes(join(paths.ipc, '001.answer'), at(2000), at(2000));
+    await utimes(paths.plan, at(-5000), at(-5000));
     const derived = await deriveTaskState(dispatchDir, task.id, { classify: noCause });
     expect(derived.unrecorded.map((e) => e.type)).toEqual([
       'plan.changed',
       'question.asked',
-      'question.answered',
       'worker.exited',
+      'question.answered',
     ]);
-    expect(derived.state).toBe('completed');
   });
 
   it('a wall-clock limit that fell due carries what the host says the worker is stuck on', async () => {

@@ -172,9 +172,13 @@ async function factsOnDisk(
     // Read before its time is taken: a record written in between must not get the log's last time.
     const exit = await exitedEvent(paths, attempt, 0, options.classify);
     if (exit) {
-      // The worker's own facts all came before its exit, whatever the file times say (a clock
-      // tick, another node's clock): an exit ordered first would hide the questions it asked.
-      const own = found.filter((f) => f.event.type !== 'question.answered').map((f) => f.event.at);
+      // What the worker did came before its exit, whatever the file times say (a clock tick,
+      // another node's clock): its questions, its plan, and the answers it acknowledged. An exit
+      // ordered first would hide them. An answer it never acknowledged may have come after.
+      const acked = new Set(exit.type === 'worker.exited' ? (exit.acks ?? []) : []);
+      const own = found
+        .filter((f) => f.event.type !== 'question.answered' || acked.has(f.event.question.seq))
+        .map((f) => f.event.at);
       const stamped = (await mtimeOf(attemptFiles(paths.attempts, attempt).exit)) ?? options.now ?? Date.now();
       found.push({ rank: 4, event: { ...exit, at: Math.max(stamped, ...own) } });
     }
