@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import * as fsPromises from 'node:fs/promises';
 import { build } from 'esbuild';
 import { buildId } from '../../scripts/build-id.mjs';
 import { directImports } from './direct-imports.mjs';
@@ -81,7 +80,6 @@ const handOverModules = {
   },
 };
 
-/** commander's eager `require('node:child_process')`, made lazy (lazy-child-process.cjs). */
 /**
  * Our own modules' `node:fs/promises`, loaded on first use (the core bundle only). Most short
  * commands read the protocol's small files with sync calls and never touch it, and its first
@@ -91,8 +89,8 @@ const handOverModules = {
  */
 const lazyFsPromises = {
   name: 'dispatch-lazy-fs-promises',
-  setup(build) {
-    const names = Object.keys(fsPromises);
+  async setup(build) {
+    const names = Object.keys(await import('node:fs/promises'));
     build.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) =>
       args.namespace === 'lazy-fs-promises' || /[/\\]node_modules[/\\]/.test(args.importer)
         ? undefined
@@ -107,6 +105,7 @@ module.exports = new Proxy(names, { get: (_names, key) => (real ??= require('nod
   },
 };
 
+/** commander's eager `require('node:child_process')`, made lazy (lazy-child-process.cjs). */
 const lazyChildProcess = {
   name: 'dispatch-lazy-child-process',
   setup(build) {
