@@ -142,6 +142,16 @@ function readStamps(file) {
     .map(([seq, asked, seen]) => ({ seq, asked: asked / 1000, seen: seen / 1000 }));
 }
 
+/** Each question's worker stamps joined with when its files landed and when the user was told. */
+function timeline(stamps, files, reported) {
+  return stamps.map((s) => ({
+    ...s,
+    published: files.seen.get(`${pad(s.seq)}.question`),
+    reported: reported.get(s.seq),
+    answered: files.seen.get(`${pad(s.seq)}.answer`),
+  }));
+}
+
 async function until(probe, timeoutMs, what) {
   const end = Date.now() + timeoutMs;
   while (!probe()) {
@@ -205,12 +215,7 @@ async function dispatchLoop() {
     await until(() => readStamps(stamps).length === QUESTIONS, 30_000, 'the worker saw every answer');
     const end = JSON.parse(must(await dispatch(['wait', id, '--json']), 'wait').stdout);
     if (end.type !== 'completed') throw new Error(`bench: the task ended ${end.type}, not completed`);
-    return readStamps(stamps).map((s) => ({
-      ...s,
-      published: files.seen.get(`${pad(s.seq)}.question`),
-      reported: reported.get(s.seq),
-      answered: files.seen.get(`${pad(s.seq)}.answer`),
-    }));
+    return timeline(readStamps(stamps), files, reported);
   } finally {
     files.close();
   }
@@ -294,12 +299,7 @@ async function referenceLoop() {
       must(await run('sh', ['-c', `echo "answer ${k}" > "${file}.tmp" && mv "${file}.tmp" "${file}"`]), 'answer');
     }
     must(await workerDone, 'the reference worker');
-    return readStamps(stamps).map((s) => ({
-      ...s,
-      published: files.seen.get(`${pad(s.seq)}.question`),
-      reported: reported.get(s.seq),
-      answered: files.seen.get(`${pad(s.seq)}.answer`),
-    }));
+    return timeline(readStamps(stamps), files, reported);
   } finally {
     files.close();
   }
