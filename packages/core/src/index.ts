@@ -1,4 +1,12 @@
-export { taskMachine } from './task-machine.js';
+import { getTaskMachine } from './task-machine.js';
+
+/**
+ * The task machine, for apps that reuse it (`createActor(taskMachine.provide(...))`): the same
+ * instance as `getTaskMachine()`, which dispatch's own modules call so that importing them builds
+ * nothing (a command reading cached state never needs the machine).
+ */
+export const taskMachine = getTaskMachine();
+export { getTaskMachine } from './task-machine.js';
 export type { TaskMachine } from './task-machine.js';
 export type { SpawnWorkerInput, ChooseModelInput, StopWorkerParams } from './task-setup.js';
 export { replay, applyEvent, restoreSnapshot, stateOf } from './replay.js';
@@ -37,5 +45,5 @@ export { toMermaid } from './mermaid.js';
 export { dueDeadline, advanceTo, nextDeadline, type DeadlineFacts } from './advance.js';
 export { logInspector } from './log-inspector.js';
 export type { TaskLogHandlers } from './log-inspector.js';
-export { accepts, hasTag, isFinalState, isLive, holdsSlot, hasWorker, needsUser } from './state-tags.js';
+export { accepts, hasTag, isFinalState, isLive, holdsSlot, hasWorker, needsUser, STATE_TAGS } from './state-tags.js';
 export type { TaskTag } from './state-tags.js';

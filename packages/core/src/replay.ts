@@ -1,6 +1,6 @@
 import { createActor, type SnapshotFrom } from 'xstate';
 import { isTaskEventType, type TaskCreatedEvent, type TaskEvent } from './events.js';
-import { taskMachine, type TaskMachine } from './task-machine.js';
+import { getTaskMachine, type TaskMachine } from './task-machine.js';
 import type { TaskState } from './types.js';
 
 /** A snapshot of the task machine. */
@@ -44,7 +44,7 @@ function inertScope(machine: TaskMachine): InertScope {
  * machine does not know (state notes, newer versions' events) are skipped.
  * @example const snapshot = replay(readEvents(paths.events)); stateOf(snapshot) // 'running'
  */
-export function replay(events: readonly LogEvent[], machine: TaskMachine = taskMachine): TaskSnapshot {
+export function replay(events: readonly LogEvent[], machine: TaskMachine = getTaskMachine()): TaskSnapshot {
   const first = events[0];
   if (!first || first.type !== 'task.created') {
     throw new TypeError('a task log starts with a task.created event');
@@ -55,7 +55,11 @@ export function replay(events: readonly LogEvent[], machine: TaskMachine = taskM
 }
 
 /** One step of `replay`: the snapshot after `event` (unchanged for unknown types or final tasks). */
-export function applyEvent(snapshot: TaskSnapshot, event: LogEvent, machine: TaskMachine = taskMachine): TaskSnapshot {
+export function applyEvent(
+  snapshot: TaskSnapshot,
+  event: LogEvent,
+  machine: TaskMachine = getTaskMachine(),
+): TaskSnapshot {
   if (!isTaskEventType(event.type) || snapshot.status !== 'active') return snapshot;
   if (startedWithoutStart(snapshot, event as TaskEvent))
     snapshot = machine.transition(snapshot, { type: 'start', at: event.at }, inertScope(machine));
@@ -90,7 +94,7 @@ export function stateOf(snapshot: TaskSnapshot): TaskState {
 export function restoreSnapshot(
   value: TaskState,
   context: TaskSnapshot['context'],
-  machine: TaskMachine = taskMachine,
+  machine: TaskMachine = getTaskMachine(),
 ): TaskSnapshot {
   return machine.resolveState({ value, context });
 }

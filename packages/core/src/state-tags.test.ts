@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   accepts,
   FINAL_STATES,
+  getTaskMachine,
   replay,
+  STATE_TAGS,
+  taskMachine,
   TASK_STATES,
   hasWorker,
   holdsSlot,
@@ -17,7 +20,13 @@ const where = (test: (s: TaskState) => boolean) => TASK_STATES.filter(test);
 describe('state tags: what a state means, asked of the machine', () => {
   it("final states are the machine's final states, and FINAL_STATES names them", () => {
     expect(where(isFinalState)).toEqual(['completed', 'cancelled']);
+    expect(where((s) => getTaskMachine().states[s]?.type === 'final')).toEqual(where(isFinalState));
     expect([...FINAL_STATES].sort()).toEqual(where(isFinalState).sort());
+  });
+
+  it('every state of the machine carries exactly its STATE_TAGS, and there is one machine', () => {
+    for (const s of TASK_STATES) expect([s, [...getTaskMachine().states[s]!.tags]]).toEqual([s, [...STATE_TAGS[s]]]);
+    expect(getTaskMachine()).toBe(taskMachine);
   });
 
   it('live: every state but those at rest (blocked, failed and the final ones)', () => {

@@ -1,10 +1,10 @@
 import type { TaskEvent } from './events.js';
 import type { TaskSnapshot } from './replay.js';
-import { taskMachine } from './task-machine.js';
-import { TASK_STATES, type TaskState } from './types.js';
+import { FINAL_STATES, type TaskState } from './types.js';
 
 /**
- * What the machine's states mean to a host, as tags on the states themselves (task-machine.ts):
+ * What the machine's states mean to a host, as tags on its states (task-machine.ts takes each
+ * state's tags from STATE_TAGS, so a reader asks without building the machine):
  * - `live`: the task is not at rest: a worker may run, or the daemon acts next (never removed);
  * - `active`: the daemon has something in flight (a worker starting or running, a model chosen);
  * - `holds-slot`: the task occupies one of the limited worker slots;
@@ -13,18 +13,28 @@ import { TASK_STATES, type TaskState } from './types.js';
  */
 export type TaskTag = 'live' | 'active' | 'holds-slot' | 'worker' | 'needs-user';
 
-const tagsOf = new Map<TaskState, ReadonlySet<string>>(
-  TASK_STATES.map((state) => [state, new Set(taskMachine.states[state]?.tags ?? [])]),
-);
+/** Each state's tags: the machine's states carry exactly these. */
+export const STATE_TAGS = {
+  queued: ['live'],
+  starting: ['live', 'active', 'holds-slot'],
+  running: ['live', 'active', 'holds-slot', 'worker'],
+  'awaiting-answer': ['live', 'active', 'holds-slot', 'worker', 'needs-user'],
+  'timed-out': ['live', 'active', 'holds-slot', 'worker', 'needs-user'],
+  blocked: ['needs-user'],
+  failed: ['needs-user'],
+  recovering: ['live', 'active'],
+  completed: [],
+  cancelled: [],
+} as const satisfies Record<TaskState, readonly TaskTag[]>;
 
 /** Whether a state carries a tag: ask this instead of keeping a list of state names. */
 export function hasTag(state: TaskState, tag: TaskTag): boolean {
-  return tagsOf.get(state)?.has(tag) ?? false;
+  return (STATE_TAGS[state] as readonly TaskTag[] | undefined)?.includes(tag) ?? false;
 }
 
 /** The states a task never leaves (the machine's final states: completed, cancelled). */
 export function isFinalState(state: TaskState): boolean {
-  return taskMachine.states[state]?.type === 'final';
+  return FINAL_STATES.includes(state);
 }
 
 /** Not at rest: a worker may run or the daemon acts next. A live task is never removed. */

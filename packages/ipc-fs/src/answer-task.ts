@@ -11,7 +11,7 @@ export type AnswerOutcome =
 
 /** Why task `derived` has nothing to answer (one line for the user), or null when it has. */
 export function answerRefusal(derived: DerivedTask): string | null {
-  const { context } = derived.snapshot;
+  const { context } = derived;
   const limit = limitBlock(derived);
   if (limit !== null) return limit;
   if (context.questions[0] || derived.state === 'blocked') return null;
@@ -28,7 +28,7 @@ export function answerRefusal(derived: DerivedTask): string | null {
  * the limit is the way on — with the command that does it; null for any other task.
  */
 export function limitBlock(derived: DerivedTask): string | null {
-  const { error } = derived.snapshot.context;
+  const { error } = derived.context;
   if (derived.state !== 'blocked' || (error?.kind !== 'budget' && error?.kind !== 'time-limit')) return null;
   const id = derived.task.id;
   const how =
@@ -51,7 +51,7 @@ export async function answerTask(
   text: string,
   options: Pick<WriteOptions, 'beforePublish'> = {},
 ): Promise<AnswerOutcome> {
-  const question = derived.snapshot.context.questions[0];
+  const question = derived.context.questions[0];
   if (question) {
     await writeAnswer(derived.paths.ipc, question.seq, text, options);
     return { kind: 'answered', seq: question.seq };

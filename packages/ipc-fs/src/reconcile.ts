@@ -92,7 +92,7 @@ export async function reconcileTask(
     report.error = err;
     return report;
   }
-  const { context } = derived.snapshot;
+  const { context } = derived;
   report.state = derived.state;
   report.pendingQuestions = context.questions.map(({ seq, text }) => ({ seq, text }));
   report.unrecorded = derived.unrecorded;

@@ -4,12 +4,14 @@ import {
   advanceTo,
   applyEvent,
   EMPTY_PLAN,
+  isFinalState,
   type LogEvent,
   nextDeadline,
   replay,
   restoreSnapshot,
   samePlanFacts,
   stateOf,
+  type TaskContext,
   type TaskCreatedEvent,
   type TaskError,
   type TaskEvent,
@@ -38,10 +40,13 @@ import { checkTaskFolder } from './folder-trust.js';
 export interface DerivedTask {
   paths: TaskPaths;
   task: TaskFile;
-  snapshot: TaskSnapshot;
+  /** The machine's snapshot (from a cached derivation, built when first read: it needs the machine). */
+  readonly snapshot: TaskSnapshot;
   state: TaskState;
+  /** The snapshot's context: what a reader asks of the task, without the machine. */
+  context: TaskContext;
   /** The snapshot of the log alone, before `unrecorded` was applied. */
-  recorded: TaskSnapshot;
+  readonly recorded: TaskSnapshot;
   plan: Plan | null;
   /**
    * Events for what happened that the log has not recorded — facts found on disk, and deadlines
@@ -209,17 +214,24 @@ async function fromCache(paths: TaskPaths, code: string, now: number): Promise<D
   if (entry === null) return null;
   const kept = cachedPlan(paths, entry);
   const plan = kept === undefined ? await readPlan(paths.plan) : kept;
-  const snapshot = restoreSnapshot(entry.state, entry.context);
   // A plan edited since (its counts, not just its notes) is a fact the log has not recorded.
-  if (snapshot.status === 'active' && !samePlanFacts(plan ? summarizePlan(plan) : EMPTY_PLAN, entry.context.plan))
+  if (!isFinalState(entry.state) && !samePlanFacts(plan ? summarizePlan(plan) : EMPTY_PLAN, entry.context.plan))
     return null;
   let logged: LoggedEvent[] | undefined;
+  let snapshot: TaskSnapshot | undefined;
+  const restored = () => (snapshot ??= restoreSnapshot(entry.state, entry.context));
   return {
     paths,
     task: entry.taskFile,
-    snapshot,
+    // Restored only for a reader that asks: `status`, `wait` and `answer` read state and context.
+    get snapshot() {
+      return restored();
+    },
+    get recorded() {
+      return restored();
+    },
     state: entry.state,
-    recorded: snapshot,
+    context: entry.context,
     plan,
     unrecorded: [],
     // Read only by those who ask (the attempt history, the inspector's timeline).
@@ -311,6 +323,7 @@ async function derive(
     task,
     snapshot,
     state,
+    context: snapshot.context,
     recorded,
     plan,
     unrecorded,

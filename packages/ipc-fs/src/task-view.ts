@@ -23,7 +23,7 @@ export interface TaskView {
 
 /** The contract view of a derived task. */
 export function toTaskView(derived: DerivedTask): TaskView {
-  const { context } = derived.snapshot;
+  const { context } = derived;
   const items = (derived.plan?.items ?? []).map((item) => ({
     text: item.text,
     mark: item.mark,

@@ -41,7 +41,7 @@ export async function inboxOf(
   const byKind: Record<InboxEntry['type'], InboxEntry[]> = { question: [], blocked: [], failed: [], waiting: [] };
   for (const t of tasks) {
     const dispatchDir = dirname(dirname(t.paths.dir)); // <dispatchDir>/tasks/<id>
-    const { context } = t.snapshot;
+    const { context } = t;
     const error = context.error ?? { kind: 'crash', message: 'the task failed' };
     const waiting = t.state === 'queued' && context.waiting !== null;
     const others =

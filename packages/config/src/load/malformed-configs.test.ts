@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -83,6 +84,21 @@ describe('generated malformed configs', () => {
     expect((await loadConfig(join(dir, 'exact.yaml'))).config.default).toBe('opus');
     await writeFile(join(dir, 'over.yaml'), `${exact}\n`);
     expect((await refusal(join(dir, 'over.yaml'))).message).toContain(`${MAX_CONFIG_BYTES + 1} bytes`);
+  });
+
+  it('refuses a FIFO or a folder at the config path at once, without waiting for a writer', async () => {
+    const fifo = join(dir, 'fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const io = (path: string) =>
+      loadConfig(path).then(
+        () => undefined,
+        (err: unknown) => err as ConfigError,
+      );
+    expect([(await io(fifo))?.code, (await io(fifo))?.message]).toEqual([
+      'io',
+      'cannot read the config: it is not a regular file',
+    ]);
+    expect((await io(dir))?.message).toBe('cannot read the config: it is a directory');
   });
 
   it('refuses random binary junk as not text, naming the line of the first bad byte', async () => {

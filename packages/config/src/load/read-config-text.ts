@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { bytePosition, firstInvalidUtf8 } from './utf8.js';
 
@@ -25,20 +25,25 @@ function unreadable(path: string, err: unknown): ConfigError {
   return new ConfigError('io', `cannot read the config: ${reason}`, { file: path, cause: err });
 }
 
-async function readAtMost(path: string, limit: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(limit + 1);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
+/**
+ * Reads an open file to its end, but never more than `limit + 1` bytes (one more than the limit
+ * tells a file that grew past it since its size was read). Sized by `sizeHint`, grown if needed.
+ */
+function readAtMost(fd: number, sizeHint: number, limit: number): Buffer {
+  let buffer = Buffer.allocUnsafe(Math.min(sizeHint, limit) + 1);
+  let filled = 0;
+  for (;;) {
+    if (filled === buffer.length) {
+      if (filled > limit) break;
+      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
+      buffer.copy(bigger, 0, 0, filled);
+      buffer = bigger;
     }
-    return buffer.subarray(0, filled);
-  } finally {
-    await handle.close();
+    const read = readSync(fd, buffer, filled, buffer.length - filled, null);
+    if (read === 0) break;
+    filled += read;
   }
+  return buffer.subarray(0, filled);
 }
 
 /** Decodes config bytes as UTF-8 text, refusing NUL bytes and invalid UTF-8 at the first such byte. */
@@ -67,29 +72,41 @@ export function decodeConfigBytes(bytes: Uint8Array, path: string): string {
  * @example const text = await readConfigText(configPath());
  */
 export async function readConfigText(path: string): Promise<string> {
-  let size: number;
+  // Sync calls: every `run` reads the config, and a few small reads cost less than a thread hop each.
+  let fd: number;
   try {
-    const info = await stat(path);
-    // A FIFO would block the read forever; a directory is not a config.
-    if (!info.isFile()) {
-      throw new ConfigError(
-        'io',
-        `cannot read the config: ${info.isDirectory() ? 'it is a directory' : 'it is not a regular file'}`,
-        { file: path },
-      );
-    }
-    size = info.size;
-  } catch (err) {
-    throw err instanceof ConfigError ? err : unreadable(path, err);
-  }
-  if (size > MAX_CONFIG_BYTES) throw tooLarge(path, size);
-  let bytes: Buffer;
-  try {
-    bytes = await readAtMost(path, MAX_CONFIG_BYTES);
+    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw unreadable(path, err);
   }
-  // The file may have grown between stat and read.
-  if (bytes.length > MAX_CONFIG_BYTES) throw tooLarge(path, bytes.length);
-  return decodeConfigBytes(bytes, path);
+  try {
+    let size: number;
+    try {
+      const info = fstatSync(fd);
+      // A FIFO would block the read forever; a directory is not a config.
+      if (!info.isFile()) {
+        throw new ConfigError(
+          'io',
+          `cannot read the config: ${info.isDirectory() ? 'it is a directory' : 'it is not a regular file'}`,
+          { file: path },
+        );
+      }
+      size = info.size;
+    } catch (err) {
+      throw err instanceof ConfigError ? err : unreadable(path, err);
+    }
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(path, size);
+    let bytes: Buffer;
+    try {
+      bytes = readAtMost(fd, size, MAX_CONFIG_BYTES);
+    } catch (err) {
+      throw unreadable(path, err);
+    }
+    // The file may have grown between fstat and read.
+    if (bytes.length > MAX_CONFIG_BYTES) throw tooLarge(path, bytes.length);
+    return decodeConfigBytes(bytes, path);
+  } finally {
+    closeSync(fd);
+  }
 }

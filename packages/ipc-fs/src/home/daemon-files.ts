@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
@@ -42,10 +43,13 @@ export async function removeDaemonInfo(home: string, pid: number): Promise<void>
   if (info?.pid === pid) await unlink(path).catch(() => undefined);
 }
 
-/** What `daemon.json` says, or null (none, or unreadable); whether that process still runs is the caller's to check. */
+/**
+ * What `daemon.json` says, or null (none, or unreadable); whether that process still runs is the
+ * caller's to check. A sync read of a small file: `status` asks it, and loads no fs/promises.
+ */
 export async function readDaemonInfo(home: string): Promise<DaemonInfo | null> {
   try {
-    return JSON.parse(await readFile(daemonFiles(home).info, 'utf8')) as DaemonInfo;
+    return JSON.parse(readFileSync(daemonFiles(home).info, 'utf8')) as DaemonInfo;
   } catch {
     return null;
   }

@@ -48,7 +48,7 @@ export async function answerTask(
   const { ref, derived } = await loadHostedTask(caller, rawId);
   const refusal = answerRefusal(derived);
   if (refusal !== null) throw usageError(refusal, 'invalid-input');
-  const pending = derived.snapshot.context.questions[0]?.seq;
+  const pending = derived.context.questions[0]?.seq;
   if (options.question !== undefined) expectPending(ref.id, pending, options.question);
   if (text.trim() === '') throw usageError('the answer is empty', 'invalid-input');
   // An answer to a blocked task starts its next worker: with this caller's environment, as `continue`.

@@ -22,7 +22,7 @@ export async function conditionsNow(caller: Caller, scope: ConditionScope): Prom
   const tasks = (await deriveTasks(scope.dispatchDir, scope.ids)).filter((t) => !scope.finishedBefore.has(t.task.id));
   const alternatives = alternativesFor(caller.env);
   const found = await Promise.all(
-    tasks.map(async (t) => ({ condition: await conditionOf(t, alternatives), attempt: t.snapshot.context.attempt })),
+    tasks.map(async (t) => ({ condition: await conditionOf(t, alternatives), attempt: t.context.attempt })),
   );
   const held = found.filter((h): h is HeldCondition => h.condition !== null);
   const rank = (h: HeldCondition) => CONDITION_TYPES.indexOf(h.condition.type);

@@ -102,6 +102,6 @@ export async function retryTask(
 ): Promise<RequestResult> {
   const model = await checkModelOption(caller, options.model);
   const { derived } = await loadHostedTask(caller, id);
-  const other = model !== undefined && model !== derived.snapshot.context.model ? model : undefined;
+  const other = model !== undefined && model !== derived.context.model ? model : undefined;
   return send(caller, id, { type: 'retry', ...(other !== undefined && { model: other }) });
 }

@@ -63,7 +63,7 @@ export class Notifier {
     const derived = await deriveTaskState(this.dispatchDir, registration.id, { classify: classifyExit });
     const condition = await conditionOf(derived, alternativesFor(registration.env));
     if (condition === null || condition.type === 'cancelled') return;
-    const key = `${condition.type}:${'seq' in condition ? String(condition.seq) : ''}:${derived.snapshot.context.attempt}`;
+    const key = `${condition.type}:${'seq' in condition ? String(condition.seq) : ''}:${derived.context.attempt}`;
     if (this.told.get(registration.id) === key) return;
     this.told.set(registration.id, key);
     runNotify(

@@ -3,8 +3,9 @@ import {
   type DeadlineCallback,
   type DeadlineInput,
   type SpawnWorkerInput,
+  getTaskMachine,
   type TaskEvent,
-  taskMachine,
+  type TaskMachine,
 } from '@dispatch/core';
 import { fromCallback } from 'xstate';
 
@@ -28,8 +29,8 @@ function effectsOf(system: object): TaskEffects {
   return effects;
 }
 
-function build(hostChoosesModel: boolean): typeof taskMachine {
-  return taskMachine.provide({
+function build(hostChoosesModel: boolean): TaskMachine {
+  return getTaskMachine().provide({
     actors: {
       ...(hostChoosesModel && {
         chooseModel: fromCallback<TaskEvent, ChooseModelInput>(({ input, sendBack, system }) => {
@@ -56,7 +57,7 @@ function build(hostChoosesModel: boolean): typeof taskMachine {
   });
 }
 
-type HostedMachine = typeof taskMachine;
+type HostedMachine = TaskMachine;
 const machines = new Map<boolean, HostedMachine>();
 
 /**

@@ -3,12 +3,13 @@ import {
   type ChooseModelInput,
   type Clock,
   deadlineCallback,
+  getTaskMachine,
   hasWorker,
   logInspector,
   samePlanFacts,
   stateOf,
   type TaskEvent,
-  taskMachine,
+  type TaskMachine,
   type TaskSnapshot,
   type TaskState,
 } from '@dispatch/core';
@@ -63,7 +64,7 @@ export interface TaskHostOptions extends Omit<WorkerContext, 'paths' | 'now' | '
   cleanTemps?: boolean;
 }
 
-type TaskActor = Actor<typeof taskMachine>;
+type TaskActor = Actor<TaskMachine>;
 
 /**
  * Hosts one task's actor: rebuilds it from the files (`deriveTaskState`, logging what the log
@@ -118,7 +119,7 @@ export class TaskHost {
     const ctx: WorkerContext = {
       ...options,
       paths: derived.paths,
-      answerTimeoutSeconds: Math.round(derived.snapshot.context.answerTimeoutMs / 1000),
+      answerTimeoutSeconds: Math.round(derived.context.answerTimeoutMs / 1000),
       now: () => clock.now(),
       claims: new Map(),
     };
@@ -169,7 +170,7 @@ export class TaskHost {
       batch.push(line);
     };
     const actor = createActor(hostedMachine(options.chooseModel !== undefined), {
-      snapshot: taskMachine.getPersistedSnapshot(derived.snapshot),
+      snapshot: getTaskMachine().getPersistedSnapshot(derived.snapshot),
       input: inputOf(derived.snapshot),
       clock,
       inspect: logInspector({
@@ -204,7 +205,7 @@ export class TaskHost {
     actor.start();
     const state = stateOf(derived.snapshot);
     if (state === 'queued' && options.autoStart !== false) host.send({ type: 'start', at: clock.now() });
-    await settleWorker(ctx, state, derived.snapshot.context.attempt).catch(onError);
+    await settleWorker(ctx, state, derived.context.attempt).catch(onError);
     return host;
   }
 

@@ -64,7 +64,7 @@ export async function conditionOf(derived: DerivedTask, alternatives: Alternativ
       ...base('failed'),
       kind: error.kind,
       message: error.message,
-      alternatives: await alternatives([...derived.snapshot.context.modelsTried, view.model], error.kind),
+      alternatives: await alternatives([...derived.context.modelsTried, view.model], error.kind),
     };
   }
   if (isFinalState(state)) return base(state === 'completed' ? 'completed' : 'cancelled');

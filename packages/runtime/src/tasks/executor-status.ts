@@ -17,7 +17,7 @@ export interface ExecutorStatus {
 
 /** The executor of the task's current attempt, or null for a local one (or none started yet). */
 export async function executorStatus(task: DerivedTask): Promise<ExecutorStatus | null> {
-  const attempt = task.snapshot.context.attempt;
+  const attempt = task.context.attempt;
   if (attempt === 0) return null;
   const claimed = task.claim?.executor;
   if (claimed === undefined) return null;

@@ -35,7 +35,7 @@ export async function failureReport(
   const groups = new Map<string, { ids: string[]; kind: string; message: string; others: string[] }>();
   for (const t of tasks) {
     if (t.state !== 'failed') continue;
-    const { error, model, modelsTried } = t.snapshot.context;
+    const { error, model, modelsTried } = t.context;
     const kind = error?.kind ?? 'crash';
     const message = (error?.message ?? 'the task failed').replace(/\s+/g, ' ').trim();
     const others = MODEL_FAILURES.includes(kind) ? await alternatives([...modelsTried, model], kind) : [];

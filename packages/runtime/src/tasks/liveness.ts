@@ -27,7 +27,7 @@ export async function waitingDependents(dispatchDir: string, now = Date.now()): 
     const task = await readTaskFile(taskPaths(dispatchDir, id)).catch(() => null);
     if (!task?.options.after?.length) continue;
     const derived = await deriveTaskState(dispatchDir, id, { ...classifiers, now }).catch(() => null);
-    if (derived?.state !== 'queued' || derived.snapshot.context.startReason !== 'first') continue;
+    if (derived?.state !== 'queued' || derived.context.startReason !== 'first') continue;
     for (const dep of derived.task.options.after ?? []) waiting.set(dep, [...(waiting.get(dep) ?? []), id]);
   }
   return waiting;

@@ -62,7 +62,7 @@ const quote = (id: string) => (/^[a-z0-9-]+$/.test(id) ? id : `'${id}'`);
  * @example needsYouOf(derived) // { kind: 'question', glyph: '?', text: 'JWT or sessions?', command: 'dispatch answer api "…"', ... }
  */
 export function needsYouOf(derived: DerivedTask, facts: NeedsYouFacts = {}): NeedsYou | null {
-  return needsYouOfView(toTaskView(derived), { ...facts, answerDeadline: derived.snapshot.context.deadlines.answer });
+  return needsYouOfView(toTaskView(derived), { ...facts, answerDeadline: derived.context.deadlines.answer });
 }
 
 /** `needsYouOf` for a task's view; `answerDeadline`: when its worker stops waiting for an answer. */

@@ -1,3 +1,4 @@
+import { hasWorker } from '@dispatch/core';
 import { STRUCTURED_BACKENDS, summarizeWorkerOutput, type WorkerSummary } from '@dispatch/backends';
 import {
   type DerivedTask,
@@ -29,7 +30,7 @@ async function attemptSummary(derived: DerivedTask, attempt: number): Promise<Wo
 
 /** The report of a task whose backend prints structured output; null for the others. */
 export async function workerReport(derived: DerivedTask): Promise<WorkerReport | null> {
-  const attempts = derived.snapshot.context.attempt;
+  const attempts = derived.context.attempt;
   if (attempts === 0 || !STRUCTURED_BACKENDS.has(derived.task.backend)) return null;
   let usage: WorkerReport['usage'] = null;
   let last: WorkerSummary | null = null;
@@ -52,7 +53,7 @@ export async function workerReport(derived: DerivedTask): Promise<WorkerReport |
   }
   return {
     usage,
-    activity: derived.snapshot.hasTag('worker') ? (last?.lastActivity ?? null) : null,
+    activity: hasWorker(derived.state) ? (last?.lastActivity ?? null) : null,
     sessionId: last?.sessionId ?? null,
   };
 }
