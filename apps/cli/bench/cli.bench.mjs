@@ -78,7 +78,7 @@ dispatch(w, ['run', '--model', 'sim', '--id', 'asks', '--step', 'a {ask: which o
 dispatch(w, ['run', '--model', 'sim', '--id', 'done', '--step', 'a', 'bench']);
 await until(() => dispatch(w, ['status', 'done', '--json']).stdout.includes('"state":"completed"'));
 await until(() => dispatch(w, ['status', 'asks', '--json']).stdout.includes('"state":"awaiting-answer"'));
-// Each command once first: its code cache is written at its first exit.
+// Each command twice first: its code cache is written at the exit of its second run (decision 0025).
 const measured = [
   ['dispatch --version', ['--version']],
   ['dispatch status --json (12 tasks)', ['status', '--json']],
@@ -93,7 +93,7 @@ const measured = [
     { DISPATCH_IPC_DIR: join(w, '.dispatch/tasks/asks/ipc') },
   ],
 ];
-for (const [, args, extra] of measured)
+for (const [, args, extra] of [...measured, ...measured])
   spawnSync(process.execPath, [bin, ...args], { cwd: w, env: { ...env, ...extra }, stdio: 'ignore' });
 const starts = startup(measured);
 const nodeZero = starts[0][1];

@@ -42,7 +42,11 @@ export function runCachedBundle<T>(bundle: CachedBundle): T {
     bundle.cacheDir === null
       ? null
       : join(bundle.cacheDir, `${bundleName(bundle.file)}.${bundle.hash}.${bundle.key}.bin`);
-  const cachedData = cachePath === null ? undefined : readOwnFile(cachePath);
+  const found = cachePath === null ? undefined : readOwnFile(cachePath);
+  // An empty file marks a command's first run: the first after an install does one-time work (every
+  // task's derived state rebuilt for the new build, the daemon replaced) whose bytecode later runs
+  // would only deserialize, so the second run writes the cache and the first leaves this mark.
+  const cachedData = found !== undefined && found.length > 0 ? found : undefined;
   const script = new Script(source, {
     filename: bundle.file,
     cachedData,
@@ -51,7 +55,8 @@ export function runCachedBundle<T>(bundle: CachedBundle): T {
   });
   if (cachePath !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
     // At exit the bytecode holds every function this command compiled, not just the top level.
-    process.once('exit', () => writeCache(cachePath, script));
+    const bytecode = found === undefined ? null : script;
+    process.once('exit', () => writeCache(cachePath, bytecode));
   }
   const module = { exports: {} as T };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
@@ -86,12 +91,13 @@ function readOwnFile(path: string): Buffer | undefined {
   }
 }
 
-function writeCache(path: string, script: Script): void {
+/** Writes a command's bytecode, or with no script the empty mark of its first run. */
+function writeCache(path: string, script: Script | null): void {
   try {
     const dir = dirname(path);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const temp = `${path}.${process.pid}.tmp`;
-    writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+    writeFileSync(temp, script === null ? '' : script.createCachedData(), { mode: 0o600 });
     renameSync(temp, path);
     // Caches of other builds of this bundle go once unread for a week (two installs in use at once
     // must not delete each other's on every run).
