@@ -1,9 +1,11 @@
 // Builds the CLI into dist/: `dispatch.js`, a tiny launcher (the bin), and two CommonJS bundles it
 // runs from a V8 code cache — `core.js` (the commands called all day: run, status, wait, answer,
-// ask, ...) and `full.js` (every command, with the inspector, the MCP server and the daemon). See
-// docs/decisions/0025-start-up.md. Each is a single file with no runtime dependency resolution.
+// ask, ...) and `full.js` (every command, with the inspector, the MCP server and the daemon) — and,
+// beside them in `lazy/`, the packages the core bundle loads on first use. See
+// docs/decisions/0025-start-up.md. No file resolves a dependency at run time.
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { buildId } from '../../scripts/build-id.mjs';
@@ -81,11 +83,23 @@ const handOverModules = {
 };
 
 /**
+ * A CommonJS stand-in for a module that is loaded on its first use: it lists the module's names as
+ * its own keys, so the bundle's ESM interop sees every name without loading anything; a name's
+ * value is fetched from the real module (`require(request)`) when the code reads it.
+ */
+function standIn(names, request) {
+  const keys = names.filter((name) => name !== '__esModule');
+  return `let real;
+const names = Object.fromEntries(${JSON.stringify(keys)}.map((name) => [name, undefined]));
+${names.includes('__esModule') ? 'names.__esModule = true;\n' : ''}module.exports = new Proxy(names, {
+  get: (names, key) => (key === '__esModule' ? names[key] : (real ??= require(${JSON.stringify(request)}))[key]),
+});`;
+}
+
+/**
  * Our own modules' `node:fs/promises`, loaded on first use (the core bundle only). Most short
  * commands read the protocol's small files with sync calls and never touch it, and its first
- * require loads eight of node's internal modules (its FileHandle, readline, watchers). The
- * stand-in lists the module's names as its own keys, so the bundle's ESM interop sees every name
- * without loading anything; a name's value is fetched from the real module when the code reads it.
+ * require loads eight of node's internal modules (its FileHandle, readline, watchers).
  */
 const lazyFsPromises = {
   name: 'dispatch-lazy-fs-promises',
@@ -98,12 +112,51 @@ const lazyFsPromises = {
     );
     build.onLoad({ filter: /.*/, namespace: 'lazy-fs-promises' }, () => ({
       loader: 'js',
-      contents: `let real;
-const names = Object.fromEntries(${JSON.stringify(names)}.map((name) => [name, undefined]));
-module.exports = new Proxy(names, { get: (_names, key) => (real ??= require('node:fs/promises'))[key] });`,
+      contents: standIn(names, 'node:fs/promises'),
     }));
   },
 };
+
+/**
+ * Packages the core bundle's commands seldom run, each built as its own file in `dist/lazy/` and
+ * required on first use through a stand-in (the core bundle only): yaml parses the config only
+ * when its parse cache misses (after an edit), execa runs git for worktree tasks and a cluster's
+ * commands, proper-lockfile guards config edits. Every command reads the bundle and deserializes
+ * a code cache holding an entry per function of it: these were a third of its bytes.
+ */
+const LAZY_PACKAGES = { yaml: 'yaml', execa: 'execa', 'proper-lockfile': 'proper-lockfile' };
+const lazyPackages = {
+  name: 'dispatch-lazy-packages',
+  setup(build) {
+    const built = new Map();
+    const filter = new RegExp(`^(${Object.keys(LAZY_PACKAGES).join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      /[/\\]node_modules[/\\]/.test(args.importer) || args.namespace === 'lazy-package'
+        ? undefined
+        : { path: args.path, namespace: 'lazy-package', pluginData: { resolveDir: args.resolveDir } },
+    );
+    // The stand-in's own require of the file beside the bundle stays a require.
+    build.onResolve({ filter: /^\.\/lazy\// }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-package' }, async (args) => {
+      const file = `${LAZY_PACKAGES[args.path]}.js`;
+      if (!built.has(file)) built.set(file, buildLazyPackage(args.path, args.pluginData.resolveDir, file));
+      return { loader: 'js', contents: standIn(await built.get(file), `./lazy/${file}`) };
+    });
+  },
+};
+
+/** Builds `dist/lazy/<file>` from a package (resolved from `resolveDir`); its export names. */
+async function buildLazyPackage(name, resolveDir, file) {
+  const result = await build({
+    ...shared,
+    stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir, loader: 'js' },
+    minify: true,
+  });
+  const path = `${outdir}lazy/${file}`;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, ascii(result.outputFiles[0].text));
+  return Object.keys(createRequire(import.meta.url)(path));
+}
 
 /** commander's eager `require('node:child_process')`, made lazy (lazy-child-process.cjs). */
 const lazyChildProcess = {
@@ -180,7 +233,10 @@ await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 // The package is ESM ("type": "module"); its built files are CommonJS, which starts faster.
 await writeFile(`${outdir}package.json`, `${JSON.stringify({ type: 'commonjs' })}\n`);
-const hashes = { core: await bundle('core', [handOverModules, lazyFsPromises]), full: await bundle('full', []) };
+const hashes = {
+  core: await bundle('core', [handOverModules, lazyFsPromises, lazyPackages]),
+  full: await bundle('full', []),
+};
 await build({
   ...shared,
   write: true,

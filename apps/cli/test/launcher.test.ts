@@ -146,6 +146,41 @@ describe('the launcher', () => {
     }
   });
 
+  it('loads yaml, execa and proper-lockfile from dist/lazy/ only when used: a config parse after an edit, git for a worktree', async () => {
+    const { root, env, dispatch } = setUp();
+    mkdirSync(env.DISPATCH_HOME, { recursive: true });
+    const config = join(env.DISPATCH_HOME, 'config.yaml');
+    writeFileSync(
+      config,
+      'default: opus\nbackends:\n  claude:\n    command: claude -p\nmodels:\n  opus: { backend: claude }\n',
+    );
+    // A preload that names the files of dist/lazy/ a command required.
+    const probe = join(root, 'lazy.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('node:fs').writeSync(2, '\\nLAZY ' + Object.keys(require.cache).filter((f) => f.includes('/dist/lazy/')).map((f) => f.split('/').pop()).sort().join(' ')));",
+    );
+    const lazyOf = async (args: string[], cwd = root) => {
+      const r = await dispatch(args, { NODE_OPTIONS: `--require ${probe}` }, cwd);
+      expect(r.exitCode, r.stderr).toBe(0);
+      return /LAZY ?(.*)/.exec(r.stderr)?.[1]?.split(' ').filter(Boolean);
+    };
+    expect(await lazyOf(['run', '--model', 'sim', '--step', 'a', 'first'])).toEqual(['yaml.js']); // parsed once
+    expect(await lazyOf(['run', '--model', 'sim', '--step', 'a', 'second'])).toEqual([]); // the parse cache holds
+    expect(await lazyOf(['status', '--json'])).toEqual([]);
+    writeFileSync(config, `${readFileSync(config, 'utf8')}# edited\n`);
+    expect(await lazyOf(['status', 'first', '--json'])).toEqual([]);
+    expect(await lazyOf(['run', '--model', 'sim', '--step', 'a', 'third'])).toEqual(['yaml.js']);
+    const repo = join(root, 'repo');
+    mkdirSync(repo);
+    await execa('git', ['init', '-q'], { cwd: repo });
+    await execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'init'], {
+      cwd: repo,
+    });
+    expect(await lazyOf(['run', '--model', 'sim', '--worktree', '--step', 'a', 'fourth'], repo)).toEqual(['execa.js']);
+    await dispatch(['daemon', 'stop']);
+  });
+
   it('a reader that goes away ends the command quietly (dispatch logs ID | head -c 10)', async () => {
     const { root, env, dispatch } = setUp();
     await dispatch(['run', '--model', 'sim', '--id', 'talky', '--step', 'a', 'go']);
