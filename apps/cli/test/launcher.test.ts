@@ -128,7 +128,7 @@ describe('the launcher', () => {
     const probe = join(root, 'loaded.cjs');
     writeFileSync(
       probe,
-      "process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.join(' ')));",
+      "process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.join('|')));",
     );
     for (const args of [
       ['status', 'quick', '--json'],
@@ -139,7 +139,7 @@ describe('the launcher', () => {
       await dispatch(args); // the first two runs of a command write its code cache
       await dispatch(args);
       const r = await dispatch(args, { NODE_OPTIONS: `--require ${probe}` });
-      const loaded = /LOADED (.*)/.exec(r.stderr)?.[1]?.split(' ') ?? [];
+      const loaded = /LOADED (.*)/.exec(r.stderr)?.[1]?.split('|') ?? [];
       expect(loaded.length, args.join(' ')).toBeGreaterThan(10);
       for (const name of ['fs/promises', 'child_process', 'crypto'])
         expect(loaded, `${args.join(' ')} loads ${name}`).not.toContain(`NativeModule ${name}`);
@@ -168,6 +168,9 @@ describe('the launcher', () => {
     expect(await lazyOf(['run', '--model', 'sim', '--step', 'a', 'first'])).toEqual(['yaml.js']); // parsed once
     expect(await lazyOf(['run', '--model', 'sim', '--step', 'a', 'second'])).toEqual([]); // the parse cache holds
     expect(await lazyOf(['status', '--json'])).toEqual([]);
+    // No daemon while the config changes: one would parse the edit itself (and keep the parse).
+    for (const id of ['first', 'second']) await dispatch(['wait', id]);
+    await dispatch(['daemon', 'stop']);
     writeFileSync(config, `${readFileSync(config, 'utf8')}# edited\n`);
     expect(await lazyOf(['status', 'first', '--json'])).toEqual([]);
     expect(await lazyOf(['run', '--model', 'sim', '--step', 'a', 'third'])).toEqual(['yaml.js']);

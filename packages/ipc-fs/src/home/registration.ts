@@ -1,4 +1,5 @@
-import { readFile, stat, unlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { type Registration, registryDir, workspaceKey } from './registry.js';
@@ -10,10 +11,7 @@ export function registrationPath(home: string, dispatchDir: string, id: string):
 
 /** Whether dispatch created (and so may run) the task: a folder merely found on disk is not registered. */
 export async function isRegistered(home: string, dispatchDir: string, id: string): Promise<boolean> {
-  return stat(registrationPath(home, dispatchDir, id)).then(
-    () => true,
-    () => false,
-  );
+  return existsSync(registrationPath(home, dispatchDir, id));
 }
 
 /** Removes a task's registration (none is fine). */

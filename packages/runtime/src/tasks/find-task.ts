@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import {
   assertTaskId,
   type DerivedTask,
@@ -30,11 +30,8 @@ export async function findTask(caller: Caller, rawId: string): Promise<TaskRef> 
   const id = assertTaskId(rawId);
   const { home, dispatchDir } = workspaceOf(caller);
   const paths = taskPaths(dispatchDir, id);
-  const exists = await stat(paths.taskJson).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) throw new IpcError('no-such-task', `no task ${id} in ${dispatchDir} (dispatch status lists the tasks)`);
+  if (!existsSync(paths.taskJson))
+    throw new IpcError('no-such-task', `no task ${id} in ${dispatchDir} (dispatch status lists the tasks)`);
   return { id, home, dispatchDir, paths, registered: await isRegistered(home, dispatchDir, id) };
 }
 

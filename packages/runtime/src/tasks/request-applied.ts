@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Waits (up to `timeoutMs`) until the daemon has applied request `name`: it removes the file only
@@ -13,7 +12,7 @@ export async function requestApplied(requestsDir: string, name: string, timeoutM
   const end = Date.now() + timeoutMs;
   while (existsSync(path)) {
     if (Date.now() >= end) return false;
-    await sleep(20);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return true;
 }
