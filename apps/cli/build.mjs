@@ -99,12 +99,15 @@ ${names.includes('__esModule') ? 'names.__esModule = true;\n' : ''}module.export
 /**
  * Our own modules' `node:fs/promises`, loaded on first use (the core bundle only). Most short
  * commands read the protocol's small files with sync calls and never touch it, and its first
- * require loads eight of node's internal modules (its FileHandle, readline, watchers).
+ * require loads eight of node's internal modules (its FileHandle, readline, watchers). An ES module
+ * of forwarders (every export but `constants` is a function), so each importer links to its names
+ * directly: a CommonJS stand-in costs every importing module a copy of all thirty of them.
  */
 const lazyFsPromises = {
   name: 'dispatch-lazy-fs-promises',
   async setup(build) {
-    const names = Object.keys(await import('node:fs/promises'));
+    const real = await import('node:fs/promises');
+    const functions = Object.keys(real).filter((name) => name !== 'default' && typeof real[name] === 'function');
     build.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) =>
       args.namespace === 'lazy-fs-promises' || /[/\\]node_modules[/\\]/.test(args.importer)
         ? undefined
@@ -112,7 +115,12 @@ const lazyFsPromises = {
     );
     build.onLoad({ filter: /.*/, namespace: 'lazy-fs-promises' }, () => ({
       loader: 'js',
-      contents: standIn(names, 'node:fs/promises'),
+      contents: [
+        'let real;',
+        "const load = () => (real ??= require('node:fs/promises'));",
+        "export { constants } from 'node:fs';",
+        ...functions.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+      ].join('\n'),
     }));
   },
 };
@@ -213,7 +221,8 @@ async function bundle(name, plugins) {
     entryPoints: { [name]: 'src/main.ts' },
     outdir,
     // Shorter names make a smaller code cache, deserialized by every command (decision 0025).
-    minify: true,
+    // DISPATCH_UNMINIFIED=1 keeps the names, for reading a --cpu-prof of a command.
+    minify: process.env.DISPATCH_UNMINIFIED !== '1',
     // Sources find files beside them (the sim worker, the inspector's page) from import.meta.url.
     define: {
       'import.meta.url': '__dispatchBundleUrl',

@@ -146,6 +146,31 @@ describe('the launcher', () => {
     }
   });
 
+  it('run makes its writes without fs/promises (nor child_process, crypto) once the daemon runs', async () => {
+    const { root, env, dispatch } = setUp();
+    mkdirSync(env.DISPATCH_HOME, { recursive: true });
+    // A config, so that run reads it (from its parse cache) as a user's run does.
+    writeFileSync(
+      join(env.DISPATCH_HOME, 'config.yaml'),
+      'default: opus\nbackends:\n  claude:\n    command: claude -p\nmodels:\n  opus: { backend: claude }\n',
+    );
+    const probe = join(root, 'loaded.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.join('|')));",
+    );
+    const run = (id: string, extra: Record<string, string> = {}) =>
+      dispatch(['run', '--model', 'sim', '--id', id, '--step', 'a', 'go'], extra);
+    for (const id of ['r1', 'r2', 'r3']) expect((await run(id)).exitCode).toBe(0);
+    const r = await run('r4', { NODE_OPTIONS: `--require ${probe}` });
+    expect([r.exitCode, r.stdout]).toEqual([0, expect.stringContaining('r4  sim  1 item')]);
+    const loaded = /LOADED (.*)/.exec(r.stderr)?.[1]?.split('|') ?? [];
+    expect(loaded.length).toBeGreaterThan(10);
+    for (const name of ['fs/promises', 'child_process', 'crypto'])
+      expect(loaded, `run loads ${name}`).not.toContain(`NativeModule ${name}`);
+    expect((await dispatch(['wait', 'r4', '--json'])).exitCode).toBe(0);
+  });
+
   it('loads yaml, execa and proper-lockfile from dist/lazy/ only when used: a config parse after an edit, git for a worktree', async () => {
     const { root, env, dispatch } = setUp();
     mkdirSync(env.DISPATCH_HOME, { recursive: true });

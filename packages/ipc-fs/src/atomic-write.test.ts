@@ -1,25 +1,59 @@
 import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/tmp.js';
-import { cleanStaleTemps, IpcError, isTempName, publishExclusive, tempPathFor, writeFileAtomic } from './index.js';
+import {
+  ASYNC_FS,
+  cleanStaleTemps,
+  type FsCalls,
+  IpcError,
+  isTempName,
+  publishExclusive,
+  SYNC_FS,
+  tempPathFor,
+  writeFileAtomic,
+} from './index.js';
 
-describe('writeFileAtomic', () => {
+// The same writers, with their file calls on the thread pool and on the calling thread (fs-calls.ts).
+describe.each([
+  ['on the thread pool', ASYNC_FS],
+  ['blocking', SYNC_FS],
+] as [string, FsCalls][])('writeFileAtomic, %s', (_, fs) => {
   it('replaces the file and leaves no temp file behind', async () => {
     const dir = await tempDir();
     const file = join(dir, 'plan.md');
-    await writeFileAtomic(file, 'one');
-    await writeFileAtomic(file, 'two');
+    await writeFileAtomic(file, 'one', { fs });
+    await writeFileAtomic(file, 'two', { fs });
     expect(await readFile(file, 'utf8')).toBe('two');
     expect(await readdir(dir)).toEqual(['plan.md']);
   });
 
   it('applies the mode to a new file', async () => {
     const dir = await tempDir();
-    await writeFileAtomic(join(dir, 'env.json'), '{}', { mode: 0o600 });
+    await writeFileAtomic(join(dir, 'env.json'), '{}', { mode: 0o600, fs });
     expect((await stat(join(dir, 'env.json'))).mode & 0o777).toBe(0o600);
   });
 
+  it('a write that fails throws its own error, leaves no temp file and keeps the old content', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'plan.md');
+    await writeFileAtomic(file, 'one', { fs });
+    await writeFile(join(dir, 'sub'), 'a file, not a folder');
+    // The temp file cannot be made (ENOTDIR): removing it fails too, and must not hide why.
+    await expect(writeFileAtomic(join(dir, 'sub', 'x.md'), 'two', { fs })).rejects.toMatchObject({
+      code: 'ENOTDIR',
+      syscall: 'open',
+    });
+    // A folder where the file is cannot be replaced by a rename.
+    await expect(writeFileAtomic(dir, 'two', { fs })).rejects.toMatchObject({ syscall: 'rename' });
+    expect((await readdir(dir)).sort()).toEqual(['plan.md', 'sub']);
+    const ours = (name: string) => name.startsWith(`.${basename(dir)}.`);
+    expect((await readdir(dirname(dir))).filter(ours)).toEqual([]);
+    expect(await readFile(file, 'utf8')).toBe('one');
+  });
+});
+
+describe('writeFileAtomic', () => {
   it('a reader racing 200 rewrites only ever sees whole versions', async () => {
     const dir = await tempDir();
     const file = join(dir, 'plan.md');
@@ -50,12 +84,15 @@ describe('writeFileAtomic', () => {
   });
 });
 
-describe('publishExclusive', () => {
+describe.each([
+  ['on the thread pool', ASYNC_FS],
+  ['blocking', SYNC_FS],
+] as [string, FsCalls][])('publishExclusive, %s', (_, fs) => {
   it('of 8 racing writers exactly one wins; the others get a clear error; the winner is intact', async () => {
     const dir = await tempDir();
     const file = join(dir, '001.answer');
     const results = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => publishExclusive(file, `answer ${i}`)),
+      Array.from({ length: 8 }, (_, i) => publishExclusive(file, `answer ${i}`, { fs })),
     );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

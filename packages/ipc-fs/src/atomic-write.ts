@@ -1,13 +1,7 @@
-import { close, fsync, open, write } from 'node:fs';
-import { link, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { diskWriteError, IpcError, isErrno } from './errors.js';
-
-const openAsync = promisify(open);
-const writeAsync = promisify(write);
-const fsyncAsync = promisify(fsync);
-const closeAsync = promisify(close);
+import { ASYNC_FS, type FsCalls } from './fs-calls.js';
 
 /** Temp files are hidden, named after their target and their writer, and end in `.tmp`. */
 const TEMP_PATTERN = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
@@ -34,30 +28,32 @@ export interface WriteOptions {
   mode?: number;
   /** Called when the data is on disk but not yet published (crash tests stop here). */
   beforePublish?: () => void;
+  /** How the file calls run (default: on the thread pool); see fs-calls.ts. */
+  fs?: FsCalls;
 }
 
-async function writeDurably(path: string, data: string | Uint8Array, mode: number): Promise<void> {
-  const fd = await openAsync(path, 'wx', mode);
+async function writeDurably(fs: FsCalls, path: string, data: string | Uint8Array, mode: number): Promise<void> {
+  const fd = await fs.open(path, 'wx', mode);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
-    while (off < buf.length) off += (await writeAsync(fd, buf, off, buf.length - off)).bytesWritten;
-    await fsyncAsync(fd);
+    while (off < buf.length) off += await fs.write(fd, buf, off, buf.length - off);
+    await fs.fsync(fd);
   } finally {
-    await closeAsync(fd);
+    await fs.close(fd);
   }
 }
 
 /** fsync a directory so a rename or link in it survives a power loss. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const fd = await openAsync(dir, 'r');
+export async function fsyncDir(dir: string, fs: FsCalls = ASYNC_FS): Promise<void> {
+  const fd = await fs.open(dir, 'r');
   try {
-    await fsyncAsync(fd);
+    await fs.fsync(fd);
   } catch (err) {
     // Some filesystems refuse fsync on directories; the rename itself is still atomic.
     if (!isErrno(err, 'EINVAL') && !isErrno(err, 'EISDIR')) throw err;
   } finally {
-    await closeAsync(fd);
+    await fs.close(fd);
   }
 }
 
@@ -72,15 +68,19 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: WriteOptions = {},
 ): Promise<void> {
+  const { fs = ASYNC_FS } = options;
   const tmp = tempPathFor(path);
   try {
-    await writeDurably(tmp, data, options.mode ?? 0o644);
-    await rename(tmp, path);
+    await writeDurably(fs, tmp, data, options.mode ?? 0o644);
+    await fs.rename(tmp, path);
   } catch (err) {
-    await rm(tmp, { force: true });
+    // The temp file's removal must not hide why the write failed (ENOTDIR would fail both).
+    await Promise.resolve()
+      .then(() => fs.removeAll(tmp))
+      .catch(() => undefined);
     throw diskWriteError(err, path);
   }
-  await fsyncDir(dirname(path));
+  await fsyncDir(dirname(path), fs);
 }
 
 /**
@@ -93,11 +93,12 @@ export async function publishExclusive(
   data: string | Uint8Array,
   options: WriteOptions = {},
 ): Promise<void> {
+  const { fs = ASYNC_FS } = options;
   const tmp = tempPathFor(path);
   try {
-    await writeDurably(tmp, data, options.mode ?? 0o644);
+    await writeDurably(fs, tmp, data, options.mode ?? 0o644);
     options.beforePublish?.();
-    await link(tmp, path);
+    await fs.link(tmp, path);
   } catch (err) {
     if (isErrno(err, 'EEXIST')) {
       throw new IpcError('already-exists', `${path} already exists: another writer published it first`, {
@@ -107,9 +108,13 @@ export async function publishExclusive(
     }
     throw diskWriteError(err, path);
   } finally {
-    await unlink(tmp).catch(() => undefined);
+    try {
+      await fs.unlink(tmp);
+    } catch {
+      // gone already (never made, or a cleaner's)
+    }
   }
-  await fsyncDir(dirname(path));
+  await fsyncDir(dirname(path), fs);
 }
 
 /**

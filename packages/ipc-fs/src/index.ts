@@ -13,6 +13,8 @@ export {
   isTempName,
 } from './atomic-write.js';
 export type { WriteOptions } from './atomic-write.js';
+export { ASYNC_FS, SYNC_FS } from './fs-calls.js';
+export type { FsCalls } from './fs-calls.js';
 export {
   IPC_NAME,
   parseIpcFileName,

@@ -1,6 +1,7 @@
 // Protocol files are tiny: read them with sync I/O, several times cheaper than fs/promises.
 import { publishExclusive } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
+import type { FsCalls } from './fs-calls.js';
 import type { TaskPaths } from './paths.js';
 import { FILE_LIMITS, readDataFileSync } from './safe-read.js';
 
@@ -34,9 +35,9 @@ export interface TaskFile {
 }
 
 /** Writes `task.json` once; a second writer gets `IpcError('task-exists')`. */
-export async function writeTaskFile(paths: TaskPaths, task: TaskFile): Promise<void> {
+export async function writeTaskFile(paths: TaskPaths, task: TaskFile, fs?: FsCalls): Promise<void> {
   try {
-    await publishExclusive(paths.taskJson, `${JSON.stringify(task, null, 2)}\n`);
+    await publishExclusive(paths.taskJson, `${JSON.stringify(task, null, 2)}\n`, fs && { fs });
   } catch (err) {
     if (err instanceof IpcError && err.code === 'already-exists') {
       throw new IpcError('task-exists', `task ${task.id} already exists (${paths.taskJson})`, {

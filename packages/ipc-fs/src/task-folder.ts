@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { IpcError, isErrno } from './errors.js';
+import { ASYNC_FS, type FsCalls } from './fs-calls.js';
 import {
   checkFolder,
   checkTaskFolder,
@@ -19,36 +19,48 @@ import { writeTaskFile, type TaskFile } from './task-file.js';
  * task folder with `ipc/`, `requests/` and `attempts/`, then `task.json` exclusively — the claim
  * of the id, so two creators cannot share one (the loser gets `IpcError('task-exists')` and has
  * written nothing else) — then `plan.md`. A create that fails half-way (a full disk) removes what
- * it made, so no task without a plan, or folder without a task, is left behind.
+ * it made, so no task without a plan, or folder without a task, is left behind. `fs` says how the
+ * file calls run (fs-calls.ts).
  * @example await createTaskFolder(dispatchDir, task, renderPlan(task.title, steps))
  */
-export async function createTaskFolder(dispatchDir: string, task: TaskFile, plan: string): Promise<TaskPaths> {
+export async function createTaskFolder(
+  dispatchDir: string,
+  task: TaskFile,
+  plan: string,
+  fs: FsCalls = ASYNC_FS,
+): Promise<TaskPaths> {
   const paths = taskPaths(dispatchDir, task.id);
   // A `.dispatch` that is there must be ours before anything is made in it.
   if (!checkFolder(dispatchDir, DISPATCH_DIR_LOOSE)) {
-    await mkdir(dispatchDir, { recursive: true, mode: 0o700 });
+    await fs.mkdir(dispatchDir, { recursive: true, mode: 0o700 });
     checkFolder(dispatchDir, DISPATCH_DIR_LOOSE);
   }
-  await mkdirOnce(tasksDir(dispatchDir));
+  if (!checkFolder(tasksDir(dispatchDir), TASK_DIR_LOOSE)) await mkdirOnce(fs, tasksDir(dispatchDir));
   checkWorkspaceFolders(dispatchDir);
   // Never through a symlink planted at the id: the folder is made here, or is a real one of ours.
-  const existed = !(await mkdirOnce(paths.dir));
+  const existed = !(await mkdirOnce(fs, paths.dir));
   checkFolder(paths.dir, TASK_DIR_LOOSE);
-  if (existed) await checkLeftover(paths.dir);
-  const undo = () => rm(paths.dir, { recursive: true, force: true }).catch(() => undefined);
+  if (existed) await checkLeftover(fs, paths.dir);
+  const undo = async () => {
+    try {
+      await fs.removeAll(paths.dir);
+    } catch {
+      // what cannot be removed stays: a later run with this id finds it and refuses, naming it
+    }
+  };
   try {
     // Side by side: each is one slow-ish metadata write, and none depends on another.
     const subfolders = [paths.ipc, paths.requests, paths.attempts];
-    await Promise.all(subfolders.map(mkdirOnce));
+    await Promise.all(subfolders.map((dir) => mkdirOnce(fs, dir)));
     for (const dir of subfolders) checkFolder(dir, TASK_DIR_LOOSE);
-    await writeTaskFile(paths, task);
+    await writeTaskFile(paths, task, fs);
   } catch (err) {
     // Never another creator's folder: not one that was there, nor one whose task.json won.
     if (!existed && !(err instanceof IpcError && err.code === 'task-exists')) await undo();
     throw err;
   }
   try {
-    await writeFileAtomic(paths.plan, plan);
+    await writeFileAtomic(paths.plan, plan, { fs });
   } catch (err) {
     await undo(); // task.json is ours: the folder is
     throw err;
@@ -75,9 +87,9 @@ export async function listTaskIds(dispatchDir: string): Promise<string[]> {
 }
 
 /** Makes one folder (mode 0700, its parent must exist); false when something was already there. */
-async function mkdirOnce(path: string): Promise<boolean> {
+async function mkdirOnce(fs: FsCalls, path: string): Promise<boolean> {
   try {
-    await mkdir(path, { mode: 0o700 });
+    await fs.mkdir(path, { mode: 0o700 });
     return true;
   } catch (err) {
     if (isErrno(err, 'EEXIST')) return false;
@@ -90,8 +102,12 @@ async function mkdirOnce(path: string): Promise<boolean> {
  * id, if any, is ours and holds nothing dispatch did not make (what `createTaskFolder` checks
  * again, for `run` to refuse before it says anything).
  */
-export async function checkTaskFolderFree(dispatchDir: string, paths: TaskPaths): Promise<void> {
-  if (checkTaskFolder(dispatchDir, paths)) await checkLeftover(paths.dir);
+export async function checkTaskFolderFree(
+  dispatchDir: string,
+  paths: TaskPaths,
+  fs: FsCalls = ASYNC_FS,
+): Promise<void> {
+  if (checkTaskFolder(dispatchDir, paths)) await checkLeftover(fs, paths.dir);
 }
 
 /** What `createTaskFolder` makes before `task.json`: all a folder that was there may hold. */
@@ -104,12 +120,14 @@ const FIRST_FOLDERS = ['ipc', 'requests', 'attempts'];
  * committed folder with a pre-written answer, or an `events.jsonl` linked to a file of the user's
  * — and is refused, never adopted.
  */
-async function checkLeftover(dir: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+async function checkLeftover(fs: FsCalls, dir: string): Promise<void> {
+  const entries = await fs.readdirEntries(dir);
   if (entries.some((e) => e.name === 'task.json')) return;
   for (const entry of entries) {
     const empty =
-      FIRST_FOLDERS.includes(entry.name) && entry.isDirectory() && (await readdir(join(dir, entry.name))).length === 0;
+      FIRST_FOLDERS.includes(entry.name) &&
+      entry.isDirectory() &&
+      (await fs.readdirEntries(join(dir, entry.name))).length === 0;
     if (!empty)
       throw new IpcError(
         'untrusted-folder',

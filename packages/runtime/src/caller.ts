@@ -8,4 +8,10 @@ export interface Caller {
    * passes itself; an embedding app leaves it out and gets the runtime's own (see runtimeBin).
    */
   readonly bin?: string | undefined;
+  /**
+   * Whether file writes block the caller's thread instead of going through the thread pool: for a
+   * command that exits in milliseconds (the CLI), where each of `run`'s thirty-odd file calls would
+   * otherwise cost a round trip. An app leaves it out: its event loop turns during an fsync.
+   */
+  readonly blockingWrites?: boolean | undefined;
 }

@@ -34,7 +34,9 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   const model = options.model === undefined ? undefined : String(options.model);
   // Without a config, a terminal user is walked through first-run setup before anything else.
   if (!wantsSimModel({ modelFlag: model, prompt }) && io.interactive) await needConfig(ctx);
-  const created = await createTask(io, {
+  // A command that exits in milliseconds: its writes block rather than hop to the thread pool.
+  const caller = { env: io.env, cwd: io.cwd, bin: io.bin, blockingWrites: true };
+  const created = await createTask(caller, {
     prompt,
     ...(steps !== undefined && { steps }),
     ...(await planOption(ctx)),

@@ -1,6 +1,6 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@dispatch/ipc-fs';
+import { readDataFileSync, writeFileAtomic } from '@dispatch/ipc-fs';
 import type { ConfigIssue, DispatchConfig } from '../types.js';
 import { readConfigText } from './read-config-text.js';
 
@@ -30,9 +30,10 @@ interface CacheEntry {
 
 const CACHE_FILE = 'config.json';
 
-async function readCache(dir: string, key: string): Promise<CacheEntry | null> {
+/** One sync read: every command that loads the config reads it, and nothing else meanwhile. */
+function readCache(dir: string, key: string): CacheEntry | null {
   try {
-    const entry = JSON.parse(await readFile(join(dir, CACHE_FILE), 'utf8')) as CacheEntry;
+    const entry = JSON.parse(readDataFileSync(join(dir, CACHE_FILE))) as CacheEntry;
     return entry.key === key ? entry : null;
   } catch {
     return null; // none yet, or unreadable: parse as if there were no cache
@@ -51,7 +52,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
   const text = await readConfigText(path);
   const cache = options.cache;
   const key = cache ? `${cache.codeId}\0${path}\0${text}` : '';
-  const hit = cache ? await readCache(cache.dir, key) : null;
+  const hit = cache ? readCache(cache.dir, key) : null;
   if (hit) return { config: hit.config, warnings: hit.warnings, text };
   // The YAML parser is loaded only on a cache miss (or without a cache).
   const { parseValidConfig } = await import('./parse-valid-config.js');

@@ -71,6 +71,8 @@ const WORKTREE_SUBJECT =
  * @example findWorktreeDirective('refactor the parser in a worktree') // true
  */
 export function findWorktreeDirective(prompt: string): boolean {
+  // Most prompts never say it: spare them compiling WORKTREE (a large pattern, compiled on first use).
+  if (!/worktree/i.test(prompt)) return false;
   for (const match of prompt.matchAll(WORKTREE)) {
     const clause = clauseBefore(prompt, match.index);
     if (WORKTREE_NEGATED.test(clause) || WORKTREE_SUBJECT.test(clause)) continue;

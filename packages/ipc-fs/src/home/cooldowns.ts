@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
+import { readDataFileSync } from '../safe-read.js';
 
 /** A model resting after a quota failure: new tasks and fallbacks pass it over until `until`. */
 export interface Cooldown {
@@ -16,10 +16,13 @@ export interface Cooldown {
  */
 const fileOf = (home: string) => join(home, 'cooldowns.json');
 
-/** The cooldowns still running at `now`, by model; none when the file is missing or unreadable. */
+/**
+ * The cooldowns still running at `now`, by model; none when the file is missing or unreadable. A
+ * small file, read in one sync call (every `run` reads it).
+ */
 export async function activeCooldowns(home: string, now: number): Promise<Map<string, Cooldown>> {
   try {
-    const data = JSON.parse(await readFile(fileOf(home), 'utf8')) as { cooldowns?: Cooldown[] };
+    const data = JSON.parse(readDataFileSync(fileOf(home))) as { cooldowns?: Cooldown[] };
     return new Map(
       (data.cooldowns ?? []).filter((c) => typeof c.model === 'string' && c.until > now).map((c) => [c.model, c]),
     );

@@ -1,9 +1,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { publishExclusive } from '../atomic-write.js';
 import { listFolder, type ListingMemo } from '../folder-listing.js';
+import { ASYNC_FS, type FsCalls } from '../fs-calls.js';
 import { isValidTaskId } from '../task-id.js';
 
 /** A task `run` created and handed to the daemon: where it is and the environment it runs in. */
@@ -34,10 +35,13 @@ export function workspaceKey(dispatchDir: string): string {
  * Registers a task with the daemon of `home`. The daemon only ever runs registered tasks, so a
  * task folder merely found on disk (a cloned repository's `.dispatch/`) is never started.
  */
-export async function registerTask(home: string, registration: Registration): Promise<void> {
+export async function registerTask(home: string, registration: Registration, fs: FsCalls = ASYNC_FS): Promise<void> {
   const dir = join(registryDir(home), workspaceKey(registration.dispatchDir));
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await publishExclusive(join(dir, `${registration.id}.json`), `${JSON.stringify(registration)}\n`, { mode: 0o600 });
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  await publishExclusive(join(dir, `${registration.id}.json`), `${JSON.stringify(registration)}\n`, {
+    mode: 0o600,
+    fs,
+  });
 }
 
 /**

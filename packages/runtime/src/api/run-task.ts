@@ -12,6 +12,7 @@ import {
   wantsSimModel,
 } from '@dispatch/config';
 import {
+  ASYNC_FS,
   activeCooldowns,
   assertTaskId,
   checkTaskFolderFree,
@@ -22,6 +23,7 @@ import {
   parsePlan,
   registerTask,
   renderPlan,
+  SYNC_FS,
   taskPaths,
 } from '@dispatch/ipc-fs';
 import type { Caller } from '../caller.js';
@@ -267,7 +269,8 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
   }
   if (repo !== null) await checkWorktreeFree(repo, id, input.base ?? 'HEAD');
   // A `.dispatch` or task folder that is not really the user's is refused before a word is said.
-  await checkTaskFolderFree(dispatchDir, taskPaths(dispatchDir, id));
+  const fs = caller.blockingWrites === true ? SYNC_FS : ASYNC_FS;
+  await checkTaskFolderFree(dispatchDir, taskPaths(dispatchDir, id), fs);
   // Said once the input is known to be good: a refused run says one line, its error.
   input.onNotice?.(said);
   const backend = resolution.backend?.name ?? (resolution.via === 'builtin' ? 'sim' : 'command');
@@ -289,8 +292,8 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
     },
     createdAt: new Date().toISOString(),
   };
-  const paths = await createTaskFolder(dispatchDir, task, plan);
-  await excludeFromGit(dispatchDir).catch(() => undefined);
+  const paths = await createTaskFolder(dispatchDir, task, plan, fs);
+  await excludeFromGit(dispatchDir, fs).catch(() => undefined);
   let cwd = caller.cwd;
   if (repo !== null) {
     // The worker works in its own worktree; a failure here leaves no half-made task behind.
@@ -301,13 +304,11 @@ export async function createTask(caller: Caller, input: RunInput): Promise<Creat
     cwd = join(worktree.path, relative(repo, caller.cwd));
     input.onNotice?.(`worktree ${worktree.path} on branch ${worktree.branch}`);
   }
-  await registerTask(home, {
-    id,
-    dispatchDir,
-    cwd,
-    env: storedEnv(caller.env, config),
-    registeredAt: task.createdAt,
-  });
+  await registerTask(
+    home,
+    { id, dispatchDir, cwd, env: storedEnv(caller.env, config), registeredAt: task.createdAt },
+    fs,
+  );
   await ensureDaemonFor(caller);
   return {
     result: { id, model: task.model, backend, state: 'queued', taskDir: paths.dir },
