@@ -24,7 +24,12 @@ describe('pick-bundle', () => {
   });
 
   it('keys the code cache by a command from a fixed set, never by what a prompt says', () => {
-    expect(cacheKeyFor(['status', 'x'])).toBe('status');
+    expect(cacheKeyFor(['status'])).toBe('status');
+    expect(cacheKeyFor(['status', '--json'])).toBe('status');
+    // One task's view runs other code than the table: its own cache, named from the fixed set.
+    expect(cacheKeyFor(['status', 'x'])).toBe('status-task');
+    expect(cacheKeyFor(['-C', 'dir', 'status', '--json', '../../etc/passwd'])).toBe('status-task');
+    expect(cacheKeyFor(['-C', 'status', 'status'])).toBe('status');
     expect(cacheKeyFor(['../../etc/passwd'])).toBe('run');
     expect(cacheKeyFor(['--help'])).toBe('root');
     expect(cacheKeyFor([])).toBe('root');

@@ -44,11 +44,16 @@ export const FULL_BUNDLE_COMMANDS: ReadonlySet<string> = new Set([
 /** Every top-level command of the table (pick-bundle.test.ts keeps this in step with COMMANDS). */
 export const COMMAND_WORDS: readonly string[] = [...CORE_COMMANDS, ...FULL_BUNDLE_COMMANDS];
 
-/** The command word of a command line, after any `-C DIR` pairs; undefined for a prompt or an option. */
-export function commandWord(argv: readonly string[]): string | undefined {
+/** Where the command word of a command line is: after any `-C DIR` pairs. */
+function wordIndex(argv: readonly string[]): number {
   let i = 0;
   while (argv[i] === '-C') i += 2;
-  const word = argv[i];
+  return i;
+}
+
+/** The command word of a command line, after any `-C DIR` pairs; undefined for a prompt or an option. */
+export function commandWord(argv: readonly string[]): string | undefined {
+  const word = argv[wordIndex(argv)];
   return word !== undefined && COMMAND_WORDS.includes(word) ? word : undefined;
 }
 
@@ -57,7 +62,13 @@ export function bundleFor(argv: readonly string[]): BundleName {
   return word !== undefined && FULL_BUNDLE_COMMANDS.has(word) ? 'full' : 'core';
 }
 
-/** The name a command line's code cache is kept under: its command, from a fixed set. */
+/**
+ * The name a command line's code cache is kept under: its command, from a fixed set. `status ID`
+ * and `status` run different code (one task's view, the table of all): each keeps its own, or
+ * whichever ran second would hold the other's bytecode. (status takes no option with a value.)
+ */
 export function cacheKeyFor(argv: readonly string[]): string {
-  return commandWord(argv) ?? (argv.length === 0 || argv[0]!.startsWith('-') ? 'root' : 'run');
+  const word = commandWord(argv);
+  if (word === 'status' && argv.slice(wordIndex(argv) + 1).some((arg) => !arg.startsWith('-'))) return 'status-task';
+  return word ?? (argv.length === 0 || argv[0]!.startsWith('-') ? 'root' : 'run');
 }
