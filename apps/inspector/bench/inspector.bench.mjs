@@ -9,7 +9,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startInspector } from '../dist/server/http-server.js';
-import { newToken } from '../dist/server/inspector-state.js';
+import { newToken } from '../dist/server/request-guard.js';
 import { inspectorUiDir } from '../dist/server/ui-dir.js';
 import { fixtureTask, tempWorkspace } from '../dist/testing/fixture-task.js';
 
