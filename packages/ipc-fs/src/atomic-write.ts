@@ -74,10 +74,11 @@ export async function writeFileAtomic(
     await writeDurably(fs, tmp, data, options.mode ?? 0o644);
     await fs.rename(tmp, path);
   } catch (err) {
-    // The temp file's removal must not hide why the write failed (ENOTDIR would fail both).
-    await Promise.resolve()
-      .then(() => fs.removeAll(tmp))
-      .catch(() => undefined);
+    try {
+      await fs.removeAll(tmp);
+    } catch {
+      // its removal must not hide why the write failed (ENOTDIR fails both)
+    }
     throw diskWriteError(err, path);
   }
   await fsyncDir(dirname(path), fs);
