@@ -19,6 +19,9 @@
 # A {write} happens before a {commit} of the same item, both just before the item is marked done.
 # Other items take $DISPATCH_SIM_STEP seconds (default 0.2) and are marked [x].
 set -u
+# bash, where there is one, naps without forking (see nap below): hundreds of sim workers each
+# forking a `sleep` several times a second would load a 2-core machine on their own.
+if [ -z "${BASH_VERSION:-}" ] && command -v bash >/dev/null 2>&1; then exec bash "$0" "$@"; fi
 
 plan=${DISPATCH_PLAN:?DISPATCH_PLAN is not set}
 ipc=${DISPATCH_IPC_DIR:?DISPATCH_IPC_DIR is not set}
@@ -27,6 +30,17 @@ timeout=${DISPATCH_ANSWER_TIMEOUT:-180}
 step=${DISPATCH_SIM_STEP:-0.2}
 state="$task_dir/.sim"
 mkdir -p "$state"
+
+# Sleeps $1 seconds: a `sleep` process, or under bash ≥ 4 a read with a timeout from a FIFO only
+# this worker holds (nobody writes to it), which costs no process.
+nap() { sleep "$1"; }
+if [ -n "${BASH_VERSION:-}" ] && [ "${BASH_VERSION%%.*}" -ge 4 ]; then
+  rm -f "$state/nap"
+  if mkfifo "$state/nap" 2>/dev/null && exec 3<>"$state/nap"; then
+    rm -f "$state/nap" # the open descriptor keeps it
+    nap() { read -r -t "$1" -u 3 _ || :; }
+  fi
+fi
 
 say() { printf 'sim-worker: %s\n' "$*" >&2; }
 
@@ -41,14 +55,38 @@ set_line() {
   ' "$plan" > "$tmp" && mv "$tmp" "$plan"
 }
 
-# The first open item ([ ] or [?] or [!]) as "LINE<TAB>TEXT", or nothing when all are done.
+# The helpers below use the shell's own pattern matching and return through variables: a
+# process per call (a `$(...)` subshell, sed, awk) costs milliseconds on a loaded machine, and
+# hundreds of sim workers stepping at once would spend the machine on them.
+
+# Sets $line and $text to the first open item ([ ] or [?] or [!]) outside code fences, or $line
+# to nothing when all are done.
 first_open() {
-  awk '
-    /^[ \t]*```/ { fence = !fence; next }
-    !fence && /^[ \t]*[-*+][ \t]+\[[ ?!]\]/ {
-      sub(/^[ \t]*[-*+][ \t]+\[[ ?!]\][ \t]*/, ""); printf "%d\t%s\n", NR, $0; exit
-    }
-  ' "$plan"
+  line='' text='' n=0 fence=''
+  while IFS= read -r l || [ -n "$l" ]; do
+    n=$(( n + 1 ))
+    t=${l#"${l%%[![:blank:]]*}"}
+    case $t in '```'*) if [ -n "$fence" ]; then fence=''; else fence=1; fi; continue ;; esac
+    [ -n "$fence" ] && continue
+    case $t in [-*+][[:blank:]]*) ;; *) continue ;; esac
+    t=${t#?}; t=${t#"${t%%[![:blank:]]*}"}
+    case $t in '[ ]'*|'[?]'*|'[!]'*) ;; *) continue ;; esac
+    t=${t#???}; text=${t#"${t%%[![:blank:]]*}"}; line=$n
+    return
+  done < "$plan"
+}
+
+# Sets $clean to $1 without its {directives} and the spaces before each.
+strip_directives() {
+  clean='' rest=$1
+  while :; do
+    case $rest in *'{'*'}'*) ;; *) break ;; esac
+    before=${rest%%'{'*} after=${rest#*'{'}
+    case $after in *'}'*) ;; *) break ;; esac
+    while :; do case $before in *' ') before=${before% } ;; *) break ;; esac; done
+    clean=$clean$before rest=${after#*'}'}
+  done
+  clean=$clean$rest
 }
 
 # Writes $2 to the relative path $1 below the working directory, or says why not and returns 1.
@@ -80,35 +118,59 @@ commit_all() {
     || { echo "{commit}: $(printf '%s' "$out" | grep . | tail -n 1)"; return 1; }
 }
 
-directive() { printf '%s' "$2" | sed -n "s/.*{$1: *\\([^}]*\\)}.*/\\1/p"; }
-has_flag() { printf '%s' "$2" | grep -q "{$1}"; }
+# Sets $value to the argument of the directive {$1: ...} in $2 (its last one), or to nothing.
+directive() {
+  value=''
+  case $2 in *"{$1:"*) ;; *) return ;; esac
+  value=${2##*"{$1:"}
+  case $value in *'}'*) value=${value%%'}'*} ;; *) value=''; return ;; esac
+  value=${value#"${value%%[! ]*}"}
+}
+has_flag() { case $2 in *"{$1}"*) return 0 ;; esac; return 1; }
 
+# Sets $seq to the number after the highest question in ipc/, zero-padded to 3 digits.
 next_seq() {
-  last=$(ls "$ipc" 2>/dev/null | sed -n 's/^\([0-9][0-9][0-9]*\)\.question$/\1/p' | sort -n | tail -1)
-  # Leading zeros would make sh read 008 as (invalid) octal.
-  last=$(printf '%s' "${last:-0}" | sed 's/^0*//')
-  printf '%03d' $(( ${last:-0} + 1 ))
+  last=0
+  for f in "$ipc"/[0-9]*.question; do
+    q=${f##*/}; q=${q%.question}
+    case $q in *[!0-9]*) continue ;; esac
+    q=${q#"${q%%[!0]*}"} # leading zeros would make $(( )) read 008 as (invalid) octal
+    [ "${q:-0}" -gt "$last" ] && last=$q
+  done
+  seq=$(( last + 1 ))
+  case $seq in ?) seq=00$seq ;; ??) seq=0$seq ;; esac
 }
 
-# Asks $1; prints the answer and returns 0, or returns 1 after the answer timeout.
+# Asks $1; sets $answer to the answer's first line and returns 0, or returns 1 after the answer
+# timeout.
 ask() {
-  seq=$(next_seq)
+  next_seq
   printf '%s\n' "$1" > "$ipc/$seq.question.tmp" && mv "$ipc/$seq.question.tmp" "$ipc/$seq.question"
   say "asked question $seq: $1"
-  waited=0
+  # Looks every 0.1 s for the first 2 s, then every 0.5 s.
+  waited=0 # tenths of a second
   while [ ! -f "$ipc/$seq.answer" ]; do
     if [ "$waited" -ge $(( timeout * 10 )) ]; then return 1; fi
-    sleep 0.1; waited=$(( waited + 1 ))
+    if [ "$waited" -lt 20 ]; then
+      nap 0.1; waited=$(( waited + 1 ))
+    else
+      nap 0.5; waited=$(( waited + 5 ))
+    fi
   done
   : > "$ipc/$seq.done"
-  cat "$ipc/$seq.answer"
+  answer=''; IFS= read -r answer < "$ipc/$seq.answer" || :
 }
 
-# A late answer left for us by the dispatcher: an answered question nobody acknowledged.
+# A late answer left for us by the dispatcher (an answered question nobody acknowledged): sets
+# $answer to its first line, or returns 1 when there is none.
 late_answer() {
-  for q in $(ls "$ipc" 2>/dev/null | sed -n 's/^\([0-9][0-9]*\)\.question$/\1/p' | sort -n); do
+  for f in "$ipc"/[0-9]*.question; do
+    q=${f##*/}; q=${q%.question}
+    case $q in *[!0-9]*) continue ;; esac
     if [ -f "$ipc/$q.answer" ] && [ ! -f "$ipc/$q.done" ]; then
-      : > "$ipc/$q.done"; cat "$ipc/$q.answer"; return 0
+      : > "$ipc/$q.done"
+      answer=''; IFS= read -r answer < "$ipc/$q.answer" || :
+      return 0
     fi
   done
   return 1
@@ -116,40 +178,38 @@ late_answer() {
 
 say "working on $plan"
 while :; do
-  open=$(first_open)
-  if [ -z "$open" ]; then
+  first_open
+  if [ -z "$line" ]; then
     : > "$ipc/.done"
     say "all items done"
     exit 0
   fi
-  line=${open%%"	"*}
-  text=${open#*"	"}
-  clean=$(printf '%s' "$text" | sed 's/ *{[^}]*}//g')
-  sleep "$(directive sleep "$text" | grep . || echo "$step")"
+  strip_directives "$text"
+  directive sleep "$text"; nap "${value:-$step}"
 
-  if answer=$(late_answer); then
-    set_line "$line" "- [x] $clean — answered: $(printf '%s' "$answer" | head -n 1)"
+  if late_answer; then
+    set_line "$line" "- [x] $clean — answered: $answer"
     continue
   fi
   if has_flag hang "$text"; then say "hanging"; while :; do sleep 3600; done; fi
   if has_flag stop "$text"; then say "stopping with open items"; exit 0; fi
-  code=$(directive crash "$text"); if [ -n "$code" ]; then say "crashing with $code"; exit "$code"; fi
-  msg=$(directive fail "$text")
-  once=$(directive fail-once "$text")
-  if [ -n "$once" ] && [ ! -f "$state/failed-$line" ]; then : > "$state/failed-$line"; msg=$once; fi
+  directive crash "$text"; if [ -n "$value" ]; then say "crashing with $value"; exit "$value"; fi
+  directive fail "$text"; msg=$value
+  directive fail-once "$text"
+  if [ -n "$value" ] && [ ! -f "$state/failed-$line" ]; then : > "$state/failed-$line"; msg=$value; fi
   if [ -n "$msg" ]; then
     set_line "$line" "- [!] $clean" "  Error: $msg"
     say "error: $msg"; exit 1
   fi
-  question=$(directive block "$text")
-  if [ -n "$question" ]; then
-    set_line "$line" "- [?] $clean" "  > **Blocker:** $question"
+  directive block "$text"
+  if [ -n "$value" ]; then
+    set_line "$line" "- [?] $clean" "  > **Blocker:** $value"
     exit 0
   fi
-  question=$(directive ask "$text")
+  directive ask "$text"; question=$value
   if [ -n "$question" ]; then
-    if answer=$(ask "$question"); then
-      set_line "$line" "- [x] $clean — answered: $(printf '%s' "$answer" | head -n 1)"
+    if ask "$question"; then
+      set_line "$line" "- [x] $clean — answered: $answer"
     else
       printf 'Working on: %s\nWaiting for an answer to: %s\n' "$clean" "$question" > "$task_dir/context.md"
       set_line "$line" "- [?] $clean" "  > **Blocker:** $question"
@@ -158,8 +218,8 @@ while :; do
     fi
     continue
   fi
-  target=$(directive write "$text")
-  message=$(directive commit "$text")
+  directive write "$text"; target=$value
+  directive commit "$text"; message=$value
   if has_flag commit "$text"; then message=${clean:-dispatch sim commit}; fi
   if [ -n "$target" ] && ! msg=$(write_file "$target" "$clean"); then
     set_line "$line" "- [!] $clean" "  Error: $msg"; say "error: $msg"; exit 1

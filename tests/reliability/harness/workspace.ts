@@ -4,8 +4,17 @@ import { join } from 'node:path';
 import { execa, type Result } from 'execa';
 import { isSameProcess } from '@dispatch/backends';
 import { FINAL_STATES, type TaskState } from '@dispatch/core';
-import { listTaskIds, taskPaths, writeRequest, type TaskPaths } from '@dispatch/ipc-fs';
+import {
+  listAttempts,
+  listTaskIds,
+  readPidRecord,
+  readWrapperRecord,
+  taskPaths,
+  writeRequest,
+  type TaskPaths,
+} from '@dispatch/ipc-fs';
 import { dispatchBin } from './built-cli.js';
+import { leftoverGroupMembers } from './processes.js';
 import { waitFor } from './wait-for.js';
 import { deriveTask } from '@dispatch/runtime';
 
@@ -82,14 +91,19 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
   const dispatchDir = join(dir, '.dispatch');
   // Made now, as the first `run` would: scenarios may plant files in it before any run.
   mkdirSync(dispatchDir, { mode: 0o700 });
-  const dispatch: Workspace['dispatch'] = (args, opts = {}) =>
-    execa('node', [dispatchBin, ...args], {
+  // Set once dispose is killing everything: a timed-out scenario's body still running must not
+  // start a daemon or a task again behind it.
+  let closed = false;
+  const dispatch: Workspace['dispatch'] = (args, opts = {}) => {
+    if (closed) throw new Error(`workspace ${dir} is disposed: not running dispatch ${args.join(' ')}`);
+    return execa('node', [dispatchBin, ...args], {
       cwd: dir,
       reject: false,
       extendEnv: false,
       env: { ...env, ...opts.env },
       ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
     });
+  };
   const daemon = (): DaemonInfo | null => {
     try {
       const info = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')) as DaemonInfo;
@@ -139,17 +153,30 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
       await waitFor(() => daemon() === null, { what: 'the daemon to stop' });
     },
     async dispose() {
-      const ids = await listTaskIds(dispatchDir);
-      const live: string[] = [];
-      for (const id of ids) if (!FINAL_STATES.includes(await state(id))) live.push(id);
-      for (const id of live) await writeRequest(taskPaths(dispatchDir, id).requests, { type: 'cancel' });
-      if (live.length > 0) {
-        await ws.startDaemon(); // a scenario that failed half-way may have left none to apply them
-        await waitFor(async () => (await Promise.all(live.map(state))).every((s) => FINAL_STATES.includes(s)), {
-          what: 'the clean-up cancels',
-        });
+      // The polite way first: cancel what is live and let a daemon apply it. A scenario that
+      // timed out may have left hundreds of busy tasks, so this is bounded, and whatever is still
+      // running afterwards is killed: a failed scenario must not load the ones after it.
+      let failure: unknown;
+      try {
+        const ids = await listTaskIds(dispatchDir);
+        const live: string[] = [];
+        for (const id of ids) if (!FINAL_STATES.includes(await state(id))) live.push(id);
+        for (const id of live) await writeRequest(taskPaths(dispatchDir, id).requests, { type: 'cancel' });
+        if (live.length > 0) {
+          await ws.startDaemon(); // a scenario that failed half-way may have left none to apply them
+          await waitFor(async () => (await Promise.all(live.map(state))).every((s) => FINAL_STATES.includes(s)), {
+            timeoutMs: 40_000,
+            what: 'the clean-up cancels',
+          });
+        }
+        if (daemon()) await ws.stopDaemon();
+      } catch (err) {
+        failure = err;
+      } finally {
+        closed = true;
+        await killEverything(dispatchDir, daemon);
       }
-      if (daemon()) await ws.stopDaemon();
+      if (failure) throw failure;
       if (process.env.RELIABILITY_KEEP !== '1') {
         for (const path of [dir, home]) {
           try {
@@ -165,4 +192,29 @@ export function createWorkspace(name: string, options: WorkspaceOptions = {}): W
     },
   };
   return ws;
+}
+
+/**
+ * `kill -9` of the workspace's daemon, every worker's process group and every wrapper still
+ * running: the last resort of `dispose`, after the polite cancel (which may have timed out).
+ */
+async function killEverything(dispatchDir: string, daemon: () => DaemonInfo | null): Promise<void> {
+  const kill = (pid: number) => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const info = daemon();
+  if (info) kill(info.pid);
+  for (const id of await listTaskIds(dispatchDir)) {
+    const attempts = taskPaths(dispatchDir, id).attempts;
+    for (const n of await listAttempts(attempts)) {
+      const pid = await readPidRecord(attempts, n);
+      if (pid) for (const member of leftoverGroupMembers(pid)) kill(member);
+      const wrapper = await readWrapperRecord(attempts, n);
+      if (wrapper && isSameProcess(wrapper.pid, wrapper.startTime)) kill(wrapper.pid);
+    }
+  }
 }
