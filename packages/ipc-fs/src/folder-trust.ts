@@ -24,10 +24,17 @@ export function checkFolder(path: string, looseBits: number): boolean {
     });
   if (stats.isSymbolicLink()) throw refuse('is a symbolic link');
   if (!stats.isDirectory()) throw refuse('is not a directory');
-  const uid = process.getuid?.();
+  const uid = ownUid();
   if (uid !== undefined && stats.uid !== uid) throw refuse(`belongs to another user (uid ${stats.uid})`);
   if ((stats.mode & looseBits) !== 0) chmodSync(path, stats.mode & 0o777 & ~looseBits);
   return true;
+}
+
+let uid: number | undefined | null = null;
+/** This process's uid, asked once (each `process.getuid()` is a system call), or undefined on Windows. */
+function ownUid(): number | undefined {
+  if (uid === null) uid = process.getuid?.();
+  return uid;
 }
 
 /** `.dispatch/` is 0700, as `run` creates it: nobody else reads a task. */
